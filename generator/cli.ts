@@ -1,0 +1,25 @@
+// The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
+import { Command, CommanderError } from 'commander';
+import { isUserError } from './errors.ts';
+
+const program = new Command('edgemoe')
+  .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+// Subcommands register themselves here, one line each.
+const registrations: Array<(p: Command) => void> = [];
+for (const r of registrations) r(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  if (isUserError(e)) {
+    process.stderr.write(`edgemoe: error: ${e.message}\n`);
+    process.exit(e.exitCode);
+  }
+  process.stderr.write(`edgemoe: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,126 @@
+// Built-in configs. Users start from one and override fields (--set, or a file with "extends").
+import type { Config, FixedType } from './schema.ts';
+
+const fx = (W: number, I: number, signed = true): FixedType => ({ signed, W, I, q: 'AP_TRN', o: 'AP_WRAP', n: 0 });
+
+/** Edge-MoE's types (edge-moe.md §6): truncation and wrap everywhere. */
+const edgeMoePrecision: Config['precision'] = {
+  activation: fx(32, 10),
+  accumulator: fx(32, 10),
+  linearWeight: fx(16, 2),
+  attnBias: fx(16, 7),
+  bias: fx(16, 5),
+  patchWeight: fx(16, 0),
+  pixel: fx(8, 0, false),
+};
+
+/** Edge-MoE's five m_axi bundles (edge-moe.md §6); tmp4 is gone, hidden is its tmp_hidden. */
+const edgeMoeBundles: Config['hardware']['bundles'] = {
+  inout1: ['tmp1', 'attn', 'images'],
+  inout2: ['tmp2', 'x'],
+  inout3: ['tmp3'],
+  inout4: ['hidden', 'softmaxInfo'],
+  weights: ['weights'],
+};
+
+const zcu102 = (): Config['hardware'] => ({
+  part: 'xczu9eg-ffvb1156-2-e',
+  platform: 'zcu102',
+  clockMHz: 300,
+  axiBits: 256,
+  linearTile: { in: 16, out: 16 },
+  attnParallel: 4,
+  bundles: structuredClone(edgeMoeBundles),
+});
+
+const u280 = (): Config['hardware'] => ({
+  part: 'xcu280-fsvh2892-2L-e',
+  platform: 'u280',
+  clockMHz: 250,
+  axiBits: 256,
+  linearTile: { in: 16, out: 16 },
+  attnParallel: 4,
+  bundles: structuredClone(edgeMoeBundles),
+});
+
+const vitS = (image: [number, number, number], tasks: string[]): Config['model'] => ({
+  image,
+  patch: 16,
+  dim: 384,
+  depth: 12,
+  heads: 12,
+  mlpRatio: 4,
+  qkvBias: true,
+  lnEps: 1e-6,
+  moe: { blocks: 'odd', experts: 16, topK: 4, expertHidden: 384 },
+  tasks,
+  cls: 'folded',
+  normalize: 'imagenet',
+});
+
+export const PRESETS: Record<string, { description: string; config: () => Config }> = {
+  'm3vit-t-cityscapes': {
+    description: 'Edge-MoE exactly: ViT-T, 3x128x256, 16 experts top-2, 2 tasks, ZCU102 @ 300 MHz (default)',
+    config: () => ({
+      name: 'm3vit-t-cityscapes',
+      model: {
+        image: [3, 128, 256],
+        patch: 16,
+        dim: 192,
+        depth: 12,
+        heads: 3,
+        mlpRatio: 4,
+        qkvBias: true,
+        lnEps: 1e-6,
+        moe: { blocks: 'odd', experts: 16, topK: 2, expertHidden: 384 },
+        tasks: ['semseg', 'depth'],
+        cls: 'folded',
+        normalize: 'none',
+      },
+      precision: structuredClone(edgeMoePrecision),
+      hardware: zcu102(),
+    }),
+  },
+  'm3vit-s-pascal': {
+    description: 'M3ViT ViT-S on PASCAL-Context: 3x512x512, 16 experts top-4, 5 tasks, Alveo U280 @ 250 MHz',
+    config: () => ({
+      name: 'm3vit-s-pascal',
+      model: vitS([3, 512, 512], ['semseg', 'human_parts', 'sal', 'normals', 'edge']),
+      precision: structuredClone(edgeMoePrecision),
+      hardware: u280(),
+    }),
+  },
+  'm3vit-s-nyud': {
+    description: 'M3ViT ViT-S on NYUD-v2: 3x480x640, 16 experts top-4, 2 tasks, Alveo U280 @ 250 MHz',
+    config: () => ({
+      name: 'm3vit-s-nyud',
+      model: vitS([3, 480, 640], ['semseg', 'depth']),
+      precision: structuredClone(edgeMoePrecision),
+      hardware: u280(),
+    }),
+  },
+  tiny: {
+    description: 'the model of ../shared/fixtures/m3vit-tiny-test: 3x32x64, D 32, depth 2, 4 experts top-2, 2 tasks',
+    config: () => ({
+      name: 'tiny',
+      model: {
+        image: [3, 32, 64],
+        patch: 16,
+        dim: 32,
+        depth: 2,
+        heads: 2,
+        mlpRatio: 4,
+        qkvBias: true,
+        lnEps: 1e-6,
+        moe: { blocks: 'odd', experts: 4, topK: 2, expertHidden: 64 },
+        tasks: ['task0', 'task1'],
+        cls: 'folded',
+        normalize: 'none',
+      },
+      precision: structuredClone(edgeMoePrecision),
+      hardware: zcu102(),
+    }),
+  },
+};
+
+export const DEFAULT_PRESET = 'm3vit-t-cityscapes';
