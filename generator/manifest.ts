@@ -1,0 +1,106 @@
+// design.json: the one contract between the generator and the host. The host re-derives nothing from the config.
+import { z } from 'zod';
+
+export const MANIFEST_FORMAT = 'edgemoe-design/1';
+
+/** A named slice of one m_axi bundle's DRAM buffer. Offsets and sizes are bytes; offsets are 4096-aligned. */
+export const regionSchema = z.object({
+  name: z.string(),
+  offset: z.number().int(),
+  bytes: z.number().int(),
+  /** Element C++ type as stored in DRAM, e.g. 'ap_fixed<32,10>' or 'ap_uint<8>'. */
+  ctype: z.string(),
+  /** Bytes per stored element (the element's container: 1, 2 or 4). */
+  elemBytes: z.number().int(),
+  /** Logical shape in elements, outermost first (C order), e.g. [images, 3, H, W] or [tokens, dim]. */
+  shape: z.array(z.number().int()),
+  /** For fixed-point elements: fraction bits, so value = raw / 2^frac. */
+  frac: z.number().int().optional(),
+  signed: z.boolean().optional(),
+  /** Human-readable layout note, e.g. 'token-major [tokens][dim], natural order'. */
+  layout: z.string(),
+});
+export type Region = z.infer<typeof regionSchema>;
+
+export const bundleSchema = z.object({
+  name: z.string(),
+  bytes: z.number().int(),
+  regions: z.array(regionSchema),
+});
+export type Bundle = z.infer<typeof bundleSchema>;
+
+/** Kernel arguments in call order: one pointer per m_axi bundle, then s_axilite scalars. */
+export const kernelArgSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('buffer'), name: z.string(), bundle: z.string() }),
+  z.object({ kind: z.literal('scalar'), name: z.string(), ctype: z.enum(['int', 'unsigned int', 'float']) }),
+]);
+export type KernelArg = z.infer<typeof kernelArgSchema>;
+
+/** One packed weight tensor inside the weights region. */
+export const packedTensorSchema = z.object({
+  /** State-dict-derived name, e.g. 'blocks.1.mlp.experts.htoh4.weight' or 'blocks.0.attn.q.weight'. */
+  name: z.string(),
+  /** Byte offset from the start of the weights region. */
+  offset: z.number().int(),
+  bytes: z.number().int(),
+  ctype: z.string(),
+  elemBytes: z.number().int(),
+  frac: z.number().int(),
+  signed: z.boolean(),
+  shape: z.array(z.number().int()),
+  layout: z.string(),
+});
+export type PackedTensor = z.infer<typeof packedTensorSchema>;
+
+export const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT),
+  name: z.string(),
+  /** sha256 of the canonical config JSON this design was generated from. */
+  configHash: z.string(),
+  kernel: z.object({
+    /** The HLS top function / XRT kernel name. */
+    name: z.string(),
+    args: z.array(kernelArgSchema),
+  }),
+  bundles: z.array(bundleSchema),
+  tasks: z.array(z.string()),
+  /** Images one kernel call can take (the 'images' region holds this many). */
+  maxImages: z.number().int(),
+  /** Input: region name and value rule (pixel raw = byte, value = raw / 2^frac). */
+  input: z.object({ region: z.string(), shape: z.array(z.number().int()) }),
+  /** Output: region holding the backbone output [images][tokens][dim]. */
+  output: z.object({ region: z.string(), shape: z.array(z.number().int()) }),
+  weights: z.object({
+    /** Bundle + region the packed weights image is written to. */
+    bundle: z.string(),
+    region: z.string(),
+    /** The packed image written by `edgemoe pack`, relative to the design dir. */
+    file: z.string(),
+    tensors: z.array(packedTensorSchema),
+  }),
+  /** Scalar argument names with fixed meaning. */
+  scalars: z.object({ numImages: z.string(), task: z.string(), reload: z.string(), debugStop: z.string() }),
+  /** Debug stop steps: value of the debugStop argument → the op after which the run ends (0 = run to the end). */
+  debugSteps: z.array(z.object({ id: z.number().int(), op: z.string() })),
+  /** Generated sources, relative to the design dir. */
+  sources: z.object({
+    kernel: z.array(z.string()),
+    testbench: z.array(z.string()),
+    /** C ABI bridge for the host's csim backend (see BRIDGE_ABI). */
+    bridge: z.string(),
+    /** Include dirs for g++ when XILINX_HLS is not set (our csim headers), relative to the design dir. */
+    csimInclude: z.string(),
+  }),
+});
+export type DesignManifest = z.infer<typeof manifestSchema>;
+
+/**
+ * The csim bridge's C ABI (extern "C", compiled with the kernel into a shared library):
+ *   int edgemoe_csim_run(void** bundles, int nbundles, const long long* scalars, int nscalars, char* err, int errlen);
+ * bundles are in manifest.kernel.args buffer order, scalars in scalar-arg order. Returns 0 on success; otherwise a
+ * non-zero code with a NUL-terminated message in err. Every C++ exception is caught inside.
+ */
+export const BRIDGE_ABI = {
+  symbol: 'edgemoe_csim_run',
+  prototype: 'int edgemoe_csim_run(void** bundles, int nbundles, const long long* scalars, int nscalars, char* err, int errlen)',
+} as const;
