@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { checkWeights, weightProblems } from '../../generator/weights/check.ts';
+import { readSafetensors } from '../../generator/weights/safetensors.ts';
+import { isUserError } from '../../generator/errors.ts';
+import { TINY } from '../helpers/paths.ts';
+
+const tiny = resolveConfig({ preset: 'tiny' });
+const load = () => readSafetensors(join(TINY, 'weights.safetensors'));
+
+describe('weights/check', () => {
+  it('accepts the tiny fixture for the tiny preset', () => {
+    assert.deepEqual(weightProblems(tiny, load()), []);
+    checkWeights(tiny, load());
+  });
+
+  it('lists every missing, extra, mis-shaped and non-float tensor in one UserError', () => {
+    const w = load();
+    w.delete('blocks.1.mlp.gate.1.w_gate');
+    w.set('head.weight', { dtype: 'f32', shape: [2, 2], data: new Float32Array(4) });
+    w.set('blocks.0.attn.proj.bias', { dtype: 'f32', shape: [31], data: new Float32Array(31) });
+    w.set('cls_token', { dtype: 'i64', shape: [1, 1, 32], data: new BigInt64Array(32) });
+    assert.throws(() => checkWeights(tiny, w, 'x.pth'), (e: unknown) => {
+      assert.ok(isUserError(e));
+      const msg = (e as Error).message;
+      assert.match(msg, /^x\.pth do not match config 'tiny' \(4 problems\)/);
+      assert.ok(msg.includes('missing blocks.1.mlp.gate.1.w_gate: expected shape [32,4]'), msg);
+      assert.ok(msg.includes('extra head.weight: shape [2,2]'), msg);
+      assert.ok(msg.includes('wrong shape blocks.0.attn.proj.bias: expected [32], got [31]'), msg);
+      assert.ok(msg.includes('wrong dtype cls_token: expected a float tensor (f32/f64), got i64'), msg);
+      return true;
+    });
+  });
+
+  it('rejects NaN and infinity', () => {
+    const w = load();
+    (w.get('pos_embed')!.data as Float32Array)[5] = NaN;
+    assert.deepEqual(weightProblems(tiny, w), ['non-finite value pos_embed: element 5 is NaN']);
+  });
+
+  it('rejects the tiny weights for a different config, naming the shapes', () => {
+    const c = resolveConfig({ preset: 'tiny', sets: ['model.moe.experts=8'] });
+    const p = weightProblems(c, load());
+    assert.ok(p.includes('wrong shape blocks.1.mlp.experts.htoh4.weight: expected [8,64,32], got [4,64,32]'), p.join('\n'));
+    assert.ok(p.includes('wrong shape blocks.1.mlp.gate.0.w_gate: expected [32,8], got [32,4]'), p.join('\n'));
+  });
+});
