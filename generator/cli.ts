@@ -1,6 +1,8 @@
 // The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
 import { Command, CommanderError } from 'commander';
 import { isUserError } from './errors.ts';
+import { register as registerValidate } from './commands/validate.ts';
+import { register as registerPresets } from './commands/presets.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -9,7 +11,10 @@ const program = new Command('edgemoe')
   .exitOverride();
 
 // Subcommands register themselves here, one line each.
-const registrations: Array<(p: Command) => void> = [];
+const registrations: Array<(p: Command) => void> = [
+  registerValidate,
+  registerPresets,
+];
 for (const r of registrations) r(program);
 
 try {

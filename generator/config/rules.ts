@@ -1,5 +1,5 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
-import { DRAM_REGIONS, type Config } from './schema.ts';
+import { DRAM_REGIONS, PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -7,18 +7,150 @@ export interface Violation {
   rule: string;
 }
 
-/** Every rule the generated hardware relies on. */
-export function checkRules(c: Config): Violation[] {
-  const v: Violation[] = [];
-  const bad = (path: string, rule: string) => v.push({ path, rule });
+/** AXI data widths Vitis accepts for an m_axi port. */
+export const AXI_WIDTHS = [32, 64, 128, 256, 512, 1024] as const;
+
+/** Widest fixed-point type our csim headers handle on their fast (64-bit) path. */
+export const MAX_FIXED_W = 64;
+
+/**
+ * Widest type stored in DRAM per precision class. Stored values sit in an 8/16/32-bit container (containerBits):
+ * pixels are bytes (images are uint8 in DRAM), weights/biases and activations fit a 32-bit container.
+ * The accumulator never leaves the chip, so it may use the full csim width.
+ */
+export const MAX_STORED_W: Record<PrecisionClass, number> = {
+  activation: 32,
+  accumulator: MAX_FIXED_W,
+  linearWeight: 32,
+  attnBias: 32,
+  bias: 32,
+  patchWeight: 32,
+  pixel: 8,
+};
+
+/** Part-number prefix each platform's FPGA has. */
+export const PLATFORM_PART_PREFIX: Record<Config['hardware']['platform'], string> = {
+  zcu102: 'xczu9eg',
+  u50: 'xcu50',
+  u280: 'xcu280',
+};
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The smallest 8/16/32-bit container holding a W-bit stored value (0 when W > 32). */
+export function containerBits(W: number): number {
+  return W <= 8 ? 8 : W <= 16 ? 16 : W <= 32 ? 32 : 0;
+}
+
+/** Elements of the activation type per AXI word (the "lane count" every feature dimension must be a multiple of). */
+export function axiLanes(c: Config): number {
+  return c.hardware.axiBits / c.precision.activation.W;
+}
+
+const isPow2 = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+const isPosInt = (n: number) => Number.isInteger(n) && n >= 1;
+
+function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
+  const p = `precision.${cls}`;
+  if (t.W < 1 || t.W > MAX_FIXED_W) bad(`${p}.W`, `W must be in 1..${MAX_FIXED_W}`);
+  else if (t.W > MAX_STORED_W[cls]) {
+    const why = cls === 'pixel' ? 'pixels are stored as bytes' : 'stored values use an 8/16/32-bit container';
+    bad(`${p}.W`, `W must be at most ${MAX_STORED_W[cls]} for ${cls} (${why})`);
+  }
+  if (cls !== 'pixel' && !t.signed) bad(`${p}.signed`, `${cls} must be signed (ap_fixed); only pixel may be ap_ufixed`);
+  if (!t.signed && t.o === 'AP_WRAP_SM') bad(`${p}.o`, 'ap_ufixed with AP_WRAP_SM is invalid (Vitis exits at construction)');
+  if (t.n < 0 || t.n > t.W) bad(`${p}.n`, `n (saturation bits) must be in 0..W (${t.W})`);
+  else if (t.n !== 0 && t.o !== 'AP_WRAP' && t.o !== 'AP_WRAP_SM') bad(`${p}.n`, `n only applies to AP_WRAP / AP_WRAP_SM (o is ${t.o}); use n = 0`);
+}
+
+function checkModel(c: Config, bad: (path: string, rule: string) => void): void {
   const m = c.model;
-  if (m.heads <= 0 || m.dim % m.heads !== 0) bad('model.heads', `heads must divide dim (${m.dim})`);
-  if (m.image[1] % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image height (${m.image[1]})`);
-  if (m.image[2] % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image width (${m.image[2]})`);
-  if (m.moe.topK < 1 || m.moe.topK > m.moe.experts) bad('model.moe.topK', `topK must be in 1..experts (${m.moe.experts})`);
+  // Lane-count rules only make sense once axiBits itself is valid (otherwise that one violation says it all).
+  const axiOk = (AXI_WIDTHS as readonly number[]).includes(c.hardware.axiBits) && c.precision.activation.W >= 1;
+  const lanes = axiOk ? axiLanes(c) : NaN;
+  const tile = c.hardware.linearTile;
+  const [C, H, W] = m.image;
+  if (!isPosInt(C)) bad('model.image', `image channels (${C}) must be ≥ 1`);
+  if (!isPosInt(H) || !isPosInt(W)) bad('model.image', `image height and width must be ≥ 1 (got ${H}x${W})`);
+  if (!isPosInt(m.patch)) bad('model.patch', 'patch must be ≥ 1');
+  else {
+    if (isPosInt(H) && H % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image height (${H})`);
+    if (isPosInt(W) && W % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image width (${W})`);
+  }
+  if (!isPosInt(m.depth)) bad('model.depth', 'depth must be ≥ 1');
+  if (!isPosInt(m.dim)) bad('model.dim', 'dim must be ≥ 1');
+  if (!isPosInt(m.heads)) bad('model.heads', 'heads must be ≥ 1');
+  else if (isPosInt(m.dim)) {
+    if (m.dim % m.heads !== 0) bad('model.heads', `heads must divide dim (${m.dim})`);
+    else if (Number.isInteger(lanes) && (m.dim / m.heads) % lanes !== 0)
+      bad('model.heads', `head dim dim/heads (${m.dim / m.heads}) must be a multiple of the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W)`);
+  }
+  // Every feature width the linear unit and the AXI streams see: whole AXI words, whole tiles.
+  const mlpHidden = m.dim * m.mlpRatio;
+  if (!(m.mlpRatio > 0) || !Number.isInteger(mlpHidden)) bad('model.mlpRatio', `dim · mlpRatio (${m.dim} · ${m.mlpRatio}) must be a positive integer (the dense MLP hidden size)`);
+  const widths: Array<[string, string, number]> = [
+    ['model.dim', 'dim', m.dim],
+    ['model.mlpRatio', 'the MLP hidden size dim · mlpRatio', mlpHidden],
+    ['model.moe.expertHidden', 'expertHidden', m.moe.expertHidden],
+  ];
+  for (const [path, what, n] of widths) {
+    if (!isPosInt(n)) {
+      if (path === 'model.moe.expertHidden') bad(path, 'expertHidden must be ≥ 1');
+      continue;
+    }
+    if (Number.isInteger(lanes) && n % lanes !== 0) bad(path, `${what} (${n}) must be a multiple of the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W)`);
+    if (isPow2(tile.in) && n % tile.in !== 0) bad(path, `${what} (${n}) must be a multiple of hardware.linearTile.in (${tile.in})`);
+    if (isPow2(tile.out) && n % tile.out !== 0) bad(path, `${what} (${n}) must be a multiple of hardware.linearTile.out (${tile.out})`);
+  }
+  if (!(m.lnEps > 0) || !Number.isFinite(m.lnEps)) bad('model.lnEps', 'lnEps must be a finite number > 0');
+
+  const moe = m.moe;
+  if (!isPosInt(moe.experts)) bad('model.moe.experts', 'experts must be ≥ 1');
+  if (!Number.isInteger(moe.topK) || moe.topK < 1 || moe.topK > moe.experts) bad('model.moe.topK', `topK must be in 1..experts (${moe.experts})`);
+  if (Array.isArray(moe.blocks)) {
+    const seen = new Set<number>();
+    moe.blocks.forEach((b, i) => {
+      if (b < 0 || b >= m.depth) bad(`model.moe.blocks.${i}`, `block index ${b} must be in 0..depth-1 (0..${m.depth - 1})`);
+      else if (seen.has(b)) bad(`model.moe.blocks.${i}`, `block index ${b} is listed twice`);
+      seen.add(b);
+    });
+  }
+
   if (m.tasks.length < 1) bad('model.tasks', 'at least one task is required');
+  const names = new Set<string>();
+  m.tasks.forEach((t, i) => {
+    if (!IDENT.test(t)) bad(`model.tasks.${i}`, `task name '${t}' must be identifier-like (letters, digits, _; not starting with a digit)`);
+    else if (names.has(t)) bad(`model.tasks.${i}`, `task name '${t}' is listed twice`);
+    names.add(t);
+  });
+}
+
+function checkHardware(c: Config, bad: (path: string, rule: string) => void): void {
+  const hw = c.hardware;
+  const pr = c.precision;
+  const prefix = PLATFORM_PART_PREFIX[hw.platform];
+  if (!hw.part.toLowerCase().startsWith(prefix)) bad('hardware.part', `part '${hw.part}' does not match platform ${hw.platform} (expected ${prefix}*)`);
+  if (!(hw.clockMHz > 0 && hw.clockMHz <= 1000)) bad('hardware.clockMHz', 'clockMHz must be in (0, 1000]');
+  if (!(AXI_WIDTHS as readonly number[]).includes(hw.axiBits)) bad('hardware.axiBits', `axiBits must be one of ${AXI_WIDTHS.join(', ')}`);
+  else {
+    const packed: Array<[PrecisionClass, string]> = [['activation', 'activation'], ['linearWeight', 'linear weight'], ['pixel', 'pixel']];
+    for (const [cls, what] of packed) {
+      const w = pr[cls].W;
+      if (w >= 1 && hw.axiBits % w !== 0) bad('hardware.axiBits', `axiBits (${hw.axiBits}) must be a multiple of the ${what} W (precision.${cls}.W = ${w}) so a word packs whole elements`);
+    }
+  }
+  for (const side of ['in', 'out'] as const) {
+    if (!isPow2(hw.linearTile[side])) bad(`hardware.linearTile.${side}`, `linearTile.${side} must be a power of two ≥ 1`);
+  }
+  const m = c.model;
+  const tokens = isPosInt(m.patch) ? 1 + Math.floor(m.image[1] / m.patch) * Math.floor(m.image[2] / m.patch) : NaN;
+  if (!isPosInt(hw.attnParallel)) bad('hardware.attnParallel', 'attnParallel must be ≥ 1');
+  else if (Number.isFinite(tokens) && hw.attnParallel > tokens) bad('hardware.attnParallel', `attnParallel must be ≤ tokens (${tokens})`);
+
   const seen = new Map<string, string>();
-  for (const [bundle, regions] of Object.entries(c.hardware.bundles)) {
+  for (const [bundle, regions] of Object.entries(hw.bundles)) {
+    if (!IDENT.test(bundle)) bad(`hardware.bundles.${bundle}`, `bundle name '${bundle}' must be identifier-like (it becomes an m_axi port name)`);
+    if (regions.length === 0) bad(`hardware.bundles.${bundle}`, 'a bundle must carry at least one region');
     for (const r of regions) {
       if (!(DRAM_REGIONS as readonly string[]).includes(r)) bad(`hardware.bundles.${bundle}`, `unknown region '${r}' (known: ${DRAM_REGIONS.join(', ')})`);
       else if (seen.has(r)) bad(`hardware.bundles.${bundle}`, `region '${r}' is already on bundle ${seen.get(r)}`);
@@ -26,5 +158,19 @@ export function checkRules(c: Config): Violation[] {
     }
   }
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
+}
+
+/** Every rule the generated hardware relies on; returns all violations (empty when the config is usable). */
+export function checkRules(c: Config): Violation[] {
+  const v: Violation[] = [];
+  const bad = (path: string, rule: string) => v.push({ path, rule });
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(c.name)) bad('name', `name '${c.name}' must be non-empty and use only letters, digits, '_', '-', '.' (it names files and directories)`);
+  for (const cls of PRECISION_CLASSES) checkFixedType(cls, c.precision[cls], bad);
+  const act = c.precision.activation;
+  const acc = c.precision.accumulator;
+  if (acc.W < act.W) bad('precision.accumulator.W', `accumulator W (${acc.W}) must be ≥ activation W (${act.W})`);
+  if (acc.I < act.I) bad('precision.accumulator.I', `accumulator I (${acc.I}) must be ≥ activation I (${act.I})`);
+  checkModel(c, bad);
+  checkHardware(c, bad);
   return v;
 }

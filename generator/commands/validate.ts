@@ -1,0 +1,96 @@
+// `edgemoe validate`: resolves a config, checks every rule, and prints a one-screen summary (or JSON).
+import type { Command } from 'commander';
+import { ConfigError, DEFAULT_PRESET, PRECISION_CLASSES, type Config } from '../config/index.ts';
+import { axiLanes } from '../config/rules.ts';
+import { isUserError, UserError } from '../errors.ts';
+import { cppType } from '../fixed.ts';
+import { modelStats, type ModelStats } from '../model/stats.ts';
+import { configFromOptions, withConfigOptions } from './common.ts';
+
+interface ValidateOptions {
+  preset?: string;
+  config?: string;
+  set?: string[];
+  json?: boolean;
+}
+
+const int = (n: number) => n.toLocaleString('en-US');
+
+function describeBlocks(blocks: number[], depth: number): string {
+  return blocks.length ? `${blocks.join(', ')} (${blocks.length} of ${depth})` : `none (0 of ${depth})`;
+}
+
+/** The human-readable summary `edgemoe validate` prints for a valid config. */
+export function formatSummary(c: Config, s: ModelStats, origin: string): string {
+  const m = c.model;
+  const hw = c.hardware;
+  const k = s.macs.byKind;
+  const N = s.tokens;
+  const D = m.dim;
+  const nMoe = s.moeBlocks.length;
+  const nDense = s.denseBlocks.length;
+  const macRows: Array<[string, number, string]> = [
+    ['patch embed', k.patchEmbed, `${s.grid[0] * s.grid[1]} patches · ${m.image[0]}·${m.patch}² · ${D}`],
+    ['qkv', k.qkv, `${m.depth} layers · ${N}·${D}·${3 * D}`],
+    ['Q·Kᵀ', k.qk, `${m.depth} layers · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
+    ['A·V', k.av, `${m.depth} layers · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
+    ['proj', k.proj, `${m.depth} layers · ${N}·${D}·${D}`],
+    ['dense MLP', k.mlp, `${nDense} layers · ${N}·2·${D}·${s.mlpHidden}`],
+    ['gate', k.gate, `${nMoe} layers · ${N}·${D}·${m.moe.experts}`],
+    ['experts', k.experts, `${nMoe} layers · ${N}·${m.moe.topK}·2·${D}·${m.moe.expertHidden}  (top-${m.moe.topK} per token)`],
+  ];
+  const w = Math.max(...macRows.map((r) => int(r[1]).length));
+  const lines = [
+    `config      ${c.name}  ${origin}`,
+    `image       ${m.image.join('x')}, patch ${m.patch} -> grid ${s.grid.join('x')}, ${N} tokens (cls included), normalize ${m.normalize}, cls ${m.cls}`,
+    `backbone    dim ${D}, depth ${m.depth}, heads ${m.heads} (head dim ${s.headDim}), MLP hidden ${s.mlpHidden}, qkv bias ${m.qkvBias ? 'yes' : 'no'}, LN eps ${m.lnEps}`,
+    `MoE blocks  ${describeBlocks(s.moeBlocks, m.depth)}; ${m.moe.experts} experts, top-${m.moe.topK}, expert hidden ${m.moe.expertHidden}`,
+    `tasks       ${m.tasks.join(', ')} (${m.tasks.length} gate${m.tasks.length === 1 ? '' : 's'} per MoE block)`,
+    `parameters  ${int(s.params.total)} total (experts ${int(s.params.experts)}, other ${int(s.params.nonExpert)}); ${int(s.params.activePerToken)} active per token (one task, top-${m.moe.topK})`,
+    `MACs/image  ${int(s.macs.total)} (${(s.macs.total / 1e9).toFixed(3)} GMAC, one task): weight×act ${int(s.macs.weightAct)}, act×act ${int(s.macs.actAct)}`,
+    `            counted: multiply-accumulates of matrix products only (N = tokens, D = dim); not LayerNorm, softmax, GELU, biases, residual adds`,
+    ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)} ${int(n).padStart(w)}  = ${how}`),
+    `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
+    `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
+    `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function originOf(opts: ValidateOptions, file?: string): string {
+  const f = file ?? opts.config;
+  return f ? `(file ${f})` : opts.preset ? `(preset ${opts.preset})` : `(preset ${DEFAULT_PRESET}, the default)`;
+}
+
+/** Registers `edgemoe validate`. */
+export function register(program: Command): void {
+  withConfigOptions(
+    program
+      .command('validate')
+      .description('check a config against the schema and every hardware rule; print a summary (exit 0) or every violation with its path (exit 2)')
+      .argument('[file]', 'a JSON config file (same as --config)'),
+  )
+    .option('--json', 'print a JSON object: {valid: true, config, stats} or {valid: false, violations | error}')
+    .action((file: string | undefined, opts: ValidateOptions) => {
+      const resolve = () => {
+        if (file && opts.config) throw new UserError(`give the config file once: as an argument ('${file}') or with --config ('${opts.config}')`);
+        return configFromOptions(opts, file);
+      };
+      if (!opts.json) {
+        const c = resolve();
+        process.stdout.write(formatSummary(c, modelStats(c), originOf(opts, file)));
+        return;
+      }
+      try {
+        const c = resolve();
+        process.stdout.write(`${JSON.stringify({ valid: true, config: c, stats: modelStats(c) }, null, 2)}\n`);
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          process.stdout.write(`${JSON.stringify({ valid: false, violations: e.violations }, null, 2)}\n`);
+        } else if (isUserError(e)) {
+          process.stdout.write(`${JSON.stringify({ valid: false, violations: [], error: e.message }, null, 2)}\n`);
+        } else throw e;
+        process.exitCode = 2;
+      }
+    });
+}
