@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from './errors.ts';
 import { register as registerValidate } from './commands/validate.ts';
 import { register as registerPresets } from './commands/presets.ts';
+import { register as registerPack } from './commands/pack.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -14,6 +15,7 @@ const program = new Command('edgemoe')
 const registrations: Array<(p: Command) => void> = [
   registerValidate,
   registerPresets,
+  registerPack,
 ];
 for (const r of registrations) r(program);
 

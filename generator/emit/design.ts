@@ -1,0 +1,59 @@
+// Reading a generated design dir back: design.json (validated against the manifest contract) and its config.json.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { validateConfig } from '../config/index.ts';
+import type { Config } from '../config/schema.ts';
+import { UserError } from '../errors.ts';
+import { readFileOrThrow } from '../io/files.ts';
+import { manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
+
+/** File names inside a design dir. */
+export const DESIGN_JSON = 'design.json';
+export const CONFIG_JSON = 'config.json';
+
+/** A generated design as read from disk. */
+export interface Design {
+  dir: string;
+  manifest: DesignManifest;
+  config: Config;
+}
+
+function readJson(path: string, what: string): unknown {
+  const text = readFileOrThrow(path, what).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Reads and validates `<dir>/design.json` and `<dir>/config.json`; a bad or missing design is a UserError. */
+export function readDesign(dir: string): Design {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist (generate it with \`edgemoe gen\`)`);
+  const mpath = join(abs, DESIGN_JSON);
+  const parsed = manifestSchema.safeParse(readJson(mpath, 'design manifest'));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new UserError(`${mpath} does not match the design.json contract (regenerate the design with \`edgemoe gen\`):\n${lines.join('\n')}`);
+  }
+  const config = validateConfig(readJson(join(abs, CONFIG_JSON), 'design config'), `'${join(abs, CONFIG_JSON)}'`);
+  return { dir: abs, manifest: parsed.data, config };
+}
+
+/** The region named `region` of bundle `bundle` (throws a UserError naming both when absent). */
+export function findRegion(m: DesignManifest, bundle: string, region: string): Region {
+  const b = m.bundles.find((x) => x.name === bundle);
+  const r = b?.regions.find((x) => x.name === region);
+  if (!r) throw new UserError(`design.json: no region '${region}' on bundle '${bundle}'`);
+  return r;
+}
+
+/** The bundle carrying region `region`, and the region. */
+export function locateRegion(m: DesignManifest, region: string): { bundle: string; region: Region } {
+  for (const b of m.bundles) {
+    const r = b.regions.find((x) => x.name === region);
+    if (r) return { bundle: b.name, region: r };
+  }
+  throw new UserError(`design.json: no bundle carries region '${region}'`);
+}

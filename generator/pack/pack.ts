@@ -1,0 +1,132 @@
+// `edgemoe pack`: the packed weights image of a design — every manifest tensor derived, quantized and laid out.
+import { existsSync, readFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Config } from '../config/schema.ts';
+import { findRegion, type Design } from '../emit/design.ts';
+import { canonicalJson, sha256 } from '../emit/hash.ts';
+import { UserError } from '../errors.ts';
+import type { DesignManifest, PackedTensor } from '../manifest.ts';
+import { numel, shapeStr, type TensorMap } from '../tensor.ts';
+import { writeFileAtomic } from '../weights/atomic.ts';
+import { checkWeights } from '../weights/check.ts';
+import { readSafetensors } from '../weights/safetensors.ts';
+import { parseCppType } from './ctype.ts';
+import { deriveTensor } from './derive.ts';
+import { containerView, quantizeInto, type QuantizeStats } from './quantize.ts';
+
+/** Sidecar format next to the packed image, recording what it was packed from. */
+export const PACK_META_FORMAT = 'edgemoe-packed-weights/1';
+
+/** One packed tensor's quantization outcome. */
+export interface PackedTensorReport extends QuantizeStats {
+  name: string;
+  shape: number[];
+  ctype: string;
+  values: number;
+  /** Largest magnitude the type can hold. */
+  typeMax: number;
+}
+
+/** The packed weights image and what packing found. */
+export interface PackedImage {
+  bytes: Uint8Array;
+  tensors: PackedTensorReport[];
+}
+
+/** What `<file>.meta.json` records. */
+export interface PackMeta {
+  format: typeof PACK_META_FORMAT;
+  configHash: string;
+  layoutHash: string;
+  source: string;
+  sourceSha256: string;
+  bytes: number;
+}
+
+/** Hash of everything that decides the packed layout (region size and every tensor's placement and type). */
+export function layoutHash(m: DesignManifest): string {
+  const r = findRegion(m, m.weights.bundle, m.weights.region);
+  return sha256(canonicalJson({ region: r, tensors: m.weights.tensors }));
+}
+
+/** Loads a weights file (safetensors) as a state dict. */
+export function loadStateDict(path: string): TensorMap {
+  if (!existsSync(path)) throw new UserError(`cannot read weights file ${path}: no such file`);
+  return readSafetensors(path);
+}
+
+function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number): void {
+  const need = numel(t.shape) * t.elemBytes;
+  if (![1, 2, 4].includes(t.elemBytes)) throw new UserError(`design.json: tensor ${t.name} has element size ${t.elemBytes} (expected 1, 2 or 4)`);
+  if (t.offset % wordBytes !== 0) throw new UserError(`design.json: tensor ${t.name} starts at byte ${t.offset}, not on a ${wordBytes}-byte word boundary`);
+  if (need > t.bytes) throw new UserError(`design.json: tensor ${t.name} ${shapeStr(t.shape)} needs ${need} bytes, ${t.bytes} reserved`);
+  if (t.offset + t.bytes > regionBytes) throw new UserError(`design.json: tensor ${t.name} ends at byte ${t.offset + t.bytes}, past the weights region (${regionBytes} bytes)`);
+}
+
+/**
+ * Packs a state dict for a design: for every manifest tensor, derive (deriveTensor), quantize to its C++ type with
+ * that type's modes, and store in C order, little-endian containers, at its offset. Returns the whole weights region.
+ */
+export function packImage(config: Config, manifest: DesignManifest, sd: TensorMap): PackedImage {
+  if (endianness() !== 'LE') throw new Error('edgemoe pack assumes a little-endian host');
+  const region = findRegion(manifest, manifest.weights.bundle, manifest.weights.region);
+  const wordBytes = config.hardware.axiBits / 8;
+  const buf = new ArrayBuffer(region.bytes);
+  const reports: PackedTensorReport[] = [];
+  for (const t of manifest.weights.tensors) {
+    checkPlacement(t, region.bytes, wordBytes);
+    const type = parseCppType(t.ctype, `design.json tensor ${t.name}`);
+    if (type.W > t.elemBytes * 8) throw new UserError(`design.json: tensor ${t.name} type ${t.ctype} does not fit a ${t.elemBytes}-byte container`);
+    if (type.W - type.I !== t.frac || type.signed !== t.signed) throw new UserError(`design.json: tensor ${t.name}: frac/signed (${t.frac}, ${t.signed}) disagree with its type ${t.ctype}`);
+    const values = deriveTensor(config, sd, t.name, t.shape);
+    const out = containerView(buf, t.offset, values.length, t.elemBytes, t.signed);
+    const stats = quantizeInto(values, type, out);
+    const typeMax = 2 ** (type.signed ? type.I - 1 : type.I);
+    reports.push({ name: t.name, shape: t.shape, ctype: t.ctype, values: values.length, typeMax, ...stats });
+  }
+  return { bytes: new Uint8Array(buf), tensors: reports };
+}
+
+/** Where the packed image and its sidecar go for a design (or an explicit --out). */
+export function packedPaths(design: Design, out?: string): { file: string; meta: string } {
+  const file = out ? resolve(out) : join(design.dir, design.manifest.weights.file);
+  return { file, meta: `${file}.meta.json` };
+}
+
+/** Packs `weightsPath` for `design`, writes the image and its sidecar atomically, returns the report. */
+export function packDesign(design: Design, weightsPath: string, out?: string): PackedImage & { file: string } {
+  const raw = readFileSync(resolve(weightsPath));
+  const sd = loadStateDict(weightsPath);
+  checkWeights(design.config, sd, `weights ${weightsPath}`);
+  const image = packImage(design.config, design.manifest, sd);
+  const { file, meta } = packedPaths(design, out);
+  const m: PackMeta = {
+    format: PACK_META_FORMAT,
+    configHash: design.manifest.configHash,
+    layoutHash: layoutHash(design.manifest),
+    source: basename(weightsPath),
+    sourceSha256: sha256(raw),
+    bytes: image.bytes.length,
+  };
+  writeFileAtomic(file, [image.bytes]);
+  writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
+  return { ...image, file };
+}
+
+/** Why the packed image of a design is not usable for `weightsPath` ('' when it is up to date). */
+export function packStaleness(design: Design, weightsPath: string): string {
+  const { file, meta } = packedPaths(design);
+  if (!existsSync(file)) return `${design.manifest.weights.file} is missing`;
+  if (!existsSync(meta)) return `${basename(meta)} is missing`;
+  let m: Partial<PackMeta>;
+  try {
+    m = JSON.parse(readFileSync(meta, 'utf8')) as Partial<PackMeta>;
+  } catch {
+    return `${basename(meta)} is unreadable`;
+  }
+  if (m.format !== PACK_META_FORMAT) return 'unknown packed-weights format';
+  if (m.layoutHash !== layoutHash(design.manifest) || m.configHash !== design.manifest.configHash) return 'the design was regenerated with a different layout';
+  if (m.sourceSha256 !== sha256(readFileSync(resolve(weightsPath)))) return `it was packed from other weights (${m.source})`;
+  return '';
+}

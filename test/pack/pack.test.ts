@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import type { FixedType } from '../../generator/config/schema.ts';
+import { quantize } from '../../generator/fixed.ts';
+import { parseCppType } from '../../generator/pack/ctype.ts';
+import { deriveTensor } from '../../generator/pack/derive.ts';
+import { loadStateDict, packDesign, packImage, packStaleness } from '../../generator/pack/pack.ts';
+import { quantizeInto } from '../../generator/pack/quantize.ts';
+import { normalizeImage } from '../../generator/reference/model.ts';
+import { asF64, type TensorMap } from '../../generator/tensor.ts';
+import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { runCli } from '../helpers/cli.ts';
+import { scratch, TINY } from '../helpers/paths.ts';
+import { syntheticManifest } from './synthetic-manifest.ts';
+
+const config = resolveConfig({ preset: 'tiny' });
+const sd = loadStateDict(join(TINY, 'weights.safetensors'));
+const manifest = syntheticManifest(config);
+const D = config.model.dim;
+
+/** Raw integers of one packed tensor read back from the image (little-endian containers, sign-extended). */
+function readBack(bytes: Uint8Array, name: string): number[] {
+  const t = manifest.weights.tensors.find((x) => x.name === name)!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + t.offset);
+  const n = t.shape.reduce((a, b) => a * b, 1);
+  const get = (i: number) =>
+    t.elemBytes === 1 ? (t.signed ? view.getInt8(i) : view.getUint8(i)) : t.elemBytes === 2 ? (t.signed ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true)) : t.signed ? view.getInt32(4 * i, true) : view.getUint32(4 * i, true);
+  return Array.from({ length: n }, (_, i) => get(i));
+}
+
+const f = (name: string) => asF64(sd.get(name)!);
+
+describe('pack', () => {
+  const image = packImage(config, manifest, sd);
+
+  it('every tensor decodes back to the bit-exact quantized values of its derivation', () => {
+    for (const t of manifest.weights.tensors) {
+      const type = parseCppType(t.ctype);
+      const want = Array.from(deriveTensor(config, sd, t.name, t.shape), (v) => Number(quantize(v, type)));
+      assert.deepEqual(readBack(image.bytes, t.name), want, t.name);
+    }
+    assert.equal(image.bytes.length, manifest.bundles[0]!.bytes);
+  });
+
+  it('splits qkv along the output dim into q, k and v', () => {
+    const qkv = f('blocks.1.attn.qkv.weight');
+    const w = parseCppType(config.precision.linearWeight.W === 16 ? 'ap_fixed<16,2>' : '');
+    for (const [j, part] of ['q', 'k', 'v'].entries()) {
+      const got = readBack(image.bytes, `blocks.1.attn.${part}.weight`);
+      // Row r of the part is row j·D + r of qkv.
+      for (const [r, c] of [[0, 0], [D - 1, 3], [5, D - 1]] as const) assert.equal(got[r * D + c], Number(quantize(qkv[(j * D + r) * D + c]!, w)), `${part}[${r},${c}]`);
+    }
+    const b = f('blocks.0.attn.qkv.bias');
+    assert.deepEqual(Array.from(deriveTensor(config, sd, 'blocks.0.attn.v.bias', [D])), Array.from(b.subarray(2 * D, 3 * D)));
+  });
+
+  it('transposes gates to [E, D]', () => {
+    const E = config.model.moe.experts;
+    const g = f('blocks.1.mlp.gate.1.w_gate'); // [D, E]
+    const t = deriveTensor(config, sd, 'blocks.1.mlp.gate.1.w_gate', [E, D]);
+    for (let e = 0; e < E; e++) for (let d = 0; d < D; d++) assert.equal(t[e * D + d], g[d * E + e]);
+    assert.equal(deriveTensor(config, sd, 'blocks.1.mlp.gate.0.w_gate_T', [E, D])[D], f('blocks.1.mlp.gate.0.w_gate')[0 * E + 1]);
+  });
+
+  it('folds cls_token into pos_embed row 0 (only row 0) when cls is folded', () => {
+    const N = 9;
+    const pos = f('pos_embed'), cls = f('cls_token');
+    const got = deriveTensor(config, sd, 'pos_embed', [N, D]);
+    for (let d = 0; d < D; d++) assert.equal(got[d], pos[d]! + cls[d]!);
+    for (let i = D; i < N * D; i++) assert.equal(got[i], pos[i]);
+    const token = resolveConfig({ preset: 'tiny', sets: ['model.cls=token'] });
+    assert.deepEqual(Array.from(deriveTensor(token, sd, 'pos_embed', [N, D])), Array.from(pos));
+  });
+
+  it('folds ImageNet normalisation into the patch embedding (conv of raw pixels = conv of normalised pixels)', () => {
+    const cfg = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet'] });
+    const [C, H, W] = cfg.model.image;
+    const P = cfg.model.patch;
+    const img = Float64Array.from({ length: C * H * W }, (_, i) => ((i * 37) % 256) / 256);
+    const norm = normalizeImage(cfg, img);
+    const w = f('patch_embed.proj.weight'), b = f('patch_embed.proj.bias');
+    const wf = deriveTensor(cfg, sd, 'patch_embed.proj.weight', [D, C, P, P]);
+    const bf = deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D]);
+    // Patch (0,1), every output dim.
+    for (let d = 0; d < D; d++) {
+      let a = b[d]!, z = bf[d]!;
+      for (let c = 0; c < C; c++)
+        for (let y = 0; y < P; y++)
+          for (let x = 0; x < P; x++) {
+            const wi = ((d * C + c) * P + y) * P + x, pi = c * H * W + y * W + P + x;
+            a += w[wi]! * norm[pi]!;
+            z += wf[wi]! * img[pi]!;
+          }
+      assert.ok(Math.abs(a - z) < 1e-12, `dim ${d}: ${a} vs ${z}`);
+    }
+  });
+
+  it('counts out-of-range values (wrapped with AP_WRAP, saturated with AP_SAT) exactly', () => {
+    const t: FixedType = { signed: true, W: 8, I: 2, q: 'AP_TRN', o: 'AP_WRAP', n: 0 }; // range [-2, 2 - 2^-6]
+    const v = [0, 1.99, 2 - 2 ** -6, 2 - 2 ** -7, 2, -2, -2 - 2 ** -7, 5.5, -3, 1e9];
+    const out = new Int8Array(v.length);
+    const s = quantizeInto(v, t, out);
+    assert.equal(s.outOfRange, 5); // 2, -2-2^-7 (floors below −2), 5.5, −3, 1e9
+    assert.equal(s.firstOutOfRange, 4);
+    assert.deepEqual(Array.from(out), v.map((x) => Number(quantize(x, t))));
+    const sat = { ...t, q: 'AP_RND' as const, o: 'AP_SAT' as const };
+    const o2 = new Int8Array(v.length);
+    const s2 = quantizeInto(v, sat, o2);
+    // With rounding, 2 − 2^-7 rounds up to 2 (out of range); −2 − 2^-7 rounds to −2 (in range).
+    assert.equal(s2.outOfRange, 5);
+    assert.deepEqual(Array.from(o2), v.map((x) => Number(quantize(x, sat))));
+  });
+
+  it('reports a wrapped tensor through the CLI and detects stale packs', async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'design.json'), JSON.stringify(manifest));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    const big: TensorMap = new Map(sd);
+    const w = Float32Array.from(f('blocks.0.mlp.fc1.weight'));
+    w[3] = 2.5; // ap_fixed<16,2> holds [-2, 2)
+    w[7] = -9;
+    big.set('blocks.0.mlp.fc1.weight', { dtype: 'f32', shape: [128, 32], data: w });
+    const wpath = join(dir, 'big.safetensors');
+    writeSafetensors(wpath, big);
+    const r = await runCli(['pack', '--design', dir, '--weights', wpath]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /WARNING: 2 weight values/);
+    assert.match(r.stderr, /blocks\.0\.mlp\.fc1\.weight: 2 of 4096/);
+    assert.match(r.stdout, /packed \d+ tensors/);
+    assert.ok(existsSync(join(dir, 'weights.bin')) && existsSync(join(dir, 'weights.bin.meta.json')));
+    const design = { dir, manifest, config };
+    assert.equal(packStaleness(design, wpath), '');
+    assert.match(packStaleness(design, join(TINY, 'weights.safetensors')), /other weights/);
+    packDesign(design, join(TINY, 'weights.safetensors'));
+    assert.equal(packStaleness(design, join(TINY, 'weights.safetensors')), '');
+    const moved = { ...manifest, weights: { ...manifest.weights, tensors: manifest.weights.tensors.slice(1) } };
+    assert.match(packStaleness({ dir, manifest: moved, config }, join(TINY, 'weights.safetensors')), /different layout/);
+    assert.equal(readFileSync(join(dir, 'weights.bin')).length, manifest.bundles[0]!.bytes);
+  });
+
+  it('rejects weights that do not match the config and designs that do not exist (exit 2)', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'd'));
+    writeFileSync(join(dir, 'd', 'design.json'), JSON.stringify(manifest));
+    writeFileSync(join(dir, 'd', 'config.json'), JSON.stringify(resolveConfig({ preset: 'tiny', sets: ['model.dim=64'] })));
+    const r = await runCli(['pack', '--design', join(dir, 'd'), '--weights', join(TINY, 'weights.safetensors')]);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /edgemoe: error: .*do not match config 'tiny'/);
+    const r2 = await runCli(['pack', '--design', join(dir, 'nope'), '--weights', join(TINY, 'weights.safetensors')]);
+    assert.equal(r2.exitCode, 2);
+    assert.match(r2.stderr, /does not exist/);
+    assert.ok(!existsSync(join(dir, 'd', 'weights.bin')));
+  });
+});
