@@ -1,0 +1,41 @@
+// Trip counts of templates/kernel/unified_linear.h: EDGEMOE_TICK calls per invocation, as functions of the sizes.
+
+/** AXI words a loop touches reading `n` consecutive elements from element index `start` (lanes per word). */
+export function wordsSpanned(start: number, n: number, lanes: number): number {
+  if (n <= 0) return 0;
+  return Math.floor((start + n - 1) / lanes) - Math.floor(start / lanes) + 1;
+}
+
+/** load_linear_weights: one AXI word per cycle over the [out][in] matrix starting at element `start`. */
+export function loadLinearWeightsTrips(outDim: number, inDim: number, wLanes: number, start = 0): number {
+  return wordsSpanned(start, outDim * inDim, wLanes);
+}
+
+/** load_linear_bias: one AXI word per cycle over `outDim` biases starting at element `start`. */
+export function loadLinearBiasTrips(outDim: number, bLanes: number, start = 0): number {
+  return wordsSpanned(start, outDim, bLanes);
+}
+
+/** compute_linear: one TILE_OUT×TILE_IN tile per cycle, for each row, out tile and in tile. */
+export function computeLinearTrips(rows: number, outDim: number, inDim: number, tileIn: number, tileOut: number): number {
+  return rows * (outDim / tileOut) * (inDim / tileIn);
+}
+
+/** A whole linear layer as the top function runs it: weight load + bias load + compute. */
+export function linearLayerTrips(p: {
+  rows: number;
+  outDim: number;
+  inDim: number;
+  tileIn: number;
+  tileOut: number;
+  wLanes: number;
+  bLanes: number;
+  wStart?: number;
+  bStart?: number;
+}): number {
+  return (
+    loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes, p.wStart ?? 0) +
+    loadLinearBiasTrips(p.outDim, p.bLanes, p.bStart ?? 0) +
+    computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut)
+  );
+}

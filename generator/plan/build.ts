@@ -1,0 +1,112 @@
+// buildPlan: the one place a validated Config becomes sizes, types, the DRAM map, the schedule and buffers.
+import type { Config, DramRegion } from '../config/schema.ts';
+import { quantize } from '../fixed.ts';
+import { UserError } from '../errors.ts';
+import { moeBlockList } from '../weights/expected.ts';
+import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
+import { placeRegions, regionBodies } from './dram.ts';
+import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
+import { DEFAULT_MAX_IMAGES, planSizes, planTypes } from './sizes.ts';
+import type { Plan, PlanBuffer, PlanConstant, PlanSizes, PlanTypes } from './types.ts';
+import { layoutWeights, weightSpecs } from './weights.ts';
+
+export interface PlanOptions {
+  /** Images one kernel call can take (size of the images and x regions). */
+  maxImages?: number;
+}
+
+/** The HLS top function / XRT kernel name of every design. */
+export const KERNEL_NAME = 'edgemoe_top';
+
+/** Bits of an expert-queue patch index: enough for tokens − 1. */
+export function patchIndexBits(tokens: number): number {
+  return Math.max(1, Math.ceil(Math.log2(tokens)));
+}
+
+function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
+  const b = (name: string, elemType: string, elemBits: number, elems: number, what: string): PlanBuffer => ({
+    name,
+    elemType,
+    elemBits,
+    elems,
+    bits: elems * elemBits,
+    what,
+  });
+  const act = t.activation.W;
+  const acc = t.accumulator.W;
+  const tile = s.tileIn * s.tileOut;
+  return [
+    b('lin_wbuf', 'wlin_t', t.linearWeight.W, 2 * s.linWeightTiles * tile, 'unified linear ping/pong weight buffers, each the largest layer in TILE_OUT×TILE_IN tiles'),
+    b('lin_bias', 'acc_t', acc, 2 * s.linMaxOut, 'unified linear ping/pong bias tiles'),
+    b('lin_xrow', 'act_t', act, s.linMaxIn, 'unified linear input row cache'),
+    b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]"),
+    b('expert_queue_idx', `ap_uint<${patchIndexBits(s.tokens)}>`, patchIndexBits(s.tokens), s.experts * s.tokens, 'expert queues: patch indices'),
+    b('expert_queue_p', 'act_t', act, s.experts * s.tokens, 'expert queues: gate probabilities'),
+    b('expert_meta', 'int', 32, 2 * s.experts, 'queue lengths and the metaqueue of active experts'),
+    b('patch_w', 'wpatch_t', t.patchWeight.W, s.dim * s.inCh * s.patch * s.patch, 'patch-embed weights (loaded on reload)'),
+    b('patch_b', 'acc_t', acc, s.dim, 'patch-embed bias (loaded on reload)'),
+    b('patch_acc', 'acc_t', acc, s.gridW * s.dim, 'patch-embed accumulators for one patch row'),
+    b('ln_params', 'wbias_t', t.bias.W, 2 * s.dim, 'LayerNorm gamma/beta'),
+    b('q_rows', 'act_t', act, s.attnP * s.dim, 'reordered attention: P query rows'),
+    b('attn_acc', 'acc_t', acc, s.attnP * s.dim, 'attn·V accumulators'),
+  ];
+}
+
+function constants(c: Config, s: PlanSizes): PlanConstant[] {
+  const k = (name: string, cls: 'activation' | 'accumulator', typeName: string, value: number, what: string): PlanConstant => ({
+    name,
+    typeName,
+    value,
+    raw: quantize(value, c.precision[cls]).toString(),
+    what,
+  });
+  return [
+    k('ATTN_SCALE_RAW', 'activation', 'act_t', 1 / Math.sqrt(s.headDim), 'attention scale 1/sqrt(head_dim)'),
+    k('LN_EPS_RAW', 'accumulator', 'acc_t', c.model.lnEps, 'LayerNorm eps'),
+    k('INV_DIM_RAW', 'accumulator', 'acc_t', 1 / s.dim, '1/dim for the LayerNorm means'),
+  ];
+}
+
+/** The plan of a validated config (deterministic: the same config gives an identical plan). */
+export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
+  const maxImages = opts.maxImages ?? DEFAULT_MAX_IMAGES;
+  if (!Number.isInteger(maxImages) || maxImages < 1) throw new UserError(`maxImages must be an integer ≥ 1 (got ${maxImages})`);
+  const c = structuredClone(config);
+  const types = planTypes(c);
+  const sizes = planSizes(c, types, maxImages);
+  const weights = layoutWeights(weightSpecs(c, sizes), types, sizes.axiBits);
+  const { bundles, regions } = placeRegions(c, sizes, regionBodies(sizes, types, weights));
+  const moeBlocks = moeBlockList(c.model);
+  const ops = buildSchedule(sizes, types, regions, new Set(moeBlocks));
+  const weightsRegion = regions['weights' as DramRegion];
+  return {
+    version: 1,
+    name: c.name,
+    config: c,
+    kernelName: KERNEL_NAME,
+    sizes,
+    types,
+    bundles,
+    regions,
+    weightsRegion,
+    weights,
+    ops,
+    opsPerBlock: OPS_PER_BLOCK,
+    moeBlocks,
+    buffers: buffers(sizes, types),
+    reloadTrips: patchEmbedLoadTrips({
+      dim: sizes.dim,
+      inCh: sizes.inCh,
+      patch: sizes.patch,
+      gridH: sizes.gridH,
+      gridW: sizes.gridW,
+      actLanes: sizes.actLanes,
+      pePatches: sizes.pePatches,
+      peDims: sizes.peDims,
+      wLanes: types.patchWeight.lanes,
+      bLanes: types.bias.lanes,
+    }),
+    scalars: { numImages: 'num_images', task: 'task', reload: 'reload', debugStop: 'debug_stop' },
+    constants: constants(c, sizes),
+  };
+}

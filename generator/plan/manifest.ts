@@ -1,0 +1,70 @@
+// planToManifest: the design.json (generator/manifest.ts) a plan implies.
+import { MANIFEST_FORMAT, type DesignManifest, type KernelArg } from '../manifest.ts';
+import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
+import type { Plan } from './types.ts';
+
+/** File name of the packed weights image inside the design dir. */
+export const WEIGHTS_FILE = 'weights.bin';
+
+/** Kernel arguments in call order: one buffer per bundle (config order), then the four scalars. */
+export function kernelArgs(plan: Plan): KernelArg[] {
+  const args: KernelArg[] = plan.bundles.map((b) => ({ kind: 'buffer', name: b.name, bundle: b.name }));
+  const sc = plan.scalars;
+  for (const name of [sc.numImages, sc.task, sc.reload, sc.debugStop]) args.push({ kind: 'scalar', name, ctype: 'int' });
+  return args;
+}
+
+/** The design.json of a plan; configHash is the sha256 of the canonical config JSON. */
+export function planToManifest(plan: Plan, configHash: string): DesignManifest {
+  const s = plan.sizes;
+  const w = plan.weightsRegion;
+  return {
+    format: MANIFEST_FORMAT,
+    name: plan.name,
+    configHash,
+    kernel: { name: plan.kernelName, args: kernelArgs(plan) },
+    bundles: plan.bundles.map((b) => ({
+      name: b.name,
+      bytes: b.bytes,
+      regions: b.regions.map((r) => ({
+        name: r.name,
+        offset: r.offset,
+        bytes: r.bytes,
+        ctype: r.ctype,
+        elemBytes: r.elemBytes,
+        shape: [...r.shape],
+        ...(r.frac !== undefined ? { frac: r.frac } : {}),
+        ...(r.signed !== undefined ? { signed: r.signed } : {}),
+        layout: r.layout,
+      })),
+    })),
+    tasks: [...plan.config.model.tasks],
+    maxImages: s.maxImages,
+    input: { region: 'images', shape: [s.inCh, s.imgH, s.imgW] },
+    output: { region: 'x', shape: [s.tokens, s.dim] },
+    weights: {
+      bundle: w.bundle,
+      region: w.name,
+      file: WEIGHTS_FILE,
+      tensors: plan.weights.map((t) => ({
+        name: t.name,
+        offset: t.offset,
+        bytes: t.bytes,
+        ctype: t.ctype,
+        elemBytes: t.elemBytes,
+        frac: t.frac,
+        signed: t.signed,
+        shape: [...t.shape],
+        layout: t.layout,
+      })),
+    },
+    scalars: { ...plan.scalars },
+    debugSteps: plan.ops.map((o) => ({ id: o.id, op: o.name })),
+    sources: {
+      kernel: [KERNEL_CPP, PARAMS_H, ...KERNEL_HEADERS.map((h) => `src/${h}`)],
+      testbench: ['tb/testbench.cpp'],
+      bridge: 'tb/bridge.cpp',
+      csimInclude: 'csim-include',
+    },
+  };
+}

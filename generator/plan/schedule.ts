@@ -1,0 +1,126 @@
+// The per-image op schedule of edge-moe.md §3: ids (= debug-stop ids), regions, trace names and trip counts.
+import type { DramRegion } from '../config/schema.ts';
+import { linearLayerTrips } from '../kernels/linear.ts';
+import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
+import { patchEmbedTrips } from '../kernels/patch-embed.ts';
+import { numel } from '../tensor.ts';
+import type { OpKind, PlanOp, PlanRegion, PlanSizes, PlanTypes } from './types.ts';
+
+/** Ops per transformer block; block i's step k (1..OPS_PER_BLOCK) has id 1 + i·OPS_PER_BLOCK + k. */
+export const OPS_PER_BLOCK = 12;
+
+/** The id of the patch-embed op (the first op of every image). */
+export const OP_PATCH_EMBED = 1;
+
+/** Block step numbers (the k of an op id), shared with params.h. */
+export const STEP = {
+  ln1: 1,
+  q: 2,
+  k: 3,
+  qk: 4,
+  v: 5,
+  attnV: 6,
+  proj: 7,
+  add1: 8,
+  ln2: 9,
+  ffn1: 10,
+  ffn2: 11,
+  add2: 12,
+} as const;
+
+/** Op id of block i's step k. */
+export function blockOpId(block: number, step: number): number {
+  return OP_PATCH_EMBED + block * OPS_PER_BLOCK + step;
+}
+
+/** The schedule for one image. */
+export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRegion, PlanRegion>, moeBlocks: ReadonlySet<number>): PlanOp[] {
+  const ops: PlanOp[] = [];
+  const lanes = s.actLanes;
+  const rowWords = (w: number) => Math.ceil(w / lanes);
+  const tokenWords = s.tokens * rowWords(s.dim);
+  const wL = t.linearWeight.lanes;
+  const lin = (outDim: number, inDim: number, biasCls: 'attnBias' | 'bias') =>
+    linearLayerTrips({ rows: s.tokens, outDim, inDim, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: wL, bLanes: t[biasCls].lanes });
+  const moeSizes: MoeSizes = {
+    tokens: s.tokens,
+    dim: s.dim,
+    experts: s.experts,
+    topK: s.topK,
+    expertHidden: s.expertHidden,
+    actLanes: lanes,
+    tileIn: s.tileIn,
+    tileOut: s.tileOut,
+    wLanes: wL,
+    bLanes: t.bias.lanes,
+  };
+  // Provisional counts for the other kernel developer's ops (Edge-MoE's loop structure, one act word per cycle).
+  const lnTrips = s.tokens * 2 * rowWords(s.dim);
+  const addTrips = tokenWords;
+  const attnTrips = s.qBlocks * s.tokens * rowWords(s.dim);
+
+  ops.push({
+    id: OP_PATCH_EMBED,
+    name: 'embed',
+    kind: 'patch_embed',
+    block: null,
+    step: 0,
+    inputs: ['images', 'weights'],
+    output: 'x',
+    outShape: [s.tokens, s.dim],
+    outWords: tokenWords,
+    trace: 'embed',
+    weights: ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed'],
+    trips: patchEmbedTrips({
+      dim: s.dim,
+      inCh: s.inCh,
+      patch: s.patch,
+      gridH: s.gridH,
+      gridW: s.gridW,
+      actLanes: lanes,
+      pePatches: s.pePatches,
+      peDims: s.peDims,
+      wLanes: t.patchWeight.lanes,
+      bLanes: t.bias.lanes,
+    }),
+  });
+  for (let i = 0; i < s.depth; i++) {
+    const b = `blocks.${i}.`;
+    const moe = moeBlocks.has(i);
+    const op = (
+      step: number,
+      name: string,
+      kind: OpKind,
+      inputs: DramRegion[],
+      output: DramRegion | null,
+      outShape: number[],
+      trace: string | null,
+      weights: string[],
+      trips: number,
+    ) => {
+      const outWords = output === null ? 0 : outShape.length === 2 ? outShape[0]! * rowWords(outShape[1]!) : Math.min(regions[output].words, Math.ceil(numel(outShape) / lanes));
+      ops.push({ id: blockOpId(i, step), name: `block${i}.${name}`, kind, block: i, step, inputs, output, outShape, outWords, trace, weights, trips });
+    };
+    const tok: number[] = [s.tokens, s.dim];
+    op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);
+    op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], attnTrips);
+    op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], attnTrips);
+    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
+    op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);
+    if (moe) {
+      const gates = Array.from({ length: s.tasks }, (_, tk) => `${b}mlp.gate.${tk}.w_gate`);
+      op(STEP.ffn1, 'gate', 'moe_gate', ['tmp1', 'weights'], null, [], null, gates, moeGateTrips(moeSizes));
+      const ex = ['htoh4.weight', 'htoh4.bias', 'h4toh.weight', 'h4toh.bias'].map((n) => `${b}mlp.experts.${n}`);
+      op(STEP.ffn2, 'mlp_out', 'moe_experts', ['tmp1', 'hidden', 'tmp3', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, ex, moeExpertsTripsAllActive(moeSizes));
+    } else {
+      op(STEP.ffn1, 'fc1_act', 'linear_gelu', ['tmp1', 'weights'], 'hidden', [s.tokens, s.mlpHidden], `block${i}.fc1_act`, [`${b}mlp.fc1.weight`, `${b}mlp.fc1.bias`], lin(s.mlpHidden, s.dim, 'bias'));
+      op(STEP.ffn2, 'mlp_out', 'linear', ['hidden', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, [`${b}mlp.fc2.weight`, `${b}mlp.fc2.bias`], lin(s.dim, s.mlpHidden, 'bias'));
+    }
+    op(STEP.add2, 'out', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.out`, [], addTrips);
+  }
+  return ops;
+}

@@ -1,0 +1,92 @@
+// Sizes and element types of a plan, derived from a validated config.
+import type { Config, FixedType, PrecisionClass } from '../config/schema.ts';
+import { containerBits } from '../config/rules.ts';
+import { cppType, frac } from '../fixed.ts';
+import type { PlanSizes, PlanType, PlanTypes } from './types.ts';
+
+/** params.h typedef name of each precision class (the names are the kernel contract). */
+export const TYPE_NAMES: Record<PrecisionClass, string> = {
+  activation: 'act_t',
+  accumulator: 'acc_t',
+  linearWeight: 'wlin_t',
+  attnBias: 'wattnb_t',
+  bias: 'wbias_t',
+  patchWeight: 'wpatch_t',
+  pixel: 'pixel_t',
+};
+
+/** Images one kernel call takes when the caller does not say. */
+export const DEFAULT_MAX_IMAGES = 4;
+
+/** The plan type of one precision class. */
+export function planType(cls: PrecisionClass, t: FixedType, axiBits: number): PlanType {
+  const cb = containerBits(t.W);
+  return {
+    name: TYPE_NAMES[cls],
+    cls,
+    cpp: cppType(t),
+    W: t.W,
+    I: t.I,
+    signed: t.signed,
+    frac: frac(t),
+    containerBits: cb,
+    lanes: cb > 0 ? axiBits / cb : 0,
+  };
+}
+
+/** Every element type of the config. */
+export function planTypes(c: Config): PlanTypes {
+  const out = {} as PlanTypes;
+  for (const cls of Object.keys(c.precision) as PrecisionClass[]) out[cls] = planType(cls, c.precision[cls], c.hardware.axiBits);
+  return out;
+}
+
+/** The sizes of params.h. */
+export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanSizes {
+  const m = c.model;
+  const [C, H, W] = m.image;
+  const gridH = H / m.patch;
+  const gridW = W / m.patch;
+  const tokens = 1 + gridH * gridW;
+  const dim = m.dim;
+  const mlpHidden = Math.round(dim * m.mlpRatio);
+  const eh = m.moe.expertHidden;
+  const tileIn = c.hardware.linearTile.in;
+  const tileOut = c.hardware.linearTile.out;
+  const P = c.hardware.attnParallel;
+  const actLanes = types.activation.lanes;
+  // Linear layers the unified unit runs: [out, in] pairs.
+  const shapes: Array<[number, number]> = [[dim, dim], [mlpHidden, dim], [dim, mlpHidden], [eh, dim], [dim, eh]];
+  const linWeightTiles = Math.max(...shapes.map(([o, i]) => (o / tileOut) * (i / tileIn)));
+  return {
+    dim,
+    heads: m.heads,
+    headDim: dim / m.heads,
+    tokens,
+    gridH,
+    gridW,
+    patch: m.patch,
+    inCh: C,
+    imgH: H,
+    imgW: W,
+    depth: m.depth,
+    mlpHidden,
+    experts: m.moe.experts,
+    topK: m.moe.topK,
+    expertHidden: eh,
+    tasks: m.tasks.length,
+    tileIn,
+    tileOut,
+    attnP: P,
+    qBlocks: Math.ceil((tokens + P - 1) / P),
+    maxImages,
+    axiBits: c.hardware.axiBits,
+    actLanes,
+    linMaxIn: Math.max(dim, mlpHidden, eh),
+    linMaxOut: Math.max(dim, mlpHidden, eh),
+    linWeightTiles,
+    hiddenWidth: Math.max(mlpHidden, eh),
+    pePatches: gridW % 2 === 0 ? 2 : 1,
+    peDims: dim % actLanes === 0 ? actLanes : 1,
+  };
+}

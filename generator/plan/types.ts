@@ -1,0 +1,203 @@
+// The plan: the typed IR computed once from a validated Config. Kernels, params.h, kernel.cpp, design.json,
+// the packer, csim and the estimator all read it; nothing downstream re-derives sizes from the config.
+import type { Config, DramRegion, PrecisionClass } from '../config/schema.ts';
+
+/** Every size the kernels are parameterised by (the constants of params.h). */
+export interface PlanSizes {
+  dim: number;
+  heads: number;
+  headDim: number;
+  /** Tokens including cls. */
+  tokens: number;
+  gridH: number;
+  gridW: number;
+  patch: number;
+  inCh: number;
+  imgH: number;
+  imgW: number;
+  depth: number;
+  mlpHidden: number;
+  experts: number;
+  topK: number;
+  expertHidden: number;
+  tasks: number;
+  tileIn: number;
+  tileOut: number;
+  attnP: number;
+  /** Query blocks of the reordered attention: ⌈(N+P−1)/P⌉ (edge-moe.md §10 gotcha 6). */
+  qBlocks: number;
+  maxImages: number;
+  axiBits: number;
+  /** Activation elements per AXI word (container bits = 32 for Edge-MoE). */
+  actLanes: number;
+  /** Widest linear layer input / output (the row cache and output tile sizes). */
+  linMaxIn: number;
+  linMaxOut: number;
+  /** Tiles of TILE_OUT×TILE_IN weights the largest linear layer needs (one ping or pong buffer). */
+  linWeightTiles: number;
+  /** Widest row of the hidden region (max of dense MLP hidden and expert hidden). */
+  hiddenWidth: number;
+  /** Patch-embed parallelism: patches and output dims per cycle. */
+  pePatches: number;
+  peDims: number;
+}
+
+/** One fixed-point (or integer) element type, as the C++ and the packer see it. */
+export interface PlanType {
+  /** params.h typedef name: act_t, acc_t, wlin_t, wattnb_t, wbias_t, wpatch_t, pixel_t. */
+  name: string;
+  cls: PrecisionClass;
+  /** C++ spelling, e.g. 'ap_fixed<32,10>'. */
+  cpp: string;
+  W: number;
+  I: number;
+  signed: boolean;
+  /** Fraction bits (value = raw / 2^frac). */
+  frac: number;
+  /** DRAM container bits (8/16/32; 0 for the on-chip-only accumulator when wider than 32). */
+  containerBits: number;
+  /** Elements per AXI word in DRAM (0 when not stored). */
+  lanes: number;
+}
+
+/** The element types keyed by precision class. */
+export type PlanTypes = Record<PrecisionClass, PlanType>;
+
+/** One DRAM region inside an m_axi bundle. */
+export interface PlanRegion {
+  name: DramRegion;
+  bundle: string;
+  /** Byte offset from the bundle base (4096-aligned) and its word offset (offset / (axiBits/8)). */
+  offset: number;
+  wordOffset: number;
+  bytes: number;
+  words: number;
+  /** Element type as stored (C++ spelling) and its container bytes. */
+  ctype: string;
+  elemBytes: number;
+  frac?: number;
+  signed?: boolean;
+  /** Logical shape, C order. */
+  shape: number[];
+  layout: string;
+}
+
+/** One m_axi bundle: a kernel pointer argument and its regions in config order. */
+export interface PlanBundle {
+  name: string;
+  /** Bytes the host must allocate (end of the last region, rounded up to 4096). */
+  bytes: number;
+  regions: PlanRegion[];
+}
+
+/** One packed weight tensor inside the weights region. */
+export interface PlanWeight {
+  /** State-dict-derived name, e.g. 'blocks.0.attn.q.weight'. */
+  name: string;
+  /** Byte offset from the start of the weights region (word-aligned) and the word offset. */
+  offset: number;
+  wordOffset: number;
+  bytes: number;
+  words: number;
+  /** Element type: precision class, its params.h name and C++ spelling. */
+  cls: PrecisionClass;
+  typeName: string;
+  ctype: string;
+  elemBytes: number;
+  frac: number;
+  signed: boolean;
+  shape: number[];
+  layout: string;
+  /** Block index for per-block tensors, else null. */
+  block: number | null;
+}
+
+export const OP_KINDS = [
+  'patch_embed',
+  'layernorm',
+  'linear',
+  'qk_softmax',
+  'attn_v',
+  'residual_add',
+  'linear_gelu',
+  'moe_gate',
+  'moe_experts',
+] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/** One step of the schedule (per image). */
+export interface PlanOp {
+  /** Op id = debug-stop id = EDGEMOE_OP_BEGIN id = trace-hook id; 1.., unique, in schedule order (0 = full run). */
+  id: number;
+  /** Unique readable name, e.g. 'embed', 'block3.q'. */
+  name: string;
+  kind: OpKind;
+  block: number | null;
+  /** Index of the op inside its block (1..OPS_PER_BLOCK), 0 for patch embed. */
+  step: number;
+  /** DRAM regions read and the one written (null when the result stays on chip). For 'x' and 'images' the current image's slice. */
+  inputs: DramRegion[];
+  output: DramRegion | null;
+  /** Shape of the output written to `output` (logical, e.g. [tokens, dim]); [] when output is null. */
+  outShape: number[];
+  /** Words of the output region the op writes (what the trace hook receives). */
+  outWords: number;
+  /** Float-reference trace key this op's output corresponds to (fixture README), or null (no comparable tensor). */
+  trace: string | null;
+  /** Packed weight tensors the op reads. */
+  weights: string[];
+  /** Pipelined-loop iterations (EDGEMOE_TICK calls) per image; for moe_experts the value with every expert active. */
+  trips: number;
+}
+
+/** An on-chip buffer (for the resource estimate and params.h sizes). */
+export interface PlanBuffer {
+  name: string;
+  /** params.h type name of one element. */
+  elemType: string;
+  elemBits: number;
+  elems: number;
+  /** Total bits (elems · elemBits). */
+  bits: number;
+  what: string;
+}
+
+/** The plan of one design. */
+export interface Plan {
+  /** Plan format: bumped when a field changes meaning. */
+  version: 1;
+  name: string;
+  config: Config;
+  /** HLS top function / XRT kernel name. */
+  kernelName: string;
+  sizes: PlanSizes;
+  types: PlanTypes;
+  bundles: PlanBundle[];
+  /** Every region by name (the same objects as in bundles). */
+  regions: Record<DramRegion, PlanRegion>;
+  /** Bundle and region holding the packed weights. */
+  weightsRegion: PlanRegion;
+  weights: PlanWeight[];
+  ops: PlanOp[];
+  /** Ops per transformer block and the id of block i's step k: 1 + i·opsPerBlock + k. */
+  opsPerBlock: number;
+  /** MoE block indices, ascending. */
+  moeBlocks: number[];
+  buffers: PlanBuffer[];
+  /** Pipelined-loop iterations of the one-time load (reload=1: patch-embed weights and bias), counted under op 0. */
+  reloadTrips: number;
+  /** Scalar kernel arguments, in call order after the bundle pointers. */
+  scalars: { numImages: string; task: string; reload: string; debugStop: string };
+  /** Fixed-point constants the kernels need, as raw integers of the named type. */
+  constants: PlanConstant[];
+}
+
+/** A numeric constant stored as the raw integer of a plan type (no floats in kernel sources). */
+export interface PlanConstant {
+  /** params.h name, e.g. ATTN_SCALE_RAW. */
+  name: string;
+  typeName: string;
+  value: number;
+  raw: string;
+  what: string;
+}
