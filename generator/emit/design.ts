@@ -1,10 +1,9 @@
 // Reading a generated design dir back: design.json (validated against the manifest contract) and its config.json.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { validateConfig } from '../config/index.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
-import { readFileOrThrow } from '../io/files.ts';
 import { manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
 
 /** File names inside a design dir. */
@@ -19,7 +18,13 @@ export interface Design {
 }
 
 function readJson(path: string, what: string): unknown {
-  const text = readFileOrThrow(path, what).toString('utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {

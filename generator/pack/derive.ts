@@ -104,8 +104,8 @@ export function deriveTensor(config: Config, sd: TensorMap, name: string, shape:
     const src = source(sd, srcName, name);
     sameNumel(name, shape, src, srcName);
     const [D, E] = [m.dim, m.moe.experts];
-    // Gates are stored input-major [D, E]; the kernel reads one expert's row per cycle, so it wants [E, D].
-    const wantsTranspose = gate[3] === 'w_gate_T' || (shape.length === 2 && shape[0] === E && shape[1] === D && D !== E);
+    // Gates are stored input-major [D, E]; a packed [E, D] shape means transposed (always, even when D = E).
+    const wantsTranspose = gate[3] === 'w_gate_T' || (shape.length === 2 && shape[0] === E && shape[1] === D);
     return wantsTranspose ? transpose(floats(src, srcName), D, E) : floats(src, srcName);
   }
   if (name === 'pos_embed' && m.cls === 'folded') {

@@ -1,5 +1,5 @@
 // `edgemoe pack`: the packed weights image of a design — every manifest tensor derived, quantized and laid out.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.ts';
@@ -10,7 +10,8 @@ import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
 import { writeFileAtomic } from '../weights/atomic.ts';
 import { checkWeights } from '../weights/check.ts';
-import { readSafetensors } from '../weights/safetensors.ts';
+import { loadWeights } from '../weights/load.ts';
+import { listFiles } from '../emit/write-dir.ts';
 import { parseCppType } from './ctype.ts';
 import { deriveTensor } from './derive.ts';
 import { containerView, quantizeInto, type QuantizeStats } from './quantize.ts';
@@ -50,10 +51,16 @@ export function layoutHash(m: DesignManifest): string {
   return sha256(canonicalJson({ region: r, tensors: m.weights.tensors }));
 }
 
-/** Loads a weights file (safetensors) as a state dict. */
+/** Loads a weights source (.safetensors, .pth checkpoint or FastMoE sharded dir) as a backbone state dict. */
 export function loadStateDict(path: string): TensorMap {
-  if (!existsSync(path)) throw new UserError(`cannot read weights file ${path}: no such file`);
-  return readSafetensors(path);
+  return loadWeights(path).tensors;
+}
+
+/** sha256 of a weights source: the file, or every file of a sharded checkpoint dir (names and contents). */
+export function weightsSourceHash(path: string): string {
+  const abs = resolve(path);
+  if (!statSync(abs).isDirectory()) return sha256(readFileSync(abs));
+  return sha256(listFiles(abs).map((rel) => `${rel}\0${sha256(readFileSync(join(abs, rel)))}`).join('\n'));
 }
 
 function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number): void {
@@ -96,7 +103,6 @@ export function packedPaths(design: Design, out?: string): { file: string; meta:
 
 /** Packs `weightsPath` for `design`, writes the image and its sidecar atomically, returns the report. */
 export function packDesign(design: Design, weightsPath: string, out?: string): PackedImage & { file: string } {
-  const raw = readFileSync(resolve(weightsPath));
   const sd = loadStateDict(weightsPath);
   checkWeights(design.config, sd, `weights ${weightsPath}`);
   const image = packImage(design.config, design.manifest, sd);
@@ -106,7 +112,7 @@ export function packDesign(design: Design, weightsPath: string, out?: string): P
     configHash: design.manifest.configHash,
     layoutHash: layoutHash(design.manifest),
     source: basename(weightsPath),
-    sourceSha256: sha256(raw),
+    sourceSha256: weightsSourceHash(weightsPath),
     bytes: image.bytes.length,
   };
   writeFileAtomic(file, [image.bytes]);
@@ -127,6 +133,6 @@ export function packStaleness(design: Design, weightsPath: string): string {
   }
   if (m.format !== PACK_META_FORMAT) return 'unknown packed-weights format';
   if (m.layoutHash !== layoutHash(design.manifest) || m.configHash !== design.manifest.configHash) return 'the design was regenerated with a different layout';
-  if (m.sourceSha256 !== sha256(readFileSync(resolve(weightsPath)))) return `it was packed from other weights (${m.source})`;
+  if (m.sourceSha256 !== weightsSourceHash(weightsPath)) return `it was packed from other weights (${m.source})`;
   return '';
 }
