@@ -1,0 +1,58 @@
+// Writing a whole directory atomically: fill a temp dir next to the target, then swap it in with renames.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+
+/** Relative path → contents. */
+export type FileSet = Map<string, string | Uint8Array>;
+
+/**
+ * Writes `files` as directory `target`: everything goes into `.<name>.tmp-<pid>` next to it, then the old target
+ * (if any) is moved aside and the new one renamed in. `carry` lists entries of an existing target to move into the
+ * new one (e.g. caches). On any error the temp dir is removed and the old target is left as it was.
+ */
+export function writeDirAtomic(target: string, files: FileSet, carry: (old: string) => string[] = () => []): void {
+  const abs = resolve(target);
+  const parent = dirname(abs);
+  const tmp = join(parent, `.${basename(abs)}.tmp-${process.pid}`);
+  const old = join(parent, `.${basename(abs)}.old-${process.pid}`);
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create ${parent}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    for (const [rel, data] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const p = join(tmp, rel);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, data);
+    }
+    if (existsSync(abs)) {
+      for (const rel of carry(abs)) {
+        const from = join(abs, rel);
+        if (existsSync(from)) renameSync(from, join(tmp, rel));
+      }
+      renameSync(abs, old);
+      renameSync(tmp, abs);
+      rmSync(old, { recursive: true, force: true });
+    } else {
+      renameSync(tmp, abs);
+    }
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (existsSync(old) && !existsSync(abs)) renameSync(old, abs);
+    throw new UserError(`cannot write design dir ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Every file under `dir` as relative paths (sorted), recursively. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listFiles(p, `${prefix}${name}/`));
+    else out.push(`${prefix}${name}`);
+  }
+  return out;
+}
