@@ -157,72 +157,67 @@ const MIN_NORMAL = 2 ** -1022;
 export function quantizeToNumber(value: number, t: FixedType): number {
   const W = t.W;
   if (W > 32) return Number(quantize(value, t));
-  const F = W - t.I;
-  const x = value * 2 ** F; // exact: a power-of-two scale, unless it over/underflows (checked next)
-  if (!Number.isFinite(x) || (x !== 0 && Math.abs(x) < MIN_NORMAL) || (value !== 0 && x === 0)) return Number(quantize(value, t));
+  const x = value * 2 ** (W - t.I); // exact: a power-of-two scale, unless it over/underflows (checked next)
+  const ax = Math.abs(x);
+  if (!(ax >= MIN_NORMAL && ax < Infinity) && !(x === 0 && value === 0)) return Number(quantize(value, t));
   const K0 = Math.floor(x);
-  const f = x - K0; // exact, in [0, 1)
-  const qb = f >= 0.5;
-  const r = f !== 0 && f !== 0.5;
-  const K = K0 + (roundUp(t.q, qb, r, x < 0, Math.abs(K0 % 2) === 1) ? 1 : 0); // when |x| ≥ 2^53, f = 0 and K = K0 exactly
-  const span = 2 ** W;
+  let K = K0;
+  const f = x - K0; // exact, in [0, 1); 0 whenever |x| ≥ 2^52, so K stays exact
+  if (f !== 0 && t.q !== 'AP_TRN' && roundUp(t.q, f >= 0.5, f !== 0.5, x < 0, K0 % 2 !== 0)) K += 1;
   const min = t.signed ? -(2 ** (W - 1)) : 0;
-  const max = t.signed ? 2 ** (W - 1) - 1 : span - 1;
-  let bits: number;
+  const max = t.signed ? 2 ** (W - 1) - 1 : 2 ** W - 1;
   if (K >= min && K <= max) {
-    bits = t.o === 'AP_SAT_SYM' && t.signed && K === min ? -max : K;
-  } else {
-    bits = overflowNumber(K, K0, t, min, max, span);
+    if (K === min && t.signed && t.o === 'AP_SAT_SYM') return 0 - max; // not −0 when max = 0 (W = 1)
+    return K + 0; // no −0
   }
-  // Normalise the W-bit pattern into the type's raw range.
-  let u = ((bits % span) + span) % span;
-  if (t.signed && u >= span / 2) u -= span;
-  return u;
-}
-
-/** overflow() on plain numbers, W ≤ 32; returns a value whose low W bits are the pattern. */
-function overflowNumber(K: number, K0: number, t: FixedType, min: number, max: number, span: number): number {
-  const W = t.W;
-  const mask = span - 1;
-  const sign = K < 0;
-  const low = (x: number) => ((x % span) + span) % span; // x mod 2^W, exact for integer doubles
-  const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2; // x ≥ 0
-  const setb = (x: number, i: number, b: boolean) => (bit(x, i) === (b ? 1 : 0) ? x : b ? x + 2 ** i : x - 2 ** i);
-  const not = (x: number) => mask - x;
-  let wr = low(K);
-  const N = t.n;
   switch (t.o) {
     case 'AP_SAT':
       return K > max ? max : min;
     case 'AP_SAT_ZERO':
       return 0;
     case 'AP_SAT_SYM':
-      return K > max ? max : t.signed ? -max : 0;
-    case 'AP_WRAP':
-      if (N === 0) return wr;
-      if (t.signed) {
-        wr = setb(wr, W - 1, sign);
-        for (let i = W - N; i <= W - 2; i++) wr = setb(wr, i, !sign);
-      } else {
-        for (let i = W - N; i <= W - 1; i++) wr = setb(wr, i, true);
-      }
-      return wr;
-    case 'AP_WRAP_SM': {
-      const Ro = bit(wr, W - 1) === 1;
-      if (N === 0) {
-        const lD = ((Math.floor(K0 / span) % 2) + 2) % 2 === 1; // bit W of K0 (two's complement)
-        if (lD !== Ro) wr = setb(not(wr), W - 1, lD);
-      } else if (N === 1) {
-        if (sign !== Ro) wr = not(wr);
-        wr = setb(wr, W - 1, sign);
-      } else {
-        if ((bit(wr, W - N) === 1) === sign) wr = not(wr);
-        for (let i = W - N; i <= W - 2; i++) wr = setb(wr, i, !sign);
-        wr = setb(wr, W - 1, sign);
-      }
-      return wr;
-    }
+      return K > max ? max : t.signed ? 0 - max : 0;
   }
+  const span = 2 ** W;
+  // The wrapped W-bit pattern, then read as signed when the type is.
+  const u = t.o === 'AP_WRAP' && t.n === 0 ? ((K % span) + span) % span : wrapNumber(K, K0, t, span);
+  return t.signed && u >= span / 2 ? u - span : u;
+}
+
+/** The AP_WRAP / AP_WRAP_SM branches of overflow() on plain numbers (W ≤ 32); returns the W-bit pattern in [0, 2^W). */
+function wrapNumber(K: number, K0: number, t: FixedType, span: number): number {
+  const W = t.W;
+  const mask = span - 1;
+  const sign = K < 0;
+  const bit = (x: number, i: number) => Math.floor(x / 2 ** i) % 2; // x ≥ 0
+  const setb = (x: number, i: number, b: boolean) => (bit(x, i) === (b ? 1 : 0) ? x : b ? x + 2 ** i : x - 2 ** i);
+  const not = (x: number) => mask - x;
+  let wr = ((K % span) + span) % span; // K mod 2^W, exact for integer doubles
+  const N = t.n;
+  if (t.o === 'AP_WRAP') {
+    if (N === 0) return wr;
+    if (t.signed) {
+      wr = setb(wr, W - 1, sign);
+      for (let i = W - N; i <= W - 2; i++) wr = setb(wr, i, !sign);
+    } else {
+      for (let i = W - N; i <= W - 1; i++) wr = setb(wr, i, true);
+    }
+    return wr;
+  }
+  // AP_WRAP_SM
+  const Ro = bit(wr, W - 1) === 1;
+  if (N === 0) {
+    const lD = ((Math.floor(K0 / span) % 2) + 2) % 2 === 1; // bit W of K0 (two's complement)
+    if (lD !== Ro) wr = setb(not(wr), W - 1, lD);
+  } else if (N === 1) {
+    if (sign !== Ro) wr = not(wr);
+    wr = setb(wr, W - 1, sign);
+  } else {
+    if ((bit(wr, W - N) === 1) === sign) wr = not(wr);
+    for (let i = W - N; i <= W - 2; i++) wr = setb(wr, i, !sign);
+    wr = setb(wr, W - 1, sign);
+  }
+  return wr;
 }
 
 /** The value a double becomes when stored into the type (quantize, then back to a double). */
