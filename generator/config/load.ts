@@ -1,6 +1,7 @@
 // Resolving a config: preset or file (with "extends"), then --set overrides, then schema and hardware rules.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
 import { UserError } from '../errors.ts';
 import { configSchema, type Config } from './schema.ts';
 import { PRESETS, DEFAULT_PRESET } from './presets.ts';
@@ -104,13 +105,20 @@ function applySet(json: Json, expr: string): Json {
   return root;
 }
 
+/** One zod issue as violations: unknown keys get their own path each, missing fields say so. */
+function schemaViolation(issue: z.core.$ZodIssue): Violation[] {
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((k) => ({ path: path ? `${path}.${k}` : k, rule: `unknown field '${k}' (misspelt? see the preset JSON from \`edgemoe validate --json\`)` }));
+  }
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return [{ path, rule: `required field is missing (${issue.message})` }];
+  return [{ path, rule: issue.message }];
+}
+
 /** Validates raw JSON against the schema and the hardware rules; throws ConfigError listing every violation. */
 export function validateConfig(json: unknown, origin = ''): Config {
   const parsed = configSchema.safeParse(json);
-  if (!parsed.success) {
-    const violations = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), rule: i.message }));
-    throw new ConfigError(origin, violations);
-  }
+  if (!parsed.success) throw new ConfigError(origin, parsed.error.issues.flatMap(schemaViolation));
   const violations = checkRules(parsed.data);
   if (violations.length) throw new ConfigError(origin, violations);
   return parsed.data;

@@ -74,7 +74,8 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],
   [['hardware.platform="vck190"'], 'hardware.platform'],
-  [['model.foo=1'], 'model', /foo/],
+  [['model.foo=1'], 'model.foo', /unknown field 'foo'/],
+  [['hardware.linearTile.x=1'], 'hardware.linearTile.x', /unknown field/],
 ];
 
 describe('config/rules', () => {
@@ -110,6 +111,17 @@ describe('config/rules', () => {
     writeFileSync(c, JSON.stringify({ extends: './sub-b.json', model: { heads: 5 } }));
     const paths = violationsOf({ file: c }).map((x) => x.path);
     assert.deepEqual(paths.sort(), ['hardware.attnParallel', 'model.heads']);
+  });
+
+  it('names every missing field of a file without "extends"', () => {
+    const dir = scratch();
+    const f = join(dir, 'partial.json');
+    const full = PRESETS.tiny!.config();
+    const { heads: _h, ...model } = full.model;
+    writeFileSync(f, JSON.stringify({ ...full, model, hardware: { ...full.hardware, clockMHz: undefined } }));
+    const v = violationsOf({ file: f });
+    assert.deepEqual(v.map((x) => x.path).sort(), ['hardware.clockMHz', 'model.heads']);
+    assert.ok(v.every((x) => /required field is missing/.test(x.rule)), JSON.stringify(v));
   });
 
   it('rejects an unknown preset, a bad JSON file and an "extends" cycle with UserErrors naming them', () => {
