@@ -103,6 +103,14 @@ function checkModel(c: Config, bad: (path: string, rule: string) => void): void 
     if (isPow2(tile.out) && n % tile.out !== 0) bad(path, `${what} (${n}) must be a multiple of hardware.linearTile.out (${tile.out})`);
   }
   if (!(m.lnEps > 0) || !Number.isFinite(m.lnEps)) bad('model.lnEps', 'lnEps must be a finite number > 0');
+  else {
+    // The kernel holds eps in the accumulator type: it must not truncate to 0 nor overflow there.
+    const acc = c.precision.accumulator;
+    const lsb = 2 ** -(acc.W - acc.I);
+    const max = acc.signed ? 2 ** (acc.I - 1) - lsb : 2 ** acc.I - lsb;
+    if (m.lnEps < lsb) bad('model.lnEps', `lnEps (${m.lnEps}) is below one LSB of the accumulator type (2^-${acc.W - acc.I}) and would become 0`);
+    else if (m.lnEps > max) bad('model.lnEps', `lnEps (${m.lnEps}) exceeds the accumulator type's range (max ${max})`);
+  }
 
   const moe = m.moe;
   if (!isPosInt(moe.experts)) bad('model.moe.experts', 'experts must be ≥ 1');

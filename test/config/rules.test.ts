@@ -45,6 +45,7 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['model.tasks=["sem seg"]'], 'model.tasks.0', /identifier/],
   [['model.depth=0', 'model.moe.blocks=[]'], 'model.depth'],
   [['model.lnEps=0'], 'model.lnEps'],
+  [['model.lnEps=1e-8'], 'model.lnEps', /below one LSB of the accumulator type \(2\^-22\)/],
   [['hardware.attnParallel=10'], 'hardware.attnParallel', /≤ tokens \(9\)/],
   [['hardware.attnParallel=0'], 'hardware.attnParallel'],
   [['hardware.clockMHz=0'], 'hardware.clockMHz'],
