@@ -3,6 +3,7 @@ import type { Config, DramRegion } from '../config/schema.ts';
 import { quantize } from '../fixed.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockList } from '../weights/expected.ts';
+import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies } from './dram.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
@@ -64,6 +65,7 @@ function constants(c: Config, s: PlanSizes): PlanConstant[] {
     k('ATTN_SCALE_RAW', 'activation', 'act_t', 1 / Math.sqrt(s.headDim), 'attention scale 1/sqrt(head_dim)'),
     k('LN_EPS_RAW', 'accumulator', 'acc_t', c.model.lnEps, 'LayerNorm eps'),
     k('INV_DIM_RAW', 'accumulator', 'acc_t', 1 / s.dim, '1/dim for the LayerNorm means'),
+    { name: 'LN_EPS_Q48', typeName: 'integer', value: c.model.lnEps, raw: lnEpsQ48(c.model.lnEps).toString(), what: 'floor(LayerNorm eps · 2^48) (layernorm.h)' },
   ];
 }
 

@@ -1,5 +1,6 @@
 // The DRAM map: every region's size, element type and layout, placed in its m_axi bundle at 4096-aligned offsets.
 import type { Config, DramRegion } from '../config/schema.ts';
+import { attnInfoTokenWords, attnStepWords as attnStepWordsOf } from '../kernels/attention.ts';
 import type { PlanBundle, PlanRegion, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 /** Alignment of every region inside its bundle (bytes). */
@@ -9,14 +10,14 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
 type RegionBody = Omit<PlanRegion, 'name' | 'bundle' | 'offset' | 'wordOffset'>;
 
-/** Attention score words per (query block, key) step: P slots × HEADS scores of act_t. */
+/** Attention score words per (query block, key) step: P slots × HEADS scores of act_t (reordered_attention.h). */
 export function attnStepWords(s: PlanSizes): number {
-  return Math.ceil((s.attnP * s.heads) / s.actLanes);
+  return attnStepWordsOf(s.attnP, s.heads, s.actLanes);
 }
 
-/** softmaxInfo words per token: (1/sum, max) per head. */
+/** softmaxInfo words per token: (1/sum, max) per head (reordered_attention.h). */
 export function softmaxInfoWords(s: PlanSizes): number {
-  return Math.ceil((2 * s.heads) / s.actLanes);
+  return attnInfoTokenWords(s.heads, s.actLanes);
 }
 
 /** Size, type and layout of each region (before placement). */

@@ -1,6 +1,9 @@
 // The per-image op schedule of edge-moe.md §3: ids (= debug-stop ids), regions, trace names and trip counts.
 import type { DramRegion } from '../config/schema.ts';
+import { attnAvTicks, attnQkTicks } from '../kernels/attention.ts';
+import { layernormTicks } from '../kernels/layernorm.ts';
 import { linearLayerTrips } from '../kernels/linear.ts';
+import { residualAddTicks } from '../kernels/residual.ts';
 import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedTrips } from '../kernels/patch-embed.ts';
 import { numel } from '../tensor.ts';
@@ -54,10 +57,10 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     wLanes: wL,
     bLanes: t.bias.lanes,
   };
-  // Provisional counts for the other kernel developer's ops (Edge-MoE's loop structure, one act word per cycle).
-  const lnTrips = s.tokens * 2 * rowWords(s.dim);
-  const addTrips = tokenWords;
-  const attnTrips = s.qBlocks * s.tokens * rowWords(s.dim);
+  const lnTrips = layernormTicks(s.tokens, s.dim, lanes, s.axiBits, t.bias.containerBits);
+  const addTrips = residualAddTicks(s.tokens, s.dim, lanes);
+  const qkTrips = attnQkTicks(s.tokens, s.dim, lanes, s.attnP);
+  const avTrips = attnAvTicks(s.tokens, s.dim, lanes, s.attnP);
 
   ops.push({
     id: OP_PATCH_EMBED,
@@ -105,9 +108,9 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);
     op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias'));
     op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias'));
-    op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], attnTrips);
+    op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
     op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias'));
-    op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], attnTrips);
+    op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
     op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias'));
     op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
     op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);

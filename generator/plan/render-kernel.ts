@@ -1,0 +1,154 @@
+// renderKernelSources: a plan's src/params.h, src/kernel.cpp and the kernel library headers, as relative path → text.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { patchIndexBits } from './build.ts';
+import { attnStepWords, softmaxInfoWords } from './dram.ts';
+import { STEP, OP_PATCH_EMBED } from './schedule.ts';
+import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
+import type { Plan } from './types.ts';
+
+const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+
+/** Per-block tensor roles that get a WO_<ROLE>[DEPTH] table in params.h (state-dict suffix after 'blocks.{i}.'). */
+export const BLOCK_ROLES = [
+  'norm1.weight',
+  'norm1.bias',
+  'attn.q.weight',
+  'attn.q.bias',
+  'attn.k.weight',
+  'attn.k.bias',
+  'attn.v.weight',
+  'attn.v.bias',
+  'attn.proj.weight',
+  'attn.proj.bias',
+  'norm2.weight',
+  'norm2.bias',
+  'mlp.fc1.weight',
+  'mlp.fc1.bias',
+  'mlp.fc2.weight',
+  'mlp.fc2.bias',
+  'mlp.experts.htoh4.weight',
+  'mlp.experts.htoh4.bias',
+  'mlp.experts.h4toh.weight',
+  'mlp.experts.h4toh.bias',
+] as const;
+
+/** C identifier of a per-block role or a global tensor: 'attn.q.weight' → 'WO_ATTN_Q_WEIGHT'. */
+export function weightCName(role: string): string {
+  return 'WO_' + role.replace(/^mlp\.experts\./, 'exp.').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/** The view model params.h.hbs renders. */
+export function paramsView(plan: Plan): Record<string, unknown> {
+  const s = plan.sizes;
+  const t = plan.types;
+  const byName = new Map(plan.weights.map((w) => [w.name, w]));
+  const size = (name: string, value: number, what: string) => ({ name, value, what });
+  const sizes = [
+    size('DIM', s.dim, 'embedding dim D'),
+    size('HEADS', s.heads, 'attention heads'),
+    size('HEAD_DIM', s.headDim, 'D / HEADS'),
+    size('TOKENS', s.tokens, 'tokens N including cls'),
+    size('GRID_H', s.gridH, 'patch grid rows'),
+    size('GRID_W', s.gridW, 'patch grid columns'),
+    size('PATCH', s.patch, 'patch size p'),
+    size('IN_CH', s.inCh, 'image channels C'),
+    size('IMG_H', s.imgH, 'image height'),
+    size('IMG_W', s.imgW, 'image width'),
+    size('DEPTH', s.depth, 'transformer blocks'),
+    size('MLP_HIDDEN', s.mlpHidden, 'dense MLP hidden size'),
+    size('EXPERTS', s.experts, 'experts per MoE block'),
+    size('TOP_K', s.topK, 'experts per token'),
+    size('EXPERT_HIDDEN', s.expertHidden, 'expert hidden size'),
+    size('TASKS', s.tasks, 'tasks (gates per MoE block)'),
+    size('TILE_IN', s.tileIn, 'unified linear tile: inputs per cycle'),
+    size('TILE_OUT', s.tileOut, 'unified linear tile: outputs per cycle'),
+    size('ATTN_P', s.attnP, 'attention parallelism P (query rows in flight)'),
+    size('Q_BLOCKS', s.qBlocks, 'query blocks ceil((N+P-1)/P)'),
+    size('MAX_IMAGES', s.maxImages, 'images per kernel call (images and x regions)'),
+    size('ACT_BITS', t.activation.containerBits, 'activation container bits in DRAM'),
+    size('ACT_LANES', s.actLanes, 'activations per AXI word'),
+    size('DIM_WORDS', s.dim / s.actLanes, 'AXI words per token of DIM activations'),
+    size('TOKEN_BUF_WORDS', s.tokens * (s.dim / s.actLanes), 'AXI words of one [TOKENS][DIM] buffer'),
+    size('IMAGE_WORDS', plan.regions.images.words / s.maxImages, 'AXI words per image'),
+    size('LIN_MAX_IN', s.linMaxIn, 'widest linear input (row cache)'),
+    size('LIN_MAX_OUT', s.linMaxOut, 'widest linear output (bias tile buffer)'),
+    size('LIN_WBUF_TILES', s.linWeightTiles, 'TILE_OUT x TILE_IN tiles of one ping or pong weight buffer'),
+    size('HIDDEN_WIDTH', s.hiddenWidth, 'widest hidden row'),
+    size('PE_PATCHES', s.pePatches, 'patch embed: patches per cycle'),
+    size('PE_DIMS', s.peDims, 'patch embed: output dims per cycle'),
+    size('CLS_FOLDED', plan.config.model.cls === 'folded' ? 1 : 0, '1: cls_token is folded into pos_embed row 0'),
+    size('ATTN_STEP_WORDS', attnStepWords(s), 'attn region words per (query block, key) step'),
+    size('SOFTMAX_INFO_WORDS', softmaxInfoWords(s), 'softmaxInfo words per token'),
+  ];
+  const lanes = [
+    { name: 'WLIN', bits: t.linearWeight.containerBits, lanes: t.linearWeight.lanes },
+    { name: 'WATTNB', bits: t.attnBias.containerBits, lanes: t.attnBias.lanes },
+    { name: 'WBIAS', bits: t.bias.containerBits, lanes: t.bias.lanes },
+    { name: 'WPATCH', bits: t.patchWeight.containerBits, lanes: t.patchWeight.lanes },
+    { name: 'PIXEL', bits: t.pixel.containerBits, lanes: t.pixel.lanes },
+  ];
+  const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token'];
+  const globalWeights = globals.map((name) => {
+    const w = byName.get(name);
+    return { cname: weightCName(name), name, wordOffset: w ? w.wordOffset : -1, shapeText: w ? `[${w.shape.join(',')}]` : '(absent)' };
+  });
+  const blockWeights = BLOCK_ROLES.map((role) => ({
+    cname: weightCName(role),
+    values: Array.from({ length: s.depth }, (_, i) => byName.get(`blocks.${i}.${role}`)?.wordOffset ?? -1).join(', '),
+  }));
+  const gateRows = Array.from(
+    { length: s.depth },
+    (_, i) => '{' + Array.from({ length: s.tasks }, (_, k) => byName.get(`blocks.${i}.mlp.gate.${k}.w_gate`)?.wordOffset ?? -1).join(', ') + '}',
+  ).join(', ');
+  const moe = new Set(plan.moeBlocks);
+  return {
+    name: plan.name,
+    types: Object.values(t).map((x) => ({ name: x.name, cpp: x.cpp, cls: x.cls, containerBits: x.cls === 'accumulator' ? 0 : x.containerBits })),
+    axiBits: s.axiBits,
+    pidxBits: patchIndexBits(s.tokens),
+    lanes,
+    sizes,
+    regions: Object.values(plan.regions).map((r) => ({ ...r, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    globalWeights,
+    blockWeights,
+    depth: s.depth,
+    gateRows,
+    isMoe: Array.from({ length: s.depth }, (_, i) => (moe.has(i) ? 'true' : 'false')).join(', '),
+    constants: plan.constants,
+    opPatchEmbed: OP_PATCH_EMBED,
+    opsPerBlock: plan.opsPerBlock,
+    numOps: plan.ops.length,
+    steps: Object.entries(STEP).map(([k, v]) => ({ name: k.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), value: v })),
+  };
+}
+
+/** The view model kernel.cpp.hbs renders. */
+export function kernelView(plan: Plan): Record<string, unknown> {
+  return {
+    name: plan.name,
+    kernel: plan.kernelName,
+    bundles: plan.bundles.map((b) => ({
+      name: b.name,
+      depth: b.bytes / (plan.sizes.axiBits / 8),
+      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    })),
+    scalars: plan.scalars,
+  };
+}
+
+function render(file: string, view: Record<string, unknown>): string {
+  const tpl = Handlebars.compile(readFileSync(join(TEMPLATES, 'design', file), 'utf8'), { noEscape: true, strict: true });
+  return tpl(view);
+}
+
+/** src/params.h, src/kernel.cpp and src/<kernel library headers> of a plan (deterministic). */
+export function renderKernelSources(plan: Plan): Map<string, string> {
+  const out = new Map<string, string>();
+  out.set(PARAMS_H, render('params.h.hbs', paramsView(plan)));
+  out.set(KERNEL_CPP, render('kernel.cpp.hbs', kernelView(plan)));
+  for (const h of KERNEL_HEADERS) out.set(`src/${h}`, readFileSync(join(TEMPLATES, 'kernel', h), 'utf8'));
+  return out;
+}
