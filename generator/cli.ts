@@ -4,6 +4,8 @@ import { isUserError } from './errors.ts';
 import { register as registerValidate } from './commands/validate.ts';
 import { register as registerPresets } from './commands/presets.ts';
 import { register as registerPack } from './commands/pack.ts';
+import { register as registerGen } from './commands/gen.ts';
+import { register as registerWeights } from './commands/weights.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -15,7 +17,9 @@ const program = new Command('edgemoe')
 const registrations: Array<(p: Command) => void> = [
   registerValidate,
   registerPresets,
+  registerWeights,
   registerPack,
+  registerGen,
 ];
 for (const r of registrations) r(program);
 

@@ -1,0 +1,69 @@
+// `edgemoe gen`: a config → a complete design dir (kernel sources, testbench, bridge, build files, design.json).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/schema.ts';
+import { UserError } from '../errors.ts';
+import { manifestSchema, type DesignManifest } from '../manifest.ts';
+import { buildPlan, planToManifest, type Plan } from '../plan/index.ts';
+import { renderKernelSources } from '../plan/render-kernel.ts';
+import { DESIGN_JSON } from './design.ts';
+import { configHash, designFiles } from './files.ts';
+import { writeDirAtomic, type FileSet } from './write-dir.ts';
+
+/** What `emitDesign` produced. */
+export interface EmitResult {
+  dir: string;
+  plan: Plan;
+  manifest: DesignManifest;
+  files: string[];
+  /** Whether an existing packed weights image was kept (its layout still matches). */
+  keptWeights: boolean;
+}
+
+/** The default output dir of a config: hls-out/<name> under `root` (the current dir by default). */
+export function defaultDesignDir(config: Config, root = process.cwd()): string {
+  return join(root, 'hls-out', config.name);
+}
+
+/** All files of the design of `config` (deterministic: the same config gives byte-identical files). */
+export function renderDesign(config: Config): { plan: Plan; manifest: DesignManifest; files: FileSet } {
+  const plan = buildPlan(config);
+  const manifest = planToManifest(plan, configHash(config));
+  const files: FileSet = new Map();
+  for (const [k, v] of renderKernelSources(plan)) files.set(k, v);
+  for (const [k, v] of designFiles(plan, manifest)) files.set(k, v);
+  return { plan, manifest, files };
+}
+
+/** The old design's packed weights are kept only when they were packed for exactly the new weights layout. */
+function weightsToKeep(oldDir: string, manifest: DesignManifest): string[] {
+  const file = manifest.weights.file;
+  try {
+    const old = manifestSchema.parse(JSON.parse(readFileSync(join(oldDir, DESIGN_JSON), 'utf8')));
+    const same = JSON.stringify(old.weights) === JSON.stringify(manifest.weights) && JSON.stringify(old.bundles) === JSON.stringify(manifest.bundles);
+    if (same && old.weights.file === file) return [file, `${file}.meta.json`];
+  } catch {
+    // An unreadable old manifest: drop its weights.
+  }
+  return [];
+}
+
+/**
+ * Generates the design of `config` into `outDir` atomically: a failure leaves no (half-written) directory, and an
+ * existing design there is replaced. Its build cache (.build/) is kept (content-addressed, so never stale), and its
+ * packed weights only when the weights layout is unchanged — otherwise `edgemoe pack` must run again.
+ */
+export function emitDesign(config: Config, outDir?: string): EmitResult {
+  const dir = resolve(outDir ?? defaultDesignDir(config));
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(join(dir, DESIGN_JSON))) {
+    throw new UserError(`${dir} exists and is not a generated design (no ${DESIGN_JSON}); refusing to replace it`);
+  }
+  const { plan, manifest, files } = renderDesign(config);
+  let keptWeights = false;
+  writeDirAtomic(dir, files, (old) => {
+    const keep = weightsToKeep(old, manifest);
+    keptWeights = keep.length > 0 && existsSync(join(old, keep[0]!));
+    return ['.build', ...keep];
+  });
+  return { dir, plan, manifest, files: [...files.keys()].sort(), keptWeights };
+}

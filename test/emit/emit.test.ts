@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { listFiles } from '../../generator/emit/write-dir.ts';
+import { manifestSchema } from '../../generator/manifest.ts';
+import { runCli } from '../helpers/cli.ts';
+import { ROOT, scratch } from '../helpers/paths.ts';
+
+const read = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f))]));
+
+describe('edgemoe gen', () => {
+  it('writes a complete design, byte-identical for the same config', async () => {
+    const dir = scratch();
+    const a = await runCli(['gen', '--preset', 'tiny', '--out', join(dir, 'a')]);
+    assert.equal(a.exitCode, 0, a.stderr);
+    assert.match(a.stdout, /generated tiny in .*: \d+ files, 25 ops, 37 packed tensors/);
+    const b = await runCli(['gen', '--preset', 'tiny', '--out', join(dir, 'b')]);
+    assert.equal(b.exitCode, 0, b.stderr);
+    const fa = read(join(dir, 'a'));
+    const fb = read(join(dir, 'b'));
+    assert.deepEqual([...fa.keys()], [...fb.keys()]);
+    for (const [k, v] of fa) assert.ok(v.equals(fb.get(k)!), `${k} differs between two gens`);
+    for (const f of ['design.json', 'config.json', 'Makefile', 'run_hls.tcl', 'src/kernel.cpp', 'src/params.h', 'tb/testbench.cpp', 'tb/bridge.cpp', 'tb/tb_io.h', 'csim-include/ap_fixed.h']) {
+      assert.ok(fa.has(f), `missing ${f}`);
+    }
+    // design.json follows the contract; its hash names the config; config.json is the resolved config.
+    const m = manifestSchema.parse(JSON.parse(fa.get('design.json')!.toString()));
+    assert.match(m.configHash, /^[0-9a-f]{64}$/);
+    assert.deepEqual(JSON.parse(fa.get('config.json')!.toString()), JSON.parse(JSON.stringify(resolveConfig({ preset: 'tiny' }))));
+    // The csim headers are a verbatim copy of templates/csim-include.
+    for (const f of listFiles(join(ROOT, 'templates', 'csim-include'))) assert.ok(fa.get(`csim-include/${f}`)!.equals(readFileSync(join(ROOT, 'templates', 'csim-include', f))), f);
+  });
+
+  it('changes the config hash (and only the affected files) when the config changes', () => {
+    const dir = scratch();
+    const a = emitDesign(resolveConfig({ preset: 'tiny' }), join(dir, 'a'));
+    const b = emitDesign(resolveConfig({ preset: 'tiny', sets: ['hardware.clockMHz=250'] }), join(dir, 'b'));
+    assert.notEqual(a.manifest.configHash, b.manifest.configHash);
+    assert.ok(readFileSync(join(dir, 'a', 'src', 'kernel.cpp')).equals(readFileSync(join(dir, 'b', 'src', 'kernel.cpp'))), 'the clock does not change the kernel');
+    assert.notDeepEqual(readFileSync(join(dir, 'a', 'run_hls.tcl')), readFileSync(join(dir, 'b', 'run_hls.tcl')));
+  });
+
+  it('leaves no directory behind when the config is bad (exit 2)', async () => {
+    const dir = scratch();
+    const r = await runCli(['gen', '--preset', 'tiny', '--set', 'model.heads=5', '--out', join(dir, 'bad')]);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /edgemoe: error: invalid config .*model\.heads/s);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('refuses to replace a directory that is not a design, and leaves it untouched', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'mine'));
+    writeFileSync(join(dir, 'mine', 'notes.txt'), 'keep me');
+    const r = await runCli(['gen', '--preset', 'tiny', '--out', join(dir, 'mine')]);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /not a generated design/);
+    assert.deepEqual(readdirSync(join(dir, 'mine')), ['notes.txt']);
+    assert.deepEqual(readdirSync(dir), ['mine']);
+  });
+
+  it('regenerating replaces the design, keeps packed weights only while their layout is unchanged', () => {
+    const dir = join(scratch(), 'd');
+    const cfg = resolveConfig({ preset: 'tiny' });
+    emitDesign(cfg, dir);
+    writeFileSync(join(dir, 'weights.bin'), 'packed');
+    writeFileSync(join(dir, 'weights.bin.meta.json'), '{}');
+    writeFileSync(join(dir, 'src', 'stray.h'), 'stale');
+    const again = emitDesign(cfg, dir);
+    assert.ok(again.keptWeights);
+    assert.equal(readFileSync(join(dir, 'weights.bin'), 'utf8'), 'packed');
+    assert.ok(!existsSync(join(dir, 'src', 'stray.h')), 'old files are gone');
+    const other = emitDesign(resolveConfig({ preset: 'tiny', sets: ['precision.linearWeight.I=3'] }), dir);
+    assert.ok(!other.keptWeights);
+    assert.ok(!existsSync(join(dir, 'weights.bin')));
+    assert.deepEqual(readdirSync(join(dir, '..')), ['d'], 'no temp dirs left next to the design');
+  });
+});
