@@ -16,11 +16,11 @@ interface Child {
   out: Record<string, any>;
 }
 
-async function child(scenario: string, env: Record<string, string>): Promise<Child> {
+async function child(scenario: string, env: Record<string, string>, extra: string[] = []): Promise<Child> {
   const dir = scratch('edgemoe-xrt-');
   const base = { ...process.env };
   for (const k of ['XCL_EMULATION_MODE', 'EMCONFIG_PATH', 'XILINX_XRT', 'XRT_INI_PATH', 'EDGEMOE_XRT_LIB_PATH']) delete base[k];
-  const r = await execa(process.execPath, ['--import', 'tsx', CHILD, scenario, dir], { env: { ...base, ...env }, extendEnv: false, reject: false, cwd: ROOT });
+  const r = await execa(process.execPath, ['--import', 'tsx', CHILD, scenario, dir, ...extra], { env: { ...base, ...env }, extendEnv: false, reject: false, cwd: ROOT });
   const line = String(r.stdout).trim().split('\n').pop() ?? '';
   let out: Record<string, any> = {};
   try {
@@ -92,5 +92,34 @@ describe('host/xrt (real XRT 2.13, noop emulation)', function () {
     const c = await child('nodevice', { XCL_EMULATION_MODE: 'sw_emu' });
     assertClean(c);
     assert.match(c.out.error.message, /XCL_EMULATION_MODE=sw_emu needs a Vitis install/);
+  });
+});
+
+describe('host/accelerator over XRT (noop emulation)', function () {
+  this.timeout(60_000);
+  const noop = () => noopEmulationEnv(join(scratch('edgemoe-emconfig-'), 'em'));
+
+  it('binds one BO per bundle once, then sets only the scalars that change (task switch = one setArg)', async () => {
+    const c = await child('accelerator', noop());
+    assertClean(c);
+    assert.equal(c.out.backend, 'xrt');
+    assert.match(c.out.selection, /^backend: xrt \(device 0, .*toy\.xclbin, .*libxrt_coreutil\.so\.2\)$/);
+    // toy kernel args: 0 inout1, 1 weights, 2 num_images, 3 task, 4 reload, 5 debug_stop
+    assert.deepEqual(c.out.perRun, [
+      ['0=bo', '1=bo'],
+      ['2=1', '3=0', '4=1', '5=0'],
+      ['3=1', '4=0'],
+      ['3=0'],
+      ['2=2'],
+    ]);
+    assert.deepEqual(c.out.outputs, [24]);
+  });
+
+  it('auto falls back to csim when libxrt is not on the search path, saying why', async () => {
+    const empty = scratch('edgemoe-nolib-');
+    const c = await child('accelerator', { ...noop(), EDGEMOE_XRT_LIB_PATH: empty }, ['auto']);
+    assertClean(c);
+    assert.equal(c.out.backend, 'csim');
+    assert.match(c.out.selection, /^backend: csim \(.*\) — auto: XRT not usable \(libxrt_coreutil\.so\.2 not found \(searched .* from EDGEMOE_XRT_LIB_PATH\).*\), using C simulation$/);
   });
 });

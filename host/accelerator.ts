@@ -1,0 +1,158 @@
+// One Accelerator API over two backends: XRT (a device + xclbin) and csim (the design's bridge library).
+// Buffers come from design.json; packed weights are written once and rewritten only when their hash changes; reload=1
+// only on the first run after that; switching task changes only the task argument.
+import { UserError } from '../generator/errors.ts';
+import type { Backend, BackendName } from './backend.ts';
+import { CsimBackend } from './csim/backend.ts';
+import { decodeFixed, regionOf, scalarArgs, type HostDesign } from './design.ts';
+import type { PackedWeights } from './weights.ts';
+import { XrtUnavailable } from './xrt/env.ts';
+import { XrtBackend } from './xrt/backend.ts';
+
+export type BackendChoice = 'auto' | BackendName;
+
+export interface AcceleratorOptions {
+  backend: BackendChoice;
+  /** XRT: the xclbin (required for 'xrt'; without it 'auto' uses csim). */
+  xclbin?: string;
+  /** XRT: device index (default 0). */
+  device?: number;
+  /** XRT: per-run timeout in ms (default 0 = none). */
+  timeoutMs?: number;
+  /** csim: a prebuilt bridge library; default: buildCsim(design dir, { kind: 'shared' }). */
+  csimLibrary?: string;
+}
+
+/** One kernel call's outputs: per image, float32 [tokens*dim] (raw / 2^frac), and its wall time. */
+export interface Inference {
+  outputs: Float32Array[];
+  /** Host-measured time of the call: input write + run + output read. */
+  ms: number;
+}
+
+/** Builds (or finds cached) the design's csim shared library via the generator's csim build. */
+async function defaultCsimLibrary(dir: string): Promise<string> {
+  const { buildCsim } = await import('../generator/csim/build.ts');
+  return buildCsim(dir, { kind: 'shared' });
+}
+
+export class Accelerator {
+  /** One line: which backend runs and, for 'auto', why. */
+  readonly selection: string;
+  private weightsHash: string | undefined;
+  private reloadPending = false;
+  private readonly roles: Map<string, number>;
+  private closed = false;
+
+  private constructor(
+    readonly design: HostDesign,
+    private readonly backend: Backend,
+    why: string,
+  ) {
+    this.selection = `backend: ${backend.description}${why ? ` — ${why}` : ''}`;
+    this.roles = new Map(scalarArgs(design.manifest).map((s, i) => [s.role, i]));
+  }
+
+  get backendName(): BackendName {
+    return this.backend.name;
+  }
+
+  /** Wraps an already open backend (for tests and tools that bring their own). */
+  static fromBackend(design: HostDesign, backend: Backend, why = ''): Accelerator {
+    return new Accelerator(design, backend, why);
+  }
+
+  /** Opens the chosen backend; 'auto' tries XRT and falls back to csim when XRT is missing, has no device, or no xclbin is given. */
+  static async open(design: HostDesign, opts: AcceleratorOptions): Promise<Accelerator> {
+    const csim = async (why: string) => new Accelerator(design, new CsimBackend(design, opts.csimLibrary ?? (await defaultCsimLibrary(design.dir))), why);
+    const xrt = () => new XrtBackend(design, { device: opts.device ?? 0, xclbin: opts.xclbin!, timeoutMs: opts.timeoutMs });
+    switch (opts.backend) {
+      case 'csim':
+        return csim('');
+      case 'xrt':
+        if (!opts.xclbin) throw new UserError('--backend xrt needs --xclbin FILE (the design built by v++)');
+        return new Accelerator(design, xrt(), '');
+      case 'auto': {
+        if (!opts.xclbin) return csim('auto: no --xclbin given, using C simulation');
+        try {
+          return new Accelerator(design, xrt(), 'auto: XRT device found');
+        } catch (e) {
+          // A bad or mismatched xclbin is the user's error, not a reason to fall back silently.
+          if (!(e instanceof XrtUnavailable)) throw e;
+          return csim(`auto: XRT not usable (${e.message}), using C simulation`);
+        }
+      }
+      default:
+        throw new UserError(`unknown backend '${String(opts.backend)}' (expected auto, xrt or csim)`);
+    }
+  }
+
+  /** The task index for a task name or index (as given on the command line). */
+  taskIndex(task: string | number): number {
+    const tasks = this.design.manifest.tasks;
+    if (typeof task === 'number' || /^\d+$/.test(task)) {
+      const i = Number(task);
+      if (i < tasks.length) return i;
+      throw new UserError(`task ${task} is out of range: design '${this.design.manifest.name}' has ${tasks.length} tasks (${tasks.map((t, k) => `${k}=${t}`).join(', ')})`);
+    }
+    const i = tasks.indexOf(task);
+    if (i < 0) throw new UserError(`unknown task '${task}': design '${this.design.manifest.name}' has ${tasks.join(', ')}`);
+    return i;
+  }
+
+  /** Writes the packed weights unless the same image (hash) is already loaded; returns whether it wrote them. */
+  loadWeights(w: PackedWeights): boolean {
+    if (w.hash === this.weightsHash) return false;
+    const m = this.design.manifest;
+    const { buffer, region } = regionOf(m, m.weights.region);
+    if (w.bytes.length !== region.bytes) throw new UserError(`weights ${w.origin}: ${w.bytes.length} bytes, the weights region holds ${region.bytes}`);
+    this.weightsHash = undefined; // a failed write leaves the device image unknown
+    this.backend.write(buffer, region.offset, w.bytes);
+    this.weightsHash = w.hash;
+    this.reloadPending = true;
+    return true;
+  }
+
+  private setRole(role: string, value: number): void {
+    const i = this.roles.get(role);
+    if (i !== undefined) this.backend.setScalar(i, value);
+  }
+
+  /** Runs up to maxImages images (CHW bytes each) for one task in one kernel call. */
+  infer(images: readonly Uint8Array[], task: string | number, opts: { debugStop?: number } = {}): Inference {
+    if (this.closed) throw new Error('accelerator is closed');
+    const m = this.design.manifest;
+    if (this.weightsHash === undefined) throw new UserError('no weights loaded (call loadWeights first)');
+    if (images.length < 1 || images.length > m.maxImages) throw new UserError(`a kernel call takes 1..${m.maxImages} images, got ${images.length}`);
+    const imageBytes = m.input.shape.reduce((a, b) => a * b, 1);
+    images.forEach((im, i) => {
+      if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
+    });
+    const t = this.taskIndex(task);
+    const input = regionOf(m, m.input.region);
+    const output = regionOf(m, m.output.region);
+    const outElems = m.output.shape.reduce((a, b) => a * b, 1);
+    const batch = new Uint8Array(images.length * imageBytes);
+    images.forEach((im, i) => batch.set(im, i * imageBytes));
+
+    const t0 = process.hrtime.bigint();
+    this.backend.write(input.buffer, input.region.offset, batch);
+    this.setRole('numImages', images.length);
+    this.setRole('task', t);
+    this.setRole('reload', this.reloadPending ? 1 : 0);
+    this.setRole('debugStop', opts.debugStop ?? 0);
+    this.backend.run();
+    this.reloadPending = false;
+    const raw = new Uint8Array(images.length * outElems * output.region.elemBytes);
+    this.backend.read(output.buffer, output.region.offset, raw);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const outputs = images.map((_, i) => decodeFixed(raw, i * outElems * output.region.elemBytes, outElems, output.region));
+    return { outputs, ms };
+  }
+
+  /** Releases the backend (device handles are also closed at process exit). */
+  close(): void {
+    this.closed = true;
+    this.backend.close();
+  }
+}

@@ -1,0 +1,131 @@
+// The host's view of a generated design: design.json (the only contract; the host re-derives nothing from the config),
+// buffer-argument and scalar plans, and region decoding.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../generator/errors.ts';
+import { manifestSchema, type DesignManifest, type Region } from '../generator/manifest.ts';
+
+/** A design dir and its validated manifest. */
+export interface HostDesign {
+  dir: string;
+  manifest: DesignManifest;
+}
+
+/** Reads and validates `<dir>/design.json` (config.json is not needed to run a design). */
+export function loadDesign(dir: string): HostDesign {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist (generate it with \`edgemoe gen\`)`);
+  const path = join(abs, 'design.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? `${path}: no such file (is ${dir} a design dir?)` : `${path}: ${code ?? `not valid JSON (${(e as Error).message})`}`);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new UserError(`${path} does not match the design.json contract (regenerate the design):\n${lines.join('\n')}`);
+  }
+  checkManifest(parsed.data, path);
+  return { dir: abs, manifest: parsed.data };
+}
+
+/** One m_axi buffer argument: its position in the kernel's argument list and its bundle. */
+export interface BufferArg {
+  argIndex: number;
+  name: string;
+  bundle: string;
+  bytes: number;
+}
+
+/** One scalar argument and the manifest role it plays. */
+export interface ScalarArg {
+  argIndex: number;
+  name: string;
+  ctype: 'int' | 'unsigned int' | 'float';
+  role: 'numImages' | 'task' | 'reload' | 'debugStop';
+}
+
+/** Buffer arguments in kernel order (= bridge bundle order). */
+export function bufferArgs(m: DesignManifest): BufferArg[] {
+  return m.kernel.args.flatMap((a, argIndex) => {
+    if (a.kind !== 'buffer') return [];
+    const b = m.bundles.find((x) => x.name === a.bundle)!;
+    return [{ argIndex, name: a.name, bundle: a.bundle, bytes: b.bytes }];
+  });
+}
+
+/** Scalar arguments in kernel order (= bridge scalar order), each mapped to its role in manifest.scalars. */
+export function scalarArgs(m: DesignManifest): ScalarArg[] {
+  const roleOf = new Map(Object.entries(m.scalars).map(([role, name]) => [name, role as ScalarArg['role']]));
+  return m.kernel.args.flatMap((a, argIndex) => (a.kind === 'scalar' ? [{ argIndex, name: a.name, ctype: a.ctype, role: roleOf.get(a.name)! }] : []));
+}
+
+/** The bundle (index into bufferArgs) and region named `region`. */
+export function regionOf(m: DesignManifest, region: string): { buffer: number; region: Region } {
+  const bufs = bufferArgs(m);
+  for (let i = 0; i < bufs.length; i++) {
+    const r = m.bundles.find((b) => b.name === bufs[i]!.bundle)!.regions.find((x) => x.name === region);
+    if (r) return { buffer: i, region: r };
+  }
+  throw new UserError(`design.json: no buffer argument's bundle carries region '${region}'`);
+}
+
+/** Consistency checks the host relies on (the schema cannot express them). */
+function checkManifest(m: DesignManifest, path: string): void {
+  const fail = (msg: string): never => {
+    throw new UserError(`${path}: ${msg}`);
+  };
+  const names = new Set<string>();
+  for (const a of m.kernel.args) {
+    if (names.has(a.name)) fail(`kernel argument '${a.name}' appears twice`);
+    names.add(a.name);
+    if (a.kind === 'buffer' && !m.bundles.some((b) => b.name === a.bundle)) fail(`kernel argument '${a.name}' names bundle '${a.bundle}', which is not in bundles`);
+  }
+  for (const b of m.bundles) {
+    if (!(Number.isSafeInteger(b.bytes) && b.bytes > 0)) fail(`bundle '${b.name}' has ${b.bytes} bytes`);
+    for (const r of b.regions) if (r.offset < 0 || r.bytes < 0 || r.offset + r.bytes > b.bytes) fail(`region '${r.name}' (${r.offset}+${r.bytes}) lies outside bundle '${b.name}' (${b.bytes} bytes)`);
+  }
+  const roles = Object.entries(m.scalars);
+  for (const [role, name] of roles) {
+    const a = m.kernel.args.find((x) => x.name === name);
+    if (!a || a.kind !== 'scalar') fail(`scalars.${role} names '${name}', which is not a scalar kernel argument`);
+  }
+  for (const a of m.kernel.args) if (a.kind === 'scalar' && !roles.some(([, n]) => n === a.name)) fail(`scalar kernel argument '${a.name}' has no role in scalars (the host would not know what to pass)`);
+  if (m.tasks.length === 0) fail('no tasks');
+  if (!(m.maxImages >= 1)) fail(`maxImages is ${m.maxImages}`);
+  const bundleOf = (region: string) => m.bundles.find((b) => b.regions.some((r) => r.name === region) && m.kernel.args.some((a) => a.kind === 'buffer' && a.bundle === b.name));
+  for (const [what, region] of [['input', m.input.region], ['output', m.output.region], ['weights', m.weights.region]] as const) {
+    if (!bundleOf(region)) fail(`${what} region '${region}' is not on any buffer argument's bundle`);
+  }
+  const inRegion = regionOf(m, m.input.region).region;
+  const imageBytes = m.input.shape.reduce((x, y) => x * y, 1);
+  if (inRegion.elemBytes !== 1) fail(`input region '${inRegion.name}' has ${inRegion.elemBytes}-byte elements (the host writes 8-bit pixels)`);
+  if (imageBytes * m.maxImages > inRegion.bytes) fail(`input region '${inRegion.name}' (${inRegion.bytes} bytes) cannot hold ${m.maxImages} images of ${imageBytes} bytes`);
+  const out = regionOf(m, m.output.region).region;
+  const outElems = m.output.shape.reduce((x, y) => x * y, 1);
+  if (![1, 2, 4].includes(out.elemBytes)) fail(`output region '${out.name}' has ${out.elemBytes}-byte elements`);
+  if (out.frac === undefined) fail(`output region '${out.name}' has no 'frac' (value = raw / 2^frac)`);
+  if (outElems * out.elemBytes * m.maxImages > out.bytes) fail(`output region '${out.name}' (${out.bytes} bytes) cannot hold ${m.maxImages} outputs of ${outElems} elements`);
+  const w = regionOf(m, m.weights.region);
+  if (bufferArgs(m)[w.buffer]!.bundle !== m.weights.bundle) fail(`weights region '${m.weights.region}' is not on bundle '${m.weights.bundle}'`);
+}
+
+/** Decodes `count` raw fixed-point elements (region element size and signedness) at byte `offset` of `bytes` as raw / 2^frac. */
+export function decodeFixed(bytes: Uint8Array, offset: number, count: number, region: Region): Float32Array {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const scale = 2 ** -(region.frac ?? 0);
+  const signed = region.signed !== false;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = offset + i * region.elemBytes;
+    const raw =
+      region.elemBytes === 4 ? (signed ? v.getInt32(at, true) : v.getUint32(at, true))
+      : region.elemBytes === 2 ? (signed ? v.getInt16(at, true) : v.getUint16(at, true))
+      : signed ? v.getInt8(at) : v.getUint8(at);
+    out[i] = raw * scale;
+  }
+  return out;
+}
