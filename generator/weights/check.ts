@@ -32,10 +32,39 @@ export function weightProblems(config: Config, tensors: TensorMap): string[] {
   return problems;
 }
 
+/** A one-line guess at the model the tensors belong to (dim, depth, experts, …), to hint at the right config. */
+export function describeWeights(tensors: TensorMap): string {
+  const parts: string[] = [];
+  const shape = (n: string) => tensors.get(n)?.shape;
+  const cls = shape('cls_token');
+  if (cls?.length === 3) parts.push(`dim ${cls[2]}`);
+  const pos = shape('pos_embed');
+  if (pos?.length === 3) parts.push(`${pos[1]} tokens`);
+  const blocks = new Set<number>();
+  const moe = new Set<number>();
+  const gates = new Set<string>();
+  for (const name of tensors.keys()) {
+    const m = /^blocks\.(\d+)\.(mlp\.(experts|gate\.(\d+))\.)?/.exec(name);
+    if (!m) continue;
+    blocks.add(Number(m[1]));
+    if (m[3]) moe.add(Number(m[1]));
+    if (m[4] !== undefined) gates.add(m[4]);
+  }
+  if (blocks.size) parts.push(`depth ${Math.max(...blocks) + 1}`);
+  if (moe.size) parts.push(`MoE blocks [${[...moe].sort((a, b) => a - b).join(',')}]`);
+  const first = [...moe].sort((a, b) => a - b)[0];
+  const h4 = first === undefined ? undefined : shape(`blocks.${first}.mlp.experts.htoh4.weight`);
+  if (h4?.length === 3) parts.push(`${h4[0]} experts of hidden ${h4[1]}`);
+  if (gates.size) parts.push(`${gates.size} task gate${gates.size === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
 /** Throws one UserError listing every mismatch between `tensors` and the tensors `config` needs. */
 export function checkWeights(config: Config, tensors: TensorMap, source = 'weights'): void {
   const problems = weightProblems(config, tensors);
   if (problems.length === 0) return;
   const n = problems.length;
-  throw new UserError(`${source} do not match config '${config.name}' (${n} problem${n === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const looks = describeWeights(tensors);
+  const hint = looks ? `; the weights look like ${looks}` : '';
+  throw new UserError(`${source} do not match config '${config.name}' (${n} problem${n === 1 ? '' : 's'}${hint}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { checkWeights, weightProblems } from '../../generator/weights/check.ts';
+import { checkWeights, describeWeights, weightProblems } from '../../generator/weights/check.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { TINY } from '../helpers/paths.ts';
@@ -24,13 +24,18 @@ describe('weights/check', () => {
     assert.throws(() => checkWeights(tiny, w, 'x.pth'), (e: unknown) => {
       assert.ok(isUserError(e));
       const msg = (e as Error).message;
-      assert.match(msg, /^x\.pth do not match config 'tiny' \(4 problems\)/);
+      assert.match(msg, /^x\.pth do not match config 'tiny' \(4 problems; the weights look like dim 32, 9 tokens, depth 2, MoE blocks \[1\], 4 experts of hidden 64, 1 task gate\):\n/);
       assert.ok(msg.includes('missing blocks.1.mlp.gate.1.w_gate: expected shape [32,4]'), msg);
       assert.ok(msg.includes('extra head.weight: shape [2,2]'), msg);
       assert.ok(msg.includes('wrong shape blocks.0.attn.proj.bias: expected [32], got [31]'), msg);
       assert.ok(msg.includes('wrong dtype cls_token: expected a float tensor (f32/f64), got i64'), msg);
       return true;
     });
+  });
+
+  it('describes what a weights file looks like (the hint in the error)', () => {
+    assert.equal(describeWeights(load()), 'dim 32, 9 tokens, depth 2, MoE blocks [1], 4 experts of hidden 64, 2 task gates');
+    assert.equal(describeWeights(new Map()), '');
   });
 
   it('rejects NaN and infinity', () => {
