@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { loadImage, loadImageBytes } from '../../generator/io/image.ts';
+import { writeNpy } from '../../generator/io/npy.ts';
+import { isUserError } from '../../generator/errors.ts';
+import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
+
+function throwsUser(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => isUserError(e) && pattern.test((e as Error).message));
+}
+
+/** A w×h PNG whose channel c at (x,y) is (x + 3y + 50c) mod 256, with the given colour type / bit depth. */
+function makePng(w: number, h: number, opts: { colorType?: 0 | 2 | 4 | 6; bitDepth?: 8 | 16 } = {}): Buffer {
+  const png = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let c = 0; c < 4; c++) png.data[(y * w + x) * 4 + c] = c === 3 ? 255 : (x + 3 * y + 50 * c) % 256;
+  return PNG.sync.write(png, { colorType: opts.colorType ?? 2, bitDepth: opts.bitDepth ?? 8, inputHasAlpha: true });
+}
+
+describe('io/image', () => {
+  const shape = [3, 32, 64] as const;
+
+  it('fixture image.png and image.npy give identical values (byte/256) and bytes', () => {
+    const a = loadImage(join(TINY, 'image.png'), shape);
+    const b = loadImage(join(TINY, 'image.npy'), shape);
+    assert.equal(a.length, 3 * 32 * 64);
+    assert.deepEqual(a, b);
+    const bytes = loadImageBytes(join(TINY, 'image.png'), shape);
+    assert.deepEqual(loadImageBytes(join(TINY, 'image.npy'), shape), bytes);
+    assert.deepEqual([bytes[0], bytes[2048], bytes[4096]], [231, 176, 221]);
+    assert.ok(a.every((v, i) => v === bytes[i]! / 256));
+  });
+
+  it('CHW order: channel planes, rows top to bottom, columns left to right', () => {
+    const dir = scratch();
+    const p = join(dir, 'ramp.png');
+    writeFileSync(p, makePng(32, 16));
+    const b = loadImageBytes(p, [3, 16, 32]);
+    for (const [c, y, x] of [[0, 0, 0], [0, 0, 5], [1, 2, 3], [2, 15, 31]] as const) assert.equal(b[c * 512 + y * 32 + x], (x + 3 * y + 50 * c) % 256);
+  });
+
+  it('the sample photographs load at their sizes', () => {
+    for (const [f, h, w] of [['astronaut-256x128.png', 128, 256], ['coffee-512x512.png', 512, 512], ['coffee-640x480.png', 480, 640]] as const) {
+      const v = loadImage(join(IMAGES, f), [3, h, w]);
+      assert.equal(v.length, 3 * h * w, f);
+      assert.ok(v.every((x) => x >= 0 && x <= 255 / 256), f);
+      assert.ok(new Set(v).size > 100, `${f} is a real picture, not constant`);
+    }
+  });
+
+  it('a wrong size names the file, the expected and the actual size', () => {
+    throwsUser(() => loadImage(join(IMAGES, 'coffee-640x480.png'), [3, 128, 256]), /coffee-640x480\.png: image is \[3,480,640\].*640x480.*expects \[3,128,256\] \(256x128 pixels\)/);
+    throwsUser(() => loadImageBytes(join(TINY, 'image.npy'), [3, 64, 32]), /image\.npy: image is \[3,32,64\].*expects \[3,64,32\]/);
+  });
+
+  it('gray and RGBA PNGs: gray is replicated, alpha is ignored; 16-bit is rejected', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'g.png'), makePng(16, 16, { colorType: 0 }));
+    writeFileSync(join(dir, 'a.png'), makePng(16, 16, { colorType: 6 }));
+    writeFileSync(join(dir, 'rgb.png'), makePng(16, 16, { colorType: 2 }));
+    writeFileSync(join(dir, 'w.png'), makePng(16, 16, { colorType: 2, bitDepth: 16 }));
+    const g = loadImageBytes(join(dir, 'g.png'), [3, 16, 16]);
+    assert.deepEqual(g.subarray(0, 256), g.subarray(256, 512));
+    assert.deepEqual(g.subarray(0, 256), g.subarray(512, 768));
+    assert.deepEqual(loadImageBytes(join(dir, 'g.png'), [1, 16, 16]), g.subarray(0, 256));
+    assert.deepEqual(loadImageBytes(join(dir, 'a.png'), [3, 16, 16]), loadImageBytes(join(dir, 'rgb.png'), [3, 16, 16]));
+    throwsUser(() => loadImageBytes(join(dir, 'rgb.png'), [1, 16, 16]), /rgb\.png: colour image but the config expects 1 channel/);
+    throwsUser(() => loadImage(join(dir, 'w.png'), [3, 16, 16]), /w\.png: 16-bit PNG is not supported/);
+  });
+
+  it('JPEG decodes at the right size and close to the source pixels', () => {
+    const dir = scratch();
+    const w = 64, h = 32;
+    const data = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) data.set([200, 100, 50, 255], i * 4);
+    const p = join(dir, 'flat.jpg');
+    writeFileSync(p, jpeg.encode({ width: w, height: h, data }, 95).data);
+    const b = loadImageBytes(p, [3, h, w]);
+    // A flat colour survives JPEG within a couple of levels (quantisation of the DC term and YCbCr rounding).
+    for (const [c, want] of [[0, 200], [1, 100], [2, 50]] as const) for (let i = 0; i < w * h; i += 97) assert.ok(Math.abs(b[c * w * h + i]! - want) <= 3, `c${c} ${b[c * w * h + i]}`);
+    throwsUser(() => loadImage(p, [3, 64, 64]), /flat\.jpg: image is \[3,32,64\]/);
+  });
+
+  it('corrupt PNG / JPEG and unknown formats are UserErrors naming the file', () => {
+    const dir = scratch();
+    const png = readFileSync(join(TINY, 'image.png'));
+    writeFileSync(join(dir, 'cut.png'), png.subarray(0, png.length / 2));
+    throwsUser(() => loadImage(join(dir, 'cut.png'), shape), /cut\.png: corrupt or unsupported PNG/);
+    const bad = Buffer.from(png);
+    bad[100] = bad[100]! ^ 0xff; // CRC of the chunk no longer matches
+    writeFileSync(join(dir, 'crc.png'), bad);
+    throwsUser(() => loadImage(join(dir, 'crc.png'), shape), /crc\.png: corrupt or unsupported PNG/);
+    writeFileSync(join(dir, 'cut.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
+    throwsUser(() => loadImage(join(dir, 'cut.jpg'), shape), /cut\.jpg: corrupt or unsupported JPEG/);
+    writeFileSync(join(dir, 'x.gif'), 'GIF89a....');
+    throwsUser(() => loadImage(join(dir, 'x.gif'), shape), /x\.gif: not a PNG, JPEG or \.npy image/);
+    throwsUser(() => loadImage(join(dir, 'none.png'), shape), /cannot read image file .*none\.png: no such file/);
+  });
+
+  it('.npy input: float values as they are; bytes only when value·256 is an integer 0..255', () => {
+    const dir = scratch();
+    const v = new Float64Array(3 * 4 * 4).fill(0.5);
+    writeNpy(join(dir, 'ok.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
+    assert.ok(loadImageBytes(join(dir, 'ok.npy'), [3, 4, 4]).every((b) => b === 128));
+    v[17] = 0.3;
+    writeNpy(join(dir, 'frac.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
+    assert.equal(loadImage(join(dir, 'frac.npy'), [3, 4, 4])[17], 0.3);
+    throwsUser(() => loadImageBytes(join(dir, 'frac.npy'), [3, 4, 4]), /frac\.npy: pixel \[1,0,1\] = 0\.3 is not k\/256/);
+    v[17] = 1;
+    writeNpy(join(dir, 'one.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
+    throwsUser(() => loadImageBytes(join(dir, 'one.npy'), [3, 4, 4]), /one\.npy: pixel \[1,0,1\] = 1 is not k\/256/);
+    writeNpy(join(dir, 'int.npy'), { dtype: 'u8', shape: [3, 4, 4], data: new Uint8Array(48) });
+    throwsUser(() => loadImage(join(dir, 'int.npy'), [3, 4, 4]), /int\.npy: image \.npy must be float32 or float64, got u8/);
+    writeNpy(join(dir, 'hw.npy'), { dtype: 'f32', shape: [4, 4], data: new Float32Array(16) });
+    throwsUser(() => loadImage(join(dir, 'hw.npy'), [3, 4, 4]), /hw\.npy: image \.npy must be \[C,H,W\], got \[4,4\]/);
+  });
+});
