@@ -1,0 +1,211 @@
+// The float64 M³ViT backbone forward (m3vit.md §1–2; fixture README steps 1–16), optionally with every intermediate.
+import type { Config } from '../config/index.ts';
+import { UserError } from '../errors.ts';
+import { f64, type TensorMap } from '../tensor.ts';
+import { add, geluAll, layerNorm, linear, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
+import { moeBlockList } from '../weights/expected.ts';
+import { WeightReader } from './weight-reader.ts';
+
+/** Result of a reference forward: the backbone output [tokens, dim] and, if asked, the trace (fixture key names). */
+export interface ReferenceResult {
+  out: Float64Array;
+  trace?: TensorMap;
+}
+
+const IMAGENET_MEAN = [0.485, 0.456, 0.406];
+const IMAGENET_STD = [0.229, 0.224, 0.225];
+
+/** Applies config.model.normalize to a CHW image (a new array; 'none' returns the input). */
+export function normalizeImage(config: Config, image: Float64Array): Float64Array {
+  if (config.model.normalize === 'none') return image;
+  const [c, h, w] = config.model.image;
+  if (c !== 3) throw new UserError(`model.normalize 'imagenet' needs 3 input channels, the config has ${c}`);
+  const hw = h * w;
+  const out = new Float64Array(image.length);
+  for (let ch = 0; ch < 3; ch++) {
+    const m = IMAGENET_MEAN[ch]!, s = IMAGENET_STD[ch]!;
+    for (let p = 0; p < hw; p++) out[ch * hw + p] = (image[ch * hw + p]! - m) / s;
+  }
+  return out;
+}
+
+/** Patches of a CHW image as rows [numPatches, C·P·P], row-major over the grid, each flattened (c, ky, kx). */
+function im2col(image: Float64Array, c: number, h: number, w: number, p: number): Float64Array {
+  const gh = h / p, gw = w / p;
+  const k = c * p * p;
+  const out = new Float64Array(gh * gw * k);
+  for (let py = 0; py < gh; py++)
+    for (let px = 0; px < gw; px++) {
+      let o = (py * gw + px) * k;
+      for (let ch = 0; ch < c; ch++)
+        for (let ky = 0; ky < p; ky++) {
+          const src = ch * h * w + (py * p + ky) * w + px * p;
+          for (let kx = 0; kx < p; kx++) out[o++] = image[src + kx]!;
+        }
+    }
+  return out;
+}
+
+/**
+ * Runs the backbone for one task on a CHW float image (values as the model sees them before normalisation).
+ * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block.
+ */
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean } = {}): ReferenceResult {
+  const m = config.model;
+  const [C, H, W] = m.image;
+  const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
+  if (image.length !== C * H * W) throw new UserError(`image has ${image.length} values, the config expects ${C}x${H}x${W} = ${C * H * W}`);
+  if (!Number.isInteger(task) || task < 0 || task >= m.tasks.length) {
+    throw new UserError(`task ${task} is out of range: the config has ${m.tasks.length} tasks (${m.tasks.map((t, i) => `${i}=${t}`).join(', ')})`);
+  }
+  const gh = H / P, gw = W / P, np = gh * gw, N = np + 1;
+  const hidden = Math.round(D * m.mlpRatio);
+  const { experts: E, topK: K, expertHidden: EH } = m.moe;
+  const moeBlocks = new Set(moeBlockList(m));
+  const wr = new WeightReader(weights);
+  const trace: TensorMap | undefined = opts.trace ? new Map() : undefined;
+  const put = (key: string, shape: number[], data: Float64Array) => trace?.set(key, f64(shape, data));
+
+  // Patch embedding (conv as matmul), then cls + pos_embed.
+  const pixels = normalizeImage(config, image);
+  const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
+  const pb = wr.get('patch_embed.proj.bias', [D]);
+  const pe = linear(im2col(pixels, C, H, W, P), np, C * P * P, pw, pb, D);
+  put('patch_embed', [np, D], pe);
+  const pos = wr.get('pos_embed', [1, N, D]);
+  // Without a cls_token tensor, pos_embed row 0 is taken to hold cls_token + pos_embed[0] already (Edge-MoE's folding).
+  const cls = wr.has('cls_token') ? wr.get('cls_token', [1, 1, D]) : null;
+  let x: Float64Array = new Float64Array(N * D);
+  for (let d = 0; d < D; d++) x[d] = (cls ? cls[d]! : 0) + pos[d]!;
+  for (let i = 0; i < np * D; i++) x[D + i] = pe[i]! + pos[D + i]!;
+  put('embed', [N, D], x);
+
+  const scale = 1 / Math.sqrt(hd);
+  for (let b = 0; b < m.depth; b++) {
+    const pre = `blocks.${b}.`;
+    const tk = `block${b}.`;
+    // Attention.
+    const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps);
+    put(tk + 'ln1', [N, D], h1);
+    const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D);
+    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, !!trace);
+    if (trace) {
+      put(tk + 'q', [N, D], q!);
+      put(tk + 'k', [N, D], k!);
+      put(tk + 'v', [N, D], v!);
+      put(tk + 'attn_logits', [heads, N, N], logits);
+      put(tk + 'attn', [heads, N, N], probs);
+      put(tk + 'attn_ctx', [N, D], ctx);
+    }
+    const attnOut = linear(ctx, N, D, wr.get(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D);
+    put(tk + 'attn_out', [N, D], attnOut);
+    x = add(x, attnOut);
+    put(tk + 'resid1', [N, D], x);
+    // FFN: dense MLP or MoE.
+    const u = layerNorm(x, N, D, wr.get(pre + 'norm2.weight', [D]), wr.get(pre + 'norm2.bias', [D]), m.lnEps);
+    put(tk + 'ln2', [N, D], u);
+    let mlpOut: Float64Array;
+    if (!moeBlocks.has(b)) {
+      const a = linear(u, N, D, wr.get(pre + 'mlp.fc1.weight', [hidden, D]), wr.get(pre + 'mlp.fc1.bias', [hidden]), hidden);
+      const g = geluAll(a);
+      put(tk + 'fc1', [N, hidden], a);
+      put(tk + 'fc1_act', [N, hidden], g);
+      mlpOut = linear(g, N, hidden, wr.get(pre + 'mlp.fc2.weight', [D, hidden]), wr.get(pre + 'mlp.fc2.bias', [D]), D);
+    } else {
+      const gate = wr.get(`${pre}mlp.gate.${task}.w_gate`, [D, E]);
+      const logits = matmulInputMajor(u, N, D, gate, E);
+      put(tk + 'gate_logits', [N, E], logits);
+      const probs = Float64Array.from(logits);
+      softmaxRowsInPlace(probs, N, E);
+      put(tk + 'gate_probs', [N, E], probs);
+      const idx = new Int32Array(N * K);
+      const topP = new Float64Array(N * K);
+      for (let n = 0; n < N; n++) {
+        const row = probs.subarray(n * E, (n + 1) * E);
+        topK(row, K).forEach((e, j) => {
+          idx[n * K + j] = e;
+          topP[n * K + j] = row[e]!;
+        });
+      }
+      if (trace) {
+        trace.set(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
+        put(tk + 'topk_p', [N, K], topP);
+      }
+      const yk = runExperts(wr, pre, u, idx, N, K, D, E, EH);
+      put(tk + 'expert_out', [N, K, D], yk);
+      // Σ_j p_j·y_j in descending-score order (j = 0 first), raw (not renormalised) probabilities.
+      mlpOut = new Float64Array(N * D);
+      for (let n = 0; n < N; n++)
+        for (let j = 0; j < K; j++) {
+          const p = topP[n * K + j]!;
+          const src = (n * K + j) * D;
+          for (let d = 0; d < D; d++) mlpOut[n * D + d]! += p * yk[src + d]!;
+        }
+    }
+    put(tk + 'mlp_out', [N, D], mlpOut);
+    x = add(x, mlpOut);
+    put(tk + 'out', [N, D], x);
+  }
+  return trace ? { out: x, trace } : { out: x };
+}
+
+/** Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated. */
+function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: number, scale: number, keepQkv: boolean) {
+  const logits = new Float64Array(heads * N * N);
+  const ctx = new Float64Array(N * D);
+  const qh = new Float64Array(N * hd), kh = new Float64Array(N * hd), vt = new Float64Array(hd * N);
+  for (let h = 0; h < heads; h++) {
+    // Contiguous per-head copies (v transposed below) so every inner loop is a unit-stride dot product.
+    for (let n = 0; n < N; n++) {
+      const r = n * 3 * D + h * hd;
+      for (let d = 0; d < hd; d++) {
+        qh[n * hd + d] = qkv[r + d]!;
+        kh[n * hd + d] = qkv[r + D + d]!;
+      }
+    }
+    // q_h·k_hᵀ is a Linear with k_h as the weight; the scale is applied after the product, as the reference code does.
+    const S = linear(qh, N, hd, kh, null, N);
+    for (let i = 0; i < S.length; i++) S[i]! *= scale;
+    logits.set(S, h * N * N);
+  }
+  const probs = Float64Array.from(logits);
+  softmaxRowsInPlace(probs, heads * N, N);
+  for (let h = 0; h < heads; h++) {
+    for (let n = 0; n < N; n++) for (let d = 0; d < hd; d++) vt[d * N + n] = qkv[n * 3 * D + 2 * D + h * hd + d]!;
+    // A_h·v_h is a Linear with v_hᵀ [hd,N] as the weight.
+    const ctxH = linear(probs.subarray(h * N * N, (h + 1) * N * N), N, N, vt, null, hd);
+    for (let i = 0; i < N; i++) ctx.set(ctxH.subarray(i * hd, (i + 1) * hd), i * D + h * hd);
+  }
+  let q: Float64Array | undefined, k: Float64Array | undefined, v: Float64Array | undefined;
+  if (keepQkv) {
+    q = new Float64Array(N * D);
+    k = new Float64Array(N * D);
+    v = new Float64Array(N * D);
+    for (let n = 0; n < N; n++) {
+      q.set(qkv.subarray(n * 3 * D, n * 3 * D + D), n * D);
+      k.set(qkv.subarray(n * 3 * D + D, n * 3 * D + 2 * D), n * D);
+      v.set(qkv.subarray(n * 3 * D + 2 * D, n * 3 * D + 3 * D), n * D);
+    }
+  }
+  return { logits, probs, ctx, q, k, v };
+}
+
+/** Unweighted outputs [N,K,D] of each token's selected experts; each expert runs once on all tokens routed to it. */
+function runExperts(wr: WeightReader, pre: string, u: Float64Array, idx: Int32Array, N: number, K: number, D: number, E: number, EH: number): Float64Array {
+  const w1 = wr.get(pre + 'mlp.experts.htoh4.weight', [E, EH, D]);
+  const b1 = wr.get(pre + 'mlp.experts.htoh4.bias', [E, EH]);
+  const w2 = wr.get(pre + 'mlp.experts.h4toh.weight', [E, D, EH]);
+  const b2 = wr.get(pre + 'mlp.experts.h4toh.bias', [E, D]);
+  const out = new Float64Array(N * K * D);
+  for (let e = 0; e < E; e++) {
+    const slots: number[] = []; // flat (n·K + j) positions routed to e
+    for (let s = 0; s < N * K; s++) if (idx[s] === e) slots.push(s);
+    if (slots.length === 0) continue;
+    const xe = new Float64Array(slots.length * D);
+    slots.forEach((s, r) => xe.set(u.subarray(Math.floor(s / K) * D, Math.floor(s / K) * D + D), r * D));
+    const h = geluAll(linear(xe, slots.length, D, w1.subarray(e * EH * D, (e + 1) * EH * D), b1.subarray(e * EH, (e + 1) * EH), EH));
+    const y = linear(h, slots.length, EH, w2.subarray(e * D * EH, (e + 1) * D * EH), b2.subarray(e * D, (e + 1) * D), D);
+    slots.forEach((s, r) => out.set(y.subarray(r * D, (r + 1) * D), s * D));
+  }
+  return out;
+}
