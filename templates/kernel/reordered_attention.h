@@ -1,0 +1,355 @@
+// Reordered attention with constant bandwidth, Edge-MoE innovation (1), with the single-pass softmax (2) fused in.
+//
+// Usage (include after params.h: needs act_t, acc_t, word_t, ACT_LANES, AXI_BITS):
+//   attention_qk<N, DIM, HEADS, P>(q, k, attn, info);   // scores + softmax statistics to DRAM scratch
+//   attention_av<N, DIM, HEADS, P>(attn, info, v, out); // softmax(scores)·V, rows written in natural order
+// q, k, v, out: activation regions [N][DIM] (token-major, DIM/ACT_LANES words per token, kernel contract).
+// attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
+// info:  softmax-info scratch, attn_info_words(N, HEADS, ACT_LANES) words (layout below).
+// Preconditions: DIM % HEADS == 0, (DIM / HEADS) % ACT_LANES == 0 (a feature block never straddles two heads),
+// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle.
+// Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
+// = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: the finalize /
+// prepare stages run beside them in the dataflow region and move fewer words per key step than the DIM/ACT_LANES
+// cycles the compute loop takes for it.
+//
+// Schedule (Edge-MoE attention.cpp): P register slots each hold one query row. The outer loop runs over q-blocks
+// b = 0 .. ceil((N+P-1)/P)-1, then keys kk = 0 .. N-1, then the DIM/ACT_LANES feature blocks d; each cycle reads ONE
+// K block (and at most one Q block), whatever P is. Slot o is reloaded with row bP+o only during key step kk == o
+// (staggered loading), so for kk >= o it works on row bP+o and for kk < o it still finishes row (b-1)P+o: every row
+// r visits the keys in the rotated order r%P, r%P+1, ..., N-1, 0, ..., r%P-1, and rows with no valid index (slots
+// o > 0 at kk < o in block 0, rows >= N in the last block) compute garbage that is never used.
+// Score of (row, key, head) = sum over the head's feature blocks of (sum of the block's ACT_LANES products, each
+// truncated to acc_t) * HEAD_DIM^-0.5, truncated to acc_t (Edge-MoE applies its 1/8 per 8-partial the same way).
+// The scale is ap_ufixed<25,1> = floor(2^24 / sqrt(HEAD_DIM)), exact for powers of 4 (1/8 for 64, 1/4 for 16) and
+// within 2^-24 otherwise (HEAD_DIM 32: 0.1767766, 2^-2.5 truncated).
+//
+// attn scores layout: one "step" per (q-block b, key kk), steps in order (b, kk), each step W_STEP =
+// ceil(P*HEADS/ACT_LANES) words: score (slot o, head h) is element o*HEADS + h, element e in word e/ACT_LANES, lane
+// e%ACT_LANES, as raw act_t in its AXI_BITS/ACT_LANES-bit container; unused lanes are 0. Edge-MoE (P 4, 3 heads,
+// 8 lanes): 2 words per step, 33*129*2 words = 272,448 bytes. attention_av reads it back in the same order.
+// softmax-info layout: per token t, W_INFO = ceil(2*HEADS/ACT_LANES) words from word t*W_INFO: element 2h is 1/s and
+// element 2h+1 is m of head h (act_t each), unused lanes 0: Edge-MoE's [r0,m0,r1,m1,r2,m2,pad,pad], 129 words.
+#ifndef EDGEMOE_REORDERED_ATTENTION_H
+#define EDGEMOE_REORDERED_ATTENTION_H
+
+#include "ap_fixed.h"
+#include "ap_int.h"
+#include "hls_stream.h"
+#include "count_cycles.h"
+#include "fixed_math.h"
+#include "single_pass_softmax.h"
+
+/** Number of q-blocks: ceil((N + P - 1) / P) (one more than ceil(N/P) when the last rows wrap into it). */
+constexpr int attn_q_blocks(int n, int p) { return (n + 2 * p - 2) / p; }
+/** Words of one (q-block, key) step of the scores scratch. */
+constexpr int attn_step_words(int p, int heads, int lanes) { return (p * heads + lanes - 1) / lanes; }
+/** Size of the scores scratch region in words. */
+constexpr int attn_scores_words(int n, int p, int heads, int lanes) {
+  return attn_q_blocks(n, p) * n * attn_step_words(p, heads, lanes);
+}
+/** Words of one token's softmax info (1/s and m per head). */
+constexpr int attn_info_token_words(int heads, int lanes) { return (2 * heads + lanes - 1) / lanes; }
+/** Size of the softmax-info scratch region in words. */
+constexpr int attn_info_words(int n, int heads, int lanes) { return n * attn_info_token_words(heads, lanes); }
+/** EDGEMOE_TICK count of one attention_qk (and of one attention_av) call. */
+constexpr long long attn_qk_ticks(int n, int dim, int lanes, int p) {
+  return (long long)attn_q_blocks(n, p) * n * (dim / lanes);
+}
+
+/** floor(sqrt(v)) for 64-bit v, bit by bit (constexpr, no recursion). */
+constexpr unsigned long long attn_isqrt(unsigned long long v) {
+  unsigned long long r = 0, bit = 1ULL << 62;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= r + bit) {
+      v -= r + bit;
+      r = (r >> 1) + bit;
+    } else {
+      r >>= 1;
+    }
+    bit >>= 2;
+  }
+  return r;
+}
+
+/** Raw bits of the score scale HEAD_DIM^-0.5 as ap_ufixed<25,1>: floor(2^24/sqrt(hd)) = floor(sqrt(2^48/hd)). */
+constexpr unsigned long long attn_scale_raw(int head_dim) { return attn_isqrt((1ULL << 48) / (unsigned long long)head_dim); }
+
+typedef ap_ufixed<25, 1> attn_scale_t;
+
+/** One (q-block, key) step: a value (score or probability) per slot and head. */
+template <int T_P, int T_HEADS>
+struct attn_step_t {
+  act_t v[T_P][T_HEADS];
+};
+
+/** The row slot o works on at key step kk of q-block b (may be < 0 or >= N: garbage, never used). */
+inline int attn_slot_row(int b, int kk, int o, int p) { return kk >= o ? b * p + o : (b - 1) * p + o; }
+
+/** The slot whose row takes its last key at step kk (slot o >= 1 ends at kk = o-1, slot 0 at N-1), or -1. */
+inline int attn_finishing_slot(int kk, int n, int p) {
+  if (kk == n - 1) return 0;
+  if (kk + 1 < p) return kk + 1;
+  return -1;
+}
+
+/** Q·Kᵀ compute stage: one K block per cycle, P slots × ACT_LANES MACs; one step of scores out per key. */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attn_qk_compute(const word_t *q, const word_t *k, hls::stream<attn_step_t<T_P, T_HEADS> > &steps) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int B = T_DIM / ACT_LANES;  // feature blocks per token
+  const int BH = B / T_HEADS;       // feature blocks per head
+  const int NB = attn_q_blocks(T_N, T_P);
+  const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(attn_scale_raw(T_DIM / T_HEADS)));
+
+  act_t q_slot[T_P][B][ACT_LANES];
+#pragma HLS array_partition variable=q_slot complete dim=1  // all P slots read every cycle
+#pragma HLS array_partition variable=q_slot complete dim=3  // all lanes of a block read every cycle
+  acc_t score[T_P][T_HEADS];
+#pragma HLS array_partition variable=score complete dim=0
+
+qk_init_slots:
+  for (int i = 0; i < T_P * B; i++) {
+    for (int j = 0; j < ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
+  }
+
+qk_qblocks:
+  for (int b = 0; b < NB; b++) {
+  qk_keys:
+    for (int kk = 0; kk < T_N; kk++) {
+    qk_blocks:
+      for (int d = 0; d < B; d++) {
+#pragma HLS pipeline II=1
+        EDGEMOE_TICK();
+        word_t kw = k[kk * B + d];
+        // Staggered loading: slot kk (if any) takes block d of its new row, at most one Q word per cycle.
+        if (kk < T_P) {
+          int row = b * T_P + kk;
+          word_t qw = (row < T_N) ? q[row * B + d] : word_t(0);
+        qk_load_lanes:
+          for (int j = 0; j < ACT_LANES; j++) q_slot[kk][d][j] = fxm_lane_get<act_t, CB>(qw, j);
+        }
+        int h = d / BH;
+        bool head_start = (d % BH) == 0;
+      qk_slots:
+        for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+          acc_t partial = 0;
+        qk_lanes:
+          for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+            acc_t prod = q_slot[o][d][j] * fxm_lane_get<act_t, CB>(kw, j);  // truncated before accumulating
+            partial += prod;
+          }
+          acc_t contrib = partial * scale;
+          score[o][h] = head_start ? contrib : acc_t(score[o][h] + contrib);
+        }
+        if (d == B - 1) {
+          attn_step_t<T_P, T_HEADS> st;
+        qk_emit:
+          for (int o = 0; o < T_P; o++)
+            for (int hh = 0; hh < T_HEADS; hh++) st.v[o][hh] = score[o][hh];
+          steps.write(st);
+        }
+      }
+    }
+  }
+}
+
+/** Q·Kᵀ finalize stage: writes each step's scores and runs the online softmax per (slot, head); a finished row's
+ *  (1/s, m) pairs go to the softmax-info region. */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, word_t *attn, word_t *info) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int NB = attn_q_blocks(T_N, T_P);
+  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
+  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
+
+  softmax_state_t state[T_P][T_HEADS];
+#pragma HLS array_partition variable=state complete dim=0
+qk_fin_init:
+  for (int o = 0; o < T_P; o++)
+    for (int h = 0; h < T_HEADS; h++) softmax_reset(state[o][h]);
+
+qk_fin_qblocks:
+  for (int b = 0; b < NB; b++) {
+  qk_fin_keys:
+    for (int kk = 0; kk < T_N; kk++) {
+      attn_step_t<T_P, T_HEADS> st = steps.read();
+    qk_fin_write_scores:
+      for (int w = 0; w < WS; w++) {
+#pragma HLS pipeline II=1
+        word_t word = 0;
+        for (int j = 0; j < ACT_LANES; j++) {
+          int e = w * ACT_LANES + j;
+          if (e < T_P * T_HEADS) fxm_lane_set<act_t, CB>(word, j, st.v[e / T_HEADS][e % T_HEADS]);
+        }
+        attn[(b * T_N + kk) * WS + w] = word;
+      }
+    qk_fin_softmax:
+      for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+        for (int h = 0; h < T_HEADS; h++) {
+          if (kk == o) softmax_reset(state[o][h]);  // first key of row bP+o
+          softmax_update(state[o][h], st.v[o][h]);
+        }
+      }
+      int fo = attn_finishing_slot(kk, T_N, T_P);
+      int row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
+      if (row >= 0 && row < T_N) {
+      qk_fin_write_info:
+        for (int w = 0; w < WI; w++) {
+#pragma HLS pipeline II=1
+          word_t word = 0;
+          for (int j = 0; j < ACT_LANES; j++) {
+            int e = w * ACT_LANES + j;
+            if (e < 2 * T_HEADS) {
+              const softmax_state_t &s = state[fo][e / 2];
+              fxm_lane_set<act_t, CB>(word, j, (e % 2 == 0) ? softmax_inv_sum(s) : s.m);
+            }
+          }
+          info[row * WI + w] = word;
+        }
+      }
+    }
+  }
+}
+
+/** Q·Kᵀ with reordering and single-pass softmax statistics (dataflow: compute -> finalize). */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) {
+  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
+  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS dataflow
+  hls::stream<attn_step_t<T_P, T_HEADS> > steps;
+#pragma HLS stream variable=steps depth=4
+  attn_qk_compute<T_N, T_DIM, T_HEADS, T_P>(q, k, steps);
+  attn_qk_finalize<T_N, T_DIM, T_HEADS, T_P>(steps, attn, info);
+}
+
+/** attn·V prepare stage: reads the scores back in the same (b, kk) order, loads a slot's (1/s, m) when it starts a
+ *  row, and emits p = e^(a - m)·(1/s) per slot and head. */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attn_av_prepare(const word_t *attn, const word_t *info, hls::stream<attn_step_t<T_P, T_HEADS> > &probs) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int NB = attn_q_blocks(T_N, T_P);
+  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
+  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
+
+  act_t slot_m[T_P][T_HEADS], slot_inv_s[T_P][T_HEADS];
+#pragma HLS array_partition variable=slot_m complete dim=0
+#pragma HLS array_partition variable=slot_inv_s complete dim=0
+av_prep_init:
+  for (int o = 0; o < T_P; o++)
+    for (int h = 0; h < T_HEADS; h++) {
+      slot_m[o][h] = 0;
+      slot_inv_s[o][h] = 0;  // garbage rows get p = 0
+    }
+
+av_prep_qblocks:
+  for (int b = 0; b < NB; b++) {
+  av_prep_keys:
+    for (int kk = 0; kk < T_N; kk++) {
+      attn_step_t<T_P, T_HEADS> sc;
+    av_prep_read_scores:
+      for (int w = 0; w < WS; w++) {
+#pragma HLS pipeline II=1
+        word_t word = attn[(b * T_N + kk) * WS + w];
+        for (int j = 0; j < ACT_LANES; j++) {
+          int e = w * ACT_LANES + j;
+          if (e < T_P * T_HEADS) sc.v[e / T_HEADS][e % T_HEADS] = fxm_lane_get<act_t, CB>(word, j);
+        }
+      }
+      if (kk < T_P) {  // slot kk starts row bP+kk
+        int row = b * T_P + kk;
+      av_prep_read_info:
+        for (int w = 0; w < WI; w++) {
+#pragma HLS pipeline II=1
+          word_t word = (row < T_N) ? info[row * WI + w] : word_t(0);
+          for (int j = 0; j < ACT_LANES; j++) {
+            int e = w * ACT_LANES + j;
+            if (e < 2 * T_HEADS) {
+              act_t val = fxm_lane_get<act_t, CB>(word, j);
+              if (e % 2 == 0)
+                slot_inv_s[kk][e / 2] = val;
+              else
+                slot_m[kk][e / 2] = val;
+            }
+          }
+        }
+      }
+      attn_step_t<T_P, T_HEADS> pr;
+    av_prep_probs:
+      for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+        for (int h = 0; h < T_HEADS; h++) pr.v[o][h] = softmax_prob(sc.v[o][h], slot_m[o][h], slot_inv_s[o][h]);
+      }
+      probs.write(pr);
+    }
+  }
+}
+
+/** attn·V compute stage: one V block per cycle, P slots × ACT_LANES MACs; a row is written block by block during
+ *  its last key step, so rows leave in natural order at one word per cycle. */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, const word_t *v, word_t *out) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int B = T_DIM / ACT_LANES;
+  const int BH = B / T_HEADS;
+  const int NB = attn_q_blocks(T_N, T_P);
+
+  acc_t acc[T_P][B][ACT_LANES];
+#pragma HLS array_partition variable=acc complete dim=1  // all P slots update every cycle
+#pragma HLS array_partition variable=acc complete dim=3
+av_init_acc:
+  for (int i = 0; i < T_P * B; i++) {
+    for (int j = 0; j < ACT_LANES; j++) acc[i / B][i % B][j] = 0;
+  }
+  attn_step_t<T_P, T_HEADS> p;
+
+av_qblocks:
+  for (int b = 0; b < NB; b++) {
+  av_keys:
+    for (int kk = 0; kk < T_N; kk++) {
+      int fo = attn_finishing_slot(kk, T_N, T_P);
+      int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
+    av_blocks:
+      for (int d = 0; d < B; d++) {
+#pragma HLS pipeline II=1
+        EDGEMOE_TICK();
+        if (d == 0) p = probs.read();
+        word_t vw = v[kk * B + d];
+        int h = d / BH;
+        word_t ow = 0;
+      av_slots:
+        for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+        av_lanes:
+          for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+            acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating
+            acc_t nv = (kk == o) ? prod : acc_t(acc[o][d][j] + prod);  // kk == o: the row's first key
+            acc[o][d][j] = nv;
+            if (o == fo) fxm_lane_set<act_t, CB>(ow, j, act_t(nv));
+          }
+        }
+        if (out_row >= 0 && out_row < T_N) out[out_row * B + d] = ow;
+      }
+    }
+  }
+}
+
+/** softmax(Q·Kᵀ)·V from the scores and statistics of attention_qk (dataflow: prepare -> compute). */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_t *out) {
+  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
+  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS dataflow
+  hls::stream<attn_step_t<T_P, T_HEADS> > probs;
+#pragma HLS stream variable=probs depth=4
+  attn_av_prepare<T_N, T_DIM, T_HEADS, T_P>(attn, info, probs);
+  attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, v, out);
+}
+
+#endif  // EDGEMOE_REORDERED_ATTENTION_H

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import {
+  attnAvTicks,
+  attnInfoWords,
+  attnQBlocks,
+  attnQkTicks,
+  attnRowKeyOrder,
+  attnSchedule,
+  attnScoresWords,
+} from '../../generator/kernels/attention.ts';
+import { buildDriver, runDriver, type DriverOutput } from './cpp-harness.ts';
+
+const LANES = 8;
+
+/**
+ * Bound on |out - float64 attention| for one case (reordered_attention.h types: act_t = acc_t = ap_fixed<32,10>):
+ * a score is off by eps_a <= HD·2^-22·scale (truncated products) + (HD/8)·2^-22 (truncated 8-partials) +
+ * HD·R²·2^-24 (the scale constant), which moves the probabilities of a row by at most 2·eps_a in sum; the
+ * fixed-point softmax adds N(N·2^-29 + 2^-32)/s relative plus 2^-21 + 2^-29 + 2^-31 absolute per key; each p·v
+ * product is truncated (2^-22 per key). With |v| <= R: R·(2 eps_a + rel_s + N·(2^-21 + 2^-29 + 2^-31)) + N·2^-22.
+ */
+function outBound(n: number, dim: number, heads: number, range: number, minS: number): number {
+  const hd = dim / heads;
+  const epsA = hd * 2 ** -22 / Math.sqrt(hd) + (hd / LANES) * 2 ** -22 + hd * range * range * 2 ** -24;
+  const relS = (n * (n * 2 ** -29 + 2 ** -32)) / minS;
+  return range * (2 * epsA + relS + n * (2 ** -21 + 2 ** -29 + 2 ** -31)) + n * 2 ** -22;
+}
+
+interface Case {
+  n: number;
+  dim: number;
+  heads: number;
+  p: number;
+  range: number;
+  qkTicks: number;
+  avTicks: number;
+  scoresWords: number;
+  infoWords: number;
+  mismatches: number;
+  overruns: number;
+  maxErr: number;
+  minS: number;
+}
+
+describe('kernel/reordered_attention.h', () => {
+  let out: DriverOutput;
+  let cases: Case[];
+  before(async function () {
+    this.timeout(120_000);
+    out = await runDriver(await buildDriver('attention_test.cpp'));
+    cases = [...out.entries()]
+      .filter(([k]) => k.startsWith('case_'))
+      .map(([, v]) => {
+        const [n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS] = v;
+        return { n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS };
+      });
+  });
+
+  it('covers N = 9, 17, 33, 129 with P = 1, 2, 3, 4, 8 (and N not a multiple of P)', () => {
+    const ns = new Set(cases.map((c) => c.n));
+    const ps = new Set(cases.map((c) => c.p));
+    for (const n of [9, 17, 33, 129]) assert.ok(ns.has(n), `N=${n}`);
+    for (const p of [1, 2, 3, 4, 8]) assert.ok(ps.has(p), `P=${p}`);
+    assert.ok(cases.filter((c) => c.n % c.p !== 0).length >= 5);
+  });
+
+  it('is bit-exact with plain row-by-row attention visiting keys in the same rotated order', () => {
+    for (const c of cases) assert.equal(c.mismatches, 0, `N=${c.n} P=${c.p} DIM=${c.dim}: ${c.mismatches} words differ`);
+  });
+
+  it('writes every scratch word and nothing past the sizes the TS formulas give', () => {
+    for (const c of cases) {
+      assert.equal(c.scoresWords, attnScoresWords(c.n, c.p, c.heads, LANES));
+      assert.equal(c.infoWords, attnInfoWords(c.n, c.heads, LANES));
+      assert.equal(c.overruns, 0, `N=${c.n} P=${c.p}`);
+    }
+  });
+
+  it('EDGEMOE_TICK per call equals the TS formula; Edge-MoE sizes give 33·129·24 = 102,168 per pass', () => {
+    for (const c of cases) {
+      assert.equal(c.qkTicks, attnQkTicks(c.n, c.dim, LANES, c.p), `qk N=${c.n} P=${c.p}`);
+      assert.equal(c.avTicks, attnAvTicks(c.n, c.dim, LANES, c.p), `av N=${c.n} P=${c.p}`);
+    }
+    const edge = cases.find((c) => c.n === 129 && c.dim === 192 && c.p === 4);
+    assert.ok(edge);
+    assert.equal(edge.qkTicks, 102_168);
+    assert.equal(edge.avTicks, 102_168);
+    assert.equal(attnQBlocks(129, 4), 33);
+    assert.equal(attnScoresWords(129, 4, 3, 8) * 32, 272_448, 'Edge-MoE attn scratch bytes');
+    assert.equal(attnInfoWords(129, 3, 8) * 32, 4_128, 'Edge-MoE softmax_info bytes');
+  });
+
+  it('matches float64 softmax attention within the bound the types give', () => {
+    for (const c of cases) {
+      const bound = outBound(c.n, c.dim, c.heads, c.range, c.minS);
+      assert.ok(c.maxErr <= bound, `N=${c.n} P=${c.p} DIM=${c.dim}: ${c.maxErr} > ${bound}`);
+    }
+  });
+});
+
+describe('generator/kernels/attention (schedule model)', () => {
+  for (const [n, p] of [
+    [9, 1],
+    [9, 4],
+    [9, 8],
+    [17, 3],
+    [129, 4],
+    [5, 5],
+  ]) {
+    it(`N=${n} P=${p}: every row meets every key exactly once, in its rotated order`, () => {
+      const seen = new Map<number, number[]>();
+      for (const v of attnSchedule(n, p)) {
+        if (v.row < 0 || v.row >= n) continue;
+        if (!seen.has(v.row)) seen.set(v.row, []);
+        seen.get(v.row)!.push(v.k);
+      }
+      assert.equal(seen.size, n);
+      for (let r = 0; r < n; r++) assert.deepEqual(seen.get(r), attnRowKeyOrder(r, n, p), `row ${r}`);
+    });
+  }
+});

@@ -1,0 +1,135 @@
+// Reordered attention (attention_qk + attention_av) vs a plain row-by-row attention in the same fixed-point
+// arithmetic that visits each row's keys in the same rotated order (must be bit-exact), and vs float64 softmax
+// attention. Counts EDGEMOE_TICK per call. One line per case for test/kernel/attention.test.ts:
+//   case N DIM HEADS P range qk_ticks av_ticks scores_words info_words out_mismatches overruns max_err_double min_s
+#include <cmath>
+#include <cstdio>
+#include <vector>
+#define EDGEMOE_COUNT_CYCLES
+#include "params.h"
+#include "count_cycles.h"
+#include "reordered_attention.h"
+#include "test_rng.h"
+
+static const int CB = AXI_BITS / ACT_LANES;
+
+static act_t get(const std::vector<word_t> &m, int row, int f, int dim) {
+  return fxm_lane_get<act_t, CB>(m[row * (dim / ACT_LANES) + f / ACT_LANES], f % ACT_LANES);
+}
+
+/** Plain attention, one row at a time, keys in the row's rotated order (r%P, ..., N-1, 0, ...), same arithmetic. */
+template <int N, int DIM, int H, int P>
+static void plain_attention(const std::vector<word_t> &q, const std::vector<word_t> &k, const std::vector<word_t> &v,
+                            std::vector<word_t> &out) {
+  const int B = DIM / ACT_LANES, BH = B / H;
+  const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(attn_scale_raw(DIM / H)));
+  std::vector<act_t> score(N * H);
+  for (int r = 0; r < N; r++) {
+    softmax_state_t st[H];
+    for (int h = 0; h < H; h++) softmax_reset(st[h]);
+    for (int i = 0; i < N; i++) {
+      int key = (r % P + i) % N;
+      for (int h = 0; h < H; h++) {
+        acc_t s = 0;
+        for (int d = h * BH; d < (h + 1) * BH; d++) {
+          acc_t partial = 0;
+          for (int j = 0; j < ACT_LANES; j++) {
+            acc_t prod = get(q, r, d * ACT_LANES + j, DIM) * get(k, key, d * ACT_LANES + j, DIM);
+            partial += prod;
+          }
+          acc_t contrib = partial * scale;
+          s = (d == h * BH) ? contrib : acc_t(s + contrib);
+        }
+        score[key * H + h] = s;
+        softmax_update(st[h], s);
+      }
+    }
+    act_t inv_s[H];
+    for (int h = 0; h < H; h++) inv_s[h] = softmax_inv_sum(st[h]);
+    std::vector<acc_t> acc(DIM);
+    for (int i = 0; i < N; i++) {
+      int key = (r % P + i) % N;
+      for (int f = 0; f < DIM; f++) {
+        int h = f / (DIM / H);
+        act_t p = softmax_prob(score[key * H + h], st[h].m, inv_s[h]);
+        acc_t prod = p * get(v, key, f, DIM);
+        acc[f] = (i == 0) ? prod : acc_t(acc[f] + prod);
+      }
+    }
+    for (int f = 0; f < DIM; f++) fxm_lane_set<act_t, CB>(out[r * B + f / ACT_LANES], f % ACT_LANES, act_t(acc[f]));
+  }
+}
+
+template <int N, int DIM, int H, int P>
+static void run_case(uint64_t seed, double range) {
+  const int B = DIM / ACT_LANES, HD = DIM / H;
+  TestRng rng(seed);
+  // Regions get CANARY extra words of a fixed pattern after their end: a write past a region's size shows there.
+  const int CANARY = 64;
+  const word_t pattern = ~word_t(0) - 12345;
+  std::vector<word_t> q(N * B), k(N * B), v(N * B), out(N * B + CANARY, pattern), ref(N * B, word_t(0));
+  std::vector<word_t> attn(attn_scores_words(N, P, H, ACT_LANES) + CANARY, pattern);
+  std::vector<word_t> info(attn_info_words(N, H, ACT_LANES) + CANARY, pattern);
+  for (std::vector<word_t> *m : {&q, &k, &v})
+    for (int t = 0; t < N; t++)
+      for (int f = 0; f < DIM; f++)
+        fxm_lane_set<act_t, CB>((*m)[t * B + f / ACT_LANES], f % ACT_LANES, act_t(rng.uniform(-range, range)));
+
+  edgemoe_count::counters()[1] = edgemoe_count::counters()[2] = 0;
+  EDGEMOE_OP_BEGIN(1);
+  attention_qk<N, DIM, H, P>(q.data(), k.data(), attn.data(), info.data());
+  EDGEMOE_OP_BEGIN(2);
+  attention_av<N, DIM, H, P>(attn.data(), info.data(), v.data(), out.data());
+  EDGEMOE_OP_BEGIN(0);
+
+  plain_attention<N, DIM, H, P>(q, k, v, ref);
+  int mismatches = 0;
+  for (int i = 0; i < N * B; i++) mismatches += (out[i] != ref[i]);
+  int overruns = 0;  // canary words changed, and region words never written
+  for (int i = 0; i < CANARY; i++)
+    overruns += (out[N * B + i] != pattern) + (attn[attn.size() - CANARY + i] != pattern) +
+                (info[info.size() - CANARY + i] != pattern);
+  for (size_t i = 0; i + CANARY < attn.size(); i++) overruns += (attn[i] == pattern);
+  for (size_t i = 0; i + CANARY < info.size(); i++) overruns += (info[i] == pattern);
+
+  // float64 softmax attention on the same (quantised) inputs.
+  double max_err = 0, min_s = 1e300;
+  for (int r = 0; r < N; r++)
+    for (int h = 0; h < H; h++) {
+      std::vector<double> a(N);
+      double m = -1e300;
+      for (int key = 0; key < N; key++) {
+        double s = 0;
+        for (int f = h * HD; f < (h + 1) * HD; f++) s += get(q, r, f, DIM).to_double() * get(k, key, f, DIM).to_double();
+        a[key] = s / std::sqrt((double)HD);
+        m = std::fmax(m, a[key]);
+      }
+      double sum = 0;
+      for (int key = 0; key < N; key++) sum += std::exp(a[key] - m);
+      min_s = std::fmin(min_s, sum);
+      for (int f = h * HD; f < (h + 1) * HD; f++) {
+        double o = 0;
+        for (int key = 0; key < N; key++) o += std::exp(a[key] - m) / sum * get(v, key, f, DIM).to_double();
+        max_err = std::fmax(max_err, std::fabs(get(out, r, f, DIM).to_double() - o));
+      }
+    }
+  printf("case_%d_%d_%d_%d %d %d %d %d %g %llu %llu %zu %zu %d %d %.6e %.9g\n", N, DIM, H, P, N, DIM, H, P, range,
+         edgemoe_count::counters()[1], edgemoe_count::counters()[2], attn.size() - CANARY, info.size() - CANARY,
+         mismatches, overruns, max_err, min_s);
+}
+
+int main() {
+  run_case<1, 16, 2, 1>(11, 1.0);
+  run_case<9, 32, 2, 1>(12, 1.0);
+  run_case<9, 32, 2, 2>(13, 1.0);
+  run_case<9, 32, 2, 4>(14, 1.0);
+  run_case<9, 32, 2, 8>(15, 1.0);
+  run_case<9, 32, 2, 9>(16, 1.0);   // P = N
+  run_case<17, 32, 2, 3>(17, 1.0);
+  run_case<17, 64, 2, 4>(18, 1.0);  // HEAD_DIM 32: scale 2^-2.5 as a fixed-point constant
+  run_case<33, 32, 2, 2>(19, 1.0);
+  run_case<33, 32, 2, 8>(20, 4.0);  // peaky softmax: scores spread over tens
+  run_case<129, 32, 1, 3>(21, 1.0);
+  run_case<129, 192, 3, 4>(22, 1.0);  // Edge-MoE: 33 q-blocks x 129 keys x 24 blocks
+  return 0;
+}
