@@ -98,8 +98,10 @@ pe_rows:
             EDGEMOE_TICK();
             if (db == 0) {
             pe_read_pixels:
-              for (int pp = 0; pp < PE_PATCHES; pp++)
+              for (int pp = 0; pp < PE_PATCHES; pp++) {
+              pe_read_pixel_cols:
                 for (int kx = 0; kx < PATCH; kx++) pix[pp][kx] = pe_pixel(img, row + (g * PE_PATCHES + pp) * PATCH + kx);
+              }
             }
           pe_mac_patches:
             for (int pp = 0; pp < PE_PATCHES; pp++) {

@@ -111,7 +111,10 @@ gate_tokens:
       // beats[j]: l goes at or above slot j (an empty slot is beaten by anything; ties do not beat).
       bool beats[TOP_K];
     gate_topk_cmp:
-      for (int j = 0; j < TOP_K; j++) beats[j] = !top_ok[j] || l > top_l[j];
+      for (int j = 0; j < TOP_K; j++) {
+#pragma HLS unroll
+        beats[j] = !top_ok[j] || l > top_l[j];
+      }
       act_t nl[TOP_K];
       int ne[TOP_K];
       bool nok[TOP_K];
