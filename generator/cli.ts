@@ -6,6 +6,7 @@ import { register as registerPresets } from './commands/presets.ts';
 import { register as registerPack } from './commands/pack.ts';
 import { register as registerGen } from './commands/gen.ts';
 import { register as registerWeights } from './commands/weights.ts';
+import { register as registerReference } from './commands/reference.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -18,6 +19,7 @@ const registrations: Array<(p: Command) => void> = [
   registerValidate,
   registerPresets,
   registerWeights,
+  registerReference,
   registerPack,
   registerGen,
 ];

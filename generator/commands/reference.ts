@@ -1,0 +1,92 @@
+// `edgemoe reference`: the float64 backbone forward for one image and task → float32 .npy (+ optional float64 trace .npz).
+import { rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { Config } from '../config/index.ts';
+import { UserError } from '../errors.ts';
+import { loadImage } from '../io/image.ts';
+import { writeFileAtomic } from '../io/files.ts';
+import { encodeNpy } from '../io/npy.ts';
+import { encodeNpz } from '../io/npz.ts';
+import { runReference } from '../reference/model.ts';
+import { checkWeights } from '../weights/check.ts';
+import { loadWeights } from '../weights/load.ts';
+import { configFromOptions, withConfigOptions } from './common.ts';
+
+interface ReferenceOptions {
+  preset?: string;
+  config?: string;
+  set?: string[];
+  weights: string;
+  task: string;
+  trace?: string;
+  out: string;
+}
+
+/** The task index named by --task: an index 0..T-1 or a task name from config.model.tasks. */
+export function resolveTask(config: Config, task: string): number {
+  const tasks = config.model.tasks;
+  const byName = tasks.indexOf(task);
+  if (byName >= 0) return byName;
+  if (/^\d+$/.test(task) && Number(task) < tasks.length) return Number(task);
+  throw new UserError(`unknown task '${task}' (tasks of config '${config.name}': ${tasks.map((t, i) => `${i}=${t}`).join(', ')})`);
+}
+
+/** min, max, mean and std of the values. */
+function stats(v: Float64Array): string {
+  let min = Infinity, max = -Infinity, s = 0, s2 = 0;
+  for (const x of v) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+    s += x;
+    s2 += x * x;
+  }
+  const mean = s / v.length;
+  const std = Math.sqrt(Math.max(0, s2 / v.length - mean * mean));
+  const f = (x: number) => x.toPrecision(6);
+  return `min ${f(min)}, max ${f(max)}, mean ${f(mean)}, std ${f(std)}`;
+}
+
+/** Registers `edgemoe reference`. */
+export function register(program: Command): void {
+  withConfigOptions(
+    program
+      .command('reference')
+      .description('run the float64 reference backbone (M3ViT math, exact GELU/softmax) on one image for one task; writes the [tokens, dim] output as float32 .npy')
+      .argument('<image>', `input image: 8-bit PNG or JPEG (value = byte/256) or a float .npy [C,H,W], of the config's size`),
+  )
+    .requiredOption('-w, --weights <file>', 'backbone weights: .safetensors, .pth checkpoint or sharded checkpoint dir')
+    .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates)')
+    .requiredOption('-o, --out <file>', 'output .npy: float32 [tokens, dim], the last block output (cls token first)')
+    .option('--trace <file>', 'also write every intermediate as a float64 .npz (fixture key names; topk_idx int64)')
+    .action((image: string, opts: ReferenceOptions) => {
+      const t0 = performance.now();
+      const config = configFromOptions(opts);
+      const task = resolveTask(config, opts.task);
+      const { tensors, notes } = loadWeights(opts.weights);
+      checkWeights(config, tensors, opts.weights);
+      const pixels = loadImage(image, config.model.image);
+      const t1 = performance.now();
+      const r = runReference(config, tensors, pixels, task, { trace: opts.trace !== undefined });
+      const t2 = performance.now();
+      const tokens = r.out.length / config.model.dim;
+      const outBytes = encodeNpy({ dtype: 'f32', shape: [tokens, config.model.dim], data: Float32Array.from(r.out) });
+      const traceBytes = r.trace ? encodeNpz(r.trace) : undefined;
+      // Write the trace first and remove it again if the output cannot be written: all or nothing.
+      if (traceBytes) writeFileAtomic(opts.trace!, traceBytes);
+      try {
+        writeFileAtomic(opts.out, outBytes);
+      } catch (e) {
+        if (traceBytes) rmSync(opts.trace!, { force: true });
+        throw e;
+      }
+      for (const n of notes) process.stdout.write(`note: ${n}\n`);
+      const lines = [
+        `reference   config ${config.name}, task ${task} (${config.model.tasks[task]}), image ${image}`,
+        `output      ${opts.out}: float32 [${tokens}, ${config.model.dim}] (${tokens} tokens incl. cls, dim ${config.model.dim})`,
+        `values      ${stats(r.out)}`,
+        ...(opts.trace ? [`trace       ${opts.trace}: ${r.trace!.size} float64 tensors`] : []),
+        `time        forward ${(t2 - t1).toFixed(0)} ms, total ${(performance.now() - t0).toFixed(0)} ms`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { loadImage } from '../../generator/io/image.ts';
+import { readNpy } from '../../generator/io/npy.ts';
+import { readNpz } from '../../generator/io/npz.ts';
+import { runReference } from '../../generator/reference/model.ts';
+import { asF64 } from '../../generator/tensor.ts';
+import { randomWeights } from '../../generator/weights/random.ts';
+import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { runCli } from '../helpers/cli.ts';
+import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** Exit 2 with one `edgemoe: error:` line set containing `fragments`, no stack trace, and an empty output dir. */
+function assertCleanFailure(r: { exitCode: number; stderr: string }, dir: string, ...fragments: string[]): void {
+  assert.equal(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /^edgemoe: error: /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'stack trace printed');
+  for (const f of fragments) assert.ok(r.stderr.includes(f), `stderr lacks '${f}':\n${r.stderr}`);
+  assert.deepEqual(readdirSync(dir), [], 'nothing written');
+}
+
+describe('commands/reference (CLI)', () => {
+  it('tiny fixture: task by name, 0.pth weights, .npy image; output and trace match the fixture', async () => {
+    const dir = scratch();
+    const out = join(dir, 'out.npy');
+    const trace = join(dir, 'trace.npz');
+    const r = await runCli(['reference', '--preset', 'tiny', '--weights', join(TINY, '0.pth'), '--task', 'task1', '--trace', trace, '--out', out, join(TINY, 'image.npy')]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /task 1 \(task1\)/);
+    assert.match(r.stdout, /float32 \[9, 32\] \(9 tokens incl\. cls, dim 32\)/);
+    assert.match(r.stdout, /values +min -?\d.*max .*mean .*std /);
+    assert.match(r.stdout, /trace .*33 float64 tensors/);
+    assert.match(r.stdout, /time +forward \d+ ms/);
+    const o = readNpy(out);
+    assert.equal(o.dtype, 'f32');
+    assert.deepEqual(o.shape, [9, 32]);
+    // float32 rounding of values |x| ≤ 8.15 is at most 2^-21 ≈ 4.8e-7.
+    assert.ok(maxAbsDiff(asF64(o), asF64(readNpy(join(TINY, 'expected_task1.npy')))) <= 4.8e-7);
+    const got = readNpz(trace);
+    const want = readNpz(join(TINY, 'trace_task1.npz'));
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort());
+    for (const [k, t] of want) {
+      assert.equal(got.get(k)!.dtype, t.dtype, k);
+      if (t.dtype === 'i64') assert.deepEqual(got.get(k)!.data, t.data, k);
+      else assert.ok(maxAbsDiff(asF64(got.get(k)!), asF64(t)) <= 1e-9, k);
+    }
+  });
+
+  it('task by index, safetensors weights, PNG image; no trace unless asked', async () => {
+    const dir = scratch();
+    const out = join(dir, 'o.npy');
+    const r = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', out, join(TINY, 'image.png')]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.ok(maxAbsDiff(asF64(readNpy(out)), asF64(readNpy(join(TINY, 'expected_task0.npy')))) <= 4.8e-7);
+    assert.deepEqual(readdirSync(dir), ['o.npy']);
+  });
+
+  it('default preset: a 256x128 photograph with random weights gives [129, 192] equal to the in-process reference', async () => {
+    const dir = scratch();
+    const config = resolveConfig({ preset: 'm3vit-t-cityscapes', sets: [] });
+    const w = randomWeights(config, 3);
+    writeSafetensors(join(dir, 'w.safetensors'), w);
+    const img = join(IMAGES, 'astronaut-256x128.png');
+    const out = join(dir, 'o.npy');
+    const r = await runCli(['reference', '--weights', join(dir, 'w.safetensors'), '--task', 'depth', '--out', out, img]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const o = readNpy(out);
+    assert.deepEqual(o.shape, [129, 192]);
+    const ref = Float32Array.from(runReference(config, w, loadImage(img, config.model.image), 1).out);
+    assert.deepEqual(o.data, ref);
+  });
+
+  it('unknown task, wrong image size and mismatched weights exit 2 and write nothing', async () => {
+    const dir = scratch();
+    const base = ['reference', '--preset', 'tiny', '--trace', join(dir, 't.npz'), '--out', join(dir, 'o.npy')];
+    const w = ['--weights', join(TINY, 'weights.safetensors')];
+    const [task, size, weights] = await Promise.all([
+      runCli([...base, ...w, '--task', 'semseg', join(TINY, 'image.png')]),
+      runCli([...base, ...w, '--task', '1', join(IMAGES, 'coffee-256x128.png')]),
+      runCli([...base, '--set', 'model.dim=48', '--set', 'model.heads=3', ...w, '--task', '0', join(TINY, 'image.png')]),
+    ]);
+    assertCleanFailure(task, dir, "unknown task 'semseg'", '0=task0, 1=task1');
+    assertCleanFailure(size, dir, 'coffee-256x128.png: image is [3,128,256]', 'expects [3,32,64]');
+    assertCleanFailure(weights, dir, 'do not match config', 'wrong shape cls_token');
+    assert.equal(existsSync(join(dir, 't.npz')), false);
+  });
+});
