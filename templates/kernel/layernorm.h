@@ -1,0 +1,174 @@
+// LayerNorm over the features of each token: y = ((x - mean) * rsqrt(var + eps)) * gamma + beta.
+//
+// Usage (include after params.h: needs act_t, wbias_t, word_t, ACT_LANES, AXI_BITS):
+//   layernorm<N, DIM, EPS_Q48>(x, y, gamma, beta);
+// x: activation region [N][DIM] (read); y: activation region [N][DIM] (written; may not alias x).
+// gamma, beta: the LN weight tensors [DIM] in the weights region (wbias_t in 8/16/32-bit containers packed
+// little-end-first, each tensor word-aligned, kernel contract). EPS_Q48 = floor(eps * 2^48) (lnEpsQ48 in
+// generator/kernels/layernorm.ts; 1e-6 -> 281474976).
+// Preconditions: DIM % ACT_LANES == 0, DIM <= 4096, 2^-40 <= eps < 32 (r = rsqrt(var + eps) must stay < 2^20).
+// Cycles (EDGEMOE_TICK, generator/kernels/layernorm.ts): 2 * ceil(DIM / (AXI_BITS / container bits)) for loading
+// gamma and beta, plus N * DIM/ACT_LANES for the token loop (the statistics and normalise stages run as a dataflow
+// pipeline, one word per cycle each; only the first ticks). Edge-MoE sizes: 24 + 3096 = 3120.
+//
+// Numerics (unlike Edge-MoE, which truncates 1/DIM to fm_t and every product to fm_t, losing small variances):
+//  - pass 1 accumulates sum(x) and sum(x^2) EXACTLY (wide ap_fixed: all fraction bits of x and x^2 kept), so large
+//    |x| (up to the act_t range) and variance > 1 cannot overflow, and tiny variances keep their bits;
+//  - var = (DIM * sum(x^2) - sum(x)^2) / DIM^2 + eps: the numerator is exact (and >= 0), the one division is a
+//    multiply by 1/DIM^2 with 38 + 2*ceil(log2 DIM) fraction bits (relative error < 2^-37);
+//  - mean = sum(x) / DIM with 1/DIM to 47 + ceil(log2 DIM) fraction bits (error < 2^-37 for act_t <32,10>);
+//  - r = fx_rsqrt(var) (fixed_math.h, relative error < 2^-31), kept to 40 fraction bits;
+//  - ((x - mean) * r) keeps 40 fraction bits; * gamma + beta is exact; ONE truncation into act_t at the end.
+// So |y - LayerNorm_double(x)| <= 1 LSB of act_t + |gamma| * (2^-28 |n| + 2^-36 r + 2^-40) (n = the normalised
+// value; the 2^-28 is var's 48 fraction bits at var ~ eps = 1e-6), for variance >> 1 and << 1 alike; measured
+// <= 2.39e-7 (one act_t LSB) for variances from 0 to 2.4e5 (test/kernel/layernorm.test.ts).
+#ifndef EDGEMOE_LAYERNORM_H
+#define EDGEMOE_LAYERNORM_H
+
+#include "ap_fixed.h"
+#include "ap_int.h"
+#include "hls_stream.h"
+#include "count_cycles.h"
+#include "fixed_math.h"
+
+/** ceil(log2(v)) for v >= 1. */
+constexpr int ln_clog2(int v) {
+  int c = 0;
+  while ((1 << c) < v) c++;
+  return c;
+}
+
+/** EDGEMOE_TICK count of one layernorm call (see the header comment). */
+constexpr long long ln_ticks(int n, int dim, int lanes, int axi_bits, int param_bits) {
+  return 2LL * ((dim + axi_bits / param_bits - 1) / (axi_bits / param_bits)) + (long long)n * (dim / lanes);
+}
+
+/** Per-token statistics handed from pass 1 to pass 2. */
+struct ln_stats_t {
+  ap_fixed<act_t::width + 24, act_t::iwidth> mean;  // 24 fraction bits more than act_t
+  ap_ufixed<64, 24> r;                               // rsqrt(var + eps), 40 fraction bits
+};
+
+/** Pass 1: per token, reads DIM/ACT_LANES words (one per cycle), forwards them, and emits (mean, r). */
+template <int T_N, int T_DIM, long long T_EPS_Q48>
+void ln_statistics(const word_t *x, hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int B = T_DIM / ACT_LANES;
+  const int WA = act_t::width, IA = act_t::iwidth;
+  const int C2 = ln_clog2(T_DIM);
+  // Exact accumulators: sum(x) needs C2 more integer bits than x, sum(x^2) 2*IA + C2 integer bits.
+  typedef ap_fixed<WA + C2 + 1, IA + C2 + 1> sum_t;
+  typedef ap_ufixed<2 * WA + C2, 2 * IA + C2> sumsq_t;
+  typedef ap_ufixed<2 * WA + 2 * C2 + 1, 2 * IA + 2 * C2 + 1> varnum_t;  // DIM*sum(x^2) - sum(x)^2 >= 0, exact
+  typedef ap_ufixed<2 * WA + 4, 2 * IA> var_t;                            // var + eps, 2*(WA-IA)+4 fraction bits
+  const ap_ufixed<40, 2 - 2 * C2> INV_D2 =
+      fxm_from_raw<ap_ufixed<40, 2 - 2 * C2> >(ap_uint<40>((1ULL << (38 + 2 * C2)) / ((unsigned long long)T_DIM * T_DIM)));
+  const ap_ufixed<48, 1 - C2> INV_D =
+      fxm_from_raw<ap_ufixed<48, 1 - C2> >(ap_uint<48>((1ULL << (47 + C2)) / (unsigned long long)T_DIM));
+  const ap_ufixed<64, 16> EPS = fxm_from_raw<ap_ufixed<64, 16> >(ap_uint<64>((unsigned long long)T_EPS_Q48));
+  const ap_uint<C2 + 2> DIM_U = T_DIM;
+
+  sum_t sum = 0;
+  sumsq_t sumsq = 0;
+ln_tokens:
+  for (int t = 0; t < T_N; t++) {
+  ln_pass1:
+    for (int d = 0; d < B; d++) {
+#pragma HLS pipeline II=1
+      EDGEMOE_TICK();
+      word_t w = x[t * B + d];
+      xs.write(w);
+      sum_t bsum = 0;
+      sumsq_t bsq = 0;
+    ln_pass1_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+        act_t v = fxm_lane_get<act_t, CB>(w, j);
+        bsum += v;
+        bsq += v * v;  // exact square
+      }
+      sum = (d == 0) ? bsum : sum_t(sum + bsum);
+      sumsq = (d == 0) ? bsq : sumsq_t(sumsq + bsq);
+      if (d == B - 1) {
+        varnum_t vn = DIM_U * sumsq - sum * sum;  // exact; >= 0 for any exact data (Cauchy-Schwarz)
+        var_t var = vn * INV_D2 + EPS;
+        ln_stats_t st;
+        st.mean = sum * INV_D;
+        st.r = fx_rsqrt(var);
+        stats.write(st);
+      }
+    }
+  }
+}
+
+/** Pass 2: per token, y = ((x - mean) * r) * gamma + beta, one word per cycle. */
+template <int T_N, int T_DIM>
+void ln_normalise(hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats, const wbias_t gamma[T_DIM],
+                  const wbias_t beta[T_DIM], word_t *y) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int B = T_DIM / ACT_LANES;
+  ln_stats_t st;
+ln_tokens2:
+  for (int t = 0; t < T_N; t++) {
+  ln_pass2:
+    for (int d = 0; d < B; d++) {
+#pragma HLS pipeline II=1
+      if (d == 0) st = stats.read();
+      word_t w = xs.read();
+      word_t o = 0;
+    ln_pass2_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+        act_t v = fxm_lane_get<act_t, CB>(w, j);
+        ap_fixed<56, 16> n = (v - st.mean) * st.r;  // normalised value, 40 fraction bits
+        act_t out = n * gamma[d * ACT_LANES + j] + beta[d * ACT_LANES + j];  // the one truncation to act_t
+        fxm_lane_set<act_t, CB>(o, j, out);
+      }
+      y[t * B + d] = o;
+    }
+  }
+}
+
+/** Pass 1 and pass 2 as a dataflow pipeline over the tokens. */
+template <int T_N, int T_DIM, long long T_EPS_Q48>
+void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
+#pragma HLS dataflow
+  hls::stream<word_t> xs;
+#pragma HLS stream variable=xs depth=2 * (T_DIM / ACT_LANES)  // one token in flight between the passes
+  hls::stream<ln_stats_t> stats;
+#pragma HLS stream variable=stats depth=2
+  ln_statistics<T_N, T_DIM, T_EPS_Q48>(x, xs, stats);
+  ln_normalise<T_N, T_DIM>(xs, stats, gamma, beta, y);
+}
+
+/** Loads one packed wbias_t tensor [DIM] (one word per cycle). */
+template <int T_DIM>
+void ln_load_param(const word_t *src, wbias_t dst[T_DIM]) {
+  const int GB = fxm_container_bits(wbias_t::width);
+  const int EPW = AXI_BITS / GB;  // elements per word
+  const int WORDS = (T_DIM + EPW - 1) / EPW;
+ln_load_words:
+  for (int w = 0; w < WORDS; w++) {
+#pragma HLS pipeline II=1
+    EDGEMOE_TICK();
+    word_t word = src[w];
+    for (int j = 0; j < EPW; j++) {
+      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get<wbias_t, GB>(word, j);
+    }
+  }
+}
+
+/** LayerNorm of N tokens (see the header comment for regions, layouts and numerics). */
+template <int T_N, int T_DIM, long long T_EPS_Q48>
+void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta) {
+  static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
+  static_assert(T_DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
+  wbias_t g[T_DIM], bt[T_DIM];
+#pragma HLS array_partition variable=g cyclic factor=ACT_LANES  // one word's lanes per cycle in pass 2
+#pragma HLS array_partition variable=bt cyclic factor=ACT_LANES
+  ln_load_param<T_DIM>(gamma, g);
+  ln_load_param<T_DIM>(beta, bt);
+  ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);
+}
+
+#endif  // EDGEMOE_LAYERNORM_H
