@@ -4,7 +4,7 @@
 import { UserError } from '../generator/errors.ts';
 import type { Backend, BackendName } from './backend.ts';
 import { CsimBackend } from './csim/backend.ts';
-import { decodeFixed, regionOf, scalarArgs, type HostDesign } from './design.ts';
+import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign } from './design.ts';
 import type { PackedWeights } from './weights.ts';
 import { XrtUnavailable } from './xrt/env.ts';
 import { XrtBackend } from './xrt/backend.ts';
@@ -89,15 +89,7 @@ export class Accelerator {
 
   /** The task index for a task name or index (as given on the command line). */
   taskIndex(task: string | number): number {
-    const tasks = this.design.manifest.tasks;
-    if (typeof task === 'number' || /^\d+$/.test(task)) {
-      const i = Number(task);
-      if (i < tasks.length) return i;
-      throw new UserError(`task ${task} is out of range: design '${this.design.manifest.name}' has ${tasks.length} tasks (${tasks.map((t, k) => `${k}=${t}`).join(', ')})`);
-    }
-    const i = tasks.indexOf(task);
-    if (i < 0) throw new UserError(`unknown task '${task}': design '${this.design.manifest.name}' has ${tasks.join(', ')}`);
-    return i;
+    return taskIndex(this.design.manifest, task);
   }
 
   /** Writes the packed weights unless the same image (hash) is already loaded; returns whether it wrote them. */
@@ -129,24 +121,26 @@ export class Accelerator {
       if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
     });
     const t = this.taskIndex(task);
-    const input = regionOf(m, m.input.region);
-    const output = regionOf(m, m.output.region);
-    const outElems = m.output.shape.reduce((a, b) => a * b, 1);
-    const batch = new Uint8Array(images.length * imageBytes);
-    images.forEach((im, i) => batch.set(im, i * imageBytes));
+    const { input, output } = ioLayout(m);
+    const batch = new Uint8Array((images.length - 1) * input.stride + imageBytes);
+    images.forEach((im, i) => batch.set(im, i * input.stride));
 
     const t0 = process.hrtime.bigint();
-    this.backend.write(input.buffer, input.region.offset, batch);
+    this.backend.write(input.buffer, input.offset, batch);
     this.setRole('numImages', images.length);
     this.setRole('task', t);
     this.setRole('reload', this.reloadPending ? 1 : 0);
     this.setRole('debugStop', opts.debugStop ?? 0);
     this.backend.run();
     this.reloadPending = false;
-    const raw = new Uint8Array(images.length * outElems * output.region.elemBytes);
-    this.backend.read(output.buffer, output.region.offset, raw);
+    const raw = new Uint8Array((images.length - 1) * output.stride + output.rows * output.rowStride);
+    this.backend.read(output.buffer, output.offset, raw);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const outputs = images.map((_, i) => decodeFixed(raw, i * outElems * output.region.elemBytes, outElems, output.region));
+    const outputs = images.map((_, i) => {
+      const o = new Float32Array(output.rows * output.rowElems);
+      for (let row = 0; row < output.rows; row++) o.set(decodeFixed(raw, i * output.stride + row * output.rowStride, output.rowElems, output.region), row * output.rowElems);
+      return o;
+    });
     return { outputs, ms };
   }
 

@@ -100,17 +100,42 @@ function checkManifest(m: DesignManifest, path: string): void {
   for (const [what, region] of [['input', m.input.region], ['output', m.output.region], ['weights', m.weights.region]] as const) {
     if (!bundleOf(region)) fail(`${what} region '${region}' is not on any buffer argument's bundle`);
   }
-  const inRegion = regionOf(m, m.input.region).region;
-  const imageBytes = m.input.shape.reduce((x, y) => x * y, 1);
-  if (inRegion.elemBytes !== 1) fail(`input region '${inRegion.name}' has ${inRegion.elemBytes}-byte elements (the host writes 8-bit pixels)`);
-  if (imageBytes * m.maxImages > inRegion.bytes) fail(`input region '${inRegion.name}' (${inRegion.bytes} bytes) cannot hold ${m.maxImages} images of ${imageBytes} bytes`);
-  const out = regionOf(m, m.output.region).region;
-  const outElems = m.output.shape.reduce((x, y) => x * y, 1);
-  if (![1, 2, 4].includes(out.elemBytes)) fail(`output region '${out.name}' has ${out.elemBytes}-byte elements`);
-  if (out.frac === undefined) fail(`output region '${out.name}' has no 'frac' (value = raw / 2^frac)`);
-  if (outElems * out.elemBytes * m.maxImages > out.bytes) fail(`output region '${out.name}' (${out.bytes} bytes) cannot hold ${m.maxImages} outputs of ${outElems} elements`);
+  ioLayout(m, fail);
   const w = regionOf(m, m.weights.region);
   if (bufferArgs(m)[w.buffer]!.bundle !== m.weights.bundle) fail(`weights region '${m.weights.region}' is not on bundle '${m.weights.bundle}'`);
+}
+
+/** Where images go and outputs come from, with strides derived from design.json's region sizes. */
+export interface IoLayout {
+  input: { buffer: number; offset: number; imageBytes: number; stride: number };
+  output: { buffer: number; offset: number; region: Region; stride: number; rows: number; rowElems: number; rowStride: number };
+}
+
+/**
+ * The input and output layouts: a region holding maxImages items has an item stride of bytes / maxImages (items start
+ * on word boundaries); an output item's rows ([tokens]) are evenly spaced within it (rows padded to whole words).
+ */
+export function ioLayout(m: DesignManifest, fail: (msg: string) => never = (msg) => { throw new UserError(`design.json: ${msg}`); }): IoLayout {
+  const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+  const inp = regionOf(m, m.input.region);
+  const imageBytes = prod(m.input.shape);
+  if (inp.region.elemBytes !== 1) fail(`input region '${inp.region.name}' has ${inp.region.elemBytes}-byte elements (the host writes 8-bit pixels)`);
+  const inStride = Math.floor(inp.region.bytes / m.maxImages);
+  if (inStride < imageBytes) fail(`input region '${inp.region.name}' (${inp.region.bytes} bytes) cannot hold ${m.maxImages} images of ${imageBytes} bytes`);
+  const out = regionOf(m, m.output.region);
+  const r = out.region;
+  if (![1, 2, 4].includes(r.elemBytes)) fail(`output region '${r.name}' has ${r.elemBytes}-byte elements`);
+  if (r.frac === undefined) fail(`output region '${r.name}' has no 'frac' (value = raw / 2^frac)`);
+  if (m.output.shape.length < 1) fail('output shape is empty');
+  const rowElems = m.output.shape[m.output.shape.length - 1]!;
+  const rows = prod(m.output.shape.slice(0, -1));
+  const stride = Math.floor(r.bytes / m.maxImages);
+  const rowStride = Math.floor(stride / rows);
+  if (rowStride < rowElems * r.elemBytes) fail(`output region '${r.name}' (${r.bytes} bytes) cannot hold ${m.maxImages} outputs of ${rows}x${rowElems} elements`);
+  return {
+    input: { buffer: inp.buffer, offset: inp.region.offset, imageBytes, stride: inStride },
+    output: { buffer: out.buffer, offset: r.offset, region: r, stride, rows, rowElems, rowStride },
+  };
 }
 
 /** Decodes `count` raw fixed-point elements (region element size and signedness) at byte `offset` of `bytes` as raw / 2^frac. */
@@ -128,4 +153,16 @@ export function decodeFixed(bytes: Uint8Array, offset: number, count: number, re
     out[i] = raw * scale;
   }
   return out;
+}
+
+/** The index of a task given by name or index (as on the command line); unknown ones are UserErrors listing the tasks. */
+export function taskIndex(m: DesignManifest, task: string | number): number {
+  if (typeof task === 'number' || /^\d+$/.test(task)) {
+    const i = Number(task);
+    if (i < m.tasks.length) return i;
+    throw new UserError(`task ${task} is out of range: design '${m.name}' has ${m.tasks.length} tasks (${m.tasks.map((t, k) => `${k}=${t}`).join(', ')})`);
+  }
+  const i = m.tasks.indexOf(task);
+  if (i < 0) throw new UserError(`unknown task '${task}': design '${m.name}' has ${m.tasks.join(', ')}`);
+  return i;
 }

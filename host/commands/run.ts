@@ -1,0 +1,87 @@
+// `edgemoe run`: run images through a design on an FPGA (XRT) or in C simulation, one .npy per image and task.
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { UserError } from '../../generator/errors.ts';
+import type { BackendChoice } from '../accelerator.ts';
+import { runImages, type RunReport } from '../run.ts';
+
+interface RunCliOptions {
+  design: string;
+  weights: string;
+  task: string;
+  backend: BackendChoice;
+  xclbin?: string;
+  device: string;
+  out: string;
+  json?: boolean;
+}
+
+/** The results table: image, task, backend, latency (or the error). */
+export function formatTable(r: RunReport): string {
+  const rows = r.results.map((x) => [
+    x.image,
+    x.task,
+    x.backend,
+    x.error ? '-' : `${x.latencyMs!.toFixed(3)} ms${x.batch! > 1 ? ` (batch of ${x.batch})` : ''}`,
+    x.error ? `error: ${x.error.split('\n')[0]}` : x.output!,
+  ]);
+  const head = ['image', 'task', 'backend', 'latency', 'output'];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
+  return `${[line(head), ...rows.map(line)].join('\n')}\n`;
+}
+
+function parseDevice(s: string): number {
+  if (!/^\d+$/.test(s)) throw new UserError(`--device '${s}': expected a device index (0, 1, …)`);
+  return Number(s);
+}
+
+/** Registers `edgemoe run`. */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run images through a generated design on an FPGA via XRT, or in C simulation; writes <out>/<image stem>.<task>.npy (float32 [tokens, dim]) per image and task and prints a table. A bad image is reported (exit 2) while the others still run',
+    )
+    .argument('<images...>', 'input images: PNG/JPEG (8-bit RGB of the design size) or .npy float [C,H,W] of k/256 values')
+    .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
+    .requiredOption('-w, --weights <path>', 'packed weights image (`edgemoe pack`, e.g. <design>/weights.bin), or .safetensors/.pth/sharded dir to pack in memory')
+    .requiredOption('-t, --task <tasks>', 'task name or index; several comma-separated (e.g. semseg,depth) run each image for each task')
+    .addOption(new Option('-b, --backend <backend>', 'auto: XRT when --xclbin is given and a device answers, else csim (says why)').choices(['auto', 'xrt', 'csim']).default('auto'))
+    .option('-x, --xclbin <file>', 'the design built by v++ (validated and matched against design.json before XRT sees it)')
+    .option('--device <n>', 'XRT device index', '0')
+    .option('-o, --out <dir>', 'output directory', '.')
+    .option('--json', 'print the results as JSON (no progress bar, no table)')
+    .action(async (images: string[], opts: RunCliOptions) => {
+      const device = parseDevice(opts.device);
+      const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
+      if (tasks.length === 0) throw new UserError('--task: no task given');
+      const showBar = !opts.json && process.stderr.isTTY === true;
+      const bar = showBar ? new cliProgress.SingleBar({ format: 'run [{bar}] {value}/{total} {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+      let report: RunReport;
+      try {
+        report = await runImages(
+          { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, out: opts.out, images },
+          {
+            onSelect: (line) => {
+              process.stderr.write(`${line}\n`);
+              bar?.start(images.length * tasks.length, 0);
+            },
+            onProgress: (done) => bar?.update(done),
+          },
+        );
+      } finally {
+        bar?.stop();
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else process.stdout.write(formatTable(report));
+      const failed = report.results.filter((x) => x.error);
+      const seen = new Set<string>();
+      for (const f of failed) {
+        if (seen.has(f.error!)) continue;
+        seen.add(f.error!);
+        process.stderr.write(`edgemoe: error: ${f.error}\n`);
+      }
+      if (failed.length) process.exitCode = 2;
+    });
+}

@@ -1,0 +1,120 @@
+// The batch runner behind `edgemoe run`: images → kernel calls of up to maxImages → <stem>.<task>.npy per image.
+// A bad image is reported and skipped (no output written for it); the rest of the batch still runs.
+import { mkdirSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { isUserError, UserError } from '../generator/errors.ts';
+import { loadImageBytes, type ImageShape } from '../generator/io/image.ts';
+import { writeNpy } from '../generator/io/npy.ts';
+import { Accelerator, type BackendChoice } from './accelerator.ts';
+import { loadDesign, taskIndex } from './design.ts';
+import { loadPackedWeights } from './weights.ts';
+
+export interface RunOptions {
+  design: string;
+  weights: string;
+  /** Task names or indices, run in this order for every image. */
+  tasks: string[];
+  backend: BackendChoice;
+  xclbin?: string;
+  device?: number;
+  out: string;
+  images: string[];
+  /** csim: prebuilt bridge library (tests); default: build it. */
+  csimLibrary?: string;
+}
+
+/** One image × task outcome. */
+export interface RunResult {
+  image: string;
+  task: string;
+  backend: string;
+  /** Wall time of the kernel call that produced it (input write + run + output read), ms. */
+  latencyMs?: number;
+  /** Images in that kernel call. */
+  batch?: number;
+  output?: string;
+  error?: string;
+}
+
+export interface RunReport {
+  selection: string;
+  backend: string;
+  results: RunResult[];
+}
+
+export interface RunHooks {
+  /** Called once the backend is chosen, with the one-line selection note. */
+  onSelect?: (line: string) => void;
+  /** Called after each image × task is done (for a progress bar). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Output file for an image and task: <out>/<image stem>.<task>.npy. */
+export function outputPath(out: string, image: string, task: string): string {
+  return join(out, `${basename(image, extname(image))}.${task}.npy`);
+}
+
+/** Runs every image for every task; whole-run problems (design, weights, task, backend) throw, per-image ones are reported. */
+export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
+  if (opts.images.length === 0) throw new UserError('no images given');
+  const design = loadDesign(opts.design);
+  const m = design.manifest;
+  const tasks = [...new Set(opts.tasks.map((t) => m.tasks[taskIndex(m, t)]!))];
+  const weights = loadPackedWeights(design, opts.weights);
+  const acc = await Accelerator.open(design, { backend: opts.backend, xclbin: opts.xclbin, device: opts.device, csimLibrary: opts.csimLibrary });
+  try {
+    hooks.onSelect?.(acc.selection);
+    acc.loadWeights(weights);
+    mkdirSync(opts.out, { recursive: true });
+
+    // Decode every image first; a bad one is reported and left out of the kernel calls.
+    const shape = m.input.shape as unknown as ImageShape;
+    if (shape.length !== 3) throw new UserError(`design.json input shape ${JSON.stringify(m.input.shape)} is not [C,H,W]`);
+    const ok: Array<{ idx: number; path: string; bytes: Uint8Array }> = [];
+    const bad: Array<{ idx: number; path: string; error: string }> = [];
+    const stems = new Map<string, string>();
+    opts.images.forEach((path, idx) => {
+      try {
+        const stem = basename(path, extname(path));
+        const prev = stems.get(stem);
+        if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
+        const bytes = loadImageBytes(path, shape);
+        stems.set(stem, path);
+        ok.push({ idx, path, bytes });
+      } catch (e) {
+        if (!isUserError(e)) throw e;
+        bad.push({ idx, path, error: (e as Error).message });
+      }
+    });
+
+    const total = opts.images.length * tasks.length;
+    let done = 0;
+    const byImage: RunResult[][] = opts.images.map(() => []);
+    const add = (idx: number, r: RunResult) => {
+      byImage[idx]!.push(r);
+      hooks.onProgress?.(++done, total);
+    };
+    for (const b of bad) for (const task of tasks) add(b.idx, { image: b.path, task, backend: acc.backendName, error: b.error });
+    for (const task of tasks) {
+      for (let i = 0; i < ok.length; i += m.maxImages) {
+        const batch = ok.slice(i, i + m.maxImages);
+        try {
+          const r = acc.infer(batch.map((b) => b.bytes), task);
+          batch.forEach((b, k) => {
+            const output = outputPath(opts.out, b.path, task);
+            writeNpy(output, { dtype: 'f32', shape: [...m.output.shape], data: r.outputs[k]! });
+            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms, batch: batch.length, output: resolve(output) });
+          });
+        } catch (e) {
+          if (!isUserError(e)) throw e;
+          for (const b of batch) add(b.idx, { image: b.path, task, backend: acc.backendName, error: (e as Error).message });
+        }
+      }
+    }
+    // Report in the order the images were given, tasks in the order asked.
+    const results = byImage.flatMap((rs) => rs.sort((x, y) => tasks.indexOf(x.task) - tasks.indexOf(y.task)));
+    return { selection: acc.selection, backend: acc.backendName, results };
+  } finally {
+    acc.close();
+  }
+}
