@@ -5,6 +5,7 @@ import { register as registerValidate } from './commands/validate.ts';
 import { register as registerPresets } from './commands/presets.ts';
 import { register as registerPack } from './commands/pack.ts';
 import { register as registerGen } from './commands/gen.ts';
+import { register as registerCsim } from './commands/csim.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from './commands/weights.ts';
 import { register as registerReference } from './commands/reference.ts';
@@ -23,6 +24,7 @@ const registrations: Array<(p: Command) => void> = [
   registerReference,
   registerPack,
   registerGen,
+  registerCsim,
   registerRun,
 ];
 for (const r of registrations) r(program);

@@ -82,7 +82,10 @@ export function bridgeView(plan: Plan, m: DesignManifest) {
   const { params, callArgs } = kernelCall(
     m,
     (i) => `g_words[${i}]`,
-    (name, i) => `static_cast<${(scalarArgs[i] as { ctype: string }).ctype}>(scalars[${i}])`,
+    (_name, i) => {
+      const ctype = (scalarArgs[i] as { ctype: string }).ctype;
+      return ctype === 'float' ? `float_bits(scalars[${i}])` : `static_cast<${ctype}>(scalars[${i}])`;
+    },
   );
   const maxOp = Math.max(0, ...plan.ops.map((o) => o.id));
   const checks = [

@@ -117,7 +117,7 @@ static const int WO_EXP_H4TOH_BIAS[DEPTH] = { -1, 3680 };
 static const int WO_GATE[DEPTH][TASKS] = { {-1, -1}, {3688, 3696} };
 static const bool BLOCK_IS_MOE[DEPTH] = { false, true };
 
-// ---- fixed-point constants as raw integers of their types (no float in kernel sources) ----
+// ---- fixed-point constants as raw integers of their types (no floating-point values in kernel sources) ----
 static const long long ATTN_SCALE_RAW = 1048576;  // act_t: attention scale 1/sqrt(head_dim) (0.25)
 static const long long LN_EPS_RAW = 4;  // acc_t: LayerNorm eps (0.000001)
 static const long long INV_DIM_RAW = 131072;  // acc_t: 1/dim for the LayerNorm means (0.03125)

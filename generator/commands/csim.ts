@@ -1,0 +1,34 @@
+// `edgemoe csim`: C-simulate a generated design on one image and compare it with the float reference.
+import type { Command } from 'commander';
+import { formatFinal, formatOpTable, formatVerdict } from '../csim/report.ts';
+import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
+import { UserError } from '../errors.ts';
+
+/** Registers `edgemoe csim`. */
+export function register(program: Command): void {
+  program
+    .command('csim')
+    .description(
+      'C-simulate a design on one image (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance',
+    )
+    .argument('<image>', 'input image: PNG/JPEG (8-bit, value = byte/256) or .npy float [C,H,W] of k/256 values')
+    .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
+    .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
+    .option('-t, --task <task>', 'task index or name', '0')
+    .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
+    .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE) and print a per-op table')
+    .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
+    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; tolerance?: string }) => {
+      const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
+      if (!Number.isFinite(tol) || tol < 0) throw new UserError(`--tolerance '${opts.tolerance}': expected a number ≥ 0`);
+      const r = await runCsim({ design: opts.design, weights: opts.weights, task: opts.task, image, out: opts.out, trace: opts.trace, tolerance: tol, log: (l) => process.stderr.write(`csim: ${l}\n`) });
+      if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
+      if (opts.trace) process.stdout.write(formatOpTable(r.ops));
+      process.stdout.write(`${formatFinal(r.final)}\n`);
+      const total = r.phases.reduce((s, p) => s + p.seconds, 0);
+      process.stdout.write(`phases: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')} (total ${total.toFixed(2)} s)\n`);
+      if (opts.out) process.stdout.write(`wrote ${opts.out}\n`);
+      process.stdout.write(`${formatVerdict(r)}\n`);
+      if (!r.passed) process.exitCode = 1;
+    });
+}

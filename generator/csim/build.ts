@@ -1,0 +1,104 @@
+// Building a design's C-simulation binaries with g++: the testbench executable or the bridge shared library.
+// Objects and binaries are cached under <design>/.build/ by a content hash of every source, header and flag, so an
+// unchanged design never recompiles; kernel and testbench/bridge compile in parallel.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { readDesign } from '../emit/design.ts';
+import { sha256 } from '../emit/hash.ts';
+import { listFiles } from '../emit/write-dir.ts';
+
+/** What to build: the testbench executable or the shared library exporting the bridge ABI. */
+export interface BuildOptions {
+  kind: 'exe' | 'shared';
+  /** Extra preprocessor defines, e.g. ['EDGEMOE_TRACE', 'EDGEMOE_COUNT_CYCLES']. */
+  defines?: string[];
+  /** Called with a line when a compile starts (not when the cache hits). */
+  onCompile?: (what: string) => void;
+}
+
+/** Compiler and base flags of every csim build. */
+export const CXX = process.env.CXX || 'g++';
+export const CXXFLAGS = ['-std=c++17', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
+
+/** Include dirs: Vitis headers when XILINX_HLS is set, else the design's csim-include; then src/ and tb/. */
+export function includeDirs(designDir: string, csimInclude: string): string[] {
+  const hls = process.env.XILINX_HLS ? join(process.env.XILINX_HLS, 'include') : join(designDir, csimInclude);
+  return [hls, join(designDir, 'src'), join(designDir, 'tb')];
+}
+
+let compilerId: Promise<string> | undefined;
+/** `g++ --version` first line (part of every cache key, so a compiler change rebuilds). */
+function compilerVersion(): Promise<string> {
+  compilerId ??= execa(CXX, ['--version'], { reject: false }).then((r) => String(r.stdout).split('\n')[0] ?? CXX);
+  return compilerId;
+}
+
+/** Hash of every header the sources may include (all files of the include dirs). */
+function headersHash(dirs: string[]): string {
+  const parts: string[] = [];
+  for (const d of dirs) {
+    if (!existsSync(d)) continue;
+    for (const rel of listFiles(d)) if (!rel.startsWith('.')) parts.push(`${d}/${rel}\0${sha256(readFileSync(join(d, rel)))}`);
+  }
+  return sha256(parts.join('\n'));
+}
+
+/** A compiler failure: the command and its diagnostics (the first lines). */
+export class CompileError extends Error {
+  constructor(what: string, stderr: string) {
+    const lines = stderr.split('\n');
+    super(`g++ failed to compile ${what}:\n${lines.slice(0, 40).join('\n')}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}`);
+    this.name = 'CompileError';
+  }
+}
+
+async function run(args: string[], what: string): Promise<void> {
+  const r = await execa(CXX, args, { reject: false, all: true });
+  if (r.exitCode !== 0) throw new CompileError(what, String(r.all ?? r.stderr));
+}
+
+/** Compiles one source to a cached object; returns its path. */
+async function compileObject(cacheDir: string, src: string, flags: string[], headers: string, opts: BuildOptions): Promise<string> {
+  const key = sha256([CXX, await compilerVersion(), flags.join(' '), headers, sha256(readFileSync(src))].join('\n')).slice(0, 20);
+  const obj = join(cacheDir, `${key}.o`);
+  if (existsSync(obj)) return obj;
+  opts.onCompile?.(src);
+  const tmp = `${obj}.tmp-${process.pid}`;
+  try {
+    await run([...flags, '-c', src, '-o', tmp], src);
+    renameSync(tmp, obj);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return obj;
+}
+
+/**
+ * Builds (or finds in the cache) the design's testbench ('exe') or bridge library ('shared') and returns its path.
+ * Sources are the manifest's kernel .cpp files plus tb/testbench.cpp or tb/bridge.cpp.
+ */
+export async function buildCsim(designDir: string, opts: BuildOptions): Promise<string> {
+  const { dir, manifest } = readDesign(designDir);
+  const cacheDir = join(dir, '.build');
+  mkdirSync(cacheDir, { recursive: true });
+  const inc = includeDirs(dir, manifest.sources.csimInclude);
+  const defines = [...new Set(opts.defines ?? [])].sort().map((d) => `-D${d}`);
+  const flags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${d}`)];
+  const headers = headersHash(inc);
+  const driver = opts.kind === 'exe' ? manifest.sources.testbench.find((f) => f.endsWith('.cpp'))! : manifest.sources.bridge;
+  const sources = [...manifest.sources.kernel.filter((f) => f.endsWith('.cpp')), driver].map((f) => resolve(dir, f));
+  const objs = await Promise.all(sources.map((s) => compileObject(cacheDir, s, flags, headers, opts)));
+  const name = opts.kind === 'exe' ? 'testbench' : 'libedgemoe_csim.so';
+  const key = sha256([opts.kind, ...objs].join('\n')).slice(0, 20);
+  const out = join(cacheDir, `${key}-${name}`);
+  if (existsSync(out)) return out;
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    await run([...(opts.kind === 'shared' ? ['-shared'] : []), '-o', tmp, ...objs], `the ${name} link`);
+    renameSync(tmp, out);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return out;
+}

@@ -1,0 +1,29 @@
+// Printing csim results: the per-op error table and the final error line.
+import type { CsimResult, OpError } from './run.ts';
+import type { Comparison } from '../reference/compare.ts';
+
+/** Compact number formatting for the tables. */
+export function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(4);
+}
+
+/** One row per traced op: id, op, reference trace name, MSE, MSE/var, max abs, cosine. */
+export function formatOpTable(ops: readonly OpError[]): string {
+  const head = ['id', 'op', 'trace', 'MSE', 'MSE/var', 'max abs', 'cosine'];
+  const rows = ops.map((o) => [String(o.id), o.op, o.trace, fmtNum(o.mse), fmtNum(o.relMse), fmtNum(o.maxAbs), o.cosine.toFixed(6)]);
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 1 || i === 2 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** The final comparison line. */
+export function formatFinal(e: Comparison): string {
+  return `output vs float reference: MSE ${fmtNum(e.mse)}  MSE/var ${fmtNum(e.relMse)}  max abs ${fmtNum(e.maxAbs)}  cosine ${e.cosine.toFixed(6)}`;
+}
+
+/** The verdict line. */
+export function formatVerdict(r: CsimResult): string {
+  return r.passed ? `PASS (MSE/var ${fmtNum(r.final.relMse)} ≤ ${fmtNum(r.tolerance)})` : `FAIL: MSE/var ${fmtNum(r.final.relMse)} > tolerance ${fmtNum(r.tolerance)}`;
+}

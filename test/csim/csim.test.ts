@@ -1,0 +1,104 @@
+// End to end: generated designs C-simulated with g++ against the float64 reference / the PyTorch fixture.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { runCsim } from '../../generator/csim/run.ts';
+import { compareArrays } from '../../generator/reference/compare.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { readNpy } from '../../generator/io/npy.ts';
+import { asF64 } from '../../generator/tensor.ts';
+import { randomWeights } from '../../generator/weights/random.ts';
+import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { runCli } from '../helpers/cli.ts';
+import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
+
+describe('edgemoe csim', function () {
+  this.timeout(600_000);
+
+  describe('tiny design vs the m3vit-tiny-test fixture', () => {
+    const dir = join(scratch(), 'tiny');
+    const weights = join(TINY, 'weights.safetensors');
+    before(() => {
+      emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    });
+
+    // Tolerance. Edge-MoE's types truncate everywhere: weights ap_fixed<16,2> (step 2^-14 ≈ 6e-5 against weights of
+    // std 0.2: ≈3e-4 relative per weight), activations ap_fixed<32,10> (step 2^-22), plus the GELU table and the
+    // single-pass softmax. The design target for the 12-block model is MSE/var ≤ 1e-3; tiny has 2 blocks, so its error
+    // budget is ~6× smaller: we require MSE/var ≤ 1e-4 and cosine ≥ 0.9999 (measured ≈1e-5 and 0.999995), and max abs
+    // ≤ 0.1 (the fixture's |residual stream| ≤ 8.15, so 1.2 % of its range).
+    for (const task of [0, 1]) {
+      it(`task ${task}: output matches expected_task${task}.npy (MSE/var ≤ 1e-4, cosine ≥ 0.9999); per-op trace covers every op`, async () => {
+        const out = join(dir, `out${task}.npy`);
+        const r = await runCsim({ design: dir, weights, task, image: join(TINY, 'image.png'), trace: true, out });
+        const expected = asF64(readNpy(join(TINY, `expected_task${task}.npy`)));
+        const e = compareArrays(r.output, expected);
+        assert.ok(e.relMse <= 1e-4, `MSE/var ${e.relMse}`);
+        assert.ok(e.cosine >= 0.9999, `cosine ${e.cosine}`);
+        assert.ok(e.maxAbs <= 0.1, `max abs ${e.maxAbs}`);
+        assert.ok(r.passed && r.final.relMse <= 1e-4, `vs our reference: ${r.final.relMse}`);
+        // Every op with a comparable reference tensor was dumped and compared.
+        assert.equal(r.ops.length, 22);
+        assert.deepEqual(r.ops.slice(0, 3).map((o) => o.trace), ['embed', 'block0.ln1', 'block0.q']);
+        for (const o of r.ops) assert.ok(o.cosine > 0.999, `${o.op}: cosine ${o.cosine}`);
+        const npy = readNpy(out);
+        assert.deepEqual(npy.shape, [9, 32]);
+        assert.equal(npy.dtype, 'f32');
+      });
+    }
+
+    it('the two tasks route differently and give different outputs', async () => {
+      const a = await runCsim({ design: dir, weights, task: 'task0', image: join(TINY, 'image.npy') });
+      const b = await runCsim({ design: dir, weights, task: 'task1', image: join(TINY, 'image.npy') });
+      assert.ok(compareArrays(a.output, b.output).maxAbs > 0.5);
+    });
+
+    it('CLI: prints the error table and phases, exits 1 above the tolerance, 2 on bad input', async () => {
+      const ok = await runCli(['csim', '--design', dir, '--weights', weights, '--task', '0', '--trace', join(TINY, 'image.png')]);
+      assert.equal(ok.exitCode, 0, ok.stderr);
+      assert.match(ok.stdout, /id +op +trace +MSE +MSE\/var +max abs +cosine/);
+      assert.match(ok.stdout, /block1\.out +block1\.out/);
+      assert.match(ok.stdout, /output vs float reference: MSE \S+ +MSE\/var \S+ +max abs \S+ +cosine 0\.99/);
+      assert.match(ok.stdout, /phases: compile [\d.]+ s, csim [\d.]+ s, reference [\d.]+ s/);
+      assert.match(ok.stdout, /^PASS/m);
+      const strict = await runCli(['csim', '--design', dir, '--weights', weights, '--tolerance', '1e-12', join(TINY, 'image.png')]);
+      assert.equal(strict.exitCode, 1);
+      assert.match(strict.stdout, /FAIL: MSE\/var \S+ > tolerance 1\.000e-12/);
+      const wrongSize = await runCli(['csim', '--design', dir, '--weights', weights, join(IMAGES, 'astronaut-256x128.png')]);
+      assert.equal(wrongSize.exitCode, 2);
+      assert.match(wrongSize.stderr, /edgemoe: error: .*astronaut-256x128\.png: image is \[3,128,256\]/);
+      const badTask = await runCli(['csim', '--design', dir, '--weights', weights, '--task', 'depth', join(TINY, 'image.png')]);
+      assert.equal(badTask.exitCode, 2);
+      assert.match(badTask.stderr, /--task depth: the design has tasks 0=task0, 1=task1/);
+    });
+
+    it('repacks when weights.bin was packed from other weights', async () => {
+      const other = join(dir, '..', 'other.safetensors');
+      writeFileSync(other, readFileSync(weights));
+      await runCsim({ design: dir, weights, task: 0, image: join(TINY, 'image.png') });
+      const r1 = await runCsim({ design: dir, weights, task: 0, image: join(TINY, 'image.png') });
+      assert.equal(r1.packed, '', 'an up-to-date pack is reused');
+      // Same tensors, different file: the sidecar names another source, so csim repacks (and says why).
+      const bytes = readFileSync(weights);
+      bytes[bytes.length - 1] ^= 1;
+      writeFileSync(other, bytes);
+      const r2 = await runCsim({ design: dir, weights: other, task: 0, image: join(TINY, 'image.png') });
+      assert.match(r2.packed, /packed from other weights/);
+      assert.ok(existsSync(join(dir, 'weights.bin.meta.json')));
+    });
+  });
+
+  it('m3vit-t-cityscapes, seeded random weights: cosine ≥ 0.999 and MSE/var ≤ 1e-3 vs the float64 reference', async () => {
+    const root = scratch();
+    const dir = join(root, 'd');
+    const config = resolveConfig({});
+    emitDesign(config, dir);
+    const w = join(root, 'w.safetensors');
+    writeSafetensors(w, randomWeights(config, 1));
+    const r = await runCsim({ design: dir, weights: w, task: 0, image: join(IMAGES, 'astronaut-256x128.png') });
+    assert.ok(r.final.cosine >= 0.999, `cosine ${r.final.cosine}`);
+    assert.ok(r.final.relMse <= 1e-3, `MSE/var ${r.final.relMse}`);
+    assert.deepEqual(r.shape, [129, 192]);
+  });
+});
