@@ -12,16 +12,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: node_modules/.package-lock.json
 
 demo: install
-	@mkdir -p $(DEMO)
 	$(EDGEMOE) validate --preset $(PRESET)
+	$(EDGEMOE) gen --preset $(PRESET) --out $(DEMO)
 	$(EDGEMOE) weights random --preset $(PRESET) --seed 1 --out $(DEMO)/weights.safetensors
-	$(EDGEMOE) reference --preset $(PRESET) --weights $(DEMO)/weights.safetensors --task 0 --out $(DEMO)/reference.npy $(IMAGE)
+	$(EDGEMOE) pack --design $(DEMO) --weights $(DEMO)/weights.safetensors --quiet
+	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 0 --trace --out $(DEMO)/csim-out.npy $(IMAGE)
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
 
 test: install typecheck
-	npx mocha
+	npx mocha 'test/**/*.test.ts'
 
 clean:
 	rm -rf dist .cache
