@@ -9,6 +9,7 @@ import { register as registerCsim } from './commands/csim.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from './commands/weights.ts';
 import { register as registerReference } from './commands/reference.ts';
+import { register as registerReport } from './commands/report.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -26,6 +27,7 @@ const registrations: Array<(p: Command) => void> = [
   registerGen,
   registerCsim,
   registerRun,
+  registerReport,
 ];
 for (const r of registrations) r(program);
 
