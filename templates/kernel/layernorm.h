@@ -34,7 +34,7 @@
 /** ceil(log2(v)) for v >= 1. */
 constexpr int ln_clog2(int v) {
   int c = 0;
-  while ((1 << c) < v) c++;
+  for (int i = 0; i < 31; i++) c += ((1 << i) < v) ? 1 : 0;
   return c;
 }
 
@@ -152,7 +152,9 @@ ln_load_words:
 #pragma HLS pipeline II=1
     EDGEMOE_TICK();
     word_t word = src[w];
+  ln_load_lanes:
     for (int j = 0; j < EPW; j++) {
+#pragma HLS unroll
       if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get<wbias_t, GB>(word, j);
     }
   }

@@ -59,16 +59,15 @@ constexpr long long attn_qk_ticks(int n, int dim, int lanes, int p) {
 
 /** floor(sqrt(v)) for 64-bit v, bit by bit (constexpr, no recursion). */
 constexpr unsigned long long attn_isqrt(unsigned long long v) {
-  unsigned long long r = 0, bit = 1ULL << 62;
-  while (bit > v) bit >>= 2;
-  while (bit != 0) {
+  unsigned long long r = 0;
+  for (int i = 31; i >= 0; i--) {  // one result bit per step, from 2^31 down
+    unsigned long long bit = 1ULL << (2 * i);
     if (v >= r + bit) {
       v -= r + bit;
       r = (r >> 1) + bit;
     } else {
       r >>= 1;
     }
-    bit >>= 2;
   }
   return r;
 }
@@ -111,6 +110,7 @@ void attn_qk_compute(const word_t *q, const word_t *k, hls::stream<attn_step_t<T
 
 qk_init_slots:
   for (int i = 0; i < T_P * B; i++) {
+  qk_init_lanes:
     for (int j = 0; j < ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
   }
 
@@ -148,8 +148,11 @@ qk_qblocks:
         if (d == B - 1) {
           attn_step_t<T_P, T_HEADS> st;
         qk_emit:
-          for (int o = 0; o < T_P; o++)
+          for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+          qk_emit_heads:
             for (int hh = 0; hh < T_HEADS; hh++) st.v[o][hh] = score[o][hh];
+          }
           steps.write(st);
         }
       }
@@ -169,8 +172,10 @@ void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, word_t *at
   softmax_state_t state[T_P][T_HEADS];
 #pragma HLS array_partition variable=state complete dim=0
 qk_fin_init:
-  for (int o = 0; o < T_P; o++)
+  for (int o = 0; o < T_P; o++) {
+  qk_fin_init_heads:
     for (int h = 0; h < T_HEADS; h++) softmax_reset(state[o][h]);
+  }
 
 qk_fin_qblocks:
   for (int b = 0; b < NB; b++) {
@@ -181,6 +186,7 @@ qk_fin_qblocks:
       for (int w = 0; w < WS; w++) {
 #pragma HLS pipeline II=1
         word_t word = 0;
+      qk_fin_score_lanes:
         for (int j = 0; j < ACT_LANES; j++) {
           int e = w * ACT_LANES + j;
           if (e < T_P * T_HEADS) fxm_lane_set<act_t, CB>(word, j, st.v[e / T_HEADS][e % T_HEADS]);
@@ -190,6 +196,7 @@ qk_fin_qblocks:
     qk_fin_softmax:
       for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
+      qk_fin_softmax_heads:
         for (int h = 0; h < T_HEADS; h++) {
           if (kk == o) softmax_reset(state[o][h]);  // first key of row bP+o
           softmax_update(state[o][h], st.v[o][h]);
@@ -202,6 +209,7 @@ qk_fin_qblocks:
         for (int w = 0; w < WI; w++) {
 #pragma HLS pipeline II=1
           word_t word = 0;
+        qk_fin_info_lanes:
           for (int j = 0; j < ACT_LANES; j++) {
             int e = w * ACT_LANES + j;
             if (e < 2 * T_HEADS) {
@@ -241,11 +249,13 @@ void attn_av_prepare(const word_t *attn, const word_t *info, hls::stream<attn_st
 #pragma HLS array_partition variable=slot_m complete dim=0
 #pragma HLS array_partition variable=slot_inv_s complete dim=0
 av_prep_init:
-  for (int o = 0; o < T_P; o++)
+  for (int o = 0; o < T_P; o++) {
+  av_prep_init_heads:
     for (int h = 0; h < T_HEADS; h++) {
       slot_m[o][h] = 0;
       slot_inv_s[o][h] = 0;  // garbage rows get p = 0
     }
+  }
 
 av_prep_qblocks:
   for (int b = 0; b < NB; b++) {
@@ -256,6 +266,7 @@ av_prep_qblocks:
       for (int w = 0; w < WS; w++) {
 #pragma HLS pipeline II=1
         word_t word = attn[(b * T_N + kk) * WS + w];
+      av_prep_score_lanes:
         for (int j = 0; j < ACT_LANES; j++) {
           int e = w * ACT_LANES + j;
           if (e < T_P * T_HEADS) sc.v[e / T_HEADS][e % T_HEADS] = fxm_lane_get<act_t, CB>(word, j);
@@ -267,6 +278,7 @@ av_prep_qblocks:
         for (int w = 0; w < WI; w++) {
 #pragma HLS pipeline II=1
           word_t word = (row < T_N) ? info[row * WI + w] : word_t(0);
+        av_prep_info_lanes:
           for (int j = 0; j < ACT_LANES; j++) {
             int e = w * ACT_LANES + j;
             if (e < 2 * T_HEADS) {
@@ -283,6 +295,7 @@ av_prep_qblocks:
     av_prep_probs:
       for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
+      av_prep_probs_heads:
         for (int h = 0; h < T_HEADS; h++) pr.v[o][h] = softmax_prob(sc.v[o][h], slot_m[o][h], slot_inv_s[o][h]);
       }
       probs.write(pr);
@@ -304,6 +317,7 @@ void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, const word_
 #pragma HLS array_partition variable=acc complete dim=3
 av_init_acc:
   for (int i = 0; i < T_P * B; i++) {
+  av_init_lanes:
     for (int j = 0; j < ACT_LANES; j++) acc[i / B][i % B][j] = 0;
   }
   attn_step_t<T_P, T_HEADS> p;
@@ -312,12 +326,12 @@ av_qblocks:
   for (int b = 0; b < NB; b++) {
   av_keys:
     for (int kk = 0; kk < T_N; kk++) {
-      int fo = attn_finishing_slot(kk, T_N, T_P);
-      int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
     av_blocks:
       for (int d = 0; d < B; d++) {
 #pragma HLS pipeline II=1
         EDGEMOE_TICK();
+        int fo = attn_finishing_slot(kk, T_N, T_P);  // in the body so the loop nest stays perfect (flattened)
+        int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
         if (d == 0) p = probs.read();
         word_t vw = v[kk * B + d];
         int h = d / BH;

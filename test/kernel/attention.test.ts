@@ -8,7 +8,7 @@ import {
   attnSchedule,
   attnScoresWords,
 } from '../../generator/kernels/attention.ts';
-import { buildDriver, runDriver, type DriverOutput } from './cpp-harness.ts';
+import { buildDriver, runDriver, values, type DriverOutput } from './cpp-harness.ts';
 
 const LANES = 8;
 
@@ -88,6 +88,10 @@ describe('kernel/reordered_attention.h', () => {
     assert.equal(attnQBlocks(129, 4), 33);
     assert.equal(attnScoresWords(129, 4, 3, 8) * 32, 272_448, 'Edge-MoE attn scratch bytes');
     assert.equal(attnInfoWords(129, 3, 8) * 32, 4_128, 'Edge-MoE softmax_info bytes');
+  });
+
+  it('scale constant: exact 1/8, 1/4, 1 for HEAD_DIM 64, 16, 1; floor(2^24/sqrt(32)) for 32', () => {
+    assert.deepEqual(values(out, 'scale_raw'), [2 ** 21, 2 ** 22, Math.floor(2 ** 24 / Math.sqrt(32)), 2 ** 24]);
   });
 
   it('matches float64 softmax attention within the bound the types give', () => {

@@ -119,6 +119,8 @@ static void run_case(uint64_t seed, double range) {
 }
 
 int main() {
+  // The score scale HEAD_DIM^-0.5 as ap_ufixed<25,1> raw bits.
+  printf("scale_raw %llu %llu %llu %llu\n", attn_scale_raw(64), attn_scale_raw(16), attn_scale_raw(32), attn_scale_raw(1));
   run_case<1, 16, 2, 1>(11, 1.0);
   run_case<9, 32, 2, 1>(12, 1.0);
   run_case<9, 32, 2, 2>(13, 1.0);
