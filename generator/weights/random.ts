@@ -53,11 +53,9 @@ export class Xoshiro128 {
     return r;
   }
 
-  /** Uniform in (0, 1), 53 random bits, never exactly 0 (safe for log). */
+  /** Uniform in (0, 1) on a 2⁻³² grid, never 0 or 1 (safe for log; 32 bits are plenty for ±2σ-truncated normals). */
   uniform(): number {
-    const hi = this.nextU32() >>> 5;
-    const lo = this.nextU32() >>> 6;
-    return (hi * 67108864 + lo + 0.5) / 9007199254740992;
+    return (this.nextU32() + 0.5) / 4294967296;
   }
 
   /** Standard normal (Box–Muller; the second value of each pair is kept for the next call). */
