@@ -3,6 +3,8 @@ import type { Config, DramRegion } from '../config/schema.ts';
 import { quantize } from '../fixed.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockList } from '../weights/expected.ts';
+import { TABLE_SIZE } from '../kernels/fixed-math.ts';
+import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies } from './dram.ts';
@@ -50,6 +52,10 @@ function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
     b('ln_params', 'wbias_t', t.bias.W, 2 * s.dim, 'LayerNorm gamma/beta'),
     b('q_rows', 'act_t', act, s.attnP * s.dim, 'reordered attention: P query rows'),
     b('attn_acc', 'acc_t', acc, s.attnP * s.dim, 'attn·V accumulators'),
+    b('gelu_rom', 'ap_uint<22>', GELU_TABLE_FRAC, GELU_TABLE_SIZE, 'GELU δ ROM (gelu_approx.h)'),
+    b('exp2_rom', 'ap_uint<31>', 31, TABLE_SIZE, 'fixed_math.h 2^-f ROM (exp)'),
+    b('recip_rom', 'ap_uint<27>', 27, TABLE_SIZE, 'fixed_math.h reciprocal seed ROM'),
+    b('rsqrt_rom', 'ap_uint<27>', 27, TABLE_SIZE, 'fixed_math.h rsqrt seed ROM'),
   ];
 }
 

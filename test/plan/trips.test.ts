@@ -17,7 +17,10 @@ function mainCpp(plan: Plan): string {
   return `#include "kernel.cpp"
 #include <cstdio>
 #include <vector>
-int main() {
+#include <cstdlib>
+int main(int argc, char **argv) {
+  const int num_images = argc > 1 ? std::atoi(argv[1]) : 1;
+  const int debug_stop = argc > 2 ? std::atoi(argv[2]) : 0;
   unsigned long long s = 12345;
   auto fill = [&](std::vector<word_t> &v) {
     for (auto &w : v)
@@ -27,7 +30,7 @@ int main() {
       }
   };
 ${bundles.map((b) => `  std::vector<word_t> ${b.name}(${b.words});\n  fill(${b.name});`).join('\n')}
-  ${plan.kernelName}(${bundles.map((b) => `${b.name}.data()`).join(', ')}, 1, 0, 1, 0);
+  ${plan.kernelName}(${bundles.map((b) => `${b.name}.data()`).join(', ')}, num_images, 0, 1, debug_stop);
   edgemoe_count::report(stdout);
   for (int e = 0; e < EXPERTS; e++) std::printf("queue %d %d\\n", e, expert_queue_len[e]);
   return 0;
@@ -35,26 +38,35 @@ ${bundles.map((b) => `  std::vector<word_t> ${b.name}(${b.words});\n  fill(${b.n
 `;
 }
 
+/** Runs the tiny main with (num_images, debug_stop); returns the per-op tick counts and the last queue lengths. */
+async function run(exe: string, numImages: number, debugStop: number): Promise<{ counts: Map<number, number>; lens: number[] }> {
+  const { stdout } = await execa(exe, [String(numImages), String(debugStop)]);
+  const counts = new Map<number, number>();
+  const lens: number[] = [];
+  for (const line of stdout.split('\n')) {
+    const c = /^cycles (\d+) (\d+)$/.exec(line);
+    if (c) counts.set(Number(c[1]), Number(c[2]));
+    const qm = /^queue (\d+) (\d+)$/.exec(line);
+    if (qm) lens[Number(qm[1])] = Number(qm[2]);
+  }
+  return { counts, lens };
+}
+
 describe('plan: trip counts of the whole schedule', function () {
   this.timeout(180_000);
-
-  it('tiny: every op (and the one-time load, op 0) ticks exactly as the plan says', async () => {
-    const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
+  const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
+  let exe: string;
+  before(async () => {
     const dir = scratch();
     mkdirSync(join(dir, 'src'));
     for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
     writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
-    const exe = join(dir, 'main');
+    exe = join(dir, 'main');
     await execa('g++', ['-std=c++17', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
-    const { stdout } = await execa(exe);
-    const counts = new Map<number, number>();
-    const lens: number[] = [];
-    for (const line of stdout.split('\n')) {
-      const c = /^cycles (\d+) (\d+)$/.exec(line);
-      if (c) counts.set(Number(c[1]), Number(c[2]));
-      const qm = /^queue (\d+) (\d+)$/.exec(line);
-      if (qm) lens[Number(qm[1])] = Number(qm[2]);
-    }
+  });
+
+  it('tiny: every op (and the one-time load, op 0) ticks exactly as the plan says', async () => {
+    const { counts, lens } = await run(exe, 1, 0);
     assert.equal(counts.get(0), plan.reloadTrips, 'one-time load');
     const s = plan.sizes;
     for (const op of plan.ops) {
@@ -70,5 +82,18 @@ describe('plan: trip counts of the whole schedule', function () {
     }
     assert.equal(lens.reduce((a, b) => a + b, 0), s.tokens * s.topK);
     assert.equal(counts.size, plan.ops.length + 1);
+  });
+
+  it('debug_stop ends the call right after that op; later ops never start', async () => {
+    const stop = plan.ops.find((o) => o.name === 'block1.qk_softmax')!;
+    const { counts } = await run(exe, 1, stop.id);
+    for (const op of plan.ops) assert.equal(counts.get(op.id) ?? 0, op.id <= stop.id ? op.trips : 0, `op ${op.id} ${op.name}`);
+  });
+
+  it('num_images = 2 runs every per-image op twice and the one-time load once', async () => {
+    const one = await run(exe, 1, 0);
+    const two = await run(exe, 2, 0);
+    assert.equal(two.counts.get(0), one.counts.get(0));
+    for (const op of plan.ops.filter((o) => o.kind !== 'moe_experts')) assert.equal(two.counts.get(op.id), 2 * op.trips, op.name);
   });
 });
