@@ -10,8 +10,10 @@
 // x == 0 is outside the domain of fx_recip / fx_rsqrt: they return 0 for it (callers guarantee x > 0).
 //
 // Accuracy (measured by test/kernel/fixed-math.test.ts, reasoning in the comments of each function):
-//   fx_exp_neg: |err| <= 2^-29 absolute (output LSB 2^-31).
-//   fx_recip, fx_rsqrt: relative error <= 2^-31 before the caller's truncation.
+//   fx_exp_neg: |err| <= 2^-29 absolute = 4 LSB of fxm_unit_t (LSB 2^-31); measured 9.1e-10 (~2 LSB).
+//   After a caller's truncation to act_t (LSB 2^-22) that is < 1 act_t LSB on top of the truncation itself.
+//   fx_recip, fx_rsqrt: relative error <= 2^-31 before the caller's truncation (measured 2.2e-10 and 1.3e-10),
+//   i.e. below 1 LSB of any caller type with <= 31 significant bits; exact for powers of two (1/1, 1/sqrt(4)).
 //
 // Method: exp by range reduction x*log2(e) = -(k + f), 2^-k by a shift, 2^-f from a 256-entry ROM (top 8 bits of f)
 // times a cubic for the remaining 2^-r (r < 2^-8). recip / rsqrt: normalise x = m * 2^e by its leading one (m in
@@ -223,7 +225,7 @@ fxm_unit_t fx_exp_neg(ap_fixed<W, I> x) {
 /**
  * 1/x for x > 0 (returns 0 for x == 0). The result type ap_ufixed<W+36, W-I+1> holds y * 2^-e exactly for every
  * exponent of x, so the only error is the mantissa's: seed (relative < 2^-9), Newton y(2 - m y) squares it twice,
- * and the 34 fraction bits kept give a relative error < 2^-32.
+ * and the 34 fraction bits kept (2^-33 relative, y >= 1/2) give a relative error <= 2^-31.
  */
 template <int W, int I>
 ap_ufixed<W + 36, W - I + 1> fx_recip(ap_ufixed<W, I> x) {
@@ -251,7 +253,7 @@ fxm_recip_newton:
 
 /**
  * 1/sqrt(x) for x > 0 (returns 0 for x == 0). x = m * 2^e with e made even by folding an odd exponent into m
- * (m in [1, 4)); the seed (relative < 2^-9) and two Newton steps y(3 - m y^2)/2 give a relative error < 2^-32;
+ * (m in [1, 4)); the seed (relative < 2^-9) and two Newton steps y(3 - m y^2)/2 give a relative error <= 2^-31;
  * ap_ufixed<W+40, (W-I)/2+2> holds y * 2^(-e/2) exactly for every exponent.
  */
 template <int W, int I>

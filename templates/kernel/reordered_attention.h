@@ -7,7 +7,9 @@
 // attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
 // info:  softmax-info scratch, attn_info_words(N, HEADS, ACT_LANES) words (layout below).
 // Preconditions: DIM % HEADS == 0, (DIM / HEADS) % ACT_LANES == 0 (a feature block never straddles two heads),
-// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle.
+// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. The
+// finalize / prepare stages keep pace with the compute loop while W_STEP + W_INFO <= DIM/ACT_LANES (Edge-MoE 2 + 1
+// <= 24; ViT-S with 12 heads 6 + 3 <= 48); beyond that the design stays correct but attention slows down.
 // Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
 // = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: the finalize /
 // prepare stages run beside them in the dataflow region and move fewer words per key step than the DIM/ACT_LANES
@@ -27,7 +29,8 @@
 // attn scores layout: one "step" per (q-block b, key kk), steps in order (b, kk), each step W_STEP =
 // ceil(P*HEADS/ACT_LANES) words: score (slot o, head h) is element o*HEADS + h, element e in word e/ACT_LANES, lane
 // e%ACT_LANES, as raw act_t in its AXI_BITS/ACT_LANES-bit container; unused lanes are 0. Edge-MoE (P 4, 3 heads,
-// 8 lanes): 2 words per step, 33*129*2 words = 272,448 bytes. attention_av reads it back in the same order.
+// 8 lanes): 2 words per step, 33*129*2 words = 272,448 bytes, Edge-MoE's size (it pads each slot to 4 heads, we
+// pack the 12 scores densely; both give 2 words). attention_av reads it back in the same order.
 // softmax-info layout: per token t, W_INFO = ceil(2*HEADS/ACT_LANES) words from word t*W_INFO: element 2h is 1/s and
 // element 2h+1 is m of head h (act_t each), unused lanes 0: Edge-MoE's [r0,m0,r1,m1,r2,m2,pad,pad], 129 words.
 #ifndef EDGEMOE_REORDERED_ATTENTION_H

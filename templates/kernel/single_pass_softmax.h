@@ -48,13 +48,15 @@ inline void softmax_reset(softmax_state_t &st) {
 /** Adds one score a to the row's statistics (online recurrence; exp only of arguments <= 0). */
 inline void softmax_update(softmax_state_t &st, act_t a) {
   softmax_diff_t d = st.m - a;
-  if (d < 0) {
+  bool new_max = d < 0;
+  softmax_diff_t arg = new_max ? d : softmax_diff_t(-d);  // -|m - a| <= 0; exact in the one-bit-wider type
+  fxm_unit_t e = fx_exp_neg(arg);                          // one exp unit serves both cases
+  if (new_max) {
     // New maximum: rescale the old sum to the new max, then add e^0 = 1 for a itself.
-    st.s = st.s * fx_exp_neg(d) + ap_uint<1>(1);
+    st.s = st.s * e + ap_uint<1>(1);
     st.m = a;
   } else {
-    softmax_diff_t nd = -d;  // exact: |d| < 2^(I) fits the one-bit-wider type
-    st.s = st.s + fx_exp_neg(nd);
+    st.s = st.s + e;
   }
 }
 
