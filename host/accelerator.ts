@@ -4,7 +4,7 @@
 import { UserError } from '../generator/errors.ts';
 import type { Backend, BackendName } from './backend.ts';
 import { CsimBackend } from './csim/backend.ts';
-import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign } from './design.ts';
+import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign, type IoLayout } from './design.ts';
 import type { PackedWeights } from './weights.ts';
 import { XrtUnavailable } from './xrt/env.ts';
 import { XrtBackend } from './xrt/backend.ts';
@@ -43,6 +43,8 @@ export class Accelerator {
   private reloadPending = false;
   private readonly roles: Map<string, number>;
   private closed = false;
+  /** Input/output placement, derived once (it is on the per-inference path). */
+  private readonly io: IoLayout;
 
   private constructor(
     readonly design: HostDesign,
@@ -51,6 +53,7 @@ export class Accelerator {
   ) {
     this.selection = `backend: ${backend.description}${why ? ` — ${why}` : ''}`;
     this.roles = new Map(scalarArgs(design.manifest).map((s, i) => [s.role, i]));
+    this.io = ioLayout(design.manifest);
   }
 
   get backendName(): BackendName {
@@ -116,12 +119,12 @@ export class Accelerator {
     const m = this.design.manifest;
     if (this.weightsHash === undefined) throw new UserError('no weights loaded (call loadWeights first)');
     if (images.length < 1 || images.length > m.maxImages) throw new UserError(`a kernel call takes 1..${m.maxImages} images, got ${images.length}`);
-    const imageBytes = m.input.shape.reduce((a, b) => a * b, 1);
+    const { input, output } = this.io;
+    const imageBytes = input.imageBytes;
     images.forEach((im, i) => {
       if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
     });
     const t = this.taskIndex(task);
-    const { input, output } = ioLayout(m);
     const batch = new Uint8Array((images.length - 1) * input.stride + imageBytes);
     images.forEach((im, i) => batch.set(im, i * input.stride));
 

@@ -127,7 +127,9 @@ export class XrtSession {
     if (this.run === null) throw new XrtCallError(`XRT: xrtRunOpen failed (${this.errors('xrtRunOpen')})`);
   }
 
-  /** XRT's ERROR lines since the last mark, or a fallback naming the call. */
+  // Hot-path calls (setArg, start, wait, BO transfers) do not mark the log first: reading it costs syscalls, and a
+  // successful call logs no ERROR, so the errors read after a failure are the failure's own.
+  /** XRT's ERROR lines since the last read, or a fallback naming the call. */
   private errors(call: string): string {
     const e = this.xrt.log.takeErrors();
     return e.length ? e.join('; ') : `${call} failed; XRT logged no error`;
@@ -168,19 +170,16 @@ export class XrtSession {
       if (type !== 'double' && !(Number.isInteger(value) && value >= lo && value <= hi)) throw new Error(`argument ${index} '${arg.name}' (${arg.type}) cannot hold ${value}`);
       v = type === 'uint64_t' ? BigInt(value) : value;
     }
-    this.xrt.log.mark();
     this.check(this.xrt.api.runSetArg(this.run!, index, type, v), `xrtRunSetArg(${index} '${arg.name}')`);
   }
 
   /** Starts the kernel with the arguments set so far. */
   start(): void {
-    this.xrt.log.mark();
     this.check(this.xrt.api.runStart(this.run!), 'xrtRunStart');
   }
 
   /** Waits for the run (timeoutMs 0 = no limit) and throws unless it COMPLETED. */
   wait(timeoutMs = 0): void {
-    this.xrt.log.mark();
     const state = timeoutMs > 0 ? this.xrt.api.runWaitFor(this.run!, timeoutMs) : this.xrt.api.runWait(this.run!);
     if (state !== RunState.COMPLETED) {
       const what = state === RunState.RUNNING || state === RunState.QUEUED || state === RunState.SUBMITTED ? `still ${STATE_NAME[state]} after ${timeoutMs} ms` : `ended in state ${STATE_NAME[state] ?? state}`;
