@@ -20,7 +20,9 @@
 // K block (and at most one Q block), whatever P is. Slot o is reloaded with row bP+o only during key step kk == o
 // (staggered loading), so for kk >= o it works on row bP+o and for kk < o it still finishes row (b-1)P+o: every row
 // r visits the keys in the rotated order r%P, r%P+1, ..., N-1, 0, ..., r%P-1, and rows with no valid index (slots
-// o > 0 at kk < o in block 0, rows >= N in the last block) compute garbage that is never used.
+// o > 0 at kk < o in block 0, rows >= N in the last block) compute garbage that is never used. Unlike Edge-MoE the
+// slots start at zero and rows >= N load zeros instead of reading past the Q region, so that garbage is
+// deterministic (scores 0; their softmax info is never written and attn·V gives them p = 0 and never writes them).
 // Score of (row, key, head) = sum over the head's feature blocks of (sum of the block's ACT_LANES products, each
 // truncated to acc_t) * HEAD_DIM^-0.5, truncated to acc_t (Edge-MoE applies its 1/8 per 8-partial the same way).
 // The scale is ap_ufixed<25,1> = floor(2^24 / sqrt(HEAD_DIM)), exact for powers of 4 (1/8 for 64, 1/4 for 16) and
