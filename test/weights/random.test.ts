@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import type { FixedType } from '../../generator/config/schema.ts';
 import { checkWeights } from '../../generator/weights/check.ts';
 import { initRule, randomWeights, Xoshiro128, QK_GAIN, MAX_SEED } from '../../generator/weights/random.ts';
 import { assertUserError } from './assert-user-error.ts';
+import { loadImage } from '../../generator/io/image.ts';
+import { runReference } from '../../generator/reference/model.ts';
+import { IMAGES } from '../helpers/paths.ts';
 
 const bytes = (d: ArrayBufferView) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 
@@ -104,6 +108,33 @@ describe('weights/random', () => {
     const rms = (a: Float32Array) => Math.sqrt(a.reduce((x, v) => x + v * v, 0) / a.length);
     const ratio = rms(qkv.subarray(0, 192 * 192)) / rms(qkv.subarray(2 * 192 * 192));
     assert.ok(Math.abs(ratio / QK_GAIN - 1) < 0.05, `q/v ratio ${ratio}`);
+  });
+
+  it('gives realistic activations on a real image (default preset, float reference, both tasks)', function () {
+    this.timeout(60_000);
+    const image = loadImage(join(IMAGES, 'astronaut-256x128.png'), defaultConfig.model.image);
+    for (const task of [0, 1]) {
+      const { trace } = runReference(defaultConfig, defaultWeights, image, task, { trace: true });
+      let maxX = 0, maxLogit = 0, maxAttn = 0;
+      for (const [k, t] of trace!) {
+        const d = t.data as Float64Array;
+        if (/^(embed|block\d+\.(resid1|out))$/.test(k)) for (const v of d) maxX = Math.max(maxX, Math.abs(v));
+        if (k.endsWith('.attn_logits')) for (const v of d) maxLogit = Math.max(maxLogit, Math.abs(v));
+        if (k === 'block11.attn') for (const v of d) maxAttn = Math.max(maxAttn, v);
+        if (k.endsWith('.fc1')) {
+          const rms = Math.sqrt(d.reduce((a, v) => a + v * v, 0) / d.length);
+          assert.ok(rms > 0.7 && rms < 1.4, `${k}: pre-GELU rms ${rms} (unit-variance design)`);
+        }
+        if (k.endsWith('.topk_idx')) {
+          const used = new Set(Array.from(t.data as BigInt64Array, Number)).size;
+          assert.ok(used >= 3, `${k}: only ${used} experts used (routing collapsed)`);
+        }
+      }
+      // Residual stream far inside ap_fixed<32,10> (±512); attention clearly non-uniform (1/129 ≈ 0.008) but not one-hot.
+      assert.ok(maxX > 2 && maxX < 64, `task ${task}: max |x| ${maxX}`);
+      assert.ok(maxLogit > 3 && maxLogit < 40, `task ${task}: max |attention logit| ${maxLogit}`);
+      assert.ok(maxAttn > 0.03 && maxAttn < 0.9, `task ${task}: top attention probability in block 11 ${maxAttn}`);
+    }
   });
 
   it('rejects seeds that are not integers in 0..2^32-1', () => {
