@@ -307,7 +307,22 @@ inline void wsdivmod(u64* q, u64* r, const u64* a, const u64* b, int n) {
 // ------------------------------------------------------------------------------------------- quantisation + overflow
 // One store of an exact source value v * 2^-Fs into a <W,I,S,Q,O,N> target; d = Fs - F (see ap-fixed.md section 2).
 // vbits: the source fits in vbits signed bits; shifts beyond the point where the result stops changing are capped so
-// the intermediate stays small.
+// the intermediate stays small. Width-generic slow paths are plain functions with runtime parameters (compiled once
+// per translation unit); only the W <= 64 fast paths are templates, so constants fold into a few instructions.
+
+// Scratch limbs: on the stack when small.
+struct wbuf {
+  u64 s[40];
+  std::vector<u64> h;
+  u64* p;
+  explicit wbuf(int n) : p(s) {
+    if (n > 40) {
+      h.resize(n);
+      p = h.data();
+    }
+  }
+};
+
 inline bool q_inc(int Q, bool qb, bool r, bool s, bool lsb) {
   switch (Q) {
     case AP_TRN: return false;
@@ -321,13 +336,13 @@ inline bool q_inc(int Q, bool qb, bool r, bool s, bool lsb) {
   return false;
 }
 
-// Overflow handling for W <= 64: wr = K mod 2^W, sign = K < 0, lD = bit W of the pre-rounding K0.
-template <int W, bool S, ap_o_mode O, int N>
-inline u64 ovf64(u64 wr, bool sign, bool lD) {
+// Overflow handling for W <= 64 (rare path): wr = K mod 2^W, sign = K < 0, lD = bit W of the pre-rounding K0.
+__attribute__((noinline)) inline u64 ovf64_rt(u64 wr, bool sign, bool lD, int W, bool S, int O, int N) {
   const u64 mask = lowmask(W);
   const u64 smax = S ? (mask >> 1) : mask;
   const u64 smin = S ? shl64(1, W - 1) : 0;
   const int Nc = N > W ? W : N;
+  const u64 msb = shl64(1, W - 1);
   switch (O) {
     case AP_SAT: return sign ? smin : smax;
     case AP_SAT_ZERO: return 0;
@@ -337,7 +352,7 @@ inline u64 ovf64(u64 wr, bool sign, bool lD) {
       if (S) {
         const u64 m = shl64(lowmask(Nc - 1), W - Nc);  // bits W-2 .. W-N
         wr = sign ? (wr & ~m) : (wr | m);
-        wr = sign ? (wr | smin) : (wr & ~smin);
+        wr = sign ? (wr | msb) : (wr & ~msb);
       } else {
         wr |= shl64(lowmask(Nc), W - Nc);  // bits W-1 .. W-N
       }
@@ -345,7 +360,6 @@ inline u64 ovf64(u64 wr, bool sign, bool lD) {
     }
     case AP_WRAP_SM: {
       const bool Ro = (wr >> (W - 1)) & 1;
-      const u64 msb = shl64(1, W - 1);
       if (Nc == 0) {
         if (lD != Ro) {
           wr = ~wr & mask;
@@ -369,6 +383,17 @@ inline u64 ovf64(u64 wr, bool sign, bool lD) {
 // Fast store (W <= 64, source and shifted intermediate fit in 127 bits). Returns the normalised raw limb.
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, bool CNT = true>
 inline u64 store64(i128 v, int d, int vbits) {
+#ifndef EDGEMOE_OVERFLOW_STATS
+  // Wrapping stores of sources that fit 64 bits: K mod 2^64 is all we need, so stay in 64-bit arithmetic.
+  if (O == AP_WRAP && N == 0 && vbits <= 64 && d < 64) {
+    if (d <= 0) return norm64(shl64((u64)(i64)v, -d), W, S);
+    const i64 x = (i64)v, K0 = x >> d;
+    if (Q == AP_TRN) return norm64((u64)K0, W, S);
+    const u64 rem = (u64)x & lowmask(d);
+    const bool qb = (rem >> (d - 1)) & 1, r = (rem & lowmask(d - 1)) != 0;
+    return norm64((u64)K0 + (q_inc(Q, qb, r, x < 0, K0 & 1) ? 1 : 0), W, S);
+  }
+#endif
   i128 K;
   bool lD;
   if (d <= 0) {
@@ -400,14 +425,15 @@ inline u64 store64(i128 v, int d, int vbits) {
     return norm64((u64)K, W, S);
   }
   APX_STAT_STORE(W, I, S, Q, O, N, true);
-  return norm64(ovf64<W, S, O, N>((u64)K & lowmask(W), K < 0, lD), W, S);
+  return norm64(ovf64_rt((u64)K & lowmask(W), K < 0, lD, W, S, O, N), W, S);
 }
 
-// General store: v is NV limbs, signed two's complement. Writes NL(W) normalised limbs to out.
-template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, int NV, bool CNT = true>
-inline void store_wide(u64* out, const u64* v, int d, int vbits) {
+// General store: v is NV limbs, signed two's complement. Writes NL(W) normalised limbs to out; returns "overflowed".
+__attribute__((noinline)) inline bool store_wide_rt(u64* out, const u64* v, int NV, int d, int vbits, int W, bool S,
+                                                    int Q, int O, int N) {
   const int NT = NV + NL(W + 2) + 1;
-  u64 K[NT];
+  wbuf kb(NT);
+  u64* K = kb.p;
   wext(K, NT, v, NV, true);
   const bool s = wneg(K, NT);
   bool lD;
@@ -424,68 +450,49 @@ inline void store_wide(u64* out, const u64* v, int d, int vbits) {
     if (q_inc(Q, qb, r, s, K[0] & 1)) winc(K, NT);
   }
   const bool kneg = wneg(K, NT);
-  // In range? signed: bits W-1.. all equal the sign; unsigned: non-negative and bits W.. zero.
-  bool inr = true;
-  for (int i = S ? W - 1 : W; i < NT * 64; ++i) {
-    if (wbit(K, NT, i) != (S ? kneg : false)) {
-      inr = false;
-      break;
-    }
-    if ((i & 63) == 0 && i + 64 <= NT * 64) {  // skip whole limbs quickly
-      const u64 want = (S && kneg) ? ~0ULL : 0;
-      while (i + 64 <= NT * 64 && K[i >> 6] == want) i += 64;
-      --i;
-    }
+  // In range? signed: K >> (W-1) is 0 or -1; unsigned: K >> W is 0.
+  bool inr;
+  {
+    wbuf tb(NT);
+    for (int i = 0; i < NT; ++i) tb.p[i] = K[i];
+    wshr(tb.p, NT, S ? W - 1 : W, true);
+    const u64 want = (S && kneg) ? ~0ULL : 0;
+    inr = S || !kneg;
+    for (int i = 0; i < NT && inr; ++i) inr = tb.p[i] == want;
   }
   const int NO = NL(W);
   if (inr) {
-    APX_STAT_STORE(W, I, S, Q, O, N, false);
     for (int i = 0; i < NO; ++i) out[i] = K[i];
     wnorm(out, NO, W, S);
-    if (O == AP_SAT_SYM && S && W > 1) {  // exact minimum -> -max
-      bool ismin = wbit(out, NO, W - 1) && !wanylow(out, NO, W - 1);
-      if (ismin) {
-        for (int i = 0; i < NO; ++i) out[i] = 0;
-        wsetbit(out, W - 1, 1);
-        wsetbit(out, 0, 1);
-        wnorm(out, NO, W, S);
-      }
+    if (O == AP_SAT_SYM && S && W > 1 && wbit(out, NO, W - 1) && !wanylow(out, NO, W - 1)) {  // min -> -max
+      for (int i = 0; i < NO; ++i) out[i] = 0;
+      wsetbit(out, W - 1, 1);
+      wsetbit(out, 0, 1);
+      wnorm(out, NO, W, S);
     }
-    return;
+    return false;
   }
-  APX_STAT_STORE(W, I, S, Q, O, N, true);
   const bool sign = kneg;
   for (int i = 0; i < NO; ++i) out[i] = K[i];
   wnorm(out, NO, W, false);  // wr = K mod 2^W
   const int Nc = N > W ? W : N;
-  auto fill_max = [&]() {
-    for (int i = 0; i < NO; ++i) out[i] = ~0ULL;
-    wnorm(out, NO, W, false);
-    if (S) wsetbit(out, W - 1, 0);
-  };
-  auto fill_min = [&]() {
-    for (int i = 0; i < NO; ++i) out[i] = 0;
-    if (S) wsetbit(out, W - 1, 1);
-  };
-  auto invert = [&]() {
-    for (int i = 0; i < NO; ++i) out[i] = ~out[i];
-    wnorm(out, NO, W, false);
-  };
   switch (O) {
     case AP_SAT:
-      if (sign) fill_min(); else fill_max();
+    case AP_SAT_SYM:
+      if (sign) {
+        for (int i = 0; i < NO; ++i) out[i] = 0;
+        if (S) {  // min, or -max = min + 1 for SAT_SYM
+          wsetbit(out, W - 1, 1);
+          if (O == AP_SAT_SYM) wsetbit(out, 0, W > 1 ? 1 : 0);
+        }
+      } else {
+        for (int i = 0; i < NO; ++i) out[i] = ~0ULL;
+        wnorm(out, NO, W, false);
+        if (S) wsetbit(out, W - 1, 0);
+      }
       break;
     case AP_SAT_ZERO:
       for (int i = 0; i < NO; ++i) out[i] = 0;
-      break;
-    case AP_SAT_SYM:
-      if (!sign) fill_max();
-      else if (!S) fill_min();
-      else {  // -max
-        fill_max();
-        wnegate(out, NO);
-        wnorm(out, NO, W, false);
-      }
       break;
     case AP_WRAP:
       if (Nc == 0) break;
@@ -498,16 +505,17 @@ inline void store_wide(u64* out, const u64* v, int d, int vbits) {
       break;
     case AP_WRAP_SM: {
       const bool Ro = wbit(out, NO, W - 1);
+      bool inv;
+      if (Nc == 0) inv = lD != Ro;
+      else if (Nc == 1) inv = sign != Ro;
+      else inv = wbit(out, NO, W - Nc) == sign;
+      if (inv) {
+        for (int i = 0; i < NO; ++i) out[i] = ~out[i];
+        wnorm(out, NO, W, false);
+      }
       if (Nc == 0) {
-        if (lD != Ro) {
-          invert();
-          wsetbit(out, W - 1, lD);
-        }
-      } else if (Nc == 1) {
-        if (sign != Ro) invert();
-        wsetbit(out, W - 1, sign);
+        if (inv) wsetbit(out, W - 1, lD);
       } else {
-        if (wbit(out, NO, W - Nc) == sign) invert();
         for (int i = W - Nc; i <= W - 2; ++i) wsetbit(out, i, !sign);
         wsetbit(out, W - 1, sign);
       }
@@ -515,6 +523,7 @@ inline void store_wide(u64* out, const u64* v, int d, int vbits) {
     }
   }
   wnorm(out, NO, W, S);
+  return true;
 }
 
 // Store from the raw limbs of a <Ws, Ss> source whose scale is 2^-Fs; d = Fs - F.
@@ -526,17 +535,21 @@ inline void store_raw(u64* out, const u64* src, int d) {
     const int NV = NL(Ws + 1);
     u64 v[NV];
     wext(v, NV, src, NL(Ws), Ss);
-    store_wide<W, I, S, Q, O, N, NV, CNT>(out, v, d, Ws + 1);
+    const bool ovf = store_wide_rt(out, v, NV, d, Ws + 1, W, S, Q, O, N);
+    APX_STAT_STORE(W, I, S, Q, O, N, ovf);
+    (void)ovf;
   }
 }
-// Store from an exact 128-bit integer (C integers); value = v * 2^-Fs.
+// Store from an exact 128-bit integer (C integers, double mantissas); value = v * 2^-Fs.
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, bool CNT = true>
 inline void store_i128(u64* out, i128 v, int d, int vbits) {
   if (W <= 64 && vbits + W + 1 <= 126) {
     out[0] = store64<W, I, S, Q, O, N, CNT>(v, d, vbits);
   } else {
     u64 t[3] = {(u64)v, (u64)((u128)v >> 64), (u64)(v < 0 ? ~0ULL : 0)};
-    store_wide<W, I, S, Q, O, N, 3, CNT>(out, t, d, vbits);
+    const bool ovf = store_wide_rt(out, t, 3, d, vbits, W, S, Q, O, N);
+    APX_STAT_STORE(W, I, S, Q, O, N, ovf);
+    (void)ovf;
   }
 }
 
@@ -561,30 +574,50 @@ inline bool dbl_parts(double x, i64& m, int& e) {
   if (neg) m = -m;
   return true;
 }
-
+// NaN store: 0, or max for the saturating modes; warns on stderr unless NDEBUG.
+__attribute__((noinline)) inline void store_nan_rt(u64* out, int W, bool S, int O) {
+#ifndef NDEBUG
+  std::fprintf(stderr, "WARNING: assign NaN to fixed point value\n");
+#endif
+  const int NO = NL(W);
+  for (int i = 0; i < NO; ++i) out[i] = 0;
+  if (O == AP_SAT || O == AP_SAT_SYM) {
+    for (int i = 0; i < NO; ++i) out[i] = ~0ULL;
+    wnorm(out, NO, W, false);
+    if (S) wsetbit(out, W - 1, 0);
+    wnorm(out, NO, W, S);
+  }
+}
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, bool CNT = true>
 inline void store_double(u64* out, double x) {
   i64 m;
   int e;
-  if (!dbl_parts(x, m, e)) {
-#ifndef NDEBUG
-    std::fprintf(stderr, "WARNING: assign NaN to fixed point value\n");
-#endif
-    const int NO = NL(W);
-    for (int i = 0; i < NO; ++i) out[i] = 0;
-    if (O == AP_SAT || O == AP_SAT_SYM) {  // max
-      for (int i = 0; i < NO; ++i) out[i] = ~0ULL;
-      wnorm(out, NO, W, false);
-      if (S) wsetbit(out, W - 1, 0);
-    }
-    return;
-  }
+  if (!dbl_parts(x, m, e)) return store_nan_rt(out, W, S, O);
   store_i128<W, I, S, Q, O, N, CNT>(out, (i128)m, -e - (W - I), 54);
 }
 
 // --------------------------------------------------------------------------------------------- raw arithmetic
 // Each op reads normalised operand limbs and writes NL(WR) normalised result limbs. SHx: left alignment shifts.
-template <int WR, bool SR, int W1, bool S1, int SH1, int W2, bool S2, int SH2, int OP>  // OP: 0 + 1 - 2 & 3 | 4 ^
+// OP: 0 +, 1 -, 2 &, 3 |, 4 ^.
+__attribute__((noinline)) inline void addlike_rt(u64* r, int WR, bool SR, const u64* a, int W1, bool S1, int SH1,
+                                                 const u64* b, int W2, bool S2, int SH2, int OP) {
+  const int n = NL(WR);
+  wbuf xb(n), yb(n);
+  u64 *x = xb.p, *y = yb.p;
+  wext(x, n, a, NL(W1), S1);
+  wext(y, n, b, NL(W2), S2);
+  wshl(x, n, SH1);
+  wshl(y, n, SH2);
+  switch (OP) {
+    case 0: wadd(r, x, y, n); break;
+    case 1: wsub(r, x, y, n); break;
+    case 2: for (int i = 0; i < n; ++i) r[i] = x[i] & y[i]; break;
+    case 3: for (int i = 0; i < n; ++i) r[i] = x[i] | y[i]; break;
+    case 4: for (int i = 0; i < n; ++i) r[i] = x[i] ^ y[i]; break;
+  }
+  wnorm(r, n, WR, SR);
+}
+template <int WR, bool SR, int W1, bool S1, int SH1, int W2, bool S2, int SH2, int OP>
 inline void addlike(u64* r, const u64* a, const u64* b) {
   if (WR <= 64) {
     const u64 x = shl64(a[0], SH1), y = shl64(b[0], SH2);
@@ -596,96 +629,101 @@ inline void addlike(u64* r, const u64* a, const u64* b) {
       case 3: z = x | y; break;
       case 4: z = x ^ y; break;
     }
-    r[0] = norm64(z, WR, SR);
+    r[0] = z;  // the exact result fits WR <= 64 bits, so it is already sign/zero-extended
   } else {
-    const int n = NL(WR);
-    u64 x[n], y[n];
-    wext(x, n, a, NL(W1), S1);
-    wext(y, n, b, NL(W2), S2);
-    wshl(x, n, SH1);
-    wshl(y, n, SH2);
-    switch (OP) {
-      case 0: wadd(r, x, y, n); break;
-      case 1: wsub(r, x, y, n); break;
-      case 2: for (int i = 0; i < n; ++i) r[i] = x[i] & y[i]; break;
-      case 3: for (int i = 0; i < n; ++i) r[i] = x[i] | y[i]; break;
-      case 4: for (int i = 0; i < n; ++i) r[i] = x[i] ^ y[i]; break;
-    }
-    wnorm(r, n, WR, SR);
+    addlike_rt(r, WR, SR, a, W1, S1, SH1, b, W2, S2, SH2, OP);
   }
+}
+__attribute__((noinline)) inline void mul_rt(u64* r, int WR, bool SR, const u64* a, int W1, bool S1, const u64* b,
+                                             int W2, bool S2) {
+  const int n = NL(WR);
+  wbuf xb(n), yb(n);
+  wext(xb.p, n, a, NL(W1), S1);
+  wext(yb.p, n, b, NL(W2), S2);
+  wmul(r, xb.p, yb.p, n);
+  wnorm(r, n, WR, SR);
 }
 template <int WR, bool SR, int W1, bool S1, int W2, bool S2>
 inline void mul(u64* r, const u64* a, const u64* b) {
   if (WR <= 64) {
-    r[0] = norm64(a[0] * b[0], WR, SR);
+    r[0] = a[0] * b[0];  // exact product of extended operands: already normalised
   } else if (W1 <= 64 && W2 <= 64 && WR <= 128) {
     const u128 p = (u128)(val64(a[0], S1) * val64(b[0], S2));
     r[0] = (u64)p;
     r[NL(WR) - 1] = (u64)(p >> 64);
     wnorm(r, NL(WR), WR, SR);
   } else {
-    const int n = NL(WR);
-    u64 x[n], y[n];
-    wext(x, n, a, NL(W1), S1);
-    wext(y, n, b, NL(W2), S2);
-    wmul(r, x, y, n);
-    wnorm(r, n, WR, SR);
+    mul_rt(r, WR, SR, a, W1, S1, b, W2, S2);
   }
 }
 // Truncating division (a << SH1) / b; MOD selects the remainder instead.
+__attribute__((noinline)) inline void div_rt(u64* r, int WR, bool SR, const u64* a, int W1, bool S1, int SH1,
+                                             const u64* b, int W2, bool S2, bool MOD) {
+  const int n = NL(cmax(cmax(W1 + SH1, W2), WR) + 2);
+  wbuf xb(n), yb(n), qb(n), mb(n);
+  wext(xb.p, n, a, NL(W1), S1);
+  wext(yb.p, n, b, NL(W2), S2);
+  wshl(xb.p, n, SH1);
+  wsdivmod(qb.p, mb.p, xb.p, yb.p, n);
+  const u64* src = MOD ? mb.p : qb.p;
+  for (int i = 0; i < NL(WR); ++i) r[i] = src[i];
+  wnorm(r, NL(WR), WR, SR);
+}
 template <int WR, bool SR, int W1, bool S1, int SH1, int W2, bool S2, bool MOD>
 inline void div(u64* r, const u64* a, const u64* b) {
   if (W1 + SH1 <= 64 && W2 <= 64 && WR <= 64) {
-    const i128 x = val64(a[0], S1) * ((i128)1 << SH1), y = val64(b[0], S2);
+    const i128 x = val64(a[0], S1) * ((i128)1 << (SH1 > 64 ? 0 : SH1)), y = val64(b[0], S2);
     r[0] = norm64((u64)(MOD ? x % y : x / y), WR, SR);
   } else {
-    const int n = NL(cmax(cmax(W1 + SH1, W2), WR) + 2);
-    u64 x[n], y[n], q[n], m[n];
-    wext(x, n, a, NL(W1), S1);
-    wext(y, n, b, NL(W2), S2);
-    wshl(x, n, SH1);
-    wsdivmod(q, m, x, y, n);
-    const u64* src = MOD ? m : q;
-    for (int i = 0; i < NL(WR); ++i) r[i] = src[i];
-    wnorm(r, NL(WR), WR, SR);
+    div_rt(r, WR, SR, a, W1, S1, SH1, b, W2, S2, MOD);
   }
 }
-// Compare (a << SH1) with (b << SH2); widths after alignment A1 = W1 + SH1, A2 = W2 + SH2.
-// Mixed signedness: by value if both aligned widths are < 32 or the signed side is wider, else unsigned compare at
-// the larger width (the vendor's C-like rule, ap-fixed.md section 3).
+// Compare (a << SH1) with (b << SH2); aligned widths A1 = W1 + SH1, A2 = W2 + SH2.
+// Mixed signedness: by value if both aligned widths are < 32 or the signed side is wider, else an unsigned compare
+// at the larger width (the vendor's C-like rule, ap-fixed.md section 3).
+__attribute__((noinline)) inline int cmp_rt(const u64* a, int W1, bool S1, int SH1, const u64* b, int W2, bool S2,
+                                            int SH2, bool unsigned_cmp) {
+  const int M = cmax(W1 + SH1, W2 + SH2), n = NL(M + 1);
+  wbuf xb(n), yb(n);
+  u64 *x = xb.p, *y = yb.p;
+  wext(x, n, a, NL(W1), S1);
+  wext(y, n, b, NL(W2), S2);
+  wshl(x, n, SH1);
+  wshl(y, n, SH2);
+  if (unsigned_cmp) {
+    wnorm(x, n, M, false);
+    wnorm(y, n, M, false);
+    return wcmpu(x, y, n);
+  }
+  return wcmps(x, y, n);
+}
 template <int W1, bool S1, int SH1, int W2, bool S2, int SH2>
 inline int cmp(const u64* a, const u64* b) {
   const int A1 = W1 + SH1, A2 = W2 + SH2, M = cmax(A1, A2);
   const bool unsigned_cmp = (S1 != S2) && !(A1 < 32 && A2 < 32) && (S1 ? (A2 >= A1) : (A1 >= A2));
-  const bool value_signed = S1 || S2;
   if (M <= 64) {
     const u64 x = shl64(a[0], SH1), y = shl64(b[0], SH2);
     if (unsigned_cmp) {
       const u64 xm = x & lowmask(M), ym = y & lowmask(M);
       return xm < ym ? -1 : (xm > ym ? 1 : 0);
     }
-    // by value: x, y are the exact values mod 2^64; M <= 64 bits each
-    const i128 xv = S1 ? (i128)(i64)norm64(x, A1, true) : (i128)norm64(x, A1, false);
-    const i128 yv = S2 ? (i128)(i64)norm64(y, A2, true) : (i128)norm64(y, A2, false);
-    (void)value_signed;
+    const i128 xv = val64(norm64(x, A1, S1), S1), yv = val64(norm64(y, A2, S2), S2);
     return xv < yv ? -1 : (xv > yv ? 1 : 0);
-  } else {
-    const int n = NL(M + 1);
-    u64 x[n], y[n];
-    wext(x, n, a, NL(W1), S1);
-    wext(y, n, b, NL(W2), S2);
-    wshl(x, n, SH1);
-    wshl(y, n, SH2);
-    if (unsigned_cmp) {
-      wnorm(x, n, M, false);
-      wnorm(y, n, M, false);
-      return wcmpu(x, y, n);
-    }
-    return wcmps(x, y, n);
   }
+  return cmp_rt(a, W1, S1, SH1, b, W2, S2, SH2, unsigned_cmp);
 }
 
 // Value truncated toward zero, as the low 64 bits of the integer (F = fraction bits, may be negative).
+__attribute__((noinline)) inline u64 trunc_int64_rt(const u64* a, int W, bool S, int F) {
+  const int n = NL(W) + 1;
+  wbuf xb(n);
+  u64* x = xb.p;
+  wext(x, n, a, NL(W), S);
+  const bool neg = wneg(x, n), lost = wanylow(x, n, F);
+  wshr(x, n, F, true);
+  if (neg && lost) winc(x, n);
+  return x[0];
+}
 template <int W, bool S>
 inline u64 trunc_int64(const u64* a, int F) {
   if (F <= 0) return shl64(a[0], -F);
@@ -696,28 +734,14 @@ inline u64 trunc_int64(const u64* a, int F) {
     if (v < 0 && (v & (((i128)1 << F) - 1)) != 0) q += 1;
     return (u64)q;
   }
-  const int n = NL(W) + 1;
-  u64 x[n];
-  wext(x, n, a, NL(W), S);
-  const bool neg = wneg(x, n), lost = wanylow(x, n, F);
-  wshr(x, n, F, true);
-  if (neg && lost) winc(x, n);
-  return x[0];
+  return trunc_int64_rt(a, W, S, F);
 }
 
 // Round-to-nearest-even conversion of the exact value a * 2^-F to double (P = 53) or float (P = 24).
-template <int W, bool S>
-inline double to_fp(const u64* a, int F, bool as_float) {
-  if (W <= 64) {
-    if (as_float) {
-      const float f = S ? (float)(i64)a[0] : (float)a[0];
-      return (double)std::ldexp(f, -F);
-    }
-    const double dd = S ? (double)(i64)a[0] : (double)a[0];
-    return std::ldexp(dd, -F);
-  }
+__attribute__((noinline)) inline double to_fp_rt(const u64* a, int W, bool S, int F, bool as_float) {
   const int n = NL(W) + 1;
-  u64 x[n];
+  wbuf xb(n);
+  u64* x = xb.p;
   wext(x, n, a, NL(W), S);
   const bool neg = wneg(x, n);
   if (neg) wnegate(x, n);
@@ -732,12 +756,24 @@ inline double to_fp(const u64* a, int F, bool as_float) {
   } else {
     const bool sticky = wanylow(x, n, sh);
     wshr(x, n, sh, false);
-    hi = x[0] | (sticky ? 1 : 0);
+    hi = x[0] | (sticky ? 1 : 0);  // sticky bit below the 64 kept bits keeps nearest-even exact
   }
   double r;
   if (as_float) r = (double)std::ldexp((float)hi, sh - F);
   else r = std::ldexp((double)hi, sh - F);
   return neg ? -r : r;
+}
+template <int W, bool S>
+inline double to_fp(const u64* a, int F, bool as_float) {
+  if (W <= 64) {
+    if (as_float) {
+      const float f = S ? (float)(i64)a[0] : (float)a[0];
+      return (double)std::ldexp(f, -F);
+    }
+    const double dd = S ? (double)(i64)a[0] : (double)a[0];
+    return std::ldexp(dd, -F);
+  }
+  return to_fp_rt(a, W, S, F, as_float);
 }
 
 // Extract bits [lo, lo+len) of a (n limbs) into out (no limbs beyond nout written), zero-extended.
