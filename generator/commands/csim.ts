@@ -17,11 +17,24 @@ export function register(program: Command): void {
     .option('-t, --task <task>', 'task index or name', '0')
     .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE) and print a per-op table')
+    .option('--cycles', 'count pipeline iterations per op (-DEDGEMOE_COUNT_CYCLES) and print them')
+    .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS) and print them')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
-    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; tolerance?: string }) => {
+    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string }) => {
       const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
       if (!Number.isFinite(tol) || tol < 0) throw new UserError(`--tolerance '${opts.tolerance}': expected a number ≥ 0`);
-      const r = await runCsim({ design: opts.design, weights: opts.weights, task: opts.task, image, out: opts.out, trace: opts.trace, tolerance: tol, log: (l) => process.stderr.write(`csim: ${l}\n`) });
+      const defines = [...(opts.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [])];
+      const r = await runCsim({
+        design: opts.design,
+        weights: opts.weights,
+        task: opts.task,
+        image,
+        out: opts.out,
+        trace: opts.trace,
+        defines,
+        tolerance: tol,
+        log: (l) => process.stderr.write(`csim: ${l}\n`),
+      });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
       if (opts.trace) process.stdout.write(formatOpTable(r.ops));
       process.stdout.write(`${formatFinal(r.final)}\n`);

@@ -31,6 +31,8 @@ export interface CsimOptions {
   /** Per-op comparison (builds with -DEDGEMOE_TRACE). */
   trace?: boolean;
   tolerance?: number;
+  /** Extra build defines, e.g. EDGEMOE_COUNT_CYCLES or EDGEMOE_OVERFLOW_STATS (the testbench prints their reports). */
+  defines?: string[];
   /** Progress lines (phase name and seconds). */
   log?: (line: string) => void;
 }
@@ -100,7 +102,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   let compiled = 0;
   const exe = await phase(
     'compile',
-    () => buildCsim(design.dir, { kind: 'exe', defines: o.trace ? ['EDGEMOE_TRACE'] : [], onCompile: () => compiled++ }),
+    () => buildCsim(design.dir, { kind: 'exe', defines: [...(o.defines ?? []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])], onCompile: () => compiled++ }),
     () => (compiled ? `${compiled} source${compiled === 1 ? '' : 's'} compiled` : 'cached'),
   );
   let sd: TensorMap | undefined;

@@ -1,4 +1,5 @@
-// The csim C ABI bridge: same result as the testbench, argument validation, and exceptions turned into error codes.
+// The generated testbench (golden compare, debug stop, repeated runs, bad arguments) and the csim C ABI bridge (same
+// result as the testbench, argument validation, exceptions turned into error codes).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,14 @@ import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { BRIDGE_ABI, type DesignManifest } from '../../generator/manifest.ts';
 import { packDesign } from '../../generator/pack/pack.ts';
+import { loadImageBytes } from '../../generator/io/image.ts';
+import { readNpy } from '../../generator/io/npy.ts';
+import { readNpz } from '../../generator/io/npz.ts';
+import { asF64 } from '../../generator/tensor.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
+
+const readNpyF32 = (p: string) => new Uint8Array(Float32Array.from(asF64(readNpy(p))).buffer);
+const readNpzKey = (p: string, k: string) => asF64(readNpz(p).get(k)!);
 
 type RunFn = (bundles: Uint8Array[], n: number, scalars: BigInt64Array, ns: number, err: Buffer, errlen: number) => number;
 
@@ -40,13 +48,14 @@ function outputOf(m: DesignManifest, mem: Uint8Array[]): Uint8Array {
   return mem[arg]!.slice(r.offset, r.offset + n);
 }
 
-describe('csim bridge (C ABI)', function () {
+describe('csim testbench and bridge (C ABI)', function () {
   this.timeout(300_000);
   const dir = join(scratch(), 'tiny');
   let m: DesignManifest;
   let weights: Uint8Array;
   let image: Uint8Array;
   let tbOut: Uint8Array;
+  let exe: string;
   let run: RunFn;
   const err = Buffer.alloc(512);
   const msg = () => err.toString('utf8', 0, err.indexOf(0));
@@ -57,16 +66,58 @@ describe('csim bridge (C ABI)', function () {
     m = design.manifest;
     packDesign(design, join(TINY, 'weights.safetensors'));
     weights = readFileSync(join(dir, m.weights.file));
-    // The fixture image.npy is k/256; the PNG holds the same bytes k in HWC order.
-    const npy = readFileSync(join(TINY, 'image.npy'));
-    const f = new Float32Array(npy.buffer.slice(npy.byteOffset + npy.length - 3 * 32 * 64 * 4, npy.byteOffset + npy.length));
-    image = Uint8Array.from(f, (v) => v * 256);
+    image = loadImageBytes(join(TINY, 'image.png'), [3, 32, 64]);
     writeFileSync(join(dir, 'image.bin'), image);
-    const [exe, lib] = await Promise.all([buildCsim(dir, { kind: 'exe' }), buildCsim(dir, { kind: 'shared' })]);
+    let lib: string;
+    [exe, lib] = await Promise.all([buildCsim(dir, { kind: 'exe' }), buildCsim(dir, { kind: 'shared' })]);
     const r = await execa(exe, ['--weights', join(dir, m.weights.file), '--image', join(dir, 'image.bin'), '--task', '1', '--out', join(dir, 'out.bin')], { reject: false, all: true });
     assert.equal(r.exitCode, 0, String(r.all));
     tbOut = readFileSync(join(dir, 'out.bin'));
     run = bind(lib);
+  });
+
+  const tb = (args: string[]) => execa(exe, ['--weights', join(dir, m.weights.file), '--image', join(dir, 'image.bin'), ...args], { reject: false, all: true });
+
+  it('testbench: compares with a float32 golden and fails above --max-mse', async () => {
+    const golden = readNpyF32(join(TINY, 'expected_task1_f32.npy'));
+    writeFileSync(join(dir, 'golden.f32'), golden);
+    const ok = await tb(['--task', '1', '--golden', join(dir, 'golden.f32'), '--max-mse', '1e-3']);
+    assert.equal(ok.exitCode, 0, String(ok.all));
+    const g = /golden .*: mse (\S+) mse\/var (\S+) mae \S+ max_abs (\S+) cosine (\S+)/.exec(String(ok.stdout));
+    assert.ok(g, String(ok.stdout));
+    assert.ok(Number(g[1]) < 1e-3 && Number(g[4]) > 0.9999, g[0]);
+    const strict = await tb(['--task', '1', '--golden', join(dir, 'golden.f32'), '--max-mse', '1e-12']);
+    assert.equal(strict.exitCode, 1);
+    assert.match(String(strict.stdout), /FAIL: mse/);
+    // The testbench's own raw output as a raw golden: exactly zero error.
+    const raw = await tb(['--task', '1', '--golden-raw', join(dir, 'out.bin'), '--max-mse', '0']);
+    assert.equal(raw.exitCode, 0, String(raw.all));
+    assert.match(String(raw.stdout), /mse 0 mse\/var 0 mae 0 max_abs 0 cosine 1\.0/);
+  });
+
+  it('testbench: --runs repeats with reload=0 and checks the outputs agree; --debug-stop dumps that op', async () => {
+    assert.equal((await tb(['--task', '1', '--runs', '3'])).exitCode, 0);
+    const ln1 = 2; // op id of block0.ln1 (writes tmp1: [tokens][dim] activations)
+    const r = await tb(['--debug-stop', String(ln1), '--out', join(dir, 'ln1.bin')]);
+    assert.equal(r.exitCode, 0, String(r.all));
+    const raw = new Int32Array(new Uint8Array(readFileSync(join(dir, 'ln1.bin'))).buffer);
+    assert.equal(raw.length, 9 * 32);
+    const ref = readNpzKey(join(TINY, 'trace_task0.npz'), 'block0.ln1');
+    let maxErr = 0;
+    for (let i = 0; i < raw.length; i++) maxErr = Math.max(maxErr, Math.abs(raw[i]! / 2 ** 22 - ref[i]!));
+    assert.ok(maxErr < 0.01, `ln1 max error ${maxErr}`);
+  });
+
+  it('testbench: bad arguments and inputs exit 2 with a message', async () => {
+    const bad = await execa(exe, ['--weights', join(dir, m.weights.file)], { reject: false, all: true });
+    assert.equal(bad.exitCode, 2);
+    assert.match(String(bad.all), /--weights and --image are required/);
+    assert.equal((await tb(['--task', '7'])).exitCode, 2);
+    writeFileSync(join(dir, 'short.bin'), image.subarray(0, 100));
+    const short = await execa(exe, ['--weights', join(dir, m.weights.file), '--image', join(dir, 'short.bin')], { reject: false, all: true });
+    assert.equal(short.exitCode, 2);
+    assert.match(String(short.all), /expected 6144 bytes/);
+    assert.match(String((await tb(['--debug-stop', '5000'])).all), /not an op id/);
   });
 
   it('gives the testbench result bit for bit, and the same again with reload=0', () => {

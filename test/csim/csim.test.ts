@@ -62,6 +62,11 @@ describe('edgemoe csim', function () {
       assert.match(ok.stdout, /output vs float reference: MSE \S+ +MSE\/var \S+ +max abs \S+ +cosine 0\.99/);
       assert.match(ok.stdout, /phases: compile [\d.]+ s, csim [\d.]+ s, reference [\d.]+ s/);
       assert.match(ok.stdout, /^PASS/m);
+      const counted = await runCli(['csim', '--design', dir, '--weights', weights, '--cycles', '--overflow-stats', join(TINY, 'image.png')]);
+      assert.equal(counted.exitCode, 0, counted.stderr);
+      assert.match(counted.stdout, /^cycles 1 \d+$/m);
+      assert.match(counted.stdout, /^cycles 25 \d+$/m);
+      assert.match(counted.stdout, /^overflow total=\d+$/m);
       const strict = await runCli(['csim', '--design', dir, '--weights', weights, '--tolerance', '1e-12', join(TINY, 'image.png')]);
       assert.equal(strict.exitCode, 1);
       assert.match(strict.stdout, /FAIL: MSE\/var \S+ > tolerance 1\.000e-12/);
