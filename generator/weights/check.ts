@@ -59,6 +59,19 @@ export function describeWeights(tensors: TensorMap): string {
   return parts.join(', ');
 }
 
+/** A hint when the expert tensors hold a whole fraction of the config's experts (one rank of a sharded checkpoint). */
+function shardHint(config: Config, tensors: TensorMap): string {
+  const E = config.model.moe.experts;
+  for (const [name, t] of tensors) {
+    if (!/\.mlp\.experts\.htoh4\.weight$/.test(name)) continue;
+    const e = t.shape[0]!;
+    if (e < E && E % e === 0) {
+      return `hint: ${name} holds ${e} of the config's ${E} experts; if this is one rank file of a FastMoE sharded checkpoint, pass its directory (all ${E / e} {rank}.pth files) instead`;
+    }
+  }
+  return '';
+}
+
 /** Throws one UserError listing every mismatch between `tensors` and the tensors `config` needs. */
 export function checkWeights(config: Config, tensors: TensorMap, source = 'weights'): void {
   const problems = weightProblems(config, tensors);
@@ -66,5 +79,6 @@ export function checkWeights(config: Config, tensors: TensorMap, source = 'weigh
   const n = problems.length;
   const looks = describeWeights(tensors);
   const hint = looks ? `; the weights look like ${looks}` : '';
-  throw new UserError(`${source} do not match config '${config.name}' (${n} problem${n === 1 ? '' : 's'}${hint}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  const shard = shardHint(config, tensors);
+  throw new UserError(`${source} do not match config '${config.name}' (${n} problem${n === 1 ? '' : 's'}${hint}):\n${problems.map((p) => `  ${p}`).join('\n')}${shard ? `\n${shard}` : ''}`);
 }

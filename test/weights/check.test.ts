@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { checkWeights, describeWeights, weightProblems } from '../../generator/weights/check.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
+import { loadPth } from '../../generator/weights/checkpoint.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { TINY } from '../helpers/paths.ts';
 
@@ -36,6 +37,15 @@ describe('weights/check', () => {
   it('describes what a weights file looks like (the hint in the error)', () => {
     assert.equal(describeWeights(load()), 'dim 32, 9 tokens, depth 2, MoE blocks [1], 4 experts of hidden 64, 2 task gates');
     assert.equal(describeWeights(new Map()), '');
+  });
+
+  it('hints at the sharded directory when given one rank file', () => {
+    assert.throws(() => checkWeights(tiny, loadPth(join(TINY, 'sharded', '0.pth')).tensors, '0.pth'), (e: unknown) => {
+      const msg = (e as Error).message;
+      assert.ok(msg.includes('wrong shape blocks.1.mlp.experts.htoh4.weight: expected [4,64,32], got [2,64,32]'), msg);
+      assert.ok(msg.endsWith("hint: blocks.1.mlp.experts.htoh4.weight holds 2 of the config's 4 experts; if this is one rank file of a FastMoE sharded checkpoint, pass its directory (all 2 {rank}.pth files) instead"), msg);
+      return true;
+    });
   });
 
   it('rejects NaN and infinity', () => {
