@@ -1,6 +1,6 @@
 // `edgemoe csim`: build the testbench, pack weights when needed, run one image, compare with the float reference.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
@@ -102,7 +102,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   let compiled = 0;
   const exe = await phase(
     'compile',
-    () => buildCsim(design.dir, { kind: 'exe', defines: [...(o.defines ?? []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])], onCompile: () => compiled++ }),
+    () => buildCsim(design.dir, { kind: 'exe', defines: [...(o.defines ?? []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])], onCompile: (src) => (compiled++ === 0 ? log(`compile   g++ ${basename(src)}… (a cold build takes a few seconds per source)`) : log(`compile   g++ ${basename(src)}…`)) }),
     () => (compiled ? `${compiled} source${compiled === 1 ? '' : 's'} compiled` : 'cached'),
   );
   let sd: TensorMap | undefined;
