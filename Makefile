@@ -26,3 +26,11 @@ test: install typecheck
 
 clean:
 	rm -rf dist .cache
+
+# Pass-through to a generated design's own Makefile: make design D=hls-out/<name> T=csim|hls|xo|xclbin [TARGET=hw_emu ...]
+D ?=
+T ?= csim
+.PHONY: design
+design:
+	@test -n "$(D)" || { echo "usage: make design D=hls-out/<design> T=csim|hls|xo|xclbin|clean [TARGET=hw|hw_emu|sw_emu PLATFORM=...]"; exit 2; }
+	$(MAKE) -C $(D) $(T)

@@ -10,6 +10,7 @@ import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from './commands/weights.ts';
 import { register as registerReference } from './commands/reference.ts';
 import { register as registerReport } from './commands/report.ts';
+import { register as registerBuild } from './commands/build.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -28,6 +29,7 @@ const registrations: Array<(p: Command) => void> = [
   registerCsim,
   registerRun,
   registerReport,
+  registerBuild,
 ];
 for (const r of registrations) r(program);
 

@@ -10,6 +10,8 @@ import { canonicalJson, sha256 } from './hash.ts';
 import { designFile, renderDesignTemplate, TEMPLATES_DIR } from './templates.ts';
 import { bridgeView, buildFilesView, testbenchView } from './views.ts';
 import { listFiles, type FileSet } from './write-dir.ts';
+import { renderLinkConfig } from '../build/link.ts';
+import { vitisBuildView } from '../build/view.ts';
 
 /** sha256 of the canonical (sorted-key) JSON of a config: design.json's configHash. */
 export function configHash(config: Config): string {
@@ -38,9 +40,10 @@ export function designFiles(plan: Plan, manifest: DesignManifest): FileSet {
   files.set('tb/testbench.cpp', renderDesignTemplate('testbench.cpp.hbs', testbenchView(plan, manifest)));
   files.set('tb/bridge.cpp', renderDesignTemplate('bridge.cpp.hbs', bridgeView(plan, manifest)));
   files.set('tb/tb_io.h', designFile('tb_io.h'));
-  const build = buildFilesView(plan, manifest);
+  const build = { ...buildFilesView(plan, manifest), ...vitisBuildView(plan) };
   files.set('Makefile', renderDesignTemplate('Makefile.hbs', build));
   files.set('run_hls.tcl', renderDesignTemplate('run_hls.tcl.hbs', build));
+  files.set('link.cfg', renderLinkConfig(plan));
   for (const [k, v] of csimIncludeFiles(manifest.sources.csimInclude)) files.set(k, v);
   return files;
 }
