@@ -76,6 +76,10 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('LIN_MAX_IN', s.linMaxIn, 'widest linear input (row cache)'),
     size('LIN_MAX_OUT', s.linMaxOut, 'widest linear output (bias tile buffer)'),
     size('LIN_WBUF_TILES', s.linWeightTiles, 'TILE_OUT x TILE_IN tiles of one ping or pong weight buffer'),
+    size('LIN_WLOAD_MAX_WORDS', (s.linWeightTiles * s.tileIn * s.tileOut) / t.linearWeight.lanes + 1, 'most words one weight load reads (loop tripcount)'),
+    size('LIN_BLOAD_MAX_WORDS', Math.ceil(s.linMaxOut / Math.min(t.attnBias.lanes, t.bias.lanes)) + 1, 'most words one bias load reads (loop tripcount)'),
+    size('LIN_OUT_TILES_MAX', s.linMaxOut / s.tileOut, 'most output tiles of a linear layer (loop tripcount)'),
+    size('LIN_IN_TILES_MAX', s.linMaxIn / s.tileIn, 'most input tiles of a linear layer (loop tripcount)'),
     size('HIDDEN_WIDTH', s.hiddenWidth, 'widest hidden row'),
     size('PE_PATCHES', s.pePatches, 'patch embed: patches per cycle'),
     size('PE_DIMS', s.peDims, 'patch embed: output dims per cycle'),
@@ -130,6 +134,7 @@ export function kernelView(plan: Plan): Record<string, unknown> {
   return {
     name: plan.name,
     kernel: plan.kernelName,
+    axiBits: plan.sizes.axiBits,
     bundles: plan.bundles.map((b) => ({
       name: b.name,
       depth: b.bytes / (plan.sizes.axiBits / 8),

@@ -71,7 +71,7 @@ inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_
   int o = 0, i = 0;
 lin_wload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_WBUF_TILES * TILE_OUT * TILE_IN / WLIN_LANES + 1
+#pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -98,7 +98,7 @@ void load_linear_bias(int sel, const word_t *wmem, int first, int out_dim) {
   const word_t *base = wmem + first / LANES;
 lin_bload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_MAX_OUT / LANES + 1
+#pragma HLS loop_tripcount min = 1 max = LIN_BLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -140,10 +140,10 @@ lin_rows:
 #pragma HLS array_partition variable = acc complete
   lin_out_tiles:
     for (int ot = 0; ot < out_tiles; ot++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_MAX_OUT / TILE_OUT
+#pragma HLS loop_tripcount min = 1 max = LIN_OUT_TILES_MAX
     lin_in_tiles:
       for (int it = 0; it < in_tiles; it++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_MAX_IN / TILE_IN
+#pragma HLS loop_tripcount min = 1 max = LIN_IN_TILES_MAX
 #pragma HLS pipeline II = 1
         EDGEMOE_TICK();
         if (ot == 0) {

@@ -32,11 +32,11 @@ static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, int
 }
 
 extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop) {
-#pragma HLS INTERFACE m_axi port = inout1 bundle = inout1 offset = slave depth = 1024 max_widen_bitwidth = AXI_BITS
-#pragma HLS INTERFACE m_axi port = inout2 bundle = inout2 offset = slave depth = 384 max_widen_bitwidth = AXI_BITS
-#pragma HLS INTERFACE m_axi port = inout3 bundle = inout3 offset = slave depth = 128 max_widen_bitwidth = AXI_BITS
-#pragma HLS INTERFACE m_axi port = inout4 bundle = inout4 offset = slave depth = 384 max_widen_bitwidth = AXI_BITS
-#pragma HLS INTERFACE m_axi port = weights bundle = weights offset = slave depth = 3712 max_widen_bitwidth = AXI_BITS
+#pragma HLS INTERFACE m_axi port = inout1 bundle = inout1 offset = slave depth = 1024 max_widen_bitwidth = 256
+#pragma HLS INTERFACE m_axi port = inout2 bundle = inout2 offset = slave depth = 384 max_widen_bitwidth = 256
+#pragma HLS INTERFACE m_axi port = inout3 bundle = inout3 offset = slave depth = 128 max_widen_bitwidth = 256
+#pragma HLS INTERFACE m_axi port = inout4 bundle = inout4 offset = slave depth = 384 max_widen_bitwidth = 256
+#pragma HLS INTERFACE m_axi port = weights bundle = weights offset = slave depth = 3712 max_widen_bitwidth = 256
 #pragma HLS INTERFACE s_axilite port = inout1
 #pragma HLS INTERFACE s_axilite port = inout2
 #pragma HLS INTERFACE s_axilite port = inout3
