@@ -132,7 +132,7 @@ export class Accelerator {
     this.backend.write(input.buffer, input.offset, batch);
     this.setRole('numImages', images.length);
     this.setRole('task', t);
-    this.setRole('reload', this.reloadPending ? 1 : 0);
+    this.setRole('reload', this.reloadPending || this.backend.onChipStateLost?.() ? 1 : 0);
     this.setRole('debugStop', opts.debugStop ?? 0);
     this.backend.run();
     this.reloadPending = false;

@@ -12,6 +12,8 @@ export interface Backend {
   read(buffer: number, offset: number, dst: Uint8Array): void;
   /** Sets scalar argument `scalar` (index into scalarArgs); backends pass it on only when it changed. */
   setScalar(scalar: number, value: number): void;
+  /** True when something else ran the kernel since this backend's last run, so on-chip weights must be reloaded. */
+  onChipStateLost?(): boolean;
   /** Runs the kernel once with the current buffers and scalars; throws if it does not complete. */
   run(): void;
   /** Releases everything (idempotent). */

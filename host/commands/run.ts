@@ -52,12 +52,27 @@ export function register(program: Command): void {
     .option('--device <n>', 'XRT device index', '0')
     .option('-o, --out <dir>', 'output directory', '.')
     .option('--json', 'print the results as JSON (no progress bar, no table)')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  XILINX_XRT            XRT install prefix (default: found on the loader path; a private prefix is made for Debian's layout)
+  XCL_EMULATION_MODE    noop runs the XRT path without an FPGA (the kernel computes nothing); sw_emu/hw_emu need Vitis
+  EDGEMOE_XRT_LIB_PATH  the only directories to search for libxrt_coreutil.so.2 (colon-separated)
+XRT's own messages go to a log file; its errors are shown in edgemoe's error messages.`,
+    )
     .action(async (images: string[], opts: RunCliOptions) => {
       const device = parseDevice(opts.device);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
       if (tasks.length === 0) throw new UserError('--task: no task given');
       const showBar = !opts.json && process.stderr.isTTY === true;
       const bar = showBar ? new cliProgress.SingleBar({ format: 'run [{bar}] {value}/{total} {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+      // Ctrl-C: exit through process.exit so device handles are closed (the 'exit' hook) and the cursor comes back.
+      const onSigint = () => {
+        bar?.stop();
+        process.exit(130);
+      };
+      process.once('SIGINT', onSigint);
       let report: RunReport;
       try {
         report = await runImages(
@@ -72,6 +87,7 @@ export function register(program: Command): void {
         );
       } finally {
         bar?.stop();
+        process.removeListener('SIGINT', onSigint);
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatTable(report));

@@ -4,6 +4,10 @@ import type { Backend } from '../backend.ts';
 import { bufferArgs, scalarArgs, type HostDesign } from '../design.ts';
 import { loadBridge, type BridgeRun } from './bridge.ts';
 
+// The bridge's word arrays (and the kernel's on-chip state) live as long as the library, one per library path:
+// remember which backend ran last on each, so another one's run forces a reload.
+const lastRunner = new Map<string, CsimBackend>();
+
 const f32 = new Float32Array(1);
 const f32bits = new Int32Array(f32.buffer);
 
@@ -14,10 +18,12 @@ export class CsimBackend implements Backend {
   private readonly scalars: BigInt64Array;
   private readonly floatScalar: boolean[];
   private readonly bridge: BridgeRun;
+  private readonly library: string;
 
   /** Binds the library at `library` (a build of the design's bridge) and allocates zeroed bundle memories. */
   constructor(design: HostDesign, library: string) {
     this.bridge = loadBridge(library);
+    this.library = library;
     this.description = `csim (${library})`;
     // 8-byte aligned zeroed memory per bundle, like a fresh BO.
     this.memories = bufferArgs(design.manifest).map((b) => new Uint8Array(new BigInt64Array(Math.ceil(b.bytes / 8)).buffer, 0, b.bytes));
@@ -42,7 +48,13 @@ export class CsimBackend implements Backend {
     } else this.scalars[scalar] = BigInt(Math.trunc(value));
   }
 
+  onChipStateLost(): boolean {
+    const last = lastRunner.get(this.library);
+    return last !== undefined && last !== this;
+  }
+
   run(): void {
+    lastRunner.set(this.library, this);
     this.bridge(this.memories, this.scalars);
   }
 

@@ -4,7 +4,8 @@ import { UserError } from '../../generator/errors.ts';
 import type { KernelArg } from '../../generator/manifest.ts';
 import { ADDRESS_QUALIFIER } from '../xclbin/format.ts';
 import { matchKernel } from '../xclbin/match.ts';
-import { readXclbinFile, type XclbinArg, type XclbinKernel } from '../xclbin/reader.ts';
+import { readFileOrThrow } from '../../generator/io/files.ts';
+import { parseXclbin, type XclbinArg, type XclbinKernel } from '../xclbin/reader.ts';
 import { XrtUnavailable } from './env.ts';
 import { loadXrt, type Handle, type Xrt } from './library.ts';
 
@@ -88,10 +89,15 @@ export class XrtSession {
   private run: Handle | null = null;
   private readonly buffers: XrtBuffer[] = [];
   private readonly argTypes: string[];
+  private readonly xclbinBytes: Uint8Array;
+  private readonly xclbinUuid: string;
 
   private constructor(opts: XrtSessionOptions) {
-    // Validate the xclbin in JS before XRT sees it: XRT 2.13 trusts its header and crashes on bad ones.
-    const info = readXclbinFile(opts.xclbin);
+    // Validate the xclbin in JS before XRT sees it (XRT 2.13 trusts its header and crashes on bad ones); XRT later
+    // gets these same bytes, not the path, so the file cannot change in between.
+    this.xclbinBytes = new Uint8Array(readFileOrThrow(opts.xclbin, 'xclbin'));
+    const info = parseXclbin(this.xclbinBytes, opts.xclbin);
+    this.xclbinUuid = info.uuid;
     this.kernelInfo = matchKernel(info, opts.kernel, opts.xclbin);
     this.argTypes = this.kernelInfo.args.map(setArgType);
     this.xrt = loadXrt();
@@ -117,9 +123,18 @@ export class XrtSession {
     log.mark();
     this.device = api.deviceOpen(opts.device);
     if (this.device === null) throw new XrtUnavailable(`XRT: no device ${opts.device} (${this.errors('xrtDeviceOpen')})`);
-    this.check(api.deviceLoadXclbinFile(this.device, opts.xclbin), `xrtDeviceLoadXclbinFile(${opts.xclbin})`);
+    log.mark();
+    const xh = api.xclbinAllocRawData(this.xclbinBytes, this.xclbinBytes.length);
+    if (xh === null) throw new XrtCallError(`XRT: cannot parse ${opts.xclbin} (${this.errors('xrtXclbinAllocRawData')})`);
+    try {
+      this.check(api.deviceLoadXclbinHandle(this.device, xh), `loading ${opts.xclbin} (xrtDeviceLoadXclbinHandle)`);
+    } finally {
+      api.xclbinFreeHandle(xh);
+    }
     const uuid = new Uint8Array(16);
     this.check(api.deviceGetXclbinUUID(this.device, uuid), 'xrtDeviceGetXclbinUUID');
+    const got = Buffer.from(uuid).toString('hex');
+    if (got !== this.xclbinUuid) throw new XrtCallError(`XRT: device ${opts.device} reports xclbin ${got} after loading ${opts.xclbin} (${this.xclbinUuid})`);
     log.mark();
     this.kernel = api.kernelOpen(this.device, uuid, opts.kernel.name);
     if (this.kernel === null) throw new XrtCallError(`XRT: cannot open kernel '${opts.kernel.name}' (${this.errors('xrtPLKernelOpen')})`);

@@ -1,7 +1,7 @@
 // Finds libxrt_coreutil and prepares the process environment XRT 2.13 needs before its first call:
 // a valid XILINX_XRT prefix (else XRT aborts the process), an xrt.ini routing XRT's log to a file we read back,
 // and a refusal of emulation modes that would make XRT call exit().
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -84,6 +84,24 @@ function privatePrefix(libDir: string): string {
   return prefix;
 }
 
+/** The user's xrt.ini (if any) with runtime_log pointing at `logPath`; every other setting is kept. */
+export function iniWithLog(userIni: string | undefined, logPath: string): string {
+  let text = '';
+  if (userIni) {
+    try {
+      text = readFileSync(userIni, 'utf8');
+    } catch {
+      // unreadable: XRT would ignore it too
+    }
+  }
+  const lines = text.split(/\r?\n/).filter((l) => !/^\s*runtime_log\s*=/.test(l));
+  const at = lines.findIndex((l) => /^\s*\[Runtime\]\s*$/.test(l));
+  const ours = `runtime_log = ${logPath}`;
+  if (at >= 0) lines.splice(at + 1, 0, ours);
+  else lines.unshift('[Runtime]', ours);
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
+
 /** Where this process's XRT log goes, set up by prepareXrtEnv. */
 export interface XrtEnv {
   libDir: string;
@@ -114,7 +132,7 @@ export function prepareXrtEnv(env: NodeJS.ProcessEnv = process.env): XrtEnv {
   const runDir = mkdtempSync(join(cacheRoot(), `run-${process.pid}-`));
   const logPath = join(runDir, 'xrt.log');
   const ini = join(runDir, 'xrt.ini');
-  writeFileSync(ini, `[Runtime]\nruntime_log = ${logPath}\n`);
+  writeFileSync(ini, iniWithLog(env.XRT_INI_PATH, logPath));
   env.XILINX_XRT = prefix;
   env.XRT_INI_PATH = ini;
   prepared = { libDir, prefix, logPath, runDir };

@@ -11,8 +11,12 @@ export type Handle = bigint;
 export interface XrtApi {
   deviceOpen(index: number): Handle | null;
   deviceClose(d: Handle): number;
-  deviceLoadXclbinFile(d: Handle, path: string): number;
+  deviceLoadXclbinHandle(d: Handle, x: Handle): number;
   deviceGetXclbinUUID(d: Handle, out: Uint8Array): number;
+  /** Parses an in-memory xclbin (the very bytes the JS reader validated, so the file cannot change in between). */
+  xclbinAllocRawData(data: Uint8Array, size: number): Handle | null;
+  xclbinFreeHandle(x: Handle): number;
+  xclbinGetUUID(x: Handle, out: Uint8Array): number;
   kernelOpen(d: Handle, uuid: Uint8Array, name: string): Handle | null;
   kernelClose(k: Handle): number;
   kernelArgGroupId(k: Handle, arg: number): number;
@@ -57,7 +61,10 @@ export function loadXrt(): Xrt {
     api = {
       deviceOpen: f('void *xrtDeviceOpen(unsigned int index)'),
       deviceClose: f('int xrtDeviceClose(void *dhdl)'),
-      deviceLoadXclbinFile: f('int xrtDeviceLoadXclbinFile(void *dhdl, const char *fnm)'),
+      deviceLoadXclbinHandle: f('int xrtDeviceLoadXclbinHandle(void *dhdl, void *xhdl)'),
+      xclbinAllocRawData: f('void *xrtXclbinAllocRawData(const void *data, int size)'),
+      xclbinFreeHandle: f('int xrtXclbinFreeHandle(void *xhdl)'),
+      xclbinGetUUID: f('int xrtXclbinGetUUID(void *xhdl, _Out_ uint8_t *out)'),
       deviceGetXclbinUUID: f('int xrtDeviceGetXclbinUUID(void *dhdl, _Out_ uint8_t *out)'),
       kernelOpen: f('void *xrtPLKernelOpen(void *dhdl, const uint8_t *xclbinId, const char *name)'),
       kernelClose: f('int xrtKernelClose(void *khdl)'),

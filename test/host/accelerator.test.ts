@@ -88,6 +88,19 @@ describe('host/accelerator (csim backend, toy bridge)', () => {
     assert.deepEqual(rec.log.filter((l) => l.startsWith('write 1') || l.startsWith('scalar 2')), ['write 1@0+56', 'scalar 2=1', 'scalar 2=0']);
   });
 
+  it('two accelerators on one csim library (shared on-chip state) each keep their own weights', async () => {
+    const a = await Accelerator.open(design, { backend: 'csim', csimLibrary: lib });
+    const b = await Accelerator.open(design, { backend: 'csim', csimLibrary: lib });
+    a.loadWeights(weightsOf(gainsA, biasA));
+    b.loadWeights(weightsOf(gainsB, biasB));
+    for (let k = 0; k < 2; k++) {
+      assert.deepEqual(a.infer([pixels(5)], 0).outputs[0], toyExpected(pixels(5), gainsA, biasA, 0));
+      assert.deepEqual(b.infer([pixels(5)], 0).outputs[0], toyExpected(pixels(5), gainsB, biasB, 0));
+    }
+    a.close();
+    b.close();
+  });
+
   it('rejects bad calls with UserErrors naming the problem', async () => {
     const acc = await Accelerator.open(design, { backend: 'csim', csimLibrary: lib });
     const msg = (f: () => unknown) => {
