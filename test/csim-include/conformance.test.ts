@@ -1,0 +1,43 @@
+// The shared conformance probes (shared/conformance/apfixed), built against our csim headers, must print exactly
+// what they printed against the vendor headers, and the exhaustive quantisation/overflow rule checker must pass.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratch } from '../helpers/paths.ts';
+import { CONFORMANCE, compile, lineDiff, run } from './build.ts';
+
+describe('csim-include conformance probes', function () {
+  this.timeout(600_000);  // the rule checker instantiates ~6000 type pairs; its compile dominates
+  const dir = scratch('edgemoe-apfx-');
+  // Compile all three at once (2 cores); each test awaits its own build.
+  // g++ -std=c++14 -O2 -I templates/csim-include apfx_check.cpp
+  const check = compile(join(CONFORMANCE, 'apfx_check.cpp'), join(dir, 'apfx_check'), ['-std=c++14', '-O2']);
+  // -O0: the checker's run time is under a second at -O0 while -O1 doubles its (already long) compile.
+  const model = compile(join(CONFORMANCE, 'apfx_model_check.cpp'), join(dir, 'apfx_model'), ['-std=c++14', '-O0', '-DNDEBUG']);
+  const stream = compile(join(CONFORMANCE, 'apfx_stream_check.cpp'), join(dir, 'apfx_stream'), ['-std=c++14', '-O2', '-pthread']);
+  // keep unhandled-rejection noise out if one test fails early
+  for (const p of [check, model, stream]) p.catch(() => undefined);
+
+  it('apfx_check prints expected_xilinx.txt line for line', async () => {
+    await check;
+    const r = await run(join(dir, 'apfx_check'));
+    assert.equal(r.code, 0, r.stderr);
+    const diff = lineDiff(readFileSync(join(CONFORMANCE, 'expected_xilinx.txt'), 'utf8'), r.stdout);
+    assert.deepEqual(diff, [], `${diff.length} lines differ:\n${diff.slice(0, 20).join('\n')}`);
+  });
+
+  it('apfx_stream_check prints expected_stream_xilinx2022.txt line for line', async () => {
+    await stream;
+    const r = await run(join(dir, 'apfx_stream'));
+    assert.equal(r.code, 0, r.stderr);
+    const diff = lineDiff(readFileSync(join(CONFORMANCE, 'expected_stream_xilinx2022.txt'), 'utf8'), r.stdout);
+    assert.deepEqual(diff, [], diff.join('\n'));
+  });
+
+  it('apfx_model_check (exhaustive Q x O x N x shape rule check) prints fails=0', async () => {
+    await model;
+    const r = await run(join(dir, 'apfx_model'));
+    assert.match(r.stdout, /checks=5076736 fails=0\s*$/, r.stdout.slice(0, 3000));
+    assert.equal(r.code, 0);
+  });
+});
