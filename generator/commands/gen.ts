@@ -17,7 +17,7 @@ export function register(program: Command): void {
       const config = configFromOptions(opts);
       const r = emitDesign(config, opts.out);
       const rel = relative(process.cwd(), r.dir) || '.';
-      const weights = r.keptWeights ? `kept ${r.manifest.weights.file} (same weights layout)` : `run \`edgemoe pack --design ${rel} --weights W\` before csim`;
+      const weights = r.keptWeights ? `kept ${r.manifest.weights.file} (same weights layout)` : `no packed weights yet (\`edgemoe csim\` packs them, or run \`edgemoe pack --design ${rel} --weights W\`)`;
       process.stdout.write(
         `generated ${r.manifest.name} in ${rel}: ${r.files.length} files, ${r.plan.ops.length} ops, ${r.manifest.weights.tensors.length} packed tensors (${((performance.now() - t0) / 1000).toFixed(2)} s); ${weights}\n`,
       );

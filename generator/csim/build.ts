@@ -1,7 +1,7 @@
 // Building a design's C-simulation binaries with g++: the testbench executable or the bridge shared library.
 // Objects and binaries are cached under <design>/.build/ by a content hash of every source, header and flag, so an
 // unchanged design never recompiles; kernel and testbench/bridge compile in parallel.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { readDesign } from '../emit/design.ts';
@@ -34,14 +34,32 @@ function compilerVersion(): Promise<string> {
   return compilerId;
 }
 
-/** Hash of every header the sources may include (all files of the include dirs). */
+/** Hash of every header the sources may include (all non-source files of the include dirs). */
 function headersHash(dirs: string[]): string {
   const parts: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d)) continue;
-    for (const rel of listFiles(d)) if (!rel.startsWith('.')) parts.push(`${d}/${rel}\0${sha256(readFileSync(join(d, rel)))}`);
+    // Sources (tb/*.cpp) are hashed per object; only what an #include can reach counts here.
+    for (const rel of listFiles(d)) if (!rel.startsWith('.') && !/\.(c|cc|cpp|cxx|o|so)$/.test(rel)) parts.push(`${d}/${rel}\0${sha256(readFileSync(join(d, rel)))}`);
   }
   return sha256(parts.join('\n'));
+}
+
+/** Cache entries unused for this long are deleted after a build (every use refreshes an entry's mtime). */
+const CACHE_MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+/** Marks `used` as fresh and deletes cache files nobody used for CACHE_MAX_AGE_MS. */
+function touchAndPrune(cacheDir: string, used: string[]): void {
+  const now = new Date();
+  for (const f of used) utimesSync(f, now, now);
+  for (const name of readdirSync(cacheDir)) {
+    const p = join(cacheDir, name);
+    try {
+      if (now.getTime() - statSync(p).mtimeMs > CACHE_MAX_AGE_MS) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // Another process removed it first.
+    }
+  }
 }
 
 /** A compiler failure: the command and its diagnostics (the first lines). */
@@ -92,7 +110,10 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
   const name = opts.kind === 'exe' ? 'testbench' : 'libedgemoe_csim.so';
   const key = sha256([opts.kind, ...objs].join('\n')).slice(0, 20);
   const out = join(cacheDir, `${key}-${name}`);
-  if (existsSync(out)) return out;
+  if (existsSync(out)) {
+    touchAndPrune(cacheDir, [...objs, out]);
+    return out;
+  }
   const tmp = `${out}.tmp-${process.pid}`;
   try {
     await run([...(opts.kind === 'shared' ? ['-shared'] : []), '-o', tmp, ...objs], `the ${name} link`);
@@ -100,5 +121,6 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
   } finally {
     rmSync(tmp, { force: true });
   }
+  touchAndPrune(cacheDir, [...objs, out]);
   return out;
 }

@@ -8,8 +8,9 @@ export type FileSet = Map<string, string | Uint8Array>;
 
 /**
  * Writes `files` as directory `target`: everything goes into `.<name>.tmp-<pid>` next to it, then the old target
- * (if any) is moved aside and the new one renamed in. `carry` lists entries of an existing target to move into the
- * new one (e.g. caches). On any error the temp dir is removed and the old target is left as it was.
+ * (if any) is moved aside and the new one renamed in. `carry` lists entries of the old target (given its current
+ * path) to move into the new one (e.g. caches). On an error before the swap, the temp dir is removed and the old
+ * target is left as it was.
  */
 export function writeDirAtomic(target: string, files: FileSet, carry: (old: string) => string[] = () => []): void {
   const abs = resolve(target);
@@ -29,19 +30,28 @@ export function writeDirAtomic(target: string, files: FileSet, carry: (old: stri
       writeFileSync(p, data);
     }
     if (existsSync(abs)) {
-      for (const rel of carry(abs)) {
-        const from = join(abs, rel);
-        if (existsSync(from)) renameSync(from, join(tmp, rel));
-      }
       renameSync(abs, old);
-      renameSync(tmp, abs);
+      try {
+        renameSync(tmp, abs);
+      } catch (e) {
+        renameSync(old, abs); // put the old design back
+        throw e;
+      }
+      // The new design is in place; carry entries over from the old one (a failure here only loses a cache).
+      for (const rel of carry(old)) {
+        const from = join(old, rel);
+        try {
+          if (existsSync(from)) renameSync(from, join(abs, rel));
+        } catch {
+          // Keep going: the design itself is complete.
+        }
+      }
       rmSync(old, { recursive: true, force: true });
     } else {
       renameSync(tmp, abs);
     }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    if (existsSync(old) && !existsSync(abs)) renameSync(old, abs);
     throw new UserError(`cannot write design dir ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

@@ -1,0 +1,58 @@
+// buildCsim: content-hash caching of objects and binaries, defines and source edits, pruning of old entries.
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { buildCsim, CompileError } from '../../generator/csim/build.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { scratch } from '../helpers/paths.ts';
+
+describe('buildCsim', function () {
+  this.timeout(600_000);
+  const dir = join(scratch(), 'tiny');
+  before(() => {
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+  });
+
+  it('compiles once, then serves the cache; kernel objects are shared between exe and shared builds', async () => {
+    const compiled: string[] = [];
+    const onCompile = (s: string) => compiled.push(s.replace(/.*\//, ''));
+    const exe = await buildCsim(dir, { kind: 'exe', onCompile });
+    assert.deepEqual(compiled.sort(), ['kernel.cpp', 'testbench.cpp']);
+    assert.ok(existsSync(exe) && exe.startsWith(join(dir, '.build')));
+    compiled.length = 0;
+    assert.equal(await buildCsim(dir, { kind: 'exe', onCompile }), exe);
+    assert.deepEqual(compiled, []);
+    const lib = await buildCsim(dir, { kind: 'shared', onCompile });
+    assert.deepEqual(compiled, ['bridge.cpp']);
+    assert.match(lib, /libedgemoe_csim\.so$/);
+  });
+
+  it('rebuilds for other defines and for edited sources', async () => {
+    const compiled: string[] = [];
+    const onCompile = (s: string) => compiled.push(s.replace(/.*\//, ''));
+    const plain = await buildCsim(dir, { kind: 'exe' });
+    const counted = await buildCsim(dir, { kind: 'exe', defines: ['EDGEMOE_COUNT_CYCLES'], onCompile });
+    assert.notEqual(counted, plain);
+    assert.deepEqual(compiled.sort(), ['kernel.cpp', 'testbench.cpp']);
+    compiled.length = 0;
+    appendFileSync(join(dir, 'tb', 'testbench.cpp'), '\n// edited\n');
+    const edited = await buildCsim(dir, { kind: 'exe', onCompile });
+    assert.deepEqual(compiled, ['testbench.cpp']);
+    assert.notEqual(edited, plain);
+  });
+
+  it('deletes cache entries unused for two weeks', async () => {
+    const stale = join(dir, '.build', 'stale.o');
+    writeFileSync(stale, 'old');
+    const old = new Date(Date.now() - 15 * 24 * 3600 * 1000);
+    utimesSync(stale, old, old);
+    await buildCsim(dir, { kind: 'exe' });
+    assert.ok(!existsSync(stale));
+  });
+
+  it('reports compiler errors with the diagnostics', async () => {
+    appendFileSync(join(dir, 'tb', 'testbench.cpp'), '\nthis is not C++;\n');
+    await assert.rejects(buildCsim(dir, { kind: 'exe' }), (e: unknown) => e instanceof CompileError && /g\+\+ failed to compile .*testbench\.cpp:[\s\S]*error/.test((e as Error).message));
+  });
+});
