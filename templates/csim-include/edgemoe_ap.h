@@ -84,7 +84,7 @@ struct ap_range_ref {
     if (hi >= lo) {
       apx::wsetfield(p, NLW, lo, len, v, nv);
     } else {
-      for (int k = 0; k < len; ++k) apx::wsetbit(p, lo - k, apx::wbit(v, nv, k) && k < nv * 64);
+      apx::wsetreversed(p, lo, len, v, nv);
     }
     apx::wnorm(p, NLW, W, S);
   }
@@ -429,8 +429,7 @@ ap_int_base<W, false> ap_range_ref<W, S>::get() const {
       apx::wgetfield(r.rv_, NLW, p, NLW, lo, len);
     }
   } else {
-    for (int i = 0; i < NLW; ++i) r.rv_[i] = 0;
-    for (int k = 0; k < len; ++k) apx::wsetbit(r.rv_, k, apx::wbit(p, NLW, lo - k));
+    apx::wgetreversed(r.rv_, NLW, p, lo, len);
   }
   return r;
 }

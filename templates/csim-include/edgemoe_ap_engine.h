@@ -805,6 +805,19 @@ inline void wsetfield(u64* a, int n, int lo, int len, const u64* v, int nv) {
   }
 }
 
+// Reversed ranges (hi < lo): field bit k is bit lo-k of the value.
+__attribute__((noinline)) inline void wgetreversed(u64* out, int n, const u64* a, int lo, int len) {
+  for (int i = 0; i < n; ++i) out[i] = 0;
+  for (int k = 0; k < len; ++k)
+    if ((a[(lo - k) >> 6] >> ((lo - k) & 63)) & 1) out[k >> 6] |= 1ULL << (k & 63);
+}
+__attribute__((noinline)) inline void wsetreversed(u64* a, int lo, int len, const u64* v, int nv) {
+  for (int k = 0; k < len; ++k) {
+    const bool b = k < nv * 64 && ((v[k >> 6] >> (k & 63)) & 1);
+    wsetbit(a, lo - k, b);
+  }
+}
+
 // Decimal string of a two's-complement value (n limbs; S selects signed interpretation).
 inline std::string wto_dec(const u64* a, int n, bool S) {
   std::vector<u64> x(a, a + n);
