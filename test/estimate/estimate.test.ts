@@ -1,0 +1,175 @@
+// The estimator against the C-simulated design: per op, the pipelined-loop cycles it predicts must match the
+// EDGEMOE_TICK counts a -DEDGEMOE_COUNT_CYCLES testbench prints (within 2 %; MoE ops with the actual routing of the
+// run, taken from the float reference's top-k). Plus the Edge-MoE figures for m3vit-t-cityscapes.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { resolveConfig } from '../../generator/config/index.ts';
+import type { Config } from '../../generator/config/schema.ts';
+import { buildCsim } from '../../generator/csim/build.ts';
+import { readDesign } from '../../generator/emit/design.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { estimatePlan } from '../../generator/estimate/estimate.ts';
+import { expectedActiveExperts, spreadPairs } from '../../generator/estimate/op-model.ts';
+import { packDesign } from '../../generator/pack/pack.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+import { runReference } from '../../generator/reference/model.ts';
+import { randomWeights } from '../../generator/weights/random.ts';
+import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { scratch } from '../helpers/paths.ts';
+
+/** Pseudo-random image bytes (LCG; deterministic). */
+function imageBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** Runs the counting testbench; returns op id → ticks and the routing (tokens per expert per MoE block) of the reference. */
+async function measure(cfg: Config, seed: number): Promise<{ cycles: Map<number, number>; routing: Map<number, number[]> }> {
+  const root = scratch('edgemoe-estimate-');
+  const dir = emitDesign(cfg, join(root, cfg.name)).dir;
+  const sd = randomWeights(cfg, seed);
+  const wfile = join(root, 'w.safetensors');
+  writeSafetensors(wfile, sd);
+  packDesign(readDesign(dir), wfile);
+  const [C, H, W] = cfg.model.image;
+  const pixels = imageBytes(C * H * W, seed);
+  writeFileSync(join(root, 'image.bin'), pixels);
+  const exe = await buildCsim(dir, { kind: 'exe', defines: ['EDGEMOE_COUNT_CYCLES'] });
+  const r = await execa(exe, ['--weights', join(dir, 'weights.bin'), '--image', join(root, 'image.bin'), '--task', '0', '--out', join(root, 'out.bin')], { reject: false, all: true });
+  assert.equal(r.exitCode, 0, String(r.all));
+  const cycles = new Map<number, number>();
+  for (const m of String(r.stdout).matchAll(/^cycles (\d+) (\d+)$/gm)) cycles.set(Number(m[1]), Number(m[2]));
+  assert.ok(cycles.size > 0, 'the testbench printed no cycle counts');
+  const ref = runReference(cfg, sd, Float64Array.from(pixels, (p) => p / 256), 0, { trace: true });
+  const routing = new Map<number, number[]>();
+  for (const [key, t] of ref.trace!) {
+    const m = /^block(\d+)\.topk_idx$/.exec(key);
+    if (!m) continue;
+    const lens = new Array<number>(cfg.model.moe.experts).fill(0);
+    for (const e of t.data as BigInt64Array) lens[Number(e)]!++;
+    routing.set(Number(m[1]), lens);
+  }
+  return { cycles, routing };
+}
+
+const CONFIGS: Array<{ what: string; cfg: () => Config }> = [
+  { what: 'tiny', cfg: () => resolveConfig({ preset: 'tiny' }) },
+  { what: 'tiny, linear tile 8×4, P = 3', cfg: () => resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3'] }) },
+  {
+    what: 'small: 3×48×64 (13 tokens), D 64, 4 heads, 8 experts top-3, P 5, MoE on even blocks',
+    cfg: () =>
+      resolveConfig({
+        preset: 'tiny',
+        sets: [
+          'name=small',
+          'model.image=[3,48,64]',
+          'model.dim=64',
+          'model.heads=4',
+          'model.depth=3',
+          'model.mlpRatio=2',
+          'model.moe.blocks=even',
+          'model.moe.experts=8',
+          'model.moe.topK=3',
+          'model.moe.expertHidden=96',
+          'hardware.attnParallel=5',
+        ],
+      }),
+  },
+];
+
+describe('estimate vs the C-simulated design (EDGEMOE_COUNT_CYCLES)', function () {
+  this.timeout(300000);
+  for (const { what, cfg } of CONFIGS) {
+    it(`${what}: every op's cycles within 2 % (MoE ops with the actual routing)`, async () => {
+      const config = cfg();
+      const plan = buildPlan(config);
+      const { cycles, routing } = await measure(config, 7);
+      assert.deepEqual([...routing.keys()].sort((a, b) => a - b), plan.moeBlocks);
+      const est = estimatePlan(plan, { routing });
+      const predicted = new Map(est.ops.map((o) => [o.id, o.ticks]));
+      predicted.set(0, est.reload.ticks);
+      assert.deepEqual([...cycles.keys()].sort((a, b) => a - b), [...predicted.keys()].filter((k) => predicted.get(k)! > 0).sort((a, b) => a - b), 'the same ops tick');
+      for (const [id, n] of cycles) {
+        const p = predicted.get(id)!;
+        const op = est.ops.find((o) => o.id === id)?.name ?? 'reload';
+        assert.ok(Math.abs(p - n) <= 0.02 * n, `op ${id} (${op}): estimate ${p}, csim ${n}`);
+      }
+      // The routing matters for MoE ops: with every expert active instead, the expert ops would be predicted differently
+      // whenever the run left an expert idle, so the comparison above really used the run's routing.
+      const allActive = estimatePlan(plan, { activeExperts: config.model.moe.experts });
+      for (const [block, lens] of routing) {
+        if (!lens.some((n) => n === 0)) continue;
+        const moeOp = est.ops.find((o) => o.kind === 'moe_experts' && o.block === block)!;
+        assert.ok(allActive.ops.find((o) => o.id === moeOp.id)!.ticks > moeOp.ticks, `block ${block}: an idle expert must save its weight loads`);
+      }
+    });
+  }
+});
+
+describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
+  const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+  const e = estimatePlan(plan);
+
+  it("compute cycles with weight loads hidden are within 5 % of Edge-MoE's ideal 5.35 M (edge-moe.md §8)", () => {
+    const rel = e.totals.computeTicks / 5.35e6 - 1;
+    assert.ok(Math.abs(rel) <= 0.05, `compute ticks ${e.totals.computeTicks} (${(100 * rel).toFixed(2)} %)`);
+  });
+
+  it('per layer: 74,304 linear + 2 × 102,168 attention + 148,608 MLP/experts, as edge-moe.md §8 counts them', () => {
+    const block = (b: number, kind: string) => e.ops.filter((o) => o.block === b && o.kind === kind);
+    assert.equal(block(0, 'linear').slice(0, 4).reduce((a, o) => a + o.computeTicks, 0), 74304);
+    assert.equal(block(0, 'qk_softmax')[0]!.ticks, 102168);
+    assert.equal(block(0, 'attn_v')[0]!.ticks, 102168);
+    assert.equal(block(1, 'moe_experts')[0]!.computeTicks - 129 * 24, 148608, 'experts (without zeroing the output): 258 pairs × 576');
+  });
+
+  it('is bandwidth-bound in attention on ZCU102 (16 B/cycle PS ports) and reports ms at 300 MHz', () => {
+    const qk = e.ops.find((o) => o.kind === 'qk_softmax')!;
+    assert.equal(e.portBytesPerCycle, 16);
+    // K streams 33·129·24 words of 32 B through a 16 B/cycle port: twice the compute cycles.
+    assert.equal(qk.traffic.find((t) => t.bundle === 'inout3')!.read, 102168 * 32);
+    assert.ok(qk.bandwidthBound >= 2 * 102168);
+    assert.ok(e.totals.bandwidthBound > e.totals.computeTicks);
+    assert.ok(e.totals.bound >= Math.max(e.totals.computeBound, e.totals.bandwidthBound));
+  });
+
+  it('MoE: expected routing activates all 16 experts; the worst case is all experts (weights 16 × 2 × 384 × 192 × 2 B per block)', () => {
+    assert.ok(e.moe);
+    assert.ok(Math.abs(e.moe!.expectedActive - 16) < 1e-6);
+    assert.deepEqual(e.moe!.pairsPerBlock, [258, 258, 258, 258, 258, 258]);
+    assert.equal(e.moe!.worstWeightBytesPerBlock, 16 * (2 * 384 * 192 * 2 + (384 + 192) * 2));
+    assert.ok(e.moe!.worst.bound >= e.totals.bound);
+  });
+
+  it('resources: DSPs from the MAC arrays (16×16 linear tile of 16×32-bit = 512 DSP), all within the ZCU102', () => {
+    const lin = e.resources.items.find((i) => i.unit === 'unified linear')!;
+    assert.equal(lin.DSP, 512);
+    assert.deepEqual(e.resources.over, []);
+    assert.equal(e.resources.capacity.DSP, 2520);
+  });
+
+  it('warns when a design is over capacity', () => {
+    const big = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.linearTile.in=64', 'hardware.linearTile.out=64'] })));
+    assert.ok(big.resources.over.includes('DSP'));
+    assert.ok(big.warnings.some((w) => /DSP estimate .* exceeds the ZCU102/.test(w)));
+  });
+});
+
+describe('MoE routing helpers', () => {
+  it('spreads pairs evenly over the active experts', () => {
+    assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);
+    assert.deepEqual(spreadPairs(4, 9, 4), [3, 2, 2, 2]);
+    assert.deepEqual(spreadPairs(4, 2, 4), [1, 1, 0, 0]);
+  });
+  it('expected active experts: E·(1 − ((E−K)/E)^N)', () => {
+    assert.equal(expectedActiveExperts(4, 2, 1), 2);
+    assert.ok(Math.abs(expectedActiveExperts(4, 2, 9) - 4 * (1 - 0.5 ** 9)) < 1e-12);
+  });
+});
