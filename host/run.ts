@@ -17,6 +17,8 @@ export interface RunOptions {
   backend: BackendChoice;
   xclbin?: string;
   device?: number;
+  /** XRT: per kernel call timeout in ms (default: wait). */
+  timeoutMs?: number;
   out: string;
   images: string[];
   /** csim: prebuilt bridge library (tests); default: build it. */
@@ -61,7 +63,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
   const m = design.manifest;
   const tasks = [...new Set(opts.tasks.map((t) => m.tasks[taskIndex(m, t)]!))];
   const weights = loadPackedWeights(design, opts.weights);
-  const acc = await Accelerator.open(design, { backend: opts.backend, xclbin: opts.xclbin, device: opts.device, csimLibrary: opts.csimLibrary });
+  const acc = await Accelerator.open(design, { backend: opts.backend, xclbin: opts.xclbin, device: opts.device, timeoutMs: opts.timeoutMs, csimLibrary: opts.csimLibrary });
   try {
     hooks.onSelect?.(acc.selection);
     acc.loadWeights(weights);

@@ -12,6 +12,7 @@ interface RunCliOptions {
   backend: BackendChoice;
   xclbin?: string;
   device: string;
+  timeout?: string;
   out: string;
   json?: boolean;
 }
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .addOption(new Option('-b, --backend <backend>', 'auto: XRT when --xclbin is given and a device answers, else csim (says why)').choices(['auto', 'xrt', 'csim']).default('auto'))
     .option('-x, --xclbin <file>', 'the design built by v++ (validated and matched against design.json before XRT sees it)')
     .option('--device <n>', 'XRT device index', '0')
+    .option('--timeout <ms>', 'XRT: fail a kernel call that has not completed after this many milliseconds (default: wait)')
     .option('-o, --out <dir>', 'output directory', '.')
     .option('--json', 'print the results as JSON (no progress bar, no table)')
     .addHelpText(
@@ -63,6 +65,8 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
     )
     .action(async (images: string[], opts: RunCliOptions) => {
       const device = parseDevice(opts.device);
+      const timeoutMs = opts.timeout === undefined ? undefined : Number(opts.timeout);
+      if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UserError(`--timeout '${opts.timeout}': expected a positive number of milliseconds`);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
       if (tasks.length === 0) throw new UserError('--task: no task given');
       const showBar = !opts.json && process.stderr.isTTY === true;
@@ -76,7 +80,7 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       let report: RunReport;
       try {
         report = await runImages(
-          { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, out: opts.out, images },
+          { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, timeoutMs, out: opts.out, images },
           {
             onSelect: (line) => {
               process.stderr.write(`${line}\n`);

@@ -1,7 +1,7 @@
 // Finds libxrt_coreutil and prepares the process environment XRT 2.13 needs before its first call:
 // a valid XILINX_XRT prefix (else XRT aborts the process), an xrt.ini routing XRT's log to a file we read back,
 // and a refusal of emulation modes that would make XRT call exit().
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -84,6 +84,19 @@ function privatePrefix(libDir: string): string {
   return prefix;
 }
 
+/** Removes run dirs (xrt.ini + log) left by processes that no longer exist (killed before their exit hook ran). */
+function removeStaleRunDirs(root: string): void {
+  for (const name of readdirSync(root)) {
+    const pid = /^run-(\d+)-/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
+    try {
+      process.kill(Number(pid), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** The user's xrt.ini (if any) with runtime_log pointing at `logPath`; every other setting is kept. */
 export function iniWithLog(userIni: string | undefined, logPath: string): string {
   let text = '';
@@ -129,6 +142,7 @@ export function prepareXrtEnv(env: NodeJS.ProcessEnv = process.env): XrtEnv {
   const userPrefix = env.XILINX_XRT;
   const prefix = userPrefix && existsSync(join(userPrefix, 'lib', shim)) ? userPrefix : privatePrefix(libDir);
   if (!existsSync(join(prefix, 'lib', shim))) throw new XrtUnavailable(`${shim} not found next to ${CORE_UTIL} in ${libDir}${mode ? ` (needed for XCL_EMULATION_MODE=${mode})` : ''}`);
+  removeStaleRunDirs(cacheRoot());
   const runDir = mkdtempSync(join(cacheRoot(), `run-${process.pid}-`));
   const logPath = join(runDir, 'xrt.log');
   const ini = join(runDir, 'xrt.ini');

@@ -99,7 +99,7 @@ describe('edgemoe run (tiny design)', function () {
   it('xrt in noop emulation: the full path with the validated xclbin; a duplicate image stem is refused', async () => {
     const o = out();
     const env = noopEmulationEnv(join(scratch(), 'em'));
-    const r = await runCli(['run', '-d', dir, '-w', weights(), '-t', 'task0,task1', '-b', 'xrt', '-x', xclbin, '-o', o, image, npyImage.replace('image.npy', 'image.png')], { env });
+    const r = await runCli(['run', '-d', dir, '-w', weights(), '-t', 'task0,task1', '-b', 'xrt', '-x', xclbin, '--timeout', '5000', '-o', o, image, npyImage.replace('image.npy', 'image.png')], { env });
     // The same image twice would overwrite its outputs: the second is refused, the first runs.
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /^backend: xrt \(device 0, .*edgemoe_top\.xclbin, .*libxrt_coreutil\.so\.2\)$/m);

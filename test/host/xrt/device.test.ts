@@ -1,7 +1,9 @@
 // The XRT binding against the real Debian XRT 2.13 in noop emulation. Each scenario runs in a child process so that a
 // crash inside XRT (abort, segfault, exit()) shows up as a failed test.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { noopEmulationEnv } from '../../../host/xrt/noop.ts';
@@ -51,10 +53,14 @@ describe('host/xrt (real XRT 2.13, noop emulation)', function () {
     assert.match(c.out.badKind.message, /argument 0 'a' is a pointer; pass a buffer/);
   });
 
-  it('closes handles left open at process exit (XRT would crash otherwise)', async () => {
+  it('closes handles left open at process exit (XRT would crash otherwise); removes run dirs of dead processes', async () => {
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const stale = join(tmpdir(), `edgemoe-${userInfo().uid}`, `run-${dead}-test`);
+    mkdirSync(stale, { recursive: true });
     const c = await child('leak', noop());
     assertClean(c);
     assert.equal(c.out.leaked, true);
+    assert.equal(existsSync(stale), false);
   });
 
   it('turns every malformed or mismatched xclbin into a JS error; the process lives on and XRT still works', async () => {
