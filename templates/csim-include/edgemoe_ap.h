@@ -739,6 +739,13 @@ inline ap_fixed_base<W, W, S> as_fx(const ap_int_base<W, S>& b) {
 // Defined only for C integer types, so that non-integers drop out of overload sets (SFINAE).
 template <class T, bool OK = (bool)cint<T>::ok> struct cfx {};
 template <class T> struct cfx<T, true> { typedef ap_fixed_base<cint<T>::W, cint<T>::W, (bool)cint<T>::S> type; };
+// A C integer as its exact ap_[u]fixed<bits, bits> operand (raw copy: not a store, so never counted as one).
+template <class T>
+inline typename cfx<T>::type cfx_of(T b) {
+  typename cfx<T>::type r(raw_tag{});
+  r.rv_[0] = cint<T>::S ? (u64)(i64)b : (u64)b;
+  return r;
+}
 template <class T, bool OK = (bool)cint<T>::ok> struct cai {};
 template <class T> struct cai<T, true> { typedef ap_int_base<cint<T>::W, (bool)cint<T>::S> type; };
 }  // namespace apx
@@ -827,7 +834,7 @@ APX_FX_CMP(>=)
   template <APX_FXARGS1, class T>                                                                               \
   inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<APX_FXT1>() OP std::declval<typename apx::cfx<T>::type>())>::type \
   operator OP(const APX_FXT1& a, T b) {                                                                         \
-    return a OP typename apx::cfx<T>::type(b);                                                                  \
+    return a OP apx::cfx_of(b);                                                                  \
   }
 APX_FX_MIX(+, plus)
 APX_FX_MIX(-, minus)
@@ -849,7 +856,7 @@ APX_FX_MIX(>=, b)
   template <APX_FXARGS1, class T>                                                                               \
   inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<typename apx::cfx<T>::type>() OP std::declval<APX_FXT1>())>::type \
   operator OP(T b, const APX_FXT1& a) {                                                                         \
-    return typename apx::cfx<T>::type(b) OP a;                                                                  \
+    return apx::cfx_of(b) OP a;                                                                  \
   }
 APX_FX_LMIX(+)
 APX_FX_LMIX(-)
@@ -870,7 +877,7 @@ template <APX_FXARGS1, class T>
 inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<APX_FXT1>() / std::declval<typename apx::cfx<T>::type>())>::type
 operator/(T b, const APX_FXT1& a) {
   typedef decltype(std::declval<APX_FXT1>() / std::declval<typename apx::cfx<T>::type>()) RT;
-  return RT(typename apx::cfx<T>::type(b) / a);
+  return RT(apx::cfx_of(b) / a);
 }
 
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
