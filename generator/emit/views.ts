@@ -45,7 +45,9 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
       throw new UserError(`design.json: scalar argument '${name}' has no meaning the testbench knows`);
     },
   );
-  const region = (r: PlanRegion) => ({ bundle: bundleIndex(m, r.bundle), wordOffset: r.wordOffset, bytes: r.bytes });
+  // params.h names a region's word offset REG_<NAME>_WORD (camelCase → SNAKE_CASE).
+  const paramsName = (r: PlanRegion) => `REG_${r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_WORD`;
+  const region = (r: PlanRegion) => ({ bundle: bundleIndex(m, r.bundle), wordOffset: r.wordOffset, bytes: r.bytes, paramsName: paramsName(r) });
   const s = plan.sizes;
   const act = plan.types.activation;
   if (act.containerBits !== 32) throw new UserError(`the testbench reads 32-bit activation containers; precision.activation.W = ${act.W} uses ${act.containerBits}-bit ones`);

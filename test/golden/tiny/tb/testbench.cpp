@@ -48,6 +48,12 @@ const int OUT_FRAC = 22;
 const int NUM_TASKS = 2;
 const int NUM_OPS = 24;
 
+// design.json and params.h come from the same plan; a mismatch means a stale or hand-edited design.
+static_assert(WEIGHTS_WORD_OFFSET == REG_WEIGHTS_WORD, "weights region offset differs from params.h");
+static_assert(IMAGES_WORD_OFFSET == REG_IMAGES_WORD, "images region offset differs from params.h");
+static_assert(OUTPUT_WORD_OFFSET == REG_X_WORD, "output region offset differs from params.h");
+static_assert(OUT_TOKENS == TOKENS && OUT_DIM == DIM && NUM_TASKS == TASKS, "sizes differ from params.h");
+
 struct OpRegion {
   int id;
   const char *name;
