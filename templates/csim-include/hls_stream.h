@@ -37,7 +37,12 @@ inline depth_tracker& tracker() {
 }  // namespace stream_detail
 
 template <typename T, int DEPTH = 0>
-class stream {
+class stream;
+
+// stream<T> holds the FIFO; stream<T, DEPTH> derives from it so it binds to `hls::stream<T>&` parameters, as in
+// Vitis. The depth only matters in synthesis.
+template <typename T>
+class stream<T, 0> {
  public:
   stream() : name_() { stream_detail::tracker().used = true; }
   explicit stream(const char* name) : name_(name ? name : "") { stream_detail::tracker().used = true; }
@@ -126,6 +131,13 @@ class stream {
 #endif
   std::string name_;
   std::deque<T> q_;
+};
+
+template <typename T, int DEPTH>
+class stream : public stream<T, 0> {
+ public:
+  stream() {}
+  explicit stream(const char* name) : stream<T, 0>(name) {}
 };
 }  // namespace hls
 
