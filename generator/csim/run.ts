@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { loadImage, loadImageBytes } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
+import { outOfRangeWarning } from '../pack/report.ts';
 import { buildPlan, planToManifest, type Plan } from '../plan/index.ts';
 import { runReference } from '../reference/model.ts';
 import type { TensorMap } from '../tensor.ts';
@@ -55,6 +56,8 @@ export interface CsimResult {
   passed: boolean;
   /** Whether weights were (re)packed, and why. */
   packed: string;
+  /** The out-of-range warning of that packing ('' when none or not packed). */
+  packWarning: string;
   stdout: string;
 }
 
@@ -108,9 +111,12 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   let sd: TensorMap | undefined;
   const reason = packStaleness(design, o.weights);
   let packed = '';
+  let packWarning = '';
   if (reason) {
-    await phase('pack', () => packDesign(design, o.weights), (r) => `${reason}: packed ${r.tensors.length} tensors`);
+    const r = await phase('pack', () => packDesign(design, o.weights), (p) => `${reason}: packed ${p.tensors.length} tensors`);
     packed = reason;
+    packWarning = outOfRangeWarning(r.tensors);
+    if (packWarning) log(packWarning.trimEnd());
   }
   const tmp = join(design.dir, '.build', `run-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmp, { recursive: true });
@@ -142,7 +148,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     }
     const final = compareArrays(outF64, ref.out);
     if (o.out) writeNpy(o.out, { dtype: 'f32', shape: [s.tokens, s.dim], data: output });
-    return { task, output, shape: [s.tokens, s.dim], final, ops, phases, tolerance, passed: final.relMse <= tolerance, packed, stdout: String(run.stdout) };
+    return { task, output, shape: [s.tokens, s.dim], final, ops, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, stdout: String(run.stdout) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

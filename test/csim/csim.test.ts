@@ -94,6 +94,23 @@ describe('edgemoe csim', function () {
     });
   });
 
+  it('ImageNet normalisation folded into the patch embedding: matches the reference once the types hold the folded weights', async () => {
+    const root = scratch();
+    const weights = join(TINY, 'weights.safetensors');
+    // Edge-MoE's ap_fixed<16,0> patch weights (±0.5) cannot hold w/std (std ≈ 0.225): pack warns, csim fails.
+    const narrow = join(root, 'narrow');
+    emitDesign(resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet'] }), narrow);
+    const bad = await runCsim({ design: narrow, weights, task: 0, image: join(TINY, 'image.png') });
+    assert.match(bad.packWarning, /patch_embed\.proj\.weight: \d+ of 24576/);
+    assert.ok(!bad.passed);
+    // Widened patch weights and biases (|b − Σw·mean/std| grows too): within the tiny tolerance again.
+    const wide = join(root, 'wide');
+    emitDesign(resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet', 'precision.patchWeight.I=2', 'precision.bias.I=7'] }), wide);
+    const ok = await runCsim({ design: wide, weights, task: 0, image: join(TINY, 'image.png') });
+    assert.equal(ok.packWarning, '');
+    assert.ok(ok.final.relMse <= 1e-4 && ok.final.cosine >= 0.9999, `MSE/var ${ok.final.relMse}, cosine ${ok.final.cosine}`);
+  });
+
   it('m3vit-t-cityscapes, seeded random weights: cosine ≥ 0.999 and MSE/var ≤ 1e-3 vs the float64 reference', async () => {
     const root = scratch();
     const dir = join(root, 'd');
