@@ -111,6 +111,14 @@ describe('edgemoe csim', function () {
     assert.ok(ok.final.relMse <= 1e-4 && ok.final.cosine >= 0.9999, `MSE/var ${ok.final.relMse}, cosine ${ok.final.cosine}`);
   });
 
+  it('cls kept as its own token (model.cls=token): cls_token packed separately, same result as folded', async () => {
+    const dir = join(scratch(), 'tok');
+    emitDesign(resolveConfig({ preset: 'tiny', sets: ['model.cls=token'] }), dir);
+    const r = await runCsim({ design: dir, weights: join(TINY, 'weights.safetensors'), task: 1, image: join(TINY, 'image.png') });
+    const e = compareArrays(r.output, asF64(readNpy(join(TINY, 'expected_task1.npy'))));
+    assert.ok(e.relMse <= 1e-4 && e.cosine >= 0.9999, `MSE/var ${e.relMse}, cosine ${e.cosine}`);
+  });
+
   it('m3vit-t-cityscapes, seeded random weights: cosine ≥ 0.999 and MSE/var ≤ 1e-3 vs the float64 reference', async () => {
     const root = scratch();
     const dir = join(root, 'd');
