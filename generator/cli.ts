@@ -11,6 +11,7 @@ import { register as registerWeights } from './commands/weights.ts';
 import { register as registerReference } from './commands/reference.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerBuild } from './commands/build.ts';
+import { register as registerEstimate } from './commands/estimate.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -30,6 +31,7 @@ const registrations: Array<(p: Command) => void> = [
   registerRun,
   registerReport,
   registerBuild,
+  registerEstimate,
 ];
 for (const r of registrations) r(program);
 

@@ -2,21 +2,31 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectReports } from '../report/collect.ts';
-import { formatReports, reportsJson } from '../report/format.ts';
+import { designPlan } from '../csim/run.ts';
 import { readDesign, DESIGN_JSON } from '../emit/design.ts';
+import { estimatePlan } from '../estimate/estimate.ts';
+import { collectReports, topReport } from '../report/collect.ts';
+import { compareWithEstimate } from '../report/compare.ts';
+import { formatReports, reportsJson } from '../report/format.ts';
 
 /** Registers `edgemoe report`. */
 export function register(program: Command): void {
   program
     .command('report')
-    .description('parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR: latency, II, clocks, resources per top and sub-function')
+    .description('parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR: latency, II, clocks, resources per top and sub-function; beside the estimate when DIR is a design')
     .argument('<dir>', 'a design dir (its HLS project is searched) or any folder holding csynth reports')
     .option('--json', 'print JSON instead of text')
     .action((dir: string, opts: { json?: boolean }) => {
-      const kernel = existsSync(join(dir, DESIGN_JSON)) ? readDesign(dir).manifest.kernel.name : undefined;
+      const design = existsSync(join(dir, DESIGN_JSON)) ? readDesign(dir) : undefined;
+      const kernel = design?.manifest.kernel.name;
       const set = collectReports(dir);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ dir: set.dir, projectTop: set.projectTop, ...reportsJson(set, kernel) }, null, 2)}\n`);
-      else process.stdout.write(formatReports(set, kernel));
+      const est = design ? estimatePlan(designPlan(design)) : undefined;
+      if (opts.json) {
+        const estimate = est ? { totals: est.totals, resources: est.resources.total, clockMHz: est.clockMHz } : undefined;
+        process.stdout.write(`${JSON.stringify({ dir: set.dir, projectTop: set.projectTop, ...reportsJson(set, kernel), estimate }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(formatReports(set, kernel));
+      if (est) process.stdout.write(`\n${compareWithEstimate(topReport(set, kernel), est)}`);
     });
 }

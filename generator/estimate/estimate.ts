@@ -40,15 +40,19 @@ export interface OpEstimate {
   ticks: number;
   loadTicks: number;
   computeTicks: number;
-  /** Pipeline fill / loop overhead / first DRAM latency. */
+  /** Pipeline fill, loop overhead and first DRAM latency with every inner pipelined loop re-entered per outer
+   *  iteration (upper estimate), and with every loop nest flattened into one pipeline (lower estimate). */
   fill: number;
-  /** ticks + fill: the op's latency if memory keeps up. */
+  fillFlat: number;
+  /** ticks + fill: the op's latency if memory keeps up (upper; the lower uses fillFlat). */
   computeBound: number;
+  computeBoundFlat: number;
   traffic: BundleTraffic[];
   /** Cycles the memory ports need for the op's traffic, and the port (or 'DRAM') that binds. */
   bandwidthBound: number;
   bandwidthPort: string;
   bound: number;
+  boundFlat: number;
   binding: 'compute' | 'bandwidth';
   macs: number;
 }
@@ -59,9 +63,12 @@ export interface Totals {
   /** Compute ticks with weight loads hidden (Edge-MoE's ideal cycle model). */
   computeTicks: number;
   fill: number;
+  fillFlat: number;
   computeBound: number;
+  computeBoundFlat: number;
   bandwidthBound: number;
   bound: number;
+  boundFlat: number;
   bytes: number;
 }
 
@@ -93,8 +100,9 @@ export interface Estimate {
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
 
-function fillOf(nests: readonly LoopNest[]): number {
-  return sum(nests, (n) => n.entries * (n.depth - 1 + LOOP_OVERHEAD));
+/** Fill of the nests: per entry (inner pipelines re-entered), or once per nest (`flat`: HLS flattened the nest). */
+function fillOf(nests: readonly LoopNest[], flat = false): number {
+  return sum(nests, (n) => (flat ? Math.min(1, n.entries) : n.entries) * (n.depth - 1 + LOOP_OVERHEAD));
 }
 
 /** Per-op figures for given routing. */
@@ -108,6 +116,7 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
     const ticks = sum(m.nests, (n) => n.trips);
     const loadTicks = sum(m.nests.filter((n) => n.load), (n) => n.trips);
     const fill = fillOf(m.nests) + M_AXI_LATENCY;
+    const fillFlat = fillOf(m.nests, true) + M_AXI_LATENCY;
     const byBundle = new Map<string, BundleTraffic>();
     for (const [r, w] of Object.entries(m.traffic) as Array<[DramRegion, { read: number; write: number }]>) {
       const bundle = plan.regions[r].bundle;
@@ -133,6 +142,7 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
     if (total / memBpc > bw) [bw, bwPort] = [total / memBpc, 'DRAM'];
     bw = Math.ceil(bw);
     const computeBound = ticks + fill;
+    const computeBoundFlat = ticks + fillFlat;
     return {
       id: m.op.id,
       name: m.op.name,
@@ -142,11 +152,14 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
       loadTicks,
       computeTicks: ticks - loadTicks,
       fill,
+      fillFlat,
       computeBound,
+      computeBoundFlat,
       traffic,
       bandwidthBound: bw,
       bandwidthPort: bwPort,
       bound: Math.max(computeBound, bw),
+      boundFlat: Math.max(computeBoundFlat, bw),
       binding: bw > computeBound ? 'bandwidth' : 'compute',
       macs: m.macs,
     };
@@ -156,9 +169,12 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
     loadTicks: sum(ops, (o) => o.loadTicks),
     computeTicks: sum(ops, (o) => o.computeTicks),
     fill: sum(ops, (o) => o.fill),
+    fillFlat: sum(ops, (o) => o.fillFlat),
     computeBound: sum(ops, (o) => o.computeBound),
+    computeBoundFlat: sum(ops, (o) => o.computeBoundFlat),
     bandwidthBound: sum(ops, (o) => o.bandwidthBound),
     bound: sum(ops, (o) => o.bound),
+    boundFlat: sum(ops, (o) => o.boundFlat),
     bytes: sum(ops, (o) => sum(o.traffic, (t) => t.read + t.write)),
   };
   return { ops, totals };

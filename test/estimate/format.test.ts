@@ -1,0 +1,80 @@
+// edgemoe estimate on the command line (text, --ops, --json, --design, MoE options, bad input) and edgemoe report
+// beside the estimate when pointed at a design dir.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { estimatePlan } from '../../generator/estimate/estimate.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { SHARED, scratch } from '../helpers/paths.ts';
+
+describe('edgemoe estimate', function () {
+  this.timeout(60000);
+
+  it('prints the Edge-MoE figures for the default preset: cycles, ms at 300 MHz, bandwidth bound, resources', async () => {
+    const r = await runCli(['estimate', '--preset', 'm3vit-t-cityscapes']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const e = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+    const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+    assert.match(r.stdout, /on ZCU102 .* @ 300 MHz/);
+    assert.match(r.stdout, /256-bit bundles on 128-bit ports = 16\.0 B\/cycle each/);
+    assert.match(r.stdout, new RegExp(`compute, weight loads hidden .*\\s${fmt(e.totals.computeTicks)}\\s+${(e.totals.computeTicks / 3e5).toFixed(2)}`));
+    assert.match(r.stdout, new RegExp(`bandwidth-bound \\(memory ports alone\\)\\s+${fmt(e.totals.bandwidthBound)}\\s+${(e.totals.bandwidthBound / 3e5).toFixed(2)}`));
+    assert.match(r.stdout, /^qk_softmax\s+12\s+1,226,016/m);
+    assert.match(r.stdout, /^DSP\s+[\d,]+\s+2,520\s+[\d.]+%$/m);
+    assert.match(r.stdout, /258 token-expert pairs and 16 active experts per block/);
+  });
+
+  it('--ops lists every op; --json carries the per-op figures', async () => {
+    const t = await runCli(['estimate', '--preset', 'tiny', '--ops']);
+    assert.equal(t.exitCode, 0, t.stderr);
+    assert.match(t.stdout, /^5 block0\.qk_softmax\s+1\s+108\s/m);
+    const j = await runCli(['estimate', '--preset', 'tiny', '--json']);
+    assert.equal(j.exitCode, 0, j.stderr);
+    const o = JSON.parse(j.stdout) as { ops: Array<{ id: number; ticks: number }>; platform: { vppPlatform: string } };
+    const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
+    assert.equal(o.ops.length, plan.ops.length);
+    assert.equal(o.platform.vppPlatform, 'xilinx_zcu102_base_202210_1');
+    for (const op of plan.ops) if (op.kind !== 'moe_experts') assert.equal(o.ops.find((x) => x.id === op.id)!.ticks, op.trips);
+  });
+
+  it('--design estimates a generated design; --pairs / --active-experts change the MoE ops only', async () => {
+    const dir = emitDesign(resolveConfig({ preset: 'tiny' }), join(scratch(), 'tiny')).dir;
+    const a = await runCli(['estimate', '--design', dir, '--json']);
+    const b = await runCli(['estimate', '--design', dir, '--json', '--active-experts', '2']);
+    assert.equal(a.exitCode, 0, a.stderr);
+    assert.equal(b.exitCode, 0, b.stderr);
+    const ea = JSON.parse(a.stdout) as { ops: Array<{ kind: string; ticks: number }> };
+    const eb = JSON.parse(b.stdout) as { ops: Array<{ kind: string; ticks: number }> };
+    ea.ops.forEach((o, i) => (o.kind === 'moe_experts' ? assert.ok(eb.ops[i]!.ticks < o.ticks) : assert.equal(eb.ops[i]!.ticks, o.ticks)));
+    const bad = await runCli(['estimate', '--design', dir, '--preset', 'tiny']);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /--design takes the config of the design/);
+    const neg = await runCli(['estimate', '--preset', 'tiny', '--pairs', '-3']);
+    assert.equal(neg.exitCode, 2);
+  });
+});
+
+describe('edgemoe report on a design dir', function () {
+  this.timeout(60000);
+
+  it('shows the synthesis figures beside the estimate', async () => {
+    const dir = emitDesign(resolveConfig({ preset: 'tiny' }), join(scratch(), 'tiny')).dir;
+    // A csynth report for the design's top, made from the real fixture (only the top name changed).
+    const rep = join(dir, 'hls_prj', 'solution1', 'syn', 'report');
+    mkdirSync(rep, { recursive: true });
+    const xml = readFileSync(join(SHARED, 'fixtures', 'vitis-reports', 'Vivado', 'myproject_csynth.xml'), 'utf8').replace('<TopModelName>myproject</TopModelName>', '<TopModelName>edgemoe_top</TopModelName>');
+    writeFileSync(join(rep, 'edgemoe_top_csynth.xml'), xml);
+    const r = await runCli(['report', dir]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const e = estimatePlan(buildPlan(resolveConfig({ preset: 'tiny' })));
+    assert.match(r.stdout, /synthesis of 'edgemoe_top' beside the estimate of 'tiny'/);
+    assert.match(r.stdout, new RegExp(`^DSP\\s+73\\s+${e.resources.total.DSP.toLocaleString('en-US')}\\s`, 'm'));
+    assert.match(r.stdout, new RegExp(`^latency max \\(cycles\\)\\s+10\\s+${e.totals.bound.toLocaleString('en-US')}\\s`, 'm'));
+    const j = await runCli(['report', dir, '--json']);
+    const o = JSON.parse(j.stdout) as { estimate: { totals: { bound: number } } };
+    assert.equal(o.estimate.totals.bound, e.totals.bound);
+  });
+});
