@@ -154,3 +154,21 @@ describe('kernel: unified_linear.h with a wider accumulator (ap_fixed<48,16>)', 
     assert.notDeepEqual(narrow.out, r.out);
   });
 });
+
+describe('kernel: unified_linear.h with tiles narrower and wider than an AXI word (TILE_IN 32, TILE_OUT 4)', function () {
+  this.timeout(180_000);
+  it('reads several words per input tile, writes a word only once its outputs are complete: exact, gather/scatter too', async () => {
+    const d = await buildDriver('tiny', ['hardware.linearTile.in=32', 'hardware.linearTile.out=4']);
+    for (const c of [
+      { outDim: 128, inDim: 32, queue: null, biasKind: 'bias', seed: 31 },
+      { outDim: 32, inDim: 64, queue: [6, 0, 3], score: true, biasKind: 'bias', wFirst: 3 * 32 * 64, bFirst: 96, seed: 32 },
+    ] as Case[]) {
+      const r = await runCase(d, c);
+      (c.queue ?? [0, 1, 2, 3, 4, 5, 6, 7, 8]).forEach((t, n) => {
+        const want = c.score ? r.exact.get(t)!.map((y, o) => scoreAccExact(d.plan, r.before[t]![o]!, r.probs[n]!, y)) : r.exact.get(t);
+        assert.deepEqual(r.out[t], want, `${c.outDim}x${c.inDim} patch ${t}`);
+      });
+      assert.equal(r.ticks, expectedTicks(d, c, (c.queue ?? r.out).length));
+    }
+  });
+});
