@@ -108,6 +108,15 @@ describe('csim testbench and bridge (C ABI)', function () {
     assert.ok(maxErr < 0.01, `ln1 max error ${maxErr}`);
   });
 
+  it('testbench: --num-images 2 runs both images in one call; each output equals the single-image one', async () => {
+    writeFileSync(join(dir, 'two.bin'), Buffer.concat([image, image]));
+    const r = await execa(exe, ['--weights', join(dir, m.weights.file), '--image', join(dir, 'two.bin'), '--num-images', '2', '--task', '1', '--out', join(dir, 'two-out.bin')], { reject: false, all: true });
+    assert.equal(r.exitCode, 0, String(r.all));
+    const out = readFileSync(join(dir, 'two-out.bin'));
+    assert.equal(out.length, 2 * tbOut.length);
+    assert.ok(out.subarray(0, tbOut.length).equals(Buffer.from(tbOut)) && out.subarray(tbOut.length).equals(Buffer.from(tbOut)));
+  });
+
   it('testbench: bad arguments and inputs exit 2 with a message', async () => {
     const bad = await execa(exe, ['--weights', join(dir, m.weights.file)], { reject: false, all: true });
     assert.equal(bad.exitCode, 2);
