@@ -176,3 +176,16 @@ describe('edgemoe build (fake Vitis tools)', function () {
     assert.deepEqual(fake.calls().slice(2).map((c) => [c.tool, c.args, c.cwd]), [['vitis_hls', ['-f', 'run_hls.tcl'], dir]]);
   });
 });
+
+describe('edgemoe build --target csim', function () {
+  this.timeout(180000);
+  it('builds the g++ testbench (no Vitis tool needed) and prints its path', async () => {
+    const dir = designFor('zcu102');
+    const r = await runCli(['build', '--design', dir, '--target', 'csim'], { env: { PATH: pathWith(join(scratch(), 'empty')) } });
+    assert.equal(r.exitCode, 0, r.stderr);
+    const m = /^csim: (\S+)$/m.exec(r.stdout);
+    assert.ok(m && existsSync(m[1]!), r.stdout);
+    const usage = await execa(m![1]!, [], { reject: false, all: true });
+    assert.match(String(usage.all), /usage: testbench --weights/);
+  });
+});

@@ -1,0 +1,54 @@
+// Bank assignment of link.cfg: one port/bank per bundle in plan order, shared PS ports past six bundles on ZCU102,
+// HBM ranges for bundles larger than a pseudo-channel, and errors when the banks run out.
+import assert from 'node:assert/strict';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { assignBanks, renderLinkConfig } from '../../generator/build/link.ts';
+import { PLATFORMS, platformInfo } from '../../generator/build/platforms.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+
+const MB = 2 ** 20;
+
+describe('link.cfg bank assignment', () => {
+  it('Edge-MoE on ZCU102: five bundles on HP0..HP3, HPC0', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    assert.deepEqual(
+      assignBanks(plan).map((a) => [a.bundle, a.memory]),
+      [['inout1', 'HP0'], ['inout2', 'HP1'], ['inout3', 'HP2'], ['inout4', 'HP3'], ['weights', 'HPC0']],
+    );
+    const cfg = renderLinkConfig(plan);
+    assert.match(cfg, /^sp=edgemoe_top_1\.weights:HPC0$/m);
+    assert.match(cfg, /--platform xilinx_zcu102_base_202210_1/);
+  });
+
+  it('ZCU102 shares PS ports round-robin beyond six bundles (they all reach the same DDR)', () => {
+    const bundles = ['images', 'x', 'tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo', 'weights'];
+    const sets = [`hardware.bundles=${JSON.stringify(Object.fromEntries(bundles.map((r) => [`b_${r}`, [r]])))}`];
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets }));
+    assert.deepEqual(assignBanks(plan).map((a) => a.memory), ['HP0', 'HP1', 'HP2', 'HP3', 'HPC0', 'HPC1', 'HP0', 'HP1', 'HP2']);
+  });
+
+  it('HBM: a bundle larger than one 256 MB pseudo-channel takes a range; running out is an error', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.platform=u280', 'hardware.part=xcu280-fsvh2892-2L-e'] }));
+    const p = platformInfo('u280');
+    const big = { ...plan, bundles: plan.bundles.map((b, i) => (i === 0 ? { ...b, bytes: 600 * MB } : b)) };
+    assert.deepEqual(assignBanks(big, p).map((a) => a.memory), ['HBM[0:2]', 'HBM[3]', 'HBM[4]', 'HBM[5]', 'HBM[6]']);
+    const huge = { ...plan, bundles: plan.bundles.map((b, i) => (i === 0 ? { ...b, bytes: 8000 * MB } : b)) };
+    assert.throws(() => assignBanks(huge, p), /need more than the 32 memory banks of Alveo U280/);
+    assert.throws(() => assignBanks(plan, p, p.otherMemory.ddr!), /need more than the 2 memory banks/, 'five bundles do not fit the two DDR banks one per bank');
+  });
+
+  it('a ZCU102 bundle larger than the PS DDR is an error naming it', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
+    const big = { ...plan, bundles: plan.bundles.map((b, i) => (i === 1 ? { ...b, bytes: 3 * 1024 * MB } : b)) };
+    assert.throws(() => assignBanks(big), /hardware\.bundles\.inout2: .* exceed one ZCU102/);
+  });
+
+  it('platform database: parts, v++ platforms, PS port width and capacities', () => {
+    assert.equal(PLATFORMS.zcu102.memory.portBits, 128);
+    assert.deepEqual(PLATFORMS.zcu102.capacity, { DSP: 2520, BRAM36: 912, URAM: 0, LUT: 274080, FF: 548160 });
+    assert.equal(PLATFORMS.u50.vppPlatform, 'xilinx_u50_gen3x16_xdma_5_202210_1');
+    assert.equal(PLATFORMS.u280.vppPlatform, 'xilinx_u280_gen3x16_xdma_1_202211_1');
+    assert.equal(PLATFORMS.u50.memory.banks.length, 32);
+    assert.deepEqual(PLATFORMS.u280.otherMemory.ddr!.banks, ['DDR[0]', 'DDR[1]']);
+  });
+});
