@@ -53,6 +53,7 @@ static_assert(WEIGHTS_WORD_OFFSET == REG_WEIGHTS_WORD, "weights region offset di
 static_assert(IMAGES_WORD_OFFSET == REG_IMAGES_WORD, "images region offset differs from params.h");
 static_assert(OUTPUT_WORD_OFFSET == REG_X_WORD, "output region offset differs from params.h");
 static_assert(OUT_TOKENS == TOKENS && OUT_DIM == DIM && NUM_TASKS == TASKS, "sizes differ from params.h");
+static_assert(IMAGE_STRIDE_WORDS == IMAGE_WORDS && OUTPUT_IMAGE_WORDS == TOKEN_BUF_WORDS, "per-image strides differ from params.h");
 
 struct OpRegion {
   int id;
