@@ -136,7 +136,7 @@ export function parseXclbin(bytes: Uint8Array, name: string): XclbinInfo {
     const off = view.getBigUint64(at + SECTION.offset, true);
     const size = view.getBigUint64(at + SECTION.size, true);
     const where = `section ${s} (kind ${kind}${sname ? `, '${sname}'` : ''})`;
-    if (off < BigInt(tableEnd)) fail(`${where} starts at ${off}, inside the header or section table (which end at ${tableEnd})`);
+    if (size > 0n && off < BigInt(tableEnd)) fail(`${where} starts at ${off}, inside the header or section table (which end at ${tableEnd})`);
     if (off + size > BigInt(len)) fail(`${where} at offset ${off} with ${size} bytes lies outside the file (${len} bytes)`);
     sections.push({ kind, name: sname, offset: Number(off), size: Number(size) });
   }

@@ -97,6 +97,7 @@ export class XrtSession {
     // gets these same bytes, not the path, so the file cannot change in between.
     this.xclbinBytes = new Uint8Array(readFileOrThrow(opts.xclbin, 'xclbin'));
     const info = parseXclbin(this.xclbinBytes, opts.xclbin);
+    if (this.xclbinBytes.length > 0x7fffffff) throw new UserError(`${opts.xclbin}: ${this.xclbinBytes.length} bytes; XRT's C API takes at most 2 GiB`);
     this.xclbinUuid = info.uuid;
     this.kernelInfo = matchKernel(info, opts.kernel, opts.xclbin);
     this.argTypes = this.kernelInfo.args.map(setArgType);
