@@ -1,5 +1,5 @@
 // A lint of generated kernel C++ (the kernel rules of the design contract): no heap, no STL, no recursion, no
-// float/double, no hls:: math, and every loop has a constant bound or a loop_tripcount pragma.
+// float/double, no hls:: math, no printing outside debug blocks, and every loop has a constant bound or a loop_tripcount pragma.
 // Code under debug/trace/count macros (#ifdef EDGEMOE_TRACE, EDGEMOE_COUNT_CYCLES, EDGEMOE_DEBUG, …) is exempt.
 
 /** One broken rule at a line of a file. */
@@ -157,6 +157,7 @@ export function lintSource(file: string, src: string, constants: Set<string>): L
   scan(/#\s*include\s*<(vector|map|unordered_map|set|list|deque|string|array|queue|stack|memory|functional|cmath|math\.h)>/g, 'no STL/libm headers');
   scan(/\b(float|double)\b/g, 'no float/double');
   scan(/\bhls\s*::\s*(?!stream\b|vector\b)\w+/g, 'no hls:: math (only hls::stream / hls::vector)');
+  scan(/\b(printf|fprintf|puts|std\s*::\s*(cout|cerr))\b/g, 'printing only under #ifdef debug/trace macros');
 
   // Recursion: a cycle in the call graph of the functions defined in this source.
   const defs = functionDefs(code);

@@ -14,6 +14,8 @@ describe('kernel lint', () => {
       assert.deepEqual(rules('void f() { float a = 1; double b = 2; }'), ['no float/double', 'no float/double']);
       assert.equal(rules('void f(act_t x) { act_t y = hls::exp(x); }').length, 1);
       assert.deepEqual(rules('void f(hls::stream<int> &s, hls::vector<int, 4> v) { }'), []);
+      assert.match(rules('void f() { printf("x"); }').join(), /printing only under/);
+      assert.deepEqual(rules('void f() {\n#ifdef EDGEMOE_DEBUG\n  std::fprintf(stderr, "x");\n#endif\n}'), []);
     });
     it('recursion through a call cycle', () => {
       assert.match(rules('int a(int x) { return x ? b(x - 1) : 0; }\nint b(int x) { return a(x); }').join(), /no recursion \(.*a.*b|no recursion \(.*b.*a/);
