@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../generator/config/index.ts';
+import { PRESETS, resolveConfig } from '../../generator/config/index.ts';
 import { renderDesign } from '../../generator/emit/emit.ts';
 import { lintKernelSources, lintSource } from './kernel-lint.ts';
 
@@ -38,7 +38,7 @@ describe('kernel lint', () => {
     });
   });
 
-  for (const preset of ['tiny', 'm3vit-t-cityscapes']) {
+  for (const preset of Object.keys(PRESETS)) {
     it(`passes on every generated kernel source of ${preset}`, () => {
       const { files } = renderDesign(resolveConfig({ preset }));
       const src = new Map([...files].filter(([k]) => k.startsWith('src/')).map(([k, v]) => [k, String(v)]));
