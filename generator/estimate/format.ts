@@ -53,6 +53,19 @@ export function formatEstimate(e: Estimate, perOp = false): string {
   if (e.moe) lines.push(['binding high with every expert active in every MoE block', n(e.moe.worst.bound), ms(e.moe.worst.bound)]);
   lines.push(['one-time weight load per call (reload = 1)', n(e.reload.ticks + e.reload.fill), ms(e.reload.ticks + e.reload.fill)]);
   out.push(textTable(['latency', 'cycles', `ms @ ${e.clockMHz} MHz`], lines));
+  const perBundle = new Map<string, { port: string; read: number; write: number }>();
+  for (const o of e.ops)
+    for (const x of o.traffic) {
+      const c = perBundle.get(x.bundle) ?? { port: x.port, read: 0, write: 0 };
+      perBundle.set(x.bundle, { port: c.port, read: c.read + x.read, write: c.write + x.write });
+    }
+  out.push(
+    textTable(
+      ['bundle', 'port', 'read MB', 'write MB', 'port cycles (max of read, write)'],
+      [...perBundle].sort(([a], [b]) => (a < b ? -1 : 1)).map(([b, v]) => [b, v.port, (v.read / 1e6).toFixed(2), (v.write / 1e6).toFixed(2), n(Math.max(v.read, v.write) / e.portBytesPerCycle)]),
+      2,
+    ),
+  );
   out.push(`DRAM traffic per image: ${(t.bytes / 1e6).toFixed(2)} MB${e.moe ? `; expert weights up to ${(e.moe.worstWeightBytesPerBlock / 1e6).toFixed(2)} MB per MoE block when all experts are active` : ''}`);
   out.push('');
   const r = e.resources;
