@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { delimiter, dirname, join } from 'node:path';
 import { UserError } from '../../generator/errors.ts';
 
 export const CORE_UTIL = 'libxrt_coreutil.so.2';
@@ -31,10 +32,28 @@ export function librarySearchDirs(env: NodeJS.ProcessEnv = process.env): string[
   return [...new Set(dirs)];
 }
 
+/** The directory the dynamic loader's cache (ldconfig -p) has for libxrt_coreutil.so.2, if any. */
+function ldconfigDir(): string | undefined {
+  for (const exe of ['/sbin/ldconfig', '/usr/sbin/ldconfig']) {
+    if (!existsSync(exe)) continue;
+    const dir = dirFromLdconfig(spawnSync(exe, ['-p'], { encoding: 'utf8', timeout: 5000 }).stdout ?? '');
+    if (dir) return dir;
+  }
+  return undefined;
+}
+
+/** The directory of the x86-64 libxrt_coreutil.so.2 in `ldconfig -p` output. */
+export function dirFromLdconfig(text: string): string | undefined {
+  const line = text.split('\n').find((l) => l.trim().startsWith(`${CORE_UTIL} `) && l.includes('x86-64'));
+  const path = line?.split('=>')[1]?.trim();
+  return path ? dirname(path) : undefined;
+}
+
 /** The directory holding libxrt_coreutil.so.2, or an XrtUnavailable saying where it looked. */
 export function findXrtLibDir(env: NodeJS.ProcessEnv = process.env): string {
   const dirs = librarySearchDirs(env);
-  const dir = dirs.find((d) => existsSync(join(d, CORE_UTIL)));
+  // Not in the usual dirs: ask the loader's cache (custom ld.so.conf.d entries), unless the search path is overridden.
+  const dir = dirs.find((d) => existsSync(join(d, CORE_UTIL))) ?? (env[LIB_PATH_ENV] === undefined ? ldconfigDir() : undefined);
   if (!dir) throw new XrtUnavailable(`${CORE_UTIL} not found (searched ${dirs.join(', ') || 'nothing'}${env[LIB_PATH_ENV] !== undefined ? ` from ${LIB_PATH_ENV}` : ''}); install XRT (Debian: apt-get install libxrt1 libxrt-dev) or set XILINX_XRT`);
   return dir;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findXrtLibDir, iniWithLog, librarySearchDirs, XrtUnavailable } from '../../../host/xrt/env.ts';
+import { dirFromLdconfig, findXrtLibDir, iniWithLog, librarySearchDirs, XrtUnavailable } from '../../../host/xrt/env.ts';
 import { scratch } from '../../helpers/paths.ts';
 
 describe('host/xrt/env', () => {
@@ -22,6 +22,13 @@ describe('host/xrt/env', () => {
       () => findXrtLibDir({ EDGEMOE_XRT_LIB_PATH: join(dir, 'none') }),
       (e: unknown) => e instanceof XrtUnavailable && /libxrt_coreutil\.so\.2 not found \(searched .*none from EDGEMOE_XRT_LIB_PATH\)/.test((e as Error).message),
     );
+  });
+
+  it('reads the loader cache (ldconfig -p) as a last resort', () => {
+    const text = '1234 libs found in cache `/etc/ld.so.cache\'\n\tlibxrt_coreutil.so (libc6,x86-64) => /opt/x/lib/libxrt_coreutil.so\n\tlibxrt_coreutil.so.2 (libc6,x86-64) => /opt/x/lib/libxrt_coreutil.so.2\n';
+    assert.equal(dirFromLdconfig(text), '/opt/x/lib');
+    assert.equal(dirFromLdconfig('\tlibxrt_coreutil.so.2 (libc6) => /lib32/libxrt_coreutil.so.2\n'), undefined);
+    assert.equal(dirFromLdconfig(''), undefined);
   });
 
   it('routes the runtime log while keeping the user xrt.ini settings', () => {
