@@ -11,7 +11,6 @@ import { packDesign, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
 import { buildPlan, planToManifest, type Plan } from '../plan/index.ts';
 import { runReference } from '../reference/model.ts';
-import type { TensorMap } from '../tensor.ts';
 import { loadWeights } from '../weights/load.ts';
 import { checkWeights } from '../weights/check.ts';
 import { buildCsim } from './build.ts';
@@ -101,6 +100,9 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const shape = design.config.model.image;
   const pixels = loadImageBytes(o.image, shape);
   const imageF = loadImage(o.image, shape);
+  // Bad weights fail here, before a compile.
+  const sd = loadWeights(o.weights).tensors;
+  checkWeights(design.config, sd, `weights ${o.weights}`);
 
   let compiled = 0;
   const exe = await phase(
@@ -108,12 +110,11 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     () => buildCsim(design.dir, { kind: 'exe', defines: [...(o.defines ?? []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])], onCompile: (src) => (compiled++ === 0 ? log(`compile   g++ ${basename(src)}… (a cold build takes a few seconds per source)`) : log(`compile   g++ ${basename(src)}…`)) }),
     () => (compiled ? `${compiled} source${compiled === 1 ? '' : 's'} compiled` : 'cached'),
   );
-  let sd: TensorMap | undefined;
   const reason = packStaleness(design, o.weights);
   let packed = '';
   let packWarning = '';
   if (reason) {
-    const r = await phase('pack', () => packDesign(design, o.weights), (p) => `${reason}: packed ${p.tensors.length} tensors`);
+    const r = await phase('pack', () => packDesign(design, o.weights, undefined, sd), (p) => `${reason}: packed ${p.tensors.length} tensors`);
     packed = reason;
     packWarning = outOfRangeWarning(r.tensors);
     if (packWarning) log(packWarning.trimEnd());
@@ -129,11 +130,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     const s = plan.sizes;
     const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan);
     const output = Float32Array.from(outF64);
-    const ref = await phase('reference', () => {
-      sd ??= loadWeights(o.weights).tensors;
-      checkWeights(design.config, sd, `weights ${o.weights}`);
-      return runReference(design.config, sd, imageF, task, { trace: !!o.trace });
-    });
+    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace }));
     const ops: OpError[] = [];
     if (o.trace) {
       const dumps = parseTrace(readFileSync(join(tmp, 'trace.bin')), s.axiBits / 8, 'trace');

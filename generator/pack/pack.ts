@@ -101,9 +101,11 @@ export function packedPaths(design: Design, out?: string): { file: string; meta:
   return { file, meta: `${file}.meta.json` };
 }
 
-/** Packs `weightsPath` for `design`, writes the image and its sidecar atomically, returns the report. */
-export function packDesign(design: Design, weightsPath: string, out?: string): PackedImage & { file: string } {
-  const sd = loadStateDict(weightsPath);
+/**
+ * Packs `weightsPath` for `design` (its already loaded state dict may be passed as `sd`), writes the image and its
+ * sidecar atomically, returns the report.
+ */
+export function packDesign(design: Design, weightsPath: string, out?: string, sd: TensorMap = loadStateDict(weightsPath)): PackedImage & { file: string } {
   checkWeights(design.config, sd, `weights ${weightsPath}`);
   const image = packImage(design.config, design.manifest, sd);
   const { file, meta } = packedPaths(design, out);
