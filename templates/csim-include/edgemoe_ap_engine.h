@@ -394,6 +394,25 @@ inline u64 store64(i128 v, int d, int vbits) {
     return norm64((u64)K0 + (q_inc(Q, qb, r, x < 0, K0 & 1) ? 1 : 0), W, S);
   }
 #endif
+  // Narrowing stores of sources that fit 64 bits (the common case for every Q/O): 64-bit arithmetic throughout.
+  if (vbits <= 64 && d > 0 && d < 64 && W < 64) {
+    const i64 x = (i64)v, K0 = x >> d;
+    i64 K = K0;
+    if (Q != AP_TRN) {
+      const u64 rem = (u64)x & lowmask(d);
+      const bool qb = (rem >> (d - 1)) & 1, r = (rem & lowmask(d - 1)) != 0;
+      K += q_inc(Q, qb, r, x < 0, K0 & 1) ? 1 : 0;
+    }
+    const i64 mx = (i64)lowmask(S ? W - 1 : W);
+    const i64 mn = S ? -mx - 1 : 0;
+    if (K >= mn && K <= mx) {
+      APX_STAT_STORE(W, I, S, Q, O, N, false);
+      if (O == AP_SAT_SYM && S && K == mn) return norm64((u64)(-mx), W, S);
+      return (u64)K;  // in range: already the normalised representation
+    }
+    APX_STAT_STORE(W, I, S, Q, O, N, true);
+    return norm64(ovf64_rt((u64)K & lowmask(W), K < 0, (K0 >> (W < 64 ? W : 63)) & 1, W, S, O, N), W, S);
+  }
   i128 K;
   bool lD;
   if (d <= 0) {
