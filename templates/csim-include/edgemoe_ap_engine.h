@@ -20,6 +20,9 @@
 #error "edgemoe csim headers are for C simulation only; __SYNTHESIS__ must not be defined"
 #endif
 
+// Lets testbenches that also build against the Vitis headers detect ours (e.g. to call edgemoe_overflow_report).
+#define EDGEMOE_CSIM_HEADERS 1
+
 #ifndef AP_INT_MAX_W
 #define AP_INT_MAX_W 1024
 #endif
