@@ -45,6 +45,8 @@ export class Accelerator {
   private closed = false;
   /** Input/output placement, derived once (it is on the per-inference path). */
   private readonly io: IoLayout;
+  /** Reused read-back buffer for the output region (maxImages outputs). */
+  private readonly outRaw: Uint8Array;
 
   private constructor(
     readonly design: HostDesign,
@@ -54,6 +56,8 @@ export class Accelerator {
     this.selection = `backend: ${backend.description}${why ? ` — ${why}` : ''}`;
     this.roles = new Map(scalarArgs(design.manifest).map((s, i) => [s.role, i]));
     this.io = ioLayout(design.manifest);
+    const o = this.io.output;
+    this.outRaw = new Uint8Array((design.manifest.maxImages - 1) * o.stride + o.rows * o.rowStride);
   }
 
   get backendName(): BackendName {
@@ -125,23 +129,21 @@ export class Accelerator {
       if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
     });
     const t = this.taskIndex(task);
-    const batch = new Uint8Array((images.length - 1) * input.stride + imageBytes);
-    images.forEach((im, i) => batch.set(im, i * input.stride));
-
     const t0 = process.hrtime.bigint();
-    this.backend.write(input.buffer, input.offset, batch);
+    // Each image straight to its slot (no staging copy; a batch is at most maxImages writes).
+    images.forEach((im, i) => this.backend.write(input.buffer, input.offset + i * input.stride, im));
     this.setRole('numImages', images.length);
     this.setRole('task', t);
     this.setRole('reload', this.reloadPending || this.backend.onChipStateLost?.() ? 1 : 0);
     this.setRole('debugStop', opts.debugStop ?? 0);
     this.backend.run();
     this.reloadPending = false;
-    const raw = new Uint8Array((images.length - 1) * output.stride + output.rows * output.rowStride);
+    const raw = this.outRaw.subarray(0, (images.length - 1) * output.stride + output.rows * output.rowStride);
     this.backend.read(output.buffer, output.offset, raw);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     const outputs = images.map((_, i) => {
       const o = new Float32Array(output.rows * output.rowElems);
-      for (let row = 0; row < output.rows; row++) o.set(decodeFixed(raw, i * output.stride + row * output.rowStride, output.rowElems, output.region), row * output.rowElems);
+      for (let row = 0; row < output.rows; row++) decodeFixed(raw, i * output.stride + row * output.rowStride, output.rowElems, output.region, o, row * output.rowElems);
       return o;
     });
     return { outputs, ms };

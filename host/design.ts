@@ -138,25 +138,27 @@ export function ioLayout(m: DesignManifest, fail: (msg: string) => never = (msg)
   };
 }
 
-/** Decodes `count` raw fixed-point elements (region element size and signedness) at byte `offset` of `bytes` as raw / 2^frac. */
-export function decodeFixed(bytes: Uint8Array, offset: number, count: number, region: Region): Float32Array {
+/**
+ * Decodes `count` raw fixed-point elements (region element size and signedness) at byte `offset` of `bytes` as
+ * raw / 2^frac, into `out` from index `outAt` (a new array by default).
+ */
+export function decodeFixed(bytes: Uint8Array, offset: number, count: number, region: Region, out = new Float32Array(count), outAt = 0): Float32Array {
   const scale = 2 ** -(region.frac ?? 0);
   const signed = region.signed !== false;
-  const out = new Float32Array(count);
   const at = bytes.byteOffset + offset;
   const eb = region.elemBytes;
   if (at % eb === 0) {
     // Aligned (the usual case): read through a typed array view, little-endian like the device.
     const Arr = eb === 4 ? (signed ? Int32Array : Uint32Array) : eb === 2 ? (signed ? Int16Array : Uint16Array) : signed ? Int8Array : Uint8Array;
     const raw = new Arr(bytes.buffer as ArrayBuffer, at, count);
-    for (let i = 0; i < count; i++) out[i] = raw[i]! * scale;
+    for (let i = 0; i < count; i++) out[outAt + i] = raw[i]! * scale;
     return out;
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < count; i++) {
     const p = offset + i * eb;
     const raw = eb === 4 ? (signed ? v.getInt32(p, true) : v.getUint32(p, true)) : eb === 2 ? (signed ? v.getInt16(p, true) : v.getUint16(p, true)) : signed ? v.getInt8(p) : v.getUint8(p);
-    out[i] = raw * scale;
+    out[outAt + i] = raw * scale;
   }
   return out;
 }
