@@ -296,16 +296,6 @@ inline void wudivmod(u64* q, u64* r, const u64* a, const u64* b, int n) {
     }
   }
 }
-// Signed truncating division and remainder of two's-complement n-limb values.
-inline void wsdivmod(u64* q, u64* r, const u64* a, const u64* b, int n) {
-  std::vector<u64> A(a, a + n), B(b, b + n);
-  const bool na = wneg(a, n), nb = wneg(b, n);
-  if (na) wnegate(A.data(), n);
-  if (nb) wnegate(B.data(), n);
-  wudivmod(q, r, A.data(), B.data(), n);
-  if (na != nb) wnegate(q, n);
-  if (na) wnegate(r, n);
-}
 
 // ------------------------------------------------------------------------------------------- quantisation + overflow
 // One store of an exact source value v * 2^-Fs into a <W,I,S,Q,O,N> target; d = Fs - F (see ap-fixed.md section 2).
@@ -325,6 +315,18 @@ struct wbuf {
     }
   }
 };
+
+// Signed truncating division and remainder of two's-complement n-limb values.
+inline void wsdivmod(u64* q, u64* r, const u64* a, const u64* b, int n) {
+  wbuf ab(n), bb(n);
+  for (int i = 0; i < n; ++i) ab.p[i] = a[i], bb.p[i] = b[i];
+  const bool na = wneg(a, n), nb = wneg(b, n);
+  if (na) wnegate(ab.p, n);
+  if (nb) wnegate(bb.p, n);
+  wudivmod(q, r, ab.p, bb.p, n);
+  if (na != nb) wnegate(q, n);
+  if (na) wnegate(r, n);
+}
 
 inline bool q_inc(int Q, bool qb, bool r, bool s, bool lsb) {
   switch (Q) {
