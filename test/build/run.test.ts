@@ -90,6 +90,10 @@ describe('edgemoe build (fake Vitis tools)', function () {
         assert.equal(calls.length, 1);
         assert.deepEqual({ tool: calls[0]!.tool, args: calls[0]!.args, cwd: calls[0]!.cwd, env: calls[0]!.env }, { tool: 'vitis_hls', args: ['-f', 'run_hls.tcl'], cwd: dir, env: { CSIM: '0', COSIM: '0', XO: '0' } });
         checkTcl(dir, calls[0]!.input!, platform);
+        // What the script really ran in Tcl with synthesis only.
+        assert.deepEqual(calls[0]!.steps!.map((x) => x.split(' ')[0]), ['open_project', 'set_top', 'add_files', 'add_files', 'open_solution', 'set_part', 'create_clock', 'config_interface', 'csynth_design']);
+        assert.ok(calls[0]!.steps!.includes(`set_part ${PARTS[platform]}`));
+        assert.ok(!existsSync(join(dir, 'build', 'edgemoe_top.xo')));
       });
 
       it('xo (with cosim): synthesis + export; the .xo appears', async () => {
@@ -97,6 +101,9 @@ describe('edgemoe build (fake Vitis tools)', function () {
         assert.equal(await buildWith(fake.dir, { design: dir, target: 'xo', cosim: true }), join(dir, 'build', 'edgemoe_top.xo'));
         const calls = fake.calls();
         assert.deepEqual(calls.map((c) => [c.tool, c.args, c.env]), [['vitis_hls', ['-f', 'run_hls.tcl'], { CSIM: '0', COSIM: '1', XO: '1' }]]);
+        assert.deepEqual(calls[0]!.steps!.slice(-3).map((x) => x.split(' ')[0]), ['csynth_design', 'cosim_design', 'export_design']);
+        assert.ok(calls[0]!.steps!.includes(`export_design -format xo -output ${join(dir, 'build', 'edgemoe_top.xo')}`));
+        assert.ok(!calls[0]!.steps!.some((x) => x.startsWith('csim_design')));
         assert.ok(existsSync(join(dir, 'build', 'edgemoe_top.xo')));
       });
 
@@ -187,5 +194,17 @@ describe('edgemoe build --target csim', function () {
     assert.ok(m && existsSync(m[1]!), r.stdout);
     const usage = await execa(m![1]!, [], { reject: false, all: true });
     assert.match(String(usage.all), /usage: testbench --weights/);
+  });
+});
+
+describe('run_hls.tcl switches (run in tclsh with stubbed HLS commands)', function () {
+  this.timeout(60000);
+  it('CSIM=1 runs csim_design on the design\'s weights and image before synthesis', async () => {
+    const dir = designFor('zcu102');
+    const fake = installFakeTools(join(scratch(), 'bin'), ['vitis_hls']);
+    const r = await execa(join(fake.dir, 'vitis_hls'), ['-f', 'run_hls.tcl'], { cwd: dir, env: { ...process.env, CSIM: '1', COSIM: '', XO: '0' }, reject: false, all: true });
+    assert.equal(r.exitCode, 0, String(r.all));
+    const steps = fake.calls()[0]!.steps!;
+    assert.deepEqual(steps.slice(-2), [`csim_design -argv {--weights ${dir}/weights.bin --image ${dir}/build/image.bin --out ${dir}/build/out.bin}`, 'csynth_design']);
   });
 });
