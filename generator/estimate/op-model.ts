@@ -15,6 +15,7 @@ import { moeExpertsTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { attnStepWords, softmaxInfoWords } from '../plan/dram.ts';
 import type { Plan, PlanOp } from '../plan/index.ts';
+import { STEP } from '../plan/schedule.ts';
 
 /** Cycles a pipelined loop costs per entry beyond its iterations, besides its depth (loop entry/exit). */
 export const LOOP_OVERHEAD = 2;
@@ -151,7 +152,8 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
       case 'linear':
       case 'linear_gelu': {
         const [outDim, inDim] = op.kind === 'linear_gelu' ? [s.mlpHidden, s.dim] : op.inputs[0] === 'hidden' ? [s.dim, s.mlpHidden] : [s.dim, s.dim];
-        const biasLanes = op.step === 10 || op.step === 11 ? t.bias.lanes : t.attnBias.lanes;
+        // q/k/v/proj carry attention biases; the dense MLP layers (FFN steps) the MLP bias type.
+        const biasLanes = op.step === STEP.ffn1 || op.step === STEP.ffn2 ? t.bias.lanes : t.attnBias.lanes;
         out.push(linear(op, outDim, inDim, biasLanes, r(0), op.output!));
         break;
       }

@@ -4,7 +4,8 @@
 // DSPs per product: a DSP48E2 multiplies 27×18 bits (signed), so an a×b-bit product takes
 // min(⌈a/27⌉·⌈b/18⌉, ⌈a/18⌉·⌈b/27⌉) DSPs (16×32 → 2, 32×32 → 4, 16×8 → 1).
 // BRAM: a buffer split into `parts` banks (its array_partition) keeps each bank in RAMB18s of aspect
-// 512×36 / 1K×18 / 2K×9 / 4K×4 / 8K×2 / 16K×1; a bank of ≤ 1024 bits goes to LUTRAM/registers instead. BRAM36 = RAMB18/2.
+// 512×36 / 1K×18 / 2K×9 / 4K×4 / 8K×2 / 16K×1; a bank of ≤ 1024 bits goes to LUTRAM (64 bits per LUT) instead, or
+// to registers (one FF per bit) when a bank holds ≤ 64 bits. BRAM36 = RAMB18/2.
 // LUT/FF: per MAC lane (adder + pipeline registers of its accumulator width) ~1 LUT and ~1.5 FF per accumulator bit;
 // per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF; control, s_axilite and glue ~8,000 LUT /
 // 10,000 FF. Expect ±50 % on LUT/FF.
@@ -93,7 +94,16 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
     const parts = bufferParts(plan, b);
     const depth = Math.ceil(b.elems / parts);
     const r18 = parts * ramb18(depth, b.elemBits);
-    items.push({ unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit in ${parts} bank${parts === 1 ? '' : 's'}`, DSP: 0, BRAM36: r18 / 2, LUT: r18 === 0 ? Math.ceil((b.bits / 64) * 1) : 0, FF: r18 === 0 && b.bits <= parts * 64 ? b.bits : 0 });
+    const small = r18 === 0;
+    const registers = small && depth * b.elemBits <= 64;
+    items.push({
+      unit: `buffer ${b.name}`,
+      what: `${b.elems} × ${b.elemBits} bit in ${parts} bank${parts === 1 ? '' : 's'}`,
+      DSP: 0,
+      BRAM36: r18 / 2,
+      LUT: small && !registers ? Math.ceil(b.bits / 64) : 0,
+      FF: registers ? b.bits : 0,
+    });
   }
   const nb = plan.bundles.length;
   items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, DSP: 0, BRAM36: nb * 2, LUT: nb * 2000, FF: nb * 3500 });

@@ -65,7 +65,7 @@ export function collectReports(dir: string): ReportSet {
 export function topReport(set: ReportSet, kernel?: string): FoundReport {
   const want = set.projectTop ?? kernel;
   const named = want ? set.reports.filter((r) => r.top === want) : [];
-  // Vitis HLS writes both csynth.xml and <top>_csynth.xml for the top; prefer the longer-named one deterministically.
+  // Vitis HLS writes both csynth.xml and <top>_csynth.xml for the top (same figures); take the shorter path.
   if (named.length) return named.sort((a, b) => a.path.length - b.path.length)[0]!;
   return set.reports[0]!;
 }
