@@ -654,6 +654,18 @@ inline void addlike(u64* r, const u64* a, const u64* b) {
       case 4: z = x ^ y; break;
     }
     r[0] = z;  // the exact result fits WR <= 64 bits, so it is already sign/zero-extended
+  } else if (W1 <= 64 && W2 <= 64 && WR <= 126) {
+    const u128 x = (u128)val64(a[0], S1) << (SH1 < 127 ? SH1 : 0), y = (u128)val64(b[0], S2) << (SH2 < 127 ? SH2 : 0);
+    u128 z = 0;
+    switch (OP) {
+      case 0: z = x + y; break;
+      case 1: z = x - y; break;
+      case 2: z = x & y; break;
+      case 3: z = x | y; break;
+      case 4: z = x ^ y; break;
+    }
+    r[0] = (u64)z;
+    r[1] = (u64)(z >> 64);  // exact and already extended to 128 bits
   } else {
     addlike_rt(r, WR, SR, a, W1, S1, SH1, b, W2, S2, SH2, OP);
   }
@@ -732,6 +744,15 @@ inline int cmp(const u64* a, const u64* b) {
       return xm < ym ? -1 : (xm > ym ? 1 : 0);
     }
     const i128 xv = val64(norm64(x, A1, S1), S1), yv = val64(norm64(y, A2, S2), S2);
+    return xv < yv ? -1 : (xv > yv ? 1 : 0);
+  }
+  if (W1 <= 64 && W2 <= 64 && M <= 126) {  // e.g. a fine-grained fixed value against a C integer
+    const i128 xv = (i128)((u128)val64(a[0], S1) << (SH1 < 127 ? SH1 : 0));
+    const i128 yv = (i128)((u128)val64(b[0], S2) << (SH2 < 127 ? SH2 : 0));
+    if (unsigned_cmp) {
+      const u128 m = ((u128)1 << M) - 1, xm = (u128)xv & m, ym = (u128)yv & m;
+      return xm < ym ? -1 : (xm > ym ? 1 : 0);
+    }
     return xv < yv ? -1 : (xv > yv ? 1 : 0);
   }
   return cmp_rt(a, W1, S1, SH1, b, W2, S2, SH2, unsigned_cmp);

@@ -133,6 +133,22 @@ describe('csim-include wide arithmetic (BigInt cross-check)', function () {
       assert.equal(c.nums.get('fcmp_lt_fh'), f.v < h.v ? '1' : '0');
       assert.equal(parseHexFloat(c.nums.get('fdbl_f')!), roundToNumber(f.v, 53, -60));
       assert.equal(BigInt(c.nums.get('fint_f')!), BigInt.asIntN(64, f.v / (1n << 60n)));
+      // 64-bit operands with 65..126-bit aligned results: j = fx<64,2> (F 62), m = ufx<60,50> (F 10), p = ap_int<64>
+      const [j, m, p, d] = ['j', 'm', 'p', 'd'].map((k) => c.vals.get(k)!);
+      const iv = BigInt(c.nums.get('int')!);
+      expectVal(c, 'jadd_int', 95, 33, true, j.v + (iv << 62n));
+      expectVal(c, 'jsub_m', 114, 52, true, j.v - (m.v << 52n));
+      expectVal(c, 'jand_m', 113, 51, true, j.v & (m.v << 52n));
+      expectVal(c, 'intsub_j', 95, 33, true, (iv << 62n) - j.v);
+      expectVal(c, 'padd_d', 66, 66, true, p.v + d.v);
+      expectVal(c, 'dsub_p', 66, 66, true, d.v - p.v);
+      expectVal(c, 'pxor_d', 65, 65, true, p.v ^ d.v);
+      assert.equal(c.nums.get('jcmp_lt_int'), j.v < iv << 62n ? '1' : '0');      // both signed: by value
+      assert.equal(c.nums.get('jcmp_eq_int'), j.v === iv << 62n ? '1' : '0');
+      // j (signed, aligned 64) vs m (unsigned, aligned 112): unsigned compare at 112 bits
+      assert.equal(c.nums.get('jcmp_lt_m'), wrap(j.v, 112, false) < m.v << 52n ? '1' : '0');
+      assert.equal(c.nums.get('mcmp_gt_j'), m.v << 52n > wrap(j.v, 112, false) ? '1' : '0');
+      assert.equal(c.nums.get('pcmp_lt_d'), wrap(p.v, 64, false) < d.v ? '1' : '0');  // 64 vs 64: unsigned
     }
   });
 });

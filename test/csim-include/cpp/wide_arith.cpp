@@ -95,6 +95,18 @@ int main() {
     { ap_fixed<100, 40> t = f; t += g; pf("faddeq_fg", t); }
     std::printf("fcmp_lt_fg %d\nfcmp_lt_fh %d\n", (int)(f < g), (int)(f < h));
     std::printf("fdbl_f %a\nfint_f %lld\n", f.to_double(), (long long)f.to_int64());
+    // 64-bit operands whose aligned results need 65..126 bits (the __int128 paths)
+    ap_fixed<64, 2> j;
+    ap_ufixed<60, 50> m;
+    ap_int<64> p;
+    randomize(j, k + 8);
+    randomize(m, k + 9);
+    randomize(p, k + 10);
+    pf("j", j); pf("m", m); pi("p", p);
+    pf("jadd_int", j + iv); pf("jsub_m", j - m); pf("jand_m", j & m); pf("intsub_j", iv - j);
+    pi("padd_d", p + d); pi("dsub_p", d - p); pi("pxor_d", p ^ d);
+    std::printf("jcmp_lt_int %d\njcmp_lt_m %d\nmcmp_gt_j %d\njcmp_eq_int %d\npcmp_lt_d %d\n", (int)(j < iv),
+                (int)(j < m), (int)(m > j), (int)(j == iv), (int)(p < d));
   }
   return 0;
 }
