@@ -1176,8 +1176,12 @@ std::string ap_fixed_base<W, I, S, Q, O, N>::to_string(int radix, bool sign) con
 
 template <int W, bool S>
 inline std::ostream& operator<<(std::ostream& os, const ap_int_base<W, S>& x) {
+  // hex / oct show the W-bit two's-complement pattern without prefix, like built-in integers
   const std::ios_base::fmtflags f = os.flags();
-  if (f & std::ios_base::hex) return os << (W <= 64 ? apx::wto_pow2(x.rv_, x.NLW, 4) : x.to_string(16, false));
+  if (f & (std::ios_base::hex | std::ios_base::oct)) {
+    ap_int_base<W, false> u(x);
+    return os << apx::wto_pow2(u.rv_, u.NLW, (f & std::ios_base::hex) ? 4 : 3);
+  }
   return os << apx::wto_dec(x.rv_, x.NLW, S);
 }
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>

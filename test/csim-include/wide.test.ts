@@ -133,6 +133,15 @@ describe('csim-include wide arithmetic (BigInt cross-check)', function () {
       assert.equal(c.nums.get('fcmp_lt_fh'), f.v < h.v ? '1' : '0');
       assert.equal(parseHexFloat(c.nums.get('fdbl_f')!), roundToNumber(f.v, 53, -60));
       assert.equal(BigInt(c.nums.get('fint_f')!), BigInt.asIntN(64, f.v / (1n << 60n)));
+      // 1024 bits: q, r = ap_uint<512>; big = ap_int<1024>(-(q*r)); c = ap_uint<300>
+      const [q, r, cc] = ['q', 'r', 'c'].map((k) => c.vals.get(k)!);
+      const big = wrap(-(q.v * r.v), 1024, true);
+      expectVal(c, 'mul_qr', 1024, 1024, false, q.v * r.v);
+      expectVal(c, 'big', 1024, 1024, true, big);
+      if (cc.v !== 0n) {
+        expectVal(c, 'div_bigc', 1024, 1024, true, big / cc.v);
+        expectVal(c, 'mod_bigc', 1024, 1024, true, big % cc.v);
+      }
       // 64-bit operands with 65..126-bit aligned results: j = fx<64,2> (F 62), m = ufx<60,50> (F 10), p = ap_int<64>
       const [j, m, p, d] = ['j', 'm', 'p', 'd'].map((k) => c.vals.get(k)!);
       const iv = BigInt(c.nums.get('int')!);

@@ -95,6 +95,13 @@ int main() {
     { ap_fixed<100, 40> t = f; t += g; pf("faddeq_fg", t); }
     std::printf("fcmp_lt_fg %d\nfcmp_lt_fh %d\n", (int)(f < g), (int)(f < h));
     std::printf("fdbl_f %a\nfint_f %lld\n", f.to_double(), (long long)f.to_int64());
+    // 1024-bit results: a 512 x 512 product, and a 1024-bit value divided by a 300-bit one
+    ap_uint<512> q, r;
+    randomize(q, k + 11);
+    randomize(r, k + 12);
+    pi("q", q); pi("r", r);
+    pi("mul_qr", q * r);
+    { ap_int<1024> big = q * r; big = -big; pi("big", big); pi("div_bigc", big / c); pi("mod_bigc", big % c); }
     // 64-bit operands whose aligned results need 65..126 bits (the __int128 paths)
     ap_fixed<64, 2> j;
     ap_ufixed<60, 50> m;
