@@ -85,7 +85,15 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const phases: CsimResult['phases'] = [];
   const phase = async <T>(name: string, f: () => T | Promise<T>, note?: (r: T) => string): Promise<T> => {
     const t0 = performance.now();
-    const r = await f();
+    // A phase waiting on a child process (compile, csim) reports every 10 s that it is still running.
+    const timer = setInterval(() => log(`${name.padEnd(9)} … ${Math.round((performance.now() - t0) / 1000)} s so far`), 10_000);
+    timer.unref();
+    let r: T;
+    try {
+      r = await f();
+    } finally {
+      clearInterval(timer);
+    }
     const seconds = (performance.now() - t0) / 1000;
     phases.push({ phase: name, seconds });
     const extra = note ? note(r) : '';
