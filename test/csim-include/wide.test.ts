@@ -15,6 +15,7 @@ function parseCases(text: string): Case[] {
   for (const line of text.split('\n')) {
     const p = line.trim().split(/\s+/);
     if (p[0] === 'case') cases.push({ vals: new Map(), nums: new Map() });
+    else if (cases.length === 0) continue;  // header lines (string checks)
     else if (p.length === 5) cases[cases.length - 1].vals.set(p[0], { w: +p[1], i: +p[2], s: p[3] === 's', v: BigInt(p[4]) });
     else if (p.length === 2) cases[cases.length - 1].nums.set(p[0], p[1]);
   }
@@ -30,6 +31,7 @@ function intWidth(op: 'plus' | 'mult' | 'div' | 'logic', a: Val, b: Val): number
 describe('csim-include wide arithmetic (BigInt cross-check)', function () {
   this.timeout(300_000);
   let cases: Case[] = [];
+  let head: string[] = [];
   before(async () => {
     const dir = scratch('edgemoe-apwide-');
     const exe = join(dir, 'wide_arith');
@@ -38,7 +40,19 @@ describe('csim-include wide arithmetic (BigInt cross-check)', function () {
     const r = await run(exe);
     assert.equal(r.code, 0, r.stderr);
     cases = parseCases(r.stdout);
+    head = r.stdout.split('\n').filter((l) => l.startsWith('str'));
     assert.equal(cases.length, 60);
+  });
+
+  it('parses and prints strings (decimal, 0x, 0b, negative; to_string radix 2/10/16)', () => {
+    assert.deepEqual(head.slice(0, 6), [
+      'str1 123456789012345678901234567890',
+      `str2 ${0x1234}`,
+      'str3 -12',
+      'str4 0x2d',
+      'str5 -0xdeadbeefcafebabe0123456789',
+      `str6 0b${'1'.repeat(70)}`,
+    ]);
   });
 
   function expectVal(c: Case, key: string, w: number, i: number, s: boolean, v: bigint) {

@@ -48,6 +48,13 @@ void pf(const char* op, const T& x) {  // ap_fixed result
 }
 
 int main() {
+  // string constructors and printing round trips (decimal, hex, binary, negative)
+  std::printf("str1 %s\n", ap_uint<100>("123456789012345678901234567890").to_string(10).c_str());
+  std::printf("str2 %s\n", ap_int<16>("0x1234").to_string(10).c_str());
+  std::printf("str3 %s\n", ap_int<8>("-12").to_string(10).c_str());
+  std::printf("str4 %s\n", ap_uint<12>("0b101101").to_string(16).c_str());
+  std::printf("str5 %s\n", ap_int<200>("-0xdeadbeefcafebabe0123456789").to_string(16).c_str());
+  std::printf("str6 %s\n", ap_int<70>("-1").to_string(2, false).c_str());
   for (int k = 0; k < 60; ++k) {
     std::printf("case %d\n", k);
     ap_int<200> a;
