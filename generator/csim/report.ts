@@ -15,7 +15,10 @@ export function formatOpTable(ops: readonly OpError[]): string {
   const rows = ops.map((o) => [String(o.id), o.op, o.trace, fmtNum(o.mse), fmtNum(o.relMse), fmtNum(o.maxAbs), o.cosine.toFixed(6)]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === 1 || i === 2 ? x.padEnd(w[i]!) : x.padStart(w[i]!))).join('  ').trimEnd();
-  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+  const table = [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
+  if (ops.length === 0) return table;
+  const worst = ops.reduce((a, b) => (b.relMse > a.relMse || Number.isNaN(b.relMse) ? b : a));
+  return `${table}largest MSE/var: ${worst.op} (op ${worst.id}) ${fmtNum(worst.relMse)}, cosine ${worst.cosine.toFixed(6)}\n`;
 }
 
 /** The final comparison line. */

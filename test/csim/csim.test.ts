@@ -60,6 +60,7 @@ describe('edgemoe csim', function () {
       assert.equal(ok.exitCode, 0, ok.stderr);
       assert.match(ok.stdout, /id +op +trace +MSE +MSE\/var +max abs +cosine/);
       assert.match(ok.stdout, /block1\.out +block1\.out/);
+      assert.match(ok.stdout, /^largest MSE\/var: block\d\.\w+ \(op \d+\) \S+, cosine 0\.9/m);
       assert.match(ok.stdout, /output vs float reference: MSE \S+ +MSE\/var \S+ +max abs \S+ +cosine 0\.99/);
       assert.match(ok.stdout, /phases: compile [\d.]+ s, (pack [\d.]+ s, )?csim [\d.]+ s, reference [\d.]+ s/);
       assert.match(ok.stdout, /^PASS/m);
