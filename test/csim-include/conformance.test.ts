@@ -9,14 +9,16 @@ import { CONFORMANCE, compile, lineDiff, run } from './build.ts';
 describe('csim-include conformance probes', function () {
   this.timeout(600_000);  // the rule checker instantiates ~6000 type pairs; its compile dominates
   const dir = scratch('edgemoe-apfx-');
-  // Compile all three at once (2 cores); each test awaits its own build.
-  // g++ -std=c++14 -O2 -I templates/csim-include apfx_check.cpp
-  const check = compile(join(CONFORMANCE, 'apfx_check.cpp'), join(dir, 'apfx_check'), ['-std=c++14', '-O2']);
-  // -O0: the checker's run time is under a second at -O0 while -O1 doubles its (already long) compile.
-  const model = compile(join(CONFORMANCE, 'apfx_model_check.cpp'), join(dir, 'apfx_model'), ['-std=c++14', '-O0', '-DNDEBUG']);
-  const stream = compile(join(CONFORMANCE, 'apfx_stream_check.cpp'), join(dir, 'apfx_stream'), ['-std=c++14', '-O2', '-pthread']);
-  // keep unhandled-rejection noise out if one test fails early
-  for (const p of [check, model, stream]) p.catch(() => undefined);
+  let check: Promise<void>, model: Promise<void>, stream: Promise<void>;
+  before(() => {
+    // Start all three builds at once (2 cores); each test awaits its own.
+    // g++ -std=c++14 -O2 -I templates/csim-include apfx_check.cpp
+    check = compile(join(CONFORMANCE, 'apfx_check.cpp'), join(dir, 'apfx_check'), ['-std=c++14', '-O2']);
+    // -O0: the checker runs in about a second at -O0, while -O1 doubles its (already long) compile.
+    model = compile(join(CONFORMANCE, 'apfx_model_check.cpp'), join(dir, 'apfx_model'), ['-std=c++14', '-O0', '-DNDEBUG']);
+    stream = compile(join(CONFORMANCE, 'apfx_stream_check.cpp'), join(dir, 'apfx_stream'), ['-std=c++14', '-O2', '-pthread']);
+    for (const p of [check, model, stream]) p.catch(() => undefined);  // each test reports its own failure
+  });
 
   it('apfx_check prints expected_xilinx.txt line for line', async () => {
     await check;

@@ -8,11 +8,14 @@ import { CPP, compile, run } from './build.ts';
 describe('csim-include overflow statistics', function () {
   this.timeout(120_000);
   const dir = scratch('edgemoe-apovf-');
-  // g++ -std=c++14 -O2 [-DEDGEMOE_OVERFLOW_STATS] -I templates/csim-include test/csim-include/cpp/overflow_stats.cpp
-  const on = compile(join(CPP, 'overflow_stats.cpp'), join(dir, 'on'), ['-std=c++14', '-O2', '-DEDGEMOE_OVERFLOW_STATS']);
-  const off = compile(join(CPP, 'overflow_stats.cpp'), join(dir, 'off'), ['-std=c++14', '-O2']);
-  on.catch(() => undefined);
-  off.catch(() => undefined);
+  let on: Promise<void>, off: Promise<void>;
+  before(() => {
+    // g++ -std=c++14 -O2 [-DEDGEMOE_OVERFLOW_STATS] -I templates/csim-include test/csim-include/cpp/overflow_stats.cpp
+    on = compile(join(CPP, 'overflow_stats.cpp'), join(dir, 'on'), ['-std=c++14', '-O2', '-DEDGEMOE_OVERFLOW_STATS']);
+    off = compile(join(CPP, 'overflow_stats.cpp'), join(dir, 'off'), ['-std=c++14', '-O2']);
+    on.catch(() => undefined);
+    off.catch(() => undefined);
+  });
   const values = (out: string) => out.split('\n').filter((l) => /^(x|x2|y|u|acc|k) /.test(l));
 
   it('counts wrapping and saturating stores per destination type (W, I, signedness, Q, O, N)', async () => {

@@ -12,11 +12,14 @@ const INFO = (n: number) => `INFO [HLS SIM]: The maximum depth reached by any hl
 describe('csim-include hls::stream and compile errors', function () {
   this.timeout(120_000);
   const dir = scratch('edgemoe-apstream-');
-  // g++ -std=c++14 -O2 -Wno-unknown-pragmas [-DALLOW_EMPTY_HLS_STREAM_READS] -I templates/csim-include stream_modes.cpp
-  const plain = compile(join(CPP, 'stream_modes.cpp'), join(dir, 'plain'), ['-std=c++14', '-O2', '-Wno-unknown-pragmas']);
-  const allow = compile(join(CPP, 'stream_modes.cpp'), join(dir, 'allow'), ['-std=c++14', '-O2', '-Wno-unknown-pragmas', '-DALLOW_EMPTY_HLS_STREAM_READS']);
-  plain.catch(() => undefined);
-  allow.catch(() => undefined);
+  let plain: Promise<void>, allow: Promise<void>;
+  before(() => {
+    // g++ -std=c++14 -O2 -Wno-unknown-pragmas [-DALLOW_EMPTY_HLS_STREAM_READS] -I templates/csim-include stream_modes.cpp
+    plain = compile(join(CPP, 'stream_modes.cpp'), join(dir, 'plain'), ['-std=c++14', '-O2', '-Wno-unknown-pragmas']);
+    allow = compile(join(CPP, 'stream_modes.cpp'), join(dir, 'allow'), ['-std=c++14', '-O2', '-Wno-unknown-pragmas', '-DALLOW_EMPTY_HLS_STREAM_READS']);
+    plain.catch(() => undefined);
+    allow.catch(() => undefined);
+  });
   const exec = (exe: string, mode: string) => execa(join(dir, exe), [mode], { reject: false });
 
   it('reading an empty stream prints the Vitis error and aborts', async () => {
