@@ -11,6 +11,8 @@ import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { BRIDGE_ABI, type DesignManifest } from '../../generator/manifest.ts';
 import { packDesign } from '../../generator/pack/pack.ts';
+import { parseTrace } from '../../generator/csim/trace.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
 import { loadImageBytes } from '../../generator/io/image.ts';
 import { readNpy } from '../../generator/io/npy.ts';
 import { readNpz } from '../../generator/io/npz.ts';
@@ -153,6 +155,26 @@ describe('csim testbench and bridge (C ABI)', function () {
     assert.match(msg(), /num_images must be in 1\.\.4/);
     assert.equal(run(mem, mem.length, BigInt64Array.from([1n, 0n, 1n, 999n]), 4, err, err.length), 1);
     assert.match(msg(), /debug_stop must be 0/);
+  });
+
+  it('with -DEDGEMOE_TRACE, dumps every op to $EDGEMOE_TRACE_FILE in the testbench trace format', async () => {
+    const lib = await buildCsim(dir, { kind: 'shared', defines: ['EDGEMOE_TRACE'] });
+    const file = join(dir, 'bridge-trace.bin');
+    process.env.EDGEMOE_TRACE_FILE = file; // read by the library at its first trace call
+    try {
+      const traced = bind(lib);
+      const mem = memories(m, weights, image);
+      assert.equal(traced(mem, mem.length, BigInt64Array.from([1n, 1n, 1n, 0n]), 4, err, err.length), 0, msg());
+      assert.ok(Buffer.from(outputOf(m, mem)).equals(Buffer.from(tbOut)));
+    } finally {
+      delete process.env.EDGEMOE_TRACE_FILE;
+    }
+    const dumps = parseTrace(readFileSync(file), 32, file);
+    const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
+    assert.deepEqual([...dumps.keys()].sort((a, b) => a - b), plan.ops.filter((o) => o.output !== null).map((o) => o.id));
+    // The last op's dump is the output region.
+    const last = plan.ops[plan.ops.length - 1]!;
+    assert.ok(Buffer.from(dumps.get(last.id)!).equals(Buffer.from(tbOut)));
   });
 
   it('turns C++ exceptions (std::exception and others) into codes 2 and 3', async () => {
