@@ -916,8 +916,6 @@ APX_CINT(long long, 64, 1)
 APX_CINT(unsigned long long, 64, 0)
 #undef APX_CINT
 
-template <class T, class R> struct if_cint { };
-template <class T, class R> struct if_cint_ok { };
 }  // namespace apx
 
 #endif  // EDGEMOE_AP_ENGINE_H
