@@ -684,7 +684,7 @@ inline void mul(u64* r, const u64* a, const u64* b) {
   if (WR <= 64) {
     r[0] = a[0] * b[0];  // exact product of extended operands: already normalised
   } else if (W1 <= 64 && W2 <= 64 && WR <= 128) {
-    const u128 p = (u128)(val64(a[0], S1) * val64(b[0], S2));
+    const u128 p = (u128)val64(a[0], S1) * (u128)val64(b[0], S2);  // mod 2^128: exact for WR <= 128
     r[0] = (u64)p;
     r[NL(WR) - 1] = (u64)(p >> 64);
     wnorm(r, NL(WR), WR, SR);
