@@ -55,6 +55,17 @@ describe('csim-include wide arithmetic (BigInt cross-check)', function () {
     ]);
   });
 
+  it('runs clean under UBSan + ASan (no signed overflow, bad shift or out-of-bounds limb access)', async () => {
+    const dir = scratch('edgemoe-apsan-');
+    const exe = join(dir, 'wide_arith_san');
+    // g++ -std=c++14 -O1 -fsanitize=undefined,address -fno-sanitize-recover=all -I templates/csim-include wide_arith.cpp
+    await compile(join(CPP, 'wide_arith.cpp'), exe, ['-std=c++14', '-O1', '-fsanitize=undefined,address', '-fno-sanitize-recover=all']);
+    const r = await run(exe);
+    assert.equal(r.code, 0, r.stderr.slice(0, 2000));
+    assert.equal(r.stderr, '');
+    assert.equal(parseCases(r.stdout).length, 60);
+  });
+
   function expectVal(c: Case, key: string, w: number, i: number, s: boolean, v: bigint) {
     const got = c.vals.get(key);
     assert.ok(got, `missing ${key}`);
