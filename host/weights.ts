@@ -1,12 +1,13 @@
 // The packed weights image a run writes into the weights region: a packed file (`edgemoe pack` output) used as is,
 // or a weights source (.safetensors, .pth, sharded dir) packed in memory for the design.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../generator/errors.ts';
 import { readDesign } from '../generator/emit/design.ts';
 import { sha256 } from '../generator/emit/hash.ts';
 import { layoutHash, loadStateDict, packImage, PACK_META_FORMAT, type PackMeta } from '../generator/pack/pack.ts';
 import { checkWeights } from '../generator/weights/check.ts';
 import { regionOf, type HostDesign } from './design.ts';
+import { readHead } from '../generator/io/files.ts';
 
 /** A weights image ready for the weights region. */
 export interface PackedWeights {
@@ -17,21 +18,11 @@ export interface PackedWeights {
   origin: string;
 }
 
-function head(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const b = new Uint8Array(n);
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** True for a weights source that must be packed (sharded dir, torch zip, safetensors); false for a packed image. */
 export function isWeightsSource(path: string): boolean {
   const st = statSync(path);
   if (st.isDirectory()) return true;
-  const h = head(path, 9);
+  const h = readHead(path, 9);
   if (h[0] === 0x50 && h[1] === 0x4b) return true; // zip: a torch checkpoint
   if (h.length === 9 && h[8] === 0x7b) {
     // safetensors: u64 header length, then the JSON header

@@ -1,5 +1,5 @@
 // File helpers for the io modules: reads that fail with a UserError, atomic writes.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 
@@ -14,13 +14,33 @@ export function readFileOrThrow(path: string, what: string): Buffer {
   }
 }
 
-/** Writes bytes to `path` via a temp file in the same directory and a rename, so readers never see half a file. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+/** The first `n` bytes of a file (fewer if it is shorter), for sniffing its format. */
+export function readHead(path: string, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
   try {
-    writeFileSync(tmp, bytes);
+    const b = new Uint8Array(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes bytes (or chunks in order) to `path` via a temp file in the same dir and a rename; a failure leaves nothing. */
+export function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[]): void {
+  const chunks = data instanceof Uint8Array ? [data] : data;
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+    for (const c of chunks) {
+      let off = 0;
+      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
+    }
+    closeSync(fd);
+    fd = undefined;
     renameSync(tmp, path);
   } catch (e) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`cannot write ${path}: ${code ?? (e as Error).message}`);

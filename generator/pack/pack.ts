@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
-import { writeFileAtomic } from '../weights/atomic.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { checkWeights } from '../weights/check.ts';
 import { loadWeights } from '../weights/load.ts';
 import { listFiles } from '../emit/write-dir.ts';

@@ -2,7 +2,7 @@
 import type { Config, DramRegion } from '../config/schema.ts';
 import { quantize } from '../fixed.ts';
 import { UserError } from '../errors.ts';
-import { moeBlockList } from '../weights/expected.ts';
+import { moeBlockIndices } from '../model/stats.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
@@ -84,7 +84,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   const sizes = planSizes(c, types, maxImages);
   const weights = layoutWeights(weightSpecs(c, sizes), types, sizes.axiBits);
   const { bundles, regions } = placeRegions(c, sizes, regionBodies(sizes, types, weights));
-  const moeBlocks = moeBlockList(c.model);
+  const moeBlocks = moeBlockIndices(c.model);
   const ops = buildSchedule(sizes, types, regions, new Set(moeBlocks));
   const weightsRegion = regions['weights' as DramRegion];
   return {

@@ -1,7 +1,7 @@
 // The packed weight tensors of the weights region: names, shapes, element types, layouts and offsets.
 import type { Config, PrecisionClass } from '../config/schema.ts';
 import { numel } from '../tensor.ts';
-import { moeBlockList } from '../weights/expected.ts';
+import { moeBlockIndices } from '../model/stats.ts';
 import type { PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 interface WeightSpec {
@@ -19,7 +19,7 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
   const EH = s.expertHidden;
   const HD = s.mlpHidden;
   const K = s.inCh * s.patch * s.patch;
-  const moe = new Set(moeBlockList(c.model));
+  const moe = new Set(moeBlockIndices(c.model));
   const out: WeightSpec[] = [];
   const add = (name: string, shape: number[], cls: PrecisionClass, layout: string, block: number | null = null) =>
     out.push({ name, shape, cls, layout, block });

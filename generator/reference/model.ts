@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import { f64, type TensorMap } from '../tensor.ts';
 import { add, geluAll, layerNorm, linear, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
-import { moeBlockList } from '../weights/expected.ts';
+import { moeBlockIndices } from '../model/stats.ts';
 import { WeightReader } from './weight-reader.ts';
 
 /** Result of a reference forward: the backbone output [tokens, dim] and, if asked, the trace (fixture key names). */
@@ -61,7 +61,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
   const gh = H / P, gw = W / P, np = gh * gw, N = np + 1;
   const hidden = Math.round(D * m.mlpRatio);
   const { experts: E, topK: K, expertHidden: EH } = m.moe;
-  const moeBlocks = new Set(moeBlockList(m));
+  const moeBlocks = new Set(moeBlockIndices(m));
   const wr = new WeightReader(weights);
   const trace: TensorMap | undefined = opts.trace ? new Map() : undefined;
   const put = (key: string, shape: number[], data: Float64Array) => trace?.set(key, f64(shape, data));

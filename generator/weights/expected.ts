@@ -1,12 +1,6 @@
 // The backbone tensors a config implies: M³ViT state-dict names (without `module.backbone.`) and shapes.
-import type { Config, ModelConfig } from '../config/schema.ts';
-
-/** Block indices whose FFN is MoE, ascending ('odd' = M³ViT's 1, 3, 5, …). */
-export function moeBlockList(m: ModelConfig): number[] {
-  if (Array.isArray(m.moe.blocks)) return [...new Set(m.moe.blocks)].sort((a, b) => a - b);
-  const parity = m.moe.blocks === 'odd' ? 1 : 0;
-  return Array.from({ length: m.depth }, (_, i) => i).filter((i) => i % 2 === parity);
-}
+import type { Config } from '../config/schema.ts';
+import { moeBlockIndices } from '../model/stats.ts';
 
 /** Every backbone tensor of the config in state_dict() order, name → shape. */
 export function expectedTensors(config: Config): Map<string, number[]> {
@@ -17,7 +11,7 @@ export function expectedTensors(config: Config): Map<string, number[]> {
   const hidden = Math.round(D * m.mlpRatio);
   const E = m.moe.experts;
   const EH = m.moe.expertHidden;
-  const moe = new Set(moeBlockList(m));
+  const moe = new Set(moeBlockIndices(m));
   const out = new Map<string, number[]>();
   out.set('cls_token', [1, 1, D]);
   out.set('pos_embed', [1, N, D]);

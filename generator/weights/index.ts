@@ -1,5 +1,5 @@
 export { readSafetensors, readSafetensorsFile, writeSafetensors, parseSafetensors, encodeSafetensors, type SafetensorsMetadata } from './safetensors.ts';
-export { expectedTensors, moeBlockList, isExpertTensor } from './expected.ts';
+export { expectedTensors, isExpertTensor } from './expected.ts';
 export { randomWeights, initRule, MAX_SEED } from './random.ts';
 export { checkWeights, weightProblems } from './check.ts';
 export { loadWeights, type LoadedWeights } from './load.ts';

@@ -1,23 +1,13 @@
 // loadWeights: one entry point for every supported weights source.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import type { TensorMap } from '../tensor.ts';
 import { loadPth, normalizeNames, type LoadedWeights } from './checkpoint.ts';
 import { readSafetensorsFile } from './safetensors.ts';
 import { loadSharded } from './sharded.ts';
+import { readHead } from '../io/files.ts';
 
 export type { LoadedWeights };
-
-/** The first bytes of a file (fewer if it is shorter). */
-function head(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const b = new Uint8Array(n);
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Loads backbone weights from .safetensors, a torch zip checkpoint (.pth/.pt/.tar/.bin) or a FastMoE sharded dir. */
 export function loadWeights(path: string): LoadedWeights {
@@ -32,7 +22,7 @@ export function loadWeights(path: string): LoadedWeights {
   if (lower.endsWith('.safetensors')) return loadSafetensorsWeights(path);
   if (/\.(pth|pt|tar|bin|ckpt)$/.test(lower)) return loadPth(path);
   // Unknown extension: sniff (a zip is a torch checkpoint, anything else is tried as safetensors).
-  const h = head(path, 2);
+  const h = readHead(path, 2);
   return h[0] === 0x50 && h[1] === 0x4b ? loadPth(path) : loadSafetensorsWeights(path);
 }
 

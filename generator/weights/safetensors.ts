@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type DType, type TensorData, type TensorMap } from '../tensor.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../io/files.ts';
 
 /** The header's `__metadata__`: string keys and string values only (as in the safetensors format). */
 export type SafetensorsMetadata = Record<string, string>;

@@ -4,7 +4,8 @@ import type { Config, FixedType } from '../../generator/config/schema.ts';
 import { cppType } from '../../generator/fixed.ts';
 import { MANIFEST_FORMAT, type DesignManifest, type PackedTensor } from '../../generator/manifest.ts';
 import { numel } from '../../generator/tensor.ts';
-import { expectedTensors, moeBlockList } from '../../generator/weights/expected.ts';
+import { expectedTensors } from '../../generator/weights/expected.ts';
+import { moeBlockIndices } from '../../generator/model/stats.ts';
 
 /** The manifest tensors: q/k/v parts, [E,D] gates, folded pos_embed [N,D], everything else as in the state dict. */
 export function syntheticManifest(config: Config): DesignManifest {
@@ -24,7 +25,7 @@ export function syntheticManifest(config: Config): DesignManifest {
   add('pos_embed', [N, D], p.activation);
   add('patch_embed.proj.weight', [D, m.image[0], m.patch, m.patch], p.patchWeight);
   add('patch_embed.proj.bias', [D], p.bias);
-  const moe = new Set(moeBlockList(m));
+  const moe = new Set(moeBlockIndices(m));
   for (const [name, shape] of expectedTensors(config)) {
     const blk = /^blocks\.(\d+)\.(.*)$/.exec(name);
     if (!blk) continue;

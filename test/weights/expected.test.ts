@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { expectedTensors, moeBlockList } from '../../generator/weights/expected.ts';
+import { expectedTensors } from '../../generator/weights/expected.ts';
+import { moeBlockIndices } from '../../generator/model/stats.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
 import { numel } from '../../generator/tensor.ts';
 import { TINY } from '../helpers/paths.ts';
@@ -43,13 +44,13 @@ describe('weights/expected', () => {
 
   it('follows model.moe.blocks and qkvBias', () => {
     const c = resolveConfig({ preset: 'tiny', sets: ['model.moe.blocks="even"', 'model.qkvBias=false'] });
-    assert.deepEqual(moeBlockList(c.model), [0]);
+    assert.deepEqual(moeBlockIndices(c.model), [0]);
     const exp = expectedTensors(c);
     assert.ok(exp.has('blocks.0.mlp.experts.htoh4.weight'));
     assert.ok(exp.has('blocks.1.mlp.fc1.weight'));
     assert.equal(exp.has('blocks.0.attn.qkv.bias'), false);
     const l = resolveConfig({ preset: 'tiny', sets: ['model.moe.blocks=[1,0]'] });
-    assert.deepEqual(moeBlockList(l.model), [0, 1]);
+    assert.deepEqual(moeBlockIndices(l.model), [0, 1]);
     assert.ok(expectedTensors(l).has('blocks.0.mlp.gate.1.w_gate'));
   });
 });
