@@ -6,12 +6,12 @@ import { register as registerPresets } from './commands/presets.ts';
 import { register as registerPack } from './commands/pack.ts';
 import { register as registerGen } from './commands/gen.ts';
 import { register as registerCsim } from './commands/csim.ts';
-import { register as registerRun } from '../host/commands/run.ts';
-import { register as registerWeights } from './commands/weights.ts';
-import { register as registerReference } from './commands/reference.ts';
 import { register as registerReport } from './commands/report.ts';
 import { register as registerBuild } from './commands/build.ts';
 import { register as registerEstimate } from './commands/estimate.ts';
+import { register as registerRun } from '../host/commands/run.ts';
+import { register as registerWeights } from './commands/weights.ts';
+import { register as registerReference } from './commands/reference.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -28,12 +28,20 @@ const registrations: Array<(p: Command) => void> = [
   registerPack,
   registerGen,
   registerCsim,
-  registerRun,
   registerReport,
   registerBuild,
   registerEstimate,
+  registerRun,
 ];
 for (const r of registrations) r(program);
+
+// A closed pipe (`edgemoe ... | head`) ends the output quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
 
 try {
   await program.parseAsync(process.argv);
