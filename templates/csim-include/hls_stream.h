@@ -23,11 +23,13 @@ struct depth_tracker {
   size_t max_depth = 0;
   bool used = false;
   ~depth_tracker() {
+#ifndef EDGEMOE_STREAM_NO_EXIT_INFO  // e.g. for a csim bridge library loaded into another process
     if (used) {
       std::printf("INFO [HLS SIM]: The maximum depth reached by any hls::stream() instance in the design is %zu\n",
                   max_depth);
       std::fflush(stdout);
     }
+#endif
   }
 };
 inline depth_tracker& tracker() {
