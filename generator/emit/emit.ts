@@ -50,8 +50,9 @@ function weightsToKeep(oldDir: string, manifest: DesignManifest): string[] {
 
 /**
  * Generates the design of `config` into `outDir` atomically: a failure leaves no (half-written) directory, and an
- * existing design there is replaced. Its build cache (.build/) is kept (content-addressed, so never stale), and its
- * packed weights only when the weights layout is unchanged — otherwise `edgemoe pack` must run again.
+ * existing design there is replaced. Everything in it that gen does not write is kept — the build cache (.build/,
+ * content-addressed, so never stale) and the user's Vitis products (hls_prj/, build/, logs), which cost hours — except
+ * the packed weights, kept only when the weights layout is unchanged (otherwise `edgemoe pack` must run again).
  */
 export function emitDesign(config: Config, outDir?: string): EmitResult {
   const dir = resolve(outDir ?? defaultDesignDir(config));
@@ -63,7 +64,10 @@ export function emitDesign(config: Config, outDir?: string): EmitResult {
   writeDirAtomic(dir, files, (old) => {
     const keep = weightsToKeep(old, manifest);
     keptWeights = keep.length > 0 && existsSync(join(old, keep[0]!));
-    return ['.build', ...keep];
+    const weightFiles = new Set([manifest.weights.file, `${manifest.weights.file}.meta.json`]);
+    const generated = new Set([...files.keys()].map((rel) => rel.split('/')[0]!));
+    const others = readdirSync(old).filter((e) => !generated.has(e) && !weightFiles.has(e));
+    return [...others, ...keep];
   });
   return { dir, plan, manifest, files: [...files.keys()].sort(), keptWeights };
 }

@@ -77,4 +77,17 @@ describe('edgemoe gen', () => {
     assert.ok(!existsSync(join(dir, 'weights.bin')));
     assert.deepEqual(readdirSync(join(dir, '..')), ['d'], 'no temp dirs left next to the design');
   });
+
+  it('regenerating keeps what gen does not write: Vitis products, build outputs, user files', () => {
+    const dir = join(scratch(), 'd');
+    const cfg = resolveConfig({ preset: 'tiny' });
+    emitDesign(cfg, dir);
+    mkdirSync(join(dir, 'hls_prj', 'solution1'), { recursive: true });
+    writeFileSync(join(dir, 'hls_prj', 'solution1', 'report.xml'), 'hours of synthesis');
+    writeFileSync(join(dir, 'vitis_hls.log'), 'log');
+    emitDesign(resolveConfig({ preset: 'tiny', sets: ['hardware.attnParallel=2'] }), dir);
+    assert.equal(readFileSync(join(dir, 'hls_prj', 'solution1', 'report.xml'), 'utf8'), 'hours of synthesis');
+    assert.equal(readFileSync(join(dir, 'vitis_hls.log'), 'utf8'), 'log');
+    assert.match(readFileSync(join(dir, 'src', 'params.h'), 'utf8'), /ATTN_P\b.*2/);
+  });
 });
