@@ -58,6 +58,16 @@ const vitS = (image: [number, number, number], tasks: string[]): Config['model']
   normalize: 'imagenet',
 });
 
+/**
+ * ViT-S presets fold ImageNet mean/std into the patch embedding, which scales the weights by 1/std (≈4.4×): Edge-MoE's
+ * ap_fixed<16,0> (±0.5) would wrap, so these store patch weights as ap_fixed<16,3> (±4), rounded and saturated at pack
+ * time (the modes only act when packing; the kernel never re-quantizes them).
+ */
+const vitSPrecision = (): Config['precision'] => ({
+  ...structuredClone(edgeMoePrecision),
+  patchWeight: { signed: true, W: 16, I: 3, q: 'AP_RND', o: 'AP_SAT', n: 0 },
+});
+
 export const PRESETS: Record<string, { description: string; config: () => Config }> = {
   'm3vit-t-cityscapes': {
     description: 'Edge-MoE exactly: ViT-T, 3x128x256, 16 experts top-2, 2 tasks, ZCU102 @ 300 MHz (default)',
@@ -86,7 +96,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     config: () => ({
       name: 'm3vit-s-pascal',
       model: vitS([3, 512, 512], ['semseg', 'human_parts', 'sal', 'normals', 'edge']),
-      precision: structuredClone(edgeMoePrecision),
+      precision: vitSPrecision(),
       hardware: u280(),
     }),
   },
@@ -95,7 +105,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     config: () => ({
       name: 'm3vit-s-nyud',
       model: vitS([3, 480, 640], ['semseg', 'depth']),
-      precision: structuredClone(edgeMoePrecision),
+      precision: vitSPrecision(),
       hardware: u280(),
     }),
   },
