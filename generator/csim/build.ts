@@ -101,7 +101,9 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
   const cacheDir = join(dir, '.build');
   mkdirSync(cacheDir, { recursive: true });
   const inc = includeDirs(dir, manifest.sources.csimInclude);
-  const defines = [...new Set(opts.defines ?? [])].sort().map((d) => `-D${d}`);
+  // Loaded into the host process, the bridge must neither abort on an empty stream nor print at exit.
+  const hostDefines = opts.kind === 'shared' ? ['EDGEMOE_STREAM_THROW_ON_EMPTY', 'EDGEMOE_STREAM_NO_EXIT_INFO'] : [];
+  const defines = [...new Set([...(opts.defines ?? []), ...hostDefines])].sort().map((d) => `-D${d}`);
   const flags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${d}`)];
   const headers = headersHash(inc);
   const driver = opts.kind === 'exe' ? manifest.sources.testbench.find((f) => f.endsWith('.cpp'))! : manifest.sources.bridge;

@@ -1,7 +1,8 @@
 // hls::stream<T> as Vitis C simulation models it (2022 behaviour): an unbounded FIFO; the depth argument is
 // ignored; full() is always false; reading an empty stream is an error (or a warning returning T() when
 // ALLOW_EMPTY_HLS_STREAM_READS is defined); leftover data is reported when a stream is destroyed, and the maximum
-// depth reached by any stream is printed at exit. Written for edgemoe from shared/spec/ap-fixed.md section 4.
+// depth reached by any stream is printed at exit. EDGEMOE_STREAM_THROW_ON_EMPTY turns the empty read into a
+// std::runtime_error and EDGEMOE_STREAM_NO_EXIT_INFO drops the exit line: both for the bridge loaded into a host. Written for edgemoe from shared/spec/ap-fixed.md section 4.
 #ifndef EDGEMOE_HLS_STREAM_H
 #define EDGEMOE_HLS_STREAM_H
 
@@ -11,6 +12,9 @@
 #include <cstdlib>
 #include <deque>
 #include <string>
+#ifdef EDGEMOE_STREAM_THROW_ON_EMPTY
+#include <stdexcept>
+#endif
 #ifdef HLS_STREAM_THREAD_SAFE
 #include <condition_variable>
 #include <mutex>
@@ -86,6 +90,9 @@ class stream<T, 0> {
       std::fflush(stdout);
       v = T();
       return;
+#elif defined(EDGEMOE_STREAM_THROW_ON_EMPTY)
+      // Inside a host process (the csim bridge) an abort would take the host down: throw for the bridge to report.
+      throw std::runtime_error("hls::stream '" + name_ + "' is read while empty");
 #else
       std::fflush(stdout);
       std::fprintf(stderr,

@@ -42,6 +42,17 @@ describe('csim-include hls::stream and compile errors', function () {
     ]);
   });
 
+  it('for the host bridge (EDGEMOE_STREAM_THROW_ON_EMPTY, _NO_EXIT_INFO) an empty read throws and nothing prints at exit', async () => {
+    await compile(join(CPP, 'stream_modes.cpp'), join(dir, 'host'), [
+      '-std=c++14', '-O2', '-Wno-unknown-pragmas', '-DEDGEMOE_STREAM_THROW_ON_EMPTY', '-DEDGEMOE_STREAM_NO_EXIT_INFO',
+    ]);
+    const r = await exec('host', 'empty');
+    assert.equal(r.signal, 'SIGABRT', 'an uncaught exception still ends a plain program');
+    assert.match(String(r.stderr), /std::runtime_error[\s\S]*hls::stream 'fifo_a' is read while empty/);
+    const quiet = await exec('host', 'leftover');
+    assert.ok(!String(quiet.stdout).includes('INFO [HLS SIM]'));
+  });
+
   it('reports leftover data with the stream name at destruction, then the maximum depth at exit', async () => {
     await plain;
     const r = await exec('plain', 'leftover');
