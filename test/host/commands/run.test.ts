@@ -12,6 +12,7 @@ import { buildXclbin, specForDesign } from '../../../host/xclbin/writer.ts';
 import { noopEmulationEnv } from '../../../host/xrt/noop.ts';
 import { runCli } from '../../helpers/cli.ts';
 import { IMAGES, scratch, TINY } from '../../helpers/paths.ts';
+import { requireXrt } from '../../helpers/xrt.ts';
 
 // The csim library's hls::stream model prints a Vitis-style INFO line on stdout at process exit (see the report).
 const withoutSimInfo = (s: string) => s.split('\n').filter((l) => !l.startsWith('INFO [HLS SIM]')).join('\n');
@@ -96,7 +97,8 @@ describe('edgemoe run (tiny design)', function () {
     bad(await runCli(['run', '-d', dir, '-w', weights(), '-t', '0', '--device', 'x', '-o', o, image]), /--device 'x': expected a device index/);
   });
 
-  it('xrt in noop emulation: the full path with the validated xclbin; a duplicate image stem is refused', async () => {
+  it('xrt in noop emulation: the full path with the validated xclbin; a duplicate image stem is refused', async function () {
+    requireXrt(this);
     const o = out();
     const env = noopEmulationEnv(join(scratch(), 'em'));
     const r = await runCli(['run', '-d', dir, '-w', weights(), '-t', 'task0,task1', '-b', 'xrt', '-x', xclbin, '--timeout', '5000', '-o', o, image, npyImage.replace('image.npy', 'image.png')], { env });
@@ -110,7 +112,8 @@ describe('edgemoe run (tiny design)', function () {
     assert.deepEqual(readNpy(join(o, 'image.task1.npy')).shape, [9, 32]);
   });
 
-  it('xrt refuses a malformed or mismatched xclbin before XRT sees it', async () => {
+  it('xrt refuses a malformed or mismatched xclbin before XRT sees it', async function () {
+    requireXrt(this);
     const env = noopEmulationEnv(join(scratch(), 'em'));
     const garbage = join(scratch(), 'g.xclbin');
     writeFileSync(garbage, Buffer.concat([Buffer.from('xclbin2\0'), Buffer.alloc(600, 0xab)]));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { noopEmulationEnv } from '../../../host/xrt/noop.ts';
 import { ROOT, scratch } from '../../helpers/paths.ts';
+import { requireXrt } from '../../helpers/xrt.ts';
 
 const CHILD = join(ROOT, 'test', 'host', 'fixtures', 'xrt-child.ts');
 
@@ -42,6 +43,9 @@ function assertClean(c: Child): void {
 
 describe('host/xrt (real XRT 2.13, noop emulation)', function () {
   this.timeout(60_000);
+  before(function () {
+    requireXrt(this);
+  });
   const noop = () => noopEmulationEnv(join(scratch('edgemoe-emconfig-'), 'em'));
 
   it('opens the device, loads the xclbin, round-trips buffers, sets every argument, runs to COMPLETED, closes, exits 0', async () => {
@@ -103,6 +107,9 @@ describe('host/xrt (real XRT 2.13, noop emulation)', function () {
 
 describe('host/accelerator over XRT (noop emulation)', function () {
   this.timeout(60_000);
+  before(function () {
+    requireXrt(this);
+  });
   const noop = () => noopEmulationEnv(join(scratch('edgemoe-emconfig-'), 'em'));
 
   it('binds one BO per bundle once, then sets only the scalars that change (task switch = one setArg)', async () => {
