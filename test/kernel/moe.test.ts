@@ -3,9 +3,10 @@
 // against a float64 model on the same quantized values; EDGEMOE_TICK counts vs generator/kernels/moe.ts.
 import assert from 'node:assert/strict';
 import { geluExact } from '../../generator/kernels/gelu.ts';
-import { moeExpertsTrips, moeGateTrips, type MoeSizes } from '../../generator/kernels/moe.ts';
+import { moeExpertsTrips, moeGateTrips } from '../../generator/kernels/moe.ts';
 import type { Plan } from '../../generator/plan/index.ts';
 import { buildDriver, conv, Job, linearRowExact, packRaw, q, rng, runJob, unpackRaw, val, type Driver } from './harness.ts';
+import { moeSizes } from '../../generator/estimate/op-model.ts';
 
 interface MoeData {
   u: bigint[][];
@@ -76,21 +77,6 @@ function topK(l: bigint[], k: number): number[] {
     .map((x) => x.e);
 }
 
-function sizes(p: Plan): MoeSizes {
-  const s = p.sizes;
-  return {
-    tokens: s.tokens,
-    dim: s.dim,
-    experts: s.experts,
-    topK: s.topK,
-    expertHidden: s.expertHidden,
-    actLanes: s.actLanes,
-    tileIn: s.tileIn,
-    tileOut: s.tileOut,
-    wLanes: p.types.linearWeight.lanes,
-    bLanes: p.types.bias.lanes,
-  };
-}
 
 /** Checks queues, probabilities, metaqueue and gate ticks against the exact logits; returns the expected picks. */
 function checkGate(p: Plan, m: MoeData, r: MoeOut): number[][] {
@@ -113,7 +99,7 @@ function checkGate(p: Plan, m: MoeData, r: MoeOut): number[][] {
     r.queues[e]!.forEach((x, n) => assert.ok(Math.abs(val(x.p, act) - want[e]![n]!.prob) <= 2 ** -20, `expert ${e} p`));
   }
   assert.deepEqual(r.meta, want.flatMap((q, e) => (q.length > 0 ? [e] : [])));
-  assert.equal(r.gateTicks, moeGateTrips(sizes(p)));
+  assert.equal(r.gateTicks, moeGateTrips(moeSizes(p)));
   return picks;
 }
 
@@ -165,7 +151,7 @@ describe('kernel: patch_reordering.h (tiny preset: 9 tokens, D 32, 4 experts, to
         assert.ok(err <= tol[t]![o]!, `out[${t}][${o}] err ${err} > ${tol[t]![o]}`);
       }
     assert.ok(worst > 0 && worst < 1e-3, `worst ${worst}`);
-    assert.equal(r.expertTicks, moeExpertsTrips(sizes(p), r.queues.map((x) => x.length)));
+    assert.equal(r.expertTicks, moeExpertsTrips(moeSizes(p), r.queues.map((x) => x.length)));
   });
 
   it('breaks ties to the lower expert index (duplicate gate rows) and leaves unpicked experts inactive', async () => {
