@@ -52,6 +52,9 @@ static const ap_uint<22> GELU_DELTA_RAW[GELU_TABLE_SIZE] = {
 /** GELU(x) ≈ ReLU(x) - δ(|x|), δ linearly interpolated between the ROM knots at step 1/32. */
 template <int W, int I>
 ap_fixed<W, I> gelu_approx(ap_fixed<W, I> x) {
+  // The linear unit applies GELU to TILE_OUT outputs in one II=1 cycle (2 reads each); a 2-port ROM would cap that
+  // at one output per cycle, so the table becomes constants + LUT muxes (about 22 bits x 8 address bits per read).
+#pragma HLS array_partition variable = GELU_DELTA_RAW complete
   const int F = W - I;
   ap_ufixed<W, I> ax = (x < 0) ? ap_ufixed<W, I>(-x) : ap_ufixed<W, I>(x);  // |x|; -min fits the unsigned type
   ap_fixed<W, I> relu = (x > 0) ? x : ap_fixed<W, I>(0);

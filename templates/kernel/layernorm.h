@@ -133,8 +133,9 @@ ln_tokens2:
 template <int T_N, int T_DIM, long long T_EPS_Q48>
 void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
 #pragma HLS dataflow
+  const int XS_DEPTH = 2 * (T_DIM / ACT_LANES);  // pragma values must be single constants, not expressions
   hls::stream<word_t> xs;
-#pragma HLS stream variable=xs depth=2 * (T_DIM / ACT_LANES)  // one token in flight between the passes
+#pragma HLS stream variable=xs depth=XS_DEPTH  // two tokens: pass 1 of token t+1 overlaps pass 2 of token t
   hls::stream<ln_stats_t> stats;
 #pragma HLS stream variable=stats depth=2
   ln_statistics<T_N, T_DIM, T_EPS_Q48>(x, xs, stats);

@@ -4,7 +4,7 @@
 //
 // Usage (include after params.h and unified_linear.h):
 //   load_patch_embed(wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);   // reload = 1 only
-//   patch_embed(x_img, image_words, wmem + WO_POS_EMBED, cls_words_or_null);
+//   patch_embed(x_img, image_words, wmem + WO_POS_EMBED, cls_words);   // cls_words read only when !CLS_FOLDED
 //
 // Arithmetic: the accumulator starts at the bias; each pixel·weight product is truncated to acc_t before it is added
 // (as Edge-MoE); the sum is taken to act_t and pos_embed (act_t) added, wrapping as act_t.
@@ -21,12 +21,42 @@
 #include "unified_linear.h"
 
 static const int PE_K = IN_CH * PATCH * PATCH;  // inputs per patch
+// One-time weights: static (file scope), so they persist on chip between kernel calls; reload = 0 reuses them.
 static wpatch_t patch_w[DIM][PE_K];
 static acc_t patch_b[DIM];
+
+/** 1 when a patch's C·p·p weights are whole weight words (every preset): lane j of a word is then always column
+ *  bank j % PATCH of patch_w, so the loader's WPATCH_LANES writes per cycle go to distinct banks (II=1). */
+static const bool PE_WROWS_WORD_ALIGNED = PE_K % WPATCH_LANES == 0;
+static const int PE_GROUP_PIX = PE_PATCHES * PATCH;  // pixels of one image row under a patch group
+/** 1 when a patch group's pixels of one image row are whole words or lie inside one word (Edge-MoE: exactly one
+ *  word), so the MAC loop reads PE_GROUP_WORDS words per group instead of one word per pixel. */
+static const bool PE_GROUP_WORD_ALIGNED =
+    IMG_W % PIXEL_LANES == 0 && (PE_GROUP_PIX % PIXEL_LANES == 0 || PIXEL_LANES % PE_GROUP_PIX == 0);
+static const int PE_GROUP_WORDS = PE_GROUP_PIX >= PIXEL_LANES ? PE_GROUP_PIX / PIXEL_LANES : 1;
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
 inline void load_patch_embed(const word_t *w, const word_t *b) {
   const int wtotal = DIM * PE_K;
+  if (PE_WROWS_WORD_ALIGNED) {
+    const int row_words = PE_K / WPATCH_LANES;
+    int d = 0, kw = 0;
+  pe_wload_rows:
+    for (int wi = 0; wi < wtotal / WPATCH_LANES; wi++) {
+#pragma HLS pipeline II = 1
+      EDGEMOE_TICK();
+      const word_t word = w[wi];
+    pe_wload_row_lanes:
+      for (int j = 0; j < WPATCH_LANES; j++) {
+#pragma HLS unroll
+        patch_w[d][kw * WPATCH_LANES + j] = word_elem<wpatch_t, WPATCH_BITS>(word, j);
+      }
+      if (++kw == row_words) {
+        kw = 0;
+        d++;
+      }
+    }
+  } else {
   int d = 0, k = 0;
 pe_wload_words:
   for (int wi = 0; wi < (wtotal + WPATCH_LANES - 1) / WPATCH_LANES; wi++) {
@@ -44,6 +74,7 @@ pe_wload_words:
         }
       }
     }
+  }
   }
 pe_bload_words:
   for (int wi = 0; wi < (DIM + WBIAS_LANES - 1) / WBIAS_LANES; wi++) {
@@ -63,19 +94,26 @@ inline pixel_t pe_pixel(const word_t *img, int e) { return word_elem<pixel_t, PI
 
 /**
  * Embeds one image (img: its [C][H][W] pixels) into x [TOKENS][DIM]. pos: pos_embed [TOKENS][DIM] (act_t rows of
- * DIM_WORDS words); cls: cls_token [DIM] (act_t) when not folded, else null.
+ * DIM_WORDS words); cls: cls_token [DIM] (act_t), read only when !CLS_FOLDED (pass any valid pointer otherwise:
+ * a null m_axi pointer is not synthesisable).
  */
 inline void patch_embed(word_t *x, const word_t *img, const word_t *pos, const word_t *cls) {
   static acc_t acc[GRID_W][DIM];
+#pragma HLS array_partition variable = acc cyclic factor = PE_PATCHES dim = 1  // PE_PATCHES x PE_DIMS sums per cycle
 #pragma HLS array_partition variable = acc cyclic factor = PE_DIMS dim = 2
+  // The MAC loop reads PE_DIMS rows x PATCH columns of the weights and PE_DIMS biases per cycle.
+#pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1
+#pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
+#pragma HLS array_partition variable = patch_b cyclic factor = PE_DIMS
 pe_cls:
   for (int wi = 0; wi < DIM_WORDS; wi++) {
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     word_t word = pos[wi];
-    if (cls) {
+    if (!CLS_FOLDED) {  // compile-time: `cls` is only read when the cls token is a separate tensor
+      const word_t cw = cls[wi];
     pe_cls_lanes:
-      for (int j = 0; j < ACT_LANES; j++) act_set(word, j, act_t(act_get(word, j) + act_get(cls[wi], j)));
+      for (int j = 0; j < ACT_LANES; j++) act_set(word, j, act_t(act_get(word, j) + act_get(cw, j)));
     }
     x[wi] = word;
   }
@@ -96,7 +134,23 @@ pe_rows:
           for (int db = 0; db < DIM / PE_DIMS; db++) {
 #pragma HLS pipeline II = 1
             EDGEMOE_TICK();
-            if (db == 0) {
+            if (db == 0 && PE_GROUP_WORD_ALIGNED) {
+              // The group's PE_GROUP_PIX pixels: PE_GROUP_WORDS whole words (one for Edge-MoE), one m_axi read each.
+              const int e0 = row + g * PE_GROUP_PIX;
+              word_t gw[PE_GROUP_WORDS];
+            pe_read_group_words:
+              for (int k = 0; k < PE_GROUP_WORDS; k++) {
+#pragma HLS unroll
+                gw[k] = img[e0 / PIXEL_LANES + k];
+              }
+            pe_split_pixels:
+              for (int q = 0; q < PE_GROUP_PIX; q++) {
+#pragma HLS unroll
+                // The group starts a word unless it lies inside one word; the constant test keeps lanes static.
+                const int l = (PE_GROUP_PIX % PIXEL_LANES == 0 ? 0 : e0 % PIXEL_LANES) + q;
+                pix[q / PATCH][q % PATCH] = word_elem<pixel_t, PIXEL_BITS>(gw[l / PIXEL_LANES], l % PIXEL_LANES);
+              }
+            } else if (db == 0) {  // general layout: one read per pixel (II = PE_GROUP_PIX)
             pe_read_pixels:
               for (int pp = 0; pp < PE_PATCHES; pp++) {
               pe_read_pixel_cols:

@@ -105,7 +105,8 @@ void attn_qk_compute(const word_t *q, const word_t *k, hls::stream<attn_step_t<T
   const int B = T_DIM / ACT_LANES;  // feature blocks per token
   const int BH = B / T_HEADS;       // feature blocks per head
   const int NB = attn_q_blocks(T_N, T_P);
-  const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(attn_scale_raw(T_DIM / T_HEADS)));
+  constexpr unsigned long long SCALE_RAW = attn_scale_raw(T_DIM / T_HEADS);  // compile time: no isqrt loop in RTL
+  const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(SCALE_RAW));
 
   act_t q_slot[T_P][B][ACT_LANES];
 #pragma HLS array_partition variable=q_slot complete dim=1  // all P slots read every cycle

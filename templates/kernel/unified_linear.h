@@ -58,16 +58,48 @@ inline int act_row_words(int n) { return (n + ACT_LANES - 1) / ACT_LANES; }
 static wlin_t lin_wbuf[2][LIN_WBUF_TILES][TILE_OUT][TILE_IN];
 static acc_t lin_bias[2][LIN_MAX_OUT];
 
+/** 1 when every linear input width (DIM, MLP_HIDDEN, EXPERT_HIDDEN) is a whole number of weight words, so a weight
+ *  word never straddles two matrix rows and its lane j always lands in the same in-tile column bank (below). */
+static const bool LIN_WROWS_WORD_ALIGNED =
+    DIM % WLIN_LANES == 0 && MLP_HIDDEN % WLIN_LANES == 0 && EXPERT_HIDDEN % WLIN_LANES == 0;
+
 /**
  * Loads the [out_dim][in_dim] matrix whose element 0 is element `first` counted from wmem (one AXI word per cycle)
  * into buffer `sel` as tiles in out-major, in-minor order: tile (o / TILE_OUT)·(in_dim / TILE_IN) + i / TILE_IN.
+ * When LIN_WROWS_WORD_ALIGNED (every preset; `first` is then a multiple of WLIN_LANES, as every caller passes a whole
+ * number of matrices), the column of lane j is iw·WLIN_LANES + j: HLS sees that lane j always writes column bank
+ * j % TILE_IN of the partitioned lin_wbuf, so the 16 writes of a word go to 16 distinct banks and the loop keeps II=1.
+ * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
  */
 inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_dim, int in_dim) {
+#pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
   const int words = (lane0 + total + WLIN_LANES - 1) / WLIN_LANES;
   const int in_tiles = in_dim / TILE_IN;
   const word_t *base = wmem + first / WLIN_LANES;
+  if (LIN_WROWS_WORD_ALIGNED) {
+    const int row_words = in_dim / WLIN_LANES;
+    int o = 0, iw = 0;
+  lin_wload_rows:
+    for (int wi = 0; wi < words; wi++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
+#pragma HLS pipeline II = 1
+      EDGEMOE_TICK();
+      const word_t word = base[wi];
+    lin_wload_row_lanes:
+      for (int j = 0; j < WLIN_LANES; j++) {
+#pragma HLS unroll
+        const int i = iw * WLIN_LANES + j;
+        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = word_elem<wlin_t, WLIN_BITS>(word, j);
+      }
+      if (++iw == row_words) {
+        iw = 0;
+        o++;
+      }
+    }
+    return;
+  }
   int o = 0, i = 0;
 lin_wload_words:
   for (int wi = 0; wi < words; wi++) {
@@ -120,9 +152,10 @@ inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim,
 #pragma HLS inline off
   static act_t lin_xrow[LIN_MAX_IN];  // input row cache, filled during the first output tile
   static act_t lin_yrow[LIN_MAX_OUT + ACT_LANES];  // finished outputs waiting for their word to fill
-#pragma HLS array_partition variable = lin_xrow cyclic factor = TILE_IN
-#pragma HLS array_partition variable = lin_wbuf complete dim = 3
+#pragma HLS array_partition variable = lin_xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
+#pragma HLS array_partition variable = lin_wbuf complete dim = 3  // a whole TILE_OUT x TILE_IN tile read per cycle
 #pragma HLS array_partition variable = lin_wbuf complete dim = 4
+#pragma HLS array_partition variable = lin_bias cyclic factor = TILE_OUT dim = 2  // TILE_OUT biases read per cycle
   const int in_words = act_row_words(in_dim);
   const int out_words = act_row_words(out_dim);
   const int out_tiles = out_dim / TILE_OUT;
