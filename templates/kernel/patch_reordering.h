@@ -39,6 +39,26 @@ static int expert_meta_len;
 inline void load_gate_weights(const word_t *wmem) {
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
+  if (DIM % WLIN_LANES == 0) {  // every preset: lane j always writes column bank j % ACT_LANES (II=1, see moe_gate)
+    const int row_words = DIM / WLIN_LANES;
+    int e = 0, dw = 0;
+  gate_load_rows:
+    for (int wi = 0; wi < words; wi++) {
+#pragma HLS pipeline II = 1
+      EDGEMOE_TICK();
+      const word_t word = wmem[wi];
+    gate_load_row_lanes:
+      for (int j = 0; j < WLIN_LANES; j++) {
+#pragma HLS unroll
+        gate_w[e][dw * WLIN_LANES + j] = word_elem<wlin_t, WLIN_BITS>(word, j);
+      }
+      if (++dw == row_words) {
+        dw = 0;
+        e++;
+      }
+    }
+    return;
+  }
   int e = 0, d = 0;
 gate_load_words:
   for (int wi = 0; wi < words; wi++) {
@@ -61,7 +81,8 @@ gate_load_words:
 
 /** Gating of every token of u [TOKENS][DIM]: fills expert_queue_* (token order) and the metaqueue. */
 inline void moe_gate(const word_t *u) {
-#pragma HLS array_partition variable = gate_w complete dim = 1
+#pragma HLS array_partition variable = gate_w complete dim = 1  // EXPERTS x ACT_LANES weights read per cycle
+#pragma HLS array_partition variable = gate_w cyclic factor = ACT_LANES dim = 2
 gate_reset:
   for (int e = 0; e < EXPERTS; e++) expert_queue_len[e] = 0;
 gate_tokens:
@@ -146,6 +167,7 @@ gate_tokens:
   gate_enqueue:
     for (int j = 0; j < TOP_K; j++) {
 #pragma HLS pipeline II = 1
+#pragma HLS dependence variable = expert_queue_len inter false  // a token's top-k experts are distinct
       EDGEMOE_TICK();
       const int e = top_e[j];
       const int n = expert_queue_len[e];

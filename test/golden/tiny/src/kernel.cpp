@@ -74,7 +74,7 @@ images:
 #pragma HLS loop_tripcount min = 1 max = MAX_IMAGES
     word_t *const x = r_x + img * TOKEN_BUF_WORDS;
     EDGEMOE_OP_BEGIN(OP_PATCH_EMBED);
-    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, CLS_FOLDED ? (const word_t *)0 : wmem + WO_CLS_TOKEN);
+    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN));  // no null m_axi pointer: cls is unread when folded
     EDGEMOE_TRACE_OP(OP_PATCH_EMBED, x, TOKEN_BUF_WORDS);
     if (debug_stop == OP_PATCH_EMBED) return;
 
