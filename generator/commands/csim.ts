@@ -1,6 +1,6 @@
 // `edgemoe csim`: C-simulate a generated design on one image and compare it with the float reference.
 import type { Command } from 'commander';
-import { formatFinal, formatOpTable, formatVerdict } from '../csim/report.ts';
+import { formatFinal, formatOpTable, formatRouting, formatVerdict } from '../csim/report.ts';
 import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
 import { UserError } from '../errors.ts';
 
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
     .option('-t, --task <task>', 'task index or name', '0')
     .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
-    .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE) and print a per-op table')
+    .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
     .option('--cycles', 'count pipeline iterations per op (-DEDGEMOE_COUNT_CYCLES) and print them')
     .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS) and print them')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
@@ -36,7 +36,7 @@ export function register(program: Command): void {
         log: (l) => process.stderr.write(`csim: ${l}\n`),
       });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
-      if (opts.trace) process.stdout.write(formatOpTable(r.ops));
+      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing));
       process.stdout.write(`${formatFinal(r.final)}\n`);
       const total = r.phases.reduce((s, p) => s + p.seconds, 0);
       process.stdout.write(`phases: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')} (total ${total.toFixed(2)} s)\n`);

@@ -9,13 +9,15 @@ import { loadImage, loadImageBytes } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
-import { buildPlan, planToManifest, type Plan } from '../plan/index.ts';
+import { buildPlan, planToManifest, routeLayout, type Plan } from '../plan/index.ts';
 import { runReference } from '../reference/model.ts';
 import { loadWeights } from '../weights/load.ts';
 import { checkWeights } from '../weights/check.ts';
 import { buildCsim } from './build.ts';
 import { compareArrays, type Comparison } from '../reference/compare.ts';
 import { comparableOps, decodeActivations, parseTrace } from './trace.ts';
+import { compareRouting, decodeRouting, referenceRouting, type RoutingReport } from './routing.ts';
+import { asF64 } from '../tensor.ts';
 
 /** Default pass threshold on MSE/var(reference): the Edge-MoE types' accuracy target for the whole backbone. */
 export const DEFAULT_TOLERANCE = 1e-3;
@@ -50,6 +52,8 @@ export interface CsimResult {
   shape: [number, number];
   final: Comparison;
   ops: OpError[];
+  /** With trace: per MoE block, the kernel's top-k routing against the reference's. */
+  routing: RoutingReport[];
   phases: Array<{ phase: string; seconds: number }>;
   tolerance: number;
   passed: boolean;
@@ -140,12 +144,26 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     const output = Float32Array.from(outF64);
     const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace }));
     const ops: OpError[] = [];
+    const routing: RoutingReport[] = [];
     if (o.trace) {
       const dumps = parseTrace(readFileSync(join(tmp, 'trace.bin')), s.axiBits / 8, 'trace');
-      for (const op of comparableOps(plan)) {
+      const comparable = new Set(comparableOps(plan).map((op) => op.id));
+      const layout = routeLayout(s);
+      for (const op of plan.ops) {
         const bytes = dumps.get(op.id);
-        const r = ref.trace?.get(op.trace!);
-        if (!bytes || !r) continue;
+        if (!bytes || !ref.trace) continue;
+        if (op.kind === 'moe_gate') {
+          // The gate's routing record: logits and top-k probabilities as table rows, the expert sets as a routing line.
+          const b = op.block!;
+          const k = decodeRouting(bytes, layout, plan.types.activation.frac);
+          const rr = referenceRouting(ref.trace, b);
+          ops.push({ id: op.id, op: op.name, trace: `block${b}.gate_logits`, ...compareArrays(k.logits, asF64(rr.gateLogits)) });
+          ops.push({ id: op.id, op: op.name, trace: `block${b}.topk_p`, ...compareArrays(k.probs, asF64(rr.topkP)) });
+          routing.push(compareRouting(k, rr, layout, { block: b, id: op.id, name: op.name }));
+          continue;
+        }
+        const r = ref.trace.get(op.trace ?? '');
+        if (!comparable.has(op.id) || !r) continue;
         const [rows, feats] = op.outShape as [number, number];
         ops.push({ id: op.id, op: op.name, trace: op.trace!, ...compareArrays(decodeActivations(bytes, rows, feats, plan), r.data as Float64Array) });
       }
@@ -153,7 +171,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     }
     const final = compareArrays(outF64, ref.out);
     if (o.out) writeNpy(o.out, { dtype: 'f32', shape: [s.tokens, s.dim], data: output });
-    return { task, output, shape: [s.tokens, s.dim], final, ops, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, stdout: String(run.stdout) };
+    return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, stdout: String(run.stdout) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -18,3 +18,4 @@ export { OPS_PER_BLOCK, OP_PATCH_EMBED, STEP, blockOpId } from './schedule.ts';
 export { TYPE_NAMES, DEFAULT_MAX_IMAGES } from './sizes.ts';
 export { REGION_ALIGN, attnStepWords, softmaxInfoWords } from './dram.ts';
 export { KERNEL_HEADERS, KERNEL_CPP, PARAMS_H } from './sources.ts';
+export { routeLayout, type RouteLayout } from './route.ts';

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
+import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import type { Plan } from './types.ts';
@@ -86,6 +87,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('CLS_FOLDED', plan.config.model.cls === 'folded' ? 1 : 0, '1: cls_token is folded into pos_embed row 0'),
     size('ATTN_STEP_WORDS', attnStepWords(s), 'attn region words per (query block, key) step'),
     size('SOFTMAX_INFO_WORDS', softmaxInfoWords(s), 'softmaxInfo words per token'),
+    size('MOE_ROUTE_ROW_WORDS', routeLayout(s).rowWords, 'words per token of the MoE routing record (trace builds only, trace_hook.h)'),
   ];
   const lanes = [
     { name: 'WLIN', bits: t.linearWeight.containerBits, lanes: t.linearWeight.lanes },

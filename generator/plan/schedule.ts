@@ -7,6 +7,7 @@ import { residualAddTicks } from '../kernels/residual.ts';
 import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedTrips } from '../kernels/patch-embed.ts';
 import { numel } from '../tensor.ts';
+import { routeLayout } from './route.ts';
 import type { OpKind, PlanOp, PlanRegion, PlanSizes, PlanTypes } from './types.ts';
 
 /** Ops per transformer block; block i's step k (1..OPS_PER_BLOCK) has id 1 + i·OPS_PER_BLOCK + k. */
@@ -72,6 +73,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     output: 'x',
     outShape: [s.tokens, s.dim],
     outWords: tokenWords,
+    traceWords: tokenWords,
     trace: 'embed',
     weights: ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed'],
     trips: patchEmbedTrips({
@@ -102,7 +104,8 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
       trips: number,
     ) => {
       const outWords = output === null ? 0 : outShape.length === 2 ? outShape[0]! * rowWords(outShape[1]!) : Math.min(regions[output].words, Math.ceil(numel(outShape) / lanes));
-      ops.push({ id: blockOpId(i, step), name: `block${i}.${name}`, kind, block: i, step, inputs, output, outShape, outWords, trace, weights, trips });
+      const traceWords = kind === 'moe_gate' ? routeLayout(s).words : outWords;
+      ops.push({ id: blockOpId(i, step), name: `block${i}.${name}`, kind, block: i, step, inputs, output, outShape, outWords, traceWords, trace, weights, trips });
     };
     const tok: number[] = [s.tokens, s.dim];
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);

@@ -140,8 +140,11 @@ export interface PlanOp {
   output: DramRegion | null;
   /** Shape of the output written to `output` (logical, e.g. [tokens, dim]); [] when output is null. */
   outShape: number[];
-  /** Words of the output region the op writes (what the trace hook receives). */
+  /** Words of the output region the op writes (what the trace hook receives for it). */
   outWords: number;
+  /** Words the trace hook receives after the op under -DEDGEMOE_TRACE: outWords, or for moe_gate the routing record
+   *  (generator/plan/route.ts); 0 = not traced. */
+  traceWords: number;
   /** Float-reference trace key this op's output corresponds to (fixture README), or null (no comparable tensor). */
   trace: string | null;
   /** Packed weight tensors the op reads. */

@@ -25,6 +25,7 @@
 #include "ap_int.h"
 #include "count_cycles.h"
 #include "single_pass_softmax.h"
+#include "trace_hook.h"
 #include "unified_linear.h"
 
 // ---- on-chip state ----
@@ -128,6 +129,7 @@ gate_tokens:
 #pragma HLS pipeline II = 1
       EDGEMOE_TICK();
       const act_t l = act_t(logit[e]);
+      EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)
       softmax_update(st, l);
       // beats[j]: l goes at or above slot j (an empty slot is beaten by anything; ties do not beat).
       bool beats[TOP_K];
@@ -173,6 +175,7 @@ gate_tokens:
       const int n = expert_queue_len[e];
       expert_queue_idx[e][n] = t;
       expert_queue_p[e][n] = softmax_prob(top_l[j], st.m, inv_s);
+      EDGEMOE_TRACE_GATE_PICK(t, j, e, expert_queue_p[e][n]);
       expert_queue_len[e] = n + 1;
     }
   }

@@ -171,7 +171,10 @@ describe('csim testbench and bridge (C ABI)', function () {
     }
     const dumps = parseTrace(readFileSync(file), 32, file);
     const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
-    assert.deepEqual([...dumps.keys()].sort((a, b) => a - b), plan.ops.filter((o) => o.output !== null).map((o) => o.id));
+    // Every op that writes a region, plus the MoE gate's routing record (plan traceWords).
+    assert.deepEqual([...dumps.keys()].sort((a, b) => a - b), plan.ops.filter((o) => o.traceWords > 0).map((o) => o.id));
+    for (const o of plan.ops) if (o.traceWords > 0) assert.equal(dumps.get(o.id)!.length, o.traceWords * 32, o.name);
+    assert.ok(plan.ops.some((o) => o.kind === 'moe_gate' && dumps.has(o.id)));
     // The last op's dump is the output region.
     const last = plan.ops[plan.ops.length - 1]!;
     assert.ok(Buffer.from(dumps.get(last.id)!).equals(Buffer.from(tbOut)));

@@ -7,6 +7,10 @@ import { runCsim } from '../../generator/csim/run.ts';
 import { compareArrays } from '../../generator/reference/compare.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { readNpy } from '../../generator/io/npy.ts';
+import { readNpz } from '../../generator/io/npz.ts';
+import { compareRouting, referenceRouting } from '../../generator/csim/routing.ts';
+import { formatRouting } from '../../generator/csim/report.ts';
+import { buildPlan, routeLayout } from '../../generator/plan/index.ts';
 import { asF64 } from '../../generator/tensor.ts';
 import { loadWeights } from '../../generator/weights/load.ts';
 import { randomWeights } from '../../generator/weights/random.ts';
@@ -39,10 +43,20 @@ describe('edgemoe csim', function () {
         assert.ok(e.cosine >= 0.9999, `cosine ${e.cosine}`);
         assert.ok(e.maxAbs <= 0.1, `max abs ${e.maxAbs}`);
         assert.ok(r.passed && r.final.relMse <= 1e-4, `vs our reference: ${r.final.relMse}`);
-        // Every op with a comparable reference tensor was dumped and compared.
-        assert.equal(r.ops.length, 22);
+        // Every op with a comparable reference tensor was dumped and compared, plus the gate's logits and top-k probabilities.
+        assert.equal(r.ops.length, 24);
         assert.deepEqual(r.ops.slice(0, 3).map((o) => o.trace), ['embed', 'block0.ln1', 'block0.q']);
+        assert.deepEqual(r.ops.filter((o) => o.op === 'block1.gate').map((o) => o.trace), ['block1.gate_logits', 'block1.topk_p']);
         for (const o of r.ops) assert.ok(o.cosine > 0.999, `${o.op}: cosine ${o.cosine}`);
+        // Routing: the kernel picks the fixture's experts for every token. A probability moves by at most
+        // 2·max|Δlogit| (dp_i = p_i(dl_i − Σ_j p_j dl_j)), plus the single-pass softmax's < 2 LSB of act_t.
+        assert.equal(r.routing.length, 1);
+        const fx = readNpz(join(TINY, `trace_task${task}.npz`));
+        const vsFixture = compareRouting(r.routing[0]!.kernel, referenceRouting(fx, 1), routeLayout(buildPlan(resolveConfig({ preset: 'tiny' })).sizes), { block: 1, id: 23, name: 'block1.gate' });
+        assert.equal(vsFixture.differ.length, 0);
+        assert.equal(r.routing[0]!.differ.length, 0);
+        const dLogit = r.ops.find((o) => o.trace === 'block1.gate_logits')!.maxAbs;
+        assert.ok(vsFixture.topkPMaxAbs <= 2 * dLogit + 2 ** -21, `topk_p max abs ${vsFixture.topkPMaxAbs} vs max |Δlogit| ${dLogit}`);
         const npy = readNpy(out);
         assert.deepEqual(npy.shape, [9, 32]);
         assert.equal(npy.dtype, 'f32');
@@ -61,6 +75,8 @@ describe('edgemoe csim', function () {
       assert.match(ok.stdout, /id +op +trace +MSE +MSE\/var +max abs +cosine/);
       assert.match(ok.stdout, /block1\.out +block1\.out/);
       assert.match(ok.stdout, /^largest MSE\/var: block\d\.\w+ \(op \d+\) \S+, cosine 0\.9/m);
+      assert.match(ok.stdout, /^23  block1\.gate +block1\.topk_p /m);
+      assert.match(ok.stdout, /^routing block1\.gate \(op 23\): 0 of 9 tokens pick other experts than the reference, nearest reference tie p2−p3 = \S+; topk_p max abs \S+ over 9 agreeing tokens$/m);
       assert.match(ok.stdout, /output vs float reference: MSE \S+ +MSE\/var \S+ +max abs \S+ +cosine 0\.99/);
       assert.match(ok.stdout, /phases: compile [\d.]+ s, (pack [\d.]+ s, )?csim [\d.]+ s, reference [\d.]+ s/);
       assert.match(ok.stdout, /^PASS/m);
@@ -86,6 +102,38 @@ describe('edgemoe csim', function () {
       const badTask = await runCli(['csim', '--design', dir, '--weights', weights, '--task', 'depth', join(TINY, 'image.png')]);
       assert.equal(badTask.exitCode, 2);
       assert.match(badTask.stderr, /--task depth: the design has tasks 0=task0, 1=task1/);
+    });
+
+    it('a gate made to tie in fixed point but not in float: the routing line counts the token and its tiny margin', async () => {
+      // Token T's 2nd and 3rd experts (lo < hi) get gate columns that quantize (wlin_t, ap_fixed<16,2> truncated:
+      // step 2^-14) to the same q, q + 2^-15 for lo and q + 2^-15 ± 2^-16·sign(u_T) for hi. The kernel sees equal
+      // logits and keeps the lower index (lo); the float reference sees logit_hi − logit_lo = 2^-16·Σ|u_T| > 0 and
+      // takes hi. So token T must be reported, with a reference margin p_hi − p_lo of that order (≪ 1e-3).
+      const T = 4;
+      const fx = readNpz(join(TINY, 'trace_task0.npz'));
+      const u = asF64(fx.get('block1.ln2')!).subarray(T * 32, T * 32 + 32);
+      const probs = asF64(fx.get('block1.gate_probs')!).subarray(T * 4, T * 4 + 4);
+      const order = [0, 1, 2, 3].sort((a, b) => probs[b]! - probs[a]!);
+      const [lo, hi] = [Math.min(order[1]!, order[2]!), Math.max(order[1]!, order[2]!)];
+      const sd = loadWeights(weights).tensors;
+      const g = sd.get('blocks.1.mlp.gate.0.w_gate')!;
+      const w = Float32Array.from(asF64(g));
+      for (let d = 0; d < 32; d++) {
+        const q = Math.floor(w[d * 4 + order[1]!]! * 2 ** 14) / 2 ** 14;
+        w[d * 4 + lo] = q + 2 ** -15;
+        w[d * 4 + hi] = q + 2 ** -15 + Math.sign(u[d]!) * 2 ** -16;
+      }
+      sd.set('blocks.1.mlp.gate.0.w_gate', { dtype: 'f32', shape: g.shape, data: w });
+      const tied = join(dir, '..', 'tied.safetensors');
+      writeSafetensors(tied, sd);
+      const r = await runCsim({ design: dir, weights: tied, task: 0, image: join(TINY, 'image.png'), trace: true });
+      const rr = r.routing[0]!;
+      const d = rr.differ.find((x) => x.token === T);
+      assert.ok(d, `token ${T} not reported: ${formatRouting(r.routing)}`);
+      assert.ok(d.csim.includes(lo) && !d.csim.includes(hi), `csim {${d.csim}}`);
+      assert.ok(d.reference.includes(hi) && !d.reference.includes(lo), `reference {${d.reference}}`);
+      assert.ok(d.margin > 0 && d.margin < 1e-3, `margin ${d.margin}`);
+      assert.match(formatRouting(r.routing), new RegExp(`^routing block1\\.gate \\(op 23\\): ${rr.differ.length} of 9 tokens pick other experts[^\\n]*\\n(  token \\d: .*\\n)*  token ${T}: csim `));
     });
 
     it('repacks when weights.bin was packed from other weights', async () => {

@@ -142,6 +142,7 @@ images:
         EDGEMOE_OP_BEGIN(op);
         load_gate_weights(wmem + WO_GATE[i][gate_task]);
         moe_gate(r_tmp1);
+        EDGEMOE_TRACE_GATE(op);  // the routing record (trace_hook.h); the gate writes no DRAM region
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;

@@ -70,6 +70,7 @@ static const int PE_DIMS = 8;  // patch embed: output dims per cycle
 static const int CLS_FOLDED = 1;  // 1: cls_token is folded into pos_embed row 0
 static const int ATTN_STEP_WORDS = 1;  // attn region words per (query block, key) step
 static const int SOFTMAX_INFO_WORDS = 1;  // softmaxInfo words per token
+static const int MOE_ROUTE_ROW_WORDS = 1;  // words per token of the MoE routing record (trace builds only, trace_hook.h)
 
 // ---- DRAM regions: word offset inside their bundle and size in words ----
 static const int REG_TMP1_WORD = 0;  // bundle inout1, byte offset 0
