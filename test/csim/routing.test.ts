@@ -7,7 +7,10 @@ import { formatRouting } from '../../generator/csim/report.ts';
 import { readNpz } from '../../generator/io/npz.ts';
 import { buildPlan, routeLayout } from '../../generator/plan/index.ts';
 import type { Tensor } from '../../generator/tensor.ts';
-import { TINY } from '../helpers/paths.ts';
+import { execa } from 'execa';
+import { CXX, includeDirs } from '../../generator/csim/build.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { scratch, TINY } from '../helpers/paths.ts';
 
 const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
 const layout = routeLayout(plan.sizes);
@@ -92,5 +95,18 @@ describe('csim MoE routing diagnostics', () => {
     const text = formatRouting([r]);
     assert.match(text, /: 1 of 9 tokens pick other experts than the reference, reference p2−p3 at those ≤ \S+; topk_p max abs \S+ over 8 agreeing tokens\n/);
     assert.match(text, new RegExp(`\\n  token 4: csim \\{${[order[0], order[1]].sort().join(',')}\\}  reference \\{${[order[0], order[2]].sort().join(',')}\\}  reference p2−p3 = \\S+\\n$`));
+  });
+
+  it('zero cost without -DEDGEMOE_TRACE: the preprocessed kernel has no routing record and no trace call', async function () {
+    this.timeout(60_000);
+    const dir = join(scratch(), 'tiny');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    const pre = async (defs: string[]) =>
+      String((await execa(CXX, ['-std=c++17', '-E', '-P', ...defs, ...includeDirs(dir, 'csim-include').map((d) => `-I${d}`), join(dir, 'src', 'kernel.cpp')])).stdout);
+    const [plain, traced] = await Promise.all([pre([]), pre(['-DEDGEMOE_TRACE'])]);
+    for (const name of ['moe_route_rec', 'moe_route_word', 'edgemoe_trace']) {
+      assert.ok(!plain.includes(name), `${name} in the normal build`);
+      assert.ok(traced.includes(name), `${name} missing from the trace build`);
+    }
   });
 });
