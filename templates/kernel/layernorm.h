@@ -129,13 +129,13 @@ ln_tokens2:
   }
 }
 
-/** Pass 1 and pass 2 as a dataflow pipeline over the tokens. */
-template <int T_N, int T_DIM, long long T_EPS_Q48>
+/** Pass 1 and pass 2 as a dataflow pipeline over the tokens. T_XS_DEPTH: the stream depth as one constant (HLS
+ *  pragma values cannot be expressions); two tokens, so pass 1 of token t+1 overlaps pass 2 of token t. */
+template <int T_N, int T_DIM, long long T_EPS_Q48, int T_XS_DEPTH = 2 * (T_DIM / ACT_LANES)>
 void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
 #pragma HLS dataflow
-  const int XS_DEPTH = 2 * (T_DIM / ACT_LANES);  // pragma values must be single constants, not expressions
   hls::stream<word_t> xs;
-#pragma HLS stream variable=xs depth=XS_DEPTH  // two tokens: pass 1 of token t+1 overlaps pass 2 of token t
+#pragma HLS stream variable=xs depth=T_XS_DEPTH
   hls::stream<ln_stats_t> stats;
 #pragma HLS stream variable=stats depth=2
   ln_statistics<T_N, T_DIM, T_EPS_Q48>(x, xs, stats);
