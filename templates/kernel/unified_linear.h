@@ -19,13 +19,17 @@
 // The result is converted to act_t once, after the last input tile.
 //
 // Cycle model (EDGEMOE_TICK, generator/kernels/linear.ts): loads move one AXI word per cycle; compute does one tile
-// (TILE_OUT·TILE_IN MACs) per cycle, rows · (out/TILE_OUT) · (in/TILE_IN) cycles. The input row is read during the
-// first output tile and cached (lin_xrow), finished output words are written as soon as their last tile is done.
+// (TILE_OUT·TILE_IN MACs) per cycle, rows · (out/TILE_OUT) · (in/TILE_IN) cycles. compute_linear is a dataflow
+// region (reader -> compute -> writer, below): the input row arrives as tiles during the first output tile and is
+// cached (lin_xrow), finished output words are written as soon as their last tile is done. On hardware the first
+// row's first output tile waits for the reader when an input tile spans several words (2 for Edge-MoE's 16 x 8);
+// later rows are read ahead while the previous row computes.
 #ifndef EDGEMOE_UNIFIED_LINEAR_H
 #define EDGEMOE_UNIFIED_LINEAR_H
 
 #include "ap_fixed.h"
 #include "ap_int.h"
+#include "hls_stream.h"
 #include "count_cycles.h"
 #include "gelu_approx.h"
 
@@ -143,32 +147,95 @@ lin_bload_words:
   }
 }
 
-/**
- * Runs the layer held in buffer `sel` on `rows` tokens (see the modes above). queue_idx / queue_p are the expert
- * queue of the current expert (ignored unless use_expert / use_score).
- */
-inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows, const pidx_t queue_idx[TOKENS],
-                           const act_t queue_p[TOKENS], bool use_gelu, bool use_expert, bool use_score) {
-#pragma HLS inline off
-  static act_t lin_xrow[LIN_MAX_IN];  // input row cache, filled during the first output tile
-  static act_t lin_yrow[LIN_MAX_OUT + ACT_LANES];  // finished outputs waiting for their word to fill
+// ---- compute_linear: a dataflow of reader -> compute -> writer (Edge-MoE's linear.cpp shape) ----
+// Each stage makes at most one m_axi access per direction per cycle, so the II=1 tile loop never waits on a port: the
+// reader streams the input rows as TILE_IN-wide tiles (one word per cycle; its FIFO holds a whole row, so it fetches
+// the next row while the compute stage is still on the current row's later output tiles), the compute stage does one
+// TILE_OUT x TILE_IN tile per cycle, and the writer turns each finished output tile into words (one per cycle,
+// read-modify-write with use_score). Only the compute loop ticks (EDGEMOE_TICK): reader and writer run beside it.
+
+/** One input tile (TILE_IN activations) and one finished output tile (TILE_OUT activations, GELU applied). */
+struct lin_xtile_t {
+  act_t v[TILE_IN];
+};
+struct lin_ytile_t {
+  act_t v[TILE_OUT];
+};
+/** Where a row is read from / written to (token index) and its gate probability (use_score). */
+struct lin_rowinfo_t {
+  int t;
+  act_t score;
+};
+
+static const int LIN_WORDS_PER_XTILE = TILE_IN >= ACT_LANES ? TILE_IN / ACT_LANES : 1;   // input words per tile
+static const int LIN_XTILES_PER_WORD = ACT_LANES > TILE_IN ? ACT_LANES / TILE_IN : 1;    // input tiles per word
+static const int LIN_WORDS_PER_YTILE = TILE_OUT >= ACT_LANES ? TILE_OUT / ACT_LANES : 1;  // output words per tile
+static const int LIN_YTILES_PER_WORD = ACT_LANES > TILE_OUT ? ACT_LANES / TILE_OUT : 1;   // output tiles per word
+static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;    // reader cycles per row (tripcount)
+static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row (tripcount)
+static const int LIN_XS_DEPTH = LIN_IN_TILES_MAX;  // a whole input row: the reader runs one row ahead
+
+/** Reader: per row (gathered through queue_idx when use_expert), its input words one per cycle, as input tiles. */
+inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[TOKENS], const act_t queue_p[TOKENS],
+                     bool use_expert, bool use_score, hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+  const int in_words = act_row_words(in_dim);
+  const int steps = in_words * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
+lin_read_rows:
+  for (int r = 0; r < rows; r++) {
+#pragma HLS loop_tripcount min = 1 max = TOKENS
+    lin_rowinfo_t ri;
+    ri.t = use_expert ? int(queue_idx[r]) : r;
+    ri.score = use_score ? queue_p[r] : act_t(0);
+    info.write(ri);
+    const word_t *in_row = src + ri.t * in_words;
+    word_t word = 0;
+    act_t xa[TILE_IN];  // the tile being filled
+#pragma HLS array_partition variable = xa complete
+  lin_read_steps:
+    for (int s = 0; s < steps; s++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_READ_STEPS_MAX
+#pragma HLS pipeline II = 1
+      if (s % LIN_XTILES_PER_WORD == 0) word = in_row[s / LIN_XTILES_PER_WORD];
+      if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
+      lin_read_fill_lanes:
+        for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+          xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = act_get(word, j);
+        }
+      } else {  // one word holds one or more whole tiles
+      lin_read_split_lanes:
+        for (int i = 0; i < TILE_IN; i++) {
+#pragma HLS unroll
+          xa[i] = act_get(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + i);
+        }
+      }
+      if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
+        lin_xtile_t x;
+      lin_read_push:
+        for (int i = 0; i < TILE_IN; i++) {
+#pragma HLS unroll
+          x.v[i] = xa[i];
+        }
+        xs.write(x);
+      }
+    }
+  }
+}
+
+/** Compute: one TILE_OUT x TILE_IN tile per cycle from buffer `sel`; each finished output tile goes to the writer. */
+inline void lin_compute(int sel, int out_dim, int in_dim, int rows, bool use_gelu, hls::stream<lin_xtile_t> &xs,
+                        hls::stream<lin_rowinfo_t> &info_in, hls::stream<lin_ytile_t> &ys, hls::stream<lin_rowinfo_t> &info_out) {
+  static act_t lin_xrow[LIN_MAX_IN];  // the row's inputs, kept from the first output tile for the later ones
 #pragma HLS array_partition variable = lin_xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
 #pragma HLS array_partition variable = lin_wbuf complete dim = 3  // a whole TILE_OUT x TILE_IN tile read per cycle
 #pragma HLS array_partition variable = lin_wbuf complete dim = 4
 #pragma HLS array_partition variable = lin_bias cyclic factor = TILE_OUT dim = 2  // TILE_OUT biases read per cycle
-  const int in_words = act_row_words(in_dim);
-  const int out_words = act_row_words(out_dim);
   const int out_tiles = out_dim / TILE_OUT;
   const int in_tiles = in_dim / TILE_IN;
 lin_rows:
   for (int r = 0; r < rows; r++) {
 #pragma HLS loop_tripcount min = 1 max = TOKENS
-    const int t = use_expert ? int(queue_idx[r]) : r;
-    const act_t score = use_score ? queue_p[r] : act_t(0);
-    const word_t *in_row = src + t * in_words;
-    word_t *out_row = dst + t * out_words;
-    int rd = 0;  // next input word to read
-    int wr = 0;  // next output word to write
+    info_out.write(info_in.read());
     acc_t acc[TILE_OUT];
 #pragma HLS array_partition variable = acc complete
   lin_out_tiles:
@@ -179,20 +246,21 @@ lin_rows:
 #pragma HLS loop_tripcount min = 1 max = LIN_IN_TILES_MAX
 #pragma HLS pipeline II = 1
         EDGEMOE_TICK();
-        if (ot == 0) {
-        // Read the words this input tile needs (first output tile only; later tiles reuse the cache).
-        lin_read_words:
-          for (int k = 0; k < TILE_IN / ACT_LANES + 1; k++) {
+        act_t xv[TILE_IN];
+#pragma HLS array_partition variable = xv complete
+        if (ot == 0) {  // first output tile: take the tile from the reader and keep it for the later output tiles
+          const lin_xtile_t x = xs.read();
+        lin_keep_inputs:
+          for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
-            if (rd < in_words && rd * ACT_LANES < (it + 1) * TILE_IN) {
-              const word_t word = in_row[rd];
-            lin_read_lanes:
-              for (int j = 0; j < ACT_LANES; j++) {
+            xv[i] = x.v[i];
+            lin_xrow[it * TILE_IN + i] = x.v[i];
+          }
+        } else {
+        lin_reuse_inputs:
+          for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
-                if (rd * ACT_LANES + j < in_dim) lin_xrow[rd * ACT_LANES + j] = act_get(word, j);
-              }
-              rd++;
-            }
+            xv[i] = lin_xrow[it * TILE_IN + i];
           }
         }
         const int tile = ot * in_tiles + it;
@@ -203,41 +271,104 @@ lin_rows:
         lin_tile_in:
           for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
-            a += acc_t(lin_xrow[it * TILE_IN + i] * lin_wbuf[sel][tile][o][i]);  // product truncated to acc_t first
+            a += acc_t(xv[i] * lin_wbuf[sel][tile][o][i]);  // product truncated to acc_t first
           }
           acc[o] = a;
         }
         if (it == in_tiles - 1) {
+          lin_ytile_t y;
         lin_finish:
           for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
-            act_t y = act_t(acc[o]);
-            if (use_gelu) y = gelu_approx(y);
-            lin_yrow[ot * TILE_OUT + o] = y;
+            act_t v = act_t(acc[o]);
+            if (use_gelu) v = gelu_approx(v);
+            y.v[o] = v;
           }
-          const int done = (ot + 1) * TILE_OUT;  // outputs finished so far
-        lin_write_words:
-          for (int k = 0; k < TILE_OUT / ACT_LANES + 1; k++) {
-#pragma HLS unroll
-            if (wr < out_words && ((wr + 1) * ACT_LANES <= done || done == out_dim)) {
-              word_t word = use_score ? out_row[wr] : word_t(0);
-            lin_write_lanes:
-              for (int j = 0; j < ACT_LANES; j++) {
-#pragma HLS unroll
-                const int f = wr * ACT_LANES + j;
-                if (f < out_dim) {
-                  const act_t y = lin_yrow[f];
-                  act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(score * y)) : y);
-                }
-              }
-              out_row[wr] = word;
-              wr++;
-            }
-          }
+          ys.write(y);
         }
       }
     }
   }
+}
+
+/** Writer: per row (scattered to token t), its output tiles as words, one word per cycle; use_score adds
+ *  score · y to the word already in dst (read-modify-write). */
+inline void lin_write(word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t> &ys,
+                      hls::stream<lin_rowinfo_t> &info) {
+  const int out_words = act_row_words(out_dim);
+  const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;  // = out_words when a tile fills whole words
+lin_write_rows:
+  for (int r = 0; r < rows; r++) {
+#pragma HLS loop_tripcount min = 1 max = TOKENS
+    const lin_rowinfo_t ri = info.read();
+    word_t *out_row = dst + ri.t * out_words;
+    act_t ya[TILE_OUT];   // the output tile being written
+    act_t yw[ACT_LANES];  // the outputs of the word being written
+#pragma HLS array_partition variable = ya complete
+#pragma HLS array_partition variable = yw complete
+  lin_write_steps:
+    for (int s = 0; s < steps; s++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_STEPS_MAX
+#pragma HLS pipeline II = 1
+#pragma HLS dependence variable = dst inter false  // each word is read (use_score) and written in one step only
+      if (s % LIN_WORDS_PER_YTILE == 0) {
+        const lin_ytile_t y = ys.read();
+      lin_write_pop:
+        for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+          ya[o] = y.v[o];
+        }
+      }
+      bool full;  // yw holds a whole word
+      int w;      // its word index in the row
+      if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
+      lin_write_take_lanes:
+        for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+          yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
+        }
+        full = true;
+        w = s;
+      } else {  // several tiles fill one word
+      lin_write_gather_lanes:
+        for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+          yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
+        }
+        full = s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
+        w = s / LIN_YTILES_PER_WORD;
+      }
+      if (full) {
+        word_t word = use_score ? out_row[w] : word_t(0);
+      lin_write_lanes:
+        for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+          act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
+        }
+        out_row[w] = word;
+      }
+    }
+  }
+}
+
+/**
+ * Runs the layer held in buffer `sel` on `rows` tokens (see the modes above). queue_idx / queue_p are the expert
+ * queue of the current expert (ignored unless use_expert / use_score). src and dst must be different regions.
+ */
+inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows, const pidx_t queue_idx[TOKENS],
+                           const act_t queue_p[TOKENS], bool use_gelu, bool use_expert, bool use_score) {
+#pragma HLS inline off  // the one shared engine (ALLOCATION limit=1 in the top function)
+#pragma HLS dataflow
+  hls::stream<lin_xtile_t> xs;
+#pragma HLS stream variable = xs depth = LIN_XS_DEPTH
+  hls::stream<lin_ytile_t> ys;
+#pragma HLS stream variable = ys depth = 4
+  hls::stream<lin_rowinfo_t> info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
+#pragma HLS stream variable = info_rc depth = 4
+#pragma HLS stream variable = info_cw depth = 4
+  lin_read(src, in_dim, rows, queue_idx, queue_p, use_expert, use_score, xs, info_rc);
+  lin_compute(sel, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
+  lin_write(dst, out_dim, rows, use_score, ys, info_cw);
 }
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H
