@@ -129,7 +129,11 @@ lin_wload_words:
 /** Loads out_dim biases of type BT (CB-bit containers, LANES per word) starting at element `first` into tile `sel`. */
 template <class BT, int CB, int LANES>
 void load_linear_bias(int sel, const word_t *wmem, int first, int out_dim) {
-  const int lane0 = first % LANES;
+  // When every layer width is a whole number of bias words (every preset), `first` (a whole number of bias vectors
+  // from the tensor start) is word-aligned: lane0 is the constant 0, so lane j writes element wi·LANES + j, a bank
+  // HLS can place statically in the TILE_OUT-way partitioned lin_bias (II=1).
+  const bool aligned = DIM % LANES == 0 && MLP_HIDDEN % LANES == 0 && EXPERT_HIDDEN % LANES == 0;
+  const int lane0 = aligned ? 0 : first % LANES;
   const int words = (lane0 + out_dim + LANES - 1) / LANES;
   const word_t *base = wmem + first / LANES;
 lin_bload_words:
