@@ -1,7 +1,8 @@
 // design.json: the one contract between the generator and the host. The host re-derives nothing from the config.
 import { z } from 'zod';
 
-export const MANIFEST_FORMAT = 'edgemoe-design/1';
+/** Bumped when a field is added or changes meaning; the host accepts exactly this format. /2: input/output strides. */
+export const MANIFEST_FORMAT = 'edgemoe-design/2';
 
 /** A named slice of one m_axi bundle's DRAM buffer. Offsets and sizes are bytes; offsets are 4096-aligned. */
 export const regionSchema = z.object({
@@ -21,6 +22,22 @@ export const regionSchema = z.object({
   layout: z.string(),
 });
 export type Region = z.infer<typeof regionSchema>;
+
+/**
+ * Where each image's input or output item sits in its region: item i (0 ≤ i < maxImages) starts at byte i·stride of
+ * the region; inside an item, row r (a run of the last shape dim, elements elemBytes apart) starts at byte r·rowStride
+ * (rows are padded to whole AXI words when rowStride exceeds last dim · elemBytes).
+ */
+export const ioSchema = z.object({
+  region: z.string(),
+  /** Logical shape of one image's item, C order (input [C,H,W], output [tokens,dim]). */
+  shape: z.array(z.number().int()),
+  /** Bytes from one image's item to the next. */
+  stride: z.number().int().positive(),
+  /** Bytes from one row (last dim) of an item to the next. */
+  rowStride: z.number().int().positive(),
+});
+export type IoEntry = z.infer<typeof ioSchema>;
 
 export const bundleSchema = z.object({
   name: z.string(),
@@ -66,10 +83,10 @@ export const manifestSchema = z.object({
   tasks: z.array(z.string()),
   /** Images one kernel call can take (the 'images' region holds this many). */
   maxImages: z.number().int(),
-  /** Input: region name and value rule (pixel raw = byte, value = raw / 2^frac). */
-  input: z.object({ region: z.string(), shape: z.array(z.number().int()) }),
-  /** Output: region holding the backbone output [images][tokens][dim]. */
-  output: z.object({ region: z.string(), shape: z.array(z.number().int()) }),
+  /** Input: region, per-image shape and strides (pixel raw = byte, value = raw / 2^frac of the region). */
+  input: ioSchema,
+  /** Output: region holding the backbone output [images][tokens][dim], per-image shape and strides. */
+  output: ioSchema,
   weights: z.object({
     /** Bundle + region the packed weights image is written to. */
     bundle: z.string(),

@@ -105,23 +105,28 @@ function checkManifest(m: DesignManifest, path: string): void {
   if (bufferArgs(m)[w.buffer]!.bundle !== m.weights.bundle) fail(`weights region '${m.weights.region}' is not on bundle '${m.weights.bundle}'`);
 }
 
-/** Where images go and outputs come from, with strides derived from design.json's region sizes. */
+/** Where images go and outputs come from: design.json's per-image strides, checked against the region sizes. */
 export interface IoLayout {
   input: { buffer: number; offset: number; imageBytes: number; stride: number };
   output: { buffer: number; offset: number; region: Region; stride: number; rows: number; rowElems: number; rowStride: number };
 }
 
 /**
- * The input and output layouts: a region holding maxImages items has an item stride of bytes / maxImages (items start
- * on word boundaries); an output item's rows ([tokens]) are evenly spaced within it (rows padded to whole words).
+ * The input and output layouts as design.json states them (input.stride, output.stride / rowStride; nothing is
+ * re-derived): image i's pixels go to byte i·input.stride of the input region, image i's output row r is read from
+ * byte i·output.stride + r·output.rowStride of the output region. Fails when a stated layout does not fit.
  */
 export function ioLayout(m: DesignManifest, fail: (msg: string) => never = (msg) => { throw new UserError(`design.json: ${msg}`); }): IoLayout {
   const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
   const inp = regionOf(m, m.input.region);
   const imageBytes = prod(m.input.shape);
   if (inp.region.elemBytes !== 1) fail(`input region '${inp.region.name}' has ${inp.region.elemBytes}-byte elements (the host writes 8-bit pixels)`);
-  const inStride = Math.floor(inp.region.bytes / m.maxImages);
-  if (inStride < imageBytes) fail(`input region '${inp.region.name}' (${inp.region.bytes} bytes) cannot hold ${m.maxImages} images of ${imageBytes} bytes`);
+  const { stride: inStride, rowStride: inRow } = m.input;
+  const inW = m.input.shape[m.input.shape.length - 1] ?? 0;
+  // The host writes each image as one contiguous block, so its rows must not be padded.
+  if (inRow !== inW) fail(`input.rowStride ${inRow} differs from the image row of ${inW} bytes (padded input rows are not supported)`);
+  if (inStride < imageBytes) fail(`input.stride ${inStride} is smaller than one image (${imageBytes} bytes)`);
+  if ((m.maxImages - 1) * inStride + imageBytes > inp.region.bytes) fail(`input region '${inp.region.name}' (${inp.region.bytes} bytes) cannot hold ${m.maxImages} images at input.stride ${inStride}`);
   const out = regionOf(m, m.output.region);
   const r = out.region;
   if (![1, 2, 4].includes(r.elemBytes)) fail(`output region '${r.name}' has ${r.elemBytes}-byte elements`);
@@ -129,9 +134,10 @@ export function ioLayout(m: DesignManifest, fail: (msg: string) => never = (msg)
   if (m.output.shape.length < 1) fail('output shape is empty');
   const rowElems = m.output.shape[m.output.shape.length - 1]!;
   const rows = prod(m.output.shape.slice(0, -1));
-  const stride = Math.floor(r.bytes / m.maxImages);
-  const rowStride = Math.floor(stride / rows);
-  if (rowStride < rowElems * r.elemBytes) fail(`output region '${r.name}' (${r.bytes} bytes) cannot hold ${m.maxImages} outputs of ${rows}x${rowElems} elements`);
+  const { stride, rowStride } = m.output;
+  if (rowStride < rowElems * r.elemBytes) fail(`output.rowStride ${rowStride} is smaller than a row of ${rowElems}x${r.elemBytes} bytes`);
+  if (stride < rows * rowStride) fail(`output.stride ${stride} is smaller than ${rows} rows at output.rowStride ${rowStride}`);
+  if ((m.maxImages - 1) * stride + rows * rowStride > r.bytes) fail(`output region '${r.name}' (${r.bytes} bytes) cannot hold ${m.maxImages} outputs at output.stride ${stride}`);
   return {
     input: { buffer: inp.buffer, offset: inp.region.offset, imageBytes, stride: inStride },
     output: { buffer: out.buffer, offset: r.offset, region: r, stride, rows, rowElems, rowStride },

@@ -140,7 +140,8 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     const run = await phase('csim', () => execa(exe, args, { reject: false, all: true }));
     if (run.exitCode !== 0) throw new Error(`the testbench failed (exit ${run.exitCode}):\n${String(run.all)}`);
     const s = plan.sizes;
-    const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan);
+    // out.bin is the output region from image 0: rows at design.json's output.rowStride.
+    const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan, design.manifest.output.rowStride);
     const output = Float32Array.from(outF64);
     const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace }));
     const ops: OpError[] = [];

@@ -21,12 +21,14 @@ export function parseTrace(bytes: Uint8Array, wordBytes: number, path = 'trace')
 
 /**
  * Activations [rows][features] stored token-major with rows padded to whole words (32-bit containers of the
- * activation type) → float64 values raw / 2^frac, C order without the padding.
+ * activation type) → float64 values raw / 2^frac, C order without the padding. `rowStride` (bytes; e.g. design.json's
+ * output.rowStride) overrides the word-padded row length.
  */
-export function decodeActivations(bytes: Uint8Array, rows: number, features: number, plan: Plan): Float64Array {
+export function decodeActivations(bytes: Uint8Array, rows: number, features: number, plan: Plan, rowStride?: number): Float64Array {
   const act = plan.types.activation;
   if (act.containerBits !== 32) throw new Error(`decodeActivations: ${act.containerBits}-bit activation containers are not supported`);
-  const rowElems = Math.ceil(features / act.lanes) * act.lanes;
+  if (rowStride !== undefined && (rowStride % 4 !== 0 || rowStride < features * 4)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} 32-bit activations`);
+  const rowElems = rowStride !== undefined ? rowStride / 4 : Math.ceil(features / act.lanes) * act.lanes;
   if (bytes.length < rows * rowElems * 4) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * 4}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scale = 2 ** -act.frac;

@@ -51,9 +51,15 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
   const s = plan.sizes;
   const act = plan.types.activation;
   if (act.containerBits !== 32) throw new UserError(`the testbench reads 32-bit activation containers; precision.activation.W = ${act.W} uses ${act.containerBits}-bit ones`);
-  const imageBytes = s.inCh * s.imgH * s.imgW;
-  const rowElems = Math.ceil(s.dim / s.actLanes) * s.actLanes;
-  const outImageWords = (s.tokens * rowElems) / s.actLanes;
+  // Per-image strides come from design.json (the same numbers the host reads); the testbench static_asserts them
+  // against params.h.
+  const imageBytes = m.input.shape.reduce((x, y) => x * y, 1);
+  const words = (bytes: number, what: string) => {
+    if (bytes % wb !== 0) throw new UserError(`design.json: ${what} ${bytes} is not a whole number of ${wb}-byte words`);
+    return bytes / wb;
+  };
+  const rowElems = m.output.rowStride / (act.containerBits / 8);
+  const outImageWords = words(m.output.stride, 'output.stride');
   const ops = plan.ops
     .filter((o) => o.output !== null)
     .map((o) => ({ id: o.id, name: o.name, bundle: bundleIndex(m, plan.regions[o.output!].bundle), wordOffset: plan.regions[o.output!].wordOffset, words: o.outWords }));
@@ -64,7 +70,7 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     callArgs,
     bundles: plan.bundles.map((b) => ({ name: b.name, upper: upper(b.name), words: b.bytes / wb })),
     weights: region(plan.weightsRegion),
-    images: { ...region(plan.regions.images), perImageBytes: imageBytes, perImageWords: Math.ceil(imageBytes / wb) },
+    images: { ...region(plan.regions.images), perImageBytes: imageBytes, perImageWords: words(m.input.stride, 'input.stride') },
     output: { ...region(plan.regions.x), perImageWords: outImageWords },
     imageShape: `${s.inCh}][${s.imgH}][${s.imgW}`,
     outTokens: s.tokens,

@@ -14,6 +14,19 @@ export function kernelArgs(plan: Plan): KernelArg[] {
   return args;
 }
 
+/** Per-image input and output entries: the images region holds word-aligned [C][H][W] bytes per image (rows not
+ *  padded); x holds one token buffer per image, each token's dim activations padded to whole words. */
+export function ioEntries(plan: Plan): Pick<DesignManifest, 'input' | 'output'> {
+  const s = plan.sizes;
+  const wb = s.axiBits / 8;
+  const images = plan.regions.images;
+  const tokenBytes = Math.ceil(s.dim / s.actLanes) * wb;
+  return {
+    input: { region: images.name, shape: [s.inCh, s.imgH, s.imgW], stride: (images.words / s.maxImages) * wb, rowStride: s.imgW * images.elemBytes },
+    output: { region: plan.regions.x.name, shape: [s.tokens, s.dim], stride: s.tokens * tokenBytes, rowStride: tokenBytes },
+  };
+}
+
 /** The design.json of a plan; configHash is the sha256 of the canonical config JSON. */
 export function planToManifest(plan: Plan, configHash: string): DesignManifest {
   const s = plan.sizes;
@@ -40,8 +53,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
     })),
     tasks: [...plan.config.model.tasks],
     maxImages: s.maxImages,
-    input: { region: 'images', shape: [s.inCh, s.imgH, s.imgW] },
-    output: { region: 'x', shape: [s.tokens, s.dim] },
+    ...ioEntries(plan),
     weights: {
       bundle: w.bundle,
       region: w.name,

@@ -46,7 +46,7 @@ function outputOf(m: DesignManifest, mem: Uint8Array[]): Uint8Array {
   const bi = m.bundles.findIndex((b) => b.regions.some((r) => r.name === m.output.region));
   const r = m.bundles[bi]!.regions.find((x) => x.name === m.output.region)!;
   const arg = m.kernel.args.filter((a) => a.kind === 'buffer').findIndex((a) => (a as { bundle: string }).bundle === m.bundles[bi]!.name);
-  const n = m.output.shape.reduce((a, b) => a * b, 1) * 4;
+  const n = m.output.stride; // image 0's output item (design.json)
   return mem[arg]!.slice(r.offset, r.offset + n);
 }
 
