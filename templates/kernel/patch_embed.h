@@ -134,7 +134,7 @@ pe_rows:
           for (int db = 0; db < DIM / PE_DIMS; db++) {
 #pragma HLS pipeline II = 1
             EDGEMOE_TICK();
-            if (db == 0 && PE_GROUP_WORD_ALIGNED) {
+            if (PE_GROUP_WORD_ALIGNED && db == 0) {  // constant first: the other branch folds away
               // The group's PE_GROUP_PIX pixels: PE_GROUP_WORDS whole words (one for Edge-MoE), one m_axi read each.
               const int e0 = row + g * PE_GROUP_PIX;
               word_t gw[PE_GROUP_WORDS];
@@ -150,7 +150,7 @@ pe_rows:
                 const int l = (PE_GROUP_PIX % PIXEL_LANES == 0 ? 0 : e0 % PIXEL_LANES) + q;
                 pix[q / PATCH][q % PATCH] = word_elem<pixel_t, PIXEL_BITS>(gw[l / PIXEL_LANES], l % PIXEL_LANES);
               }
-            } else if (db == 0) {  // general layout: one read per pixel (II = PE_GROUP_PIX)
+            } else if (!PE_GROUP_WORD_ALIGNED && db == 0) {  // general layout: one read per pixel (II = PE_GROUP_PIX)
             pe_read_pixels:
               for (int pp = 0; pp < PE_PATCHES; pp++) {
               pe_read_pixel_cols:
