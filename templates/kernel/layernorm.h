@@ -137,7 +137,7 @@ void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], 
   hls::stream<word_t> xs;
 #pragma HLS stream variable=xs depth=T_XS_DEPTH
   hls::stream<ln_stats_t> stats;
-#pragma HLS stream variable=stats depth=2
+#pragma HLS stream variable=stats depth=2  // one (mean, r) per token; the xs FIFO holds two tokens
   ln_statistics<T_N, T_DIM, T_EPS_Q48>(x, xs, stats);
   ln_normalise<T_N, T_DIM>(xs, stats, gamma, beta, y);
 }

@@ -237,7 +237,7 @@ void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) 
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
 #pragma HLS dataflow
   hls::stream<attn_step_t<T_P, T_HEADS> > steps;
-#pragma HLS stream variable=steps depth=4
+#pragma HLS stream variable=steps depth=4  // one step per key (DIM/ACT_LANES cycles): a few decouple the stages
   attn_qk_compute<T_N, T_DIM, T_HEADS, T_P>(q, k, steps);
   attn_qk_finalize<T_N, T_DIM, T_HEADS, T_P>(steps, attn, info);
 }
@@ -367,7 +367,7 @@ void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
 #pragma HLS dataflow
   hls::stream<attn_step_t<T_P, T_HEADS> > probs;
-#pragma HLS stream variable=probs depth=4
+#pragma HLS stream variable=probs depth=4  // one step per key (DIM/ACT_LANES cycles): a few decouple the stages
   attn_av_prepare<T_N, T_DIM, T_HEADS, T_P>(attn, info, probs);
   attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, v, out);
 }

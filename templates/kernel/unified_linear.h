@@ -366,9 +366,9 @@ inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim,
   hls::stream<lin_xtile_t> xs;
 #pragma HLS stream variable = xs depth = LIN_XS_DEPTH
   hls::stream<lin_ytile_t> ys;
-#pragma HLS stream variable = ys depth = 4
+#pragma HLS stream variable = ys depth = 4  // a tile per in_tiles cycles in, one per LIN_WORDS_PER_YTILE out
   hls::stream<lin_rowinfo_t> info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
-#pragma HLS stream variable = info_rc depth = 4
+#pragma HLS stream variable = info_rc depth = 4  // the reader runs at most about a row ahead
 #pragma HLS stream variable = info_cw depth = 4
   lin_read(src, in_dim, rows, queue_idx, queue_p, use_expert, use_score, xs, info_rc);
   lin_compute(sel, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
