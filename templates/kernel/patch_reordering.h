@@ -195,6 +195,7 @@ gate_metaqueue:
  * block's [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors.
  */
 inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2, const word_t *b2) {
+#pragma HLS inline  // into the top function, whose ALLOCATION shares compute_linear / load_linear_weights with it
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
 #pragma HLS pipeline II = 1

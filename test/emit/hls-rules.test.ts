@@ -62,6 +62,24 @@ function options(body: string): { words: string[]; opts: Map<string, string> } {
   return { words, opts };
 }
 
+/** Function definitions (name and body text without the braces) of comment-free C++ at namespace level. */
+function functionBodies(code: string): Array<{ name: string; body: string }> {
+  const out: Array<{ name: string; body: string }> = [];
+  const re = /\b([A-Za-z_]\w*)\s*\(([^;{}()]|\([^;{}()]*\))*\)\s*(const\s*)?\{/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(code))) {
+    if (['if', 'for', 'while', 'switch'].includes(m[1]!)) continue;
+    let depth = 0, i = m.index + m[0].length - 1;
+    for (; i < code.length; i++) {
+      if (code[i] === '{') depth++;
+      else if (code[i] === '}' && --depth === 0) break;
+    }
+    out.push({ name: m[1]!, body: code.slice(m.index + m[0].length, i) });
+    re.lastIndex = i;
+  }
+  return out;
+}
+
 /** Problems with one pragma body: any token that is neither a word nor key=single-constant. */
 function pragmaSyntaxIssues(body: string): string[] {
   const bad = body.replace(/\s*=\s*/g, '=').split(/\s+/).filter((t) => !/^[A-Za-z_][\w]*(=[\w.]+)?$/.test(t));
@@ -132,6 +150,13 @@ describe('generated kernel: HLS synthesis rules', function () {
         for (const fn of allocated) {
           const body = new RegExp(`\\b${fn}\\s*\\([^;{]*\\)\\s*\\{\\s*#\\s*pragma\\s+HLS\\s+inline\\s+off`).test(all);
           assert.ok(body, `${fn} must start with '#pragma HLS inline off' (an inlined function has no instance to limit)`);
+        }
+        // ALLOCATION limits instances within its own scope: every other function calling an allocated one must be
+        // inlined into the top function, or it would get an engine of its own.
+        for (const f of functionBodies(all)) {
+          if (f.name === top.name || allocated.includes(f.name)) continue;
+          const calls = allocated.filter((fn) => new RegExp(`\\b${fn}\\s*\\(`).test(f.body));
+          if (calls.length) assert.match(f.body, /^\s*#\s*pragma\s+HLS\s+inline\s*(\n|$)/, `${f.name} calls ${calls.join(', ')}: it must start with '#pragma HLS inline'`);
         }
       });
 

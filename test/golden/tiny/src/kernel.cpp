@@ -26,6 +26,7 @@
 template <class BT, int CB, int LANES>
 static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, int w_off, int b_off, int sel, int out_dim, int in_dim,
                          bool use_gelu) {
+#pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one engine and one loader
   load_linear_weights(sel, wmem + w_off, 0, out_dim, in_dim);
   load_linear_bias<BT, CB, LANES>(sel, wmem + b_off, 0, out_dim);
   compute_linear(dst, src, sel, out_dim, in_dim, TOKENS, expert_queue_idx[0], expert_queue_p[0], use_gelu, false, false);
