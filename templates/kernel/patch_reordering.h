@@ -209,10 +209,10 @@ moe_active_experts:
     const int n = expert_queue_len[e];
     load_linear_weights(0, w1, e * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM);
     load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(0, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN);
-    compute_linear(hidden, u, 0, EXPERT_HIDDEN, DIM, n, expert_queue_idx[e], expert_queue_p[e], true, true, false);
+    compute_linear(hidden, u, 0, EXPERT_HIDDEN, DIM, n, expert_queue_idx, expert_queue_p, e, true, true, false);
     load_linear_weights(1, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN);
     load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(1, b2, e * DIM, DIM);
-    compute_linear(out, hidden, 1, DIM, EXPERT_HIDDEN, n, expert_queue_idx[e], expert_queue_p[e], false, true, true);
+    compute_linear(out, hidden, 1, DIM, EXPERT_HIDDEN, n, expert_queue_idx, expert_queue_p, e, false, true, true);
   }
 }
 

@@ -4,7 +4,10 @@
 // Usage (include after params.h):
 //   load_linear_weights(sel, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim);   // sel: 0 = ping, 1 = pong
 //   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(sel, wmem + WO_X_BIAS, first_elem, out_dim);
-//   compute_linear(dst, src, sel, out_dim, in_dim, rows, queue_idx, queue_p, use_gelu, use_expert, use_score);
+//   compute_linear(dst, src, sel, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+// queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
+// a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
+// index too). A single-queue overload (queue_idx[TOKENS], queue_p[TOKENS]) serves csim drivers.
 // Modes of compute_linear (run time, one instance for every call site):
 //   direct     rows = TOKENS, token t reads src row t and writes dst row t;
 //   use_expert token r of the expert queue: reads src row queue_idx[r] (gather) and writes dst row queue_idx[r]
@@ -179,17 +182,18 @@ static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;   
 static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row (tripcount)
 static const int LIN_XS_DEPTH = LIN_IN_TILES_MAX;  // a whole input row: the reader runs one row ahead
 
-/** Reader: per row (gathered through queue_idx when use_expert), its input words one per cycle, as input tiles. */
-inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[TOKENS], const act_t queue_p[TOKENS],
-                     bool use_expert, bool use_score, hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+/** Reader: per row (gathered through queue_idx[queue] when use_expert), its input words one per cycle, as tiles. */
+inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
+                     const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score,
+                     hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
   const int in_words = act_row_words(in_dim);
   const int steps = in_words * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
 lin_read_rows:
   for (int r = 0; r < rows; r++) {
 #pragma HLS loop_tripcount min = 1 max = TOKENS
     lin_rowinfo_t ri;
-    ri.t = use_expert ? int(queue_idx[r]) : r;
-    ri.score = use_score ? queue_p[r] : act_t(0);
+    ri.t = use_expert ? int(queue_idx[queue][r]) : r;
+    ri.score = use_score ? queue_p[queue][r] : act_t(0);
     info.write(ri);
     const word_t *in_row = src + ri.t * in_words;
     word_t word = 0;
@@ -355,13 +359,11 @@ lin_write_rows:
   }
 }
 
-/**
- * Runs the layer held in buffer `sel` on `rows` tokens (see the modes above). queue_idx / queue_p are the expert
- * queue of the current expert (ignored unless use_expert / use_score). src and dst must be different regions.
- */
-inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows, const pidx_t queue_idx[TOKENS],
-                           const act_t queue_p[TOKENS], bool use_gelu, bool use_expert, bool use_score) {
-#pragma HLS inline off  // the one shared engine (ALLOCATION limit=1 in the top function)
+/** The engine's dataflow region: reader -> compute -> writer (arguments as compute_linear). */
+inline void lin_dataflow(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows,
+                         const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+                         bool use_gelu, bool use_expert, bool use_score) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<lin_xtile_t> xs;
 #pragma HLS stream variable = xs depth = LIN_XS_DEPTH
@@ -370,9 +372,28 @@ inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim,
   hls::stream<lin_rowinfo_t> info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
 #pragma HLS stream variable = info_rc depth = 4  // the reader runs at most about a row ahead
 #pragma HLS stream variable = info_cw depth = 4
-  lin_read(src, in_dim, rows, queue_idx, queue_p, use_expert, use_score, xs, info_rc);
+  lin_read(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
   lin_compute(sel, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
   lin_write(dst, out_dim, rows, use_score, ys, info_cw);
+}
+
+/**
+ * Runs the layer held in buffer `sel` on `rows` tokens (see the modes above). queue_idx[queue] / queue_p[queue] are
+ * the current expert's queue (ignored unless use_expert / use_score). src and dst must be different regions.
+ */
+inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows,
+                           const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+                           bool use_gelu, bool use_expert, bool use_score) {
+#pragma HLS inline off  // the one shared engine (ALLOCATION limit=1 in the top function)
+  lin_dataflow(dst, src, sel, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+}
+
+/** compute_linear with one queue (csim drivers; the top function uses the [EXPERTS][TOKENS] form): the queue is
+ *  viewed as row 0 of an [EXPERTS][TOKENS] array, and only that row is read. */
+inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows, const pidx_t queue_idx[TOKENS],
+                           const act_t queue_p[TOKENS], bool use_gelu, bool use_expert, bool use_score) {
+  lin_dataflow(dst, src, sel, out_dim, in_dim, rows, reinterpret_cast<const pidx_t(*)[TOKENS]>(queue_idx),
+               reinterpret_cast<const act_t(*)[TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
 }
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H

@@ -29,7 +29,7 @@ static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, int
 #pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one engine and one loader
   load_linear_weights(sel, wmem + w_off, 0, out_dim, in_dim);
   load_linear_bias<BT, CB, LANES>(sel, wmem + b_off, 0, out_dim);
-  compute_linear(dst, src, sel, out_dim, in_dim, TOKENS, expert_queue_idx[0], expert_queue_p[0], use_gelu, false, false);
+  compute_linear(dst, src, sel, out_dim, in_dim, TOKENS, expert_queue_idx, expert_queue_p, 0, use_gelu, false, false);
 }
 
 extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop) {
