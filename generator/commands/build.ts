@@ -6,11 +6,12 @@ import { BUILD_TARGETS, VPP_MODES, runBuild, type BuildTarget, type VppMode } fr
 export function register(program: Command): void {
   program
     .command('build')
+    .summary('run a Vitis flow step (csim, hls, xo, xclbin)')
     .description(
       'run a step of the Vitis flow on a generated design: csim (g++ testbench), hls (vitis_hls C synthesis), xo (synthesis + export), xclbin (v++ link with link.cfg); vitis_hls and v++ must be on PATH (source <Vitis>/settings64.sh)',
     )
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
-    .addOption(new Option('-t, --target <target>', 'what to build').choices([...BUILD_TARGETS]).makeOptionMandatory())
+    .addOption(new Option('--target <target>', 'what to build').choices([...BUILD_TARGETS]).makeOptionMandatory())
     .option('--platform <name>', 'v++ platform name or .xpfm path (default: the standard platform of config.hardware.platform)')
     .addOption(new Option('--mode <mode>', 'v++ target of --target xclbin').choices([...VPP_MODES]).default('hw'))
     .option('--cosim', 'also run C/RTL co-simulation after synthesis (hls, xo)')

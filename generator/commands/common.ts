@@ -1,14 +1,14 @@
 // Options and helpers shared by the CLI subcommands.
-import { Command, Option } from 'commander';
-import { resolveConfig } from '../config/index.ts';
+import type { Command } from 'commander';
+import { DEFAULT_PRESET, resolveConfig } from '../config/index.ts';
 import type { Config } from '../config/index.ts';
 
 /** Adds --preset, --config and repeatable --set to a command. */
 export function withConfigOptions(cmd: Command): Command {
   return cmd
-    .option('-p, --preset <name>', 'start from a built-in preset (see `edgemoe presets`)')
-    .option('-c, --config <file>', 'a JSON config file (may "extends" a preset or another file)')
-    .addOption(new Option('-s, --set <path=value>', 'override one field, e.g. hardware.attnParallel=8 (repeatable)').argParser(collect).default([]));
+    .option('-p, --preset <name>', `a built-in preset (see \`edgemoe presets\`; default: ${DEFAULT_PRESET} when no config file is given)`)
+    .option('-c, --config <file>', 'a JSON config file; it may "extends" a preset or another file (not with --preset)')
+    .option('-s, --set <path=value>', 'override one config field, e.g. hardware.attnParallel=8 (repeatable; an unknown field is an error)', collect);
 }
 
 /** commander arg parser that collects repeated options into an array. */

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 export function register(program: Command): void {
   program
     .command('csim')
+    .summary('C-simulate a design on one image vs the reference')
     .description(
       'C-simulate a design on one image (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance',
     )

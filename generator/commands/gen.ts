@@ -1,6 +1,8 @@
 // `edgemoe gen`: generate the HLS design of a config.
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { UserError } from '../errors.ts';
 import { emitDesign } from '../emit/emit.ts';
 import { configFromOptions, withConfigOptions } from './common.ts';
 
@@ -9,12 +11,16 @@ export function register(program: Command): void {
   withConfigOptions(
     program
       .command('gen')
-      .description('generate the Vitis HLS design of a config: kernel sources, csim testbench, C ABI bridge, Makefile, run_hls.tcl, design.json'),
+      .summary('generate the Vitis HLS design of a config')
+      .description('generate the Vitis HLS design of a config: kernel sources, csim testbench, C ABI bridge, Makefile, run_hls.tcl, link.cfg, design.json, config.json. Atomic and deterministic; regenerating keeps hls_prj/, build/, the build cache and your own files (and weights.bin while the weights layout is unchanged)'),
   )
-    .option('-o, --out <dir>', 'output design dir (default: hls-out/<config name>)')
+    .option('-o, --out <dir>', 'output design dir (default: hls-out/<config name> under the current dir)')
     .action((opts: { preset?: string; config?: string; set?: string[]; out?: string }) => {
       const t0 = performance.now();
       const config = configFromOptions(opts);
+      if (opts.out !== undefined && existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+        throw new UserError(`--out ${opts.out}: is a file, expected a design directory (new, or one \`edgemoe gen\` made)`);
+      }
       const r = emitDesign(config, opts.out);
       const rel = relative(process.cwd(), r.dir) || '.';
       const weights = r.keptWeights ? `kept ${r.manifest.weights.file} (same weights layout)` : `no packed weights yet (\`edgemoe csim\` packs them, or run \`edgemoe pack --design ${rel} --weights W\`)`;

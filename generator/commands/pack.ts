@@ -8,10 +8,11 @@ import { formatPackTable, outOfRangeWarning } from '../pack/report.ts';
 export function register(program: Command): void {
   program
     .command('pack')
+    .summary("quantize weights into a design's DRAM image")
     .description("quantize a weights file to the design's fixed-point types and write its packed DRAM image (default <design>/weights.bin)")
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
-    .requiredOption('-w, --weights <file>', 'float weights (.safetensors) matching the design\'s config')
-    .option('-o, --out <file>', 'where to write the packed image (default: the design\'s weights file)')
+    .requiredOption('-w, --weights <file>', 'float weights matching the design\'s config: .safetensors, .pth checkpoint or sharded checkpoint dir')
+    .option('-o, --out <file>', 'where to write the packed image (default: <design>/weights.bin, which csim and run use)')
     .option('-q, --quiet', 'print only warnings and the summary line, not the per-tensor table')
     .action((opts: { design: string; weights: string; out?: string; quiet?: boolean }) => {
       const t0 = performance.now();

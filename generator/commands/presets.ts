@@ -14,6 +14,7 @@ export function formatPresets(): string {
 export function register(program: Command): void {
   program
     .command('presets')
+    .summary('list the built-in configs (default marked *)')
     .description('list the built-in model/hardware presets (the default is marked with *)')
     .option('--json', 'print [{name, description, default}] as JSON')
     .action((opts: { json?: boolean }) => {

@@ -51,6 +51,7 @@ export function register(program: Command): void {
   withConfigOptions(
     program
       .command('reference')
+      .summary('float64 reference forward of one image → .npy')
       .description('run the float64 reference backbone (M3ViT math, exact GELU/softmax) on one image for one task; writes the [tokens, dim] output as float32 .npy')
       .argument('<image>', `input image: 8-bit PNG or JPEG (value = byte/256) or a float .npy [C,H,W], of the config's size`),
   )

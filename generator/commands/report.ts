@@ -13,6 +13,7 @@ import { formatReports, reportsJson } from '../report/format.ts';
 export function register(program: Command): void {
   program
     .command('report')
+    .summary('summarise Vitis HLS C-synthesis reports')
     .description('parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR: latency, II, clocks, resources per top and sub-function; beside the estimate when DIR is a design')
     .argument('<dir>', 'a design dir (its HLS project is searched) or any folder holding csynth reports')
     .option('--json', 'print JSON instead of text')

@@ -15,6 +15,9 @@ interface ValidateOptions {
 }
 
 const int = (n: number) => n.toLocaleString('en-US');
+const layers = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
+/** MACs in GMAC, or MMAC below 0.1 GMAC (so the tiny configs do not print 0.000 GMAC). */
+const macUnit = (n: number) => (n >= 1e8 ? `${(n / 1e9).toFixed(3)} GMAC` : `${(n / 1e6).toPrecision(3)} MMAC`);
 
 function describeBlocks(blocks: number[], depth: number): string {
   return blocks.length ? `${blocks.join(', ')} (${blocks.length} of ${depth})` : `none (0 of ${depth})`;
@@ -31,13 +34,13 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
   const nDense = s.denseBlocks.length;
   const macRows: Array<[string, number, string]> = [
     ['patch embed', k.patchEmbed, `${s.grid[0] * s.grid[1]} patches · ${m.image[0]}·${m.patch}² · ${D}`],
-    ['qkv', k.qkv, `${m.depth} layers · ${N}·${D}·${3 * D}`],
-    ['Q·Kᵀ', k.qk, `${m.depth} layers · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
-    ['A·V', k.av, `${m.depth} layers · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
-    ['proj', k.proj, `${m.depth} layers · ${N}·${D}·${D}`],
-    ['dense MLP', k.mlp, `${nDense} layers · ${N}·2·${D}·${s.mlpHidden}`],
-    ['gate', k.gate, `${nMoe} layers · ${N}·${D}·${m.moe.experts}`],
-    ['experts', k.experts, `${nMoe} layers · ${N}·${m.moe.topK}·2·${D}·${m.moe.expertHidden}  (top-${m.moe.topK} per token)`],
+    ['qkv', k.qkv, `${layers(m.depth)} · ${N}·${D}·${3 * D}`],
+    ['Q·Kᵀ', k.qk, `${layers(m.depth)} · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
+    ['A·V', k.av, `${layers(m.depth)} · ${m.heads}·${N}·${N}·${s.headDim}  (act×act)`],
+    ['proj', k.proj, `${layers(m.depth)} · ${N}·${D}·${D}`],
+    ['dense MLP', k.mlp, `${layers(nDense)} · ${N}·2·${D}·${s.mlpHidden}`],
+    ['gate', k.gate, `${layers(nMoe)} · ${N}·${D}·${m.moe.experts}`],
+    ['experts', k.experts, `${layers(nMoe)} · ${N}·${m.moe.topK}·2·${D}·${m.moe.expertHidden}  (top-${m.moe.topK} per token)`],
   ];
   const w = Math.max(...macRows.map((r) => int(r[1]).length));
   const lines = [
@@ -47,9 +50,9 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     `MoE blocks  ${describeBlocks(s.moeBlocks, m.depth)}; ${m.moe.experts} experts, top-${m.moe.topK}, expert hidden ${m.moe.expertHidden}`,
     `tasks       ${m.tasks.join(', ')} (${m.tasks.length} gate${m.tasks.length === 1 ? '' : 's'} per MoE block)`,
     `parameters  ${int(s.params.total)} total (experts ${int(s.params.experts)}, other ${int(s.params.nonExpert)}); ${int(s.params.activePerToken)} active per token (one task, top-${m.moe.topK})`,
-    `MACs/image  ${int(s.macs.total)} (${(s.macs.total / 1e9).toFixed(3)} GMAC, one task): weight×act ${int(s.macs.weightAct)}, act×act ${int(s.macs.actAct)}`,
+    `MACs/image  ${int(s.macs.total)} (${macUnit(s.macs.total)}, one task): weight×act ${int(s.macs.weightAct)}, act×act ${int(s.macs.actAct)}`,
     `            counted: multiply-accumulates of matrix products only (N = tokens, D = dim); not LayerNorm, softmax, GELU, biases, residual adds`,
-    ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)} ${int(n).padStart(w)}  = ${how}`),
+    ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)}  ${int(n).padStart(w)}  = ${how}`),
     `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
@@ -67,6 +70,7 @@ export function register(program: Command): void {
   withConfigOptions(
     program
       .command('validate')
+      .summary('check a config; print its sizes, parameters, MACs')
       .description('check a config against the schema and every hardware rule; print a summary (exit 0) or every violation with its path (exit 2)')
       .argument('[file]', 'a JSON config file (same as --config)'),
   )

@@ -1,6 +1,6 @@
 // `edgemoe weights import|random|info`: bring checkpoints into the project's checked .safetensors form.
 import { basename } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Config } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type Tensor, type TensorMap } from '../tensor.ts';
@@ -60,11 +60,12 @@ function parseSeed(text: string): number {
 
 /** Registers `edgemoe weights` and its subcommands. */
 export function register(program: Command): void {
-  const weights = program.command('weights').description('import, generate and inspect backbone weights (.safetensors)');
+  const weights = program.command('weights').summary('import, generate or inspect backbone weights').description('import, generate and inspect backbone weights (.safetensors)');
 
   withConfigOptions(
     weights
       .command('import')
+      .summary('convert a checkpoint to checked .safetensors')
       .description(
         'load a checkpoint (.safetensors, PyTorch .pth/.pt/.pth.tar zip, or a FastMoE sharded dir of {rank}.pth files), check it against the config and write it as .safetensors',
       )
@@ -84,8 +85,8 @@ export function register(program: Command): void {
       process.stdout.write(`imported ${out.size} tensors (${fmtInt(totalValues(out))} values) for config '${config.name}' from ${ckpt} into ${opts.out} in ${secs} s\n`);
     });
 
-  withConfigOptions(weights.command('random').description('write seeded random float32 weights for the config (deterministic: same seed, same file)'))
-    .option('--seed <n>', 'PRNG seed, integer in 0..4294967295', '0')
+  withConfigOptions(weights.command('random').summary('write seeded random weights for a config').description('write seeded random float32 weights for the config (deterministic: same seed, same file)'))
+    .addOption(new Option('--seed <n>', `PRNG seed, integer in 0..${MAX_SEED}`).default('0', '0'))
     .requiredOption('-o, --out <file>', 'output .safetensors file (written atomically)')
     .action((opts: ConfigOpts & { seed: string; out: string }) => {
       const t0 = performance.now();
@@ -100,6 +101,7 @@ export function register(program: Command): void {
   withConfigOptions(
     weights
       .command('info')
+      .summary('list (and check) the tensors of a weights file')
       .description('list the tensors of a weights file or checkpoint (dtype, shape, min/max/mean/std); with --preset/--config also check them')
       .argument('<weights>', 'a .safetensors file, .pth checkpoint or sharded dir'),
   )

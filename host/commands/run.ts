@@ -1,4 +1,5 @@
 // `edgemoe run`: run images through a design on an FPGA (XRT) or in C simulation, one .npy per image and task.
+import { existsSync, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UserError } from '../../generator/errors.ts';
@@ -41,6 +42,7 @@ function parseDevice(s: string): number {
 export function register(program: Command): void {
   program
     .command('run')
+    .summary('run images through a design (XRT or csim)')
     .description(
       'run images through a generated design on an FPGA via XRT, or in C simulation; writes <out>/<image stem>.<task>.npy (float32 [tokens, dim]) per image and task and prints a table. A bad image is reported (exit 2) while the others still run',
     )
@@ -50,9 +52,9 @@ export function register(program: Command): void {
     .requiredOption('-t, --task <tasks>', 'task name or index; several comma-separated (e.g. semseg,depth) run each image for each task')
     .addOption(new Option('-b, --backend <backend>', 'auto: XRT when --xclbin is given and a device answers, else csim (says why)').choices(['auto', 'xrt', 'csim']).default('auto'))
     .option('-x, --xclbin <file>', 'the design built by v++ (validated and matched against design.json before XRT sees it)')
-    .option('--device <n>', 'XRT device index', '0')
+    .addOption(new Option('--device <n>', 'XRT device index').default('0', '0'))
     .option('--timeout <ms>', 'XRT: fail a kernel call that has not completed after this many milliseconds (default: wait)')
-    .option('-o, --out <dir>', 'output directory', '.')
+    .addOption(new Option('-o, --out <dir>', 'output directory (created if missing)').default('.', 'the current dir'))
     .option('--json', 'print the results as JSON (no progress bar, no table)')
     .addHelpText(
       'after',
@@ -65,6 +67,7 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
     )
     .action(async (images: string[], opts: RunCliOptions) => {
       const device = parseDevice(opts.device);
+      if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a file, expected an output directory`);
       const timeoutMs = opts.timeout === undefined ? undefined : Number(opts.timeout);
       if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UserError(`--timeout '${opts.timeout}': expected a positive number of milliseconds`);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');

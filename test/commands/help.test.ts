@@ -1,0 +1,123 @@
+// Every command's --help against the commands as registered, the short flags across commands, and README's table.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { runCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/paths.ts';
+
+/** The program as generator/cli.ts builds it: every `register as …` module it imports, registered in order. */
+async function registeredProgram(): Promise<Command> {
+  const cli = readFileSync(join(ROOT, 'generator', 'cli.ts'), 'utf8');
+  const modules = [...cli.matchAll(/^import \{ register as \w+ \} from '([^']+)';$/gm)].map((m) => m[1]!);
+  assert.ok(modules.length >= 11, `found ${modules.length} command modules in cli.ts`);
+  const program = new Command('edgemoe');
+  for (const m of modules) {
+    const mod = (await import(pathToFileURL(join(ROOT, 'generator', m)).href)) as { register: (p: Command) => void };
+    mod.register(program);
+  }
+  return program;
+}
+
+/** Every command with its path from the root, subcommands included. */
+function allCommands(cmd: Command, path: string[] = []): Array<{ path: string[]; cmd: Command }> {
+  return cmd.commands.flatMap((c) => [{ path: [...path, c.name()], cmd: c }, ...allCommands(c, [...path, c.name()])]);
+}
+
+/** The short flag each of these long options has wherever it appears. */
+const STANDARD_SHORT: Record<string, string> = {
+  '--preset': '-p',
+  '--config': '-c',
+  '--set': '-s',
+  '--weights': '-w',
+  '--task': '-t',
+  '--out': '-o',
+  '--design': '-d',
+};
+
+describe('commands: --help of every command (CLI)', function () {
+  let commands: Array<{ path: string[]; cmd: Command }>;
+  before(async () => {
+    commands = allCommands(await registeredProgram());
+  });
+
+  it('`edgemoe --help` lists every command with its whole summary on one line', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    for (const { path, cmd } of commands.filter((c) => c.path.length === 1)) {
+      const summary = cmd.summary();
+      assert.ok(summary, `${path[0]} has a summary for the command list`);
+      assert.ok(!summary.includes('\n') && summary.length <= 50, `${path[0]}: summary '${summary}' fits the list (≤ 50 chars)`);
+      const line = lines.find((l) => l.trimStart().startsWith(`${path[0]} `));
+      assert.ok(line?.trimEnd().endsWith(summary), `${path[0]}: '${line}' ends with its summary`);
+    }
+  });
+
+  it('each command\'s --help exits 0 and shows every argument and option, with its true default', async () => {
+    const results = await Promise.all(commands.map(({ path }) => runCli([...path, '--help'])));
+    commands.forEach(({ path, cmd }, i) => {
+      const r = results[i]!;
+      const name = path.join(' ');
+      assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
+      assert.equal(r.stderr, '', name);
+      const help = r.stdout.replace(/\s+/g, ' ');
+      assert.ok(help.startsWith(`Usage: edgemoe ${name} `), `${name}: ${r.stdout.slice(0, 80)}`);
+      assert.ok(help.includes(cmd.description().replace(/\s+/g, ' ')), `${name}: full description shown`);
+      for (const a of cmd.registeredArguments) assert.ok(help.includes(` ${a.name()} `), `${name}: argument ${a.name()}`);
+      for (const o of cmd.options) {
+        const flags = o.short ? `${o.short}, ${o.long}` : o.long!;
+        assert.ok(help.includes(flags), `${name}: option ${flags}`);
+        assert.ok(o.description.trim().length > 0, `${name} ${o.long}: described`);
+        if (o.defaultValue !== undefined) {
+          const shown = o.defaultValueDescription ?? JSON.stringify(o.defaultValue);
+          assert.ok(help.includes(`default: ${shown}`), `${name} ${o.long}: default ${shown} shown`);
+          assert.ok(!/\(default[ :]/.test(o.description), `${name} ${o.long}: default given once, not also in the text`);
+        }
+      }
+    });
+  });
+
+  it('a short flag means the same long option in every command, and the common options use the standard one', () => {
+    const seen = new Map<string, string>();
+    for (const { path, cmd } of commands) {
+      for (const o of cmd.options) {
+        const want = STANDARD_SHORT[o.long!];
+        if (want) assert.equal(o.short, want, `${path.join(' ')} ${o.long}: short flag ${want}`);
+        if (!o.short) continue;
+        const before = seen.get(o.short);
+        assert.ok(before === undefined || before === o.long, `${o.short} is ${before} elsewhere but ${o.long} in ${path.join(' ')}`);
+        seen.set(o.short, o.long!);
+      }
+    }
+  });
+
+  it("README's commands table documents every command with options that exist", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `edgemoe '));
+    const byPath = new Map(commands.map((c) => [c.path.join(' '), c.cmd]));
+    const documented = new Set<string>();
+    for (const row of rows) {
+      // A row's first cell may hold several usages: `edgemoe weights random …` / `weights info W`.
+      const cell = row.split(' | ')[0]!;
+      for (const span of [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!.replace(/^edgemoe /, ''))) {
+        const words = span.split(/\s+/);
+        let path = '';
+        for (const w of words) {
+          const next = path ? `${path} ${w}` : w;
+          if (!byPath.has(next)) break;
+          path = next;
+        }
+        assert.ok(path, `README usage '${span}' names a command`);
+        documented.add(path);
+        const cmd = byPath.get(path)!;
+        const flags = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter(Boolean));
+        for (const f of span.match(/(?<![\w-])--?[a-zA-Z][\w-]*/g) ?? []) assert.ok(flags.has(f), `README: '${f}' is not an option of edgemoe ${path}`);
+      }
+    }
+    for (const { path, cmd } of commands) {
+      if (cmd.commands.length === 0) assert.ok(documented.has(path.join(' ')), `README's table documents edgemoe ${path.join(' ')}`);
+    }
+  });
+});
