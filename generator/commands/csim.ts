@@ -1,4 +1,6 @@
 // `edgemoe csim`: C-simulate a generated design on one image and compare it with the float reference.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatFinal, formatOpTable, formatRouting, formatVerdict } from '../csim/report.ts';
 import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
@@ -24,6 +26,11 @@ export function register(program: Command): void {
     .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string }) => {
       const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
       if (!Number.isFinite(tol) || tol < 0) throw new UserError(`--tolerance '${opts.tolerance}': expected a number ≥ 0`);
+      // Check --out before the (possibly minutes-long) build and run, not after.
+      if (opts.out !== undefined) {
+        if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a directory, expected an .npy file path`);
+        if (!existsSync(dirname(resolve(opts.out)))) throw new UserError(`--out ${opts.out}: directory ${dirname(opts.out)} does not exist`);
+      }
       const defines = [...(opts.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [])];
       const r = await runCsim({
         design: opts.design,

@@ -33,6 +33,14 @@ describe('commands: bad input (CLI)', function () {
     assert.equal(readFileSync(file, 'utf8'), 'mine');
   });
 
+  it('csim --out that cannot be written is refused before building (a directory, a missing parent)', async () => {
+    const dir = scratch();
+    const args = (out: string) => ['csim', '-d', join(dir, 'no-design'), '-w', join(TINY, 'weights.safetensors'), '-o', out, join(TINY, 'image.png')];
+    userError(await runCli(args(dir)), /--out .*: is a directory, expected an \.npy file path/);
+    userError(await runCli(args(join(dir, 'missing', 'o.npy'))), /--out .*o\.npy: directory .*missing does not exist/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
   it('estimate --pairs / --active-experts outside what the config allows', async () => {
     // tiny: 9 tokens, top-2, 4 experts.
     userError(await runCli(['estimate', '-p', 'tiny', '--pairs', '19']), /--pairs '19': expected an integer in 0\.\.18 \(9 tokens × top-2\)/);
