@@ -1,6 +1,6 @@
 // Options and helpers shared by the CLI subcommands.
 import type { Command } from 'commander';
-import { DEFAULT_PRESET, resolveConfig } from '../config/index.ts';
+import { ConfigError, DEFAULT_PRESET, parseSet, resolveConfig } from '../config/index.ts';
 import type { Config } from '../config/index.ts';
 
 /** Adds --preset, --config and repeatable --set to a command. */
@@ -18,5 +18,22 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** The config named by --preset / --config / --set (default preset when neither is given). */
 export function configFromOptions(opts: { preset?: string; config?: string; set?: string[] }, file?: string): Config {
-  return resolveConfig({ preset: opts.preset, file: file ?? opts.config, sets: opts.set ?? [] });
+  const sets = opts.set ?? [];
+  try {
+    return resolveConfig({ preset: opts.preset, file: file ?? opts.config, sets });
+  } catch (e) {
+    if (e instanceof ConfigError) e.message += setTypeHint(e, sets);
+    throw e;
+  }
+}
+
+/** A hint when a --set value has the wrong type: values are read as JSON, else as a string (`a,b` is no list). */
+function setTypeHint(e: ConfigError, sets: string[]): string {
+  const hints: string[] = [];
+  for (const expr of sets) {
+    const { path, value } = parseSet(expr);
+    const v = e.violations.find((x) => x.path === path.join('.') && /expected \w+, received \w+/.test(x.rule));
+    if (v) hints.push(`--set ${expr}: ${path.join('.')} got ${typeof value === 'string' ? `the string '${value}'` : JSON.stringify(value)}`);
+  }
+  return hints.length ? `\n${hints.map((h) => `  hint: ${h}`).join('\n')}\n  hint: a --set value is read as JSON (8, true, "text", ["a","b"]), otherwise as a string` : '';
 }

@@ -56,6 +56,9 @@ describe('commands: bad input (CLI)', function () {
   it('--set typo, non-numeric --seed, --preset with --config, unknown task: named, exit 2', async () => {
     const dir = scratch();
     userError(await runCli(['validate', '-p', 'tiny', '-s', 'hardware.attnParalel=2']), /hardware\.attnParalel: unknown field 'attnParalel'/);
+    const typed = await runCli(['validate', '-p', 'tiny', '-s', 'model.tasks=a,b']);
+    userError(typed, /model\.tasks: .*expected array/);
+    assert.match(typed.stderr, /hint: --set model\.tasks=a,b: model\.tasks got the string 'a,b'\n  hint: a --set value is read as JSON/);
     const cfg = join(dir, 'c.json');
     writeFileSync(cfg, JSON.stringify({ extends: 'tiny', name: 'c' }));
     userError(await runCli(['gen', '-p', 'tiny', '-c', cfg, '-o', join(dir, 'd')]), /either a config file or --preset, not both/);
