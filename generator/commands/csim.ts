@@ -20,8 +20,8 @@ export function register(program: Command): void {
     .option('-t, --task <task>', 'task index or name', '0')
     .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
-    .option('--cycles', 'count pipeline iterations per op (-DEDGEMOE_COUNT_CYCLES) and print them')
-    .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS) and print them')
+    .option('--cycles', 'count pipeline iterations per op (-DEDGEMOE_COUNT_CYCLES); prints `cycles <op id> <count>` lines (ids as in --trace and `estimate --ops`)')
+    .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS); prints one line per type that overflowed, then `overflow total=N`')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
     .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string }) => {
       const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
