@@ -1,5 +1,6 @@
 // Options and helpers shared by the CLI subcommands.
 import type { Command } from 'commander';
+import { isUserError } from '../errors.ts';
 import { ConfigError, DEFAULT_PRESET, parseSet, resolveConfig } from '../config/index.ts';
 import type { Config } from '../config/index.ts';
 
@@ -23,6 +24,18 @@ export function configFromOptions(opts: { preset?: string; config?: string; set?
     return resolveConfig({ preset: opts.preset, file: file ?? opts.config, sets });
   } catch (e) {
     if (e instanceof ConfigError) e.message += setTypeHint(e, sets);
+    throw e;
+  }
+}
+
+/** Runs `check`; when it rejects the input and the config was the default preset by omission, the error says so. */
+export function withDefaultConfigHint<T>(opts: { preset?: string; config?: string }, check: () => T, file?: string): T {
+  try {
+    return check();
+  } catch (e) {
+    if (isUserError(e) && !opts.preset && !opts.config && !file) {
+      e.message += `\nhint: no --preset or --config was given, so the default preset ${DEFAULT_PRESET} was used`;
+    }
     throw e;
   }
 }

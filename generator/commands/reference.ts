@@ -10,7 +10,7 @@ import { encodeNpz } from '../io/npz.ts';
 import { runReference } from '../reference/model.ts';
 import { checkWeights } from '../weights/check.ts';
 import { loadWeights } from '../weights/load.ts';
-import { configFromOptions, withConfigOptions } from './common.ts';
+import { configFromOptions, withConfigOptions, withDefaultConfigHint } from './common.ts';
 
 interface ReferenceOptions {
   preset?: string;
@@ -62,10 +62,10 @@ export function register(program: Command): void {
     .action((image: string, opts: ReferenceOptions) => {
       const t0 = performance.now();
       const config = configFromOptions(opts);
-      const task = resolveTask(config, opts.task);
+      const task = withDefaultConfigHint(opts, () => resolveTask(config, opts.task));
       const { tensors, notes } = loadWeights(opts.weights);
-      checkWeights(config, tensors, opts.weights);
-      const pixels = loadImage(image, config.model.image);
+      withDefaultConfigHint(opts, () => checkWeights(config, tensors, opts.weights));
+      const pixels = withDefaultConfigHint(opts, () => loadImage(image, config.model.image));
       const t1 = performance.now();
       const r = runReference(config, tensors, pixels, task, { trace: opts.trace !== undefined });
       const t2 = performance.now();

@@ -9,7 +9,7 @@ import { expectedTensors } from '../weights/expected.ts';
 import { loadWeights } from '../weights/load.ts';
 import { MAX_SEED, randomWeights } from '../weights/random.ts';
 import { readSafetensorsFile, writeSafetensors } from '../weights/safetensors.ts';
-import { configFromOptions, withConfigOptions } from './common.ts';
+import { configFromOptions, withConfigOptions, withDefaultConfigHint } from './common.ts';
 
 interface ConfigOpts {
   preset?: string;
@@ -77,7 +77,7 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const config = configFromOptions(opts);
       const { tensors, notes } = loadWeights(ckpt);
-      checkWeights(config, tensors, ckpt);
+      withDefaultConfigHint(opts, () => checkWeights(config, tensors, ckpt));
       const out = orderedForWrite(config, tensors, opts.keepF64 === true, notes);
       writeSafetensors(opts.out, out, { format: 'pt', config: config.name, source: basename(ckpt), producer: 'edgemoe weights import' });
       for (const n of notes) process.stdout.write(`note: ${n}\n`);

@@ -68,4 +68,15 @@ describe('commands: bad input (CLI)', function () {
     userError(await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', join(dir, 'o.npy'), join(IMAGES, 'coffee-256x128.png')]), /coffee-256x128\.png: image is \[3,128,256\].*expects \[3,32,64\]/);
     assert.deepEqual(readdirSync(dir), ['c.json']);
   });
+
+  it('weights that do not fit the default preset, given no --preset/--config, say the default was used', async () => {
+    const dir = scratch();
+    const r = await runCli(['weights', 'import', join(TINY, '0.pth'), '-o', join(dir, 'w.safetensors')]);
+    userError(r, /do not match config 'm3vit-t-cityscapes'/);
+    assert.match(r.stderr, /\nhint: no --preset or --config was given, so the default preset m3vit-t-cityscapes was used$/);
+    const named = await runCli(['weights', 'import', join(TINY, '0.pth'), '-p', 'm3vit-s-nyud', '-o', join(dir, 'w.safetensors')]);
+    userError(named, /do not match config 'm3vit-s-nyud'/);
+    assert.doesNotMatch(named.stderr, /default preset/);
+    assert.deepEqual(readdirSync(dir), []);
+  });
 });
