@@ -102,7 +102,7 @@ export function register(program: Command): void {
     weights
       .command('info')
       .summary('list (and check) the tensors of a weights file')
-      .description('list the tensors of a weights file or checkpoint (dtype, shape, min/max/mean/std); with --preset/--config also check them')
+      .description('list the tensors of a weights file or checkpoint (dtype, shape, min/max/mean/std); with --preset or --config also check them against that config')
       .argument('<weights>', 'a .safetensors file, .pth checkpoint or sharded dir'),
   )
     .option('--json', 'print JSON instead of a table')

@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <path>', 'packed weights image (`edgemoe pack`, e.g. <design>/weights.bin), or .safetensors/.pth/sharded dir to pack in memory')
     .requiredOption('-t, --task <tasks>', 'task name or index; several comma-separated (e.g. semseg,depth) run each image for each task')
-    .addOption(new Option('-b, --backend <backend>', 'auto: XRT when --xclbin is given and a device answers, else csim (says why)').choices(['auto', 'xrt', 'csim']).default('auto'))
+    .addOption(new Option('-b, --backend <backend>', 'xrt: the FPGA through XRT (needs --xclbin); csim: the C-simulation bridge (g++); auto: xrt when --xclbin is given and a device answers, else csim, saying why').choices(['auto', 'xrt', 'csim']).default('auto'))
     .option('-x, --xclbin <file>', 'the design built by v++ (validated and matched against design.json before XRT sees it)')
     .addOption(new Option('--device <n>', 'XRT device index').default('0', '0'))
     .option('--timeout <ms>', 'XRT: fail a kernel call that has not completed after this many milliseconds (default: wait)')
