@@ -21,16 +21,17 @@ const program = new Command('edgemoe')
 
 // Subcommands register themselves here, one line each.
 const registrations: Array<(p: Command) => void> = [
-  registerValidate,
+  // In the order of the flow (config → weights → design → simulate → hardware → run), as `--help` lists them.
   registerPresets,
+  registerValidate,
   registerWeights,
   registerReference,
-  registerPack,
   registerGen,
+  registerPack,
   registerCsim,
-  registerReport,
-  registerBuild,
   registerEstimate,
+  registerBuild,
+  registerReport,
   registerRun,
 ];
 for (const r of registrations) r(program);

@@ -57,7 +57,13 @@ export function collectReports(dir: string): ReportSet {
     const rptFile = join(dirname(f), basename(f).replace(/\.xml$/, '.rpt'));
     return { ...r, path: relative(abs, f), rpt: existsSync(rptFile) ? parseCsynthRpt(readFileSync(rptFile, 'utf8')) : null };
   });
-  if (!reports.length) throw new UserError(`report: no C-synthesis report (*_csynth.xml) under ${dir}; run \`edgemoe build --design DIR --target hls\` first`);
+  if (!reports.length) {
+    // Name the real design dir in the command to run; a folder that is no design needs one generated first.
+    const next = existsSync(join(abs, 'design.json'))
+      ? `run \`edgemoe build --design ${dir} --target hls\` first`
+      : `it is not a design dir either (no design.json): give a design dir after \`edgemoe build --design <dir> --target hls\`, or a folder holding csynth reports`;
+    throw new UserError(`report: no C-synthesis report (*_csynth.xml) under ${dir}; ${next}`);
+  }
   return { dir: abs, projectTop: top, reports };
 }
 

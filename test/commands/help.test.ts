@@ -55,6 +55,13 @@ describe('commands: --help of every command (CLI)', function () {
     }
   });
 
+  it('`edgemoe --help` lists the commands in the order of the flow', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const listed = [...r.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+    assert.deepEqual(listed, ['presets', 'validate', 'weights', 'reference', 'gen', 'pack', 'csim', 'estimate', 'build', 'report', 'run']);
+  });
+
   it('each command\'s --help exits 0 and shows every argument and option, with its true default', async () => {
     const results = await Promise.all(commands.map(({ path }) => runCli([...path, '--help'])));
     commands.forEach(({ path, cmd }, i) => {

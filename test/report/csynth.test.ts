@@ -1,7 +1,7 @@
 // Parsing the real Vivado HLS 2020.1 reports of ../shared/fixtures/vitis-reports (numbers from its README), a
 // Vitis-HLS-spelled variant of them, and the XML reader's strictness.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectReports, topReport } from '../../generator/report/collect.ts';
 import { parseCsynthXml, reportNumber } from '../../generator/report/csynth.ts';
@@ -132,6 +132,16 @@ describe('collectReports / edgemoe report', () => {
     assert.equal(r.exitCode, 2);
     assert.match(r.stderr, /^edgemoe: error: report: no C-synthesis report/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /not a design dir either \(no design\.json\)/);
+  });
+
+  it('a design dir without reports names that dir in the build command to run (no placeholder)', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'design.json'), '{}');
+    assert.throws(
+      () => collectReports(dir),
+      (e: Error) => e.message.includes(`run \`edgemoe build --design ${dir} --target hls\` first`) && !/DIR/.test(e.message),
+    );
   });
 });
 
