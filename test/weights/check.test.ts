@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { checkWeights, describeWeights, weightProblems } from '../../generator/weights/check.ts';
+import { checkWeights, describeWeights, LISTED_PER_KIND, weightProblems } from '../../generator/weights/check.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
 import { loadPth } from '../../generator/weights/checkpoint.ts';
 import { isUserError } from '../../generator/errors.ts';
@@ -46,6 +46,31 @@ describe('weights/check', () => {
       assert.ok(msg.endsWith("hint: blocks.1.mlp.experts.htoh4.weight holds 2 of the config's 4 experts; if this is one rank file of a FastMoE sharded checkpoint, pass its directory (all 2 {rank}.pth files) instead"), msg);
       return true;
     });
+  });
+
+  it('caps a wrong model\'s listing at LISTED_PER_KIND lines per kind, keeps the model guess, and gives no shard hint when dims differ', () => {
+    const big = resolveConfig({ preset: 'm3vit-t-cityscapes' });
+    const all = weightProblems(big, load());
+    assert.throws(() => checkWeights(big, load(), 'tiny.safetensors'), (e: unknown) => {
+      const msg = (e as Error).message;
+      const lines = msg.split('\n');
+      assert.match(lines[0]!, new RegExp(`^tiny\\.safetensors do not match config 'm3vit-t-cityscapes' \\(${all.length} problems; the weights look like dim 32, 9 tokens, depth 2, `));
+      const kinds = { missing: 'missing ', 'mis-shaped': 'wrong shape ', extra: 'extra ' };
+      for (const [word, prefix] of Object.entries(kinds)) {
+        const total = all.filter((p) => p.startsWith(prefix)).length;
+        const listed = lines.filter((l) => l.startsWith(`  ${prefix}`)).length;
+        assert.equal(listed, Math.min(total, LISTED_PER_KIND), `${word}: ${listed} of ${total} listed`);
+        if (total > LISTED_PER_KIND) assert.ok(lines.includes(`  … and ${total - LISTED_PER_KIND} more ${word}`), `${word}:\n${msg}`);
+      }
+      assert.ok(all.length > 100 && lines.length <= 1 + 5 * (LISTED_PER_KIND + 1), `${lines.length} lines for ${all.length} problems`);
+      assert.doesNotMatch(msg, /hint: .*rank file/);
+      return true;
+    });
+  });
+
+  it('gives no shard hint when the checkpoint\'s gates also say it has fewer experts', () => {
+    const c = resolveConfig({ preset: 'tiny', sets: ['model.moe.experts=8'] });
+    assert.throws(() => checkWeights(c, load()), (e: unknown) => !/rank file/.test((e as Error).message));
   });
 
   it('rejects NaN and infinity', () => {
