@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatFinal, formatOpTable, formatRouting, formatVerdict } from '../csim/report.ts';
+import { formatCycles } from '../csim/cycles.ts';
 import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
 import { UserError } from '../errors.ts';
 
@@ -20,7 +21,7 @@ export function register(program: Command): void {
     .option('-t, --task <task>', 'task index or name', '0')
     .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
-    .option('--cycles', 'count pipeline iterations per op (-DEDGEMOE_COUNT_CYCLES); prints `cycles <op id> <count>` lines (ids as in --trace and `estimate --ops`)')
+    .option('--cycles', "count pipelined loop iterations per op (-DEDGEMOE_COUNT_CYCLES) and print a table: op id (as in --trace and `estimate --ops`; 0 = the one-time weight load under reload=1), op name, counted iterations, the estimator's prediction (MoE ops with this run's routing: the kernel's with --trace, else the float reference's) and the difference, with totals in cycles and ms at the config's clock")
     .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS); prints one line per type that overflowed, then `overflow total=N`')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
     .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string }) => {
@@ -31,7 +32,7 @@ export function register(program: Command): void {
         if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a directory, expected an .npy file path`);
         if (!existsSync(dirname(resolve(opts.out)))) throw new UserError(`--out ${opts.out}: directory ${dirname(opts.out)} does not exist`);
       }
-      const defines = [...(opts.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [])];
+      const defines = opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [];
       const r = await runCsim({
         design: opts.design,
         weights: opts.weights,
@@ -39,12 +40,14 @@ export function register(program: Command): void {
         image,
         out: opts.out,
         trace: opts.trace,
+        cycles: opts.cycles,
         defines,
         tolerance: tol,
         log: (l) => process.stderr.write(`csim: ${l}\n`),
       });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
       if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing));
+      if (r.cycles) process.stdout.write(formatCycles(r.cycles));
       process.stdout.write(`${formatFinal(r.final)}\n`);
       const total = r.phases.reduce((s, p) => s + p.seconds, 0);
       process.stdout.write(`phases: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')} (total ${total.toFixed(2)} s)\n`);

@@ -18,6 +18,7 @@ import { compareArrays, type Comparison } from '../reference/compare.ts';
 import { comparableOps, decodeActivations, parseTrace } from './trace.ts';
 import { compareRouting, decodeRouting, referenceRouting, type RoutingReport } from './routing.ts';
 import { asF64 } from '../tensor.ts';
+import { cycleReport, parseCycles, queueLengths, referenceQueueLengths, type CycleReport } from './cycles.ts';
 
 /** Default pass threshold on MSE/var(reference): the Edge-MoE types' accuracy target for the whole backbone. */
 export const DEFAULT_TOLERANCE = 1e-3;
@@ -33,7 +34,9 @@ export interface CsimOptions {
   /** Per-op comparison (builds with -DEDGEMOE_TRACE). */
   trace?: boolean;
   tolerance?: number;
-  /** Extra build defines, e.g. EDGEMOE_COUNT_CYCLES or EDGEMOE_OVERFLOW_STATS (the testbench prints their reports). */
+  /** Count pipelined iterations per op (builds with -DEDGEMOE_COUNT_CYCLES) and set them beside the estimate. */
+  cycles?: boolean;
+  /** Extra build defines, e.g. EDGEMOE_OVERFLOW_STATS (the testbench prints its report). */
   defines?: string[];
   /** Progress lines (phase name and seconds). */
   log?: (line: string) => void;
@@ -61,6 +64,9 @@ export interface CsimResult {
   packed: string;
   /** The out-of-range warning of that packing ('' when none or not packed). */
   packWarning: string;
+  /** With cycles (or an EDGEMOE_COUNT_CYCLES define): counted vs estimated iterations per op. */
+  cycles: CycleReport | null;
+  /** The testbench's stdout without its `cycles` lines (those are in `cycles`). */
   stdout: string;
 }
 
@@ -116,10 +122,12 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const sd = loadWeights(o.weights).tensors;
   checkWeights(design.config, sd, `weights ${o.weights}`);
 
+  const defines = [...new Set([...(o.defines ?? []), ...(o.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])])];
+  const counting = defines.includes('EDGEMOE_COUNT_CYCLES');
   let compiled = 0;
   const exe = await phase(
     'compile',
-    () => buildCsim(design.dir, { kind: 'exe', defines: [...(o.defines ?? []), ...(o.trace ? ['EDGEMOE_TRACE'] : [])], onCompile: (src) => (compiled++ === 0 ? log(`compile   g++ ${basename(src)}… (a cold build takes a few seconds per source)`) : log(`compile   g++ ${basename(src)}…`)) }),
+    () => buildCsim(design.dir, { kind: 'exe', defines, onCompile: (src) => (compiled++ === 0 ? log(`compile   g++ ${basename(src)}… (a cold build takes a few seconds per source)`) : log(`compile   g++ ${basename(src)}…`)) }),
     () => (compiled ? `${compiled} source${compiled === 1 ? '' : 's'} compiled` : 'cached'),
   );
   const reason = packStaleness(design, o.weights);
@@ -143,7 +151,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     // out.bin is the output region from image 0: rows at design.json's output.rowStride.
     const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan, design.manifest.output.rowStride);
     const output = Float32Array.from(outF64);
-    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace }));
+    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace || (counting && plan.moeBlocks.length > 0) }));
     const ops: OpError[] = [];
     const routing: RoutingReport[] = [];
     if (o.trace) {
@@ -170,9 +178,18 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
       }
       if (ops.length === 0) log('trace: the kernel dumped no comparable op outputs');
     }
+    const tb = parseCycles(String(run.stdout));
+    let cycles: CycleReport | null = null;
+    if (counting) {
+      // The MoE ops tick with the routing the kernel took: its traced picks when traced, else the reference's top-k.
+      const kernel = o.trace && routing.length === plan.moeBlocks.length ? new Map(routing.map((x) => [x.block, queueLengths(s.experts, x.kernel.idx)])) : null;
+      const reference = ref.trace ? referenceQueueLengths(plan, ref.trace) : null;
+      cycles = kernel ? cycleReport(plan, tb.counts, kernel, 'kernel') : cycleReport(plan, tb.counts, reference, 'reference');
+      if (tb.counts.size === 0) log('cycles: the testbench printed no cycle counts');
+    }
     const final = compareArrays(outF64, ref.out);
     if (o.out) writeNpy(o.out, { dtype: 'f32', shape: [s.tokens, s.dim], data: output });
-    return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, stdout: String(run.stdout) };
+    return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, cycles, stdout: tb.rest };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
