@@ -3,14 +3,22 @@ import { closeSync, openSync, readFileSync, readSync, renameSync, rmSync, writeS
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 
+/** Why a file system call failed, in words: 'no such file', 'is a directory', else the error code. */
+export function fsErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'a parent of it is not a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? (e as Error).message;
+}
+
 /** Reads a whole file; a missing/unreadable file becomes a UserError naming it and what it was meant to be. */
 export function readFileOrThrow(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? (e as Error).message);
-    throw new UserError(`cannot read ${what} file ${path}: ${why}`);
+    throw new UserError(`cannot read ${what} file ${path}: ${fsErrorReason(e)}`);
   }
 }
 

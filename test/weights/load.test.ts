@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWeights } from '../../generator/weights/load.ts';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { checkWeights } from '../../generator/weights/check.ts';
-import { TINY, scratch } from '../helpers/paths.ts';
+import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
 import { assertUserError } from './assert-user-error.ts';
 
 const bytesOf = (d: ArrayBufferView) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
@@ -50,9 +50,33 @@ describe('weights/load', () => {
   });
 
   it('reports a missing path and an unreadable file clearly', () => {
-    assertUserError(() => loadWeights('/nonexistent/w.pth'), '/nonexistent/w.pth', 'ENOENT');
+    assertUserError(() => loadWeights('/nonexistent/w.pth'), 'cannot read weights /nonexistent/w.pth: no such file');
     const p = join(scratch(), 'junk.pth');
     writeFileSync(p, 'junk');
     assertUserError(() => loadWeights(p), p, 'not a zip archive');
+  });
+
+  it('says what a wrong file is (PNG, JPEG, .npy, .npz, JSON, a packed image) and what was expected', () => {
+    const dir = scratch();
+    const expected = 'not backbone weights: expected a .safetensors file, a PyTorch checkpoint';
+    const cases: Array<[string, Uint8Array | string, string]> = [
+      ['cat.safetensors', readFileSync(join(IMAGES, 'coffee-256x128.png')), 'a PNG image'],
+      ['photo.pth', new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46]), 'a JPEG image'],
+      ['out', new Uint8Array([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0x76, 0]), 'a NumPy .npy array'],
+      ['w.npz', readFileSync(join(TINY, 'trace_task0.npz')), 'a NumPy .npz archive'],
+      ['config.json', '{\n  "extends": "tiny"\n}\n', 'a JSON/text file'],
+    ];
+    for (const [name, data, what] of cases) {
+      const p = join(dir, name);
+      writeFileSync(p, data);
+      assertUserError(() => loadWeights(p), `weights ${p} is ${what}, ${expected}`);
+    }
+    // A packed image (`edgemoe pack` output) is known by its .meta.json sidecar, whatever its bytes.
+    const bin = join(dir, 'weights.bin');
+    writeFileSync(bin, new Uint8Array(64));
+    writeFileSync(`${bin}.meta.json`, '{}');
+    assertUserError(() => loadWeights(bin), `weights ${bin} is a packed weights image from \`edgemoe pack\` (weights.bin.meta.json is beside it), not backbone weights`, 'give the .safetensors/.pth it was packed from (only `edgemoe run` takes a packed image)');
+    // The real safetensors fixture is not mistaken for text.
+    assert.equal(loadWeights(join(TINY, 'weights.safetensors')).tensors.size, 30);
   });
 });
