@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { fsErrorReason } from '../io/files.ts';
 import { configSchema, type Config } from './schema.ts';
 import { PRESETS, DEFAULT_PRESET } from './presets.ts';
 import { checkRules, type Violation } from './rules.ts';
@@ -45,14 +46,17 @@ export function presetJson(name: string): Json {
   return p.config() as unknown as Json;
 }
 
-function readConfigFile(file: string, seen: string[] = []): Json {
+/** `from`: the config whose "extends" names `file` (a missing base is then worded as a bad "extends"). */
+function readConfigFile(file: string, seen: string[] = [], from?: { file: string; ext: string }): Json {
   const path = resolve(file);
   if (seen.includes(path)) throw new UserError(`config ${file}: "extends" cycle through ${seen.join(' -> ')}`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const why = fsErrorReason(e);
+    if (from) throw new UserError(`config ${from.file}: "extends": "${from.ext}" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable config file (${path}: ${why})`);
+    throw new UserError(`cannot read config ${file}: ${why}`);
   }
   let json: Json;
   try {
@@ -64,7 +68,7 @@ function readConfigFile(file: string, seen: string[] = []): Json {
   const { extends: ext, ...rest } = json;
   if (ext === undefined) return rest;
   if (typeof ext !== 'string') throw new UserError(`config ${file}: "extends" must be a preset name or a config file path`);
-  const base = ext in PRESETS ? presetJson(ext) : readConfigFile(resolve(dirname(path), ext), [...seen, path]);
+  const base = ext in PRESETS ? presetJson(ext) : readConfigFile(resolve(dirname(path), ext), [...seen, path], { file, ext });
   return deepMerge(base, rest);
 }
 

@@ -78,7 +78,7 @@ describe('commands/validate (CLI)', () => {
     for (const [args, msg] of [
       [['validate', '--preset', 'nope'], /^edgemoe: error: unknown preset 'nope' \(known: m3vit-t-cityscapes, /],
       [['validate', bad], /^edgemoe: error: config .*bad\.json is not valid JSON/],
-      [['validate', join(dir, 'missing.json')], /^edgemoe: error: cannot read config .*missing\.json: ENOENT/],
+      [['validate', join(dir, 'missing.json')], /^edgemoe: error: cannot read config .*missing\.json: no such file$/m],
       [['validate', '--set', 'nonsense'], /^edgemoe: error: --set 'nonsense': expected path=value/],
     ] as const) {
       const r = await runCli([...args]);

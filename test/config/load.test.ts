@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveConfig, ConfigError } from '../../generator/config/index.ts';
+import { PRESETS } from '../../generator/config/presets.ts';
+import { isUserError } from '../../generator/errors.ts';
+import { scratch } from '../helpers/paths.ts';
+
+/** Asserts fn throws a UserError whose message is exactly `msg`. */
+const throwsExactly = (fn: () => unknown, msg: string) => assert.throws(fn, (e: unknown) => isUserError(e) && e.message === msg);
 
 describe('config/load', () => {
   it('resolves the default preset to Edge-MoE', () => {
@@ -19,5 +27,18 @@ describe('config/load', () => {
       assert.ok(e.violations.some((v) => v.path === 'model.heads'));
       return true;
     });
+  });
+  it('a bad "extends" says it is neither a preset (listing them) nor a readable file', () => {
+    const dir = scratch();
+    const file = join(dir, 'c.json');
+    writeFileSync(file, '{"extends": "nope"}');
+    throwsExactly(() => resolveConfig({ file }), `config ${file}: "extends": "nope" is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable config file (${join(dir, 'nope')}: no such file)`);
+    writeFileSync(file, '{"extends": "."}');
+    throwsExactly(() => resolveConfig({ file }), `config ${file}: "extends": "." is neither a preset (${Object.keys(PRESETS).join(', ')}) nor a readable config file (${dir}: is a directory)`);
+  });
+  it('a missing config file or a directory is worded, not an error code', () => {
+    const dir = scratch();
+    throwsExactly(() => resolveConfig({ file: join(dir, 'missing.json') }), `cannot read config ${join(dir, 'missing.json')}: no such file`);
+    throwsExactly(() => resolveConfig({ file: dir }), `cannot read config ${dir}: is a directory`);
   });
 });
