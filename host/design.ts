@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../generator/errors.ts';
-import { manifestSchema, type DesignManifest, type Region } from '../generator/manifest.ts';
+import { parseManifest } from '../generator/emit/design.ts';
+import type { DesignManifest, Region } from '../generator/manifest.ts';
 
 /** A design dir and its validated manifest. */
 export interface HostDesign {
@@ -23,13 +24,9 @@ export function loadDesign(dir: string): HostDesign {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(code === 'ENOENT' ? `${path}: no such file (is ${dir} a design dir?)` : `${path}: ${code ?? `not valid JSON (${(e as Error).message})`}`);
   }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-    throw new UserError(`${path} does not match the design.json contract (regenerate the design):\n${lines.join('\n')}`);
-  }
-  checkManifest(parsed.data, path);
-  return { dir: abs, manifest: parsed.data };
+  const manifest = parseManifest(raw, path);
+  checkManifest(manifest, path);
+  return { dir: abs, manifest };
 }
 
 /** One m_axi buffer argument: its position in the kernel's argument list and its bundle. */

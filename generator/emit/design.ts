@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { validateConfig } from '../config/index.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
-import { manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
+import { MANIFEST_FORMAT, manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
 
 /** File names inside a design dir. */
 export const DESIGN_JSON = 'design.json';
@@ -32,18 +32,33 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
+/**
+ * Validates parsed design.json text (read from `path`) against the manifest contract. The format is checked first:
+ * a design of another edgemoe version gets one line asking for regeneration, not a list of schema issues.
+ */
+export function parseManifest(raw: unknown, path: string): DesignManifest {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`${path}: expected a JSON object (an edgemoe design.json)`);
+  const format = (raw as { format?: unknown }).format;
+  if (format !== MANIFEST_FORMAT) {
+    const has = typeof format === 'string' ? `has format '${format}'` : 'has no "format" field';
+    throw new UserError(`${path} ${has}, this edgemoe writes ${MANIFEST_FORMAT}: regenerate it with \`edgemoe gen\``);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new UserError(`${path} does not match the design.json contract (regenerate the design with \`edgemoe gen\`):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
 /** Reads and validates `<dir>/design.json` and `<dir>/config.json`; a bad or missing design is a UserError. */
 export function readDesign(dir: string): Design {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist (generate it with \`edgemoe gen\`)`);
   const mpath = join(abs, DESIGN_JSON);
-  const parsed = manifestSchema.safeParse(readJson(mpath, 'design manifest'));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-    throw new UserError(`${mpath} does not match the design.json contract (regenerate the design with \`edgemoe gen\`):\n${lines.join('\n')}`);
-  }
+  const manifest = parseManifest(readJson(mpath, 'design manifest'), mpath);
   const config = validateConfig(readJson(join(abs, CONFIG_JSON), 'design config'), `'${join(abs, CONFIG_JSON)}'`);
-  return { dir: abs, manifest: parsed.data, config };
+  return { dir: abs, manifest, config };
 }
 
 /** The region named `region` of bundle `bundle` (throws a UserError naming both when absent). */

@@ -41,11 +41,19 @@ describe('host/design: input/output layout from design.json', () => {
     assert.match(loadEdited((m) => (m.output.stride = 240)), /output region 'x' \(344 bytes\) cannot hold 2 outputs at output\.stride 240/);
   });
 
-  it('a design.json of the previous format (no strides) asks for regeneration', () => {
+  it('a design.json of the previous (or any other) format asks for regeneration in one line, before any schema issue', () => {
     const msg = loadEdited((m) => {
       (m as Record<string, unknown>).format = 'edgemoe-design/1';
       delete (m.input as Partial<DesignManifest['input']>).stride;
     });
-    assert.match(msg, /does not match the design\.json contract \(regenerate the design\):\n {2}format: .*\n {2}input\.stride: /);
+    assert.match(msg, /design\.json has format 'edgemoe-design\/1', this edgemoe writes edgemoe-design\/2: regenerate it with `edgemoe gen`$/);
+    assert.ok(!msg.includes('\n'), msg);
+    assert.match(loadEdited((m) => ((m as Record<string, unknown>).format = 'something-else')), /has format 'something-else', this edgemoe writes edgemoe-design\/2/);
+    assert.match(loadEdited((m) => delete (m as Partial<DesignManifest>).format), /design\.json has no "format" field, this edgemoe writes edgemoe-design\/2/);
+  });
+
+  it('a design.json of the right format that breaks the contract lists the fields', () => {
+    const msg = loadEdited((m) => delete (m.input as Partial<DesignManifest['input']>).stride);
+    assert.match(msg, /does not match the design\.json contract \(regenerate the design with `edgemoe gen`\):\n {2}input\.stride: /);
   });
 });
