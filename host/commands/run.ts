@@ -1,7 +1,10 @@
 // `edgemoe run`: run images through a design on an FPGA (XRT) or in C simulation, one .npy per image and task.
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { designPlan } from '../../generator/csim/run.ts';
+import { CONFIG_JSON, DESIGN_JSON, readDesign } from '../../generator/emit/design.ts';
 import { UserError } from '../../generator/errors.ts';
 import type { BackendChoice } from '../accelerator.ts';
 import { runImages, type RunReport } from '../run.ts';
@@ -72,6 +75,9 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UserError(`--timeout '${opts.timeout}': expected a positive number of milliseconds`);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
       if (tasks.length === 0) throw new UserError('--task: no task given');
+      // The host itself needs only design.json, but a design dir whose config.json does not produce that design.json
+      // (mixed from two configs, or another edgemoe version) is refused exactly as csim and estimate refuse it.
+      if (existsSync(join(opts.design, DESIGN_JSON)) && existsSync(join(opts.design, CONFIG_JSON))) designPlan(readDesign(opts.design));
       const showBar = !opts.json && process.stderr.isTTY === true;
       const bar = showBar ? new cliProgress.SingleBar({ format: 'run [{bar}] {value}/{total} {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
       // Ctrl-C: exit through process.exit so device handles are closed (the 'exit' hook) and the cursor comes back.
