@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
 import { estimatePlan } from '../estimate/estimate.ts';
-import { formatEstimate } from '../estimate/format.ts';
+import { formatEstimate, formatResources } from '../estimate/format.ts';
 import { designPlan } from '../csim/run.ts';
 import { buildPlan } from '../plan/index.ts';
 import { configFromOptions, withConfigOptions } from './common.ts';
@@ -29,9 +29,10 @@ export function register(program: Command): void {
     .option('-d, --design <dir>', 'estimate a generated design (its config.json) instead of --preset/--config')
     .option('--json', 'print JSON')
     .option('--ops', 'one row per op instead of per op kind')
+    .option('--resources', 'print the resource estimate unit by unit instead: each MAC array, each on-chip buffer with its banks (array_partition) and where it lives (registers/LUTRAM/RAMB18), each dataflow FIFO, the m_axi adapters')
     .option('--pairs <n>', 'token-expert pairs per MoE block, 0..tokens × topK (default: tokens × topK)')
     .option('--active-experts <n>', 'experts that receive tokens in each MoE block, 1..experts (default: the expected number under uniform routing, rounded)')
-    .action((opts: { preset?: string; config?: string; set?: string[]; design?: string; json?: boolean; ops?: boolean; pairs?: string; activeExperts?: string }) => {
+    .action((opts: { preset?: string; config?: string; set?: string[]; design?: string; json?: boolean; ops?: boolean; resources?: boolean; pairs?: string; activeExperts?: string }) => {
       if (opts.design && (opts.preset || opts.config || opts.set?.length)) throw new UserError('--design takes the config of the design; do not combine it with --preset, --config or --set');
       const plan = opts.design ? designPlan(readDesign(opts.design)) : buildPlan(configFromOptions(opts));
       const s = plan.sizes;
@@ -47,6 +48,7 @@ export function register(program: Command): void {
       if (opts.json) {
         const { platform, ...rest } = e;
         process.stdout.write(`${JSON.stringify({ ...rest, platform: { id: platform.id, board: platform.board, part: platform.part, vppPlatform: platform.vppPlatform } }, null, 2)}\n`);
-      } else process.stdout.write(formatEstimate(e, opts.ops));
+      } else if (opts.resources) process.stdout.write(formatResources(e));
+      else process.stdout.write(formatEstimate(e, opts.ops));
     });
 }

@@ -78,3 +78,23 @@ export function formatEstimate(e: Estimate, perOp = false): string {
   for (const w of e.warnings) out.push(`warning: ${w}`);
   return out.join('\n') + (e.warnings.length ? '\n' : '');
 }
+
+/** The resource estimate item by item: compute units, each on-chip buffer with its banks and storage, the FIFOs. */
+export function formatResources(e: Estimate): string {
+  const r = e.resources;
+  const k = (v: number) => (Number.isInteger(v) ? n(v) : v.toFixed(1));
+  const rows = r.items.map((i) => [i.unit, i.storage, k(i.DSP), k(i.BRAM36), n(i.LUT), n(i.FF)]);
+  rows.push(['total', '', k(r.total.DSP), k(r.total.BRAM36), n(r.total.LUT), n(r.total.FF)]);
+  rows.push([e.platform.board.split(' (')[0]!, '', n(r.capacity.DSP), n(r.capacity.BRAM36), n(r.capacity.LUT), n(r.capacity.FF)]);
+  // The description goes last, left-aligned, after the numeric columns.
+  const whats = ['what', '', ...r.items.map((i) => i.what), '', ''];
+  const lines = textTable(['unit', 'storage', 'DSP', 'BRAM36', 'LUT', 'FF'], rows, 2).trimEnd().split('\n');
+  const width = Math.max(...lines.map((l) => l.length));
+  const table = lines.map((l, j) => (whats[j] ? `${l.padEnd(width)}  ${whats[j]}` : l)).join('\n');
+  const out = [
+    `resources of '${e.name}' per unit (storage per bank: registers ≤ 64 bits, LUTRAM ≤ 1 Kbit, else RAMB18s by aspect; BRAM36 = RAMB18 / 2; see generator/estimate/resources.ts)`,
+    `${table}\n`,
+  ];
+  for (const w of e.warnings) out.push(`warning: ${w}\n`);
+  return out.join('\n');
+}

@@ -1,14 +1,22 @@
-// Resource estimate of a design: DSPs of each multiplier array, BRAM36 of each on-chip buffer (by its partitioning),
-// LUT/FF from per-unit costs. A first-order model for "does it fit", documented per unit; HLS reports are the truth.
+// Resource estimate of a design: DSPs of each multiplier array, BRAM36 / LUTRAM / registers of each on-chip buffer by
+// its partitioning, the dataflow FIFOs, LUT/FF from per-unit costs. A first-order model for "does it fit", documented
+// per unit; HLS reports are the truth.
 //
 // DSPs per product: a DSP48E2 multiplies 27×18 bits (signed), so an a×b-bit product takes
 // min(⌈a/27⌉·⌈b/18⌉, ⌈a/18⌉·⌈b/27⌉) DSPs (16×32 → 2, 32×32 → 4, 16×8 → 1).
-// BRAM: a buffer split into `parts` banks (its array_partition) keeps each bank in RAMB18s of aspect
-// 512×36 / 1K×18 / 2K×9 / 4K×4 / 8K×2 / 16K×1; a bank of ≤ 1024 bits goes to LUTRAM (64 bits per LUT) instead, or
-// to registers (one FF per bit) when a bank holds ≤ 64 bits. BRAM36 = RAMB18/2.
+// Storage rule (per bank: an array of N words × W bits partitioned into k banks has k banks of ⌈N/k⌉ words):
+//   a bank of ≤ 64 bits → registers (1 FF per bit); ≤ 1 Kbit → LUTRAM (W·⌈depth/64⌉ LUT6); larger → RAMB18s, the
+//   fewest over the aspects 512×36 / 1K×18 / 2K×9 / 4K×4 / 8K×2 / 16K×1 (⌈depth/d⌉·⌈W/w⌉), BRAM36 = RAMB18 / 2.
+//   So the array costs k × (that bank's RAMB18s) / 2 BRAM36: partitioning for parallel reads multiplies blocks.
+// ROMs: a fully partitioned ROM read with a run-time index becomes constants + LUT multiplexers, W · ⌈entries/64⌉ LUT6
+//   per read (a LUT6 is a 64×1 ROM; F7/F8 muxes come free in the slice); an unpartitioned ROM is one dual-port copy
+//   per two reads per cycle at each call site (HLS does not share a ROM between concurrently scheduled calls).
+// FIFOs (hls::stream): Vitis HLS's default autosrl puts a FIFO of depth ≤ 2 and ≤ 1 Kbit in SRLs (W · ⌈depth/32⌉
+//   LUT, W FF of output register); otherwise in memory: a shallow one (depth ≤ 16) in LUTRAM (a RAMB18 would sit
+//   ≥ 97 % empty; our assumption of what auto binding picks), a deeper one by the storage rule above.
 // LUT/FF: per MAC lane (adder + pipeline registers of its accumulator width) ~1 LUT and ~1.5 FF per accumulator bit;
-// per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF; control, s_axilite and glue ~8,000 LUT /
-// 10,000 FF. Expect ±50 % on LUT/FF.
+// per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF and 2 BRAM36; control, s_axilite and glue
+// ~8,000 LUT / 10,000 FF. Expect ±50 % on LUT/FF.
 import type { Plan, PlanBuffer } from '../plan/index.ts';
 import type { ResourceCounts } from '../build/platforms.ts';
 
@@ -17,53 +25,180 @@ export function dspPerProduct(a: number, b: number): number {
   return Math.max(1, Math.min(Math.ceil(a / 27) * Math.ceil(b / 18), Math.ceil(a / 18) * Math.ceil(b / 27)));
 }
 
+/** Bank sizes below which storage goes to registers / LUTRAM instead of block RAM (bits). */
+export const REGISTER_MAX_BITS = 64;
+export const LUTRAM_MAX_BITS = 1024;
+/** Vitis HLS config_storage fifo defaults (autosrl): SRL when depth ≤ 2 and depth·width ≤ 1024. */
+export const SRL_MAX_DEPTH = 2;
+export const SRL_MAX_BITS = 1024;
+/** Memory FIFOs up to this depth are assumed in LUTRAM. */
+export const SHALLOW_FIFO_DEPTH = 16;
+
 /** RAMB18 blocks holding `depth` words of `width` bits (0 when small enough for LUTRAM/registers). */
 export function ramb18(depth: number, width: number): number {
-  if (depth * width <= 1024) return 0;
+  if (depth * width <= LUTRAM_MAX_BITS) return 0;
   const aspects: Array<[number, number]> = [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]];
   let best = Infinity;
   for (const [d, w] of aspects) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
   return best;
 }
 
+/** Where a bank of `depth` × `width` bits lives, and what it costs. */
+export interface BankCost {
+  kind: 'registers' | 'LUTRAM' | 'BRAM' | 'SRL' | 'logic';
+  ramb18: number;
+  LUT: number;
+  FF: number;
+}
+
+/** LUTs of a LUTRAM of `depth` × `width` bits: one LUT6 (RAM64X1) per bit per 64 words. */
+export function lutram(depth: number, width: number): number {
+  return width * Math.ceil(depth / 64);
+}
+
+/** One bank under the storage rule (registers ≤ 64 bits, LUTRAM ≤ 1 Kbit, else RAMB18s by aspect). */
+export function bankCost(depth: number, width: number): BankCost {
+  const bits = depth * width;
+  if (bits <= REGISTER_MAX_BITS) return { kind: 'registers', ramb18: 0, LUT: 0, FF: bits };
+  if (bits <= LUTRAM_MAX_BITS) return { kind: 'LUTRAM', ramb18: 0, LUT: lutram(depth, width), FF: 0 };
+  return { kind: 'BRAM', ramb18: ramb18(depth, width), LUT: 0, FF: 0 };
+}
+
+/** One FIFO of `depth` × `width` bits (SRL, LUTRAM or block RAM; see the header). */
+export function fifoCost(depth: number, width: number): BankCost {
+  const bits = depth * width;
+  if (depth <= SRL_MAX_DEPTH && bits <= SRL_MAX_BITS) return { kind: 'SRL', ramb18: 0, LUT: width * Math.ceil(depth / 32), FF: width };
+  if (depth <= SHALLOW_FIFO_DEPTH || bits <= LUTRAM_MAX_BITS) return { kind: 'LUTRAM', ramb18: 0, LUT: lutram(depth, width), FF: width };
+  return { kind: 'BRAM', ramb18: ramb18(depth, width), LUT: 0, FF: width };
+}
+
 /** One line of the resource estimate. */
 export interface ResourceItem {
   unit: string;
   what: string;
+  /** Where the storage of a buffer / FIFO / ROM lives ('' for compute units). */
+  storage: string;
   DSP: number;
   BRAM36: number;
   LUT: number;
   FF: number;
 }
 
-/** Banks each plan buffer is split into (the array_partition pragmas of the kernel library). */
-export function bufferParts(plan: Plan, b: PlanBuffer): number {
+/** How a plan buffer is laid out on chip: banks (the kernel library's array_partition pragmas), ROM copies. */
+export interface BufferLayout {
+  /** Banks per copy. */
+  banks: number;
+  /** Copies (unpartitioned ROMs: one per two concurrent reads per call site). */
+  copies: number;
+  /** Fully partitioned ROM read `romReads` times per cycle with a run-time index: LUT logic, no memory. */
+  romReads?: number;
+  why: string;
+}
+
+/** The on-chip layout of each plan buffer, as the kernel headers partition them (templates/kernel/*.h). */
+export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
   const s = plan.sizes;
+  const ph = s.attnP * s.heads;
+  const one = (why: string): BufferLayout => ({ banks: 1, copies: 1, why });
+  const banks = (n: number, why: string): BufferLayout => ({ banks: n, copies: 1, why });
   switch (b.name) {
     case 'lin_wbuf':
-      return 2 * s.tileIn * s.tileOut; // ping/pong × one bank per tile element (complete on the tile dims)
+      return banks(s.tileOut * s.tileIn, 'complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle; ping/pong share each bank');
     case 'lin_bias':
-      return 2 * s.tileOut;
+      return banks(s.tileOut, 'cyclic TILE_OUT: TILE_OUT biases per cycle; ping/pong share each bank');
     case 'lin_xrow':
-      return s.tileIn; // cyclic factor TILE_IN
+      return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':
-      return s.experts * s.actLanes; // E·lanes weights per cycle
+      return banks(s.experts * s.actLanes, 'complete on experts × cyclic ACT_LANES: E×lanes weights per cycle');
     case 'expert_queue_idx':
     case 'expert_queue_p':
-      return s.experts;
+      return one('one entry per cycle (not partitioned)');
     case 'patch_w':
-      return s.peDims * s.patch; // PE_DIMS·PATCH weights per cycle, shared by the patches
+      return banks(s.peDims * s.patch, 'cyclic PE_DIMS × cyclic PATCH: PE_DIMS·PATCH weights per cycle');
     case 'patch_b':
-    case 'ln_params':
-      return s.actLanes;
+      return banks(s.peDims, 'cyclic PE_DIMS');
     case 'patch_acc':
-      return s.pePatches * s.peDims;
+      return banks(s.pePatches * s.peDims, 'cyclic PE_PATCHES × cyclic PE_DIMS sums per cycle');
+    case 'ln_params':
+      return banks(2 * s.actLanes, 'gamma and beta, each cyclic ACT_LANES');
     case 'q_rows':
     case 'attn_acc':
-      return s.attnP * s.actLanes;
+      return banks(s.attnP * s.actLanes, 'complete on P slots and lanes');
+    case 'gelu_rom':
+      return { banks: 1, copies: 1, romReads: 2 * s.tileOut, why: 'complete: 2 reads per output × TILE_OUT outputs per cycle' };
+    case 'exp2_rom':
+      // Q·Kᵀ finalize (P·H online-softmax updates) and attn·V prepare (P·H probabilities) per cycle; the gate's
+      // softmax update and probability one each.
+      return { banks: 1, copies: 2 * Math.ceil(ph / 2) + 2, why: `${ph} exps per cycle in Q·Kᵀ and in attn·V, 1 + 1 in the gate` };
+    case 'recip_rom': {
+      const perWord = Math.min(s.heads, Math.floor(s.actLanes / 2));
+      return { banks: 1, copies: Math.ceil(perWord / 2) + 1, why: `${perWord} 1/s per info word in Q·Kᵀ, 1 in the gate` };
+    }
+    case 'rsqrt_rom':
+      return one('one LayerNorm instance, one rsqrt per token');
     default:
-      return 1;
+      return one('not partitioned');
   }
+}
+
+/** A dataflow FIFO of the kernel (hls::stream with its depth pragma). */
+export interface PlanFifo {
+  name: string;
+  depth: number;
+  width: number;
+  /** Instances in the design (one per dataflow region instance). */
+  count: number;
+  what: string;
+}
+
+/** The hls::stream FIFOs of the kernel library (depths from their pragmas; widths of their element types). */
+export function planFifos(plan: Plan): PlanFifo[] {
+  const s = plan.sizes;
+  const act = plan.types.activation.W;
+  return [
+    { name: 'lin xs', depth: s.linMaxIn / s.tileIn, width: s.tileIn * act, count: 1, what: 'unified linear reader → compute: a whole input row of TILE_IN tiles' },
+    { name: 'lin ys', depth: 4, width: s.tileOut * act, count: 1, what: 'unified linear compute → writer: output tiles' },
+    { name: 'lin row info', depth: 4, width: 32 + act, count: 2, what: 'unified linear row index + gate score (reader → compute → writer)' },
+    { name: 'attn steps', depth: 4, width: s.attnP * s.heads * act, count: 2, what: 'attention Q·Kᵀ compute → finalize and attn·V prepare → compute: P×H scores per key' },
+    { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: s.axiBits, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
+    { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },
+  ];
+}
+
+/** The memory item of one plan buffer. */
+function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
+  const l = bufferLayout(plan, b);
+  if (l.romReads !== undefined) {
+    const lut = l.romReads * b.elemBits * Math.ceil(b.elems / 64);
+    return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit ROM, ${l.romReads} reads per cycle (${l.why})`, storage: 'logic', DSP: 0, BRAM36: 0, LUT: lut, FF: 0 };
+  }
+  const depth = Math.ceil(b.elems / l.banks);
+  const c = bankCost(depth, b.elemBits);
+  const n = l.banks * l.copies;
+  const layout = l.copies > 1 ? `${l.copies} copies` : `${l.banks} bank${l.banks === 1 ? '' : 's'} of ${depth}`;
+  return {
+    unit: `buffer ${b.name}`,
+    what: `${b.elems} × ${b.elemBits} bit, ${layout} (${l.why})`,
+    storage: c.kind === 'BRAM' ? `${n} × ${c.ramb18} RAMB18` : c.kind,
+    DSP: 0,
+    BRAM36: (n * c.ramb18) / 2,
+    LUT: n * c.LUT,
+    FF: n * c.FF,
+  };
+}
+
+/** The memory item of one FIFO. */
+function fifoItem(f: PlanFifo): ResourceItem {
+  const c = fifoCost(f.depth, f.width);
+  return {
+    unit: `fifo ${f.name}`,
+    what: `${f.count > 1 ? `${f.count} × ` : ''}${f.depth} × ${f.width} bit (${f.what})`,
+    storage: c.kind === 'BRAM' ? `${f.count} × ${c.ramb18} RAMB18` : c.kind,
+    DSP: 0,
+    BRAM36: (f.count * c.ramb18) / 2,
+    LUT: f.count * c.LUT,
+    FF: f.count * c.FF,
+  };
 }
 
 /** The resource items of a plan and their sum. */
@@ -75,6 +210,7 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   const mac = (unit: string, what: string, lanes: number, a: number, b: number): ResourceItem => ({
     unit,
     what,
+    storage: '',
     DSP: lanes * dspPerProduct(a, b),
     BRAM36: 0,
     LUT: Math.round(lanes * acc),
@@ -82,7 +218,9 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   });
   const items: ResourceItem[] = [
     mac('unified linear', `${s.tileOut}×${s.tileIn} MACs, ${t.linearWeight.W}×${act}-bit`, s.tileIn * s.tileOut, t.linearWeight.W, act),
-    mac('linear writer', `${s.tileOut} GELU interpolations + gate-score products`, 2 * s.tileOut, act, 22),
+    // GELU: δ interpolation frac·(t1 − t0), frac the act_t fraction bits below 2^-5, t 22-bit ROM values.
+    mac('linear GELU', `${s.tileOut} δ interpolations per cycle, ${t.activation.frac - 5}×22-bit`, s.tileOut, Math.max(1, t.activation.frac - 5), 22),
+    mac('linear writer', `${s.actLanes} gate-score products per word (MoE FC2), ${act}×${act}-bit`, s.actLanes, act, act),
     mac('attention Q·Kᵀ', `${s.attnP}×${s.actLanes} MACs, ${act}×${act}-bit`, s.attnP * s.actLanes, act, act),
     mac('attention softmax·V', `${s.attnP}×${s.actLanes} MACs, ${act}×${act}-bit`, s.attnP * s.actLanes, act, act),
     mac('softmax exp/recip', `${s.attnP}·${s.heads} exp + products per cycle (fixed_math.h)`, 2 * s.attnP * s.heads, acc, 22),
@@ -90,24 +228,11 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
     mac('MoE gate', `${s.experts}×${s.actLanes} MACs, ${t.linearWeight.W}×${act}-bit`, s.experts * s.actLanes, t.linearWeight.W, act),
     mac('layernorm', `${s.actLanes} lanes × 3 products (x², (x−μ)·r, ·γ)`, 3 * s.actLanes, act, act),
   ];
-  for (const b of plan.buffers) {
-    const parts = bufferParts(plan, b);
-    const depth = Math.ceil(b.elems / parts);
-    const r18 = parts * ramb18(depth, b.elemBits);
-    const small = r18 === 0;
-    const registers = small && depth * b.elemBits <= 64;
-    items.push({
-      unit: `buffer ${b.name}`,
-      what: `${b.elems} × ${b.elemBits} bit in ${parts} bank${parts === 1 ? '' : 's'}`,
-      DSP: 0,
-      BRAM36: r18 / 2,
-      LUT: small && !registers ? Math.ceil(b.bits / 64) : 0,
-      FF: registers ? b.bits : 0,
-    });
-  }
+  for (const b of plan.buffers) items.push(bufferItem(plan, b));
+  for (const f of planFifos(plan)) items.push(fifoItem(f));
   const nb = plan.bundles.length;
-  items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, DSP: 0, BRAM36: nb * 2, LUT: nb * 2000, FF: nb * 3500 });
-  items.push({ unit: 'control', what: 's_axilite, op schedule, loop control', DSP: 0, BRAM36: 0, LUT: 8000, FF: 10000 });
+  items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, storage: 'BRAM', DSP: 0, BRAM36: nb * 2, LUT: nb * 2000, FF: nb * 3500 });
+  items.push({ unit: 'control', what: 's_axilite, op schedule, loop control', storage: '', DSP: 0, BRAM36: 0, LUT: 8000, FF: 10000 });
   const total: ResourceCounts = { DSP: 0, BRAM36: 0, URAM: 0, LUT: 0, FF: 0 };
   for (const i of items) {
     total.DSP += i.DSP;

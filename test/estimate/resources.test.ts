@@ -1,0 +1,173 @@
+// The resource model: the storage rule per bank, FIFOs, and the buffer partitioning it assumes checked against the
+// array_partition / stream pragmas of the kernel headers (so a kernel change that the model does not know fails here).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { estimatePlan } from '../../generator/estimate/estimate.ts';
+import { bankCost, bufferLayout, estimateResources, fifoCost, planFifos, ramb18 } from '../../generator/estimate/resources.ts';
+import { buildPlan, type Plan } from '../../generator/plan/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { ROOT } from '../helpers/paths.ts';
+
+const header = (f: string) => readFileSync(join(ROOT, 'templates', 'kernel', f), 'utf8');
+
+/** Values of the size symbols the kernel headers use in declarations and pragmas. */
+function symbols(plan: Plan): Record<string, number> {
+  const s = plan.sizes;
+  return {
+    TILE_IN: s.tileIn,
+    TILE_OUT: s.tileOut,
+    LIN_WBUF_TILES: s.linWeightTiles,
+    LIN_MAX_IN: s.linMaxIn,
+    LIN_MAX_OUT: s.linMaxOut,
+    LIN_XS_DEPTH: s.linMaxIn / s.tileIn,
+    EXPERTS: s.experts,
+    TOKENS: s.tokens,
+    DIM: s.dim,
+    T_DIM: s.dim,
+    ACT_LANES: s.actLanes,
+    PE_DIMS: s.peDims,
+    PE_PATCHES: s.pePatches,
+    PATCH: s.patch,
+    PE_K: s.inCh * s.patch * s.patch,
+    GRID_W: s.gridW,
+    T_P: s.attnP,
+    T_HEADS: s.heads,
+    B: s.dim / s.actLanes,
+    T_XS_DEPTH: 2 * (s.dim / s.actLanes),
+  };
+}
+
+/** Banks HLS makes of `variable` declared in `src`: the product over its array_partition pragmas. */
+function pragmaBanks(src: string, variable: string, sym: Record<string, number>): number {
+  const val = (x: string) => (/^\d+$/.test(x) ? Number(x) : sym[x] ?? assert.fail(`unknown symbol ${x}`));
+  const decl = new RegExp(`\\b${variable}((?:\\[\\w+\\])+)\\s*[;,]`).exec(src);
+  assert.ok(decl, `declaration of ${variable}`);
+  const dims = [...decl[1]!.matchAll(/\[(\w+)\]/g)].map((m) => val(m[1]!));
+  let banks = 1;
+  const re = new RegExp(`#pragma HLS array_partition variable ?= ?${variable} (complete|cyclic factor ?= ?(\\w+))(?: dim ?= ?(\\d+))?`, 'g');
+  for (const m of src.matchAll(re)) {
+    const dim = m[3] === undefined ? 1 : Number(m[3]);
+    if (m[1] === 'complete') banks *= dim === 0 ? dims.reduce((a, d) => a * d, 1) : dims[dim - 1]!;
+    else banks *= val(m[2]!);
+  }
+  return banks;
+}
+
+/** Depth of the hls::stream `variable` from its stream pragma in `src`. */
+function pragmaDepth(src: string, variable: string, sym: Record<string, number>): number {
+  const m = new RegExp(`#pragma HLS stream variable ?= ?${variable} depth ?= ?(\\w+)`).exec(src);
+  assert.ok(m, `stream pragma of ${variable}`);
+  return /^\d+$/.test(m[1]!) ? Number(m[1]) : sym[m[1]!]!;
+}
+
+const PLANS = [
+  { what: 'm3vit-t-cityscapes', plan: buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })) },
+  { what: 'tiny, tile 8×4, P 3', plan: buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3'] })) },
+];
+
+describe('resource estimate', () => {
+  it('storage rule per bank: ≤ 64 bits registers, ≤ 1 Kbit LUTRAM, else the cheapest RAMB18 aspect', () => {
+    assert.deepEqual(bankCost(2, 32), { kind: 'registers', ramb18: 0, LUT: 0, FF: 64 });
+    assert.deepEqual(bankCost(32, 32), { kind: 'LUTRAM', ramb18: 0, LUT: 32, FF: 0 });
+    assert.equal(bankCost(33, 32).kind, 'BRAM');
+    assert.equal(ramb18(1152, 16), 2); // 2K×9 × 2 (or 1K×18 × 2)
+    assert.equal(ramb18(512, 36), 1);
+    assert.equal(ramb18(96, 32), 1);
+    assert.equal(ramb18(2064, 32), 5); // 512×36: 5 deep
+    assert.equal(ramb18(16384, 1), 1);
+    assert.equal(ramb18(48, 512), 15); // wide: 15 × 36 bits
+  });
+
+  it('FIFOs: SRL at depth ≤ 2 and ≤ 1 Kbit (Vitis autosrl), shallow ones in LUTRAM, deep ones in RAMB18', () => {
+    assert.equal(fifoCost(2, 120).kind, 'SRL');
+    assert.equal(fifoCost(2, 1024).kind, 'LUTRAM');
+    assert.deepEqual(fifoCost(4, 512), { kind: 'LUTRAM', ramb18: 0, LUT: 512, FF: 512 });
+    assert.deepEqual(fifoCost(48, 512), { kind: 'BRAM', ramb18: 15, LUT: 0, FF: 512 });
+  });
+
+  for (const { what, plan } of PLANS) {
+    it(`${what}: the banks of every partitioned buffer and the FIFO depths are those of the kernel headers' pragmas`, () => {
+      const sym = symbols(plan);
+      const lin = header('unified_linear.h');
+      const gate = header('patch_reordering.h');
+      const pe = header('patch_embed.h');
+      const ln = header('layernorm.h');
+      const attn = header('reordered_attention.h');
+      const buf = (n: string) => bufferLayout(plan, plan.buffers.find((b) => b.name === n)!);
+      const expect: Array<[string, number]> = [
+        ['lin_wbuf', pragmaBanks(lin, 'lin_wbuf', sym)],
+        ['lin_bias', pragmaBanks(lin, 'lin_bias', sym)],
+        ['lin_xrow', pragmaBanks(lin, 'lin_xrow', sym)],
+        ['gate_w', pragmaBanks(gate, 'gate_w', sym)],
+        ['expert_queue_idx', pragmaBanks(gate, 'expert_queue_idx', sym)],
+        ['expert_queue_p', pragmaBanks(gate, 'expert_queue_p', sym)],
+        ['patch_w', pragmaBanks(pe, 'patch_w', sym)],
+        ['patch_b', pragmaBanks(pe, 'patch_b', sym)],
+        ['patch_acc', pragmaBanks(pe, 'acc', sym)],
+        ['ln_params', pragmaBanks(ln, 'g', sym) + pragmaBanks(ln, 'bt', sym)],
+        ['q_rows', pragmaBanks(attn, 'q_slot', sym)],
+        ['attn_acc', pragmaBanks(attn, 'acc', sym)],
+      ];
+      for (const [name, banks] of expect) assert.equal(buf(name).banks, banks, name);
+      assert.match(header('gelu_approx.h'), /array_partition variable = GELU_DELTA_RAW complete/);
+      assert.equal(buf('gelu_rom').romReads, 2 * plan.sizes.tileOut);
+      const fifo = (n: string) => planFifos(plan).find((f) => f.name === n)!;
+      assert.equal(fifo('lin xs').depth, pragmaDepth(lin, 'xs', sym));
+      assert.equal(fifo('lin ys').depth, pragmaDepth(lin, 'ys', sym));
+      assert.equal(fifo('lin row info').depth, pragmaDepth(lin, 'info_rc', sym));
+      assert.equal(fifo('lin row info').depth, pragmaDepth(lin, 'info_cw', sym));
+      assert.equal(fifo('attn steps').depth, pragmaDepth(attn, 'steps', sym));
+      assert.equal(fifo('attn steps').depth, pragmaDepth(attn, 'probs', sym));
+      assert.equal(fifo('ln stats').depth, pragmaDepth(ln, 'stats', sym));
+      assert.match(ln, /int T_XS_DEPTH = 2 \* \(T_DIM \/ ACT_LANES\)/);
+      assert.equal(fifo('ln xs').depth, sym.T_XS_DEPTH);
+      assert.equal(fifo('lin xs').width, plan.sizes.tileIn * plan.types.activation.W);
+    });
+  }
+
+  it('m3vit-t-cityscapes: BRAM36 per buffer from its banks; totals are the sum of the items', () => {
+    const plan = PLANS[0]!.plan;
+    const r = estimateResources(plan);
+    const item = (u: string) => r.items.find((i) => i.unit === u)!;
+    // 256 banks (16×16 tile) of 2 × 576 tiles × 16 bit = 18 Kbit: 2 RAMB18 each.
+    assert.equal(item('buffer lin_wbuf').BRAM36, 256);
+    // 16 banks of 2 × 384 / 16 = 96 words × 32 bit: one RAMB18 each (was 32 banks before the review split it 16 ways).
+    assert.equal(item('buffer lin_bias').BRAM36, 8);
+    // 8 × 16 banks of 192 × 768 / 128 = 1152 × 16 bit: 2 RAMB18 each.
+    assert.equal(item('buffer patch_w').BRAM36, 128);
+    // 16 × 8 banks of 24 × 16 bit = 384 bits: LUTRAM, no block RAM.
+    assert.equal(item('buffer gate_w').BRAM36, 0);
+    assert.equal(item('buffer gate_w').storage, 'LUTRAM');
+    // GELU ROM fully partitioned: logic, 32 reads × 22 bits × 3 LUT6.
+    assert.deepEqual([item('buffer gelu_rom').BRAM36, item('buffer gelu_rom').LUT], [0, 32 * 22 * 3]);
+    // The reader → compute FIFO holds a whole input row: 48 tiles × 512 bits in 15 RAMB18.
+    assert.equal(item('fifo lin xs').BRAM36, 7.5);
+    for (const k of ['DSP', 'BRAM36', 'LUT', 'FF'] as const) assert.equal(r.total[k], r.items.reduce((a, i) => a + i[k], 0), k);
+    // UbiMoE-E's published ZCU102 figures for a similar M³ViT-T design (perf-anchors.md: 1850 DSP / 458 BRAM): a
+    // first-order model must land in the same range, not match.
+    assert.ok(r.total.BRAM36 > 0.5 * 458 && r.total.BRAM36 < 1.5 * 458, `BRAM36 ${r.total.BRAM36}`);
+    assert.ok(r.total.DSP > 0.5 * 1850 && r.total.DSP < 1.5 * 1850, `DSP ${r.total.DSP}`);
+  });
+
+  it('partitioning follows the config: an 8×4 tile has 32 lin_wbuf banks and 4 lin_bias banks', () => {
+    const plan = PLANS[1]!.plan;
+    const r = estimateResources(plan);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 32 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 4 banks of /);
+  });
+
+  it('CLI: estimate --resources prints every buffer and FIFO with its storage, and the totals', async () => {
+    const e = estimatePlan(PLANS[0]!.plan);
+    const r = await runCli(['estimate', '--resources']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /^unit +storage +DSP +BRAM36 +LUT +FF +what$/m);
+    assert.match(r.stdout, /^buffer lin_wbuf +256 × 2 RAMB18 +0 +256 +0 +0 +294912 × 16 bit, 256 banks of 1152 /m);
+    assert.match(r.stdout, /^fifo lin xs +1 × 15 RAMB18 +0 +7\.5 /m);
+    assert.match(r.stdout, /^fifo ln stats +SRL /m);
+    const t = e.resources.total;
+    assert.match(r.stdout, new RegExp(`^total +${t.DSP.toLocaleString('en-US')} +${t.BRAM36} +${t.LUT.toLocaleString('en-US')} +${t.FF.toLocaleString('en-US')}$`, 'm'));
+    assert.match(r.stdout, /^ZCU102 +2,520 +912 +274,080 +548,160$/m);
+  });
+});
