@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../generator/errors.ts';
+import { resolveTask } from '../generator/config/task.ts';
 import { parseManifest } from '../generator/emit/design.ts';
 import type { DesignManifest, Region } from '../generator/manifest.ts';
 
@@ -168,12 +169,5 @@ export function decodeFixed(bytes: Uint8Array, offset: number, count: number, re
 
 /** The index of a task given by name or index (as on the command line); unknown ones are UserErrors listing the tasks. */
 export function taskIndex(m: DesignManifest, task: string | number): number {
-  if (typeof task === 'number' || /^\d+$/.test(task)) {
-    const i = Number(task);
-    if (i < m.tasks.length) return i;
-    throw new UserError(`task ${task} is out of range: design '${m.name}' has ${m.tasks.length} tasks (${m.tasks.map((t, k) => `${k}=${t}`).join(', ')})`);
-  }
-  const i = m.tasks.indexOf(task);
-  if (i < 0) throw new UserError(`unknown task '${task}': design '${m.name}' has ${m.tasks.join(', ')}`);
-  return i;
+  return resolveTask(m.tasks, task);
 }

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { formatFinal, formatOpTable, formatRouting, formatVerdict } from '../csim/report.ts';
 import { formatCycles } from '../csim/cycles.ts';
 import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
+import { resolveTask } from '../config/task.ts';
+import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
 
 /** Registers `edgemoe csim`. */
@@ -36,7 +38,7 @@ export function register(program: Command): void {
       const r = await runCsim({
         design: opts.design,
         weights: opts.weights,
-        task: opts.task,
+        task: resolveTask(readDesign(opts.design).manifest.tasks, opts.task),
         image,
         out: opts.out,
         trace: opts.trace,

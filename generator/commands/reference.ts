@@ -1,8 +1,7 @@
 // `edgemoe reference`: the float64 backbone forward for one image and task → float32 .npy (+ optional float64 trace .npz).
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Config } from '../config/index.ts';
-import { UserError } from '../errors.ts';
+import { resolveTask } from '../config/task.ts';
 import { loadImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { encodeNpy } from '../io/npy.ts';
@@ -20,15 +19,6 @@ interface ReferenceOptions {
   task: string;
   trace?: string;
   out: string;
-}
-
-/** The task index named by --task: an index 0..T-1 or a task name from config.model.tasks. */
-export function resolveTask(config: Config, task: string): number {
-  const tasks = config.model.tasks;
-  const byName = tasks.indexOf(task);
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(task) && Number(task) < tasks.length) return Number(task);
-  throw new UserError(`unknown task '${task}' (tasks of config '${config.name}': ${tasks.map((t, i) => `${i}=${t}`).join(', ')})`);
 }
 
 /** min, max, mean and std of the values. */
@@ -62,7 +52,7 @@ export function register(program: Command): void {
     .action((image: string, opts: ReferenceOptions) => {
       const t0 = performance.now();
       const config = configFromOptions(opts);
-      const task = withDefaultConfigHint(opts, () => resolveTask(config, opts.task));
+      const task = withDefaultConfigHint(opts, () => resolveTask(config.model.tasks, opts.task));
       const { tensors, notes } = loadWeights(opts.weights);
       withDefaultConfigHint(opts, () => checkWeights(config, tensors, opts.weights));
       const pixels = withDefaultConfigHint(opts, () => loadImage(image, config.model.image));

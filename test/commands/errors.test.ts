@@ -64,7 +64,7 @@ describe('commands: bad input (CLI)', function () {
     userError(await runCli(['gen', '-p', 'tiny', '-c', cfg, '-o', join(dir, 'd')]), /either a config file or --preset, not both/);
     const w = join(dir, 'w.safetensors');
     userError(await runCli(['weights', 'random', '-p', 'tiny', '--seed', 'abc', '-o', w]), /--seed must be an integer in 0\.\.4294967295 \(got 'abc'\)/);
-    userError(await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '2', '-o', join(dir, 'o.npy'), join(TINY, 'image.png')]), /unknown task '2' \(tasks of config 'tiny': 0=task0, 1=task1\)/);
+    userError(await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '2', '-o', join(dir, 'o.npy'), join(TINY, 'image.png')]), /unknown task '2' \(tasks: task0 \(0\), task1 \(1\)\)/);
     userError(await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', join(dir, 'o.npy'), join(IMAGES, 'coffee-256x128.png')]), /coffee-256x128\.png: image is \[3,128,256\].*expects \[3,32,64\]/);
     assert.deepEqual(readdirSync(dir), ['c.json']);
   });

@@ -88,7 +88,7 @@ describe('commands/reference (CLI)', () => {
       runCli([...base, ...w, '--task', '1', join(IMAGES, 'coffee-256x128.png')]),
       runCli([...base, '--set', 'model.dim=48', '--set', 'model.heads=3', ...w, '--task', '0', join(TINY, 'image.png')]),
     ]);
-    assertCleanFailure(task, dir, "unknown task 'semseg'", '0=task0, 1=task1');
+    assertCleanFailure(task, dir, "unknown task 'semseg' (tasks: task0 (0), task1 (1))");
     assertCleanFailure(size, dir, 'coffee-256x128.png: image is [3,128,256]', 'expects [3,32,64]');
     assertCleanFailure(weights, dir, 'do not match config', 'wrong shape cls_token');
     assert.equal(existsSync(join(dir, 't.npz')), false);

@@ -84,7 +84,7 @@ describe('edgemoe run (tiny design)', function () {
       assert.match(r.stderr, re);
       assert.equal(existsSync(o) && readdirSync(o).length > 0, false);
     };
-    bad(await runCli(['run', '-d', dir, '-w', weights(), '-t', 'normals', '-o', o, image]), /edgemoe: error: unknown task 'normals': design 'tiny' has task0, task1/);
+    bad(await runCli(['run', '-d', dir, '-w', weights(), '-t', 'normals', '-o', o, image]), /^edgemoe: error: unknown task 'normals' \(tasks: task0 \(0\), task1 \(1\)\)$/m);
     const short = join(scratch(), 'short.bin');
     writeFileSync(short, readFileSync(weights()).subarray(0, 1000));
     bad(await runCli(['run', '-d', dir, '-w', short, '-t', '0', '-o', o, image]), /edgemoe: error: weights .*short\.bin: 1000 bytes, but design 'tiny' has a 118528-byte weights region/);
