@@ -8,6 +8,7 @@ import { layoutHash, loadStateDict, packImage, PACK_META_FORMAT, type PackMeta }
 import { checkWeights } from '../generator/weights/check.ts';
 import { regionOf, type HostDesign } from './design.ts';
 import { readHead } from '../generator/io/files.ts';
+import { notWeightsKind } from '../generator/weights/load.ts';
 
 /** A weights image ready for the weights region. */
 export interface PackedWeights {
@@ -44,6 +45,8 @@ export function loadPackedWeights(design: HostDesign, path: string): PackedWeigh
     const bytes = packImage(full.config, m, sd).bytes;
     return { bytes, hash: sha256(bytes), origin: `${path} (packed for ${m.name})` };
   }
+  const kind = notWeightsKind(path, readHead(path, 16));
+  if (kind && !kind.startsWith('a packed weights image')) throw new UserError(`weights ${path}: this is ${kind}, not weights (expected a packed weights image, .safetensors, .pth or a sharded checkpoint dir)`);
   const bytes = new Uint8Array(readFileSync(path));
   if (bytes.length !== region.bytes) {
     throw new UserError(`weights ${path}: ${bytes.length} bytes, but design '${m.name}' has a ${region.bytes}-byte weights region (a packed image for another design? pass a .safetensors/.pth to pack it, or run \`edgemoe pack\`)`);
