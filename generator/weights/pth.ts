@@ -10,47 +10,28 @@ import { unzipSync } from 'fflate';
 import { NameRegistry, Parser } from 'pickleparser';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type DType, type Tensor, type TensorData } from '../tensor.ts';
+import { RAW_DECODERS, type RawDecoder } from './decode.ts';
 
 /** How one torch storage class is laid out and which in-memory dtype it becomes. */
-interface StorageKind {
+interface StorageKind extends RawDecoder {
   name: string;
-  bytes: number;
-  decode: (raw: Uint8Array) => { dtype: DType; data: TensorData };
-}
-
-const copyBuf = (raw: Uint8Array) => new Uint8Array(raw).buffer as ArrayBuffer;
-
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-function bf16ToF32(raw: Uint8Array): Float32Array {
-  const src = new Uint16Array(copyBuf(raw));
-  const bits = new Uint32Array(src.length);
-  for (let i = 0; i < src.length; i++) bits[i] = src[i]! << 16;
-  return new Float32Array(bits.buffer);
 }
 
 const STORAGE_KINDS: Record<string, StorageKind> = Object.fromEntries(
   (
     [
-      ['FloatStorage', 4, (r) => ({ dtype: 'f32', data: new Float32Array(copyBuf(r)) })],
-      ['DoubleStorage', 8, (r) => ({ dtype: 'f64', data: new Float64Array(copyBuf(r)) })],
-      ['HalfStorage', 2, (r) => ({ dtype: 'f32', data: Float32Array.from(new Uint16Array(copyBuf(r)), halfToFloat) })],
-      ['BFloat16Storage', 2, (r) => ({ dtype: 'f32', data: bf16ToF32(r) })],
-      ['LongStorage', 8, (r) => ({ dtype: 'i64', data: new BigInt64Array(copyBuf(r)) })],
-      ['IntStorage', 4, (r) => ({ dtype: 'i32', data: new Int32Array(copyBuf(r)) })],
-      ['ShortStorage', 2, (r) => ({ dtype: 'i16', data: new Int16Array(copyBuf(r)) })],
-      ['CharStorage', 1, (r) => ({ dtype: 'i16', data: Int16Array.from(new Int8Array(copyBuf(r))) })],
-      ['ByteStorage', 1, (r) => ({ dtype: 'u8', data: new Uint8Array(r) })],
-      ['BoolStorage', 1, (r) => ({ dtype: 'u8', data: new Uint8Array(r) })],
-    ] as Array<[string, number, StorageKind['decode']]>
-  ).map(([name, bytes, decode]) => [name, { name, bytes, decode }]),
+      ['FloatStorage', RAW_DECODERS.f32],
+      ['DoubleStorage', RAW_DECODERS.f64],
+      ['HalfStorage', RAW_DECODERS.f16],
+      ['BFloat16Storage', RAW_DECODERS.bf16],
+      ['LongStorage', RAW_DECODERS.i64],
+      ['IntStorage', RAW_DECODERS.i32],
+      ['ShortStorage', RAW_DECODERS.i16],
+      ['CharStorage', RAW_DECODERS.i8],
+      ['ByteStorage', RAW_DECODERS.u8],
+      ['BoolStorage', RAW_DECODERS.bool],
+    ] as Array<[string, RawDecoder]>
+  ).map(([name, d]) => [name, { name, ...d }]),
 );
 
 /** A torch storage class as resolved by GLOBAL 'torch XStorage'. */

@@ -1,8 +1,9 @@
 // safetensors read/write: u64 LE header length, JSON header, raw little-endian C-order data.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
-import { numel, shapeStr, type DType, type TensorData, type TensorMap } from '../tensor.ts';
+import { numel, shapeStr, type DType, type TensorMap } from '../tensor.ts';
 import { writeFileAtomic } from '../io/files.ts';
+import { RAW_DECODERS, type RawDecoder } from './decode.ts';
 
 /** The header's `__metadata__`: string keys and string values only (as in the safetensors format). */
 export type SafetensorsMetadata = Record<string, string>;
@@ -11,53 +12,17 @@ export type SafetensorsMetadata = Record<string, string>;
 const MAX_HEADER = 100_000_000;
 
 /** How a safetensors dtype is stored in memory: the bytes per element and the decoder into our dtypes. */
-interface StDtype {
-  bytes: number;
-  decode: (raw: Uint8Array) => { dtype: DType; data: TensorData };
-}
-
-/** A copy of `raw` into a fresh (aligned) buffer, so typed-array views on it are legal. */
-function aligned(raw: Uint8Array): ArrayBuffer {
-  // new Uint8Array(view) copies; Buffer#slice would not (it aliases the file buffer).
-  return new Uint8Array(raw).buffer as ArrayBuffer;
-}
-
-/** IEEE half → f32 (subnormals, inf and NaN included). */
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-const ST_DTYPES: Record<string, StDtype> = {
-  F32: { bytes: 4, decode: (r) => ({ dtype: 'f32', data: new Float32Array(aligned(r)) }) },
-  F64: { bytes: 8, decode: (r) => ({ dtype: 'f64', data: new Float64Array(aligned(r)) }) },
-  I64: { bytes: 8, decode: (r) => ({ dtype: 'i64', data: new BigInt64Array(aligned(r)) }) },
-  I32: { bytes: 4, decode: (r) => ({ dtype: 'i32', data: new Int32Array(aligned(r)) }) },
-  I16: { bytes: 2, decode: (r) => ({ dtype: 'i16', data: new Int16Array(aligned(r)) }) },
-  U8: { bytes: 1, decode: (r) => ({ dtype: 'u8', data: new Uint8Array(r) }) },
-  BOOL: { bytes: 1, decode: (r) => ({ dtype: 'u8', data: new Uint8Array(r) }) },
-  I8: { bytes: 1, decode: (r) => ({ dtype: 'i16', data: Int16Array.from(new Int8Array(aligned(r))) }) },
-  // Half formats have no in-memory dtype here; they widen exactly to f32.
-  BF16: {
-    bytes: 2,
-    decode: (r) => {
-      const src = new Uint16Array(aligned(r));
-      const bits = new Uint32Array(src.length);
-      for (let i = 0; i < src.length; i++) bits[i] = src[i]! << 16;
-      return { dtype: 'f32', data: new Float32Array(bits.buffer) };
-    },
-  },
-  F16: {
-    bytes: 2,
-    decode: (r) => {
-      const src = new Uint16Array(aligned(r));
-      return { dtype: 'f32', data: Float32Array.from(src, halfToFloat) };
-    },
-  },
+const ST_DTYPES: Record<string, RawDecoder> = {
+  F32: RAW_DECODERS.f32,
+  F64: RAW_DECODERS.f64,
+  I64: RAW_DECODERS.i64,
+  I32: RAW_DECODERS.i32,
+  I16: RAW_DECODERS.i16,
+  U8: RAW_DECODERS.u8,
+  BOOL: RAW_DECODERS.bool,
+  I8: RAW_DECODERS.i8,
+  BF16: RAW_DECODERS.bf16,
+  F16: RAW_DECODERS.f16,
 };
 
 const WRITE_DTYPE: Record<DType, string> = { f32: 'F32', f64: 'F64', i64: 'I64', i32: 'I32', i16: 'I16', u8: 'U8' };
@@ -88,7 +53,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsCo
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
   const metadata: SafetensorsMetadata = {};
-  const entries: Array<{ name: string; st: StDtype; shape: number[]; begin: number; end: number }> = [];
+  const entries: Array<{ name: string; st: RawDecoder; shape: number[]; begin: number; end: number }> = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('__metadata__ is not an object');
