@@ -159,16 +159,126 @@ struct ap_bit_ref {
   ap_bit_ref& operator=(const ap_int_base<W2, S2>& v);
 };
 
+// --------------------------------------------------------------------------------------------- raw_base
+namespace apx {
+// The raw W-bit storage and the operations that read it, or keep it as raw bits, shared by ap_int_base and
+// ap_fixed_base (CRTP): D is the derived base class, Self the value type the width-preserving ops return.
+template <class D, class Self, int W, bool S>
+struct raw_base {
+  enum { NLW = NL(W) };
+  u64 rv_[NLW];
+
+  bool is_neg() const { return S && wneg(rv_, NLW); }
+  bool iszero() const { return wiszero(rv_, NLW); }
+  bool to_bool() const { return !wiszero(rv_, NLW); }
+  int length() const { return W; }
+  int countLeadingZeros() const {
+    int c = 0;
+    for (int i = W - 1; i >= 0 && !get_bit(i); --i) ++c;
+    return c;
+  }
+
+  // bits and ranges (raw bits, LSB 0)
+  ap_range_ref<W, S> range(int hi, int lo) { return ap_range_ref<W, S>(rv_, hi, lo); }
+  ap_range_ref<W, S> range() { return ap_range_ref<W, S>(rv_, W - 1, 0); }
+  ap_range_ref<W, S> operator()(int hi, int lo) { return range(hi, lo); }
+  ap_int_base<W, false> range(int hi, int lo) const { return ap_range_ref<W, S>(const_cast<u64*>(rv_), hi, lo).get(); }
+  ap_int_base<W, false> range() const { return range(W - 1, 0); }
+  ap_int_base<W, false> operator()(int hi, int lo) const { return range(hi, lo); }
+  ap_bit_ref<W, S> operator[](int i) { return ap_bit_ref<W, S>(rv_, i); }
+  bool operator[](int i) const { return ap_bit_ref<W, S>(const_cast<u64*>(rv_), i).get(); }
+  ap_bit_ref<W, S> bit(int i) { return (*this)[i]; }
+  bool bit(int i) const { return wbit(rv_, NLW, i); }
+  bool get_bit(int i) const { return wbit(rv_, NLW, i); }
+  void set_bit(int i, bool b) { (*this)[i] = b; }
+
+  // unary (operator- is the derived class's: its result type differs)
+  Self operator~() const {
+    Self r(raw_tag{});
+    for (int i = 0; i < NLW; ++i) r.rv_[i] = ~rv_[i];
+    wnorm(r.rv_, NLW, W, S);
+    return r;
+  }
+  bool operator!() const { return iszero(); }
+  Self operator+() const { return static_cast<const Self&>(static_cast<const D&>(*this)); }
+
+  // shifts keep the width (fixed types: the type, ignoring Q/O)
+  Self shl(int n) const {
+    if (n < 0) return shr(-n);
+    Self r(raw_tag{});
+    if (W <= 64) {
+      r.rv_[0] = norm64(shl64(rv_[0], n), W, S);
+    } else {
+      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
+      wshl(r.rv_, NLW, n);
+      wnorm(r.rv_, NLW, W, S);
+    }
+    return r;
+  }
+  Self shr(int n) const {
+    if (n < 0) return shl(-n);
+    Self r(raw_tag{});
+    if (W <= 64) {
+      const int k = n > 63 ? 63 : n;
+      r.rv_[0] = S ? (u64)((i64)rv_[0] >> k) : (n > 63 ? 0 : rv_[0] >> k);
+    } else {
+      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
+      wshr(r.rv_, NLW, n, S);
+    }
+    return r;
+  }
+  Self operator<<(int n) const { return shl(n); }
+  Self operator>>(int n) const { return shr(n); }
+  Self operator<<(unsigned n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
+  Self operator>>(unsigned n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
+  Self operator<<(long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
+  Self operator>>(long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
+  Self operator<<(unsigned long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
+  Self operator>>(unsigned long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
+  Self operator<<(long long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
+  Self operator>>(long long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
+  Self operator<<(unsigned long long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
+  Self operator>>(unsigned long long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
+  template <int W2, bool S2>
+  Self operator<<(const ap_int_base<W2, S2>& n) const {
+    return S2 ? shl((int)n.to_int64()) : shl(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
+  }
+  template <int W2, bool S2>
+  Self operator>>(const ap_int_base<W2, S2>& n) const {
+    return S2 ? shr((int)n.to_int64()) : shr(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
+  }
+
+  // post-increments: the old value, then the derived class's pre-increment (which stores back)
+  Self operator++(int) {
+    Self t(static_cast<const Self&>(static_cast<const D&>(*this)));
+    ++static_cast<D&>(*this);
+    return t;
+  }
+  Self operator--(int) {
+    Self t(static_cast<const Self&>(static_cast<const D&>(*this)));
+    --static_cast<D&>(*this);
+    return t;
+  }
+};
+}  // namespace apx
+
 // --------------------------------------------------------------------------------------------- ap_int_base
 template <int W, bool S>
-struct ap_int_base {
+struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::type, W, S> {
   static_assert(W >= 1 && W <= 32768, "ap_int width must be 1..32768");
   enum { NLW = apx::NL(W) };
   static const int width = W;
   static const bool sign_flag = S;
   typedef typename apx::intt<W, S>::type Self;
   typedef typename apx::rett<W, S>::type RetType;
-  apx::u64 rv_[NLW];
+  typedef apx::raw_base<ap_int_base, Self, W, S> Raw;
+  using Raw::rv_;
+  using Raw::bit;
+  using Raw::get_bit;
+  using Raw::iszero;
+  using Raw::is_neg;
+  using Raw::operator++;
+  using Raw::operator--;
 
   ap_int_base() { std::memset(rv_, 0, sizeof rv_); }
   ap_int_base(apx::raw_tag) {}
@@ -226,7 +336,6 @@ struct ap_int_base {
   void from_string(const char* s, int radix);
 
   // raw-value helpers
-  bool is_neg() const { return S && apx::wneg(rv_, NLW); }
   apx::u64 to_uint64() const { return rv_[0]; }
   apx::i64 to_int64() const { return (apx::i64)rv_[0]; }
   unsigned long long to_ulong_long() const { return rv_[0]; }
@@ -234,28 +343,13 @@ struct ap_int_base {
   unsigned to_uint() const { return (unsigned)rv_[0]; }
   long to_long() const { return (long)rv_[0]; }
   unsigned long to_ulong() const { return (unsigned long)rv_[0]; }
-  bool to_bool() const { return !apx::wiszero(rv_, NLW); }
   double to_double() const { return apx::to_fp<W, S>(rv_, 0, false); }
   float to_float() const { return (float)apx::to_fp<W, S>(rv_, 0, true); }
   operator RetType() const { return (RetType)rv_[0]; }
-  int length() const { return W; }
-  bool iszero() const { return apx::wiszero(rv_, NLW); }
   bool is_zero() const { return iszero(); }
   bool sign() const { return is_neg(); }
 
-  // bits and ranges
-  ap_range_ref<W, S> range(int hi, int lo) { return ap_range_ref<W, S>(rv_, hi, lo); }
-  ap_range_ref<W, S> range() { return ap_range_ref<W, S>(rv_, W - 1, 0); }
-  ap_range_ref<W, S> operator()(int hi, int lo) { return range(hi, lo); }
-  ap_int_base<W, false> range(int hi, int lo) const { return ap_range_ref<W, S>(const_cast<apx::u64*>(rv_), hi, lo).get(); }
-  ap_int_base<W, false> range() const { return range(W - 1, 0); }
-  ap_int_base<W, false> operator()(int hi, int lo) const { return range(hi, lo); }
-  ap_bit_ref<W, S> operator[](int i) { return ap_bit_ref<W, S>(rv_, i); }
-  bool operator[](int i) const { return ap_bit_ref<W, S>(const_cast<apx::u64*>(rv_), i).get(); }
-  ap_bit_ref<W, S> bit(int i) { return (*this)[i]; }
-  bool bit(int i) const { return apx::wbit(rv_, NLW, i); }
-  bool get_bit(int i) const { return apx::wbit(rv_, NLW, i); }
-  void set_bit(int i, bool b) { (*this)[i] = b; }
+  // bits and ranges: range, operator[], bit, get_bit, set_bit in raw_base
   void set(int i) { (*this)[i] = true; }
   void clear(int i) { (*this)[i] = false; }
   void set(int i, bool b) { (*this)[i] = b; }
@@ -282,75 +376,18 @@ struct ap_int_base {
     apx::wnorm(rv_, NLW, W, S);
     return static_cast<Self&>(*this);
   }
-  int countLeadingZeros() const {
-    int c = 0;
-    for (int i = W - 1; i >= 0 && !bit(i); --i) ++c;
-    return c;
-  }
   std::string to_string(int radix = 2, bool sign = S) const;
 
-  // unary
-  Self operator~() const {
-    Self r(apx::raw_tag{});
-    for (int i = 0; i < NLW; ++i) r.rv_[i] = ~rv_[i];
-    apx::wnorm(r.rv_, NLW, W, S);
-    return r;
-  }
-  bool operator!() const { return iszero(); }
+  // unary (~, ! and + in raw_base)
   typename apx::intt<W + 1, true>::type operator-() const;
-  Self operator+() const { return static_cast<const Self&>(*this); }
 
-  // shifts keep the width
-  Self shl(int n) const {
-    if (n < 0) return shr(-n);
-    Self r(apx::raw_tag{});
-    if (W <= 64) {
-      r.rv_[0] = apx::norm64(apx::shl64(rv_[0], n), W, S);
-    } else {
-      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
-      apx::wshl(r.rv_, NLW, n);
-      apx::wnorm(r.rv_, NLW, W, S);
-    }
-    return r;
-  }
-  Self shr(int n) const {
-    if (n < 0) return shl(-n);
-    Self r(apx::raw_tag{});
-    if (W <= 64) {
-      const int k = n > 63 ? 63 : n;
-      r.rv_[0] = S ? (apx::u64)((apx::i64)rv_[0] >> k) : (n > 63 ? 0 : rv_[0] >> k);
-    } else {
-      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
-      apx::wshr(r.rv_, NLW, n, S);
-    }
-    return r;
-  }
-  Self operator<<(int n) const { return shl(n); }
-  Self operator>>(int n) const { return shr(n); }
-  Self operator<<(unsigned n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  Self operator<<(long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator>>(long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator<<(unsigned long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  Self operator<<(long long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator>>(long long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator<<(unsigned long long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned long long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  template <int W2, bool S2>
-  Self operator<<(const ap_int_base<W2, S2>& n) const {
-    return S2 ? shl((int)n.to_int64()) : shl(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
-  }
-  template <int W2, bool S2>
-  Self operator>>(const ap_int_base<W2, S2>& n) const {
-    return S2 ? shr((int)n.to_int64()) : shr(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
-  }
+  // shifts keep the width (shl, shr, << and >> in raw_base)
   template <class T>
   ap_int_base& operator<<=(const T& n) { return *this = *this << n; }
   template <class T>
   ap_int_base& operator>>=(const T& n) { return *this = *this >> n; }
 
-  // increments store back with wrap
+  // increments store back with wrap (post-increments in raw_base)
   Self& operator++() {
     *this = *this + 1;
     return static_cast<Self&>(*this);
@@ -358,16 +395,6 @@ struct ap_int_base {
   Self& operator--() {
     *this = *this - 1;
     return static_cast<Self&>(*this);
-  }
-  Self operator++(int) {
-    Self t(static_cast<const Self&>(*this));
-    ++*this;
-    return t;
-  }
-  Self operator--(int) {
-    Self t(static_cast<const Self&>(*this));
-    --*this;
-    return t;
   }
 
   // compound assignment: a op= b  ==  a = a op b
@@ -480,7 +507,7 @@ ap_bit_ref<W, S>& ap_bit_ref<W, S>::operator=(const ap_int_base<W2, S2>& v) {
 
 // --------------------------------------------------------------------------------------------- ap_fixed_base
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
-struct ap_fixed_base {
+struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename apx::fxfull<W, I, S, Q, O, N>::type, W, S> {
   static_assert(W >= 1 && W <= 32768, "ap_fixed width must be 1..32768");
   enum { NLW = apx::NL(W), F = W - I };
   static const int width = W;
@@ -490,7 +517,15 @@ struct ap_fixed_base {
   static const int nbits = N;
   static const bool sign_flag = S;
   typedef typename apx::fxfull<W, I, S, Q, O, N>::type Self;
-  apx::u64 rv_[NLW];
+  typedef apx::raw_base<ap_fixed_base, Self, W, S> Raw;
+  using Raw::rv_;
+  using Raw::bit;
+  using Raw::get_bit;
+  using Raw::iszero;
+  using Raw::is_neg;
+  using Raw::operator++;
+  using Raw::operator--;
+  using Raw::to_bool;
 
   static void check_mode() {
     if (!S && O == AP_WRAP_SM) {
@@ -554,7 +589,6 @@ struct ap_fixed_base {
   unsigned long long to_uint64() const { return trunc64(); }
   double to_double() const { return apx::to_fp<W, S>(rv_, F, false); }
   float to_float() const { return (float)apx::to_fp<W, S>(rv_, F, true); }
-  bool to_bool() const { return !apx::wiszero(rv_, NLW); }
   ap_int_base<(I > 1 ? I : 1), S> to_ap_int_base(bool = false) const { return ap_int_base<(I > 1 ? I : 1), S>(*this); }
   operator bool() const { return to_bool(); }
   operator char() const { return (char)trunc64(); }
@@ -570,86 +604,12 @@ struct ap_fixed_base {
   operator unsigned long long() const { return trunc64(); }
   operator float() const { return to_float(); }
   operator double() const { return to_double(); }
-  int length() const { return W; }
-  bool is_neg() const { return S && apx::wneg(rv_, NLW); }
-  bool iszero() const { return apx::wiszero(rv_, NLW); }
-  int countLeadingZeros() const {
-    int c = 0;
-    for (int i = W - 1; i >= 0 && !get_bit(i); --i) ++c;
-    return c;
-  }
   std::string to_string(int radix = 2, bool sign = S) const;
 
-  // bits and ranges (raw bits, LSB 0)
-  ap_range_ref<W, S> range(int hi, int lo) { return ap_range_ref<W, S>(rv_, hi, lo); }
-  ap_range_ref<W, S> range() { return ap_range_ref<W, S>(rv_, W - 1, 0); }
-  ap_range_ref<W, S> operator()(int hi, int lo) { return range(hi, lo); }
-  ap_int_base<W, false> range(int hi, int lo) const { return ap_range_ref<W, S>(const_cast<apx::u64*>(rv_), hi, lo).get(); }
-  ap_int_base<W, false> range() const { return range(W - 1, 0); }
-  ap_int_base<W, false> operator()(int hi, int lo) const { return range(hi, lo); }
-  ap_bit_ref<W, S> operator[](int i) { return ap_bit_ref<W, S>(rv_, i); }
-  bool operator[](int i) const { return ap_bit_ref<W, S>(const_cast<apx::u64*>(rv_), i).get(); }
-  ap_bit_ref<W, S> bit(int i) { return (*this)[i]; }
-  bool bit(int i) const { return apx::wbit(rv_, NLW, i); }
-  bool get_bit(int i) const { return apx::wbit(rv_, NLW, i); }
-  void set_bit(int i, bool b) { (*this)[i] = b; }
-
-  // unary
-  Self operator~() const {
-    Self r(apx::raw_tag{});
-    for (int i = 0; i < NLW; ++i) r.rv_[i] = ~rv_[i];
-    apx::wnorm(r.rv_, NLW, W, S);
-    return r;
-  }
-  bool operator!() const { return iszero(); }
+  // bits and ranges, ~, !, + in raw_base
   typename apx::fxt<W + 1, I + 1, true>::type operator-() const;
-  Self operator+() const { return static_cast<const Self&>(*this); }
 
-  // shifts keep the type and ignore Q/O
-  Self shl(int n) const {
-    if (n < 0) return shr(-n);
-    Self r(apx::raw_tag{});
-    if (W <= 64) {
-      r.rv_[0] = apx::norm64(apx::shl64(rv_[0], n), W, S);
-    } else {
-      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
-      apx::wshl(r.rv_, NLW, n);
-      apx::wnorm(r.rv_, NLW, W, S);
-    }
-    return r;
-  }
-  Self shr(int n) const {
-    if (n < 0) return shl(-n);
-    Self r(apx::raw_tag{});
-    if (W <= 64) {
-      const int k = n > 63 ? 63 : n;
-      r.rv_[0] = S ? (apx::u64)((apx::i64)rv_[0] >> k) : (n > 63 ? 0 : rv_[0] >> k);
-    } else {
-      for (int i = 0; i < NLW; ++i) r.rv_[i] = rv_[i];
-      apx::wshr(r.rv_, NLW, n, S);
-    }
-    return r;
-  }
-  Self operator<<(int n) const { return shl(n); }
-  Self operator>>(int n) const { return shr(n); }
-  Self operator<<(unsigned n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  Self operator<<(long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator>>(long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator<<(unsigned long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  Self operator<<(long long n) const { return shl(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator>>(long long n) const { return shr(n > 1000000 ? 1000000 : (n < -1000000 ? -1000000 : (int)n)); }
-  Self operator<<(unsigned long long n) const { return shl(n > 1000000u ? 1000000 : (int)n); }
-  Self operator>>(unsigned long long n) const { return shr(n > 1000000u ? 1000000 : (int)n); }
-  template <int W2, bool S2>
-  Self operator<<(const ap_int_base<W2, S2>& n) const {
-    return S2 ? shl((int)n.to_int64()) : shl(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
-  }
-  template <int W2, bool S2>
-  Self operator>>(const ap_int_base<W2, S2>& n) const {
-    return S2 ? shr((int)n.to_int64()) : shr(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
-  }
+  // shifts keep the type and ignore Q/O (shl, shr, << and >> in raw_base)
   template <class T>
   Self& operator<<=(const T& n) {
     *this = *this << n;
@@ -668,16 +628,6 @@ struct ap_fixed_base {
   Self& operator--() {
     *this = ap_fixed_base(*this - 1);
     return static_cast<Self&>(*this);
-  }
-  Self operator++(int) {
-    Self t(static_cast<const Self&>(*this));
-    ++*this;
-    return t;
-  }
-  Self operator--(int) {
-    Self t(static_cast<const Self&>(*this));
-    --*this;
-    return t;
   }
 
 #define APX_FX_OPEQ(OP)                                                                       \

@@ -621,6 +621,14 @@ inline void store_double(u64* out, double x) {
 }
 
 // --------------------------------------------------------------------------------------------- raw arithmetic
+// Both operands sign/zero-extended to n limbs and shifted left by their alignment (slow paths only).
+inline void align2(u64* x, u64* y, int n, const u64* a, int W1, bool S1, int SH1, const u64* b, int W2, bool S2,
+                   int SH2) {
+  wext(x, n, a, NL(W1), S1);
+  wext(y, n, b, NL(W2), S2);
+  wshl(x, n, SH1);
+  wshl(y, n, SH2);
+}
 // Each op reads normalised operand limbs and writes NL(WR) normalised result limbs. SHx: left alignment shifts.
 // OP: 0 +, 1 -, 2 &, 3 |, 4 ^.
 __attribute__((noinline)) inline void addlike_rt(u64* r, int WR, bool SR, const u64* a, int W1, bool S1, int SH1,
@@ -628,10 +636,7 @@ __attribute__((noinline)) inline void addlike_rt(u64* r, int WR, bool SR, const 
   const int n = NL(WR);
   wbuf xb(n), yb(n);
   u64 *x = xb.p, *y = yb.p;
-  wext(x, n, a, NL(W1), S1);
-  wext(y, n, b, NL(W2), S2);
-  wshl(x, n, SH1);
-  wshl(y, n, SH2);
+  align2(x, y, n, a, W1, S1, SH1, b, W2, S2, SH2);
   switch (OP) {
     case 0: wadd(r, x, y, n); break;
     case 1: wsub(r, x, y, n); break;
@@ -722,10 +727,7 @@ __attribute__((noinline)) inline int cmp_rt(const u64* a, int W1, bool S1, int S
   const int M = cmax(W1 + SH1, W2 + SH2), n = NL(M + 1);
   wbuf xb(n), yb(n);
   u64 *x = xb.p, *y = yb.p;
-  wext(x, n, a, NL(W1), S1);
-  wext(y, n, b, NL(W2), S2);
-  wshl(x, n, SH1);
-  wshl(y, n, SH2);
+  align2(x, y, n, a, W1, S1, SH1, b, W2, S2, SH2);
   if (unsigned_cmp) {
     wnorm(x, n, M, false);
     wnorm(y, n, M, false);
