@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { isUserError } from '../../generator/errors.ts';
 import { Accelerator } from '../../host/accelerator.ts';
 import type { Backend } from '../../host/backend.ts';
@@ -132,7 +133,10 @@ describe('host/accelerator (csim backend, toy bridge)', () => {
   it('loads a packed weights file and refuses one of the wrong size', () => {
     const w = loadPackedWeights(design, join(design.dir, 'weights.bin'));
     assert.equal(w.bytes.length, 56);
-    assert.throws(() => loadPackedWeights(design, join(design.dir, 'design.json')), /bytes, but design 'toy' has a 56-byte weights region/);
+    const short = join(scratch(), 'short.bin');
+    writeFileSync(short, new Uint8Array(40));
+    assert.throws(() => loadPackedWeights(design, short), /40 bytes, but design 'toy' has a 56-byte weights region/);
+    assert.throws(() => loadPackedWeights(design, join(design.dir, 'design.json')), /this is a JSON\/text file, not weights/);
     assert.throws(() => loadPackedWeights(design, join(design.dir, 'nope.bin')), /cannot read weights .*nope\.bin: no such file/);
   });
 
