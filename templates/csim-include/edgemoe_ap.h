@@ -248,6 +248,14 @@ struct raw_base {
     return S2 ? shr((int)n.to_int64()) : shr(n.to_uint64() > 1000000u ? 1000000 : (int)n.to_uint64());
   }
 
+  // a = D(v): the value stored back through the derived class's conversion (op=, ++, --)
+  template <class T>
+  Self& store_back(const T& v) {
+    D& d = static_cast<D&>(*this);
+    d = D(v);
+    return static_cast<Self&>(d);
+  }
+
   // post-increments: the old value, then the derived class's pre-increment (which stores back)
   Self operator++(int) {
     Self t(static_cast<const Self&>(static_cast<const D&>(*this)));
@@ -273,11 +281,7 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
   typedef typename apx::rett<W, S>::type RetType;
   typedef apx::raw_base<ap_int_base, Self, W, S> Raw;
   using Raw::rv_;
-  using Raw::bit;
-  using Raw::get_bit;
-  using Raw::iszero;
-  using Raw::is_neg;
-  using Raw::operator++;
+  using Raw::operator++;  // the derived pre-increments would hide them
   using Raw::operator--;
 
   ap_int_base() { std::memset(rv_, 0, sizeof rv_); }
@@ -346,14 +350,14 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
   double to_double() const { return apx::to_fp<W, S>(rv_, 0, false); }
   float to_float() const { return (float)apx::to_fp<W, S>(rv_, 0, true); }
   operator RetType() const { return (RetType)rv_[0]; }
-  bool is_zero() const { return iszero(); }
-  bool sign() const { return is_neg(); }
+  bool is_zero() const { return this->iszero(); }
+  bool sign() const { return this->is_neg(); }
 
   // bits and ranges: range, operator[], bit, get_bit, set_bit in raw_base
   void set(int i) { (*this)[i] = true; }
   void clear(int i) { (*this)[i] = false; }
   void set(int i, bool b) { (*this)[i] = b; }
-  void invert(int i) { (*this)[i] = !bit(i); }
+  void invert(int i) { (*this)[i] = !this->bit(i); }
   bool and_reduce() const {
     ap_int_base<W, false> u(*this);
     ap_int_base<W, false> m;
@@ -361,10 +365,10 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
     apx::wnorm(m.rv_, NLW, W, false);
     return apx::wcmpu(u.rv_, m.rv_, NLW) == 0;
   }
-  bool or_reduce() const { return !iszero(); }
+  bool or_reduce() const { return !this->iszero(); }
   bool xor_reduce() const {
     int c = 0;
-    for (int i = 0; i < W; ++i) c ^= (int)bit(i);
+    for (int i = 0; i < W; ++i) c ^= (int)this->bit(i);
     return c;
   }
   bool nand_reduce() const { return !and_reduce(); }
@@ -388,36 +392,24 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
   ap_int_base& operator>>=(const T& n) { return *this = *this >> n; }
 
   // increments store back with wrap (post-increments in raw_base)
-  Self& operator++() {
-    *this = *this + 1;
-    return static_cast<Self&>(*this);
-  }
-  Self& operator--() {
-    *this = *this - 1;
-    return static_cast<Self&>(*this);
-  }
+  Self& operator++() { return this->store_back(*this + 1); }
+  Self& operator--() { return this->store_back(*this - 1); }
 
   // compound assignment: a op= b  ==  a = a op b
-#define APX_INT_OPEQ(OP)                                                                      \
-  template <int W2, bool S2>                                                                  \
-  Self& operator OP##=(const ap_int_base<W2, S2>& b) {                                       \
-    *this = ap_int_base(*this OP b);                                                          \
-    return static_cast<Self&>(*this);                                                         \
-  }                                                                                           \
-  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                      \
-  Self& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& b) {                     \
-    *this = ap_int_base(*this OP b);                                                          \
-    return static_cast<Self&>(*this);                                                         \
-  }                                                                                           \
-  template <int W2, bool S2>                                                                  \
-  Self& operator OP##=(const ap_range_ref<W2, S2>& b) {                                      \
-    *this = ap_int_base(*this OP ap_int_base<W2, false>(b));                                  \
-    return static_cast<Self&>(*this);                                                         \
-  }                                                                                           \
-  template <class T>                                                                          \
-  typename std::enable_if<apx::cint<T>::ok, Self&>::type operator OP##=(T b) {               \
-    *this = ap_int_base(*this OP ap_int_base<apx::cint<T>::W, (bool)apx::cint<T>::S>(b));    \
-    return static_cast<Self&>(*this);                                                         \
+#define APX_INT_OPEQ(OP)                                                                                 \
+  template <int W2, bool S2>                                                                             \
+  Self& operator OP##=(const ap_int_base<W2, S2>& b) { return this->store_back(*this OP b); }           \
+  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                                 \
+  Self& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& b) {                                \
+    return this->store_back(*this OP b);                                                                 \
+  }                                                                                                      \
+  template <int W2, bool S2>                                                                             \
+  Self& operator OP##=(const ap_range_ref<W2, S2>& b) {                                                 \
+    return this->store_back(*this OP ap_int_base<W2, false>(b));                                         \
+  }                                                                                                      \
+  template <class T>                                                                                     \
+  typename std::enable_if<apx::cint<T>::ok, Self&>::type operator OP##=(T b) {                          \
+    return this->store_back(*this OP ap_int_base<apx::cint<T>::W, (bool)apx::cint<T>::S>(b));           \
   }
   APX_INT_OPEQ(+)
   APX_INT_OPEQ(-)
@@ -519,13 +511,8 @@ struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename a
   typedef typename apx::fxfull<W, I, S, Q, O, N>::type Self;
   typedef apx::raw_base<ap_fixed_base, Self, W, S> Raw;
   using Raw::rv_;
-  using Raw::bit;
-  using Raw::get_bit;
-  using Raw::iszero;
-  using Raw::is_neg;
-  using Raw::operator++;
+  using Raw::operator++;  // the derived pre-increments would hide them
   using Raw::operator--;
-  using Raw::to_bool;
 
   static void check_mode() {
     if (!S && O == AP_WRAP_SM) {
@@ -590,7 +577,7 @@ struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename a
   double to_double() const { return apx::to_fp<W, S>(rv_, F, false); }
   float to_float() const { return (float)apx::to_fp<W, S>(rv_, F, true); }
   ap_int_base<(I > 1 ? I : 1), S> to_ap_int_base(bool = false) const { return ap_int_base<(I > 1 ? I : 1), S>(*this); }
-  operator bool() const { return to_bool(); }
+  operator bool() const { return this->to_bool(); }
   operator char() const { return (char)trunc64(); }
   operator signed char() const { return (signed char)trunc64(); }
   operator unsigned char() const { return (unsigned char)trunc64(); }
@@ -621,30 +608,19 @@ struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename a
     return static_cast<Self&>(*this);
   }
 
-  Self& operator++() {
-    *this = ap_fixed_base(*this + 1);
-    return static_cast<Self&>(*this);
-  }
-  Self& operator--() {
-    *this = ap_fixed_base(*this - 1);
-    return static_cast<Self&>(*this);
-  }
+  Self& operator++() { return this->store_back(*this + 1); }
+  Self& operator--() { return this->store_back(*this - 1); }
 
-#define APX_FX_OPEQ(OP)                                                                       \
-  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                      \
-  Self& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& b) {                     \
-    *this = ap_fixed_base(*this OP b);                                                        \
-    return static_cast<Self&>(*this);                                                         \
-  }                                                                                           \
-  template <int W2, bool S2>                                                                  \
-  Self& operator OP##=(const ap_int_base<W2, S2>& b) {                                       \
-    *this = ap_fixed_base(*this OP b);                                                        \
-    return static_cast<Self&>(*this);                                                         \
-  }                                                                                           \
-  template <class T>                                                                          \
-  typename std::enable_if<apx::cint<T>::ok, Self&>::type operator OP##=(T b) {               \
-    *this = ap_fixed_base(*this OP b);                                                        \
-    return static_cast<Self&>(*this);                                                         \
+#define APX_FX_OPEQ(OP)                                                                             \
+  template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>                            \
+  Self& operator OP##=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& b) {                           \
+    return this->store_back(*this OP b);                                                            \
+  }                                                                                                 \
+  template <int W2, bool S2>                                                                        \
+  Self& operator OP##=(const ap_int_base<W2, S2>& b) { return this->store_back(*this OP b); }      \
+  template <class T>                                                                                \
+  typename std::enable_if<apx::cint<T>::ok, Self&>::type operator OP##=(T b) {                     \
+    return this->store_back(*this OP b);                                                            \
   }
   APX_FX_OPEQ(+)
   APX_FX_OPEQ(-)
@@ -899,8 +875,8 @@ APX_I_CMP(>)
 APX_I_CMP(<=)
 APX_I_CMP(>=)
 #undef APX_I_CMP
-// with C integers (both sides) and with float/double (value of the integer, C arithmetic)
-#define APX_I_MIX(OP)                                                                                          \
+// with C integers (both sides; as ap_int of their width)
+#define APX_I_MIXI(OP)                                                                                         \
   template <int W1, bool S1, class T>                                                                          \
   inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<ap_int_base<W1, S1> >() OP std::declval<typename apx::cai<T>::type>())>::type \
   operator OP(const ap_int_base<W1, S1>& a, T b) {                                                             \
@@ -910,7 +886,10 @@ APX_I_CMP(>=)
   inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<typename apx::cai<T>::type>() OP std::declval<ap_int_base<W1, S1> >())>::type \
   operator OP(T b, const ap_int_base<W1, S1>& a) {                                                             \
     return typename apx::cai<T>::type(b) OP a;                                                                 \
-  }                                                                                                            \
+  }
+// ... and, for the arithmetic and compare operators, with float/double (value of the integer, C arithmetic)
+#define APX_I_MIX(OP)                                                                                          \
+  APX_I_MIXI(OP)                                                                                               \
   template <int W1, bool S1>                                                                                   \
   inline auto operator OP(const ap_int_base<W1, S1>& a, double b)->decltype(1.0 OP 1.0) {                      \
     return (double)(S1 ? (double)a.to_int64() : (double)a.to_uint64()) OP b;                                   \
@@ -937,22 +916,11 @@ APX_I_MIX(<)
 APX_I_MIX(>)
 APX_I_MIX(<=)
 APX_I_MIX(>=)
-#undef APX_I_MIX
-#define APX_I_MIXI(OP)                                                                                         \
-  template <int W1, bool S1, class T>                                                                          \
-  inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<ap_int_base<W1, S1> >() OP std::declval<typename apx::cai<T>::type>())>::type \
-  operator OP(const ap_int_base<W1, S1>& a, T b) {                                                             \
-    return a OP typename apx::cai<T>::type(b);                                                                 \
-  }                                                                                                            \
-  template <int W1, bool S1, class T>                                                                          \
-  inline typename std::enable_if<apx::cint<T>::ok, decltype(std::declval<typename apx::cai<T>::type>() OP std::declval<ap_int_base<W1, S1> >())>::type \
-  operator OP(T b, const ap_int_base<W1, S1>& a) {                                                             \
-    return typename apx::cai<T>::type(b) OP a;                                                                 \
-  }
 APX_I_MIXI(%)
 APX_I_MIXI(&)
 APX_I_MIXI(|)
 APX_I_MIXI(^)
+#undef APX_I_MIX
 #undef APX_I_MIXI
 
 // range / bit proxies in expressions act as the unsigned field value
@@ -1005,7 +973,7 @@ inline ap_uint<W1 + W2> operator,(const ap_int_base<W1, S1>& a, const ap_int_bas
 // --------------------------------------------------------------------------------------------- strings and streams
 template <int W, bool S>
 std::string ap_int_base<W, S>::to_string(int radix, bool sign) const {
-  const bool neg = sign && S && is_neg();
+  const bool neg = sign && S && this->is_neg();
   ap_int_base<W + 1, true> mag;
   if (neg) {
     mag = ap_int_base<W + 1, true>(-*this);
@@ -1060,7 +1028,7 @@ void ap_int_base<W, S>::from_string(const char* s, int radix) {
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N>
 std::string ap_fixed_base<W, I, S, Q, O, N>::to_string(int radix, bool sign) const {
   if (radix == 2) sign = false;
-  const bool neg = sign && is_neg();
+  const bool neg = sign && this->is_neg();
   // magnitude in <W+1, I+1> (raw bits of the sign-extended value for radix 2)
   ap_fixed_base<W + 1, I + 1, true> t(*this);
   if (neg) t = ap_fixed_base<W + 1, I + 1, true>(-*this);

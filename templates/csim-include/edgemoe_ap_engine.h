@@ -646,29 +646,25 @@ __attribute__((noinline)) inline void addlike_rt(u64* r, int WR, bool SR, const 
   }
   wnorm(r, n, WR, SR);
 }
+// x OP y on one machine word (u64 or u128), OP as in addlike; folds to one instruction.
+template <int OP, class T>
+inline T op5(T x, T y) {
+  switch (OP) {
+    case 0: return x + y;
+    case 1: return x - y;
+    case 2: return x & y;
+    case 3: return x | y;
+    default: return x ^ y;
+  }
+}
 template <int WR, bool SR, int W1, bool S1, int SH1, int W2, bool S2, int SH2, int OP>
 inline void addlike(u64* r, const u64* a, const u64* b) {
   if (WR <= 64) {
     const u64 x = shl64(a[0], SH1), y = shl64(b[0], SH2);
-    u64 z = 0;
-    switch (OP) {
-      case 0: z = x + y; break;
-      case 1: z = x - y; break;
-      case 2: z = x & y; break;
-      case 3: z = x | y; break;
-      case 4: z = x ^ y; break;
-    }
-    r[0] = z;  // the exact result fits WR <= 64 bits, so it is already sign/zero-extended
+    r[0] = op5<OP>(x, y);  // the exact result fits WR <= 64 bits, so it is already sign/zero-extended
   } else if (W1 <= 64 && W2 <= 64 && WR <= 126) {
     const u128 x = (u128)val64(a[0], S1) << (SH1 < 127 ? SH1 : 0), y = (u128)val64(b[0], S2) << (SH2 < 127 ? SH2 : 0);
-    u128 z = 0;
-    switch (OP) {
-      case 0: z = x + y; break;
-      case 1: z = x - y; break;
-      case 2: z = x & y; break;
-      case 3: z = x | y; break;
-      case 4: z = x ^ y; break;
-    }
+    const u128 z = op5<OP>(x, y);
     r[0] = (u64)z;
     r[1] = (u64)(z >> 64);  // exact and already extended to 128 bits
   } else {
