@@ -11,6 +11,7 @@ import { NameRegistry, Parser } from 'pickleparser';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type DType, type Tensor, type TensorData } from '../tensor.ts';
 import { RAW_DECODERS, type RawDecoder } from './decode.ts';
+import { fsErrorReason } from '../io/files.ts';
 
 /** How one torch storage class is laid out and which in-memory dtype it becomes. */
 interface StorageKind extends RawDecoder {
@@ -207,7 +208,7 @@ export function openPth(path: string): PthArchive {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${fsErrorReason(e)}`);
   }
   return new PthArchive(path, bytes);
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type DType, type TensorMap } from '../tensor.ts';
-import { writeFileAtomic } from '../io/files.ts';
+import { writeFileAtomic, fsErrorReason } from '../io/files.ts';
 import { RAW_DECODERS, type RawDecoder } from './decode.ts';
 
 /** The header's `__metadata__`: string keys and string values only (as in the safetensors format). */
@@ -98,7 +98,7 @@ export function readSafetensorsFile(path: string): SafetensorsContents {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${fsErrorReason(e)}`);
   }
   return parseSafetensors(bytes, path);
 }

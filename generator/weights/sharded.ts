@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { numel, shapeStr, type Tensor, type TensorMap } from '../tensor.ts';
 import { loadPth, type LoadedWeights } from './checkpoint.ts';
 import { isExpertTensor } from './expected.ts';
+import { fsErrorReason } from '../io/files.ts';
 
 /** The rank files of a sharded checkpoint directory, in rank order (0..n-1, none missing). */
 export function rankFiles(dir: string): string[] {
@@ -12,7 +13,7 @@ export function rankFiles(dir: string): string[] {
   try {
     names = readdirSync(dir);
   } catch (e) {
-    throw new UserError(`cannot read directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot read directory ${dir}: ${fsErrorReason(e)}`);
   }
   const ranks = names
     .map((n) => /^(\d+)\.pth$/.exec(n))
