@@ -2,7 +2,12 @@
 EDGEMOE := node bin/edgemoe.js
 PRESET  ?= m3vit-t-cityscapes
 DEMO    := hls-out/demo
-IMAGE   ?= ../shared/fixtures/images/astronaut-256x128.png
+# A photograph of the preset's input size (test/fixtures/images, public domain); IMAGE=… overrides it.
+IMAGE_m3vit-t-cityscapes := test/fixtures/images/astronaut-256x128.png
+IMAGE_m3vit-s-pascal     := test/fixtures/images/astronaut-512x512.png
+IMAGE_m3vit-s-nyud       := test/fixtures/images/astronaut-640x480.png
+IMAGE_tiny               := test/fixtures/m3vit-tiny-test/image.png
+IMAGE   ?= $(IMAGE_$(PRESET))
 
 .PHONY: demo test install typecheck clean
 
@@ -12,6 +17,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 install: node_modules/.package-lock.json
 
 demo: install
+	@test -n "$(IMAGE)" || { echo "make demo: no demo image for PRESET=$(PRESET); give one with IMAGE=path/to/image.png"; exit 2; }
 	$(EDGEMOE) validate --preset $(PRESET)
 	$(EDGEMOE) gen --preset $(PRESET) --out $(DEMO)
 	$(EDGEMOE) weights random --preset $(PRESET) --seed 1 --out $(DEMO)/weights.safetensors

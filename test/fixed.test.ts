@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { OVERFLOW_MODES, QUANT_MODES, type FixedType } from '../generator/config/schema.ts';
 import { cppType, frac, quantize, quantizeToNumber, range, rawRange, roundTrip, toDouble } from '../generator/fixed.ts';
-import { SHARED, scratch } from './helpers/paths.ts';
+import { FIXTURES, scratch } from './helpers/paths.ts';
 
 type Q = FixedType['q'];
 type O = FixedType['o'];
@@ -61,7 +61,7 @@ function parseValue(text: string): number {
 }
 
 function probeLines(): ProbeLine[] {
-  const text = readFileSync(join(SHARED, 'conformance', 'apfixed', 'expected_xilinx.txt'), 'utf8');
+  const text = readFileSync(join(FIXTURES, 'conformance', 'apfixed', 'expected_xilinx.txt'), 'utf8');
   const out: ProbeLine[] = [];
   for (const line of text.split('\n')) {
     const m = /^(\S+)\s+(.*?)\s+=> (.*)$/.exec(line);
@@ -215,7 +215,7 @@ describe('fixed', () => {
     // (no ap_fixed headers needed) and fed doubles m·2^(e−52) for wide and narrow shapes, every Q and O/N.
     it('on random doubles for W up to 64 (g++)', async function () {
       this.timeout(60_000);
-      const src = readFileSync(join(SHARED, 'conformance', 'apfixed', 'apfx_model_check.cpp'), 'utf8');
+      const src = readFileSync(join(FIXTURES, 'conformance', 'apfixed', 'apfx_model_check.cpp'), 'utf8');
       const start = src.indexOf('typedef __int128 i128;');
       const end = src.indexOf('template <int W, int I, bool S> struct Pick;');
       assert.ok(start > 0 && end > start, 'model() found in the conformance source');

@@ -110,7 +110,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     }),
   },
   tiny: {
-    description: 'the model of ../shared/fixtures/m3vit-tiny-test: 3x32x64, D 32, depth 2, 4 experts top-2, 2 tasks',
+    description: 'the model of the PyTorch fixture test/fixtures/m3vit-tiny-test: 3x32x64, D 32, depth 2, 4 experts top-2, 2 tasks',
     config: () => ({
       name: 'tiny',
       model: {

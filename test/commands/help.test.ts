@@ -7,14 +7,14 @@ import { Command } from 'commander';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/paths.ts';
 
-/** The program as generator/cli.ts builds it: every `register as …` module it imports, registered in order. */
+/** The program as bin/cli.ts builds it: every `register as …` module it imports, registered in order. */
 async function registeredProgram(): Promise<Command> {
-  const cli = readFileSync(join(ROOT, 'generator', 'cli.ts'), 'utf8');
+  const cli = readFileSync(join(ROOT, 'bin', 'cli.ts'), 'utf8');
   const modules = [...cli.matchAll(/^import \{ register as \w+ \} from '([^']+)';$/gm)].map((m) => m[1]!);
   assert.ok(modules.length >= 11, `found ${modules.length} command modules in cli.ts`);
   const program = new Command('edgemoe');
   for (const m of modules) {
-    const mod = (await import(pathToFileURL(join(ROOT, 'generator', m)).href)) as { register: (p: Command) => void };
+    const mod = (await import(pathToFileURL(join(ROOT, 'bin', m)).href)) as { register: (p: Command) => void };
     mod.register(program);
   }
   return program;

@@ -1,10 +1,10 @@
 // Compiles C++ test programs against templates/csim-include with g++ (into scratch dirs; nothing cached in the repo).
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ROOT, SHARED } from '../helpers/paths.ts';
+import { FIXTURES, ROOT } from '../helpers/paths.ts';
 
 export const CSIM_INCLUDE = join(ROOT, 'templates', 'csim-include');
-export const CONFORMANCE = join(SHARED, 'conformance', 'apfixed');
+export const CONFORMANCE = join(FIXTURES, 'conformance', 'apfixed');
 export const CPP = join(ROOT, 'test', 'csim-include', 'cpp');
 
 /** The g++ argument list for one program: `g++ <flags> -I<csim-include> <src> -o <exe>`. */

@@ -1,4 +1,4 @@
-// The shared conformance probes (shared/conformance/apfixed), built against our csim headers, must print exactly
+// The conformance probes (test/fixtures/conformance/apfixed), built against our csim headers, must print exactly
 // what they printed against the vendor headers, and the exhaustive quantisation/overflow rule checker must pass.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -8,7 +8,7 @@ import { emitDesign } from '../../generator/emit/emit.ts';
 import { estimatePlan } from '../../generator/estimate/estimate.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { SHARED, scratch } from '../helpers/paths.ts';
+import { REPORTS, scratch } from '../helpers/paths.ts';
 
 describe('edgemoe estimate', function () {
   this.timeout(60000);
@@ -67,7 +67,7 @@ describe('edgemoe report on a design dir', function () {
     // A csynth report for the design's top, made from the real fixture (only the top name changed).
     const rep = join(dir, 'hls_prj', 'solution1', 'syn', 'report');
     mkdirSync(rep, { recursive: true });
-    const xml = readFileSync(join(SHARED, 'fixtures', 'vitis-reports', 'Vivado', 'myproject_csynth.xml'), 'utf8').replace('<TopModelName>myproject</TopModelName>', '<TopModelName>edgemoe_top</TopModelName>');
+    const xml = readFileSync(join(REPORTS, 'Vivado', 'myproject_csynth.xml'), 'utf8').replace('<TopModelName>myproject</TopModelName>', '<TopModelName>edgemoe_top</TopModelName>');
     writeFileSync(join(rep, 'edgemoe_top_csynth.xml'), xml);
     const r = await runCli(['report', dir]);
     assert.equal(r.exitCode, 0, r.stderr);

@@ -1,4 +1,4 @@
-// Parsing the real Vivado HLS 2020.1 reports of ../shared/fixtures/vitis-reports (numbers from its README), a
+// Parsing the real Vivado HLS 2020.1 reports of test/fixtures/vitis-reports (numbers from its README), a
 // Vitis-HLS-spelled variant of them, and the XML reader's strictness.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,9 +8,9 @@ import { parseCsynthXml, reportNumber } from '../../generator/report/csynth.ts';
 import { parseCsynthRpt } from '../../generator/report/rpt.ts';
 import { parseXml, textAt } from '../../generator/report/xml.ts';
 import { runCli } from '../helpers/cli.ts';
-import { SHARED, scratch } from '../helpers/paths.ts';
+import { REPORTS, scratch } from '../helpers/paths.ts';
 
-const FIX = join(SHARED, 'fixtures', 'vitis-reports', 'Vivado');
+const FIX = join(REPORTS, 'Vivado');
 const XML = readFileSync(join(FIX, 'myproject_csynth.xml'), 'utf8');
 const RPT = readFileSync(join(FIX, 'myproject_csynth.rpt'), 'utf8');
 
@@ -22,7 +22,6 @@ function fixtureTree(): string {
   cpSync(join(FIX, 'myproject_csynth.xml'), join(rep, 'myproject_csynth.xml'));
   cpSync(join(FIX, 'myproject_csynth.rpt'), join(rep, 'myproject_csynth.rpt'));
   cpSync(join(FIX, 'vivado_hls.app'), join(out, 'myproject_prj', 'vivado_hls.app'));
-  cpSync(join(FIX, 'vivado_synth.rpt'), join(out, 'vivado_synth.rpt'));
   return out;
 }
 

@@ -1,17 +1,17 @@
 // The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
 import { Command, CommanderError } from 'commander';
-import { isUserError } from './errors.ts';
-import { register as registerValidate } from './commands/validate.ts';
-import { register as registerPresets } from './commands/presets.ts';
-import { register as registerPack } from './commands/pack.ts';
-import { register as registerGen } from './commands/gen.ts';
-import { register as registerCsim } from './commands/csim.ts';
-import { register as registerReport } from './commands/report.ts';
-import { register as registerBuild } from './commands/build.ts';
-import { register as registerEstimate } from './commands/estimate.ts';
+import { isUserError } from '../generator/errors.ts';
+import { register as registerValidate } from '../generator/commands/validate.ts';
+import { register as registerPresets } from '../generator/commands/presets.ts';
+import { register as registerPack } from '../generator/commands/pack.ts';
+import { register as registerGen } from '../generator/commands/gen.ts';
+import { register as registerCsim } from '../generator/commands/csim.ts';
+import { register as registerReport } from '../generator/commands/report.ts';
+import { register as registerBuild } from '../generator/commands/build.ts';
+import { register as registerEstimate } from '../generator/commands/estimate.ts';
 import { register as registerRun } from '../host/commands/run.ts';
-import { register as registerWeights } from './commands/weights.ts';
-import { register as registerReference } from './commands/reference.ts';
+import { register as registerWeights } from '../generator/commands/weights.ts';
+import { register as registerReference } from '../generator/commands/reference.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
