@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { isUserError, UserError } from '../generator/errors.ts';
+import { HARDWARE_PIXEL_DIVISOR, type InputPipeline } from '../generator/config/input.ts';
 import { loadImageBytes, type ImageShape } from '../generator/io/image.ts';
 import { writeNpy } from '../generator/io/npy.ts';
 import { Accelerator, type BackendChoice } from './accelerator.ts';
@@ -72,6 +73,10 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
     // Decode every image first; a bad one is reported and left out of the kernel calls.
     const shape = m.input.shape as unknown as ImageShape;
     if (shape.length !== 3) throw new UserError(`design.json input shape ${JSON.stringify(m.input.shape)} is not [C,H,W]`);
+    const pre = m.input.preprocess;
+    if (pre.mean.length !== shape[0] || pre.std.length !== shape[0]) throw new UserError(`design.json input.preprocess has ${pre.mean.length} means and ${pre.std.length} stds for ${shape[0]} channels`);
+    // A .npy image is the model's input tensor; this undoes the preprocessing the patch embedding has folded in.
+    const input: InputPipeline = { shape, ...pre, identity: pre.divisor === HARDWARE_PIXEL_DIVISOR && pre.mean.every((x) => x === 0) && pre.std.every((x) => x === 1) };
     const ok: Array<{ idx: number; path: string; bytes: Uint8Array }> = [];
     const bad: Array<{ idx: number; path: string; error: string }> = [];
     const stems = new Map<string, string>();
@@ -80,7 +85,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
         const stem = basename(path, extname(path));
         const prev = stems.get(stem);
         if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
-        const bytes = loadImageBytes(path, shape);
+        const bytes = loadImageBytes(path, input);
         stems.set(stem, path);
         ok.push({ idx, path, bytes });
       } catch (e) {

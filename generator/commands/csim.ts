@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description(
       'C-simulate a design on one image (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance',
     )
-    .argument('<image>', 'input image: PNG/JPEG (8-bit, value = byte/256) or .npy float [C,H,W] of k/256 values')
+    .argument('<image>', 'input image: PNG/JPEG (8-bit; the hardware takes the bytes, the preprocessing is folded into the patch embedding) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
     .option('-t, --task <task>', 'task index or name', '0')

@@ -1,6 +1,7 @@
 // `edgemoe reference`: the float64 backbone forward for one image and task → float32 .npy (+ optional float64 trace .npz).
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { inputPipeline } from '../config/input.ts';
 import { resolveTask } from '../config/task.ts';
 import { loadImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/files.ts';
@@ -43,7 +44,7 @@ export function register(program: Command): void {
       .command('reference')
       .summary('float64 reference forward of one image → .npy')
       .description('run the float64 reference backbone (M3ViT math, exact GELU/softmax) on one image for one task; writes the [tokens, dim] output as float32 .npy')
-      .argument('<image>', `input image: 8-bit PNG or JPEG (value = byte/256) or a float .npy [C,H,W], of the config's size`),
+      .argument('<image>', `input image of the config's size: 8-bit PNG or JPEG (preprocessed as the config says: byte/pixelDivisor, then its mean/std) or a float .npy [C,H,W] holding the model's input as it is`),
   )
     .requiredOption('-w, --weights <file>', 'backbone weights: .safetensors, .pth checkpoint or sharded checkpoint dir')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates)')
@@ -55,7 +56,7 @@ export function register(program: Command): void {
       const task = withDefaultConfigHint(opts, () => resolveTask(config.model.tasks, opts.task));
       const { tensors, notes } = loadWeights(opts.weights);
       withDefaultConfigHint(opts, () => checkWeights(config, tensors, opts.weights));
-      const pixels = withDefaultConfigHint(opts, () => loadImage(image, config.model.image));
+      const pixels = withDefaultConfigHint(opts, () => loadImage(image, inputPipeline(config.model)));
       const t1 = performance.now();
       const r = runReference(config, tensors, pixels, task, { trace: opts.trace !== undefined });
       const t2 = performance.now();

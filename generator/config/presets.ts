@@ -55,6 +55,7 @@ const vitS = (image: [number, number, number], tasks: string[]): Config['model']
   moe: { blocks: 'odd', experts: 16, topK: 4, expertHidden: 384 },
   tasks,
   cls: 'folded',
+  pixelDivisor: 255,
   normalize: 'imagenet',
 });
 
@@ -85,6 +86,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
         moe: { blocks: 'odd', experts: 16, topK: 2, expertHidden: 384 },
         tasks: ['semseg', 'depth'],
         cls: 'folded',
+        pixelDivisor: 256,
         normalize: 'none',
       },
       precision: structuredClone(edgeMoePrecision),
@@ -125,6 +127,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
         moe: { blocks: 'odd', experts: 4, topK: 2, expertHidden: 64 },
         tasks: ['task0', 'task1'],
         cls: 'folded',
+        pixelDivisor: 256,
         normalize: 'none',
       },
       precision: structuredClone(edgeMoePrecision),

@@ -67,7 +67,9 @@ export const modelSchema = z
     tasks: z.array(z.string()),
     /** 'folded': cls_token is added into pos_embed row 0 at pack time (Edge-MoE); 'token': kept as its own tensor. */
     cls: z.enum(['folded', 'token']),
-    /** Input normalisation folded into the patch embedding: none (raw byte/256) or ImageNet mean/std. */
+    /** PNG/JPEG bytes are divided by this first: 256 (Edge-MoE's Cityscapes arrays) or 255 (torchvision ToTensor). */
+    pixelDivisor: z.union([z.literal(255), z.literal(256)]),
+    /** Then (x − mean)/std per channel: none, or ImageNet's mean/std (M³ViT's PASCAL-Context and NYUD-v2 pipeline). */
     normalize: z.enum(['none', 'imagenet']),
   })
   .strict();

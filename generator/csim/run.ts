@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
+import { inputPipeline } from '../config/input.ts';
 import { loadImage, loadImageBytes } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
@@ -112,9 +113,9 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const design = readDesign(o.design);
   const plan = designPlan(design);
   const task = resolveTask(design, o.task);
-  const shape = design.config.model.image;
-  const pixels = loadImageBytes(o.image, shape);
-  const imageF = loadImage(o.image, shape);
+  const input = inputPipeline(design.config.model);
+  const pixels = loadImageBytes(o.image, input);
+  const imageF = loadImage(o.image, input);
   // Bad weights fail here, before a compile.
   const sd = loadWeights(o.weights).tensors;
   checkWeights(design.config, sd, `weights ${o.weights}`);

@@ -1,5 +1,7 @@
-// Input images: PNG / JPEG / .npy → CHW pixels, as raw bytes (hardware, ap_ufixed<8,0>) or byte/256 floats (reference).
+// Input images: PNG / JPEG / .npy → CHW pixels, as raw bytes (hardware, ap_ufixed<8,0>) or the model's input floats
+// (reference: byte/divisor, then the config's mean/std; a .npy is that tensor already).
 import jpeg from 'jpeg-js';
+import { HARDWARE_PIXEL_DIVISOR, type InputPipeline } from '../config/input.ts';
 import { PNG } from 'pngjs';
 import { UserError } from '../errors.ts';
 import { asF64, shapeStr } from '../tensor.ts';
@@ -71,39 +73,72 @@ function toChw(d: Decoded, path: string, shape: ImageShape): Uint8Array {
   return out;
 }
 
-/** .npy float image [C,H,W] → bytes (value·256 must be an integer 0..255). */
-function npyToBytes(bytes: Buffer, path: string, shape: ImageShape): Uint8Array {
+/** A bare shape means Edge-MoE's convention: value = byte/256, no mean/std. */
+function pipelineOf(input: InputPipeline | ImageShape): InputPipeline {
+  if (!('shape' in input)) {
+    const c = input[0];
+    return { shape: input, divisor: HARDWARE_PIXEL_DIVISOR, mean: Array(c).fill(0), std: Array(c).fill(1), identity: true };
+  }
+  return input;
+}
+
+/** How far a .npy value may sit from an exact preprocessed byte: float32 rounding of (k/255 − mean)/std, with room. */
+const NPY_BYTE_SLACK = 1e-3;
+
+/** .npy model-input image [C,H,W] → the bytes it was preprocessed from (each must be one: the accelerator input is 8-bit). */
+function npyToBytes(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
+  const { shape } = p;
   const v = npyValues(bytes, path, shape);
   const out = new Uint8Array(v.length);
+  const hw = shape[1] * shape[2], w = shape[2];
   for (let i = 0; i < v.length; i++) {
-    const k = v[i]! * 256;
-    if (!(Number.isInteger(k) && k >= 0 && k <= 255)) {
-      const [hw, w] = [shape[1] * shape[2], shape[2]];
-      const at = `[${Math.floor(i / hw)},${Math.floor((i % hw) / w)},${i % w}]`;
-      throw new UserError(`${path}: pixel ${at} = ${v[i]} is not k/256 for an integer k in 0..255 (the accelerator input is ap_ufixed<8,0>)`);
+    const c = Math.floor(i / hw);
+    // Without mean/std and with /256 the value must be exactly k/256 (today's check, bit for bit).
+    const k = p.identity ? v[i]! * HARDWARE_PIXEL_DIVISOR : (v[i]! * p.std[c]! + p.mean[c]!) * p.divisor;
+    const r = Math.round(k);
+    const ok = p.identity ? Number.isInteger(k) && k >= 0 && k <= 255 : Math.abs(k - r) <= NPY_BYTE_SLACK && r >= 0 && r <= 255;
+    if (!ok) {
+      const at = `[${c},${Math.floor((i % hw) / w)},${i % w}]`;
+      const form = p.identity ? 'k/256' : p.mean.some((m) => m !== 0) || p.std.some((s) => s !== 1) ? `(k/${p.divisor} − mean)/std` : `k/${p.divisor}`;
+      throw new UserError(`${path}: pixel ${at} = ${v[i]} is not ${form} for an integer k in 0..255 (the accelerator input is 8-bit)`);
     }
-    out[i] = k;
+    out[i] = r;
   }
   return out;
 }
 
-/** The image's raw 8-bit pixels as CHW bytes (value = byte/256), for PNG, JPEG or .npy input of the config's shape. */
-export function loadImageBytes(path: string, shape: ImageShape): Uint8Array {
-  return bytesOf(readFileOrThrow(path, 'image'), path, shape);
+/**
+ * The image's raw 8-bit pixels as CHW bytes, for PNG, JPEG or .npy input of the config's shape (a .npy holds the model's
+ * input, so its preprocessing is undone). A bare shape means byte/256 without mean/std.
+ */
+export function loadImageBytes(path: string, input: InputPipeline | ImageShape): Uint8Array {
+  return bytesOf(readFileOrThrow(path, 'image'), path, pipelineOf(input));
 }
 
-function bytesOf(bytes: Buffer, path: string, shape: ImageShape): Uint8Array {
-  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, shape);
-  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, shape);
-  if (isNpy(bytes)) return npyToBytes(bytes, path, shape);
+function bytesOf(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
+  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape);
+  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape);
+  if (isNpy(bytes)) return npyToBytes(bytes, path, p);
   throw new UserError(`${path}: not a PNG, JPEG or .npy image`);
 }
 
-/** The image as CHW float64 values byte/256 (Edge-MoE's input convention); .npy floats are taken as they are. */
-export function loadImage(path: string, shape: ImageShape): Float64Array {
+/**
+ * The model's input as CHW float64: PNG/JPEG bytes ÷ divisor, then (x − mean_c)/std_c; a .npy is taken as it is (it is
+ * that tensor already). A bare shape means byte/256 without mean/std (Edge-MoE's input convention).
+ */
+export function loadImage(path: string, input: InputPipeline | ImageShape): Float64Array {
+  const p = pipelineOf(input);
   const bytes = readFileOrThrow(path, 'image');
-  if (isNpy(bytes)) return npyValues(bytes, path, shape);
-  return Float64Array.from(bytesOf(bytes, path, shape), (b) => b / 256);
+  if (isNpy(bytes)) return npyValues(bytes, path, p.shape);
+  const raw = bytesOf(bytes, path, p);
+  if (p.identity) return Float64Array.from(raw, (b) => b / HARDWARE_PIXEL_DIVISOR);
+  const hw = p.shape[1] * p.shape[2];
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const c = Math.floor(i / hw);
+    out[i] = (raw[i]! / p.divisor - p.mean[c]!) / p.std[c]!;
+  }
+  return out;
 }
 
 /** A float .npy image [C,H,W] of the config's shape, as float64 (finite values only). */

@@ -12,23 +12,6 @@ export interface ReferenceResult {
   trace?: TensorMap;
 }
 
-const IMAGENET_MEAN = [0.485, 0.456, 0.406];
-const IMAGENET_STD = [0.229, 0.224, 0.225];
-
-/** Applies config.model.normalize to a CHW image (a new array; 'none' returns the input). */
-export function normalizeImage(config: Config, image: Float64Array): Float64Array {
-  if (config.model.normalize === 'none') return image;
-  const [c, h, w] = config.model.image;
-  if (c !== 3) throw new UserError(`model.normalize 'imagenet' needs 3 input channels, the config has ${c}`);
-  const hw = h * w;
-  const out = new Float64Array(image.length);
-  for (let ch = 0; ch < 3; ch++) {
-    const m = IMAGENET_MEAN[ch]!, s = IMAGENET_STD[ch]!;
-    for (let p = 0; p < hw; p++) out[ch * hw + p] = (image[ch * hw + p]! - m) / s;
-  }
-  return out;
-}
-
 /** Patches of a CHW image as rows [numPatches, C·P·P], row-major over the grid, each flattened (c, ky, kx). */
 function im2col(image: Float64Array, c: number, h: number, w: number, p: number): Float64Array {
   const gh = h / p, gw = w / p;
@@ -47,7 +30,8 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
 }
 
 /**
- * Runs the backbone for one task on a CHW float image (values as the model sees them before normalisation).
+ * Runs the backbone for one task on a CHW float image: the model's input, preprocessed already (io/image.ts loadImage
+ * applies the config's pixel divisor and mean/std).
  * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block.
  */
 export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean } = {}): ReferenceResult {
@@ -67,10 +51,9 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
   const put = (key: string, shape: number[], data: Float64Array) => trace?.set(key, f64(shape, data));
 
   // Patch embedding (conv as matmul), then cls + pos_embed.
-  const pixels = normalizeImage(config, image);
   const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
   const pb = wr.get('patch_embed.proj.bias', [D]);
-  const pe = linear(im2col(pixels, C, H, W, P), np, C * P * P, pw, pb, D);
+  const pe = linear(im2col(image, C, H, W, P), np, C * P * P, pw, pb, D);
   put('patch_embed', [np, D], pe);
   const pos = wr.get('pos_embed', [1, N, D]);
   // Without a cls_token tensor, pos_embed row 0 is taken to hold cls_token + pos_embed[0] already (Edge-MoE's folding).

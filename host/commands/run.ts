@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .description(
       'run images through a generated design on an FPGA via XRT, or in C simulation; writes <out>/<image stem>.<task>.npy (float32 [tokens, dim]) per image and task and prints a table. A bad image is reported (exit 2) while the others still run',
     )
-    .argument('<images...>', 'input images: PNG/JPEG (8-bit RGB of the design size) or .npy float [C,H,W] of k/256 values')
+    .argument('<images...>', 'input images: PNG/JPEG (8-bit RGB of the design size) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <path>', 'packed weights image (`edgemoe pack`, e.g. <design>/weights.bin), or .safetensors/.pth/sharded dir to pack in memory')
     .requiredOption('-t, --task <tasks>', 'task name or index; several comma-separated (e.g. semseg,depth) run each image for each task')

@@ -8,7 +8,6 @@ import { parseCppType } from '../../generator/pack/ctype.ts';
 import { deriveTensor } from '../../generator/pack/derive.ts';
 import { loadStateDict, packDesign, packImage, packStaleness } from '../../generator/pack/pack.ts';
 import { quantizeInto } from '../../generator/pack/quantize.ts';
-import { normalizeImage } from '../../generator/reference/model.ts';
 import { asF64, type TensorMap } from '../../generator/tensor.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -74,27 +73,41 @@ describe('pack', () => {
     assert.deepEqual(Array.from(deriveTensor(token, sd, 'pos_embed', [N, D])), Array.from(pos));
   });
 
-  it('folds ImageNet normalisation into the patch embedding (conv of raw pixels = conv of normalised pixels)', () => {
-    const cfg = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet'] });
-    const [C, H, W] = cfg.model.image;
+  for (const divisor of [256, 255]) {
+    it(`folds byte/${divisor} and ImageNet mean/std into the patch embedding (conv of hardware pixels = conv of model inputs)`, () => {
+      const cfg = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet', `model.pixelDivisor=${divisor}`] });
+      const [C, H, W] = cfg.model.image;
+      const P = cfg.model.patch;
+      const bytes = Array.from({ length: C * H * W }, (_, i) => (i * 37) % 256);
+      const hw = Float64Array.from(bytes, (k) => k / 256); // what the hardware holds
+      const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+      const x = Float64Array.from(bytes, (k, i) => (k / divisor - mean[Math.floor(i / (H * W))]!) / std[Math.floor(i / (H * W))]!); // what the model sees
+      const w = f('patch_embed.proj.weight'), b = f('patch_embed.proj.bias');
+      const wf = deriveTensor(cfg, sd, 'patch_embed.proj.weight', [D, C, P, P]);
+      const bf = deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D]);
+      // Patch (0,1), every output dim.
+      for (let d = 0; d < D; d++) {
+        let a = b[d]!, z = bf[d]!;
+        for (let c = 0; c < C; c++)
+          for (let y = 0; y < P; y++)
+            for (let xx = 0; xx < P; xx++) {
+              const wi = ((d * C + c) * P + y) * P + xx, pi = c * H * W + y * W + P + xx;
+              a += w[wi]! * x[pi]!;
+              z += wf[wi]! * hw[pi]!;
+            }
+        assert.ok(Math.abs(a - z) < 1e-12, `dim ${d}: ${a} vs ${z}`);
+      }
+    });
+  }
+
+  it('folds byte/255 alone (no mean/std) as a 256/255 weight scale, bias unchanged', () => {
+    const cfg = resolveConfig({ preset: 'tiny', sets: ['model.pixelDivisor=255'] });
+    const [C] = cfg.model.image;
     const P = cfg.model.patch;
-    const img = Float64Array.from({ length: C * H * W }, (_, i) => ((i * 37) % 256) / 256);
-    const norm = normalizeImage(cfg, img);
     const w = f('patch_embed.proj.weight'), b = f('patch_embed.proj.bias');
     const wf = deriveTensor(cfg, sd, 'patch_embed.proj.weight', [D, C, P, P]);
-    const bf = deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D]);
-    // Patch (0,1), every output dim.
-    for (let d = 0; d < D; d++) {
-      let a = b[d]!, z = bf[d]!;
-      for (let c = 0; c < C; c++)
-        for (let y = 0; y < P; y++)
-          for (let x = 0; x < P; x++) {
-            const wi = ((d * C + c) * P + y) * P + x, pi = c * H * W + y * W + P + x;
-            a += w[wi]! * norm[pi]!;
-            z += wf[wi]! * img[pi]!;
-          }
-      assert.ok(Math.abs(a - z) < 1e-12, `dim ${d}: ${a} vs ${z}`);
-    }
+    for (let i = 0; i < w.length; i++) assert.ok(Math.abs(wf[i]! - (w[i]! * 256) / 255) < 1e-15);
+    assert.deepEqual(Array.from(deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D])), Array.from(b));
   });
 
   it('counts out-of-range values (wrapped with AP_WRAP, saturated with AP_SAT) exactly', () => {
