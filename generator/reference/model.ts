@@ -1,10 +1,13 @@
 // The float64 M³ViT backbone forward (m3vit.md §1–2; fixture README steps 1–16), optionally with every intermediate.
 import type { Config } from '../config/index.ts';
 import { UserError } from '../errors.ts';
-import { f64, type TensorMap } from '../tensor.ts';
+import { f64, type Tensor, type TensorMap } from '../tensor.ts';
 import { add, geluAll, layerNorm, linear, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import { WeightReader } from './weight-reader.ts';
+
+/** Receives each trace tensor as soon as it is computed (key as in the fixture); the forward keeps no reference to it. */
+export type TraceSink = (key: string, t: Tensor) => void;
 
 /** Result of a reference forward: the backbone output [tokens, dim] and, if asked, the trace (fixture key names). */
 export interface ReferenceResult {
@@ -32,9 +35,10 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
 /**
  * Runs the backbone for one task on a CHW float image: the model's input, preprocessed already (io/image.ts loadImage
  * applies the config's pixel divisor and mean/std).
- * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block.
+ * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block. `trace: true` returns every
+ * intermediate in a map; a TraceSink gets them one by one instead (for ViT-S the whole trace is ~2.7 GB).
  */
-export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean } = {}): ReferenceResult {
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean | TraceSink } = {}): ReferenceResult {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -47,8 +51,10 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
   const { experts: E, topK: K, expertHidden: EH } = m.moe;
   const moeBlocks = new Set(moeBlockIndices(m));
   const wr = new WeightReader(weights);
-  const trace: TensorMap | undefined = opts.trace ? new Map() : undefined;
-  const put = (key: string, shape: number[], data: Float64Array) => trace?.set(key, f64(shape, data));
+  const map: TensorMap | undefined = opts.trace === true ? new Map() : undefined;
+  const sink: TraceSink | undefined = typeof opts.trace === 'function' ? opts.trace : map ? (k, t) => map.set(k, t) : undefined;
+  const trace = sink !== undefined;
+  const put = (key: string, shape: number[], data: Float64Array) => sink?.(key, f64(shape, data));
 
   // Patch embedding (conv as matmul), then cls + pos_embed.
   const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
@@ -71,7 +77,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
     const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps);
     put(tk + 'ln1', [N, D], h1);
     const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D);
-    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, !!trace);
+    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, trace);
     if (trace) {
       put(tk + 'q', [N, D], q!);
       put(tk + 'k', [N, D], k!);
@@ -111,7 +117,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
         });
       }
       if (trace) {
-        trace.set(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
+        sink!(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
         put(tk + 'topk_p', [N, K], topP);
       }
       const yk = runExperts(wr, pre, u, idx, N, K, D, E, EH);
@@ -129,7 +135,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
     x = add(x, mlpOut);
     put(tk + 'out', [N, D], x);
   }
-  return trace ? { out: x, trace } : { out: x };
+  return map ? { out: x, trace: map } : { out: x };
 }
 
 /** Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated. */

@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { inputPipeline } from '../../generator/config/input.ts';
 import { loadImage, loadImageBytes } from '../../generator/io/image.ts';
 import { writeNpy } from '../../generator/io/npy.ts';
 import { isUserError } from '../../generator/errors.ts';
@@ -117,5 +119,30 @@ describe('io/image', () => {
     throwsUser(() => loadImage(join(dir, 'int.npy'), [3, 4, 4]), /int\.npy: image \.npy must be float32 or float64, got u8/);
     writeNpy(join(dir, 'hw.npy'), { dtype: 'f32', shape: [4, 4], data: new Float32Array(16) });
     throwsUser(() => loadImage(join(dir, 'hw.npy'), [3, 4, 4]), /hw\.npy: image \.npy must be \[C,H,W\], got \[4,4\]/);
+  });
+
+  it('m3vit-s-pascal: PNG → (byte/255 − mean)/std; a float32 .npy of that is the same model input and gives back the bytes', () => {
+    const p = inputPipeline(resolveConfig({ preset: 'm3vit-s-pascal' }).model);
+    const png = join(IMAGES, 'coffee-512x512.png');
+    const bytes = loadImageBytes(png, p.shape);
+    assert.deepEqual(loadImageBytes(png, p), bytes); // the hardware gets the bytes whatever the preprocessing
+    const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+    const want = Float64Array.from(bytes, (k, i) => (k / 255 - mean[Math.floor(i / (512 * 512))]!) / std[Math.floor(i / (512 * 512))]!);
+    assert.deepEqual(loadImage(png, p), want);
+    const dir = scratch();
+    writeNpy(join(dir, 'in.npy'), { dtype: 'f32', shape: [3, 512, 512], data: Float32Array.from(want) });
+    assert.deepEqual(loadImage(join(dir, 'in.npy'), p), Float64Array.from(Float32Array.from(want)));
+    assert.deepEqual(loadImageBytes(join(dir, 'in.npy'), p), bytes);
+    // An Edge-MoE k/256 array is not this preset's input: named, not silently re-quantized.
+    writeNpy(join(dir, 'raw.npy'), { dtype: 'f32', shape: [3, 512, 512], data: Float32Array.from(bytes, (k) => (k + 0.5) / 256) });
+    throwsUser(() => loadImageBytes(join(dir, 'raw.npy'), p), /raw\.npy: pixel \[0,0,0\] = .* is not \(k\/255 − mean\)\/std for an integer k in 0\.\.255/);
+  });
+
+  it('the Cityscapes preset keeps byte/256 without mean/std, bit for bit', () => {
+    const p = inputPipeline(resolveConfig({ preset: 'm3vit-t-cityscapes' }).model);
+    assert.equal(p.identity, true);
+    const png = join(IMAGES, 'astronaut-256x128.png');
+    const bytes = loadImageBytes(png, p.shape);
+    assert.deepEqual(loadImage(png, p), Float64Array.from(bytes, (k) => k / 256));
   });
 });
