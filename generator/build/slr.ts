@@ -1,9 +1,9 @@
 // Where the kernel sits on a multi-SLR board (U280): pinned to hardware.slr, else to its memory's SLR when the
 // resource estimate fits there with the shell's share taken; unpinned (v++ spreads it) when it fits no one SLR.
-import { ConfigError } from '../config/index.ts';
+import { ConfigError, type Config } from '../config/index.ts';
 import { slrFitViolations } from '../config/rules.ts';
 import { estimateResources } from '../estimate/resources.ts';
-import type { Plan } from '../plan/index.ts';
+import { buildPlan, type Plan } from '../plan/index.ts';
 import { platformInfo, type ResourceCounts } from './platforms.ts';
 
 /** What one SLR offers the kernel: its capacity, less the shell where the shell sits (the home SLR). */
@@ -30,9 +30,9 @@ export function kernelSlr(plan: Plan): string | undefined {
 }
 
 /** validate: a design pinned by hardware.slr must fit that SLR (a ConfigError with the numbers otherwise). */
-export function checkPinnedSlr(plan: Plan, origin: string): void {
-  const pinned = plan.config.hardware.slr;
+export function checkPinnedSlr(c: Config, origin: string): void {
+  const pinned = c.hardware.slr;
   if (!pinned) return;
-  const v = slrViolations(plan, pinned);
+  const v = slrViolations(buildPlan(c), pinned);
   if (v.length) throw new ConfigError(origin, v);
 }

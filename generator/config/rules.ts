@@ -182,7 +182,7 @@ export function slrFitViolations(slr: string, usage: SlrCounts, perSlr: SlrCount
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const over = (Object.keys(usage) as Array<keyof SlrCounts>).filter((k) => usage[k] > perSlr[k] - shell[k]);
   if (!over.length) return [];
-  const what = over.map((k) => `${k} ${fmt(usage[k])} > ${fmt(perSlr[k] - shell[k])} (${fmt(perSlr[k])} in ${slr} − ${fmt(shell[k])} shell)`).join(', ');
+  const what = over.map((k) => `${k} ${fmt(usage[k])} > ${fmt(perSlr[k] - shell[k])}${shell[k] ? ` (${fmt(perSlr[k])} in ${slr} − ${fmt(shell[k])} shell)` : ` in ${slr}`}`).join(', ');
   return [{ path: 'hardware.slr', rule: `the estimate does not fit ${slr}, where the kernel is pinned: ${what}; pick a smaller hardware setting or leave hardware.slr unset` }];
 }
 
