@@ -79,7 +79,7 @@ export function emconfigCommand(c: FlowContext, tool = 'emconfigutil'): ToolComm
   return { tool, args: ['--platform', c.platform, '--od', `build/${c.mode}`] };
 }
 
-/** v++ --package (embedded): boot files and an SD card image with the xclbin, the design manifest and any extra files. */
+/** v++ --package (embedded): boot files and an SD card image with the xclbin, the design's design.json and config.json (what `edgemoe run -d` reads) and any extra files. */
 export function packageCommand(c: FlowContext, commonImage: string, sdFiles: readonly string[], vpp = 'v++'): ToolCommand {
   const emu = c.mode !== 'hw' ? ['--package.sd_file', emconfigFile(c.mode)] : [];
   const ps = c.mode === 'sw_emu' ? ['--package.emu_ps', 'qemu'] : [];
@@ -91,7 +91,7 @@ export function packageCommand(c: FlowContext, commonImage: string, sdFiles: rea
       '--package.rootfs', `${commonImage}/${COMMON_IMAGE_FILES.rootfs}`,
       '--package.kernel_image', `${commonImage}/${COMMON_IMAGE_FILES.kernelImage}`,
       '--package.boot_mode', 'sd', ...ps,
-      '--package.sd_file', 'design.json', ...emu, ...sdFiles.flatMap((f) => ['--package.sd_file', f]),
+      '--package.sd_file', 'design.json', '--package.sd_file', 'config.json', ...emu, ...sdFiles.flatMap((f) => ['--package.sd_file', f]),
       '-o', finalXclbin(c.kernel, c.mode), linkOutput(c),
     ],
   };

@@ -138,7 +138,7 @@ function expected(platform: Platform, target: string, mode: string, xpfm: string
   if (target === 'package') {
     const emu = mode !== 'hw' ? ` --package.sd_file build/${mode}/emconfig.json` : '';
     const ps = mode === 'sw_emu' ? ' --package.emu_ps qemu' : '';
-    out.push(`v++ -p -t ${mode} --platform ${xpfm} --temp_dir ${tmp}${dbg} --package.out_dir build/${mode}/package --package.rootfs ${ci}/rootfs.ext4 --package.kernel_image ${ci}/Image --package.boot_mode sd${ps} --package.sd_file design.json${emu} -o build/${mode}/${k}.xclbin ${linkOut}`);
+    out.push(`v++ -p -t ${mode} --platform ${xpfm} --temp_dir ${tmp}${dbg} --package.out_dir build/${mode}/package --package.rootfs ${ci}/rootfs.ext4 --package.kernel_image ${ci}/Image --package.boot_mode sd${ps} --package.sd_file design.json --package.sd_file config.json${emu} -o build/${mode}/${k}.xclbin ${linkOut}`);
   }
   return out;
 }
