@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action((dir: string, opts: { json?: boolean; solution?: string }) => {
       const model = buildReport(dir, { solution: opts.solution });
       for (const s of model.solutions) {
-        if (s.foreign.length) process.stderr.write(`edgemoe: warning: reports in ${s.path} are not design '${model.design!.name}''s: ${s.foreign.join('; ')}; not compared with its estimate\n`);
+        if (s.foreign.length) process.stderr.write(`edgemoe: warning: reports in ${s.path} do not belong to design '${model.design!.name}': ${s.foreign.join('; ')}; not compared with its estimate\n`);
       }
       process.stdout.write(opts.json ? `${JSON.stringify(model, null, 2)}\n` : formatReport(model));
     });

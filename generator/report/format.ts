@@ -87,7 +87,7 @@ export function formatSolution(s: SolutionView, model: ReportModel): string {
     );
   }
   if (model.design && s.foreign.length) {
-    out.push(`warning: these reports are not design '${model.design.name}''s: ${s.foreign.join('; ')}. Not compared with its estimate.`);
+    out.push(`warning: these reports do not belong to design '${model.design.name}': ${s.foreign.join('; ')}. Not compared with its estimate.`);
     out.push('');
   }
   if (model.design && s.comparison) out.push(comparisonText(s.comparison, model.design.name));

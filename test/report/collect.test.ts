@@ -105,6 +105,30 @@ describe('collectReports: solutions', () => {
   });
 });
 
+describe('collectReports: no reports', () => {
+  it('a folder without reports (and no design.json) says what to give instead', () => {
+    const dir = scratch('edgemoe-report-');
+    try {
+      assert.throws(() => collectReports(dir), (e: Error) => /^report: no C-synthesis report \(\*_csynth\.xml\) under .*not a design dir either \(no design\.json\)/.test(e.message) && !e.message.includes('\n'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a design dir without reports names that dir in the build command to run (no placeholder)', () => {
+    const dir = scratch('edgemoe-report-');
+    try {
+      writeFileSync(join(dir, 'design.json'), '{}');
+      assert.throws(
+        () => collectReports(dir),
+        (e: Error) => e.message.includes(`run \`edgemoe build --design ${dir} --target hls\` first`) && !/DIR/.test(e.message),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('configTop', () => {
   it('reads syn.top= (spaces, comments; the last one wins) and nothing else', () => {
     assert.equal(configTop('part=x\n[hls]\nsyn.top = k1 # first\nsyn.file=a.cpp\nsyn.top=k2\n'), 'k2');
