@@ -1,5 +1,4 @@
-// edgemoe estimate on the command line (text, --ops, --json, --design, MoE options, bad input) and edgemoe report
-// beside the estimate when pointed at a design dir.
+// edgemoe estimate on the command line (text, --ops, --json, --design, MoE options, bad input).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
