@@ -15,7 +15,8 @@ export type PointStatus = 'synthesised' | 'failed' | 'not run' | 'no report';
 export interface GatheredPoint {
   id: string;
   status: PointStatus;
-  /** Exit code the sweep Makefile recorded (null when the point never finished). */
+  /** Exit code of the failed command (the tool's, read from make's `Error N` in the log, else make's own); null when
+   *  the point never finished. */
   exitCode: number | null;
   log: string | null;
   estimate: SweepPoint['estimate'];
@@ -54,8 +55,10 @@ function gatherPoint(dir: string, p: SweepPoint): GatheredPoint {
   const exitFile = join(dir, 'logs', `${p.id}.exit`);
   const logFile = join(dir, 'logs', `${p.id}.log`);
   const code = existsSync(exitFile) ? Number.parseInt(readFileSync(exitFile, 'utf8').trim(), 10) : null;
-  const exitCode = code === null || Number.isNaN(code) ? null : code;
   const log = existsSync(logFile) ? `logs/${p.id}.log` : null;
+  // The sub-make exits 2 whatever failed; the recipe's own exit code is in make's last `*** [...] Error N` line.
+  const recipe = code && log ? [...readFileSync(logFile, 'utf8').matchAll(/\*\*\* \[[^\]]*\] Error (\d+)/g)].pop() : undefined;
+  const exitCode = code === null || Number.isNaN(code) ? null : recipe ? Number(recipe[1]) : code;
   const base = { id: p.id, exitCode, log, estimate: p.estimate };
   if (exitCode === null) return { ...base, status: 'not run', hls: null };
   if (exitCode !== 0) return { ...base, status: 'failed', hls: null };
