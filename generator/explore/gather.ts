@@ -4,9 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
-import { collectReports, topReport } from '../report/collect.ts';
+import { collectReports } from '../report/collect.ts';
 import type { Resources } from '../report/csynth.ts';
-import { KERNEL_NAME } from '../plan/index.ts';
 import { textTable } from './format.ts';
 import { SWEEP_FORMAT, SWEEP_JSON, type SweepManifest, type SweepPoint } from './jobs.ts';
 
@@ -66,7 +65,10 @@ function gatherPoint(dir: string, p: SweepPoint): GatheredPoint {
   if (!existsSync(project)) return { ...base, status: 'no report', hls: null };
   let top;
   try {
-    top = topReport(collectReports(project), KERNEL_NAME);
+    // run_hls.tcl makes one solution (solution1); its top report is the kernel's.
+    const solution = collectReports(project).solutions[0];
+    if (!solution) return { ...base, status: 'no report', hls: null };
+    top = solution.topReport;
   } catch (e) {
     if (e instanceof UserError) return { ...base, status: 'no report', hls: null };
     throw e;

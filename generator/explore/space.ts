@@ -20,8 +20,8 @@ export interface DesignPoint {
 
 /** The grid: every combination is tried; those the config rules reject are counted, not kept. */
 export const GRID = {
-  tile: [4, 8, 16, 32, 64],
-  attnParallel: [1, 2, 4, 8, 16],
+  tile: [4, 8, 16, 32, 64, 128],
+  attnParallel: [1, 2, 4, 8, 16, 32],
   axiBits: [128, 256, 512],
 } as const;
 

@@ -79,6 +79,10 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.match(g.stdout, new RegExp(`${j.front.length} points — 0 synthesised, 0 failed, ${j.front.length} not run`));
     const gj = await runCli(['sweep', 'gather', jobs, '--json']);
     assert.equal(JSON.parse(gj.stdout).points.length, j.front.length);
+    // edgemoe report on a sweep dir gives the same table.
+    const rep = await runCli(['report', jobs]);
+    assert.equal(rep.exitCode, 0, rep.stderr);
+    assert.equal(rep.stdout, g.stdout);
   });
 
   it('bad input: one line naming the option or resource, exit 2, nothing written', async () => {
