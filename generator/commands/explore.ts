@@ -94,6 +94,8 @@ function progress(label: string): (done: number, total: number) => void {
 async function explore(opts: ExploreOpts): Promise<void> {
   const t0 = performance.now();
   const log = (l: string) => process.stderr.write(`${l}\n`);
+  // Ctrl-C: stop at once (the csim children get the same SIGINT from the terminal); files are written atomically.
+  process.once('SIGINT', () => process.exit(130));
   const objective = opts.objective as Objective;
   if (!['latency', 'dsp'].includes(objective)) throw new UserError(`--objective '${opts.objective}': expected latency or dsp`);
   if (opts.platform !== undefined && !(PLATFORMS as readonly string[]).includes(opts.platform)) throw new UserError(`--platform '${opts.platform}': expected one of ${PLATFORMS.join(', ')}`);
