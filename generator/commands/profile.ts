@@ -68,7 +68,7 @@ export function register(program: Command): void {
   withConfigOptions(
     program
       .command('profile')
-      .summary('ranges of weights, activations and gates vs the configured types')
+      .summary('ranges of weights and activations vs types')
       .description(
         "run the float reference over calibration images and report, per packed weight tensor and per op output, the observed range (min/max, |v| quantiles), the integer bits it needs and how it sits in its configured type (overflow, unused integer bits, resolution), and per MoE block the gap between the k-th and (k+1)-th gate logit; a warning (exit 0) for every type too narrow for what was observed",
       ),

@@ -95,6 +95,23 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
   'patch_embed.proj.weight': rs(0),
 });
 
+/**
+ * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE), integer bits per tensor from
+ * `edgemoe profile --propose --widths linearWeight=8` on the seeded random weights (`weights random --seed 1`) and the
+ * demo images: fitted to those weights (saturating larger ones), so profile trained weights and use their proposal.
+ * Biases and LayerNorm parameters stay 16-bit as in the accurate preset; activations stay Edge-MoE's ap_fixed<32,10>.
+ */
+const w8Tensors = (): Record<string, FixedTypePatch> => ({
+  ...accurateTensors(),
+  'blocks.*.attn.qkv.weight': rs(-1),
+  'blocks.*.attn.proj.weight': rs(-1),
+  'blocks.*.mlp.fc1.weight': rs(-1),
+  'blocks.*.mlp.fc2.weight': rs(-2),
+  'blocks.*.mlp.experts.htoh4.weight': rs(-1),
+  'blocks.*.mlp.experts.h4toh.weight': rs(-2),
+  'blocks.*.mlp.gate.*': rs(-1),
+});
+
 export const PRESETS: Record<string, { description: string; config: () => Config }> = {
   'm3vit-t-cityscapes': {
     description: 'Edge-MoE exactly: ViT-T, 3x128x256, 16 experts top-2, 2 tasks, ZCU102 @ 300 MHz (default)',
@@ -124,6 +141,16 @@ export const PRESETS: Record<string, { description: string; config: () => Config
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-accurate';
       c.precision.tensors = accurateTensors();
+      return c;
+    },
+  },
+  'm3vit-t-cityscapes-w8': {
+    description: 'Edge-MoE\'s model with 8-bit linear/expert/gate weights, per-tensor integer bits fitted to the seeded random weights, rounded',
+    config: () => {
+      const c = PRESETS['m3vit-t-cityscapes']!.config();
+      c.name = 'm3vit-t-cityscapes-w8';
+      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: -1 };
+      c.precision.tensors = w8Tensors();
       return c;
     },
   },
