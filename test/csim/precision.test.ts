@@ -1,6 +1,7 @@
 // Per-tensor weight types in the kernel: the loaders' sign-extend-and-shift into the class's union type must give
 // exactly the values the packer quantized. Weights on a grid both layouts hold exactly → byte-identical csim outputs.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
@@ -35,6 +36,18 @@ describe('csim: per-tensor weight types (shifted loads)', function () {
   this.timeout(900_000);
   const dir = scratch();
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // sha256 of tiny's csim output .npy (fixture weights and image), recorded with the generator before per-tensor
+  // precision existed: with no overrides every shift is 0 and the union is the class type, so nothing may change.
+  const GOLDEN_OUT = ['6b4e8072bc974464b9cf65d140f91262b3770a5363119bc2a0b5062c0535ec69', 'd1f3e091e5474403ad553ef7458472ba91c0c3e8d0d65f004228c3e85c3ca7ce'];
+  it('no overrides: the csim output is byte-identical to before per-tensor precision (golden sha256, tasks 0 and 1)', async () => {
+    emitDesign(resolveConfig({ preset: 'tiny' }), join(dir, 'edge'));
+    for (const task of [0, 1]) {
+      const out = join(dir, `edge${task}.npy`);
+      await runCsim({ design: join(dir, 'edge'), weights: join(TINY, 'weights.safetensors'), task, image: join(TINY, 'image.png'), out });
+      assert.equal(createHash('sha256').update(readFileSync(out)).digest('hex'), GOLDEN_OUT[task], `task ${task}`);
+    }
+  });
 
   it('class types vs per-tensor types holding the same values: identical outputs, and the shifts are really used', async () => {
     const weights = join(dir, 'grid.safetensors');
