@@ -14,6 +14,7 @@ import { register as registerSweep } from '../generator/commands/sweep.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from '../generator/commands/weights.ts';
 import { register as registerReference } from '../generator/commands/reference.ts';
+import { register as registerProfile } from '../generator/commands/profile.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -28,6 +29,7 @@ const registrations: Array<(p: Command) => void> = [
   registerValidate,
   registerWeights,
   registerReference,
+  registerProfile,
   registerGen,
   registerPack,
   registerCsim,

@@ -57,6 +57,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     `            counted: multiply-accumulates of matrix products only (N = tokens, D = dim); not LayerNorm, softmax, GELU, biases, residual adds`,
     ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)}  ${int(n).padStart(w)}  = ${how}`),
     `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
+    ...(c.precision.tensors ? [`            per tensor: ${Object.keys(c.precision.tensors).length} pattern(s) in precision.tensors (each tensor's type: design.json weights.tensors[].ctype)`] : []),
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
   ];

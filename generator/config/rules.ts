@@ -51,7 +51,7 @@ export function axiLanes(c: Config): number {
 const isPow2 = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 const isPosInt = (n: number) => Number.isInteger(n) && n >= 1;
 
-function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
+export function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
   const p = `precision.${cls}`;
   if (t.W < 1 || t.W > MAX_FIXED_W) bad(`${p}.W`, `W must be in 1..${MAX_FIXED_W}`);
   else if (t.W > MAX_STORED_W[cls]) {
