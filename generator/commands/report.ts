@@ -8,6 +8,7 @@ import { estimatePlan } from '../estimate/estimate.ts';
 import { collectReports, topReport } from '../report/collect.ts';
 import { compareWithEstimate } from '../report/compare.ts';
 import { formatReports, reportsJson } from '../report/format.ts';
+import { writeDesignHtml } from '../html/report-command.ts';
 
 /** Registers `edgemoe report`. */
 export function register(program: Command): void {
@@ -17,7 +18,9 @@ export function register(program: Command): void {
     .description('parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR: latency, II, clocks, resources per top and sub-function; beside the estimate when DIR is a design')
     .argument('<dir>', 'a design dir (its HLS project is searched) or any folder holding csynth reports')
     .option('--json', 'print JSON instead of text')
-    .action((dir: string, opts: { json?: boolean }) => {
+    .option('--html <file>', 'write an HTML report of the design dir instead: routing maps, per-op error and cycles from its csim runs (csim --trace/--cycles), the estimate, resources, synthesis when reports exist')
+    .action(async (dir: string, opts: { json?: boolean; html?: string }) => {
+      if (opts.html !== undefined) return writeDesignHtml(dir, opts.html);
       const design = existsSync(join(dir, DESIGN_JSON)) ? readDesign(dir) : undefined;
       const kernel = design?.manifest.kernel.name;
       const set = collectReports(dir);
