@@ -50,12 +50,18 @@ export async function runImagesPooled(opts: RunOptions, hooks: RunHooks, jobs: n
   try {
     const total = opts.images.length * new Set(opts.tasks).size;
     let done = 0;
-    hooks.onSelect?.(`csim: ${workers} worker processes (one per core; --jobs 1 for one)`);
+    let selected = false;
+    // Every worker selects the same backend: its line is passed on once, as one process would print it.
+    const on = (m: { select?: string; done?: number }) => {
+      if (m.select === undefined) hooks.onProgress?.(++done, total);
+      else if (!selected) {
+        selected = true;
+        hooks.onSelect?.(m.select);
+      }
+    };
     const parts = await Promise.all(
       shares(opts.images.length, workers).map(([a, b]) =>
-        pool.exec('runChunk', [{ ...opts, backend: 'csim', csimLibrary, images: opts.images.slice(a, b) }], {
-          on: () => hooks.onProgress?.(++done, total),
-        }) as Promise<ChunkResult>,
+        pool.exec('runChunk', [{ ...opts, csimLibrary, images: opts.images.slice(a, b) }], { on }) as Promise<ChunkResult>,
       ),
     );
     const reports: RunReport[] = [];
@@ -63,7 +69,7 @@ export async function runImagesPooled(opts: RunOptions, hooks: RunHooks, jobs: n
       if ('userError' in p) throw new UserError(p.userError);
       reports.push(p.report);
     }
-    return { selection: `${reports[0]!.selection}${reports[0]!.selection ? '; ' : ''}${workers} worker processes`, backend: reports[0]!.backend, results: reports.flatMap((r) => r.results) };
+    return { selection: reports[0]!.selection, backend: reports[0]!.backend, results: reports.flatMap((r) => r.results) };
   } finally {
     process.removeListener('exit', kill);
     await pool.terminate(true);

@@ -35,8 +35,10 @@ describe('host/pool: run on every core', function () {
     const base = { design: dir, weights: join(TINY, 'weights.safetensors'), tasks: ['task1', 'task0'], backend: 'csim' as const };
     const one = await runImages({ ...base, out: join(root, 'one'), images: all });
     const progress: number[] = [];
-    const two = await runImagesPooled({ ...base, out: join(root, 'two'), images: all }, { onProgress: (d) => progress.push(d) }, 2);
-    assert.match(two.selection, /2 worker processes/);
+    const selected: string[] = [];
+    const two = await runImagesPooled({ ...base, out: join(root, 'two'), images: all }, { onSelect: (l) => selected.push(l), onProgress: (d) => progress.push(d) }, 2);
+    assert.deepEqual(selected, [one.selection]);
+    assert.equal(two.selection, one.selection);
     assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const strip = (r: typeof one) => r.results.map((x) => ({ image: x.image, task: x.task, error: x.error, output: x.output?.replace(/\/(one|two)\//, '/X/') }));
     assert.deepEqual(strip(two), strip(one));
