@@ -9,7 +9,7 @@ import { readDesign, type Design } from '../emit/design.ts';
 import { UserError, isUserError } from '../errors.ts';
 import { estimatePlan } from '../estimate/estimate.ts';
 import { loadImageBytes, type ImageShape } from '../io/image.ts';
-import { collectReports, topReport } from '../report/collect.ts';
+import { collectReports } from '../report/collect.ts';
 import { buildReport, type ReportInput, type RunLatency } from './report.ts';
 import { chwToPng } from './routing.ts';
 
@@ -29,8 +29,8 @@ export function writeHtml(path: string, html: string): void {
 /** The top synthesis report under the design dir, or null when there is none (other report errors propagate). */
 function synthesisOf(design: Design): ReportInput['synthesis'] {
   try {
-    const set = collectReports(design.dir);
-    const top = topReport(set, design.manifest.kernel.name);
+    // The first solution's top (edgemoe report lists every solution; the page shows one beside the estimate).
+    const top = collectReports(design.dir).solutions[0]!.topReport;
     return { report: top, path: top.path };
   } catch (e) {
     if (isUserError(e) && /no C-synthesis report/.test((e as Error).message)) return null;
