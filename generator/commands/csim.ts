@@ -10,6 +10,7 @@ import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
 import { csimRecord, writeRecord } from '../csim/record.ts';
 import { checkHtmlPath, designReport, writeHtml } from '../html/design-report.ts';
+import { formatFidelity, topKAgreement } from '../reference/fidelity.ts';
 
 /** Registers `edgemoe csim`. */
 export function register(program: Command): void {
@@ -54,7 +55,7 @@ export function register(program: Command): void {
         log: (l) => process.stderr.write(`csim: ${l}\n`),
       });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
-      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing));
+      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing) + `${formatFidelity({ ...r.final, topk: topKAgreement(r.routing) })}\n`);
       if (r.cycles) process.stdout.write(formatCycles(r.cycles));
       process.stdout.write(`${formatFinal(r.final)}\n`);
       const total = r.phases.reduce((s, p) => s + p.seconds, 0);

@@ -36,7 +36,7 @@ static const bool PE_GROUP_WORD_ALIGNED =
 static const int PE_GROUP_WORDS = PE_GROUP_PIX >= PIXEL_LANES ? PE_GROUP_PIX / PIXEL_LANES : 1;
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
-inline void load_patch_embed(const word_t *w, const word_t *b) {
+inline void load_patch_embed(const word_t *w, const word_t *b, int sh_w = 0, int sh_b = 0) {
   const int wtotal = DIM * PE_K;
   if (PE_WROWS_WORD_ALIGNED) {
     const int row_words = PE_K / WPATCH_LANES;
@@ -49,7 +49,7 @@ inline void load_patch_embed(const word_t *w, const word_t *b) {
     pe_wload_row_lanes:
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
-        patch_w[d][kw * WPATCH_LANES + j] = word_elem<wpatch_t, WPATCH_BITS>(word, j);
+        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
       }
       if (++kw == row_words) {
         kw = 0;
@@ -67,7 +67,7 @@ pe_wload_words:
     for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
       if (wi * WPATCH_LANES + j < wtotal) {
-        patch_w[d][k] = word_elem<wpatch_t, WPATCH_BITS>(word, j);
+        patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
         if (++k == PE_K) {
           k = 0;
           d++;
@@ -84,7 +84,7 @@ pe_bload_words:
   pe_bload_lanes:
     for (int j = 0; j < WBIAS_LANES; j++) {
 #pragma HLS unroll
-      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(word_elem<wbias_t, WBIAS_BITS>(word, j));
+      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, WBIAS_BITS, WBIAS_W>(word, j, sh_b));
     }
   }
 }

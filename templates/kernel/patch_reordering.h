@@ -37,7 +37,7 @@ static int expert_meta[EXPERTS];  // active experts, ascending
 static int expert_meta_len;
 
 /** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle. */
-inline void load_gate_weights(const word_t *wmem) {
+inline void load_gate_weights(const word_t *wmem, int sh = 0) {
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
   if (DIM % WLIN_LANES == 0) {  // every preset: lane j always writes column bank j % ACT_LANES (II=1, see moe_gate)
@@ -51,7 +51,7 @@ inline void load_gate_weights(const word_t *wmem) {
     gate_load_row_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        gate_w[e][dw * WLIN_LANES + j] = word_elem<wlin_t, WLIN_BITS>(word, j);
+        gate_w[e][dw * WLIN_LANES + j] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
       }
       if (++dw == row_words) {
         dw = 0;
@@ -70,7 +70,7 @@ gate_load_words:
     for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
       if (wi * WLIN_LANES + j < total) {
-        gate_w[e][d] = word_elem<wlin_t, WLIN_BITS>(word, j);
+        gate_w[e][d] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
         if (++d == DIM) {
           d = 0;
           e++;
@@ -194,7 +194,8 @@ gate_metaqueue:
  * for its queued patches (ping), out[patch] += p · (W2[e]·hidden[patch] + b2[e]) (pong). w1/b1/w2/b2 point at the
  * block's [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors.
  */
-inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2, const word_t *b2) {
+inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2, const word_t *b2,
+                        int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
 #pragma HLS inline  // into the top function, whose ALLOCATION shares compute_linear / load_linear_weights with it
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
@@ -207,11 +208,11 @@ moe_active_experts:
 #pragma HLS loop_tripcount min = 1 max = EXPERTS
     const int e = expert_meta[a];
     const int n = expert_queue_len[e];
-    load_linear_weights(0, w1, e * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(0, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN);
+    load_linear_weights(0, w1, e * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM, sh_w1);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(0, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN, sh_b1);
     compute_linear(hidden, u, 0, EXPERT_HIDDEN, DIM, n, expert_queue_idx, expert_queue_p, e, true, true, false);
-    load_linear_weights(1, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(1, b2, e * DIM, DIM);
+    load_linear_weights(1, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(1, b2, e * DIM, DIM, sh_b2);
     compute_linear(out, hidden, 1, DIM, EXPERT_HIDDEN, n, expert_queue_idx, expert_queue_p, e, false, true, true);
   }
 }

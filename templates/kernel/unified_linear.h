@@ -78,7 +78,7 @@ static const bool LIN_WROWS_WORD_ALIGNED =
  * j % TILE_IN of the partitioned lin_wbuf, so the 16 writes of a word go to 16 distinct banks and the loop keeps II=1.
  * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
  */
-inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_dim, int in_dim) {
+inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
 #pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
@@ -98,7 +98,7 @@ inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = word_elem<wlin_t, WLIN_BITS>(word, j);
+        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
       }
       if (++iw == row_words) {
         iw = 0;
@@ -119,7 +119,7 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = word_elem<wlin_t, WLIN_BITS>(word, j);
+        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
         if (++i == in_dim) {
           i = 0;
           o++;
@@ -129,9 +129,10 @@ lin_wload_words:
   }
 }
 
-/** Loads out_dim biases of type BT (CB-bit containers, LANES per word) starting at element `first` into tile `sel`. */
-template <class BT, int CB, int LANES>
-void load_linear_bias(int sel, const word_t *wmem, int first, int out_dim) {
+/** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
+ *  shifted left by sh into BT) starting at element `first` into tile `sel`. */
+template <class BT, int CB, int LANES, int SW = BT::width>
+void load_linear_bias(int sel, const word_t *wmem, int first, int out_dim, int sh = 0) {
   // When every layer width is a whole number of bias words (every preset), `first` (a whole number of bias vectors
   // from the tensor start) is word-aligned: lane0 is the constant 0, so lane j writes element wi·LANES + j, a bank
   // HLS can place statically in the TILE_OUT-way partitioned lin_bias (II=1).
@@ -149,7 +150,7 @@ lin_bload_words:
     for (int j = 0; j < LANES; j++) {
 #pragma HLS unroll
       const int e = wi * LANES + j - lane0;
-      if (e >= 0 && e < out_dim) lin_bias[sel][e] = acc_t(word_elem<BT, CB>(word, j));
+      if (e >= 0 && e < out_dim) lin_bias[sel][e] = acc_t(fxm_lane_get_shifted<BT, CB, SW>(word, j, sh));
     }
   }
 }

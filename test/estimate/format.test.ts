@@ -24,7 +24,7 @@ describe('edgemoe estimate', function () {
     assert.match(r.stdout, /^DSP\s+[\d,]+\s+2,520\s+[\d.]+%$/m);
     assert.match(r.stdout, /258 token-expert pairs and 16 active experts per block/);
     // Every weight is read once per image (perf-anchors.md §4: 35.7 MB at 16 bit with all experts streamed).
-    assert.match(r.stdout, /^weights\s+HPC0\s+35\.[67]\d\s+0\.00\s/m);
+    assert.match(r.stdout, /^weights\s+HP0\s+35\.[67]\d\s+0\.00\s/m);
   });
 
   it('--ops lists every op; --json carries the per-op figures', async () => {

@@ -23,20 +23,20 @@
 #include "patch_embed.h"
 
 /** One linear layer of block weights: load W (ping/pong `sel`) and its bias, then run the unified unit directly. */
-template <class BT, int CB, int LANES>
+template <class BT, int CB, int LANES, int SW>
 static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, int w_off, int b_off, int sel, int out_dim, int in_dim,
-                         bool use_gelu) {
+                         bool use_gelu, int w_sh, int b_sh) {
 #pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one engine and one loader
-  load_linear_weights(sel, wmem + w_off, 0, out_dim, in_dim);
-  load_linear_bias<BT, CB, LANES>(sel, wmem + b_off, 0, out_dim);
+  load_linear_weights(sel, wmem + w_off, 0, out_dim, in_dim, w_sh);  // w_sh, b_sh: per-tensor shifts (params.h WS_*)
+  load_linear_bias<BT, CB, LANES, SW>(sel, wmem + b_off, 0, out_dim, b_sh);
   compute_linear(dst, src, sel, out_dim, in_dim, TOKENS, expert_queue_idx, expert_queue_p, 0, use_gelu, false, false);
 }
 
 /** LayerNorm of one token buffer: one instance shared by LN1 and LN2 (ALLOCATION in the top function names this
  *  plain function, because a template name with its argument list is ignored there: gotcha 9). */
-static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta) {
+static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma, int sh_beta) {
 #pragma HLS inline off
-  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta);
+  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta, sh_gamma, sh_beta);
 }
 
 /** x += y over one token buffer: one instance shared by both residual adds (as block_layernorm). */
@@ -45,7 +45,7 @@ static void block_residual_add(word_t *x, const word_t *y) {
   residual_add<TOKENS, DIM>(x, y);
 }
 
-extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop) {
+extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop) {
 #pragma HLS INTERFACE m_axi port = inout1 bundle = inout1 offset = slave depth = 1024 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout2 bundle = inout2 offset = slave depth = 384 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout3 bundle = inout3 offset = slave depth = 128 max_widen_bitwidth = 256
@@ -57,7 +57,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = inout4
 #pragma HLS INTERFACE s_axilite port = weights
 #pragma HLS INTERFACE s_axilite port = num_images
-#pragma HLS INTERFACE s_axilite port = task
+#pragma HLS INTERFACE s_axilite port = task_id
 #pragma HLS INTERFACE s_axilite port = reload
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
@@ -81,9 +81,9 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 
   if (reload) {
     EDGEMOE_OP_BEGIN(OP_RELOAD);
-    load_patch_embed(wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);
+    load_patch_embed(wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT, WS_PATCH_EMBED_PROJ_BIAS);
   }
-  const int gate_task = (task >= 0 && task < TASKS) ? task : 0;
+  const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
 
 images:
   for (int img = 0; img < num_images && img < MAX_IMAGES; img++) {
@@ -101,19 +101,19 @@ images:
 
       op = op0 + STEP_LN1;
       EDGEMOE_OP_BEGIN(op);
-      block_layernorm(x, r_tmp1, wmem + WO_NORM1_WEIGHT[i], wmem + WO_NORM1_BIAS[i]);
+      block_layernorm(x, r_tmp1, wmem + WO_NORM1_WEIGHT[i], wmem + WO_NORM1_BIAS[i], WS_NORM1_WEIGHT[i], WS_NORM1_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       op = op0 + STEP_Q;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp2, r_tmp1, wmem, WO_ATTN_Q_WEIGHT[i], WO_ATTN_Q_BIAS[i], 0, DIM, DIM, false);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, WO_ATTN_Q_WEIGHT[i], WO_ATTN_Q_BIAS[i], 0, DIM, DIM, false, WS_ATTN_Q_WEIGHT[i], WS_ATTN_Q_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       op = op0 + STEP_K;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp3, r_tmp1, wmem, WO_ATTN_K_WEIGHT[i], WO_ATTN_K_BIAS[i], 1, DIM, DIM, false);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, WO_ATTN_K_WEIGHT[i], WO_ATTN_K_BIAS[i], 1, DIM, DIM, false, WS_ATTN_K_WEIGHT[i], WS_ATTN_K_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -125,7 +125,7 @@ images:
 
       op = op0 + STEP_V;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp2, r_tmp1, wmem, WO_ATTN_V_WEIGHT[i], WO_ATTN_V_BIAS[i], 0, DIM, DIM, false);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, WO_ATTN_V_WEIGHT[i], WO_ATTN_V_BIAS[i], 0, DIM, DIM, false, WS_ATTN_V_WEIGHT[i], WS_ATTN_V_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -137,7 +137,7 @@ images:
 
       op = op0 + STEP_PROJ;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp3, r_tmp1, wmem, WO_ATTN_PROJ_WEIGHT[i], WO_ATTN_PROJ_BIAS[i], 1, DIM, DIM, false);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, WO_ATTN_PROJ_WEIGHT[i], WO_ATTN_PROJ_BIAS[i], 1, DIM, DIM, false, WS_ATTN_PROJ_WEIGHT[i], WS_ATTN_PROJ_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -149,14 +149,14 @@ images:
 
       op = op0 + STEP_LN2;
       EDGEMOE_OP_BEGIN(op);
-      block_layernorm(x, r_tmp1, wmem + WO_NORM2_WEIGHT[i], wmem + WO_NORM2_BIAS[i]);
+      block_layernorm(x, r_tmp1, wmem + WO_NORM2_WEIGHT[i], wmem + WO_NORM2_BIAS[i], WS_NORM2_WEIGHT[i], WS_NORM2_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       if (BLOCK_IS_MOE[i]) {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        load_gate_weights(wmem + WO_GATE[i][gate_task]);
+        load_gate_weights(wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
         moe_gate(r_tmp1);
         EDGEMOE_TRACE_GATE(op);  // the routing record (trace_hook.h); the gate writes no DRAM region
         if (debug_stop == op) return;
@@ -164,19 +164,19 @@ images:
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
         moe_experts(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
-                    wmem + WO_EXP_H4TOH_BIAS[i]);
+                    wmem + WO_EXP_H4TOH_BIAS[i], WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i], WS_EXP_H4TOH_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       } else {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES>(r_hidden, r_tmp1, wmem, WO_MLP_FC1_WEIGHT[i], WO_MLP_FC1_BIAS[i], 0, MLP_HIDDEN, DIM, true);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_hidden, r_tmp1, wmem, WO_MLP_FC1_WEIGHT[i], WO_MLP_FC1_BIAS[i], 0, MLP_HIDDEN, DIM, true, WS_MLP_FC1_WEIGHT[i], WS_MLP_FC1_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_hidden, TOKENS * (MLP_HIDDEN / ACT_LANES));
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES>(r_tmp3, r_hidden, wmem, WO_MLP_FC2_WEIGHT[i], WO_MLP_FC2_BIAS[i], 1, DIM, MLP_HIDDEN, false);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_tmp3, r_hidden, wmem, WO_MLP_FC2_WEIGHT[i], WO_MLP_FC2_BIAS[i], 1, DIM, MLP_HIDDEN, false, WS_MLP_FC2_WEIGHT[i], WS_MLP_FC2_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       }
