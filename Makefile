@@ -22,7 +22,9 @@ demo: install
 	$(EDGEMOE) gen --preset $(PRESET) --out $(DEMO)
 	$(EDGEMOE) weights random --preset $(PRESET) --seed 1 --out $(DEMO)/weights.safetensors
 	$(EDGEMOE) pack --design $(DEMO) --weights $(DEMO)/weights.safetensors --quiet
-	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 0 --trace --out $(DEMO)/csim-out.npy $(IMAGE)
+	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 0 --trace --cycles --out $(DEMO)/csim-out.npy $(IMAGE)
+	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 1 --trace --cycles $(IMAGE) > /dev/null
+	$(EDGEMOE) report $(DEMO) --html $(DEMO)/report.html
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

@@ -7,7 +7,10 @@ import { designPlan } from '../../generator/csim/run.ts';
 import { CONFIG_JSON, DESIGN_JSON, readDesign } from '../../generator/emit/design.ts';
 import { UserError } from '../../generator/errors.ts';
 import type { BackendChoice } from '../accelerator.ts';
-import { runImages, type RunReport } from '../run.ts';
+import type { RunReport } from '../run.ts';
+import { defaultJobs, runImagesPooled } from '../pool/pool.ts';
+import { checkHtmlPath } from '../../generator/html/design-report.ts';
+import { writeRunHtml } from '../../generator/html/report-command.ts';
 
 interface RunCliOptions {
   design: string;
@@ -19,6 +22,8 @@ interface RunCliOptions {
   timeout?: string;
   out: string;
   json?: boolean;
+  jobs?: string;
+  html?: string;
 }
 
 /** The results table: image, task, backend, latency (or the error). */
@@ -59,6 +64,8 @@ export function register(program: Command): void {
     .option('--timeout <ms>', 'XRT: fail a kernel call that has not completed after this many milliseconds (default: wait)')
     .addOption(new Option('-o, --out <dir>', 'output directory (created if missing)').default('.', 'the current dir'))
     .option('--json', 'print the results as JSON (no progress bar, no table)')
+    .option('-j, --jobs <n>', 'csim: worker processes the images are spread over (default: one per core); XRT runs in one')
+    .option('--html <file>', 'also write an HTML report of this run: latency per image and task, the estimate\'s cycles and resources')
     .addHelpText(
       'after',
       `
@@ -73,6 +80,9 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a file, expected an output directory`);
       const timeoutMs = opts.timeout === undefined ? undefined : Number(opts.timeout);
       if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new UserError(`--timeout '${opts.timeout}': expected a positive number of milliseconds`);
+      const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
+      if (!(Number.isInteger(jobs) && jobs >= 1)) throw new UserError(`--jobs '${opts.jobs}': expected a whole number ≥ 1`);
+      if (opts.html !== undefined) checkHtmlPath(opts.html);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
       if (tasks.length === 0) throw new UserError('--task: no task given');
       // The host itself needs only design.json, but a design dir whose config.json does not produce that design.json
@@ -88,7 +98,7 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       process.once('SIGINT', onSigint);
       let report: RunReport;
       try {
-        report = await runImages(
+        report = await runImagesPooled(
           { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, timeoutMs, out: opts.out, images },
           {
             onSelect: (line) => {
@@ -97,11 +107,13 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
             },
             onProgress: (done) => bar?.update(done),
           },
+          jobs,
         );
       } finally {
         bar?.stop();
         process.removeListener('SIGINT', onSigint);
       }
+      if (opts.html !== undefined) await writeRunHtml(opts.design, opts.html, report.results);
       if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(formatTable(report));
       const failed = report.results.filter((x) => x.error);
