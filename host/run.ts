@@ -1,10 +1,10 @@
 // The batch runner behind `edgemoe run`: images → kernel calls of up to maxImages → <stem>.<task>.npy per image.
 // A bad image is reported and skipped (no output written for it); the rest of the batch still runs.
-import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { isUserError, UserError } from '../generator/errors.ts';
 import { loadImageBytes, type ImageShape } from '../generator/io/image.ts';
 import { writeNpy } from '../generator/io/npy.ts';
+import { makeDirs } from '../generator/io/files.ts';
 import { Accelerator, type BackendChoice } from './accelerator.ts';
 import { loadDesign, taskIndex } from './design.ts';
 import { loadPackedWeights } from './weights.ts';
@@ -67,7 +67,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
   try {
     hooks.onSelect?.(acc.selection);
     acc.loadWeights(weights);
-    mkdirSync(opts.out, { recursive: true });
+    makeDirs(opts.out, 'output directory');
 
     // Decode every image first; a bad one is reported and left out of the kernel calls.
     const shape = m.input.shape as unknown as ImageShape;

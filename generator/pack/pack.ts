@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
-import { writeFileAtomic } from '../io/files.ts';
+import { isStreamTarget, writeFileAtomic } from '../io/files.ts';
 import { checkWeights } from '../weights/check.ts';
 import { loadWeights } from '../weights/load.ts';
 import { listFiles } from '../emit/write-dir.ts';
@@ -117,8 +117,10 @@ export function packDesign(design: Design, weightsPath: string, out?: string, sd
     sourceSha256: weightsSourceHash(weightsPath),
     bytes: image.bytes.length,
   };
+  const streamed = isStreamTarget(file);
   writeFileAtomic(file, [image.bytes]);
-  writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
+  // A device or pipe (-o /dev/null) gets the image only: a sidecar beside it would be a stray file in /dev.
+  if (!streamed) writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
   return { ...image, file };
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import type { FixedType } from '../../generator/config/schema.ts';
@@ -111,6 +111,15 @@ describe('pack', () => {
     // With rounding, 2 − 2^-7 rounds up to 2 (out of range); −2 − 2^-7 rounds to −2 (in range).
     assert.equal(s2.outOfRange, 5);
     assert.deepEqual(Array.from(o2), v.map((x) => Number(quantize(x, sat))));
+  });
+
+  it('packs into a device (-o /dev/null) without replacing it or writing a sidecar beside it', () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const r = packDesign(design, join(TINY, 'weights.safetensors'), '/dev/null');
+    assert.equal(r.file, '/dev/null');
+    assert.ok(statSync('/dev/null').isCharacterDevice());
+    assert.equal(existsSync('/dev/null.meta.json'), false);
   });
 
   it('reports a wrapped tensor through the CLI and detects stale packs', async () => {
