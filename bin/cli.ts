@@ -1,6 +1,7 @@
 // The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../generator/errors.ts';
+import { installInterruptHandlers } from '../generator/interrupt.ts';
 import { register as registerValidate } from '../generator/commands/validate.ts';
 import { register as registerPresets } from '../generator/commands/presets.ts';
 import { register as registerPack } from '../generator/commands/pack.ts';
@@ -43,6 +44,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
+
+// Ctrl-C / SIGTERM: temp files removed, child process groups ended, exit 130 / 143.
+installInterruptHandlers();
 
 try {
   await program.parseAsync(process.argv);

@@ -30,7 +30,7 @@ export interface RunResult {
   image: string;
   task: string;
   backend: string;
-  /** Wall time of the kernel call that produced it (input write + run + output read), ms. */
+  /** Wall time of this image in its kernel call (input write + run + output read, divided by the call's images), ms. */
   latencyMs?: number;
   /** Images in that kernel call. */
   batch?: number;
@@ -42,13 +42,15 @@ export interface RunReport {
   selection: string;
   backend: string;
   results: RunResult[];
+  /** Wall time of all kernel calls and output writes (after the backend was opened and the weights loaded), s. */
+  seconds: number;
 }
 
 export interface RunHooks {
   /** Called once the backend is chosen, with the one-line selection note. */
   onSelect?: (line: string) => void;
-  /** Called after each image × task is done (for a progress bar). */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each image × task is done (for a progress bar or line). */
+  onProgress?: (done: number, total: number, result: RunResult) => void;
 }
 
 /** Output file for an image and task: <out>/<image stem>.<task>.npy. */
@@ -94,18 +96,21 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
     const byImage: RunResult[][] = opts.images.map(() => []);
     const add = (idx: number, r: RunResult) => {
       byImage[idx]!.push(r);
-      hooks.onProgress?.(++done, total);
+      hooks.onProgress?.(++done, total, r);
     };
+    // csim gains nothing from batching (no DRAM latency to hide): one image per call gives per-image progress and times.
+    const perCall = acc.backendName === 'csim' ? 1 : m.maxImages;
+    const t0 = performance.now();
     for (const b of bad) for (const task of tasks) add(b.idx, { image: b.path, task, backend: acc.backendName, error: b.error });
     for (const task of tasks) {
-      for (let i = 0; i < ok.length; i += m.maxImages) {
-        const batch = ok.slice(i, i + m.maxImages);
+      for (let i = 0; i < ok.length; i += perCall) {
+        const batch = ok.slice(i, i + perCall);
         try {
-          const r = acc.infer(batch.map((b) => b.bytes), task);
+          const r = await acc.inferAsync(batch.map((b) => b.bytes), task);
           batch.forEach((b, k) => {
             const output = outputPath(opts.out, b.path, task);
             writeNpy(output, { dtype: 'f32', shape: [...m.output.shape], data: r.outputs[k]! });
-            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms, batch: batch.length, output: resolve(output) });
+            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms / batch.length, batch: batch.length, output: resolve(output) });
           });
         } catch (e) {
           if (!isUserError(e)) throw e;
@@ -115,7 +120,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
     }
     // Report in the order the images were given, tasks in the order asked.
     const results = byImage.flatMap((rs) => rs.sort((x, y) => tasks.indexOf(x.task) - tasks.indexOf(y.task)));
-    return { selection: acc.selection, backend: acc.backendName, results };
+    return { selection: acc.selection, backend: acc.backendName, results, seconds: (performance.now() - t0) / 1000 };
   } finally {
     acc.close();
   }

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
 import { listFiles } from '../emit/write-dir.ts';
+import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 
 /** What to build: the testbench executable or the shared library exporting the bridge ABI. */
 export interface BuildOptions {
@@ -72,7 +73,8 @@ export class CompileError extends Error {
 }
 
 async function run(args: string[], what: string): Promise<void> {
-  const r = await execa(CXX, args, { reject: false, all: true });
+  // In its own process group: Ctrl-C ends g++ and its cc1plus together.
+  const r = await execGroup(CXX, args, { all: true });
   if (r.exitCode !== 0) throw new CompileError(what, String(r.all ?? r.stderr));
 }
 
@@ -83,11 +85,13 @@ async function compileObject(cacheDir: string, src: string, flags: string[], hea
   if (existsSync(obj)) return obj;
   opts.onCompile?.(src);
   const tmp = `${obj}.tmp-${process.pid}`;
+  const off = removeOnInterrupt(tmp);
   try {
     await run([...flags, '-c', src, '-o', tmp], src);
     renameSync(tmp, obj);
   } finally {
     rmSync(tmp, { force: true });
+    off();
   }
   return obj;
 }
@@ -117,11 +121,13 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
     return out;
   }
   const tmp = `${out}.tmp-${process.pid}`;
+  const off = removeOnInterrupt(tmp);
   try {
     await run([...(opts.kind === 'shared' ? ['-shared'] : []), '-o', tmp, ...objs], `the ${name} link`);
     renameSync(tmp, out);
   } finally {
     rmSync(tmp, { force: true });
+    off();
   }
   touchAndPrune(cacheDir, [...objs, out]);
   return out;

@@ -1,7 +1,7 @@
 // `edgemoe csim`: build the testbench, pack weights when needed, run one image, compare with the float reference.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
+import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
@@ -138,11 +138,12 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   }
   const tmp = join(design.dir, '.build', `run-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmp, { recursive: true });
+  const offTmp = removeOnInterrupt(tmp);
   try {
     writeFileSync(join(tmp, 'image.bin'), pixels);
     const args = ['--weights', join(design.dir, design.manifest.weights.file), '--image', join(tmp, 'image.bin'), '--task', String(task), '--out', join(tmp, 'out.bin')];
     if (o.trace) args.push('--trace', join(tmp, 'trace.bin'));
-    const run = await phase('csim', () => execa(exe, args, { reject: false, all: true }));
+    const run = await phase('csim', () => execGroup(exe, args, { all: true }));
     if (run.exitCode !== 0) throw new Error(`the testbench failed (exit ${run.exitCode}):\n${String(run.all)}`);
     const s = plan.sizes;
     // out.bin is the output region from image 0: rows at design.json's output.rowStride.
@@ -189,5 +190,6 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, cycles, stdout: tb.rest };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    offTmp();
   }
 }
