@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
 import { listFiles } from '../emit/write-dir.ts';
+import { UserError } from '../errors.ts';
 import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 
 /** What to build: the testbench executable or the shared library exporting the bridge ABI. */
@@ -63,12 +64,22 @@ function touchAndPrune(cacheDir: string, used: string[]): void {
   }
 }
 
-/** A compiler failure: the command and its diagnostics (the first lines). */
-export class CompileError extends Error {
+/** Diagnostic lines shown for a failed compile: the first ones, where g++ names the first error. */
+const DIAGNOSTIC_LINES = 20;
+
+/**
+ * A compiler failure: a user error (exit 2), since the generator's own sources compile (golden tests) and what fails
+ * is a design file edited by hand or a changed include path; the message carries g++'s first diagnostics.
+ */
+export class CompileError extends UserError {
   constructor(what: string, stderr: string) {
-    const lines = stderr.split('\n');
-    super(`g++ failed to compile ${what}:\n${lines.slice(0, 40).join('\n')}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}`);
-    this.name = 'CompileError';
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    const first = lines.findIndex((l) => /\berror\b/.test(l));
+    // From the first error (with the include context just before it), so its location and text lead.
+    const from = Math.max(0, first < 0 ? 0 : first - 2);
+    const shown = lines.slice(from, from + DIAGNOSTIC_LINES);
+    const more = lines.length - from - shown.length;
+    super(`g++ failed to compile ${what} (a design file edited by hand? \`edgemoe gen\` regenerates it):\n${shown.join('\n')}${more > 0 ? `\n… (${more} more lines)` : ''}`);
   }
 }
 
