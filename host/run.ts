@@ -2,7 +2,7 @@
 // A bad image is reported and skipped (no output written for it); the rest of the batch still runs.
 import { basename, extname, join, resolve } from 'node:path';
 import { isUserError, UserError } from '../generator/errors.ts';
-import { loadImageBytes, type ImageShape } from '../generator/io/image.ts';
+import { loadImageBytes, type ImageShape, type ResizeMode } from '../generator/io/image.ts';
 import { writeNpy } from '../generator/io/npy.ts';
 import { makeDirs } from '../generator/io/files.ts';
 import { Accelerator, type BackendChoice } from './accelerator.ts';
@@ -21,6 +21,8 @@ export interface RunOptions {
   timeoutMs?: number;
   out: string;
   images: string[];
+  /** How a photograph of another size is fitted (default: refused). */
+  resize?: ResizeMode;
   /** csim: prebuilt bridge library (tests); default: build it. */
   csimLibrary?: string;
 }
@@ -82,7 +84,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
         const stem = basename(path, extname(path));
         const prev = stems.get(stem);
         if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
-        const bytes = loadImageBytes(path, shape);
+        const bytes = loadImageBytes(path, shape, { resize: opts.resize });
         stems.set(stem, path);
         ok.push({ idx, path, bytes });
       } catch (e) {

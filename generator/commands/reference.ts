@@ -2,7 +2,7 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resolveTask } from '../config/task.ts';
-import { loadImage } from '../io/image.ts';
+import { parseResize, loadImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { encodeNpz } from '../io/npz.ts';
@@ -19,6 +19,7 @@ interface ReferenceOptions {
   task: string;
   trace?: string;
   out: string;
+  resize?: string;
 }
 
 /** min, max, mean and std of the values. */
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .requiredOption('-w, --weights <file>', 'backbone weights: .safetensors, .pth checkpoint or sharded checkpoint dir')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates)')
     .requiredOption('-o, --out <file>', 'output .npy: float32 [tokens, dim], the last block output (cls token first)')
+.option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('--trace <file>', 'also write every intermediate as a float64 .npz (fixture key names; topk_idx int64)')
     .action((image: string, opts: ReferenceOptions) => {
       const t0 = performance.now();
@@ -55,7 +57,7 @@ export function register(program: Command): void {
       const task = withDefaultConfigHint(opts, () => resolveTask(config.model.tasks, opts.task));
       const { tensors, notes } = loadWeights(opts.weights);
       withDefaultConfigHint(opts, () => checkWeights(config, tensors, opts.weights));
-      const pixels = withDefaultConfigHint(opts, () => loadImage(image, config.model.image));
+      const pixels = withDefaultConfigHint(opts, () => loadImage(image, config.model.image, { resize: parseResize(opts.resize) }));
       const t1 = performance.now();
       const r = runReference(config, tensors, pixels, task, { trace: opts.trace !== undefined });
       const t2 = performance.now();

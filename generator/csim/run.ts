@@ -5,7 +5,7 @@ import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
-import { loadImage, loadImageBytes } from '../io/image.ts';
+import { loadImage, loadImageBytes, type ResizeMode } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
@@ -39,6 +39,8 @@ export interface CsimOptions {
   cycles?: boolean;
   /** Extra build defines, e.g. EDGEMOE_OVERFLOW_STATS (the testbench prints its report). */
   defines?: string[];
+  /** How a photograph of another size is fitted (default: refused). */
+  resize?: ResizeMode;
   /** Progress lines (phase name and seconds). */
   log?: (line: string) => void;
 }
@@ -113,8 +115,8 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const plan = designPlan(design);
   const task = resolveTask(design, o.task);
   const shape = design.config.model.image;
-  const pixels = loadImageBytes(o.image, shape);
-  const imageF = loadImage(o.image, shape);
+  const pixels = loadImageBytes(o.image, shape, { resize: o.resize });
+  const imageF = loadImage(o.image, shape, { resize: o.resize });
   // Bad weights fail here, before a compile.
   const sd = loadWeights(o.weights).tensors;
   checkWeights(design.config, sd, `weights ${o.weights}`);

@@ -9,6 +9,7 @@ import { UserError } from '../../generator/errors.ts';
 import type { BackendChoice } from '../accelerator.ts';
 import { runImages, type RunReport, type RunResult } from '../run.ts';
 import { expandImageArgs } from '../image-args.ts';
+import { parseResize } from '../../generator/io/image.ts';
 import { atInterrupt } from '../../generator/interrupt.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 
@@ -22,6 +23,7 @@ interface RunCliOptions {
   timeout?: string;
   out: string;
   json?: boolean;
+  resize?: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export function register(program: Command): void {
     .addOption(new Option('--device <n>', 'XRT device index').default('0', '0'))
     .option('--timeout <ms>', 'XRT: fail a kernel call that has not completed after this many milliseconds (default: wait)')
     .addOption(new Option('-o, --out <dir>', 'output directory (created if missing)').default('.', 'the current dir'))
+.option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('--json', 'print the results as JSON (no progress bar, no table)')
     .addHelpText(
       'after',
@@ -110,7 +113,7 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       let report: RunReport;
       try {
         report = await runImages(
-          { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, timeoutMs, out: opts.out, images },
+          { design: opts.design, weights: opts.weights, tasks, backend: opts.backend, xclbin: opts.xclbin, device, timeoutMs, out: opts.out, images, resize: parseResize(opts.resize) },
           {
             onSelect: (line) => {
               process.stderr.write(`${line}\n`);
