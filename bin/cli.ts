@@ -18,7 +18,9 @@ const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
   .version('0.1.0')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // commander's own errors (unknown option, missing argument) get the same prefix as ours; subcommands inherit this.
+  .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? `edgemoe: ${str}` : str) });
 
 // Subcommands register themselves here, one line each.
 const registrations: Array<(p: Command) => void> = [

@@ -96,7 +96,9 @@ function decodePng(bytes: Buffer, path: string): Decoded {
   try {
     png = PNG.sync.read(bytes);
   } catch (e) {
-    throw new UserError(`${path}: corrupt or unsupported PNG (${(e as Error).message})`);
+    // pngjs says 'read requests waitng on finished stream' when the data ends early.
+    const why = /finished stream|unexpected end/i.test((e as Error).message) ? 'the file ends early (truncated)' : (e as Error).message;
+    throw new UserError(`${path}: corrupt or unsupported PNG (${why})`);
   }
   const meta = png as unknown as { depth?: number; color?: boolean; palette?: boolean };
   if (meta.depth === 16) throw new UserError(`${path}: 16-bit PNG is not supported (the accelerator input is 8 bits per channel); save it as 8-bit`);
