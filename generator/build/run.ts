@@ -7,6 +7,8 @@ import { UserError } from '../errors.ts';
 import { platformInfo } from './platforms.ts';
 import { requireTool, runTool } from './tools.ts';
 import { xclbinPath } from './view.ts';
+import { loadImageBytes, type ImageShape } from '../io/image.ts';
+import { makeDirs, writeFileAtomic } from '../io/files.ts';
 
 export const BUILD_TARGETS = ['csim', 'hls', 'xo', 'xclbin'] as const;
 export type BuildTarget = (typeof BUILD_TARGETS)[number];
@@ -22,6 +24,8 @@ export interface BuildOptions {
   mode?: VppMode;
   /** Also run C/RTL co-simulation after synthesis (hls, xo). */
   cosim?: boolean;
+  /** An image (PNG/JPEG/.npy of the design's size) written to build/image.bin, the testbench input of csim/cosim. */
+  image?: string;
   /** Tool names (tests and unusual installs); default vitis_hls and v++. */
   vitisHls?: string;
   vpp?: string;
@@ -69,6 +73,21 @@ export async function runBuild(o: BuildOptions): Promise<BuildResult> {
   const platform = o.platform ?? platformInfo(design.config.hardware.platform).vppPlatform;
   if (o.target === 'xclbin') requireFiles(dir, ['link.cfg']);
   const needXo = o.target === 'xo' || (o.target === 'xclbin' && !upToDate(xo, sources));
+  // The testbench inputs run_hls.tcl passes to co-simulation, checked (or made from --image) before any tool starts.
+  if (o.image !== undefined) {
+    const bytes = loadImageBytes(o.image, design.manifest.input.shape as unknown as ImageShape);
+    makeDirs(join(dir, 'build'));
+    writeFileAtomic(join(dir, 'build', 'image.bin'), bytes);
+    log(`wrote build/image.bin from ${o.image}`);
+  }
+  if (o.cosim && (o.target === 'hls' || needXo)) {
+    const weightsFile = design.manifest.weights.file;
+    const missing = [
+      ...(existsSync(join(dir, weightsFile)) ? [] : [`${weightsFile} (run \`edgemoe pack --design ${dir} --weights W\`)`]),
+      ...(existsSync(join(dir, 'build', 'image.bin')) ? [] : ['build/image.bin (give --image IMAGE)']),
+    ];
+    if (missing.length) throw new UserError(`--cosim runs the testbench on the design's inputs, and ${dir} lacks ${missing.join(' and ')}`);
+  }
   // Every tool the step needs is looked up before anything runs, so a missing one is the only message.
   if (o.target === 'hls' || needXo) requireTool(vitisHls);
   if (o.target === 'xclbin') requireTool(vpp);

@@ -14,8 +14,9 @@ export function register(program: Command): void {
     .addOption(new Option('--target <target>', 'what to build').choices([...BUILD_TARGETS]).makeOptionMandatory())
     .option('--platform <name>', 'v++ platform name or .xpfm path (default: the standard platform of config.hardware.platform)')
     .addOption(new Option('--mode <mode>', 'v++ target of --target xclbin').choices([...VPP_MODES]).default('hw'))
-    .option('--cosim', 'also run C/RTL co-simulation after synthesis (hls, xo)')
-    .action(async (opts: { design: string; target: BuildTarget; platform?: string; mode: VppMode; cosim?: boolean }) => {
+    .option('--cosim', 'also run C/RTL co-simulation after synthesis (hls, xo); needs <design>/weights.bin and build/image.bin')
+    .option('--image <file>', "write build/image.bin (the testbench's input for --cosim and CSIM=1) from this PNG/JPEG/.npy of the design's size")
+    .action(async (opts: { design: string; target: BuildTarget; platform?: string; mode: VppMode; cosim?: boolean; image?: string }) => {
       const r = await runBuild({ ...opts, log: (l) => process.stderr.write(`build: ${l}\n`) });
       process.stdout.write(`${r.target}: ${r.output}\n`);
     });
