@@ -151,7 +151,16 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     // out.bin is the output region from image 0: rows at design.json's output.rowStride.
     const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan, design.manifest.output.rowStride);
     const output = Float32Array.from(outF64);
-    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace || (counting && plan.moeBlocks.length > 0) }));
+    // The float reference runs synchronously (ViT-S: tens of seconds): a line per block once it has taken 5 s.
+    const tRef = performance.now();
+    let lastLine = tRef;
+    const onBlock = (done: number, depth: number) => {
+      const now = performance.now();
+      if (now - tRef < 5000 || now - lastLine < 2000) return;
+      lastLine = now;
+      log(`reference … block ${done}/${depth} done, ${Math.round((now - tRef) / 1000)} s so far`);
+    };
+    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace || (counting && plan.moeBlocks.length > 0), onBlock }));
     const ops: OpError[] = [];
     const routing: RoutingReport[] = [];
     if (o.trace) {

@@ -50,7 +50,7 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
  * Runs the backbone for one task on a CHW float image (values as the model sees them before normalisation).
  * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block.
  */
-export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean } = {}): ReferenceResult {
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean; onBlock?: (done: number, depth: number) => void } = {}): ReferenceResult {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -82,6 +82,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
 
   const scale = 1 / Math.sqrt(hd);
   for (let b = 0; b < m.depth; b++) {
+    if (b > 0) opts.onBlock?.(b, m.depth);
     const pre = `blocks.${b}.`;
     const tk = `block${b}.`;
     // Attention.
