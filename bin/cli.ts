@@ -10,6 +10,8 @@ import { register as registerCsim } from '../generator/commands/csim.ts';
 import { register as registerReport } from '../generator/commands/report.ts';
 import { register as registerBuild } from '../generator/commands/build.ts';
 import { register as registerEstimate } from '../generator/commands/estimate.ts';
+import { register as registerExplore } from '../generator/commands/explore.ts';
+import { register as registerSweep } from '../generator/commands/sweep.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from '../generator/commands/weights.ts';
 import { register as registerReference } from '../generator/commands/reference.ts';
@@ -33,7 +35,9 @@ const registrations: Array<(p: Command) => void> = [
   registerPack,
   registerCsim,
   registerEstimate,
+  registerExplore,
   registerBuild,
+  registerSweep,
   registerReport,
   registerRun,
 ];

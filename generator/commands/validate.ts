@@ -5,6 +5,7 @@ import { axiLanes } from '../config/rules.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { cppType } from '../fixed.ts';
 import { modelStats, type ModelStats } from '../model/stats.ts';
+import { checkPinnedSlr } from '../build/slr.ts';
 import { configFromOptions, withConfigOptions } from './common.ts';
 
 interface ValidateOptions {
@@ -78,7 +79,9 @@ export function register(program: Command): void {
     .action((file: string | undefined, opts: ValidateOptions) => {
       const resolve = () => {
         if (file && opts.config) throw new UserError(`give the config file once: as an argument ('${file}') or with --config ('${opts.config}')`);
-        return configFromOptions(opts, file);
+        const c = configFromOptions(opts, file);
+        checkPinnedSlr(c, originOf(opts, file)); // U280: the resource estimate must fit the SLR the kernel is pinned to
+        return c;
       };
       if (!opts.json) {
         const c = resolve();

@@ -113,6 +113,8 @@ export const hardwareSchema = z
     attnParallel: atMost(LIMITS.attnParallel, 'attnParallel'),
     /** m_axi bundle name → the DRAM regions it carries (images, x, tmp1, tmp2, tmp3, hidden, attn, softmaxInfo, weights). */
     bundles: z.record(z.string(), z.array(z.string())),
+    /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
+    slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
   .strict();
 export type HardwareConfig = z.infer<typeof hardwareSchema>;

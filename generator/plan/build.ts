@@ -114,7 +114,8 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
       wLanes: types.patchWeight.lanes,
       bLanes: types.bias.lanes,
     }),
-    scalars: { numImages: 'num_images', task: 'task', reload: 'reload', debugStop: 'debug_stop' },
+    // Port names no HDL keyword can collide with (HLS renames e.g. `task` to `task_r` in the RTL and the xclbin).
+    scalars: { numImages: 'num_images', task: 'task_id', reload: 'reload', debugStop: 'debug_stop' },
     constants: constants(c, sizes),
   };
 }

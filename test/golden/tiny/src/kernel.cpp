@@ -45,7 +45,7 @@ static void block_residual_add(word_t *x, const word_t *y) {
   residual_add<TOKENS, DIM>(x, y);
 }
 
-extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop) {
+extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop) {
 #pragma HLS INTERFACE m_axi port = inout1 bundle = inout1 offset = slave depth = 1024 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout2 bundle = inout2 offset = slave depth = 384 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout3 bundle = inout3 offset = slave depth = 128 max_widen_bitwidth = 256
@@ -57,7 +57,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = inout4
 #pragma HLS INTERFACE s_axilite port = weights
 #pragma HLS INTERFACE s_axilite port = num_images
-#pragma HLS INTERFACE s_axilite port = task
+#pragma HLS INTERFACE s_axilite port = task_id
 #pragma HLS INTERFACE s_axilite port = reload
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
@@ -83,7 +83,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
     EDGEMOE_OP_BEGIN(OP_RELOAD);
     load_patch_embed(wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);
   }
-  const int gate_task = (task >= 0 && task < TASKS) ? task : 0;
+  const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
 
 images:
   for (int img = 0; img < num_images && img < MAX_IMAGES; img++) {
