@@ -11,6 +11,7 @@ import { UserError } from '../errors.ts';
 import { csimRecord, writeRecord } from '../csim/record.ts';
 import { checkHtmlPath, designReport, writeHtml } from '../html/design-report.ts';
 import { formatFidelity, topKAgreement } from '../reference/fidelity.ts';
+import { parseResize } from '../io/image.ts';
 
 /** Registers `edgemoe csim`. */
 export function register(program: Command): void {
@@ -28,9 +29,10 @@ export function register(program: Command): void {
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
     .option('--cycles', "count pipelined loop iterations per op (-DEDGEMOE_COUNT_CYCLES) and print a table: op id (as in --trace and `estimate --ops`; 0 = the one-time weight load under reload=1), op name, counted iterations, the estimator's prediction (MoE ops with this run's routing: the kernel's with --trace, else the float reference's) and the difference, with totals in cycles and ms at the config's clock")
     .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS); prints one line per type that overflowed, then `overflow total=N`')
+    .option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('--html <file>', 'also write an HTML report of this run (routing maps, per-op error and cycle charts with --trace / --cycles, resources); self-contained, opens in any browser')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
-    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string; html?: string }) => {
+    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string; html?: string; resize?: string }) => {
       const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
       if (!Number.isFinite(tol) || tol < 0) throw new UserError(`--tolerance '${opts.tolerance}': expected a number ≥ 0`);
       // Check --out before the (possibly minutes-long) build and run, not after.
@@ -52,6 +54,7 @@ export function register(program: Command): void {
         cycles: opts.cycles,
         defines,
         tolerance: tol,
+        resize: parseResize(opts.resize),
         log: (l) => process.stderr.write(`csim: ${l}\n`),
       });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { inputPipeline } from '../config/input.ts';
 import { resolveTask } from '../config/task.ts';
-import { loadImage } from '../io/image.ts';
+import { parseResize, loadImage } from '../io/image.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { encodeNpy } from '../io/npy.ts';
 import { NpzWriter } from '../io/npz.ts';
@@ -21,6 +21,7 @@ interface ReferenceOptions {
   task: string;
   trace?: string;
   out: string;
+  resize?: string;
 }
 
 /** min, max, mean and std of the values. */
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .requiredOption('-w, --weights <file>', 'backbone weights: .safetensors, .pth checkpoint or sharded checkpoint dir')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates)')
     .requiredOption('-o, --out <file>', 'output .npy: float32 [tokens, dim], the last block output (cls token first)')
+    .option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('--trace <file>', 'also write every intermediate as a float64 .npz (fixture key names; topk_idx int64)')
     .action((image: string, opts: ReferenceOptions) => {
       const t0 = performance.now();
@@ -57,7 +59,7 @@ export function register(program: Command): void {
       const task = withDefaultConfigHint(opts, () => resolveTask(config.model.tasks, opts.task));
       const { tensors, notes } = loadWeights(opts.weights);
       withDefaultConfigHint(opts, () => checkWeights(config, tensors, opts.weights));
-      const pixels = withDefaultConfigHint(opts, () => loadImage(image, inputPipeline(config.model)));
+      const pixels = withDefaultConfigHint(opts, () => loadImage(image, inputPipeline(config.model), { resize: parseResize(opts.resize) }));
       // The trace streams to disk as the forward computes it (ViT-S: ~2.7 GB, never all in memory). Writing it may fail
       // (disk full, bad path): the forward goes on and the output is still written; the error is reported after.
       let traceError: string | undefined;

@@ -1,12 +1,12 @@
 // `edgemoe csim`: build the testbench, pack weights when needed, run one image, compare with the float reference.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
+import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import { inputPipeline } from '../config/input.ts';
-import { loadImage, loadImageBytes } from '../io/image.ts';
+import { loadImage, loadImageBytes, type ResizeMode } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
@@ -40,6 +40,8 @@ export interface CsimOptions {
   cycles?: boolean;
   /** Extra build defines, e.g. EDGEMOE_OVERFLOW_STATS (the testbench prints its report). */
   defines?: string[];
+  /** How a photograph of another size is fitted (default: refused). */
+  resize?: ResizeMode;
   /** Progress lines (phase name and seconds). */
   log?: (line: string) => void;
 }
@@ -114,8 +116,8 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const plan = designPlan(design);
   const task = resolveTask(design, o.task);
   const input = inputPipeline(design.config.model);
-  const pixels = loadImageBytes(o.image, input);
-  const imageF = loadImage(o.image, input);
+  const pixels = loadImageBytes(o.image, input, { resize: o.resize });
+  const imageF = loadImage(o.image, input, { resize: o.resize });
   // Bad weights fail here, before a compile.
   const sd = loadWeights(o.weights).tensors;
   checkWeights(design.config, sd, `weights ${o.weights}`);
@@ -139,16 +141,26 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   }
   const tmp = join(design.dir, '.build', `run-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmp, { recursive: true });
+  const offTmp = removeOnInterrupt(tmp);
   try {
     writeFileSync(join(tmp, 'image.bin'), pixels);
     const args = ['--weights', join(design.dir, design.manifest.weights.file), '--image', join(tmp, 'image.bin'), '--task', String(task), '--out', join(tmp, 'out.bin')];
     if (o.trace) args.push('--trace', join(tmp, 'trace.bin'));
-    const run = await phase('csim', () => execa(exe, args, { reject: false, all: true }));
+    const run = await phase('csim', () => execGroup(exe, args, { all: true }));
     if (run.exitCode !== 0) throw new Error(`the testbench failed (exit ${run.exitCode}):\n${String(run.all)}`);
     const s = plan.sizes;
     // out.bin is the output region from image 0: rows at design.json's output.rowStride.
     const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan, design.manifest.output.rowStride);
     const output = Float32Array.from(outF64);
+    // The float reference runs synchronously (ViT-S: tens of seconds): a line per block once it has taken 5 s.
+    const tRef = performance.now();
+    let lastLine = tRef;
+    const onBlock = (done: number, depth: number) => {
+      const now = performance.now();
+      if (now - tRef < 5000 || now - lastLine < 2000) return;
+      lastLine = now;
+      log(`reference … block ${done}/${depth} done, ${Math.round((now - tRef) / 1000)} s so far`);
+    };
     // The reference trace streams through a sink: each comparable tensor is compared with the kernel's dump as soon as
     // it is computed and dropped; only the small routing tensors are kept (ViT-S's whole trace is ~2.7 GB).
     const dumps = o.trace ? parseTrace(readFileSync(join(tmp, 'trace.bin')), s.axiBits / 8, 'trace') : new Map<number, Uint8Array>();
@@ -167,7 +179,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
       }
     };
     const traced = !!o.trace || (counting && plan.moeBlocks.length > 0);
-    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: traced ? sink : false }));
+    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: traced ? sink : false, onBlock }));
     const refTrace = traced ? kept : undefined;
     const ops: OpError[] = [];
     const routing: RoutingReport[] = [];
@@ -205,5 +217,6 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, cycles, stdout: tb.rest };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    offTmp();
   }
 }

@@ -11,6 +11,70 @@ import { isNpy, parseNpy } from './npy.ts';
 /** Image shape [C, H, W] as in config.model.image. */
 export type ImageShape = readonly [number, number, number];
 
+/**
+ * How a PNG/JPEG of another size than the model's is fitted (--resize): 'none' refuses it; 'stretch' scales width and
+ * height independently; 'letterbox' scales by one factor to fit inside and pads the rest with black (0), centred.
+ * Both sample bilinearly at pixel centres and round to the nearest byte.
+ */
+export const RESIZE_MODES = ['none', 'stretch', 'letterbox'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+
+export interface ImageOptions {
+  resize?: ResizeMode;
+}
+
+/** A ResizeMode from a command-line value; anything else is a UserError. */
+export function parseResize(v: string | undefined): ResizeMode {
+  if (v === undefined) return 'none';
+  if ((RESIZE_MODES as readonly string[]).includes(v)) return v as ResizeMode;
+  throw new UserError(`--resize '${v}': expected ${RESIZE_MODES.join(', ')}`);
+}
+
+/** Bilinear sample of one CHW byte plane at (y, x) in source pixel coordinates (clamped to the edges). */
+function sample(src: Uint8Array, base: number, h: number, w: number, y: number, x: number): number {
+  const yc = Math.min(Math.max(y, 0), h - 1);
+  const xc = Math.min(Math.max(x, 0), w - 1);
+  const y0 = Math.floor(yc);
+  const x0 = Math.floor(xc);
+  const y1 = Math.min(y0 + 1, h - 1);
+  const x1 = Math.min(x0 + 1, w - 1);
+  const fy = yc - y0;
+  const fx = xc - x0;
+  const at = (yy: number, xx: number) => src[base + yy * w + xx]!;
+  return (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+}
+
+/**
+ * Resizes CHW bytes [c, h, w] to [c, H, W] by `mode` ('stretch' or 'letterbox'; see ResizeMode). Reusable by any
+ * command that feeds photographs of another size to a model.
+ */
+export function resizeChw(src: Uint8Array, from: ImageShape, to: readonly [number, number], mode: Exclude<ResizeMode, 'none'>): Uint8Array {
+  const [c, h, w] = from;
+  const [H, W] = to;
+  const out = new Uint8Array(c * H * W);
+  let sh = H / h;
+  let sw = W / w;
+  let oy = 0;
+  let ox = 0;
+  let ih = H;
+  let iw = W;
+  if (mode === 'letterbox') {
+    const s = Math.min(H / h, W / w);
+    sh = sw = s;
+    ih = Math.max(1, Math.round(h * s));
+    iw = Math.max(1, Math.round(w * s));
+    oy = Math.floor((H - ih) / 2);
+    ox = Math.floor((W - iw) / 2);
+  }
+  for (let ch = 0; ch < c; ch++) {
+    for (let y = 0; y < ih; y++) {
+      const sy = (y + 0.5) / sh - 0.5;
+      for (let x = 0; x < iw; x++) out[ch * H * W + (y + oy) * W + x + ox] = Math.round(sample(src, ch * h * w, h, w, sy, (x + 0.5) / sw - 0.5));
+    }
+  }
+  return out;
+}
+
 /** Decoded 8-bit pixels, RGBA interleaved (both decoders expand gray and palettes), rows top to bottom. */
 interface Decoded {
   width: number;
@@ -34,7 +98,9 @@ function decodePng(bytes: Buffer, path: string): Decoded {
   try {
     png = PNG.sync.read(bytes);
   } catch (e) {
-    throw new UserError(`${path}: corrupt or unsupported PNG (${(e as Error).message})`);
+    // pngjs says 'read requests waitng on finished stream' when the data ends early.
+    const why = /finished stream|unexpected end/i.test((e as Error).message) ? 'the file ends early (truncated)' : (e as Error).message;
+    throw new UserError(`${path}: corrupt or unsupported PNG (${why})`);
   }
   const meta = png as unknown as { depth?: number; color?: boolean; palette?: boolean };
   if (meta.depth === 16) throw new UserError(`${path}: 16-bit PNG is not supported (the accelerator input is 8 bits per channel); save it as 8-bit`);
@@ -59,18 +125,18 @@ function checkSize(path: string, expected: ImageShape, got: readonly number[]): 
   }
 }
 
-/** Decoded PNG/JPEG → CHW bytes, checking the size; alpha is ignored, gray arrives as R = G = B. */
-function toChw(d: Decoded, path: string, shape: ImageShape): Uint8Array {
+/** Decoded PNG/JPEG → CHW bytes, checking (or, with a resize mode, fitting) the size; alpha is ignored, gray arrives as R = G = B. */
+function toChw(d: Decoded, path: string, shape: ImageShape, resize: ResizeMode = 'none'): Uint8Array {
   const [c, h, w] = shape;
   if (c !== 1 && c !== 3) throw new UserError(`${path}: the config has ${c} input channels; PNG/JPEG input supports 1 (gray) or 3 (RGB); use a .npy [${c},H,W]`);
-  checkSize(path, shape, [c, d.height, d.width]);
+  if (resize === 'none' || (d.height === h && d.width === w)) checkSize(path, shape, [c, d.height, d.width]);
   if (c === 1 && d.color) throw new UserError(`${path}: colour image but the config expects 1 channel (gray)`);
-  const out = new Uint8Array(c * h * w);
-  const hw = h * w;
+  const out = new Uint8Array(c * d.height * d.width);
+  const hw = d.height * d.width;
   for (let p = 0; p < hw; p++) {
     for (let ch = 0; ch < c; ch++) out[ch * hw + p] = d.data[p * 4 + ch]!;
   }
-  return out;
+  return d.height === h && d.width === w ? out : resizeChw(out, [c, d.height, d.width], [h, w], resize as Exclude<ResizeMode, 'none'>);
 }
 
 /** A bare shape means Edge-MoE's convention: value = byte/256, no mean/std. */
@@ -111,26 +177,27 @@ function npyToBytes(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
  * The image's raw 8-bit pixels as CHW bytes, for PNG, JPEG or .npy input of the config's shape (a .npy holds the model's
  * input, so its preprocessing is undone). A bare shape means byte/256 without mean/std.
  */
-export function loadImageBytes(path: string, input: InputPipeline | ImageShape): Uint8Array {
-  return bytesOf(readFileOrThrow(path, 'image'), path, pipelineOf(input));
+export function loadImageBytes(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Uint8Array {
+  return bytesOf(readFileOrThrow(path, 'image'), path, pipelineOf(input), opts.resize);
 }
 
-function bytesOf(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
-  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape);
-  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape);
+function bytesOf(bytes: Buffer, path: string, p: InputPipeline, resize?: ResizeMode): Uint8Array {
+  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape, resize);
+  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape, resize);
   if (isNpy(bytes)) return npyToBytes(bytes, path, p);
   throw new UserError(`${path}: not a PNG, JPEG or .npy image`);
 }
 
 /**
  * The model's input as CHW float64: PNG/JPEG bytes ÷ divisor, then (x − mean_c)/std_c; a .npy is taken as it is (it is
- * that tensor already). A bare shape means byte/256 without mean/std (Edge-MoE's input convention).
+ * that tensor already; --resize applies to photographs). A bare shape means byte/256 without mean/std (Edge-MoE's input
+ * convention).
  */
-export function loadImage(path: string, input: InputPipeline | ImageShape): Float64Array {
+export function loadImage(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Float64Array {
   const p = pipelineOf(input);
   const bytes = readFileOrThrow(path, 'image');
   if (isNpy(bytes)) return npyValues(bytes, path, p.shape);
-  const raw = bytesOf(bytes, path, p);
+  const raw = bytesOf(bytes, path, p, opts.resize);
   if (p.identity) return Float64Array.from(raw, (b) => b / HARDWARE_PIXEL_DIVISOR);
   const hw = p.shape[1] * p.shape[2];
   const out = new Float64Array(raw.length);

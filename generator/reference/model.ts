@@ -38,7 +38,7 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
  * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block. `trace: true` returns every
  * intermediate in a map; a TraceSink gets them one by one instead (for ViT-S the whole trace is ~2.7 GB).
  */
-export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean | TraceSink } = {}): ReferenceResult {
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean | TraceSink; onBlock?: (done: number, depth: number) => void } = {}): ReferenceResult {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -71,6 +71,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
 
   const scale = 1 / Math.sqrt(hd);
   for (let b = 0; b < m.depth; b++) {
+    if (b > 0) opts.onBlock?.(b, m.depth);
     const pre = `blocks.${b}.`;
     const tk = `block${b}.`;
     // Attention.

@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import workerpool from 'workerpool';
 import { UserError } from '../../generator/errors.ts';
-import { runImages, type RunHooks, type RunOptions, type RunReport } from '../run.ts';
+import { runImages, type RunHooks, type RunOptions, type RunReport, type RunResult } from '../run.ts';
 import type { ChunkResult } from './chunk.ts';
 
 const WORKER = join(fileURLToPath(new URL('.', import.meta.url)), 'worker.js');
@@ -52,8 +52,8 @@ export async function runImagesPooled(opts: RunOptions, hooks: RunHooks, jobs: n
     let done = 0;
     let selected = false;
     // Every worker selects the same backend: its line is passed on once, as one process would print it.
-    const on = (m: { select?: string; done?: number }) => {
-      if (m.select === undefined) hooks.onProgress?.(++done, total);
+    const on = (m: { select?: string; result?: RunResult }) => {
+      if (m.select === undefined) hooks.onProgress?.(++done, total, m.result!);
       else if (!selected) {
         selected = true;
         hooks.onSelect?.(m.select);
@@ -69,7 +69,8 @@ export async function runImagesPooled(opts: RunOptions, hooks: RunHooks, jobs: n
       if ('userError' in p) throw new UserError(p.userError);
       reports.push(p.report);
     }
-    return { selection: reports[0]!.selection, backend: reports[0]!.backend, results: reports.flatMap((r) => r.results) };
+    // The workers' kernel calls run side by side: the batch's wall time is the longest worker's.
+    return { selection: reports[0]!.selection, backend: reports[0]!.backend, results: reports.flatMap((r) => r.results), seconds: Math.max(...reports.map((r) => r.seconds)) };
   } finally {
     process.removeListener('exit', kill);
     await pool.terminate(true);

@@ -135,4 +135,20 @@ describe('commands/reference (CLI)', () => {
     assert.ok(maxAbsDiff(asF64(readNpy(out)), asF64(readNpy(join(TINY, 'expected_task0.npy')))) <= 4.8e-7);
     assert.deepEqual(readdirSync(dir), ['o.npy']);
   });
+
+  it('--resize stretch fits a photograph of another size, as the reference on the resized pixels; without it, exit 2', async () => {
+    const dir = scratch();
+    const photo = join(IMAGES, 'coffee-256x128.png');
+    const out = join(dir, 'o.npy');
+    const bad = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', out, photo]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /image is \[3,128,256\]/);
+    const r = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '--resize', 'stretch', '-o', out, photo]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const cfg = resolveConfig({ preset: 'tiny' });
+    const { loadWeights } = await import('../../generator/weights/load.ts');
+    const want = runReference(cfg, loadWeights(join(TINY, 'weights.safetensors')).tensors, loadImage(photo, cfg.model.image, { resize: 'stretch' }), 0).out;
+    const got = readNpy(out).data as Float32Array;
+    assert.deepEqual([...got], [...Float32Array.from(want)]);
+  });
 });

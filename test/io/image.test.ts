@@ -5,7 +5,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { inputPipeline } from '../../generator/config/input.ts';
-import { loadImage, loadImageBytes } from '../../generator/io/image.ts';
+import { loadImage, loadImageBytes, parseResize, resizeChw } from '../../generator/io/image.ts';
 import { writeNpy } from '../../generator/io/npy.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
@@ -144,5 +144,34 @@ describe('io/image', () => {
     const png = join(IMAGES, 'astronaut-256x128.png');
     const bytes = loadImageBytes(png, p.shape);
     assert.deepEqual(loadImage(png, p), Float64Array.from(bytes, (k) => k / 256));
+  });
+});
+
+describe('io/image --resize', () => {
+  it('stretch: a constant plane stays constant; a 2x upscale of a ramp interpolates between its samples', () => {
+    const flat = new Uint8Array(2 * 3 * 4).fill(77);
+    assert.deepEqual([...resizeChw(flat, [2, 3, 4], [5, 7], 'stretch')], new Array(2 * 5 * 7).fill(77));
+    const ramp = Uint8Array.from([0, 100]); // [1,1,2]
+    // Pixel centres of 4 outputs map to source x = -0.25, 0.25, 0.75, 1.25 → clamped/bilinear 0, 25, 75, 100.
+    assert.deepEqual([...resizeChw(ramp, [1, 1, 2], [1, 4], 'stretch')], [0, 25, 75, 100]);
+  });
+
+  it('letterbox: keeps the aspect ratio, centres the image and pads with black', () => {
+    const wide = new Uint8Array(1 * 2 * 4).fill(200); // 4 wide, 2 high → into 4x4: rows 1..2 image, rows 0 and 3 black
+    const out = resizeChw(wide, [1, 2, 4], [4, 4], 'letterbox');
+    assert.deepEqual([...out], [0, 0, 0, 0, 200, 200, 200, 200, 200, 200, 200, 200, 0, 0, 0, 0]);
+  });
+
+  it('loads a photograph of another size only when asked, and says the mode is unknown otherwise', () => {
+    const photo = join(IMAGES, 'coffee-256x128.png');
+    throwsUser(() => loadImageBytes(photo, [3, 32, 64]), /image is \[3,128,256\].*expects \[3,32,64\]/);
+    const full = loadImageBytes(photo, [3, 128, 256]);
+    assert.deepEqual(loadImageBytes(photo, [3, 32, 64], { resize: 'stretch' }), resizeChw(full, [3, 128, 256], [32, 64], 'stretch'));
+    const boxed = loadImageBytes(photo, [3, 64, 64], { resize: 'letterbox' });
+    assert.equal(boxed.length, 3 * 64 * 64);
+    assert.ok(boxed.subarray(0, 16 * 64).every((b) => b === 0), 'the top band is black padding');
+    assert.ok(loadImage(photo, [3, 32, 64], { resize: 'stretch' }).every((v) => v >= 0 && v < 1));
+    assert.equal(parseResize(undefined), 'none');
+    throwsUser(() => parseResize('crop'), /^--resize 'crop': expected none, stretch, letterbox$/);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import type { FixedType } from '../../generator/config/schema.ts';
@@ -13,6 +13,8 @@ import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
+import { loadPackedWeights } from '../../host/weights.ts';
+import { isUserError } from '../../generator/errors.ts';
 
 const config = resolveConfig({ preset: 'tiny' });
 const sd = loadStateDict(join(TINY, 'weights.safetensors'));
@@ -124,6 +126,34 @@ describe('pack', () => {
     // With rounding, 2 − 2^-7 rounds up to 2 (out of range); −2 − 2^-7 rounds to −2 (in range).
     assert.equal(s2.outOfRange, 5);
     assert.deepEqual(Array.from(o2), v.map((x) => Number(quantize(x, sat))));
+  });
+
+  it('a packed image cut short or changed after packing is stale (csim repacks it) and refused by the host', () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const w = join(TINY, 'weights.safetensors');
+    packDesign(design, w);
+    assert.equal(packStaleness(design, w), '');
+    const bin = join(dir, 'weights.bin');
+    const good = readFileSync(bin);
+    writeFileSync(bin, good.subarray(0, 1000));
+    assert.equal(packStaleness(design, w), `weights.bin is 1000 bytes, weights.bin.meta.json says ${good.length} (the weights region holds ${good.length})`);
+    const flipped = Buffer.from(good);
+    flipped[100]! ^= 0xff;
+    writeFileSync(bin, flipped);
+    assert.equal(packStaleness(design, w), 'weights.bin changed after packing (its sha256 differs from weights.bin.meta.json)');
+    assert.throws(() => loadPackedWeights(design, bin), (e: unknown) => isUserError(e) && /weights .*weights\.bin changed after it was packed \(its sha256 differs from .*weights\.bin\.meta\.json\); re-run `edgemoe pack`$/.test((e as Error).message));
+    writeFileSync(bin, good);
+    assert.equal(loadPackedWeights(design, bin).bytes.length, good.length);
+  });
+
+  it('packs into a device (-o /dev/null) without replacing it or writing a sidecar beside it', () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const r = packDesign(design, join(TINY, 'weights.safetensors'), '/dev/null');
+    assert.equal(r.file, '/dev/null');
+    assert.ok(statSync('/dev/null').isCharacterDevice());
+    assert.equal(existsSync('/dev/null.meta.json'), false);
   });
 
   it('reports a wrapped tensor through the CLI and detects stale packs', async () => {

@@ -96,3 +96,16 @@ describe('reference/model (float64 M3ViT backbone)', () => {
     bad(() => runReference(config, wrong, image, 0), /tensor 'blocks\.0\.attn\.qkv\.weight' has shape \[32,96\], expected \[96,32\]/);
   });
 });
+
+describe('reference progress', () => {
+  it('reports each finished block (but the last) to onBlock, in order', async () => {
+    const { resolveConfig } = await import('../../generator/config/index.ts');
+    const { randomWeights } = await import('../../generator/weights/random.ts');
+    const { runReference } = await import('../../generator/reference/model.ts');
+    const cfg = resolveConfig({ preset: 'tiny' });
+    const seen: string[] = [];
+    const img = new Float64Array(cfg.model.image[0] * cfg.model.image[1] * cfg.model.image[2]).fill(0.5);
+    runReference(cfg, randomWeights(cfg, 1), img, 0, { onBlock: (d, n) => seen.push(`${d}/${n}`) });
+    assert.deepEqual(seen, Array.from({ length: cfg.model.depth - 1 }, (_, i) => `${i + 1}/${cfg.model.depth}`));
+  });
+});
