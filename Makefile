@@ -2,8 +2,7 @@
 EDGEMOE := node bin/edgemoe.js
 PRESET  ?= m3vit-t-cityscapes
 DEMO    := hls-out/demo
-# A photograph of the preset's input size (test/fixtures/images, public domain); IMAGE=… overrides it. m3vit-s-pascal
-# uses the coffee photograph: with seed-1 weights it gives MSE/var 8.26e-4 (PASS); the astronaut gives 1.09e-3 (FAIL).
+# A photograph of the preset's input size (test/fixtures/images, public domain); IMAGE=… overrides it.
 IMAGE_m3vit-t-cityscapes := test/fixtures/images/astronaut-256x128.png
 IMAGE_m3vit-s-pascal     := test/fixtures/images/coffee-512x512.png
 IMAGE_m3vit-s-nyud       := test/fixtures/images/astronaut-640x480.png
