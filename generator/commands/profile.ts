@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { resolveTask } from '../config/task.ts';
 import { UserError } from '../errors.ts';
 import { fsErrorReason, writeFileAtomic } from '../io/files.ts';
-import { loadImage } from '../io/image.ts';
+import { inputPipeline } from '../config/input.ts';
+import { loadImage, parseResize } from '../io/image.ts';
 import { loadStateDict } from '../pack/pack.ts';
 import { buildPlan } from '../plan/index.ts';
 import { profileHtml } from '../profile/html.ts';
@@ -27,6 +28,7 @@ interface ProfileOptions {
   set?: string[];
   weights: string;
   images?: string[];
+  resize?: string;
   task?: string;
   out?: string;
   json?: boolean;
@@ -75,6 +77,7 @@ export function register(program: Command): void {
   )
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir)')
     .option('--images <paths...>', "calibration images: files (PNG/JPEG/.npy of the config's size) or directories of them (default: the project's photographs of that size)")
+    .option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('-t, --task <tasks>', 'task indices or names, comma-separated (default: every task)')
     .option('-o, --out <file>', 'write the profile as JSON')
     .option('--json', 'print the profile as JSON instead of the tables')
@@ -91,7 +94,9 @@ export function register(program: Command): void {
       const files = imageFiles(opts.images, config.model.image);
       const sd = loadStateDict(opts.weights);
       checkWeights(config, sd, `weights ${opts.weights}`);
-      const images: CalibrationImage[] = files.map((f) => ({ name: basename(f), values: loadImage(f, config.model.image) }));
+      // The model's input, as the reference sees it: the config's pixel divisor and mean/std applied.
+      const resize = parseResize(opts.resize);
+      const images: CalibrationImage[] = files.map((f) => ({ name: basename(f), values: loadImage(f, inputPipeline(config.model), { resize }) }));
       const result = profileModel(config, plan, sd, images, tasks, (done, total, what) => process.stderr.write(`profile: ${done}/${total} ${what}\n`));
       const warn = rangeWarnings(result);
       const proposal = opts.propose
