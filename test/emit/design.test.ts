@@ -26,7 +26,7 @@ describe('emit/design: readDesign', () => {
     const path = join(dir, 'design.json');
     const good = readFileSync(path, 'utf8');
     try {
-      for (const format of ['edgemoe-design/1', 'edgemoe-design/3']) {
+      for (const format of ['edgemoe-design/2', 'edgemoe-design/99']) {
         const m = JSON.parse(good) as Record<string, unknown>;
         m.format = format;
         delete m.bundles; // an older design also misses or changes fields: they must not be listed

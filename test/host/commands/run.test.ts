@@ -39,7 +39,8 @@ describe('edgemoe run (tiny design)', function () {
 
   it('csim: runs good images for both tasks, reports the bad ones (exit 2) and writes nothing for them', async () => {
     const o = out();
-    const r = await runCli(['run', '--design', dir, '--weights', weights(), '--task', 'task0,task1', '--out', o, image, '/no/such.png', join(IMAGES, 'coffee-256x128.png')]);
+    // One process (-j 1): the progress order below is one process's; test/host/pool covers the workers.
+    const r = await runCli(['run', '--design', dir, '--weights', weights(), '--task', 'task0,task1', '--out', o, '-j', '1', image, '/no/such.png', join(IMAGES, 'coffee-256x128.png')]);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /^backend: csim \(.*libedgemoe_csim\.so\) — auto: no --xclbin given, using C simulation$/m);
     assert.match(r.stderr, /^edgemoe: error: cannot read image file \/no\/such\.png: no such file$/m);
