@@ -1,33 +1,44 @@
-// `edgemoe report DIR`: the Vitis HLS C-synthesis figures found under DIR, beside the estimate when DIR is a design.
+// `edgemoe report DIR`: the Vitis HLS C-synthesis figures found under DIR, per solution, beside the estimate when
+// DIR is a design whose kernel and part the reports match.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { designPlan } from '../csim/run.ts';
 import { readDesign, DESIGN_JSON } from '../emit/design.ts';
 import { estimatePlan } from '../estimate/estimate.ts';
-import { collectReports, topReport } from '../report/collect.ts';
-import { compareWithEstimate } from '../report/compare.ts';
-import { formatReports, reportsJson } from '../report/format.ts';
+import { collectReports, selectSolutions } from '../report/collect.ts';
+import { formatReport } from '../report/format.ts';
+import { reportModel, type ReportModel } from '../report/model.ts';
+
+export interface ReportOptions {
+  solution?: string;
+}
+
+/** The parsed data model of `edgemoe report DIR` (what the text, --json and any other view render). */
+export function buildReport(dir: string, opts: ReportOptions = {}): ReportModel {
+  const design = existsSync(join(dir, DESIGN_JSON)) ? readDesign(dir) : undefined;
+  const set = collectReports(dir);
+  const solutions = selectSolutions(set, opts.solution);
+  const identity = design ? { name: design.manifest.name, kernel: design.manifest.kernel.name, part: design.config.hardware.part } : null;
+  return reportModel(set.dir, solutions, identity, design ? estimatePlan(designPlan(design)) : null);
+}
 
 /** Registers `edgemoe report`. */
 export function register(program: Command): void {
   program
     .command('report')
     .summary('summarise Vitis HLS C-synthesis reports')
-    .description('parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR: latency, II, clocks, resources per top and sub-function; beside the estimate when DIR is a design')
+    .description(
+      'parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR, one section per solution: the top (from hls.app / vivado_hls.app / hls_config.cfg syn.top=, else csynth.xml), flow target, clocks, latency, II, dataflow throughput, resources beside the device, every module in hierarchy order with its II and pipeline type, the instance table; in a design dir, beside the estimate when the reports are of the design\'s kernel and part (a warning otherwise)',
+    )
     .argument('<dir>', 'a design dir (its HLS project is searched) or any folder holding csynth reports')
-    .option('--json', 'print JSON instead of text')
-    .action((dir: string, opts: { json?: boolean }) => {
-      const design = existsSync(join(dir, DESIGN_JSON)) ? readDesign(dir) : undefined;
-      const kernel = design?.manifest.kernel.name;
-      const set = collectReports(dir);
-      const est = design ? estimatePlan(designPlan(design)) : undefined;
-      if (opts.json) {
-        const estimate = est ? { totals: est.totals, resources: est.resources.total, clockMHz: est.clockMHz } : undefined;
-        process.stdout.write(`${JSON.stringify({ dir: set.dir, projectTop: set.projectTop, ...reportsJson(set, kernel), estimate }, null, 2)}\n`);
-        return;
+    .option('--solution <name>', 'only this solution (its name, e.g. solution2, or its path under DIR)')
+    .option('--json', 'print JSON instead of text (the same figures)')
+    .action((dir: string, opts: { json?: boolean; solution?: string }) => {
+      const model = buildReport(dir, { solution: opts.solution });
+      for (const s of model.solutions) {
+        if (s.foreign.length) process.stderr.write(`edgemoe: warning: reports in ${s.path} do not belong to design '${model.design!.name}': ${s.foreign.join('; ')}; not compared with its estimate\n`);
       }
-      process.stdout.write(formatReports(set, kernel));
-      if (est) process.stdout.write(`\n${compareWithEstimate(topReport(set, kernel), est)}`);
+      process.stdout.write(opts.json ? `${JSON.stringify(model, null, 2)}\n` : formatReport(model));
     });
 }

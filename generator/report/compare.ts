@@ -1,28 +1,60 @@
-// The synthesis figures of a design beside its analytic estimate (when `edgemoe report` is pointed at a design dir).
-import { cyclesToMs, type Estimate } from '../estimate/estimate.ts';
-import type { CsynthReport } from './csynth.ts';
-import { textTable } from './format.ts';
+// The synthesis figures of a design beside its analytic estimate (when `edgemoe report` is pointed at a design dir),
+// and the check that the reports are the design's own (its kernel, its part) before any ratio is shown.
+import type { Estimate } from '../estimate/estimate.ts';
+import type { Solution } from './collect.ts';
 
-const n = (v: number | null | undefined) => (v === null || v === undefined ? '?' : Math.round(v).toLocaleString('en-US'));
+/** What the design dir says the reports must be of. */
+export interface DesignIdentity {
+  name: string;
+  kernel: string;
+  part: string;
+}
 
-/** Rows: latency, clock and resources of the synthesised top next to the estimate (BRAM_18K / 2 = BRAM36). */
-export function compareWithEstimate(r: CsynthReport, e: Estimate): string {
+/** Reasons the solution's reports are not this design's (empty: they are). */
+export function foreignReasons(s: Solution, d: DesignIdentity): string[] {
+  const out: string[] = [];
+  if (s.top !== d.kernel) out.push(`its top is '${s.top}', not the design's kernel '${d.kernel}'`);
+  const part = s.topReport.part;
+  if (part && part.toLowerCase() !== d.part.toLowerCase()) out.push(`it was synthesised for part ${part}, the design targets ${d.part}`);
+  return out;
+}
+
+/** One row of the comparison: the HLS figure, the estimate and HLS / estimate (null when either is unknown). */
+export interface ComparisonRow {
+  figure: string;
+  hls: number | null;
+  estimate: number | null;
+  ratio: number | null;
+  /** The unit of hls/estimate: cycles, ns, or a resource count. */
+  unit: 'cycles' | 'ns' | 'count';
+}
+
+/** Latency (cycles and ns at each side's clock), clock and resources of the synthesised top beside the estimate. */
+export function compareWithEstimate(s: Solution, e: Estimate): ComparisonRow[] {
+  const r = s.topReport;
   const m = r.module;
-  const ms = (c: number) => cyclesToMs(c, e.clockMHz).toFixed(2);
-  const hlsMs = (c: number | null) => (c !== null && r.targetClockNs ? (c * r.targetClockNs * 1e-6).toFixed(2) : '?');
+  const estNs = 1000 / e.clockMHz;
+  const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
+  const row = (figure: string, hls: number | null, est: number | null, unit: ComparisonRow['unit'], withRatio = true): ComparisonRow => ({
+    figure,
+    hls,
+    estimate: est,
+    ratio: withRatio ? ratio(hls, est) : null,
+    unit,
+  });
+  const atClock = (c: number | null) => (c !== null && r.targetClockNs ? c * r.targetClockNs : null);
   const res = m.resources;
   const t = e.resources.total;
-  const ratio = (a: number | null, b: number) => (a !== null && b > 0 ? `${(a / b).toFixed(2)}×` : '');
-  const rows: string[][] = [
-    ['latency min (cycles)', n(m.latency.best), n(e.totals.boundFlat), ratio(m.latency.best, e.totals.boundFlat)],
-    ['latency max (cycles)', n(m.latency.worst), n(e.totals.bound), ratio(m.latency.worst, e.totals.bound)],
-    ['latency min / max (ms)', `${hlsMs(m.latency.best)} / ${hlsMs(m.latency.worst)}`, `${ms(e.totals.boundFlat)} / ${ms(e.totals.bound)}`, ''],
-    ['clock (ns)', `${r.estimatedClockNs ?? '?'} est. / ${r.targetClockNs ?? '?'} target`, (1000 / e.clockMHz).toFixed(3), ''],
-    ['DSP', n(res.DSP), n(t.DSP), ratio(res.DSP, t.DSP)],
-    ['BRAM36 (BRAM_18K / 2)', res.BRAM_18K === null ? '?' : String(res.BRAM_18K / 2), n(t.BRAM36), ratio(res.BRAM_18K === null ? null : res.BRAM_18K / 2, t.BRAM36)],
-    ['URAM', n(res.URAM), n(t.URAM), ''],
-    ['LUT', n(res.LUT), n(t.LUT), ratio(res.LUT, t.LUT)],
-    ['FF', n(res.FF), n(t.FF), ratio(res.FF, t.FF)],
+  return [
+    row('latency min', m.latency.best, e.totals.boundFlat, 'cycles'),
+    row('latency max', m.latency.worst, e.totals.bound, 'cycles'),
+    row('latency min (time)', atClock(m.latency.best), e.totals.boundFlat * estNs, 'ns', false),
+    row('latency max (time)', atClock(m.latency.worst), e.totals.bound * estNs, 'ns', false),
+    row('clock period (target)', r.targetClockNs, estNs, 'ns', false),
+    row('DSP', res.DSP, t.DSP, 'count'),
+    row('BRAM36 (BRAM_18K / 2)', res.BRAM_18K === null ? null : res.BRAM_18K / 2, t.BRAM36, 'count'),
+    row('URAM', res.URAM, t.URAM, 'count', false),
+    row('LUT', res.LUT, t.LUT, 'count'),
+    row('FF', res.FF, t.FF, 'count'),
   ];
-  return `synthesis of '${r.top}' beside the estimate of '${e.name}' (estimate latency: binding low / high, per image):\n${textTable(['figure', 'HLS', 'estimate', 'HLS / est.'], rows)}`;
 }

@@ -1,8 +1,9 @@
-// A small, strict XML reader for the tool reports we parse (Vitis HLS csynth.xml, hls.app): elements, attributes,
-// text, comments, CDATA, processing instructions and the predefined/numeric entities. No DTDs, no external entities.
+// The project's one XML reader (csynth.xml, hls.app, the xclbin's EMBEDDED_METADATA): fast-xml-parser checks the
+// document is well-formed, then parses it in document order; we turn its output into a small element tree.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { UserError } from '../errors.ts';
 
-/** One element: its (possibly prefixed) name, attributes, child elements and concatenated text. */
+/** One element: its (possibly prefixed) name, attributes, child elements and concatenated text (CDATA included). */
 export interface XmlElement {
   name: string;
   attrs: Record<string, string>;
@@ -10,116 +11,84 @@ export interface XmlElement {
   text: string;
 }
 
-const NAME = /[A-Za-z_:][-A-Za-z0-9_:.]*/y;
-
-function decodeEntities(s: string, where: () => string): string {
-  return s.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);|&/g, (m, e: string | undefined) => {
-    if (e === undefined) throw new UserError(`${where()}: a bare '&' (expected an entity such as &amp;)`);
-    if (e.startsWith('#x')) return String.fromCodePoint(parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(parseInt(e.slice(1), 10));
-    const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-    const v = named[e];
-    if (v === undefined) throw new UserError(`${where()}: unknown entity &${e};`);
-    return v;
-  });
+/** A document that is not well-formed XML; `line` / `col` locate the fault (1-based). */
+export class XmlSyntaxError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super(`line ${line}, column ${col}: ${reason}`);
+    this.name = 'XmlSyntaxError';
+  }
 }
 
-/** Parses an XML document into its root element; malformed input is a UserError naming `source` and the line. */
-export function parseXml(text: string, source = 'XML'): XmlElement {
-  let i = 0;
-  const where = (at = i) => `${source}:${text.slice(0, at).split('\n').length}`;
-  const fail = (msg: string, at = i): never => {
-    throw new UserError(`${where(at)}: ${msg}`);
-  };
-  const readName = (): string => {
-    NAME.lastIndex = i;
-    const m = NAME.exec(text);
-    if (!m) fail('expected a name');
-    i += m![0].length;
-    return m![0];
-  };
-  const skipWs = () => {
-    while (i < text.length && /\s/.test(text[i]!)) i++;
-  };
-  const skipUntil = (end: string, what: string) => {
-    const j = text.indexOf(end, i);
-    if (j < 0) fail(`unterminated ${what}`);
-    const body = text.slice(i, j);
-    i = j + end.length;
-    return body;
-  };
+const ATTRS = ':@';
+const TEXT = '#text';
 
-  const stack: XmlElement[] = [];
-  let root: XmlElement | null = null;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  while (i < text.length) {
-    if (text.startsWith('<?', i)) {
-      i += 2;
-      skipUntil('?>', 'processing instruction');
-    } else if (text.startsWith('<!--', i)) {
-      i += 4;
-      skipUntil('-->', 'comment');
-    } else if (text.startsWith('<![CDATA[', i)) {
-      if (!stack.length) fail('CDATA outside the root element');
-      i += 9;
-      stack[stack.length - 1]!.text += skipUntil(']]>', 'CDATA section');
-    } else if (text.startsWith('<!', i)) {
-      fail('DTD declarations are not supported');
-    } else if (text.startsWith('</', i)) {
-      const at = i;
-      i += 2;
-      const name = readName();
-      skipWs();
-      if (text[i] !== '>') fail(`expected '>' to close </${name}`);
-      i++;
-      const open = stack.pop();
-      if (!open) fail(`closing tag </${name}> without an open element`, at);
-      if (open!.name !== name) fail(`closing tag </${name}> does not match <${open!.name}>`, at);
-      if (!stack.length) root = open!;
-    } else if (text[i] === '<') {
-      const at = i;
-      i++;
-      if (root) fail('content after the root element', at);
-      const el: XmlElement = { name: readName(), attrs: {}, children: [], text: '' };
-      for (;;) {
-        skipWs();
-        if (text.startsWith('/>', i)) {
-          i += 2;
-          if (stack.length) stack[stack.length - 1]!.children.push(el);
-          else root = el;
-          break;
-        }
-        if (text[i] === '>') {
-          i++;
-          if (stack.length) stack[stack.length - 1]!.children.push(el);
-          stack.push(el);
-          break;
-        }
-        if (i >= text.length) fail(`unterminated tag <${el.name}`, at);
-        const an = readName();
-        skipWs();
-        if (text[i] !== '=') fail(`attribute ${an} of <${el.name}> has no value`);
-        i++;
-        skipWs();
-        const q = text[i];
-        if (q !== '"' && q !== "'") fail(`attribute ${an} of <${el.name}>: expected a quoted value`);
-        i++;
-        const v = skipUntil(q!, `attribute ${an}`);
-        if (an in el.attrs) fail(`duplicate attribute ${an} on <${el.name}>`);
-        el.attrs[an] = decodeEntities(v, () => where());
-      }
-    } else {
-      const j = text.indexOf('<', i);
-      const chunk = text.slice(i, j < 0 ? text.length : j);
-      if (!stack.length) {
-        if (chunk.trim()) fail('text outside the root element');
-      } else stack[stack.length - 1]!.text += decodeEntities(chunk, () => where());
-      i = j < 0 ? text.length : j;
+// Values stay text (the reports' "5.00" and "undef" are ours to read); DOCTYPE entity declarations are not expanded.
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  processEntities: true,
+  htmlEntities: true, // also decodes numeric character references (&#65;)
+});
+
+type Node = Record<string, unknown>;
+
+function toElement(name: string, node: Node): XmlElement {
+  const el: XmlElement = { name, attrs: {}, children: [], text: '' };
+  const attrs = node[ATTRS] as Record<string, unknown> | undefined;
+  if (attrs) for (const [k, v] of Object.entries(attrs)) el.attrs[k] = String(v);
+  for (const c of (node[name] as Node[] | undefined) ?? []) {
+    if (TEXT in c) el.text += String(c[TEXT]);
+    else {
+      const tag = Object.keys(c).find((k) => k !== ATTRS);
+      if (tag !== undefined && !tag.startsWith('?')) el.children.push(toElement(tag, c));
     }
   }
-  if (stack.length) fail(`<${stack[stack.length - 1]!.name}> is never closed`);
-  if (!root) fail('no root element');
-  return root!;
+  return el;
+}
+
+// The validator names unclosed elements as a JSON list ("Invalid '["a","b"]' found."): say it in words.
+function reason(msg: string): string {
+  const unclosed = /^Unclosed tag '([^']+)'\.$/.exec(msg);
+  if (unclosed) return `<${unclosed[1]}> is never closed`;
+  const m = /^Invalid '(\[[^']*\])' found\.$/.exec(msg);
+  if (!m) return msg;
+  try {
+    const open = JSON.parse(m[1]!) as string[];
+    return `<${open[open.length - 1]}> is never closed`;
+  } catch {
+    return msg;
+  }
+}
+
+/** Parses an XML document into its root element; a document that is not well-formed throws XmlSyntaxError. */
+export function parseXmlDocument(text: string): XmlElement {
+  const doc = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const valid = XMLValidator.validate(doc);
+  if (valid !== true) throw new XmlSyntaxError(reason(valid.err.msg), valid.err.line, valid.err.col);
+  const roots = (parser.parse(doc) as Node[]).filter((n) => !(TEXT in n));
+  const elems = roots.map((n) => [Object.keys(n).find((k) => k !== ATTRS), n] as const).filter(([k]) => k !== undefined && !k.startsWith('?'));
+  if (elems.length !== 1) throw new XmlSyntaxError(elems.length ? 'more than one root element' : 'no root element', 1, 1);
+  return toElement(elems[0]![0]!, elems[0]![1]);
+}
+
+/** parseXmlDocument for a user's file: malformed input is a UserError naming `source` and the line. */
+export function parseXml(text: string, source = 'XML'): XmlElement {
+  try {
+    return parseXmlDocument(text);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) throw new UserError(`${source}:${e.line}: not well-formed XML (${e.reason})`);
+    throw e;
+  }
 }
 
 /** The first child element named `name` (ignoring a namespace prefix), or undefined. */
@@ -127,7 +96,7 @@ export function child(el: XmlElement | undefined, name: string): XmlElement | un
   return el?.children.find((c) => localName(c.name) === name);
 }
 
-/** Every child element named `name`. */
+/** Every child element named `name` (ignoring a namespace prefix). */
 export function children(el: XmlElement | undefined, name: string): XmlElement[] {
   return el ? el.children.filter((c) => localName(c.name) === name) : [];
 }

@@ -105,8 +105,8 @@ describe('host/xclbin reader + writer', () => {
     rejects(noMeta, /no EMBEDDED_METADATA section/);
     const withXml = (xml: string) =>
       assembleAxlf([{ kind: SectionKind.EMBEDDED_METADATA, name: 'm', data: new TextEncoder().encode(xml) }], { vbnv: 'v', uuid: new Uint8Array(16) });
-    rejects(withXml('<project><platform>'), /not well-formed XML \(unclosed element <platform>/);
-    rejects(withXml('<project><platform></device></project>'), /closing tag <\/device> does not match <platform>/);
+    rejects(withXml('<project><platform>'), /not well-formed XML \(line 1, column \d+: <platform> is never closed\)/);
+    rejects(withXml('<project><platform></device></project>'), /Expected closing tag 'platform' .* instead of closing tag 'device'/);
     rejects(withXml('<foo/>'), /root element is <foo>/);
     rejects(withXml('<project><platform/></project>'), /no project\/platform\/device element/);
     rejects(
