@@ -10,8 +10,8 @@
 // (as Edge-MoE); the sum is taken to act_t and pos_embed (act_t) added, wrapping as act_t.
 // Cycle model (EDGEMOE_TICK, generator/kernels/patch-embed.ts): one-time load one word per cycle; per patch row,
 // channel, pixel row, group of PE_PATCHES patches and group of PE_DIMS dims one cycle (PE_PATCHES·PE_DIMS·PATCH MACs,
-// 256 for Edge-MoE's sizes); the pixels of a patch group are read in the group's first cycle; then each patch row's
-// tokens are written one word per cycle (pos_embed add), and the cls row one word per cycle.
+// 256 for Edge-MoE's sizes), fed by an image reader process; the writer then writes every token one word per cycle
+// (the cls row, then each patch row's sums + pos_embed), beside a pos_embed reader (a DATAFLOW of four processes).
 #ifndef EDGEMOE_PATCH_EMBED_H
 #define EDGEMOE_PATCH_EMBED_H
 

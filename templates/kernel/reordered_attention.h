@@ -7,13 +7,13 @@
 // attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
 // info:  softmax-info scratch, attn_info_words(N, HEADS, ACT_LANES) words (layout below).
 // Preconditions: DIM % HEADS == 0, (DIM / HEADS) % ACT_LANES == 0 (a feature block never straddles two heads),
-// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. The
-// finalize / prepare stages keep pace with the compute loop while W_STEP + W_INFO <= DIM/ACT_LANES (Edge-MoE 2 + 1
-// <= 24; ViT-S with 12 heads 6 + 3 <= 48); beyond that the design stays correct but attention slows down.
+// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. Each
+// pass is a DATAFLOW of readers (every m_axi read, fixed trip counts), the II=1 compute loop, the finalize / prepare
+// stage (II=1 over the P slots of each key, HEADS exp units and, in finalize, HEADS reciprocal units shared by the
+// slots) and writers. Finalize / prepare keep pace with the compute loop while P <= DIM/ACT_LANES (Edge-MoE 4 <= 24).
 // Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
-// = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: the finalize /
-// prepare stages run beside them in the dataflow region and move fewer words per key step than the DIM/ACT_LANES
-// cycles the compute loop takes for it.
+// = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: readers,
+// writers and the finalize / prepare stages run beside them (P iterations per key against DIM/ACT_LANES).
 //
 // Schedule (Edge-MoE attention.cpp): P register slots each hold one query row. The outer loop runs over q-blocks
 // b = 0 .. ceil((N+P-1)/P)-1, then keys kk = 0 .. N-1, then the DIM/ACT_LANES feature blocks d; each cycle reads ONE

@@ -26,7 +26,7 @@
 // Cycle model (EDGEMOE_TICK, generator/kernels/linear.ts): loads move one AXI word per cycle; compute does one tile
 // (TILE_OUT·TILE_IN MACs) per cycle, rows · (out/TILE_OUT) · (in/TILE_IN) cycles. compute_linear is a dataflow
 // region (reader -> compute -> writer, below): the input row arrives as tiles during the first output tile and is
-// cached (lin_xrow), finished output words are written as soon as their last tile is done. On hardware the first
+// cached (xrow), finished output words are written as soon as their last tile is done. On hardware the first
 // row's first output tile waits for the reader when an input tile spans several words (2 for Edge-MoE's 16 x 8);
 // later rows are read ahead while the previous row computes.
 #ifndef EDGEMOE_UNIFIED_LINEAR_H
