@@ -9,9 +9,12 @@ import { register as registerCsim } from '../generator/commands/csim.ts';
 import { register as registerReport } from '../generator/commands/report.ts';
 import { register as registerBuild } from '../generator/commands/build.ts';
 import { register as registerEstimate } from '../generator/commands/estimate.ts';
+import { register as registerExplore } from '../generator/commands/explore.ts';
+import { register as registerSweep } from '../generator/commands/sweep.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from '../generator/commands/weights.ts';
 import { register as registerReference } from '../generator/commands/reference.ts';
+import { register as registerProfile } from '../generator/commands/profile.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -26,11 +29,14 @@ const registrations: Array<(p: Command) => void> = [
   registerValidate,
   registerWeights,
   registerReference,
+  registerProfile,
   registerGen,
   registerPack,
   registerCsim,
   registerEstimate,
+  registerExplore,
   registerBuild,
+  registerSweep,
   registerReport,
   registerRun,
 ];

@@ -4,6 +4,7 @@ import { UserError } from '../errors.ts';
 import { renderDesignTemplate } from '../emit/templates.ts';
 import type { Plan } from '../plan/index.ts';
 import { platformInfo, type MemoryKind, type PlatformInfo } from './platforms.ts';
+import { kernelSlr } from './slr.ts';
 
 /** Where one bundle goes. */
 export interface BundleBank {
@@ -24,19 +25,23 @@ export function cuName(plan: Plan): string {
 /**
  * Assigns each bundle, in plan order, the next free bank(s) of the platform's memory. A bundle larger than one bank
  * takes a consecutive range where the memory allows ranges (HBM); PS DDR ports all reach the same DDR, so bundles
- * beyond the number of ports share ports round-robin.
+ * beyond the number of ports share ports round-robin, largest bundles first.
  */
 export function assignBanks(plan: Plan, platform: PlatformInfo = platformInfo(plan.config.hardware.platform), memory: MemoryKind = platform.memory): BundleBank[] {
   const out: BundleBank[] = [];
   let next = 0;
+  // PS ports: the largest bundles (bulk, non-coherent traffic such as the weights) take the HP ports first; the
+  // cache-coherent HPC ports come last in the bank list. Output stays in plan order.
+  const hpOrder = platform.kind === 'embedded' ? [...plan.bundles].sort((a, b) => b.bytes - a.bytes) : plan.bundles;
+  const bankOf = new Map<string, string>();
+  if (platform.kind === 'embedded') hpOrder.forEach((b, i) => bankOf.set(b.name, memory.banks[i % memory.banks.length]!));
   for (const b of plan.bundles) {
     const need = Math.max(1, Math.ceil(b.bytes / memory.bankBytes));
     if (need > 1 && !memory.ranges) {
       throw new UserError(`hardware.bundles.${b.name}: ${b.bytes} bytes exceed one ${platform.board} memory bank (${memory.bankBytes} bytes)`);
     }
     if (platform.kind === 'embedded') {
-      const bank = memory.banks[next % memory.banks.length]!;
-      next++;
+      const bank = bankOf.get(b.name)!;
       out.push({ bundle: b.name, bytes: b.bytes, memory: bank, banks: [bank] });
       continue;
     }
@@ -56,12 +61,19 @@ export function assignBanks(plan: Plan, platform: PlatformInfo = platformInfo(pl
 /** Template data of link.cfg. */
 export function linkView(plan: Plan) {
   const p = platformInfo(plan.config.hardware.platform);
+  const mhz = plan.config.hardware.clockMHz;
   return {
     name: plan.name,
     kernel: plan.kernelName,
     cu: cuName(plan),
     board: p.board,
     vppPlatform: p.vppPlatform,
+    embedded: p.kind === 'embedded',
+    clockMHz: mhz,
+    // Embedded platforms: the CU's clock is set here (the default clock id 0 of zcu102_base is 150 MHz).
+    freqHz: Math.round(mhz * 1e6),
+    slr: kernelSlr(plan),
+    multiSlr: p.slr !== undefined,
     connections: assignBanks(plan, p).map((a) => ({ ...a, mib: (a.bytes / 2 ** 20).toFixed(2) })),
   };
 }

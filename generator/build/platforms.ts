@@ -14,6 +14,12 @@
 // - U280: xilinx_u280_gen3x16_xdma_1_202211_1 (many public Makefiles/scripts, e.g. TAPA/RapidStream flows); HBM[0:31]
 //   (8 GB) and DDR[0:1] (2 × 16 GB DDR4). Part xcu280-fsvh2892-2L-e. Device totals: 9024 DSP, 2016 BRAM36, 960 URAM,
 //   1,303,680 LUT, 2,607,360 FF. HBM peak 460 GB/s; DDR4-2400 x64 = 19.2 GB/s per bank.
+//   SLRs: three of equal size (a third of each total); the HBM controllers sit in SLR0, so the kernel is pinned
+//   there. The shell's share of SLR0 as in one public resource model of this platform (≈195.5 BRAM36, 107,629 LUT,
+//   136,086 FF, 4 DSP, 0 URAM), rounded up.
+// Release names: each Vitis release ships its own embedded base platform (xilinx_zcu102_base_<yyyy><r>0_1, e.g.
+// 2022.1 → 202210_1, 2023.1 → 202310_1, Vitis_Embedded_Platform_Source); Alveo platforms are installed separately
+// and keep their own name whatever the release.
 import type { Platform } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 
@@ -53,6 +59,10 @@ export interface PlatformInfo {
   memory: MemoryKind;
   otherMemory: Record<string, MemoryKind>;
   capacity: ResourceCounts;
+  /** Multi-die devices: the SLR the kernel goes to (next to its memory), per-SLR capacity and the shell's share there. */
+  slr?: { home: string; names: string[]; perSlr: ResourceCounts; shell: ResourceCounts };
+  /** Installed platform directory names of this board, e.g. /^xilinx_zcu102_base_\d{6}_\d+$/. */
+  namePattern: RegExp;
 }
 
 const GB = 1024 ** 3;
@@ -70,6 +80,7 @@ export const PLATFORMS: Record<Platform, PlatformInfo> = {
     memory: { banks: ['HP0', 'HP1', 'HP2', 'HP3', 'HPC0', 'HPC1'], bankBytes: 2 * GB, ranges: false, portBits: 128, bankGBs: 17.064, totalGBs: 17.064 },
     otherMemory: {},
     capacity: { DSP: 2520, BRAM36: 912, URAM: 0, LUT: 274080, FF: 548160 },
+    namePattern: /^xilinx_zcu102_base_\d{6}_\d+$/,
   },
   u50: {
     id: 'u50',
@@ -80,6 +91,7 @@ export const PLATFORMS: Record<Platform, PlatformInfo> = {
     memory: { banks: range('HBM', 32), bankBytes: 256 * MB, ranges: true, portBits: 256, bankGBs: 316 / 32, totalGBs: 316 },
     otherMemory: {},
     capacity: { DSP: 5952, BRAM36: 1344, URAM: 640, LUT: 870720, FF: 1743360 },
+    namePattern: /^xilinx_u50_/,
   },
   u280: {
     id: 'u280',
@@ -90,6 +102,13 @@ export const PLATFORMS: Record<Platform, PlatformInfo> = {
     memory: { banks: range('HBM', 32), bankBytes: 256 * MB, ranges: true, portBits: 256, bankGBs: 460 / 32, totalGBs: 460 },
     otherMemory: { ddr: { banks: range('DDR', 2), bankBytes: 16 * GB, ranges: false, portBits: 512, bankGBs: 19.2, totalGBs: 38.4 } },
     capacity: { DSP: 9024, BRAM36: 2016, URAM: 960, LUT: 1303680, FF: 2607360 },
+    slr: {
+      home: 'SLR0',
+      names: ['SLR0', 'SLR1', 'SLR2'],
+      perSlr: { DSP: 3008, BRAM36: 672, URAM: 320, LUT: 434560, FF: 869120 },
+      shell: { DSP: 4, BRAM36: 196, URAM: 0, LUT: 107629, FF: 136086 },
+    },
+    namePattern: /^xilinx_u280_/,
   },
 };
 
@@ -98,4 +117,26 @@ export function platformInfo(id: Platform): PlatformInfo {
   const p = PLATFORMS[id];
   if (!p) throw new UserError(`hardware.platform: unknown platform '${id}' (known: ${Object.keys(PLATFORMS).join(', ')})`);
   return p;
+}
+
+/** The Vitis release ('2023.1') an install path names (…/Vitis/2023.1, …/2024.2/Vitis), or undefined. */
+export function releaseOfPath(path: string | undefined): string | undefined {
+  const all = [...(path ?? '').matchAll(/(?:^|[^0-9])(20\d\d\.[1-4])(?![0-9])/g)];
+  return all.length ? all[all.length - 1]![1] : undefined;
+}
+
+/** The default v++ platform name of a board for a Vitis release (embedded base platforms change name every release). */
+export function releasePlatformName(p: PlatformInfo, release: string | undefined): string | undefined {
+  if (p.kind !== 'embedded') return p.vppPlatform;
+  if (!release) return undefined;
+  const [y, r] = release.split('.');
+  return p.vppPlatform.replace(/_\d{6}_(\d+)$/, `_${y}${r}0_$1`);
+}
+
+/** Whether a release (e.g. '2025.2') is at least `min` ('2023.2'). */
+export function releaseAtLeast(release: string | undefined, min: string): boolean {
+  if (!release) return false;
+  const [a, b] = release.split('.').map(Number);
+  const [c, d] = min.split('.').map(Number);
+  return a! > c! || (a === c && b! >= d!);
 }

@@ -1,37 +1,67 @@
-// `edgemoe build`: run one step of a design's Vitis flow (csim, hls, xo, xclbin) with the design's own build files.
+// `edgemoe build`: run one step of a design's Vitis flow (csim, hls, xo, xclbin, emconfig, package) with the design's
+// own build files. Everything the step needs (files, platform, common image, tools) is checked before any tool runs.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildCsim } from '../csim/build.ts';
 import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
-import { platformInfo } from './platforms.ts';
-import { requireTool, runTool } from './tools.ts';
-import { xclbinPath } from './view.ts';
+import {
+  COMMON_IMAGE_FILES,
+  VPP_MODES,
+  emconfigCommand,
+  emconfigFile,
+  finalXclbin,
+  hlsCommand,
+  hlsXo,
+  linkCommand,
+  linkInputXo,
+  linkOutput,
+  packageCommand,
+  packageDir,
+  swEmuCompile,
+  type FlowContext,
+  type ToolCommand,
+  type VppMode,
+} from './commands.ts';
+import { platformInfo, releaseAtLeast } from './platforms.ts';
+import { selectPlatform, vitisRelease } from './select.ts';
+import { findOnPath, requireTool, runTool } from './tools.ts';
 
-export const BUILD_TARGETS = ['csim', 'hls', 'xo', 'xclbin'] as const;
+export { VPP_MODES, type VppMode };
+export const BUILD_TARGETS = ['csim', 'hls', 'xo', 'xclbin', 'emconfig', 'package'] as const;
 export type BuildTarget = (typeof BUILD_TARGETS)[number];
-export const VPP_MODES = ['hw', 'hw_emu', 'sw_emu'] as const;
-export type VppMode = (typeof VPP_MODES)[number];
 
 export interface BuildOptions {
   design: string;
   target: BuildTarget;
-  /** v++ --platform (a name or .xpfm path); default: the database's platform of config.hardware.platform. */
+  /** v++ --platform (a name or .xpfm path); default: the board's platform of the installed Vitis release. */
   platform?: string;
-  /** v++ -t for xclbin. */
+  /** v++ -t for xclbin, emconfig and package. */
   mode?: VppMode;
   /** Also run C/RTL co-simulation after synthesis (hls, xo). */
   cosim?: boolean;
-  /** Tool names (tests and unusual installs); default vitis_hls and v++. */
+  /** Debug info, intermediate files and the profiling monitors (data, exec, stall) in the xclbin. */
+  profile?: boolean;
+  /** package: the unpacked xilinx-zynqmp-common-v20xx.x directory (rootfs.ext4, Image). */
+  commonImage?: string;
+  /** package: extra files for the SD card (e.g. weights.bin, xrt.ini). */
+  sdFiles?: string[];
+  /** Tool names (tests and unusual installs). */
   vitisHls?: string;
+  vitisRun?: string;
   vpp?: string;
+  emconfigutil?: string;
+  /** Environment for the platform and release lookup (default process.env). */
+  env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
 export interface BuildResult {
   target: BuildTarget;
-  /** The main output: testbench, synthesis report dir, .xo or .xclbin (absolute). */
+  /** The main output: testbench, synthesis report dir, .xo, .xclbin, emconfig.json or package dir (absolute). */
   output: string;
+  /** Environment a host run of this output needs (emulation). */
+  runEnv?: Record<string, string>;
 }
 
 /** Files the Vitis steps need, checked before starting so a stale or partial design fails fast. */
@@ -47,53 +77,87 @@ function upToDate(out: string, inputs: string[]): boolean {
   return inputs.every((f) => !existsSync(f) || statSync(f).mtimeMs <= t);
 }
 
-/** Runs the requested step (and the xo step before xclbin when the .xo is missing or older than the sources). */
+/** The common image directory for --package, checked: it must hold rootfs.ext4 and Image. */
+function checkCommonImage(given: string | undefined): string {
+  const what = 'the unpacked xilinx-zynqmp-common-v20xx.x of your Vitis release (rootfs.ext4, Image)';
+  if (!given) throw new UserError(`--target package needs --common-image DIR (make: COMMON_IMAGE=DIR): ${what}`);
+  const dir = resolve(given);
+  const missing = Object.values(COMMON_IMAGE_FILES).filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) throw new UserError(`--common-image ${given}: ${existsSync(dir) ? `lacks ${missing.join(' and ')}` : 'no such directory'}; expected ${what}`);
+  return dir;
+}
+
+/** Runs the requested step and the steps before it whose outputs are missing or older than their inputs. */
 export async function runBuild(o: BuildOptions): Promise<BuildResult> {
   const log = o.log ?? (() => {});
+  const env = o.env ?? process.env;
   const design = readDesign(o.design);
   const dir = design.dir;
   const kernel = design.manifest.kernel.name;
-  const vitisHls = o.vitisHls ?? 'vitis_hls';
   const vpp = o.vpp ?? 'v++';
+  const emconfigutil = o.emconfigutil ?? 'emconfigutil';
   if (!(BUILD_TARGETS as readonly string[]).includes(o.target)) throw new UserError(`--target ${o.target}: expected one of ${BUILD_TARGETS.join(', ')}`);
   if (o.mode !== undefined && !(VPP_MODES as readonly string[]).includes(o.mode)) throw new UserError(`--mode ${o.mode}: expected one of ${VPP_MODES.join(', ')}`);
   if (o.target === 'csim') {
     const exe = await buildCsim(dir, { kind: 'exe', onCompile: (f) => log(`g++ ${f}`) });
     return { target: 'csim', output: exe };
   }
-  const sources = [...design.manifest.sources.kernel, 'run_hls.tcl'].map((f) => join(dir, f));
-  requireFiles(dir, ['run_hls.tcl', ...design.manifest.sources.kernel]);
+  const board = platformInfo(design.config.hardware.platform);
+  const mode = o.mode ?? (o.target === 'emconfig' ? 'hw_emu' : 'hw');
+  if (o.target === 'emconfig' && mode === 'hw') throw new UserError('--target emconfig is for emulation: give --mode hw_emu or sw_emu');
+  const kernelSources = design.manifest.sources.kernel;
+  const sources = [...kernelSources, 'run_hls.tcl'].map((f) => join(dir, f));
+  requireFiles(dir, ['run_hls.tcl', ...kernelSources]);
+  const release = vitisRelease(env);
+  const linking = o.target === 'xclbin' || o.target === 'package';
+  const needsPlatform = linking || o.target === 'emconfig';
+  // Inputs first: a wrong platform, target or common image is the only message, and no tool has run.
+  if (o.target === 'package' && board.kind !== 'embedded') throw new UserError(`--target package is for embedded boards (ZCU102); ${board.board} runs the xclbin of --target xclbin as it is`);
+  if (needsPlatform && mode === 'sw_emu' && releaseAtLeast(release, '2025.2')) throw new UserError(`--mode sw_emu: Vitis ${release} has no software emulation (removed in 2025.2); use hw_emu`);
+  if (linking) requireFiles(dir, ['link.cfg']);
+  const commonImage = o.target === 'package' ? checkCommonImage(o.commonImage) : undefined;
+  const sdFiles = (o.sdFiles ?? []).map((f) => resolve(f));
+  const noFile = (o.sdFiles ?? []).find((f, i) => !existsSync(sdFiles[i]!));
+  if (noFile !== undefined) throw new UserError(`--sd-file ${noFile}: no such file`);
+  const platform = needsPlatform ? selectPlatform(board, o.platform, env) : '';
+  const ctx: FlowContext = { kernel, board, platform, mode, clockMHz: design.config.hardware.clockMHz, profile: !!o.profile, kernelSources: kernelSources.filter((f) => f.endsWith('.cpp')) };
+
+  // The steps, in order, each with whether it must run.
+  const useVitisRun = o.vitisHls === undefined && findOnPath(o.vitisRun ?? 'vitis-run') !== null;
+  const hls = hlsCommand(useVitisRun, o.vitisHls, o.vitisRun);
   const hlsEnv = { CSIM: '0', COSIM: o.cosim ? '1' : '0' };
-  const xo = join(dir, 'build', `${kernel}.xo`);
-  const mode = o.mode ?? 'hw';
-  const platform = o.platform ?? platformInfo(design.config.hardware.platform).vppPlatform;
-  if (o.target === 'xclbin') requireFiles(dir, ['link.cfg']);
-  const needXo = o.target === 'xo' || (o.target === 'xclbin' && !upToDate(xo, sources));
-  // Every tool the step needs is looked up before anything runs, so a missing one is the only message.
-  if (o.target === 'hls' || needXo) requireTool(vitisHls);
-  if (o.target === 'xclbin') requireTool(vpp);
-  if (o.target === 'hls') {
-    log(`${vitisHls} -f run_hls.tcl (C synthesis${o.cosim ? ' + co-simulation' : ''})`);
-    await runTool(vitisHls, ['-f', 'run_hls.tcl'], dir, { ...hlsEnv, XO: '0' });
-    return { target: 'hls', output: join(dir, 'hls_prj', 'solution1', 'syn', 'report') };
+  const xo = join(dir, hlsXo(kernel));
+  const steps: Array<ToolCommand & { why: string; check?: string }> = [];
+  if (o.target === 'hls') steps.push({ ...hls, env: { ...hlsEnv, XO: '0' }, why: `C synthesis${o.cosim ? ' + co-simulation' : ''}` });
+  if (o.target === 'xo' || (linking && mode !== 'sw_emu' && !upToDate(xo, sources))) {
+    steps.push({ ...hls, env: { ...hlsEnv, XO: '1' }, why: `C synthesis + export ${kernel}.xo`, check: hlsXo(kernel) });
+  } else if (linking && mode !== 'sw_emu') log(`${kernel}.xo is up to date`);
+  if (linking) {
+    if (mode === 'sw_emu' && !upToDate(join(dir, linkInputXo(kernel, mode)), sources)) steps.push({ ...swEmuCompile(ctx, vpp), why: 'sw_emu kernel from source', check: linkInputXo(kernel, mode) });
+    steps.push({ ...linkCommand(ctx, vpp), why: `link at ${ctx.clockMHz} MHz`, check: linkOutput(ctx) });
   }
-  const exportXo = async () => {
-    mkdirSync(join(dir, 'build'), { recursive: true });
-    log(`${vitisHls} -f run_hls.tcl (C synthesis + export ${kernel}.xo)`);
-    await runTool(vitisHls, ['-f', 'run_hls.tcl'], dir, { ...hlsEnv, XO: '1' });
-    if (!existsSync(xo)) throw new UserError(`${vitisHls} finished but did not write ${xo}`, 1);
-  };
-  if (o.target === 'xo') {
-    await exportXo();
-    return { target: 'xo', output: xo };
+  if ((linking || o.target === 'emconfig') && mode !== 'hw') steps.push({ ...emconfigCommand(ctx, emconfigutil), why: 'emulated device description', check: emconfigFile(mode) });
+  if (o.target === 'package') steps.push({ ...packageCommand(ctx, commonImage!, sdFiles, vpp), why: 'boot files and SD card image', check: finalXclbin(kernel, mode) });
+  // Every tool the steps need is looked up before anything runs, so a missing one is the only message.
+  for (const t of new Set(steps.map((s) => s.tool))) requireTool(t);
+
+  for (const s of steps) {
+    log(`${s.tool} ${s.args.join(' ')} (${s.why})`);
+    if (s.check) mkdirSync(join(dir, s.check, '..'), { recursive: true });
+    await runTool(s.tool, s.args, dir, s.env);
+    if (s.check && !existsSync(join(dir, s.check))) throw new UserError(`${s.tool} finished but did not write ${join(dir, s.check)}`, 1);
   }
-  if (needXo) await exportXo();
-  else log(`${kernel}.xo is up to date`);
-  const out = xclbinPath(kernel, mode);
-  mkdirSync(join(dir, 'build', mode), { recursive: true });
-  const args = ['-l', '-t', mode, '--platform', platform, '--config', 'link.cfg', '-o', out, `build/${kernel}.xo`];
-  log(`${vpp} ${args.join(' ')}`);
-  await runTool(vpp, args, dir);
-  if (!existsSync(join(dir, out))) throw new UserError(`${vpp} finished but did not write ${join(dir, out)}`, 1);
-  return { target: 'xclbin', output: join(dir, out) };
+
+  if (o.target === 'hls') return { target: 'hls', output: join(dir, 'hls_prj', 'solution1', 'syn', 'report') };
+  if (o.target === 'xo') return { target: 'xo', output: xo };
+  const runEnv = mode === 'hw' ? undefined : { XCL_EMULATION_MODE: mode, EMCONFIG_PATH: join(dir, 'build', mode) };
+  if (o.target === 'emconfig') return { target: 'emconfig', output: join(dir, emconfigFile(mode)), runEnv };
+  if (o.target === 'package') {
+    if (mode !== 'hw') log(`emulate with ${join(dir, packageDir(mode), `launch_${mode}.sh`)}`);
+    else log(`write ${join(dir, packageDir(mode), 'sd_card.img')} to an SD card (dd or balenaEtcher) and boot the ZCU102 from it`);
+    return { target: 'package', output: join(dir, packageDir(mode)) };
+  }
+  if (board.kind === 'embedded') log(`${linkOutput(ctx)} is linked; --target package makes the xclbin and SD card image the board runs`);
+  if (runEnv) log(`run it with ${Object.entries(runEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return { target: 'xclbin', output: join(dir, linkOutput(ctx)), runEnv };
 }

@@ -8,6 +8,7 @@ import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
 import { resolveTask } from '../config/task.ts';
 import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
+import { formatFidelity, topKAgreement } from '../reference/fidelity.ts';
 
 /** Registers `edgemoe csim`. */
 export function register(program: Command): void {
@@ -48,7 +49,7 @@ export function register(program: Command): void {
         log: (l) => process.stderr.write(`csim: ${l}\n`),
       });
       if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
-      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing));
+      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing) + `${formatFidelity({ ...r.final, topk: topKAgreement(r.routing) })}\n`);
       if (r.cycles) process.stdout.write(formatCycles(r.cycles));
       process.stdout.write(`${formatFinal(r.final)}\n`);
       const total = r.phases.reduce((s, p) => s + p.seconds, 0);

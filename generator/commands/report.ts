@@ -8,6 +8,7 @@ import { readDesign, DESIGN_JSON } from '../emit/design.ts';
 import { estimatePlan } from '../estimate/estimate.ts';
 import { collectReports, selectSolutions } from '../report/collect.ts';
 import { formatReport } from '../report/format.ts';
+import { formatGathered, gatherSweep, isSweepDir } from '../explore/gather.ts';
 import { reportModel, type ReportModel } from '../report/model.ts';
 
 export interface ReportOptions {
@@ -31,10 +32,16 @@ export function register(program: Command): void {
     .description(
       'parse the C-synthesis reports (*_csynth.xml, and the .rpt beside them) under DIR, one section per solution: the top (from hls.app / vivado_hls.app / hls_config.cfg syn.top=, else csynth.xml), flow target, clocks, latency, II, dataflow throughput, resources beside the device, every module in hierarchy order with its II and pipeline type, the instance table; in a design dir, beside the estimate when the reports are of the design\'s kernel and part (a warning otherwise)',
     )
-    .argument('<dir>', 'a design dir (its HLS project is searched) or any folder holding csynth reports')
+    .argument('<dir>', 'a design dir (its HLS project is searched), a sweep dir (every point, as `edgemoe sweep gather`) or any folder holding csynth reports')
     .option('--solution <name>', 'only this solution (its name, e.g. solution2, or its path under DIR)')
     .option('--json', 'print JSON instead of text (the same figures)')
     .action((dir: string, opts: { json?: boolean; solution?: string }) => {
+      // A sweep dir (edgemoe explore --emit-jobs) gets the sweep's table, as `edgemoe sweep gather`.
+      if (isSweepDir(dir) && opts.solution === undefined) {
+        const g = gatherSweep(dir);
+        process.stdout.write(opts.json ? `${JSON.stringify(g, null, 2)}\n` : formatGathered(g));
+        return;
+      }
       const model = buildReport(dir, { solution: opts.solution });
       for (const s of model.solutions) {
         if (s.foreign.length) process.stderr.write(`edgemoe: warning: reports in ${s.path} do not belong to design '${model.design!.name}': ${s.foreign.join('; ')}; not compared with its estimate\n`);

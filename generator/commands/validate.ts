@@ -5,6 +5,7 @@ import { axiLanes } from '../config/rules.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { cppType } from '../fixed.ts';
 import { modelStats, type ModelStats } from '../model/stats.ts';
+import { checkPinnedSlr } from '../build/slr.ts';
 import { configFromOptions, withConfigOptions } from './common.ts';
 
 interface ValidateOptions {
@@ -54,6 +55,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     `            counted: multiply-accumulates of matrix products only (N = tokens, D = dim); not LayerNorm, softmax, GELU, biases, residual adds`,
     ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)}  ${int(n).padStart(w)}  = ${how}`),
     `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
+    ...(c.precision.tensors ? [`            per tensor: ${Object.keys(c.precision.tensors).length} pattern(s) in precision.tensors (each tensor's type: design.json weights.tensors[].ctype)`] : []),
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
   ];
@@ -78,7 +80,9 @@ export function register(program: Command): void {
     .action((file: string | undefined, opts: ValidateOptions) => {
       const resolve = () => {
         if (file && opts.config) throw new UserError(`give the config file once: as an argument ('${file}') or with --config ('${opts.config}')`);
-        return configFromOptions(opts, file);
+        const c = configFromOptions(opts, file);
+        checkPinnedSlr(c, originOf(opts, file)); // U280: the resource estimate must fit the SLR the kernel is pinned to
+        return c;
       };
       if (!opts.json) {
         const c = resolve();

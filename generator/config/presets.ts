@@ -1,5 +1,5 @@
 // Built-in configs. Users start from one and override fields (--set, or a file with "extends").
-import type { Config, FixedType } from './schema.ts';
+import type { Config, FixedType, FixedTypePatch } from './schema.ts';
 
 const fx = (W: number, I: number, signed = true): FixedType => ({ signed, W, I, q: 'AP_TRN', o: 'AP_WRAP', n: 0 });
 
@@ -68,6 +68,50 @@ const vitSPrecision = (): Config['precision'] => ({
   patchWeight: { signed: true, W: 16, I: 3, q: 'AP_RND', o: 'AP_SAT', n: 0 },
 });
 
+/** Rounded to nearest and saturated at pack time (the modes only act when packing weights). */
+const rs = (I: number): FixedTypePatch => ({ I, q: 'AP_RND_CONV', o: 'AP_SAT' });
+
+/**
+ * Edge-MoE's widths, better placed and rounded (README "Precision"): every weight tensor gets the fewest integer bits
+ * that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as the dense MLP before them)
+ * and the profile of the seeded random weights on the demo images (`edgemoe profile --propose`), rounded to nearest.
+ */
+const accurateTensors = (): Record<string, FixedTypePatch> => ({
+  'blocks.*.attn.qkv.weight': rs(1),
+  'blocks.*.attn.proj.weight': rs(1),
+  'blocks.*.mlp.fc1.weight': rs(1),
+  'blocks.*.mlp.fc2.weight': rs(2),
+  'blocks.*.mlp.experts.htoh4.weight': rs(1),
+  'blocks.*.mlp.experts.h4toh.weight': rs(2),
+  'blocks.*.mlp.gate.*': rs(1),
+  'blocks.*.attn.qkv.bias': rs(7),
+  'blocks.*.attn.proj.bias': rs(5),
+  'blocks.*.mlp.fc1.bias': rs(3),
+  'blocks.*.mlp.fc2.bias': rs(4),
+  'blocks.*.mlp.experts.htoh4.bias': rs(4),
+  'blocks.*.mlp.experts.h4toh.bias': rs(5),
+  'blocks.*.norm?.*': rs(5),
+  'patch_embed.proj.bias': rs(4),
+  'patch_embed.proj.weight': rs(0),
+});
+
+/**
+ * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE), integer bits per tensor from
+ * `edgemoe profile --propose --widths linearWeight=8` on the seeded random weights (`weights random --seed 1`) and the
+ * demo images: fitted to those weights (saturating larger ones), so profile trained weights and use their proposal.
+ * Biases and LayerNorm parameters stay 16-bit as in the accurate preset; activations stay Edge-MoE's ap_fixed<32,10>.
+ */
+const w8Tensors = (): Record<string, FixedTypePatch> => ({
+  ...accurateTensors(),
+  'blocks.*.attn.qkv.weight': rs(-1),
+  'blocks.*.attn.proj.weight': rs(-1),
+  'blocks.*.mlp.fc1.weight': rs(-1),
+  'blocks.*.mlp.fc2.weight': rs(-2),
+  'blocks.*.mlp.experts.htoh4.weight': rs(-1),
+  'blocks.*.mlp.experts.h4toh.weight': rs(-2),
+  'blocks.*.mlp.gate.*': rs(-1),
+});
+
 export const PRESETS: Record<string, { description: string; config: () => Config }> = {
   'm3vit-t-cityscapes': {
     description: 'Edge-MoE exactly: ViT-T, 3x128x256, 16 experts top-2, 2 tasks, ZCU102 @ 300 MHz (default)',
@@ -90,6 +134,25 @@ export const PRESETS: Record<string, { description: string; config: () => Config
       precision: structuredClone(edgeMoePrecision),
       hardware: zcu102(),
     }),
+  },
+  'm3vit-t-cityscapes-accurate': {
+    description: "Edge-MoE's model and widths (16-bit weights, 32-bit activations), per-tensor integer bits, weights rounded to nearest",
+    config: () => {
+      const c = PRESETS['m3vit-t-cityscapes']!.config();
+      c.name = 'm3vit-t-cityscapes-accurate';
+      c.precision.tensors = accurateTensors();
+      return c;
+    },
+  },
+  'm3vit-t-cityscapes-w8': {
+    description: 'Edge-MoE\'s model with 8-bit linear/expert/gate weights, per-tensor integer bits fitted to the seeded random weights, rounded',
+    config: () => {
+      const c = PRESETS['m3vit-t-cityscapes']!.config();
+      c.name = 'm3vit-t-cityscapes-w8';
+      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: -1 };
+      c.precision.tensors = w8Tensors();
+      return c;
+    },
   },
   'm3vit-s-pascal': {
     description: 'M3ViT ViT-S on PASCAL-Context: 3x512x512, 16 experts top-4, 5 tasks, Alveo U280 @ 250 MHz',

@@ -1,4 +1,5 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
+import { isHdlKeyword } from '../build/hdl-keywords.ts';
 import { DRAM_REGIONS, PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
@@ -50,7 +51,7 @@ export function axiLanes(c: Config): number {
 const isPow2 = (n: number) => Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
 const isPosInt = (n: number) => Number.isInteger(n) && n >= 1;
 
-function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
+export function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
   const p = `precision.${cls}`;
   if (t.W < 1 || t.W > MAX_FIXED_W) bad(`${p}.W`, `W must be in 1..${MAX_FIXED_W}`);
   else if (t.W > MAX_STORED_W[cls]) {
@@ -158,6 +159,7 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   const seen = new Map<string, string>();
   for (const [bundle, regions] of Object.entries(hw.bundles)) {
     if (!IDENT.test(bundle)) bad(`hardware.bundles.${bundle}`, `bundle name '${bundle}' must be identifier-like (it becomes an m_axi port name)`);
+    else if (isHdlKeyword(bundle)) bad(`hardware.bundles.${bundle}`, `bundle name '${bundle}' is an HDL keyword: HLS would rename the port to '${bundle}_r' and link.cfg would miss it; choose another name`);
     if (regions.length === 0) bad(`hardware.bundles.${bundle}`, 'a bundle must carry at least one region');
     for (const r of regions) {
       if (!(DRAM_REGIONS as readonly string[]).includes(r)) bad(`hardware.bundles.${bundle}`, `unknown region '${r}' (known: ${DRAM_REGIONS.join(', ')})`);
@@ -166,6 +168,22 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
     }
   }
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
+  if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
+}
+
+/** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */
+type SlrCounts = Record<'DSP' | 'BRAM36' | 'URAM' | 'LUT' | 'FF', number>;
+
+/**
+ * U280 per-SLR fit: the kernel pinned to one SLR must fit what that SLR offers once the shell's share is taken;
+ * one violation on hardware.slr listing every resource over, with the numbers.
+ */
+export function slrFitViolations(slr: string, usage: SlrCounts, perSlr: SlrCounts, shell: SlrCounts): Violation[] {
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const over = (Object.keys(usage) as Array<keyof SlrCounts>).filter((k) => usage[k] > perSlr[k] - shell[k]);
+  if (!over.length) return [];
+  const what = over.map((k) => `${k} ${fmt(usage[k])} > ${fmt(perSlr[k] - shell[k])}${shell[k] ? ` (${fmt(perSlr[k])} in ${slr} − ${fmt(shell[k])} shell)` : ` in ${slr}`}`).join(', ');
+  return [{ path: 'hardware.slr', rule: `the estimate does not fit ${slr}, where the kernel is pinned: ${what}; pick a smaller hardware setting or leave hardware.slr unset` }];
 }
 
 /** Every rule the generated hardware relies on; returns all violations (empty when the config is usable). */

@@ -17,6 +17,20 @@ export const fixedTypeSchema = z
   .strict();
 export type FixedType = z.infer<typeof fixedTypeSchema>;
 
+/** Part of a fixed-point type: the fields a per-tensor or per-activation override changes. */
+export const fixedTypePatchSchema = z
+  .object({
+    signed: z.boolean(),
+    W: z.number().int(),
+    I: z.number().int(),
+    q: z.enum(QUANT_MODES),
+    o: z.enum(OVERFLOW_MODES),
+    n: z.number().int(),
+  })
+  .partial()
+  .strict();
+export type FixedTypePatch = z.infer<typeof fixedTypePatchSchema>;
+
 /** The tensor classes that carry their own fixed-point type. */
 export const PRECISION_CLASSES = ['activation', 'accumulator', 'linearWeight', 'attnBias', 'bias', 'patchWeight', 'pixel'] as const;
 export type PrecisionClass = (typeof PRECISION_CLASSES)[number];
@@ -37,6 +51,14 @@ export const precisionSchema = z
     patchWeight: fixedTypeSchema,
     /** Input pixels. */
     pixel: fixedTypeSchema,
+    /**
+     * Per-tensor overrides (levels model → class → name, as hls4ml): packed-tensor name pattern (`*` any characters,
+     * `?` one; state-dict names such as `blocks.*.attn.qkv.weight` match the packed q/k/v parts) → the fields that
+     * differ from the tensor's class type. Every matching pattern applies, in order.
+     */
+    tensors: z.record(z.string(), fixedTypePatchSchema).optional(),
+    /** Per-activation overrides by op-name pattern of the plan (e.g. `block9.mlp_out`), as `tensors`. */
+    activations: z.record(z.string(), fixedTypePatchSchema).optional(),
   })
   .strict();
 export type Precision = z.infer<typeof precisionSchema>;
@@ -89,6 +111,8 @@ export const hardwareSchema = z
     attnParallel: z.number().int(),
     /** m_axi bundle name → the DRAM regions it carries (images, x, tmp1, tmp2, tmp3, hidden, attn, softmaxInfo, weights). */
     bundles: z.record(z.string(), z.array(z.string())),
+    /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
+    slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
   .strict();
 export type HardwareConfig = z.infer<typeof hardwareSchema>;

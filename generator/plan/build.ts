@@ -1,6 +1,7 @@
 // buildPlan: the one place a validated Config becomes sizes, types, the DRAM map, the schedule and buffers.
 import type { Config, DramRegion } from '../config/schema.ts';
-import { quantize } from '../fixed.ts';
+import { cppType, quantize } from '../fixed.ts';
+import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
@@ -81,12 +82,18 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   const maxImages = opts.maxImages ?? DEFAULT_MAX_IMAGES;
   if (!Number.isInteger(maxImages) || maxImages < 1) throw new UserError(`maxImages must be an integer ≥ 1 (got ${maxImages})`);
   const c = structuredClone(config);
-  const types = planTypes(c);
-  const sizes = planSizes(c, types, maxImages);
-  const weights = layoutWeights(weightSpecs(c, sizes), types, sizes.axiBits);
+  const sizes = planSizes(c, planTypes(c), maxImages);
+  const specs = weightSpecs(c, sizes);
+  // Op names do not depend on types: resolve tensor types first, op types once the schedule exists.
+  const first = resolvePrecision(c, specs, []);
+  const types = planTypes(c, first.union);
+  const weights = layoutWeights(specs, types, sizes.axiBits, { types: first.tensors, shifts: first.shifts });
   const { bundles, regions } = placeRegions(c, sizes, regionBodies(sizes, types, weights));
   const moeBlocks = moeBlockIndices(c.model);
   const ops = buildSchedule(sizes, types, regions, new Set(moeBlocks));
+  const resolved = resolvePrecision(c, specs, ops.map((o) => o.name));
+  if (resolved.violations.length) throw new PrecisionError(c.name, resolved.violations);
+  ops.forEach((o, i) => (o.outType = cppType(resolved.ops[i]!)));
   const weightsRegion = regions['weights' as DramRegion];
   return {
     version: 1,
@@ -116,7 +123,8 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
       wLanes: types.patchWeight.lanes,
       bLanes: types.bias.lanes,
     }),
-    scalars: { numImages: 'num_images', task: 'task', reload: 'reload', debugStop: 'debug_stop' },
+    // Port names no HDL keyword can collide with (HLS renames e.g. `task` to `task_r` in the RTL and the xclbin).
+    scalars: { numImages: 'num_images', task: 'task_id', reload: 'reload', debugStop: 'debug_stop' },
     constants: constants(c, sizes),
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { cppType } from '../fixed.ts';
 import { patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { routeLayout } from './route.ts';
@@ -89,12 +90,23 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('SOFTMAX_INFO_WORDS', softmaxInfoWords(s), 'softmaxInfo words per token'),
     size('MOE_ROUTE_ROW_WORDS', routeLayout(s).rowWords, 'words per token of the MoE routing record (trace builds only, trace_hook.h)'),
   ];
+  // Per-tensor types: each tensor's left shift into its class's on-chip union type (precision.ts); 0 without overrides.
+  const shiftOf = (name: string) => byName.get(name)?.shift ?? 0;
+  const globalShifts = ['patch_embed.proj.weight', 'patch_embed.proj.bias'].map((name) => ({ cname: weightCName(name).replace(/^WO_/, 'WS_'), name, value: shiftOf(name) }));
+  const blockShifts = BLOCK_ROLES.map((role) => ({
+    cname: weightCName(role).replace(/^WO_/, 'WS_'),
+    values: Array.from({ length: s.depth }, (_, i) => shiftOf(`blocks.${i}.${role}`)).join(', '),
+  }));
+  const gateShiftRows = Array.from({ length: s.depth }, (_, i) => '{' + Array.from({ length: s.tasks }, (_, k) => shiftOf(`blocks.${i}.mlp.gate.${k}.w_gate`)).join(', ') + '}').join(', ');
+  const ownTypes = plan.weights
+    .filter((w) => w.ctype !== cppType(plan.config.precision[w.cls]))
+    .map((w) => ({ name: w.name, ctype: w.ctype, typeName: w.typeName, shift: w.shift }));
   const lanes = [
-    { name: 'WLIN', bits: t.linearWeight.containerBits, lanes: t.linearWeight.lanes },
-    { name: 'WATTNB', bits: t.attnBias.containerBits, lanes: t.attnBias.lanes },
-    { name: 'WBIAS', bits: t.bias.containerBits, lanes: t.bias.lanes },
-    { name: 'WPATCH', bits: t.patchWeight.containerBits, lanes: t.patchWeight.lanes },
-    { name: 'PIXEL', bits: t.pixel.containerBits, lanes: t.pixel.lanes },
+    { name: 'WLIN', bits: t.linearWeight.containerBits, lanes: t.linearWeight.lanes, w: t.linearWeight.storedW },
+    { name: 'WATTNB', bits: t.attnBias.containerBits, lanes: t.attnBias.lanes, w: t.attnBias.storedW },
+    { name: 'WBIAS', bits: t.bias.containerBits, lanes: t.bias.lanes, w: t.bias.storedW },
+    { name: 'WPATCH', bits: t.patchWeight.containerBits, lanes: t.patchWeight.lanes, w: t.patchWeight.storedW },
+    { name: 'PIXEL', bits: t.pixel.containerBits, lanes: t.pixel.lanes, w: t.pixel.storedW },
   ];
   const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token'];
   const globalWeights = globals.map((name) => {
@@ -122,6 +134,10 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     blockWeights,
     depth: s.depth,
     gateRows,
+    globalShifts,
+    blockShifts,
+    gateShiftRows,
+    ownTypes,
     isMoe: Array.from({ length: s.depth }, (_, i) => (moe.has(i) ? 'true' : 'false')).join(', '),
     constants: plan.constants,
     opPatchEmbed: OP_PATCH_EMBED,

@@ -87,6 +87,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     traceWords: tokenWords,
     trace: 'embed',
     weights: ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed'],
+    outType: t.activation.cpp,
     trips: patchEmbedTrips({
       dim: s.dim,
       inCh: s.inCh,
@@ -116,7 +117,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     ) => {
       const outWords = output === null ? 0 : outShape.length === 2 ? outShape[0]! * rowWords(outShape[1]!) : Math.min(regions[output].words, Math.ceil(numel(outShape) / lanes));
       const traceWords = kind === 'moe_gate' ? routeLayout(s).words : outWords;
-      ops.push({ id: blockOpId(i, step), name: `block${i}.${name}`, kind, block: i, step, inputs, output, outShape, outWords, traceWords, trace, weights, trips });
+      ops.push({ id: blockOpId(i, step), name: `block${i}.${name}`, kind, block: i, step, inputs, output, outShape, outWords, traceWords, trace, weights, outType: t.activation.cpp, trips });
     };
     const tok: number[] = [s.tokens, s.dim];
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);

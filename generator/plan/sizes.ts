@@ -1,5 +1,5 @@
 // Sizes and element types of a plan, derived from a validated config.
-import type { Config, FixedType, PrecisionClass } from '../config/schema.ts';
+import { PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
 import type { PlanSizes, PlanType, PlanTypes } from './types.ts';
@@ -19,8 +19,8 @@ export const TYPE_NAMES: Record<PrecisionClass, string> = {
 export const DEFAULT_MAX_IMAGES = 4;
 
 /** The plan type of one precision class. */
-export function planType(cls: PrecisionClass, t: FixedType, axiBits: number): PlanType {
-  const cb = containerBits(t.W);
+export function planType(cls: PrecisionClass, t: FixedType, axiBits: number, storedW = t.W): PlanType {
+  const cb = containerBits(storedW);
   return {
     name: TYPE_NAMES[cls],
     cls,
@@ -29,15 +29,16 @@ export function planType(cls: PrecisionClass, t: FixedType, axiBits: number): Pl
     I: t.I,
     signed: t.signed,
     frac: frac(t),
+    storedW,
     containerBits: cb,
     lanes: cb > 0 ? axiBits / cb : 0,
   };
 }
 
-/** Every element type of the config. */
-export function planTypes(c: Config): PlanTypes {
+/** Every element type of the config; `onChip` gives a class's on-chip (union) type when per-tensor types widen it. */
+export function planTypes(c: Config, onChip?: Record<PrecisionClass, FixedType>): PlanTypes {
   const out = {} as PlanTypes;
-  for (const cls of Object.keys(c.precision) as PrecisionClass[]) out[cls] = planType(cls, c.precision[cls], c.hardware.axiBits);
+  for (const cls of PRECISION_CLASSES) out[cls] = planType(cls, onChip?.[cls] ?? c.precision[cls], c.hardware.axiBits, c.precision[cls].W);
   return out;
 }
 

@@ -55,6 +55,8 @@ export interface PlanType {
   signed: boolean;
   /** Fraction bits (value = raw / 2^frac). */
   frac: number;
+  /** Width of the raw values stored in DRAM (= W unless per-tensor types make the on-chip class type their union). */
+  storedW: number;
   /** DRAM container bits (8/16/32; 0 for the on-chip-only accumulator when wider than 32). */
   containerBits: number;
   /** Elements per AXI word in DRAM (0 when not stored). */
@@ -100,10 +102,14 @@ export interface PlanWeight {
   wordOffset: number;
   bytes: number;
   words: number;
-  /** Element type: precision class, its params.h name and C++ spelling. */
+  /** Element type: precision class, the class's params.h name and this tensor's own C++ type (per-tensor precision). */
   cls: PrecisionClass;
   typeName: string;
   ctype: string;
+  /** Integer bits of this tensor's type. */
+  I: number;
+  /** Left shift of the raw value into the class's on-chip (union) type: I − the class's smallest I (params.h WS_*). */
+  shift: number;
   elemBytes: number;
   frac: number;
   signed: boolean;
@@ -150,6 +156,8 @@ export interface PlanOp {
   trace: string | null;
   /** Packed weight tensors the op reads. */
   weights: string[];
+  /** C++ type of the op's output activation (precision.activation, or its per-op override). */
+  outType: string;
   /** Pipelined-loop iterations (EDGEMOE_TICK calls) per image; for moe_experts the value with every expert active. */
   trips: number;
 }

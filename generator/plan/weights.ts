@@ -1,10 +1,11 @@
 // The packed weight tensors of the weights region: names, shapes, element types, layouts and offsets.
-import type { Config, PrecisionClass } from '../config/schema.ts';
+import type { Config, FixedType, PrecisionClass } from '../config/schema.ts';
+import { cppType, frac } from '../fixed.ts';
 import { numel } from '../tensor.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import type { PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
-interface WeightSpec {
+export interface WeightSpec {
   name: string;
   shape: number[];
   cls: PrecisionClass;
@@ -65,11 +66,12 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
 }
 
 /** The packed tensors with word-aligned offsets from the start of the weights region. */
-export function layoutWeights(specs: WeightSpec[], types: PlanTypes, axiBits: number): PlanWeight[] {
+export function layoutWeights(specs: WeightSpec[], types: PlanTypes, axiBits: number, own?: { types: FixedType[]; shifts: number[] }): PlanWeight[] {
   const wordBytes = axiBits / 8;
   let word = 0;
-  return specs.map((w) => {
+  return specs.map((w, k) => {
     const t = types[w.cls];
+    const ft = own?.types[k];
     const words = Math.ceil(numel(w.shape) / t.lanes);
     const pw: PlanWeight = {
       name: w.name,
@@ -79,9 +81,11 @@ export function layoutWeights(specs: WeightSpec[], types: PlanTypes, axiBits: nu
       words,
       cls: w.cls,
       typeName: t.name,
-      ctype: t.cpp,
+      ctype: ft ? cppType(ft) : t.cpp,
+      I: ft ? ft.I : t.I,
+      shift: own?.shifts[k] ?? 0,
       elemBytes: t.containerBits / 8,
-      frac: t.frac,
+      frac: ft ? frac(ft) : t.frac,
       signed: t.signed,
       shape: w.shape,
       layout: `${w.layout}; C order, ${t.containerBits}-bit containers, ${t.lanes} per ${axiBits}-bit word, little-end first, word-aligned`,

@@ -10,6 +10,8 @@ export interface Comparison {
   cosine: number;
   /** mse / var(ref): 0 is perfect, 1 is as bad as predicting the reference's mean (NaN if ref is constant). */
   relMse: number;
+  /** Mean signed error mean(got − ref): truncation shows here as a negative bias. */
+  bias: number;
 }
 
 /** Compares two equally long numeric arrays; throws if the lengths differ or they are empty. */
@@ -17,11 +19,12 @@ export function compareArrays(got: ArrayLike<number>, ref: ArrayLike<number>): C
   const n = ref.length;
   if (got.length !== n) throw new Error(`compareArrays: lengths differ (${got.length} vs ${n})`);
   if (n === 0) throw new Error('compareArrays: empty arrays');
-  let se = 0, maxAbs = 0, dot = 0, gg = 0, rr = 0, sum = 0;
+  let se = 0, maxAbs = 0, dot = 0, gg = 0, rr = 0, sum = 0, sd = 0;
   for (let i = 0; i < n; i++) {
     const g = got[i]!, r = ref[i]!;
     const d = g - r;
     se += d * d;
+    sd += d;
     const a = Math.abs(d);
     if (a > maxAbs || Number.isNaN(a)) maxAbs = a;
     dot += g * r;
@@ -39,5 +42,6 @@ export function compareArrays(got: ArrayLike<number>, ref: ArrayLike<number>): C
     maxAbs,
     cosine: gg === 0 || rr === 0 ? NaN : dot / Math.sqrt(gg * rr),
     relMse: variance === 0 ? NaN : mse / variance,
+    bias: sd / n,
   };
 }

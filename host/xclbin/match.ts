@@ -1,5 +1,6 @@
 // Checks that an xclbin's kernel is the one design.json describes: same name, same arguments in the same order,
-// pointers where the design has buffers and scalars of the same C type where it has scalars.
+// pointers where the design has buffers and scalars of the same C type where it has scalars. An argument name may
+// carry the `_r` Vitis HLS appends to a name that collides with an HDL keyword (`task` → `task_r`).
 import { UserError } from '../../generator/errors.ts';
 import type { KernelArg } from '../../generator/manifest.ts';
 import { ADDRESS_QUALIFIER } from './format.ts';
@@ -11,6 +12,11 @@ function canonicalScalar(t: string): string {
   if (s === 'uint' || s === 'unsigned' || s === 'uint32_t' || s === 'unsigned int') return 'unsigned int';
   if (s === 'int32_t' || s === 'signed int' || s === 'int') return 'int';
   return s;
+}
+
+/** Whether the xclbin's argument name is the design's, as written or as HLS renames an HDL keyword. */
+export function sameArgName(xclbinName: string, designName: string): boolean {
+  return xclbinName === designName || xclbinName === `${designName}_r`;
 }
 
 function describe(a: XclbinArg): string {
@@ -38,7 +44,7 @@ export function argDifferences(k: XclbinKernel, design: readonly KernelArg[]): s
       continue;
     }
     const problems: string[] = [];
-    if (x.name !== d.name) problems.push('name');
+    if (!sameArgName(x.name, d.name)) problems.push('name');
     if (d.kind === 'buffer' && x.addressQualifier !== ADDRESS_QUALIFIER.global) problems.push('pointer vs scalar');
     if (d.kind === 'scalar') {
       if (x.addressQualifier !== ADDRESS_QUALIFIER.scalar) problems.push('pointer vs scalar');

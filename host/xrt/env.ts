@@ -1,6 +1,7 @@
 // Finds libxrt_coreutil and prepares the process environment XRT 2.13 needs before its first call:
-// a valid XILINX_XRT prefix (else XRT aborts the process), an xrt.ini routing XRT's log to a file we read back,
-// and a refusal of emulation modes that would make XRT call exit().
+// a valid XILINX_XRT prefix (else XRT aborts the process), an xrt.ini routing XRT's log to a file we read back
+// (merged into the user's xrt.ini, found where XRT finds it), and a refusal of emulation modes that would make XRT
+// call exit().
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir, userInfo } from 'node:os';
@@ -134,12 +135,28 @@ export function iniWithLog(userIni: string | undefined, logPath: string): string
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 
+/**
+ * The user's xrt.ini as XRT finds it: $XRT_INI_PATH, else xrt.ini beside the host executable (for us: the edgemoe
+ * script's directory, then node's), else in the working directory. The first found wins; undefined when none.
+ */
+export function findUserIni(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), exeDirs: readonly string[] = defaultExeDirs()): string | undefined {
+  if (env.XRT_INI_PATH) return env.XRT_INI_PATH;
+  return [...exeDirs, cwd].map((d) => join(d, 'xrt.ini')).find((f) => existsSync(f));
+}
+
+function defaultExeDirs(): string[] {
+  const script = process.argv[1];
+  return [...new Set([...(script ? [dirname(script)] : []), dirname(process.execPath)])];
+}
+
 /** Where this process's XRT log goes, set up by prepareXrtEnv. */
 export interface XrtEnv {
   libDir: string;
   prefix: string;
   logPath: string;
   runDir: string;
+  /** The user's xrt.ini merged into ours (profiling and trace settings such as native_xrt_trace, device_trace). */
+  userIni?: string;
 }
 
 let prepared: XrtEnv | undefined;
@@ -165,10 +182,12 @@ export function prepareXrtEnv(env: NodeJS.ProcessEnv = process.env): XrtEnv {
   const runDir = mkdtempSync(join(cacheRoot(), `run-${process.pid}-`));
   const logPath = join(runDir, 'xrt.log');
   const ini = join(runDir, 'xrt.ini');
-  writeFileSync(ini, iniWithLog(env.XRT_INI_PATH, logPath));
+  // XRT reads one xrt.ini: ours, pointed at by XRT_INI_PATH, so the user's one (wherever XRT would have found it) is merged in.
+  const userIni = findUserIni(env);
+  writeFileSync(ini, iniWithLog(userIni, logPath));
   env.XILINX_XRT = prefix;
   env.XRT_INI_PATH = ini;
-  prepared = { libDir, prefix, logPath, runDir };
+  prepared = { libDir, prefix, logPath, runDir, ...(userIni ? { userIni } : {}) };
   process.once('exit', () => rmSync(runDir, { recursive: true, force: true }));
   return prepared;
 }

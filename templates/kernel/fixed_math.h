@@ -111,6 +111,18 @@ fxm_tree_levels:
   return v[0];
 }
 
+/** Element `lane` of a packed word holding SW-bit raw values of a tensor whose own type is `sh` integer bits wider
+ *  than the lowest of its class: the raw value sign-extended to T (the class's on-chip union type) and shifted left by
+ *  sh, so the value is exact (per-tensor weight types, generator/plan/precision.ts). sh = 0, SW = T::width: the same
+ *  bits as fxm_lane_get. Hardware: a small per-lane mux on the load path; the MAC engine is unchanged. */
+template <class T, int CB, int SW, int WW>
+FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);
+  ap_int<T::width> x = raw;  // sign extension (SW <= T::width)
+  x <<= sh;
+  return fxm_from_raw<T>(ap_uint<T::width>(x));
+}
+
 // 2^-(i/256), i = 0..255, as ap_ufixed<31,1> raw (30 fraction bits).
 static const ap_uint<31> FXM_EXP2_RAW[256] = {
     1073741824, 1070838486, 1067942999, 1065055341, 1062175491, 1059303428, 1056439131, 1053582579,

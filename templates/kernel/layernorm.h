@@ -167,8 +167,8 @@ void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], 
 
 /** Loads one packed wbias_t tensor [DIM] (one word per cycle). */
 template <int T_DIM>
-void ln_load_param(const word_t *src, wbias_t dst[T_DIM]) {
-  const int GB = fxm_container_bits(wbias_t::width);
+void ln_load_param(const word_t *src, wbias_t dst[T_DIM], int sh = 0) {
+  const int GB = WBIAS_BITS;  // the container of the stored width (wbias_t may be the wider per-tensor union)
   const int EPW = AXI_BITS / GB;  // elements per word
   const int WORDS = (T_DIM + EPW - 1) / EPW;
 ln_load_words:
@@ -179,21 +179,21 @@ ln_load_words:
   ln_load_lanes:
     for (int j = 0; j < EPW; j++) {
 #pragma HLS unroll
-      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get<wbias_t, GB>(word, j);
+      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get_shifted<wbias_t, GB, WBIAS_W>(word, j, sh);
     }
   }
 }
 
 /** LayerNorm of N tokens (see the header comment for regions, layouts and numerics). */
 template <int T_N, int T_DIM, long long T_EPS_Q48>
-void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta) {
+void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma = 0, int sh_beta = 0) {
   static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
   static_assert(T_DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
   wbias_t g[T_DIM], bt[T_DIM];
 #pragma HLS array_partition variable=g cyclic factor=ACT_LANES  // one word's lanes per cycle in pass 2
 #pragma HLS array_partition variable=bt cyclic factor=ACT_LANES
-  ln_load_param<T_DIM>(gamma, g);
-  ln_load_param<T_DIM>(beta, bt);
+  ln_load_param<T_DIM>(gamma, g, sh_gamma);
+  ln_load_param<T_DIM>(beta, bt, sh_beta);
   ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);
 }
 

@@ -41,7 +41,7 @@ static const int PE_ROW_STEPS = GRID_H * IN_CH * PATCH * PE_GROUPS;  // (patch r
 static const int PE_MAC_STEPS = PE_ROW_STEPS * (DIM / PE_DIMS);      // MAC loop iterations per image
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
-inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, const word_t *b) {
+inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, const word_t *b, int sh_w = 0, int sh_b = 0) {
   const int wtotal = DIM * PE_K;
   if (PE_WROWS_WORD_ALIGNED) {
     const int row_words = PE_K / WPATCH_LANES;
@@ -54,7 +54,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
     pe_wload_row_lanes:
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
-        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get<wpatch_t, WPATCH_BITS>(word, j);
+        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
       }
       if (++kw == row_words) {
         kw = 0;
@@ -72,7 +72,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
         if (wi * WPATCH_LANES + j < wtotal) {
-          patch_w[d][k] = fxm_lane_get<wpatch_t, WPATCH_BITS>(word, j);
+          patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
           if (++k == PE_K) {
             k = 0;
             d++;
@@ -89,7 +89,7 @@ pe_bload_words:
   pe_bload_lanes:
     for (int j = 0; j < WBIAS_LANES; j++) {
 #pragma HLS unroll
-      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get<wbias_t, WBIAS_BITS>(word, j));
+      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, WBIAS_BITS, WBIAS_W>(word, j, sh_b));
     }
   }
 }

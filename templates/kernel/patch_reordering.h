@@ -4,9 +4,10 @@
 // fetched once per block instead of once per token.
 //
 // Usage (include after params.h and unified_linear.h):
-//   load_gate_weights(gate_w, wmem + WO_GATE[block][task]);      // the task's [E][D] gate (stored transposed)
+//   load_gate_weights(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
 //   moe_gate(u, gate_w, qidx, qp, qlen, meta, meta_len);         // u = LN2 output; fills the queues + metaqueue
-//   moe_experts(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping, bpong);
+//   moe_experts(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping, bpong,
+//               sh_w1, sh_b1, sh_w2, sh_b2);                                  // per-tensor shifts (params.h WS_*)
 // The routing state (gate_w, qidx, qp, qlen, meta) and the ping/pong buffers belong to the caller.
 //
 // Gating (m3vit.md §2, edge-moe.md §4(5)): logits l = u·w_gate[task] (products truncated to acc_t, summed in acc_t,
@@ -38,7 +39,7 @@ typedef pidx_t moe_qidx_t[EXPERTS][TOKENS];
 typedef act_t moe_qp_t[EXPERTS][TOKENS];
 
 /** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle (a load process). */
-inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem) {
+inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 0) {
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
   if (DIM % WLIN_LANES == 0) {  // every preset: lane j always writes column bank j % ACT_LANES (II=1, see moe_gate)
@@ -52,7 +53,7 @@ inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem) {
     gate_load_row_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        gate_w[e][dw * WLIN_LANES + j] = fxm_lane_get<wlin_t, WLIN_BITS>(word, j);
+        gate_w[e][dw * WLIN_LANES + j] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
       }
       if (++dw == row_words) {
         dw = 0;
@@ -71,7 +72,7 @@ gate_load_words:
     for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
       if (wi * WLIN_LANES + j < total) {
-        gate_w[e][d] = fxm_lane_get<wlin_t, WLIN_BITS>(word, j);
+        gate_w[e][d] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
         if (++d == DIM) {
           d = 0;
           e++;
@@ -227,7 +228,7 @@ inline void moe_gate(const word_t *u, const moe_gate_w_t gate_w, moe_qidx_t qidx
 inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2,
                         const word_t *b2, const moe_qidx_t qidx, const moe_qp_t qp, const int qlen[EXPERTS],
                         const int meta[EXPERTS], int meta_len, lin_wbuf_t wping, lin_wbuf_t wpong, lin_bbuf_t bping,
-                        lin_bbuf_t bpong) {
+                        lin_bbuf_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
 #pragma HLS inline  // into the top function, whose ALLOCATION shares linear_step with it
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
@@ -237,7 +238,7 @@ moe_zero:
   }
   if (meta_len > 0)  // prologue: W1 of the first active expert (a pure load: rows = 0)
     linear_step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, wping, w1, meta[0] * EXPERT_HIDDEN * DIM,
-                EXPERT_HIDDEN, DIM);
+                EXPERT_HIDDEN, DIM, sh_w1);
 moe_active_experts:
   for (int a = 0; a < meta_len; a++) {
 #pragma HLS loop_tripcount min = 1 max = EXPERTS
@@ -245,12 +246,12 @@ moe_active_experts:
     const int n = qlen[e];
     const bool more = a + 1 < meta_len;
     const int e_next = more ? meta[a + 1] : e;
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(bping, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bping, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN, sh_b1);
     linear_step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, wpong, w2, e * DIM * EXPERT_HIDDEN,
-                DIM, EXPERT_HIDDEN);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(bpong, b2, e * DIM, DIM);
+                DIM, EXPERT_HIDDEN, sh_w2);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bpong, b2, e * DIM, DIM, sh_b2);
     linear_step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, wping, w1,
-                e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM);
+                e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
   }
 }
 

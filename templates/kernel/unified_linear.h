@@ -2,10 +2,10 @@
 // expert MLP. y[t] = W·x[t] + b with W a PyTorch [out][in] matrix held on chip in TILE_OUT×TILE_IN tiles.
 //
 // Usage (include after params.h; the caller owns two weight buffers ping/pong and two bias buffers):
-//   load_linear_weights(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim);
-//   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(bping, wmem + WO_X_BIAS, first_elem, out_dim);
+//   load_linear_weights(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
+//   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
 //   compute_linear(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-//   linear_step(dst, src, wping, bping, ..., wpong, wmem_next, next_first, next_out, next_in);  // compute ping while
+//   linear_step(dst, src, wping, bping, ..., wpong, wmem_next, next_first, next_out, next_in, next_sh);  // compute ping while
 //                                                                                                // the next layer loads into pong
 // queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
 // a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
@@ -69,7 +69,7 @@ static const bool LIN_WROWS_WORD_ALIGNED =
  * j % TILE_IN of the partitioned buffer, so the writes of a word go to distinct banks and the loop keeps II=1.
  * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
  */
-inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim) {
+inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
 #pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
@@ -89,7 +89,7 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get<wlin_t, WLIN_BITS>(word, j);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
       }
       if (++iw == row_words) {
         iw = 0;
@@ -110,7 +110,7 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get<wlin_t, WLIN_BITS>(word, j);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
         if (++i == in_dim) {
           i = 0;
           o++;
@@ -120,9 +120,10 @@ lin_wload_words:
   }
 }
 
-/** Loads out_dim biases of type BT (CB-bit containers, LANES per word) starting at element `first` into `bbuf`. */
-template <class BT, int CB, int LANES>
-void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_dim) {
+/** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
+ *  shifted left by sh into BT) starting at element `first` into `bbuf`. */
+template <class BT, int CB, int LANES, int SW = BT::width>
+void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_dim, int sh = 0) {
   // When every layer width is a whole number of bias words (every preset), `first` (a whole number of bias vectors
   // from the tensor start) is word-aligned: lane0 is the constant 0, so lane j writes element wi·LANES + j, a bank
   // HLS can place statically in the TILE_OUT-way partitioned bias buffer (II=1).
@@ -140,7 +141,7 @@ lin_bload_words:
     for (int j = 0; j < LANES; j++) {
 #pragma HLS unroll
       const int e = wi * LANES + j - lane0;
-      if (e >= 0 && e < out_dim) bbuf[e] = acc_t(fxm_lane_get<BT, CB>(word, j));
+      if (e >= 0 && e < out_dim) bbuf[e] = acc_t(fxm_lane_get_shifted<BT, CB, SW>(word, j, sh));
     }
   }
 }
@@ -397,16 +398,16 @@ inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, c
  * (the other buffer of the ping/pong pair). The two calls share no array and no stream, so the DATAFLOW region runs
  * them concurrently: the load costs max(compute, load) instead of compute + load. rows = 0 makes it a pure load
  * (the first layer of a chain); next_out = 0 a pure compute. One instance (ALLOCATION limit=1 in the top function)
- * holds the one engine and the one loader.
+ * holds the one engine and the one loader. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
  */
 inline void linear_step(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
                         int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
                         bool use_gelu, bool use_expert, bool use_score, lin_wbuf_t wnext, const word_t *wmem_next,
-                        int next_first, int next_out, int next_in) {
+                        int next_first, int next_out, int next_in, int next_sh = 0) {
 #pragma HLS inline off
 #pragma HLS dataflow
   compute_linear(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-  load_linear_weights(wnext, wmem_next, next_first, next_out, next_in);
+  load_linear_weights(wnext, wmem_next, next_first, next_out, next_in, next_sh);
 }
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H

@@ -1,7 +1,8 @@
-// Fake vitis_hls and v++ executables for the build tests: each records its arguments, working dir, the flow
-// switches of the environment and the script / config it was given, then writes the output the real tool would.
-// The fake vitis_hls runs the tcl script in tclsh with the HLS commands stubbed to record themselves, so the tests see
-// which steps the script really runs under each switch (and a tcl syntax error fails the tool).
+// Fake vitis_hls, vitis-run, v++ and emconfigutil executables for the build tests: each records its arguments,
+// working dir, the flow switches of the environment and the script / config it was given, then writes the output
+// the real tool would (v++ -o, emconfigutil's emconfig.json, --package's out dir). The fake vitis_hls / vitis-run
+// run the tcl script in tclsh with the HLS commands stubbed to record themselves, so the tests see which steps the
+// script really runs under each switch (and a tcl syntax error fails the tool).
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -35,7 +36,7 @@ export interface ToolCall {
   env: { CSIM: string | null; COSIM: string | null; XO: string | null };
   /** Text of the tcl script (-f) or link config (--config) the tool was given. */
   input: string | null;
-  /** vitis_hls: the HLS commands the script ran, each as its Tcl list text (e.g. 'set_part xczu9eg-ffvb1156-2-e'). */
+  /** vitis_hls / vitis-run: the HLS commands the script ran, each as its Tcl list text (e.g. 'set_part xczu9eg-ffvb1156-2-e'). */
   steps?: string[];
 }
 
@@ -45,22 +46,28 @@ const path = require('path');
 const cp = require('child_process');
 const args = process.argv.slice(2);
 const at = (flag) => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
-const inputFile = ${JSON.stringify(tool)} === 'vitis_hls' ? at('-f') : at('--config');
+const hlsTool = ${JSON.stringify(tool)} === 'vitis_hls' || ${JSON.stringify(tool)} === 'vitis-run';
+const inputFile = ${JSON.stringify(tool)} === 'vitis_hls' ? at('-f') : ${JSON.stringify(tool)} === 'vitis-run' ? at('--tcl') : at('--config');
 const input = inputFile && fs.existsSync(inputFile) ? fs.readFileSync(inputFile, 'utf8') : null;
 const env = { CSIM: process.env.CSIM ?? null, COSIM: process.env.COSIM ?? null, XO: process.env.XO ?? null };
 let steps;
-if (${JSON.stringify(tool)} === 'vitis_hls') {
+if (hlsTool) {
   const stepsFile = path.join(${JSON.stringify(log)} + '.steps');
   const r = cp.spawnSync('tclsh', [${JSON.stringify(prelude)}, inputFile], { env: { ...process.env, EDGEMOE_FAKE_STEPS: stepsFile }, encoding: 'utf8' });
-  if (r.status !== 0) { process.stderr.write('fake vitis_hls: tclsh failed: ' + (r.stderr || r.error) + '\\n'); process.exit(1); }
+  if (r.status !== 0) { process.stderr.write('fake ' + ${JSON.stringify(tool)} + ': tclsh failed: ' + (r.stderr || r.error) + '\\n'); process.exit(1); }
   steps = fs.readFileSync(stepsFile, 'utf8').split('\\n').filter(Boolean);
 }
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ tool: ${JSON.stringify(tool)}, args, cwd: process.cwd(), env, input, steps }) + '\\n');
-if (${JSON.stringify(tool)} === 'v++' && at('-o')) { fs.mkdirSync(path.dirname(at('-o')), { recursive: true }); fs.writeFileSync(at('-o'), 'fake xclbin'); }
+if (${JSON.stringify(tool)} === 'v++' && at('-o')) { fs.mkdirSync(path.dirname(at('-o')), { recursive: true }); fs.writeFileSync(at('-o'), 'fake ' + (args.includes('-c') ? 'xo' : 'xclbin')); }
+if (${JSON.stringify(tool)} === 'v++' && at('--package.out_dir')) { fs.mkdirSync(at('--package.out_dir'), { recursive: true }); fs.writeFileSync(path.join(at('--package.out_dir'), 'sd_card.img'), 'fake image'); }
+if (${JSON.stringify(tool)} === 'emconfigutil' && at('--od')) { fs.mkdirSync(at('--od'), { recursive: true }); fs.writeFileSync(path.join(at('--od'), 'emconfig.json'), JSON.stringify({ platform: at('--platform') })); }
 `;
 
+/** The tools a test can install. */
+export type FakeTool = 'vitis_hls' | 'vitis-run' | 'v++' | 'emconfigutil';
+
 /** Writes fake tools into `dir` (only those named) and returns the log reader. */
-export function installFakeTools(dir: string, tools: Array<'vitis_hls' | 'v++'> = ['vitis_hls', 'v++']): { dir: string; calls: () => ToolCall[]; log: string } {
+export function installFakeTools(dir: string, tools: FakeTool[] = ['vitis_hls', 'v++', 'emconfigutil']): { dir: string; calls: () => ToolCall[]; log: string } {
   mkdirSync(dir, { recursive: true });
   const log = join(dir, 'calls.jsonl');
   const prelude = join(dir, 'prelude.tcl');

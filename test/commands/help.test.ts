@@ -59,7 +59,7 @@ describe('commands: --help of every command (CLI)', function () {
     const r = await runCli(['--help']);
     assert.equal(r.exitCode, 0, r.stderr);
     const listed = [...r.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
-    assert.deepEqual(listed, ['presets', 'validate', 'weights', 'reference', 'gen', 'pack', 'csim', 'estimate', 'build', 'report', 'run']);
+    assert.deepEqual(listed, ['presets', 'validate', 'weights', 'reference', 'profile', 'gen', 'pack', 'csim', 'estimate', 'explore', 'build', 'sweep', 'report', 'run']);
   });
 
   it('each command\'s --help exits 0 and shows every argument and option, with its true default', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRESETS, DEFAULT_PRESET, resolveConfig } from '../../generator/config/index.ts';
+import { PRESETS, DEFAULT_PRESET, PRECISION_CLASSES, resolveConfig } from '../../generator/config/index.ts';
 import { cppType } from '../../generator/fixed.ts';
 import { modelStats, moeBlockIndices } from '../../generator/model/stats.ts';
 import { TINY } from '../helpers/paths.ts';
@@ -36,7 +36,7 @@ describe('config/presets', () => {
     assert.deepEqual(m.tasks, ['semseg', 'depth']);
     assert.equal(m.cls, 'folded'); // cls_token pre-folded into pos_embed[0]
     assert.equal(m.normalize, 'none'); // raw pixel/256
-    const types = Object.fromEntries(Object.entries(c.precision).map(([k, t]) => [k, cppType(t)]));
+    const types = Object.fromEntries(PRECISION_CLASSES.map((k) => [k, cppType(c.precision[k])]));
     assert.deepEqual(types, {
       activation: 'ap_fixed<32,10>',
       accumulator: 'ap_fixed<32,10>', // Edge-MoE accumulates in fm_t

@@ -78,6 +78,7 @@ describe('edgemoe csim', function () {
       assert.match(ok.stdout, /^23  block1\.gate +block1\.topk_p /m);
       assert.match(ok.stdout, /^routing block1\.gate \(op 23\): 0 of 9 tokens pick other experts than the reference, nearest reference tie p2−p3 = \S+; topk_p max abs \S+ over 9 agreeing tokens$/m);
       assert.match(ok.stdout, /output vs float reference: MSE \S+ +MSE\/var \S+ +max abs \S+ +cosine 0\.99/);
+      assert.match(ok.stdout, /^fidelity: MSE \S+  MSE\/var \S+  cosine 0\.99\d+  bias -?\S+  max abs \S+  top-k agreement 9\/9 \(100\.00 %\), 0 flips at reference margin > 0\.001$/m);
       assert.match(ok.stdout, /phases: compile [\d.]+ s, (pack [\d.]+ s, )?csim [\d.]+ s, reference [\d.]+ s/);
       assert.match(ok.stdout, /^PASS/m);
       const counted = await runCli(['csim', '--design', dir, '--weights', weights, '--cycles', '--overflow-stats', join(TINY, 'image.png')]);

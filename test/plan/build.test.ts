@@ -103,7 +103,7 @@ describe('plan: buildPlan', () => {
     const m = manifestSchema.parse(JSON.parse(a));
     assert.deepEqual(
       m.kernel.args.map((x) => x.name),
-      ['inout1', 'inout2', 'inout3', 'inout4', 'weights', 'num_images', 'task', 'reload', 'debug_stop'],
+      ['inout1', 'inout2', 'inout3', 'inout4', 'weights', 'num_images', 'task_id', 'reload', 'debug_stop'],
     );
     assert.equal(m.debugSteps.length, 145);
     assert.equal(m.weights.tensors[0]!.name, 'patch_embed.proj.weight');

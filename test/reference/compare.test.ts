@@ -6,7 +6,7 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, M
 describe('reference/compare', () => {
   it('identical arrays: zero error, cosine 1', () => {
     const c = compareArrays([1, 2, 3, 4], Float64Array.from([1, 2, 3, 4]));
-    assert.deepEqual(c, { mse: 0, maxAbs: 0, cosine: 1, relMse: 0 });
+    assert.deepEqual(c, { mse: 0, maxAbs: 0, cosine: 1, relMse: 0, bias: 0 });
   });
 
   it('hand-computed figures', () => {
@@ -14,6 +14,8 @@ describe('reference/compare', () => {
     // cosine = (2 + 3)/(√5·√10) = 1/√2.
     const c = compareArrays([2, 1], [1, 3]);
     assert.ok(close(c.mse, 2.5) && c.maxAbs === 2 && close(c.relMse, 2.5) && close(c.cosine, Math.SQRT1_2));
+    // bias = mean signed error (1 − 2)/2.
+    assert.equal(c.bias, -0.5);
     // A scaled copy keeps cosine 1 but not mse.
     const s = compareArrays([2, 4, 6], [1, 2, 3]);
     assert.ok(close(s.cosine, 1) && close(s.mse, 14 / 3) && close(s.relMse, 14 / 3 / (2 / 3)));

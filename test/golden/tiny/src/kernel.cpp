@@ -22,24 +22,25 @@
 #include "patch_reordering.h"
 #include "patch_embed.h"
 
-/** One linear layer of block weights on a loaded buffer: its bias into `b`, then compute from (w, b) on all tokens
- *  while the next layer's weights (next_out x next_in from wmem + next_w; next_out = 0: none) load into `wnext`, the
- *  other buffer of the ping/pong pair (linear_step: real double buffering). */
-template <class BT, int CB, int LANES>
+/** One linear layer of block weights on a loaded buffer: its bias into `b` (shifted by b_sh), then compute from (w, b)
+ *  on all tokens while the next layer's weights (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0:
+ *  none) load into `wnext`, the other buffer of the ping/pong pair (linear_step: real double buffering). b_sh, next_sh:
+ *  per-tensor shifts (params.h WS_*). */
+template <class BT, int CB, int LANES, int SW>
 static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, lin_wbuf_t w, lin_bbuf_t b, int b_off, int out_dim,
                          int in_dim, bool use_gelu, lin_wbuf_t wnext, int next_w, int next_out, int next_in,
-                         const moe_qidx_t qidx, const moe_qp_t qp) {
+                         const moe_qidx_t qidx, const moe_qp_t qp, int b_sh, int next_sh) {
 #pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one linear_step
-  load_linear_bias<BT, CB, LANES>(b, wmem + b_off, 0, out_dim);
+  load_linear_bias<BT, CB, LANES, SW>(b, wmem + b_off, 0, out_dim, b_sh);
   linear_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wnext, wmem + (next_out > 0 ? next_w : 0), 0,
-              next_out, next_in);
+              next_out, next_in, next_sh);
 }
 
 /** LayerNorm of one token buffer: one instance shared by LN1 and LN2 (ALLOCATION in the top function names this
  *  plain function, because a template name with its argument list is ignored there: gotcha 9). */
-static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta) {
+static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma, int sh_beta) {
 #pragma HLS inline off
-  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta);
+  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta, sh_gamma, sh_beta);
 }
 
 /** x += y over one token buffer: one instance shared by both residual adds (as block_layernorm). */
@@ -48,7 +49,7 @@ static void block_residual_add(word_t *x, const word_t *y) {
   residual_add<TOKENS, DIM>(x, y);
 }
 
-extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop) {
+extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop) {
 #pragma HLS INTERFACE m_axi port = inout1 bundle = inout1 offset = slave depth = 1024 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout2 bundle = inout2 offset = slave depth = 384 max_widen_bitwidth = 256
 #pragma HLS INTERFACE m_axi port = inout3 bundle = inout3 offset = slave depth = 128 max_widen_bitwidth = 256
@@ -60,7 +61,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = inout4
 #pragma HLS INTERFACE s_axilite port = weights
 #pragma HLS INTERFACE s_axilite port = num_images
-#pragma HLS INTERFACE s_axilite port = task
+#pragma HLS INTERFACE s_axilite port = task_id
 #pragma HLS INTERFACE s_axilite port = reload
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
@@ -110,9 +111,10 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 
   if (reload) {
     EDGEMOE_OP_BEGIN(OP_RELOAD);
-    load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);
+    load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
+                     WS_PATCH_EMBED_PROJ_BIAS);
   }
-  const int gate_task = (task >= 0 && task < TASKS) ? task : 0;
+  const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
 
 images:
   for (int img = 0; img < num_images && img < MAX_IMAGES; img++) {
@@ -130,7 +132,7 @@ images:
 
       op = op0 + STEP_LN1;
       EDGEMOE_OP_BEGIN(op);
-      block_layernorm(x, r_tmp1, wmem + WO_NORM1_WEIGHT[i], wmem + WO_NORM1_BIAS[i]);
+      block_layernorm(x, r_tmp1, wmem + WO_NORM1_WEIGHT[i], wmem + WO_NORM1_BIAS[i], WS_NORM1_WEIGHT[i], WS_NORM1_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -138,16 +140,18 @@ images:
       EDGEMOE_OP_BEGIN(op);
       // Q's weights: a pure load (rows = 0) into ping; every later linear of the block finds its weights loaded.
       linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bpong, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, lin_wping,
-                  wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM, false,
-                                                        lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx, expert_queue_p);
+                  wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM,
+                                                                  false, lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_Q_BIAS[i], WS_ATTN_K_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       op = op0 + STEP_K;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM, false,
-                                                        lin_wping, WO_ATTN_V_WEIGHT[i], DIM, DIM, expert_queue_idx, expert_queue_p);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM,
+                                                                  false, lin_wping, WO_ATTN_V_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_K_BIAS[i], WS_ATTN_V_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -159,8 +163,9 @@ images:
 
       op = op0 + STEP_V;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM, false,
-                                                        lin_wpong, WO_ATTN_PROJ_WEIGHT[i], DIM, DIM, expert_queue_idx, expert_queue_p);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM,
+                                                                  false, lin_wpong, WO_ATTN_PROJ_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_V_BIAS[i], WS_ATTN_PROJ_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -173,9 +178,10 @@ images:
       op = op0 + STEP_PROJ;
       EDGEMOE_OP_BEGIN(op);
       // A dense block's FC1 weights load during proj; an MoE block's experts load their own.
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM, DIM, false,
-                                                        lin_wping, WO_MLP_FC1_WEIGHT[i], BLOCK_IS_MOE[i] ? 0 : MLP_HIDDEN, DIM,
-                                                        expert_queue_idx, expert_queue_p);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM,
+                                                                  DIM, false, lin_wping, WO_MLP_FC1_WEIGHT[i], BLOCK_IS_MOE[i] ? 0 : MLP_HIDDEN,
+                                                                  DIM, expert_queue_idx, expert_queue_p, WS_ATTN_PROJ_BIAS[i],
+                                                                  WS_MLP_FC1_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -187,14 +193,14 @@ images:
 
       op = op0 + STEP_LN2;
       EDGEMOE_OP_BEGIN(op);
-      block_layernorm(x, r_tmp1, wmem + WO_NORM2_WEIGHT[i], wmem + WO_NORM2_BIAS[i]);
+      block_layernorm(x, r_tmp1, wmem + WO_NORM2_WEIGHT[i], wmem + WO_NORM2_BIAS[i], WS_NORM2_WEIGHT[i], WS_NORM2_BIAS[i]);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       if (BLOCK_IS_MOE[i]) {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        load_gate_weights(gate_w, wmem + WO_GATE[i][gate_task]);
+        load_gate_weights(gate_w, wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
         moe_gate(r_tmp1, gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
         EDGEMOE_TRACE_GATE(op);  // the routing record (trace_hook.h); the gate writes no DRAM region
         if (debug_stop == op) return;
@@ -203,21 +209,24 @@ images:
         EDGEMOE_OP_BEGIN(op);
         moe_experts(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
                     wmem + WO_EXP_H4TOH_BIAS[i], expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len,
-                    lin_wping, lin_wpong, lin_bping, lin_bpong);
+                    lin_wping, lin_wpong, lin_bping, lin_bpong, WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i],
+                    WS_EXP_H4TOH_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       } else {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES>(r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN, DIM, true,
-                                                      lin_wpong, WO_MLP_FC2_WEIGHT[i], DIM, MLP_HIDDEN, expert_queue_idx, expert_queue_p);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
+                                                                DIM, true, lin_wpong, WO_MLP_FC2_WEIGHT[i], DIM, MLP_HIDDEN, expert_queue_idx,
+                                                                expert_queue_p, WS_MLP_FC1_BIAS[i], WS_MLP_FC2_WEIGHT[i]);
         EDGEMOE_TRACE_OP(op, r_hidden, TOKENS * (MLP_HIDDEN / ACT_LANES));
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES>(r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM, MLP_HIDDEN, false,
-                                                      lin_wping, 0, 0, 0, expert_queue_idx, expert_queue_p);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM,
+                                                                MLP_HIDDEN, false, lin_wping, 0, 0, 0, expert_queue_idx, expert_queue_p,
+                                                                WS_MLP_FC2_BIAS[i], 0);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       }

@@ -21,14 +21,19 @@ typedef ap_uint<4> pidx_t;  // a token (patch) index in the expert queues
 static const int AXI_BITS = 256;
 static const int WLIN_BITS = 16;
 static const int WLIN_LANES = 16;
+static const int WLIN_W = 16;  // stored raw bits per element
 static const int WATTNB_BITS = 16;
 static const int WATTNB_LANES = 16;
+static const int WATTNB_W = 16;  // stored raw bits per element
 static const int WBIAS_BITS = 16;
 static const int WBIAS_LANES = 16;
+static const int WBIAS_W = 16;  // stored raw bits per element
 static const int WPATCH_BITS = 16;
 static const int WPATCH_LANES = 16;
+static const int WPATCH_W = 16;  // stored raw bits per element
 static const int PIXEL_BITS = 8;
 static const int PIXEL_LANES = 32;
+static const int PIXEL_W = 8;  // stored raw bits per element
 
 // ---- model and hardware sizes ----
 static const int DIM = 32;  // embedding dim D
@@ -120,6 +125,32 @@ static const int WO_EXP_H4TOH_WEIGHT[DEPTH] = { -1, 3168 };
 static const int WO_EXP_H4TOH_BIAS[DEPTH] = { -1, 3680 };
 // The gate of task t in block i: WO_GATE[i][t] (stored transposed [E][D]).
 static const int WO_GATE[DEPTH][TASKS] = { {-1, -1}, {3688, 3696} };
+
+// ---- per-tensor weight types: a tensor's raw stored value, sign-extended, shifted left by WS_* is its value in the
+// class's on-chip type above (the union of the class's tensor types; all 0 when every tensor has its class type) ----
+static const int WS_PATCH_EMBED_PROJ_WEIGHT = 0;  // patch_embed.proj.weight
+static const int WS_PATCH_EMBED_PROJ_BIAS = 0;  // patch_embed.proj.bias
+static const int WS_NORM1_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_NORM1_BIAS[DEPTH] = { 0, 0 };
+static const int WS_ATTN_Q_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_ATTN_Q_BIAS[DEPTH] = { 0, 0 };
+static const int WS_ATTN_K_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_ATTN_K_BIAS[DEPTH] = { 0, 0 };
+static const int WS_ATTN_V_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_ATTN_V_BIAS[DEPTH] = { 0, 0 };
+static const int WS_ATTN_PROJ_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_ATTN_PROJ_BIAS[DEPTH] = { 0, 0 };
+static const int WS_NORM2_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_NORM2_BIAS[DEPTH] = { 0, 0 };
+static const int WS_MLP_FC1_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_MLP_FC1_BIAS[DEPTH] = { 0, 0 };
+static const int WS_MLP_FC2_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_MLP_FC2_BIAS[DEPTH] = { 0, 0 };
+static const int WS_EXP_HTOH4_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_EXP_HTOH4_BIAS[DEPTH] = { 0, 0 };
+static const int WS_EXP_H4TOH_WEIGHT[DEPTH] = { 0, 0 };
+static const int WS_EXP_H4TOH_BIAS[DEPTH] = { 0, 0 };
+static const int WS_GATE[DEPTH][TASKS] = { {0, 0}, {0, 0} };
 static const bool BLOCK_IS_MOE[DEPTH] = { false, true };
 
 // ---- fixed-point constants as raw integers of their types (no floating-point values in kernel sources) ----

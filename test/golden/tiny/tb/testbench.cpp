@@ -22,7 +22,7 @@
 #include "count_cycles.h"
 #endif
 
-extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task, int reload, int debug_stop);
+extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop);
 
 using namespace edgemoe_tb;
 

@@ -1,0 +1,113 @@
+// `edgemoe explore` and `edgemoe sweep gather` as a user runs them, on the tiny preset (fast): the Pareto front, the
+// csim check of the best point against the float reference, the chosen config, the HTML page, the sweep dir, bad input.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { TINY, scratch } from '../helpers/paths.ts';
+
+const IMAGE = join(TINY, 'image.png');
+
+describe('commands: explore and sweep gather (CLI)', function () {
+  this.timeout(300_000);
+  const root = scratch('edgemoe-explore-');
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('explore -p tiny --top 1 --json: the best point C-simulated within tolerance, its config written and estimated the same', async () => {
+    const out = join(root, 'x1');
+    const r = await runCli(['explore', '-p', 'tiny', '--top', '1', '--images', IMAGE, '-o', out, '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /explore: estimated \d+\/\d+/, 'progress on stderr');
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.platform, 'zcu102');
+    assert.equal(j.chosen.id, j.ranked[0].id, 'the fastest point, which passed its check, is chosen');
+    assert.equal(j.checks.length, 1);
+    const c = j.checks[0];
+    // tiny's csim vs the float reference: MSE/var ≈ 3e-5 (README); every token routed to the reference's experts.
+    assert.ok(c.relMse < 1e-4 && c.cosine > 0.9999 && c.topkAgreement === 1 && c.passed, JSON.stringify(c));
+    for (const p of j.front) for (const q of j.front) if (p !== q) assert.ok(!(q.latency.cycles <= p.latency.cycles && q.resources.DSP < p.resources.DSP), `${q.id} dominates ${p.id}`);
+    // The chosen config extends the preset and gives back the chosen knobs; estimate agrees with explore.
+    const file = join(out, `tiny-${j.chosen.id}.json`);
+    const chosen = JSON.parse(readFileSync(file, 'utf8'));
+    assert.equal(chosen.extends, 'tiny');
+    const cfg = resolveConfig({ file });
+    assert.deepEqual(cfg.hardware.linearTile, { in: j.chosen.knobs.tileIn, out: j.chosen.knobs.tileOut });
+    assert.equal(cfg.hardware.attnParallel, j.chosen.knobs.attnParallel);
+    const e = await runCli(['estimate', '-c', file, '--json']);
+    assert.equal(e.exitCode, 0, e.stderr);
+    assert.equal(JSON.parse(e.stdout).totals.bound, j.chosen.latency.cycles);
+    const html = readFileSync(join(out, 'explore.html'), 'utf8');
+    assert.equal((html.match(/<figure class="chart"><svg/g) ?? []).length, 1, 'one chart, inline SVG');
+    assert.ok(!/<script|https?:\/\/(?!www\.w3\.org|vega\.github\.io)/.test(html.replace(/xmlns(:\w+)?="[^"]*"/g, '')), 'self-contained');
+    assert.ok(html.includes(j.chosen.id));
+    assert.ok(existsSync(join(out, 'designs', j.chosen.id, 'design.json')), 'the checked design is kept');
+  });
+
+  it('explore --top 0 prints the Pareto front table and the chosen point; same input, same chosen config', async () => {
+    const runs = await Promise.all(['a', 'b'].map((d) => runCli(['explore', '-p', 'tiny', '--top', '0', '--objective', 'dsp', '-o', join(root, d)])));
+    for (const r of runs) assert.equal(r.exitCode, 0, r.stderr);
+    const t = runs[0]!.stdout;
+    assert.match(t, /^tiny on ZCU102 .*: \d+ grid points, \d+ rejected by the config rules, \d+ estimated, \d+ fit under 90% of every resource$/m);
+    assert.match(t, /^point\s+tile, P, AXI\s+ms \(high\)\s+ms \(low\)\s+limited by\s+DSP\s+BRAM36\s+URAM\s+LUT\s+FF\s+highest util\s+MSE\/var\s+cosine\s+top-k$/m);
+    const star = t.split('\n').filter((l) => l.startsWith('*'));
+    assert.equal(star.length, 1, 'one chosen row');
+    // Ranked by DSP: the chosen point is the cheapest, the first row of the front (sorted by DSP).
+    const rows = t.split('\n').filter((l) => /^[* +]t\d/.test(l));
+    assert.equal(rows[0], star[0]);
+    const id = star[0]!.slice(1).split(/\s+/)[0]!;
+    assert.match(t, new RegExp(`^chosen: ${id}, [\\d.]+ ms modelled`, 'm'));
+    assert.equal(readFileSync(join(root, 'a', `tiny-${id}.json`), 'utf8'), readFileSync(join(root, 'b', `tiny-${id}.json`), 'utf8'));
+    assert.equal(readFileSync(join(root, 'a', 'explore.html'), 'utf8').replace(/-o \S+/, ''), readFileSync(join(root, 'b', 'explore.html'), 'utf8').replace(/-o \S+/, ''));
+  });
+
+  it('explore --emit-jobs writes a sweep of the Pareto front; sweep gather lists every point as not run yet', async () => {
+    const jobs = join(root, 'jobs');
+    const r = await runCli(['explore', '-p', 'tiny', '--top', '0', '-o', join(root, 'x3'), '--emit-jobs', jobs, '--slurm-time', '1:00:00', '--slurm-mem', '8G', '--vitis-settings', '/opt/Xilinx/Vitis/2023.2/settings64.sh', '--json']);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    const sweep = JSON.parse(readFileSync(join(jobs, 'sweep.json'), 'utf8'));
+    assert.deepEqual(sweep.points.map((p: { id: string }) => p.id), j.front.map((p: { id: string }) => p.id));
+    const sb = readFileSync(join(jobs, 'sweep.sbatch'), 'utf8');
+    assert.match(sb, new RegExp(`^#SBATCH --array=0-${j.front.length - 1}$`, 'm'));
+    assert.match(sb, /^#SBATCH --time=1:00:00$/m);
+    assert.match(sb, /^#SBATCH --mem=8G$/m);
+    assert.match(sb, /VITIS_SETTINGS:-\/opt\/Xilinx\/Vitis\/2023\.2\/settings64\.sh/);
+    assert.match(readFileSync(join(jobs, 'Makefile'), 'utf8'), /^VITIS_SETTINGS \?= \/opt\/Xilinx\/Vitis\/2023\.2\/settings64\.sh$/m);
+    const g = await runCli(['sweep', 'gather', jobs]);
+    assert.equal(g.exitCode, 0, g.stderr);
+    assert.match(g.stdout, new RegExp(`${j.front.length} points — 0 synthesised, 0 failed, ${j.front.length} not run`));
+    const gj = await runCli(['sweep', 'gather', jobs, '--json']);
+    assert.equal(JSON.parse(gj.stdout).points.length, j.front.length);
+    // edgemoe report on a sweep dir gives the same table.
+    const rep = await runCli(['report', jobs]);
+    assert.equal(rep.exitCode, 0, rep.stderr);
+    assert.equal(rep.stdout, g.stdout);
+  });
+
+  it('bad input: one line naming the option or resource, exit 2, nothing written', async () => {
+    const out = join(root, 'bad');
+    const cases: Array<[string[], RegExp]> = [
+      [['--max-util', '1.5'], /--max-util '1\.5': expected a number in \(0, 1\]/],
+      [['--objective', 'power'], /--objective.*power.*(latency|choices)/],
+      [['--platform', 'vck190'], /--platform.*vck190/],
+      [['--top', '1', '--images', join(root, 'nope.png')], /--images: cannot read .*nope\.png/],
+      [['--top', '2'], /no shipped photograph of the model's input size 64x32 .*--images/],
+      [['--slurm-mem', 'lots'], /--slurm-mem 'lots'/],
+      // tiny needs ≥ 300 DSPs in every point: under 10 % of 2,520 nothing fits.
+      [['--max-util', '0.1', '--top', '0'], /^edgemoe: error: explore: no point of tiny fits the ZCU102 .* under 10% utilisation: every one of the \d+ points is over on DSP \(the least any point needs is 300, the cap 252 of 2,520\)\n$/],
+    ];
+    for (const [args, want] of cases) {
+      const r = await runCli(['explore', '-p', 'tiny', '-o', out, ...args]);
+      assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
+      // Progress lines may come before the error line, commander's usage after it.
+      const line = r.stderr.split('\n').find((l) => /error:/.test(l));
+      assert.match(`${line}\n`, want, args.join(' '));
+      assert.ok(!existsSync(out), `${args.join(' ')}: nothing written`);
+    }
+    writeFileSync(join(root, 'plain.txt'), 'x');
+    const g = await runCli(['sweep', 'gather', root]);
+    assert.equal(g.exitCode, 2);
+    assert.match(g.stderr, /is not a sweep dir \(no sweep\.json/);
+  });
+});

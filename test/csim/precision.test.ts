@@ -1,0 +1,78 @@
+// Per-tensor weight types in the kernel: the loaders' sign-extend-and-shift into the class's union type must give
+// exactly the values the packer quantized. Weights on a grid both layouts hold exactly → byte-identical csim outputs.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { runCsim } from '../../generator/csim/run.ts';
+import { emitDesign } from '../../generator/emit/emit.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+import type { TensorMap } from '../../generator/tensor.ts';
+import { loadWeights } from '../../generator/weights/load.ts';
+import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { scratch, TINY } from '../helpers/paths.ts';
+
+const LINEAR = /(qkv|proj|fc\d|htoh4|h4toh)\.weight$|w_gate$/;
+const BIAS_OR_NORM = /(qkv|proj|fc\d|htoh4|h4toh)\.bias$|norm\d\.(weight|bias)$/;
+
+/** Tiny's weights moved onto grids both designs below represent exactly (linear 2^-13 within ±0.99, biases 2^-9 within ±3.9). */
+function gridWeights(): TensorMap {
+  const out: TensorMap = new Map();
+  for (const [name, t] of loadWeights(join(TINY, 'weights.safetensors')).tensors) {
+    const grid = LINEAR.test(name) ? [2 ** 13, 0.99] : BIAS_OR_NORM.test(name) ? [2 ** 9, 3.9] : null;
+    if (!grid) {
+      out.set(name, t);
+      continue;
+    }
+    const [s, lim] = grid as [number, number];
+    const data = Float32Array.from(t.data as Float32Array, (v) => Math.max(-lim, Math.min(lim, Math.round(v * s) / s)));
+    out.set(name, { ...t, data });
+  }
+  return out;
+}
+
+describe('csim: per-tensor weight types (shifted loads)', function () {
+  this.timeout(900_000);
+  const dir = scratch();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  // sha256 of tiny's csim output .npy (fixture weights and image), recorded with the generator before per-tensor
+  // precision existed: with no overrides every shift is 0 and the union is the class type, so nothing may change.
+  const GOLDEN_OUT = ['6b4e8072bc974464b9cf65d140f91262b3770a5363119bc2a0b5062c0535ec69', 'd1f3e091e5474403ad553ef7458472ba91c0c3e8d0d65f004228c3e85c3ca7ce'];
+  it('no overrides: the csim output is byte-identical to before per-tensor precision (golden sha256, tasks 0 and 1)', async () => {
+    emitDesign(resolveConfig({ preset: 'tiny' }), join(dir, 'edge'));
+    for (const task of [0, 1]) {
+      const out = join(dir, `edge${task}.npy`);
+      await runCsim({ design: join(dir, 'edge'), weights: join(TINY, 'weights.safetensors'), task, image: join(TINY, 'image.png'), out });
+      assert.equal(createHash('sha256').update(readFileSync(out)).digest('hex'), GOLDEN_OUT[task], `task ${task}`);
+    }
+  });
+
+  it('class types vs per-tensor types holding the same values: identical outputs, and the shifts are really used', async () => {
+    const weights = join(dir, 'grid.safetensors');
+    writeSafetensors(weights, gridWeights());
+    const a = resolveConfig({ preset: 'tiny', sets: ['precision.linearWeight.I=3'] });
+    const b = resolveConfig({
+      preset: 'tiny',
+      sets: [
+        'precision.linearWeight.I=3',
+        'precision.tensors={"blocks.1.*.weight":{"I":1},"blocks.0.attn.qkv.weight":{"I":2},"blocks.0.attn.qkv.bias":{"I":3},"blocks.1.norm?.*":{"I":3},"blocks.1.mlp.gate.*":{"I":1}}',
+      ],
+    });
+    const plan = buildPlan(b);
+    const shift = (n: string) => plan.weights.find((w) => w.name === n)!.shift;
+    assert.deepEqual([shift('blocks.0.attn.q.weight'), shift('blocks.0.attn.proj.weight'), shift('blocks.1.mlp.experts.h4toh.weight')], [1, 2, 0]);
+    assert.ok(shift('blocks.0.attn.q.bias') === 0 && shift('blocks.0.attn.proj.bias') === 4, 'attn biases: I 3 vs 7');
+    assert.ok(shift('blocks.0.norm1.weight') > 0 && shift('blocks.1.mlp.gate.1.w_gate') === 0, 'norm and gate shifts');
+    const outs: Buffer[] = [];
+    for (const [name, c] of [['a', a], ['b', b]] as const) {
+      emitDesign(c, join(dir, name));
+      const out = join(dir, `${name}.npy`);
+      const r = await runCsim({ design: join(dir, name), weights, task: 1, image: join(TINY, 'image.png'), out });
+      assert.ok(r.final.relMse < 1e-4, `${name}: MSE/var ${r.final.relMse}`);
+      outs.push(readFileSync(out));
+    }
+    assert.ok(outs[0]!.equals(outs[1]!), 'per-tensor types change the output although every value is the same');
+  });
+});

@@ -1,0 +1,79 @@
+// The search space and the evaluation of explore on the tiny preset: every grid point either validates or is rejected
+// by the config rules, latencies are the estimator's, the cap decides the fit, the ranking and the Pareto front hold.
+import assert from 'node:assert/strict';
+import { ConfigError, resolveConfig } from '../../generator/config/index.ts';
+import { platformInfo } from '../../generator/build/platforms.ts';
+import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
+import { evaluatePoints, paretoFront, rankPoints, RESOURCE_NAMES, whyNothingFits, type EvaluatedPoint } from '../../generator/explore/evaluate.ts';
+import { enumeratePoints, GRID, knobsOf, pointId, retarget, withKnobs } from '../../generator/explore/space.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+
+describe('explore/space + evaluate on tiny', function () {
+  this.timeout(60_000);
+  const base = resolveConfig({ preset: 'tiny' });
+  const { points, rejected } = enumeratePoints(base);
+  let evaluated: EvaluatedPoint[];
+  before(() => {
+    evaluated = evaluatePoints(points, { maxUtil: 0.9 });
+  });
+
+  it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
+    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length;
+    assert.equal(points.length + rejected, n);
+    assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
+    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256 }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
+    assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
+    assert.ok(points.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored');
+    for (const p of points) assert.deepEqual(knobsOf(p.config), p.knobs);
+  });
+
+  it('retarget moves the config to another board and its part, and keeps the rest', () => {
+    const u = retarget(base, 'u280');
+    assert.equal(u.hardware.platform, 'u280');
+    assert.equal(u.hardware.part, platformInfo('u280').part);
+    assert.deepEqual(u.model, base.model);
+    assert.deepEqual(u.hardware.linearTile, base.hardware.linearTile);
+  });
+
+  it("a fitting point's latency is the estimator's binding bound; a point fits iff every resource is under the cap", () => {
+    for (const p of evaluated.filter((_, i) => i % 17 === 0)) {
+      const cap = platformInfo('zcu102').capacity;
+      assert.equal(p.fits, RESOURCE_NAMES.every((r) => p.resources[r] <= 0.9 * cap[r]), p.id);
+      if (!p.fits) continue;
+      const e = estimatePlan(buildPlan(p.config));
+      assert.equal(p.latency!.cycles, e.totals.bound, p.id);
+      assert.equal(p.latency!.cyclesLow, e.totals.boundFlat, p.id);
+      assert.equal(p.latency!.ms, cyclesToMs(e.totals.bound, 300));
+      assert.equal(p.latency!.bandwidthBoundCycles + p.latency!.computeBoundCycles, e.totals.bound);
+      assert.deepEqual(p.resources, e.resources.total, p.id);
+    }
+    // A cap just under the base point's DSP share puts it over on DSP.
+    const own = evaluated.find((p) => p.id === pointId(knobsOf(base)))!;
+    const [tight] = evaluatePoints([own], { maxUtil: own.util.DSP - 1e-9 });
+    assert.ok(!tight!.fits && tight!.over.includes('DSP') && tight!.latency === null);
+  });
+
+  it('ranking by latency or DSP, and the Pareto front: no fitting point beats a front point on both', () => {
+    const byLat = rankPoints(evaluated, 'latency');
+    const byDsp = rankPoints(evaluated, 'dsp');
+    assert.equal(byLat.length, evaluated.filter((p) => p.fits).length);
+    for (let i = 1; i < byLat.length; i++) assert.ok(byLat[i - 1]!.latency!.cycles <= byLat[i]!.latency!.cycles);
+    for (let i = 1; i < byDsp.length; i++) assert.ok(byDsp[i - 1]!.resources.DSP <= byDsp[i]!.resources.DSP);
+    const front = paretoFront(evaluated);
+    assert.ok(front.length >= 2);
+    assert.equal(front[0], byDsp[0], 'the cheapest point is on the front');
+    assert.ok(front.some((p) => p.latency!.cycles === byLat[0]!.latency!.cycles), 'a fastest point is on the front');
+    const beats = (q: EvaluatedPoint, p: EvaluatedPoint) => q.latency!.cycles <= p.latency!.cycles && q.resources.DSP <= p.resources.DSP && (q.latency!.cycles < p.latency!.cycles || q.resources.DSP < p.resources.DSP);
+    for (const p of front) assert.ok(!byLat.some((q) => beats(q, p)), `${p.id} is dominated`);
+    for (const p of byLat) if (!front.includes(p)) assert.ok(front.some((q) => beats(q, p) || (q.latency!.cycles === p.latency!.cycles && q.resources.DSP === p.resources.DSP)), `${p.id} is off the front without a reason`);
+  });
+
+  it('when nothing fits, the resource that bound every point is named', () => {
+    // tiny needs ≥ 300 DSPs (12 % of 2,520) at its smallest and less than 10 % of the other resources.
+    const n = whyNothingFits(evaluatePoints(points, { maxUtil: 0.1 }));
+    assert.deepEqual(n.everywhere, ['DSP']);
+    const dsp = n.counts.find((c) => c.resource === 'DSP')!;
+    assert.equal(dsp.points, points.length);
+    assert.equal(dsp.least, Math.min(...evaluated.map((p) => p.resources.DSP)));
+  });
+});

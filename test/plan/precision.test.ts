@@ -1,0 +1,90 @@
+// Per-tensor / per-activation precision: pattern matching, resolution levels, the on-chip union types and shifts,
+// and every rejected override named by its pattern.
+import assert from 'node:assert/strict';
+import { ConfigError, resolveConfig } from '../../generator/config/index.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
+import { applyOverrides, globRegExp, tensorAliases } from '../../generator/plan/precision.ts';
+
+const fx = (W: number, I: number) => ({ signed: true, W, I, q: 'AP_TRN' as const, o: 'AP_WRAP' as const, n: 0 });
+
+function violations(sets: string[]): string[] {
+  try {
+    resolveConfig({ preset: 'tiny', sets });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.violations.map((v) => `${v.path}: ${v.rule}`);
+  }
+  return [];
+}
+
+describe('plan: per-tensor precision', () => {
+  it('patterns: * spans dots, ? one character, the rest literal; q/k/v parts answer to attn.qkv', () => {
+    assert.ok(globRegExp('blocks.*.attn.qkv.weight').test('blocks.10.attn.qkv.weight'));
+    assert.ok(globRegExp('blocks.9.mlp.experts.*').test('blocks.9.mlp.experts.htoh4.weight'));
+    assert.ok(!globRegExp('blocks.1.*').test('blocks.10.norm1.weight'));
+    assert.ok(globRegExp('blocks.*.norm?.*').test('blocks.0.norm2.bias'));
+    assert.ok(!globRegExp('blocks.0.norm1.weight').test('blocks.0xnorm1.weight'));
+    assert.deepEqual(tensorAliases('blocks.3.attn.k.bias'), ['blocks.3.attn.k.bias', 'blocks.3.attn.qkv.bias']);
+    assert.deepEqual(tensorAliases('pos_embed'), ['pos_embed']);
+  });
+
+  it('levels: the class type, then every matching pattern in order (later wins field by field)', () => {
+    const r = applyOverrides(fx(16, 2), { 'blocks.*.attn.*': { I: 1 }, 'blocks.0.*': { q: 'AP_RND' }, 'blocks.1.*': { I: 5 } }, ['blocks.0.attn.q.weight']);
+    assert.deepEqual(r.type, { ...fx(16, 1), q: 'AP_RND' });
+    assert.deepEqual(r.used, ['blocks.*.attn.*', 'blocks.0.*']);
+  });
+
+  it('no overrides: every tensor has its class type, shift 0 (Edge-MoE exactly)', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<16,2>');
+    for (const w of plan.weights) {
+      assert.equal(w.ctype, plan.types[w.cls].cpp, w.name);
+      assert.equal(w.shift, 0, w.name);
+    }
+  });
+
+  it('the accurate preset: each tensor its own type, the class type their union, shifts = I − the class minimum', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
+    const w = (n: string) => plan.weights.find((x) => x.name === n)!;
+    assert.equal(w('blocks.0.attn.q.weight').ctype, 'ap_fixed<16,1,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(w('blocks.0.mlp.fc2.weight').ctype, 'ap_fixed<16,2,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<17,2>');
+    assert.equal(plan.types.linearWeight.containerBits, 16);
+    assert.equal(w('blocks.0.attn.q.weight').shift, 0);
+    assert.equal(w('blocks.0.mlp.fc2.weight').shift, 1);
+    assert.equal(w('blocks.1.mlp.gate.0.w_gate').frac, 15);
+    assert.equal(w('blocks.0.attn.q.bias').shift, 7 - 5);
+    const params = renderKernelSources(plan).get('src/params.h')!;
+    assert.match(params, /static const int WS_MLP_FC2_WEIGHT\[DEPTH\] = \{ 1, -?\d/);
+    assert.match(params, /static const int WLIN_W = 16;/);
+  });
+
+  it('the w8 preset stores linear weights in 8-bit containers with negative integer bits', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }));
+    assert.equal(plan.types.linearWeight.containerBits, 8);
+    assert.equal(plan.types.linearWeight.lanes, 32);
+    assert.equal(plan.weights.find((x) => x.name === 'blocks.0.mlp.fc2.weight')!.ctype, 'ap_fixed<8,-2,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<9,-1>');
+  });
+
+  it('rejects a pattern that matches nothing, a width change inside a class, a typed activation-class tensor and a per-op activation type', () => {
+    const v = violations([
+      'precision.tensors={"blocks.7.*":{"I":1},"blocks.*.attn.qkv.weight":{"W":8},"pos_embed":{"I":4},"blocks.0.norm1.weight":{"n":99}}',
+      'precision.activations={"block1.mlp_out":{"I":12},"block5.*":{"I":11}}',
+    ]);
+    const has = (re: RegExp) => assert.ok(v.some((x) => re.test(x)), `${re} in\n${v.join('\n')}`);
+    has(/^precision\.tensors\."blocks\.7\.\*": pattern matches no packed tensor/);
+    has(/^precision\.tensors\."blocks\.\*\.attn\.qkv\.weight": blocks\.0\.attn\.q\.weight: W 8 differs from precision\.linearWeight\.W \(16\)/);
+    has(/^precision\.tensors\."pos_embed": pos_embed is stored as activation/);
+    has(/^precision\.tensors\."blocks\.0\.norm1\.weight": blocks\.0\.norm1\.weight: n \(saturation bits\) must be in 0\.\.W/);
+    has(/^precision\.activations\."block1\.mlp_out": op block1\.mlp_out: the kernel realises one activation type/);
+    has(/^precision\.activations\."block5\.\*": pattern matches no op of the plan/);
+  });
+
+  it('an activation override equal to precision.activation is accepted and recorded per op', () => {
+    const c = resolveConfig({ preset: 'tiny', sets: ['precision.activations={"block1.*":{"I":10}}'] });
+    const plan = buildPlan(c);
+    assert.ok(plan.ops.every((o) => o.outType === 'ap_fixed<32,10>'));
+  });
+});

@@ -1,0 +1,20 @@
+// The fidelity report: top-k agreement over (token, MoE block) pairs and the one-line summary.
+import assert from 'node:assert/strict';
+import { compareArrays } from '../../generator/reference/compare.ts';
+import { CLEAR_MARGIN, formatFidelity, topKAgreement } from '../../generator/reference/fidelity.ts';
+
+describe('reference/fidelity', () => {
+  it('agreement counts every (token, block) pair; flips above the clear margin are counted apart', () => {
+    const a = topKAgreement([
+      { tokens: 10, differ: [{ margin: 1e-5 }, { margin: 2e-3 }] },
+      { tokens: 10, differ: [{ margin: CLEAR_MARGIN }] },
+    ])!;
+    assert.deepEqual(a, { agree: 17, total: 20, share: 0.85, clearFlips: 1 });
+    assert.equal(topKAgreement([]), null);
+  });
+
+  it('one line with MSE, MSE/var, cosine, bias, max abs and the agreement', () => {
+    const line = formatFidelity({ ...compareArrays([2, 1], [1, 3]), topk: { agree: 17, total: 20, share: 0.85, clearFlips: 1 } });
+    assert.equal(line, 'fidelity: MSE 2.500  MSE/var 2.500  cosine 0.707107  bias -0.5000  max abs 2.000  top-k agreement 17/20 (85.00 %), 1 flip at reference margin > 0.001');
+  });
+});
