@@ -4,7 +4,7 @@ PRESET  ?= m3vit-t-cityscapes
 DEMO    := hls-out/demo
 # A photograph of the preset's input size (test/fixtures/images, public domain); IMAGE=… overrides it.
 IMAGE_m3vit-t-cityscapes := test/fixtures/images/astronaut-256x128.png
-IMAGE_m3vit-s-pascal     := test/fixtures/images/astronaut-512x512.png
+IMAGE_m3vit-s-pascal     := test/fixtures/images/coffee-512x512.png
 IMAGE_m3vit-s-nyud       := test/fixtures/images/astronaut-640x480.png
 IMAGE_tiny               := test/fixtures/m3vit-tiny-test/image.png
 IMAGE   ?= $(IMAGE_$(PRESET))
@@ -22,7 +22,9 @@ demo: install
 	$(EDGEMOE) gen --preset $(PRESET) --out $(DEMO)
 	$(EDGEMOE) weights random --preset $(PRESET) --seed 1 --out $(DEMO)/weights.safetensors
 	$(EDGEMOE) pack --design $(DEMO) --weights $(DEMO)/weights.safetensors --quiet
-	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 0 --trace --out $(DEMO)/csim-out.npy $(IMAGE)
+	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 0 --trace --cycles --out $(DEMO)/csim-out.npy $(IMAGE)
+	$(EDGEMOE) csim --design $(DEMO) --weights $(DEMO)/weights.safetensors --task 1 --trace --cycles $(IMAGE) > /dev/null
+	$(EDGEMOE) report $(DEMO) --html $(DEMO)/report.html
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

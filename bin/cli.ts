@@ -1,6 +1,7 @@
 // The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../generator/errors.ts';
+import { installInterruptHandlers } from '../generator/interrupt.ts';
 import { register as registerValidate } from '../generator/commands/validate.ts';
 import { register as registerPresets } from '../generator/commands/presets.ts';
 import { register as registerPack } from '../generator/commands/pack.ts';
@@ -20,7 +21,9 @@ const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
   .version('0.1.0')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // commander's own errors (unknown option, missing argument) get the same prefix as ours; subcommands inherit this.
+  .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? `edgemoe: ${str}` : str) });
 
 // Subcommands register themselves here, one line each.
 const registrations: Array<(p: Command) => void> = [
@@ -49,6 +52,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
+
+// Ctrl-C / SIGTERM: temp files removed, child process groups ended, exit 130 / 143.
+installInterruptHandlers();
 
 try {
   await program.parseAsync(process.argv);

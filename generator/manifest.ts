@@ -1,8 +1,8 @@
 // design.json: the one contract between the generator and the host. The host re-derives nothing from the config.
 import { z } from 'zod';
 
-/** Bumped when a field is added or changes meaning; the host accepts exactly this format. /2: input/output strides. */
-export const MANIFEST_FORMAT = 'edgemoe-design/2';
+/** Bumped when a field is added or changes meaning; the host accepts exactly this format. /2: input/output strides; /3: input.preprocess. */
+export const MANIFEST_FORMAT = 'edgemoe-design/3';
 
 /** A named slice of one m_axi bundle's DRAM buffer. Offsets and sizes are bytes; offsets are 4096-aligned. */
 export const regionSchema = z.object({
@@ -38,6 +38,12 @@ export const ioSchema = z.object({
   rowStride: z.number().int().positive(),
 });
 export type IoEntry = z.infer<typeof ioSchema>;
+
+/** The input entry also says what the model's input is in terms of the bytes (so a .npy of that tensor can be turned back into bytes). */
+export const inputSchema = ioSchema.extend({
+  /** Model input per channel c = (byte/divisor − mean[c]) / std[c]; the patch embedding has this folded in. */
+  preprocess: z.object({ divisor: z.number().positive(), mean: z.array(z.number()), std: z.array(z.number().positive()) }),
+});
 
 export const bundleSchema = z.object({
   name: z.string(),
@@ -84,7 +90,7 @@ export const manifestSchema = z.object({
   /** Images one kernel call can take (the 'images' region holds this many). */
   maxImages: z.number().int(),
   /** Input: region, per-image shape and strides (pixel raw = byte, value = raw / 2^frac of the region). */
-  input: ioSchema,
+  input: inputSchema,
   /** Output: region holding the backbone output [images][tokens][dim], per-image shape and strides. */
   output: ioSchema,
   weights: z.object({

@@ -119,11 +119,26 @@ export class Accelerator {
 
   /** Runs up to maxImages images (CHW bytes each) for one task in one kernel call. */
   infer(images: readonly Uint8Array[], task: string | number, opts: { debugStop?: number } = {}): Inference {
+    const t0 = this.begin(images, task, opts);
+    this.backend.run();
+    return this.finish(images.length, t0);
+  }
+
+  /** infer() without blocking the event loop while the kernel runs (where the backend can), for long jobs. */
+  async inferAsync(images: readonly Uint8Array[], task: string | number, opts: { debugStop?: number } = {}): Promise<Inference> {
+    const t0 = this.begin(images, task, opts);
+    if (this.backend.runAsync) await this.backend.runAsync();
+    else this.backend.run();
+    return this.finish(images.length, t0);
+  }
+
+  /** Checks the call, writes the images and scalars; returns the start time. */
+  private begin(images: readonly Uint8Array[], task: string | number, opts: { debugStop?: number }): bigint {
     if (this.closed) throw new Error('accelerator is closed');
     const m = this.design.manifest;
     if (this.weightsHash === undefined) throw new UserError('no weights loaded (call loadWeights first)');
     if (images.length < 1 || images.length > m.maxImages) throw new UserError(`a kernel call takes 1..${m.maxImages} images, got ${images.length}`);
-    const { input, output } = this.io;
+    const { input } = this.io;
     const imageBytes = input.imageBytes;
     images.forEach((im, i) => {
       if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
@@ -136,12 +151,17 @@ export class Accelerator {
     this.setRole('task', t);
     this.setRole('reload', this.reloadPending || this.backend.onChipStateLost?.() ? 1 : 0);
     this.setRole('debugStop', opts.debugStop ?? 0);
-    this.backend.run();
+    return t0;
+  }
+
+  /** After a run: reads and decodes the outputs of `count` images. */
+  private finish(count: number, t0: bigint): Inference {
+    const { output } = this.io;
     this.reloadPending = false;
-    const raw = this.outRaw.subarray(0, (images.length - 1) * output.stride + output.rows * output.rowStride);
+    const raw = this.outRaw.subarray(0, (count - 1) * output.stride + output.rows * output.rowStride);
     this.backend.read(output.buffer, output.offset, raw);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const outputs = images.map((_, i) => {
+    const outputs = Array.from({ length: count }, (_, i) => {
       const o = new Float32Array(output.rows * output.rowElems);
       for (let row = 0; row < output.rows; row++) decodeFixed(raw, i * output.stride + row * output.rowStride, output.rowElems, output.region, o, row * output.rowElems);
       return o;

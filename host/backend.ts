@@ -16,6 +16,8 @@ export interface Backend {
   onChipStateLost?(): boolean;
   /** Runs the kernel once with the current buffers and scalars; throws if it does not complete. */
   run(): void;
+  /** The same call without blocking the event loop, where the backend can (csim); else run() is used. */
+  runAsync?(): Promise<void>;
   /** Releases everything (idempotent). */
   close(): void;
 }

@@ -1,10 +1,11 @@
 // The batch runner behind `edgemoe run`: images → kernel calls of up to maxImages → <stem>.<task>.npy per image.
 // A bad image is reported and skipped (no output written for it); the rest of the batch still runs.
-import { mkdirSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { isUserError, UserError } from '../generator/errors.ts';
-import { loadImageBytes, type ImageShape } from '../generator/io/image.ts';
+import { HARDWARE_PIXEL_DIVISOR, type InputPipeline } from '../generator/config/input.ts';
+import { loadImageBytes, type ImageShape, type ResizeMode } from '../generator/io/image.ts';
 import { writeNpy } from '../generator/io/npy.ts';
+import { makeDirs } from '../generator/io/files.ts';
 import { Accelerator, type BackendChoice } from './accelerator.ts';
 import { loadDesign, taskIndex } from './design.ts';
 import { loadPackedWeights } from './weights.ts';
@@ -21,6 +22,8 @@ export interface RunOptions {
   timeoutMs?: number;
   out: string;
   images: string[];
+  /** How a photograph of another size is fitted (default: refused). */
+  resize?: ResizeMode;
   /** csim: prebuilt bridge library (tests); default: build it. */
   csimLibrary?: string;
 }
@@ -30,7 +33,7 @@ export interface RunResult {
   image: string;
   task: string;
   backend: string;
-  /** Wall time of the kernel call that produced it (input write + run + output read), ms. */
+  /** Wall time of this image in its kernel call (input write + run + output read, divided by the call's images), ms. */
   latencyMs?: number;
   /** Images in that kernel call. */
   batch?: number;
@@ -42,13 +45,15 @@ export interface RunReport {
   selection: string;
   backend: string;
   results: RunResult[];
+  /** Wall time of all kernel calls and output writes (after the backend was opened and the weights loaded), s. */
+  seconds: number;
 }
 
 export interface RunHooks {
   /** Called once the backend is chosen, with the one-line selection note. */
   onSelect?: (line: string) => void;
-  /** Called after each image × task is done (for a progress bar). */
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each image × task is done (for a progress bar or line). */
+  onProgress?: (done: number, total: number, result: RunResult) => void;
 }
 
 /** Output file for an image and task: <out>/<image stem>.<task>.npy. */
@@ -67,11 +72,15 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
   try {
     hooks.onSelect?.(acc.selection);
     acc.loadWeights(weights);
-    mkdirSync(opts.out, { recursive: true });
+    makeDirs(opts.out, 'output directory');
 
     // Decode every image first; a bad one is reported and left out of the kernel calls.
     const shape = m.input.shape as unknown as ImageShape;
     if (shape.length !== 3) throw new UserError(`design.json input shape ${JSON.stringify(m.input.shape)} is not [C,H,W]`);
+    const pre = m.input.preprocess;
+    if (pre.mean.length !== shape[0] || pre.std.length !== shape[0]) throw new UserError(`design.json input.preprocess has ${pre.mean.length} means and ${pre.std.length} stds for ${shape[0]} channels`);
+    // A .npy image is the model's input tensor; this undoes the preprocessing the patch embedding has folded in.
+    const input: InputPipeline = { shape, ...pre, identity: pre.divisor === HARDWARE_PIXEL_DIVISOR && pre.mean.every((x) => x === 0) && pre.std.every((x) => x === 1) };
     const ok: Array<{ idx: number; path: string; bytes: Uint8Array }> = [];
     const bad: Array<{ idx: number; path: string; error: string }> = [];
     const stems = new Map<string, string>();
@@ -80,7 +89,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
         const stem = basename(path, extname(path));
         const prev = stems.get(stem);
         if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
-        const bytes = loadImageBytes(path, shape);
+        const bytes = loadImageBytes(path, input, { resize: opts.resize });
         stems.set(stem, path);
         ok.push({ idx, path, bytes });
       } catch (e) {
@@ -94,18 +103,21 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
     const byImage: RunResult[][] = opts.images.map(() => []);
     const add = (idx: number, r: RunResult) => {
       byImage[idx]!.push(r);
-      hooks.onProgress?.(++done, total);
+      hooks.onProgress?.(++done, total, r);
     };
+    // csim gains nothing from batching (no DRAM latency to hide): one image per call gives per-image progress and times.
+    const perCall = acc.backendName === 'csim' ? 1 : m.maxImages;
+    const t0 = performance.now();
     for (const b of bad) for (const task of tasks) add(b.idx, { image: b.path, task, backend: acc.backendName, error: b.error });
     for (const task of tasks) {
-      for (let i = 0; i < ok.length; i += m.maxImages) {
-        const batch = ok.slice(i, i + m.maxImages);
+      for (let i = 0; i < ok.length; i += perCall) {
+        const batch = ok.slice(i, i + perCall);
         try {
-          const r = acc.infer(batch.map((b) => b.bytes), task);
+          const r = await acc.inferAsync(batch.map((b) => b.bytes), task);
           batch.forEach((b, k) => {
             const output = outputPath(opts.out, b.path, task);
             writeNpy(output, { dtype: 'f32', shape: [...m.output.shape], data: r.outputs[k]! });
-            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms, batch: batch.length, output: resolve(output) });
+            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms / batch.length, batch: batch.length, output: resolve(output) });
           });
         } catch (e) {
           if (!isUserError(e)) throw e;
@@ -115,7 +127,7 @@ export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise
     }
     // Report in the order the images were given, tasks in the order asked.
     const results = byImage.flatMap((rs) => rs.sort((x, y) => tasks.indexOf(x.task) - tasks.indexOf(y.task)));
-    return { selection: acc.selection, backend: acc.backendName, results };
+    return { selection: acc.selection, backend: acc.backendName, results, seconds: (performance.now() - t0) / 1000 };
   } finally {
     acc.close();
   }

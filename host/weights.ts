@@ -63,6 +63,11 @@ export function loadPackedWeights(design: HostDesign, path: string): PackedWeigh
     if (meta.layoutHash !== layoutHash(m) || meta.configHash !== m.configHash) {
       throw new UserError(`weights ${path} were packed for a different design layout than '${m.name}' (${metaPath} disagrees with design.json); re-run \`edgemoe pack\``);
     }
+    const hash = sha256(bytes);
+    if (meta.imageSha256 !== undefined && meta.imageSha256 !== hash) {
+      throw new UserError(`weights ${path} changed after it was packed (its sha256 differs from ${metaPath}); re-run \`edgemoe pack\``);
+    }
+    return { bytes, hash, origin: path };
   }
   return { bytes, hash: sha256(bytes), origin: path };
 }

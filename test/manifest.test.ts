@@ -11,15 +11,15 @@ describe('design.json schema (generator/manifest.ts)', () => {
     return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
   };
 
-  it('accepts what the plan produces, format edgemoe-design/2 with strides', () => {
+  it('accepts what the plan produces, format edgemoe-design/3 with strides', () => {
     const m = good();
-    assert.equal(MANIFEST_FORMAT, 'edgemoe-design/2');
+    assert.equal(MANIFEST_FORMAT, 'edgemoe-design/3');
     assert.deepEqual(issues(m), []);
-    assert.deepEqual(Object.keys(m.input!).sort(), ['region', 'rowStride', 'shape', 'stride']);
+    assert.deepEqual(Object.keys(m.input!).sort(), ['preprocess', 'region', 'rowStride', 'shape', 'stride']);
     assert.deepEqual(Object.keys(m.output!).sort(), ['region', 'rowStride', 'shape', 'stride']);
   });
 
-  it('rejects a missing, zero or fractional stride and the old format', () => {
+  it('rejects a missing, zero or fractional stride, a missing input.preprocess and the old format', () => {
     const missing = good();
     delete missing.input!.stride;
     assert.deepEqual(issues(missing), ['input.stride']);
@@ -29,6 +29,9 @@ describe('design.json schema (generator/manifest.ts)', () => {
     const frac = good();
     frac.output!.stride = 1152.5;
     assert.deepEqual(issues(frac), ['output.stride']);
+    const noPre = good();
+    delete (noPre.input as Record<string, unknown>).preprocess;
+    assert.deepEqual(issues(noPre), ['input.preprocess']);
     const old = good() as Record<string, unknown>;
     old.format = 'edgemoe-design/1';
     assert.deepEqual(issues(old), ['format']);

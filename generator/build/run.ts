@@ -26,6 +26,8 @@ import {
 import { platformInfo, releaseAtLeast } from './platforms.ts';
 import { selectPlatform, vitisRelease } from './select.ts';
 import { findOnPath, requireTool, runTool } from './tools.ts';
+import { loadImageBytes, type ImageShape } from '../io/image.ts';
+import { makeDirs, writeFileAtomic } from '../io/files.ts';
 
 export { VPP_MODES, type VppMode };
 export const BUILD_TARGETS = ['csim', 'hls', 'xo', 'xclbin', 'emconfig', 'package'] as const;
@@ -40,6 +42,8 @@ export interface BuildOptions {
   mode?: VppMode;
   /** Also run C/RTL co-simulation after synthesis (hls, xo). */
   cosim?: boolean;
+  /** An image (PNG/JPEG/.npy of the design's size) written to build/image.bin, the testbench input of csim/cosim. */
+  image?: string;
   /** Debug info, intermediate files and the profiling monitors (data, exec, stall) in the xclbin. */
   profile?: boolean;
   /** package: the unpacked xilinx-zynqmp-common-v20xx.x directory (rootfs.ext4, Image). */
@@ -138,6 +142,21 @@ export async function runBuild(o: BuildOptions): Promise<BuildResult> {
   }
   if ((linking || o.target === 'emconfig') && mode !== 'hw') steps.push({ ...emconfigCommand(ctx, emconfigutil), why: 'emulated device description', check: emconfigFile(mode) });
   if (o.target === 'package') steps.push({ ...packageCommand(ctx, commonImage!, sdFiles, vpp), why: 'boot files and SD card image', check: finalXclbin(kernel, mode) });
+  // The testbench inputs run_hls.tcl passes to co-simulation, checked (or made from --image) before any tool starts.
+  if (o.image !== undefined) {
+    const bytes = loadImageBytes(o.image, design.manifest.input.shape as unknown as ImageShape);
+    makeDirs(join(dir, 'build'));
+    writeFileAtomic(join(dir, 'build', 'image.bin'), bytes);
+    log(`wrote build/image.bin from ${o.image}`);
+  }
+  if (o.cosim && steps.some((st) => st.env?.COSIM === '1')) {
+    const weightsFile = design.manifest.weights.file;
+    const missing = [
+      ...(existsSync(join(dir, weightsFile)) ? [] : [`${weightsFile} (run \`edgemoe pack --design ${dir} --weights W\`)`]),
+      ...(existsSync(join(dir, 'build', 'image.bin')) ? [] : ['build/image.bin (give --image IMAGE)']),
+    ];
+    if (missing.length) throw new UserError(`--cosim runs the testbench on the design's inputs, and ${dir} lacks ${missing.join(' and ')}`);
+  }
   // Every tool the steps need is looked up before anything runs, so a missing one is the only message.
   for (const t of new Set(steps.map((s) => s.tool))) requireTool(t);
 

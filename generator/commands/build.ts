@@ -8,6 +8,7 @@ interface BuildCliOptions {
   platform?: string;
   mode?: VppMode;
   cosim?: boolean;
+  image?: string;
   profile?: boolean;
   commonImage?: string;
   sdFile: string[];
@@ -25,7 +26,8 @@ export function register(program: Command): void {
     .addOption(new Option('--target <target>', 'what to build').choices([...BUILD_TARGETS]).makeOptionMandatory())
     .option('--platform <name>', 'v++ platform name or .xpfm path (default: the board\'s platform of the installed Vitis release, from $PLATFORM_REPO_PATHS, $XILINX_VITIS/base_platforms, /opt/xilinx/platforms)')
     .addOption(new Option('--mode <mode>', 'v++ target of xclbin, emconfig and package (default hw; emconfig: hw_emu)').choices([...VPP_MODES]))
-    .option('--cosim', 'also run C/RTL co-simulation after synthesis (hls, xo)')
+    .option('--cosim', 'also run C/RTL co-simulation after synthesis (hls, xo); needs <design>/weights.bin and build/image.bin')
+    .option('--image <file>', "write build/image.bin (the testbench's input for --cosim and CSIM=1) from this PNG/JPEG/.npy of the design's size")
     .option('--profile', 'link with -g, --save-temps and the data/exec/stall profiling monitors')
     .option('--common-image <dir>', 'package: the unpacked xilinx-zynqmp-common-v20xx.x directory (rootfs.ext4, Image)')
     .option('--sd-file <file>', 'package: another file for the SD card (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])

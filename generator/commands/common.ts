@@ -33,7 +33,8 @@ export function withDefaultConfigHint<T>(opts: { preset?: string; config?: strin
   try {
     return check();
   } catch (e) {
-    if (isUserError(e) && !opts.preset && !opts.config && !file) {
+    // Only for errors about the input's fit to the config, not a file that cannot be read at all.
+    if (isUserError(e) && !opts.preset && !opts.config && !file && !/^cannot read /.test(e.message)) {
       e.message += `\nhint: no --preset or --config was given, so the default preset ${DEFAULT_PRESET} was used`;
     }
     throw e;

@@ -10,6 +10,7 @@ import { collectReports, selectSolutions } from '../report/collect.ts';
 import { formatReport } from '../report/format.ts';
 import { formatGathered, gatherSweep, isSweepDir } from '../explore/gather.ts';
 import { reportModel, type ReportModel } from '../report/model.ts';
+import { writeDesignHtml } from '../html/report-command.ts';
 
 export interface ReportOptions {
   solution?: string;
@@ -35,7 +36,9 @@ export function register(program: Command): void {
     .argument('<dir>', 'a design dir (its HLS project is searched), a sweep dir (every point, as `edgemoe sweep gather`) or any folder holding csynth reports')
     .option('--solution <name>', 'only this solution (its name, e.g. solution2, or its path under DIR)')
     .option('--json', 'print JSON instead of text (the same figures)')
-    .action((dir: string, opts: { json?: boolean; solution?: string }) => {
+    .option('--html <file>', 'write an HTML report of the design dir instead: routing maps, per-op error and cycles from its csim runs (csim --trace/--cycles), the estimate, resources, synthesis when reports exist')
+    .action(async (dir: string, opts: { json?: boolean; solution?: string; html?: string }) => {
+      if (opts.html !== undefined) return writeDesignHtml(dir, opts.html);
       // A sweep dir (edgemoe explore --emit-jobs) gets the sweep's table, as `edgemoe sweep gather`.
       if (isSweepDir(dir) && opts.solution === undefined) {
         const g = gatherSweep(dir);

@@ -1,4 +1,5 @@
 // `edgemoe validate`: resolves a config, checks every rule, and prints a one-screen summary (or JSON).
+import { describeInput } from '../config/input.ts';
 import type { Command } from 'commander';
 import { ConfigError, DEFAULT_PRESET, PRECISION_CLASSES, type Config } from '../config/index.ts';
 import { axiLanes } from '../config/rules.ts';
@@ -46,7 +47,8 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
   const w = Math.max(...macRows.map((r) => int(r[1]).length));
   const lines = [
     `config      ${c.name}  ${origin}`,
-    `image       ${m.image.join('x')}, patch ${m.patch} -> grid ${s.grid.join('x')}, ${N} tokens (cls included), normalize ${m.normalize}, cls ${m.cls}`,
+    `image       ${m.image.join('x')}, patch ${m.patch} -> grid ${s.grid.join('x')}, ${N} tokens (cls included), cls ${m.cls}`,
+    `input       ${describeInput(m)}`,
     `backbone    dim ${D}, depth ${m.depth}, heads ${m.heads} (head dim ${s.headDim}), MLP hidden ${s.mlpHidden}, qkv bias ${m.qkvBias ? 'yes' : 'no'}, LN eps ${m.lnEps}`,
     `MoE blocks  ${describeBlocks(s.moeBlocks, m.depth)}; ${m.moe.experts} experts, top-${m.moe.topK}, expert hidden ${m.moe.expertHidden}`,
     `tasks       ${m.tasks.join(', ')} (${m.tasks.length} gate${m.tasks.length === 1 ? '' : 's'} per MoE block)`,

@@ -9,6 +9,7 @@ import { PRESETS, DEFAULT_PRESET } from './presets.ts';
 import { checkRules, type Violation } from './rules.ts';
 import { buildPlan } from '../plan/build.ts';
 import { PrecisionError } from '../plan/precision.ts';
+import { capacityViolations } from './capacity.ts';
 
 /** Where a config comes from: a preset name, a JSON file, and `path=value` overrides. */
 export interface ConfigSource {
@@ -126,6 +127,8 @@ export function validateConfig(json: unknown, origin = ''): Config {
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(origin, parsed.error.issues.flatMap(schemaViolation));
   const violations = checkRules(parsed.data);
+  // Only a config that passes the rules has a plan whose memory can be checked.
+  if (violations.length === 0) violations.push(...capacityViolations(parsed.data));
   if (violations.length) throw new ConfigError(origin, violations);
   const pr = parsed.data.precision;
   if (pr.tensors !== undefined || pr.activations !== undefined) {

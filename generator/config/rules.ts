@@ -1,6 +1,6 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
-import { DRAM_REGIONS, PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from './schema.ts';
+import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -77,6 +77,9 @@ function checkModel(c: Config, bad: (path: string, rule: string) => void): void 
   else {
     if (isPosInt(H) && H % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image height (${H})`);
     if (isPosInt(W) && W % m.patch !== 0) bad('model.image', `patch (${m.patch}) must divide the image width (${W})`);
+  }
+  if (isPosInt(H) && isPosInt(W) && isPosInt(m.patch) && Math.floor(H / m.patch) * Math.floor(W / m.patch) > LIMITS.patches) {
+    bad('model.image', `${Math.floor(H / m.patch) * Math.floor(W / m.patch)} patches per image (image / patch): at most ${LIMITS.patches} (edgemoe's limit)`);
   }
   if (!isPosInt(m.depth)) bad('model.depth', 'depth must be ≥ 1');
   if (!isPosInt(m.dim)) bad('model.dim', 'dim must be ≥ 1');

@@ -4,6 +4,30 @@ import { z } from 'zod';
 export const QUANT_MODES = ['AP_RND', 'AP_RND_ZERO', 'AP_RND_MIN_INF', 'AP_RND_INF', 'AP_RND_CONV', 'AP_TRN', 'AP_TRN_ZERO'] as const;
 export const OVERFLOW_MODES = ['AP_SAT', 'AP_SAT_ZERO', 'AP_SAT_SYM', 'AP_WRAP', 'AP_WRAP_SM'] as const;
 
+/**
+ * Size limits of a config (README "Config limits"): beyond them the float reference, the plan or the emitted numbers
+ * stop being practical or exact (MAC counts stay below 2^53). Checked by the schema, so validate, gen and estimate
+ * all refuse the same configs.
+ */
+export const LIMITS = {
+  channels: 16,
+  side: 4096,
+  patch: 64,
+  /** Patches per image ((H/patch)·(W/patch)); tokens = patches + 1. */
+  patches: 16384,
+  dim: 4096,
+  depth: 64,
+  heads: 64,
+  mlpRatio: 16,
+  experts: 64,
+  expertHidden: 16384,
+  tasks: 64,
+  attnParallel: 256,
+  linearTile: 256,
+} as const;
+
+const atMost = (n: number, what: string) => z.number().int().max(n, `${what} must be at most ${n} (edgemoe's limit)`);
+
 /** One fixed-point type: ap_fixed<W,I,Q,O,N> (signed) or ap_ufixed<…> (unsigned). */
 export const fixedTypeSchema = z
   .object({
@@ -67,29 +91,31 @@ export const moeSchema = z
   .object({
     /** Which blocks are MoE: 'odd' (M³ViT), 'even', or a list of block indices. */
     blocks: z.union([z.literal('odd'), z.literal('even'), z.array(z.number().int())]),
-    experts: z.number().int(),
+    experts: atMost(LIMITS.experts, 'experts'),
     topK: z.number().int(),
-    expertHidden: z.number().int(),
+    expertHidden: atMost(LIMITS.expertHidden, 'expertHidden'),
   })
   .strict();
 
 export const modelSchema = z
   .object({
     /** Input image [C, H, W]. */
-    image: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
-    patch: z.number().int(),
-    dim: z.number().int(),
-    depth: z.number().int(),
-    heads: z.number().int(),
-    mlpRatio: z.number(),
+    image: z.tuple([atMost(LIMITS.channels, 'image channels'), atMost(LIMITS.side, 'image height'), atMost(LIMITS.side, 'image width')]),
+    patch: atMost(LIMITS.patch, 'patch'),
+    dim: atMost(LIMITS.dim, 'dim'),
+    depth: atMost(LIMITS.depth, 'depth'),
+    heads: atMost(LIMITS.heads, 'heads'),
+    mlpRatio: z.number().max(LIMITS.mlpRatio, `mlpRatio must be at most ${LIMITS.mlpRatio} (edgemoe's limit)`),
     qkvBias: z.boolean(),
     lnEps: z.number(),
     moe: moeSchema,
     /** Task names, in gate order (task t uses `blocks.{i}.mlp.gate.{t}.w_gate`). */
-    tasks: z.array(z.string()),
+    tasks: z.array(z.string()).max(LIMITS.tasks, `at most ${LIMITS.tasks} tasks (edgemoe's limit)`),
     /** 'folded': cls_token is added into pos_embed row 0 at pack time (Edge-MoE); 'token': kept as its own tensor. */
     cls: z.enum(['folded', 'token']),
-    /** Input normalisation folded into the patch embedding: none (raw byte/256) or ImageNet mean/std. */
+    /** PNG/JPEG bytes are divided by this first: 256 (Edge-MoE's Cityscapes arrays) or 255 (torchvision ToTensor). */
+    pixelDivisor: z.union([z.literal(255), z.literal(256)]),
+    /** Then (x − mean)/std per channel: none, or ImageNet's mean/std (M³ViT's PASCAL-Context and NYUD-v2 pipeline). */
     normalize: z.enum(['none', 'imagenet']),
   })
   .strict();
@@ -106,9 +132,9 @@ export const hardwareSchema = z
     /** Width of every m_axi port in bits. */
     axiBits: z.number().int(),
     /** Linear unit tile: input × output elements per cycle. */
-    linearTile: z.object({ in: z.number().int(), out: z.number().int() }).strict(),
+    linearTile: z.object({ in: atMost(LIMITS.linearTile, 'linearTile.in'), out: atMost(LIMITS.linearTile, 'linearTile.out') }).strict(),
     /** Attention parallelism P: query rows in flight. */
-    attnParallel: z.number().int(),
+    attnParallel: atMost(LIMITS.attnParallel, 'attnParallel'),
     /** m_axi bundle name → the DRAM regions it carries (images, x, tmp1, tmp2, tmp3, hidden, attn, softmaxInfo, weights). */
     bundles: z.record(z.string(), z.array(z.string())),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */

@@ -7,6 +7,8 @@ import { execa } from 'execa';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
 import { listFiles } from '../emit/write-dir.ts';
+import { UserError } from '../errors.ts';
+import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 
 /** What to build: the testbench executable or the shared library exporting the bridge ABI. */
 export interface BuildOptions {
@@ -62,17 +64,28 @@ function touchAndPrune(cacheDir: string, used: string[]): void {
   }
 }
 
-/** A compiler failure: the command and its diagnostics (the first lines). */
-export class CompileError extends Error {
+/** Diagnostic lines shown for a failed compile: the first ones, where g++ names the first error. */
+const DIAGNOSTIC_LINES = 20;
+
+/**
+ * A compiler failure: a user error (exit 2), since the generator's own sources compile (golden tests) and what fails
+ * is a design file edited by hand or a changed include path; the message carries g++'s first diagnostics.
+ */
+export class CompileError extends UserError {
   constructor(what: string, stderr: string) {
-    const lines = stderr.split('\n');
-    super(`g++ failed to compile ${what}:\n${lines.slice(0, 40).join('\n')}${lines.length > 40 ? `\n… (${lines.length - 40} more lines)` : ''}`);
-    this.name = 'CompileError';
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    const first = lines.findIndex((l) => /\berror\b/.test(l));
+    // From the first error (with the include context just before it), so its location and text lead.
+    const from = Math.max(0, first < 0 ? 0 : first - 2);
+    const shown = lines.slice(from, from + DIAGNOSTIC_LINES);
+    const more = lines.length - from - shown.length;
+    super(`g++ failed to compile ${what} (a design file edited by hand? \`edgemoe gen\` regenerates it):\n${shown.join('\n')}${more > 0 ? `\n… (${more} more lines)` : ''}`);
   }
 }
 
 async function run(args: string[], what: string): Promise<void> {
-  const r = await execa(CXX, args, { reject: false, all: true });
+  // In its own process group: Ctrl-C ends g++ and its cc1plus together.
+  const r = await execGroup(CXX, args, { all: true });
   if (r.exitCode !== 0) throw new CompileError(what, String(r.all ?? r.stderr));
 }
 
@@ -83,11 +96,13 @@ async function compileObject(cacheDir: string, src: string, flags: string[], hea
   if (existsSync(obj)) return obj;
   opts.onCompile?.(src);
   const tmp = `${obj}.tmp-${process.pid}`;
+  const off = removeOnInterrupt(tmp);
   try {
     await run([...flags, '-c', src, '-o', tmp], src);
     renameSync(tmp, obj);
   } finally {
     rmSync(tmp, { force: true });
+    off();
   }
   return obj;
 }
@@ -117,11 +132,13 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
     return out;
   }
   const tmp = `${out}.tmp-${process.pid}`;
+  const off = removeOnInterrupt(tmp);
   try {
     await run([...(opts.kind === 'shared' ? ['-shared'] : []), '-o', tmp, ...objs], `the ${name} link`);
     renameSync(tmp, out);
   } finally {
     rmSync(tmp, { force: true });
+    off();
   }
   touchAndPrune(cacheDir, [...objs, out]);
   return out;

@@ -40,6 +40,8 @@ export interface RoutingReport {
   minMargin: number;
   /** What the kernel traced. */
   kernel: KernelRouting;
+  /** The reference's picked experts [tokens][topK], its pick order (for the HTML routing maps). */
+  referenceIdx: Int32Array;
 }
 
 /** Decodes a routing record (32-bit elements, rows of layout.rowElems; probabilities/logits raw / 2^frac). */
@@ -102,5 +104,5 @@ export function compareRouting(k: KernelRouting, ref: { topkIdx: Tensor; topkP: 
       topkPMaxAbs = Math.max(topkPMaxAbs, Math.abs(k.probs[t * K + j]! - refP[t * K + r]!));
     }
   }
-  return { block: op.block, op: op.id, name: op.name, tokens: N, topK: K, differ, topkPMaxAbs, minMargin, kernel: k };
+  return { block: op.block, op: op.id, name: op.name, tokens: N, topK: K, differ, topkPMaxAbs, minMargin, kernel: k, referenceIdx: Int32Array.from(refIdx) };
 }

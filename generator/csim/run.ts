@@ -1,15 +1,16 @@
 // `edgemoe csim`: build the testbench, pack weights when needed, run one image, compare with the float reference.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
+import { execGroup, removeOnInterrupt } from '../interrupt.ts';
 import { readDesign, type Design } from '../emit/design.ts';
 import { canonicalJson } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
-import { loadImage, loadImageBytes } from '../io/image.ts';
+import { inputPipeline } from '../config/input.ts';
+import { loadImage, loadImageBytes, type ResizeMode } from '../io/image.ts';
 import { writeNpy } from '../io/npy.ts';
 import { packDesign, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
-import { buildPlan, planToManifest, routeLayout, type Plan } from '../plan/index.ts';
+import { buildPlan, planToManifest, routeLayout, type Plan, type PlanOp } from '../plan/index.ts';
 import { runReference } from '../reference/model.ts';
 import { loadWeights } from '../weights/load.ts';
 import { checkWeights } from '../weights/check.ts';
@@ -17,7 +18,7 @@ import { buildCsim } from './build.ts';
 import { compareArrays, type Comparison } from '../reference/compare.ts';
 import { comparableOps, decodeActivations, parseTrace } from './trace.ts';
 import { compareRouting, decodeRouting, referenceRouting, type RoutingReport } from './routing.ts';
-import { asF64 } from '../tensor.ts';
+import { asF64, type Tensor, type TensorMap } from '../tensor.ts';
 import { cycleReport, parseCycles, queueLengths, referenceQueueLengths, type CycleReport } from './cycles.ts';
 import { resolveTask as resolveTaskOf } from '../config/task.ts';
 
@@ -39,6 +40,8 @@ export interface CsimOptions {
   cycles?: boolean;
   /** Extra build defines, e.g. EDGEMOE_OVERFLOW_STATS (the testbench prints its report). */
   defines?: string[];
+  /** How a photograph of another size is fitted (default: refused). */
+  resize?: ResizeMode;
   /** Progress lines (phase name and seconds). */
   log?: (line: string) => void;
 }
@@ -112,9 +115,9 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   const design = readDesign(o.design);
   const plan = designPlan(design);
   const task = resolveTask(design, o.task);
-  const shape = design.config.model.image;
-  const pixels = loadImageBytes(o.image, shape);
-  const imageF = loadImage(o.image, shape);
+  const input = inputPipeline(design.config.model);
+  const pixels = loadImageBytes(o.image, input, { resize: o.resize });
+  const imageF = loadImage(o.image, input, { resize: o.resize });
   // Bad weights fail here, before a compile.
   const sd = loadWeights(o.weights).tensors;
   checkWeights(design.config, sd, `weights ${o.weights}`);
@@ -138,40 +141,65 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
   }
   const tmp = join(design.dir, '.build', `run-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(tmp, { recursive: true });
+  const offTmp = removeOnInterrupt(tmp);
   try {
     writeFileSync(join(tmp, 'image.bin'), pixels);
     const args = ['--weights', join(design.dir, design.manifest.weights.file), '--image', join(tmp, 'image.bin'), '--task', String(task), '--out', join(tmp, 'out.bin')];
     if (o.trace) args.push('--trace', join(tmp, 'trace.bin'));
-    const run = await phase('csim', () => execa(exe, args, { reject: false, all: true }));
+    const run = await phase('csim', () => execGroup(exe, args, { all: true }));
     if (run.exitCode !== 0) throw new Error(`the testbench failed (exit ${run.exitCode}):\n${String(run.all)}`);
     const s = plan.sizes;
     // out.bin is the output region from image 0: rows at design.json's output.rowStride.
     const outF64 = decodeActivations(readFileSync(join(tmp, 'out.bin')), s.tokens, s.dim, plan, design.manifest.output.rowStride);
     const output = Float32Array.from(outF64);
-    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: !!o.trace || (counting && plan.moeBlocks.length > 0) }));
+    // The float reference runs synchronously (ViT-S: tens of seconds): a line per block once it has taken 5 s.
+    const tRef = performance.now();
+    let lastLine = tRef;
+    const onBlock = (done: number, depth: number) => {
+      const now = performance.now();
+      if (now - tRef < 5000 || now - lastLine < 2000) return;
+      lastLine = now;
+      log(`reference … block ${done}/${depth} done, ${Math.round((now - tRef) / 1000)} s so far`);
+    };
+    // The reference trace streams through a sink: each comparable tensor is compared with the kernel's dump as soon as
+    // it is computed and dropped; only the small routing tensors are kept (ViT-S's whole trace is ~2.7 GB).
+    const dumps = o.trace ? parseTrace(readFileSync(join(tmp, 'trace.bin')), s.axiBits / 8, 'trace') : new Map<number, Uint8Array>();
+    const comparable = new Map<string, PlanOp[]>();
+    if (o.trace) {
+      for (const op of comparableOps(plan)) if (op.kind !== 'moe_gate' && dumps.has(op.id)) comparable.set(op.trace!, [...(comparable.get(op.trace!) ?? []), op]);
+    }
+    const routingKeys = new Set(plan.moeBlocks.flatMap((b) => ['topk_idx', 'topk_p', 'gate_probs', 'gate_logits'].map((k) => `block${b}.${k}`)));
+    const kept: TensorMap = new Map();
+    const opErrors = new Map<number, Comparison>();
+    const sink = (key: string, t: Tensor) => {
+      if (routingKeys.has(key)) kept.set(key, t);
+      for (const op of comparable.get(key) ?? []) {
+        const [rows, feats] = op.outShape as [number, number];
+        opErrors.set(op.id, compareArrays(decodeActivations(dumps.get(op.id)!, rows, feats, plan), asF64(t)));
+      }
+    };
+    const traced = !!o.trace || (counting && plan.moeBlocks.length > 0);
+    const ref = await phase('reference', () => runReference(design.config, sd, imageF, task, { trace: traced ? sink : false, onBlock }));
+    const refTrace = traced ? kept : undefined;
     const ops: OpError[] = [];
     const routing: RoutingReport[] = [];
-    if (o.trace) {
-      const dumps = parseTrace(readFileSync(join(tmp, 'trace.bin')), s.axiBits / 8, 'trace');
-      const comparable = new Set(comparableOps(plan).map((op) => op.id));
+    if (o.trace && refTrace) {
       const layout = routeLayout(s);
       for (const op of plan.ops) {
         const bytes = dumps.get(op.id);
-        if (!bytes || !ref.trace) continue;
+        if (!bytes) continue;
         if (op.kind === 'moe_gate') {
           // The gate's routing record: logits and top-k probabilities as table rows, the expert sets as a routing line.
           const b = op.block!;
           const k = decodeRouting(bytes, layout, plan.types.activation.frac);
-          const rr = referenceRouting(ref.trace, b);
+          const rr = referenceRouting(refTrace, b);
           ops.push({ id: op.id, op: op.name, trace: `block${b}.gate_logits`, ...compareArrays(k.logits, asF64(rr.gateLogits)) });
           ops.push({ id: op.id, op: op.name, trace: `block${b}.topk_p`, ...compareArrays(k.probs, asF64(rr.topkP)) });
           routing.push(compareRouting(k, rr, layout, { block: b, id: op.id, name: op.name }));
           continue;
         }
-        const r = ref.trace.get(op.trace ?? '');
-        if (!comparable.has(op.id) || !r) continue;
-        const [rows, feats] = op.outShape as [number, number];
-        ops.push({ id: op.id, op: op.name, trace: op.trace!, ...compareArrays(decodeActivations(bytes, rows, feats, plan), r.data as Float64Array) });
+        const e = opErrors.get(op.id);
+        if (e) ops.push({ id: op.id, op: op.name, trace: op.trace!, ...e });
       }
       if (ops.length === 0) log('trace: the kernel dumped no comparable op outputs');
     }
@@ -180,7 +208,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     if (counting) {
       // The MoE ops tick with the routing the kernel took: its traced picks when traced, else the reference's top-k.
       const kernel = o.trace && routing.length === plan.moeBlocks.length ? new Map(routing.map((x) => [x.block, queueLengths(s.experts, x.kernel.idx)])) : null;
-      const reference = ref.trace ? referenceQueueLengths(plan, ref.trace) : null;
+      const reference = refTrace ? referenceQueueLengths(plan, refTrace) : null;
       cycles = kernel ? cycleReport(plan, tb.counts, kernel, 'kernel') : cycleReport(plan, tb.counts, reference, 'reference');
       if (tb.counts.size === 0) log('cycles: the testbench printed no cycle counts');
     }
@@ -189,5 +217,6 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
     return { task, output, shape: [s.tokens, s.dim], final, ops, routing, phases, tolerance, passed: final.relMse <= tolerance, packed, packWarning, cycles, stdout: tb.rest };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    offTmp();
   }
 }

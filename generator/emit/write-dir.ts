@@ -1,7 +1,8 @@
 // Writing a whole directory atomically: fill a temp dir next to the target, then swap it in with renames.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { fsErrorReason, makeDirs, writeTarget } from '../io/files.ts';
 
 /** Relative path → contents. */
 export type FileSet = Map<string, string | Uint8Array>;
@@ -13,20 +14,17 @@ export type FileSet = Map<string, string | Uint8Array>;
  * target is left as it was.
  */
 export function writeDirAtomic(target: string, files: FileSet, carry: (old: string) => string[] = () => []): void {
-  const abs = resolve(target);
+  // A symlinked design dir: the dir it points at is replaced, never the link.
+  const abs = writeTarget(resolve(target));
   const parent = dirname(abs);
   const tmp = join(parent, `.${basename(abs)}.tmp-${process.pid}`);
   const old = join(parent, `.${basename(abs)}.old-${process.pid}`);
-  try {
-    mkdirSync(parent, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create ${parent}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  makeDirs(parent);
   rmSync(tmp, { recursive: true, force: true });
   try {
     for (const [rel, data] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const p = join(tmp, rel);
-      mkdirSync(dirname(p), { recursive: true });
+      makeDirs(dirname(p));
       writeFileSync(p, data);
     }
     if (existsSync(abs)) {
@@ -52,7 +50,8 @@ export function writeDirAtomic(target: string, files: FileSet, carry: (old: stri
     }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
-    throw new UserError(`cannot write design dir ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof UserError) throw new UserError(`cannot write design dir ${target}: ${e.message}`);
+    throw new UserError(`cannot write design dir ${target}: ${fsErrorReason(e)}`);
   }
 }
 

@@ -39,7 +39,7 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-wid
 h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
 nav a{margin-right:12px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
 th{background:#f3f3f3}figure.chart{display:inline-block;margin:8px 16px 8px 0;vertical-align:top}
-figcaption{font-size:12px;color:#555}p.missing{color:#855;font-style:italic}img{image-rendering:pixelated}
+figcaption{font-size:12px;color:#555;width:0;min-width:100%}p.missing{color:#855;font-style:italic}img{image-rendering:pixelated}
 .meta{color:#555;font-size:12px}`;
 
 /** The whole page: title, a line of facts, a table of contents and the sections in order. */

@@ -1,5 +1,7 @@
-// Input images: PNG / JPEG / .npy → CHW pixels, as raw bytes (hardware, ap_ufixed<8,0>) or byte/256 floats (reference).
+// Input images: PNG / JPEG / .npy → CHW pixels, as raw bytes (hardware, ap_ufixed<8,0>) or the model's input floats
+// (reference: byte/divisor, then the config's mean/std; a .npy is that tensor already).
 import jpeg from 'jpeg-js';
+import { HARDWARE_PIXEL_DIVISOR, type InputPipeline } from '../config/input.ts';
 import { PNG } from 'pngjs';
 import { UserError } from '../errors.ts';
 import { asF64, shapeStr } from '../tensor.ts';
@@ -8,6 +10,70 @@ import { isNpy, parseNpy } from './npy.ts';
 
 /** Image shape [C, H, W] as in config.model.image. */
 export type ImageShape = readonly [number, number, number];
+
+/**
+ * How a PNG/JPEG of another size than the model's is fitted (--resize): 'none' refuses it; 'stretch' scales width and
+ * height independently; 'letterbox' scales by one factor to fit inside and pads the rest with black (0), centred.
+ * Both sample bilinearly at pixel centres and round to the nearest byte.
+ */
+export const RESIZE_MODES = ['none', 'stretch', 'letterbox'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+
+export interface ImageOptions {
+  resize?: ResizeMode;
+}
+
+/** A ResizeMode from a command-line value; anything else is a UserError. */
+export function parseResize(v: string | undefined): ResizeMode {
+  if (v === undefined) return 'none';
+  if ((RESIZE_MODES as readonly string[]).includes(v)) return v as ResizeMode;
+  throw new UserError(`--resize '${v}': expected ${RESIZE_MODES.join(', ')}`);
+}
+
+/** Bilinear sample of one CHW byte plane at (y, x) in source pixel coordinates (clamped to the edges). */
+function sample(src: Uint8Array, base: number, h: number, w: number, y: number, x: number): number {
+  const yc = Math.min(Math.max(y, 0), h - 1);
+  const xc = Math.min(Math.max(x, 0), w - 1);
+  const y0 = Math.floor(yc);
+  const x0 = Math.floor(xc);
+  const y1 = Math.min(y0 + 1, h - 1);
+  const x1 = Math.min(x0 + 1, w - 1);
+  const fy = yc - y0;
+  const fx = xc - x0;
+  const at = (yy: number, xx: number) => src[base + yy * w + xx]!;
+  return (at(y0, x0) * (1 - fx) + at(y0, x1) * fx) * (1 - fy) + (at(y1, x0) * (1 - fx) + at(y1, x1) * fx) * fy;
+}
+
+/**
+ * Resizes CHW bytes [c, h, w] to [c, H, W] by `mode` ('stretch' or 'letterbox'; see ResizeMode). Reusable by any
+ * command that feeds photographs of another size to a model.
+ */
+export function resizeChw(src: Uint8Array, from: ImageShape, to: readonly [number, number], mode: Exclude<ResizeMode, 'none'>): Uint8Array {
+  const [c, h, w] = from;
+  const [H, W] = to;
+  const out = new Uint8Array(c * H * W);
+  let sh = H / h;
+  let sw = W / w;
+  let oy = 0;
+  let ox = 0;
+  let ih = H;
+  let iw = W;
+  if (mode === 'letterbox') {
+    const s = Math.min(H / h, W / w);
+    sh = sw = s;
+    ih = Math.max(1, Math.round(h * s));
+    iw = Math.max(1, Math.round(w * s));
+    oy = Math.floor((H - ih) / 2);
+    ox = Math.floor((W - iw) / 2);
+  }
+  for (let ch = 0; ch < c; ch++) {
+    for (let y = 0; y < ih; y++) {
+      const sy = (y + 0.5) / sh - 0.5;
+      for (let x = 0; x < iw; x++) out[ch * H * W + (y + oy) * W + x + ox] = Math.round(sample(src, ch * h * w, h, w, sy, (x + 0.5) / sw - 0.5));
+    }
+  }
+  return out;
+}
 
 /** Decoded 8-bit pixels, RGBA interleaved (both decoders expand gray and palettes), rows top to bottom. */
 interface Decoded {
@@ -32,7 +98,9 @@ function decodePng(bytes: Buffer, path: string): Decoded {
   try {
     png = PNG.sync.read(bytes);
   } catch (e) {
-    throw new UserError(`${path}: corrupt or unsupported PNG (${(e as Error).message})`);
+    // pngjs says 'read requests waitng on finished stream' when the data ends early.
+    const why = /finished stream|unexpected end/i.test((e as Error).message) ? 'the file ends early (truncated)' : (e as Error).message;
+    throw new UserError(`${path}: corrupt or unsupported PNG (${why})`);
   }
   const meta = png as unknown as { depth?: number; color?: boolean; palette?: boolean };
   if (meta.depth === 16) throw new UserError(`${path}: 16-bit PNG is not supported (the accelerator input is 8 bits per channel); save it as 8-bit`);
@@ -57,53 +125,87 @@ function checkSize(path: string, expected: ImageShape, got: readonly number[]): 
   }
 }
 
-/** Decoded PNG/JPEG → CHW bytes, checking the size; alpha is ignored, gray arrives as R = G = B. */
-function toChw(d: Decoded, path: string, shape: ImageShape): Uint8Array {
+/** Decoded PNG/JPEG → CHW bytes, checking (or, with a resize mode, fitting) the size; alpha is ignored, gray arrives as R = G = B. */
+function toChw(d: Decoded, path: string, shape: ImageShape, resize: ResizeMode = 'none'): Uint8Array {
   const [c, h, w] = shape;
   if (c !== 1 && c !== 3) throw new UserError(`${path}: the config has ${c} input channels; PNG/JPEG input supports 1 (gray) or 3 (RGB); use a .npy [${c},H,W]`);
-  checkSize(path, shape, [c, d.height, d.width]);
+  if (resize === 'none' || (d.height === h && d.width === w)) checkSize(path, shape, [c, d.height, d.width]);
   if (c === 1 && d.color) throw new UserError(`${path}: colour image but the config expects 1 channel (gray)`);
-  const out = new Uint8Array(c * h * w);
-  const hw = h * w;
+  const out = new Uint8Array(c * d.height * d.width);
+  const hw = d.height * d.width;
   for (let p = 0; p < hw; p++) {
     for (let ch = 0; ch < c; ch++) out[ch * hw + p] = d.data[p * 4 + ch]!;
   }
-  return out;
+  return d.height === h && d.width === w ? out : resizeChw(out, [c, d.height, d.width], [h, w], resize as Exclude<ResizeMode, 'none'>);
 }
 
-/** .npy float image [C,H,W] → bytes (value·256 must be an integer 0..255). */
-function npyToBytes(bytes: Buffer, path: string, shape: ImageShape): Uint8Array {
+/** A bare shape means Edge-MoE's convention: value = byte/256, no mean/std. */
+function pipelineOf(input: InputPipeline | ImageShape): InputPipeline {
+  if (!('shape' in input)) {
+    const c = input[0];
+    return { shape: input, divisor: HARDWARE_PIXEL_DIVISOR, mean: Array(c).fill(0), std: Array(c).fill(1), identity: true };
+  }
+  return input;
+}
+
+/** How far a .npy value may sit from an exact preprocessed byte: float32 rounding of (k/255 − mean)/std, with room. */
+const NPY_BYTE_SLACK = 1e-3;
+
+/** .npy model-input image [C,H,W] → the bytes it was preprocessed from (each must be one: the accelerator input is 8-bit). */
+function npyToBytes(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
+  const { shape } = p;
   const v = npyValues(bytes, path, shape);
   const out = new Uint8Array(v.length);
+  const hw = shape[1] * shape[2], w = shape[2];
   for (let i = 0; i < v.length; i++) {
-    const k = v[i]! * 256;
-    if (!(Number.isInteger(k) && k >= 0 && k <= 255)) {
-      const [hw, w] = [shape[1] * shape[2], shape[2]];
-      const at = `[${Math.floor(i / hw)},${Math.floor((i % hw) / w)},${i % w}]`;
-      throw new UserError(`${path}: pixel ${at} = ${v[i]} is not k/256 for an integer k in 0..255 (the accelerator input is ap_ufixed<8,0>)`);
+    const c = Math.floor(i / hw);
+    // Without mean/std and with /256 the value must be exactly k/256 (today's check, bit for bit).
+    const k = p.identity ? v[i]! * HARDWARE_PIXEL_DIVISOR : (v[i]! * p.std[c]! + p.mean[c]!) * p.divisor;
+    const r = Math.round(k);
+    const ok = p.identity ? Number.isInteger(k) && k >= 0 && k <= 255 : Math.abs(k - r) <= NPY_BYTE_SLACK && r >= 0 && r <= 255;
+    if (!ok) {
+      const at = `[${c},${Math.floor((i % hw) / w)},${i % w}]`;
+      const form = p.identity ? 'k/256' : p.mean.some((m) => m !== 0) || p.std.some((s) => s !== 1) ? `(k/${p.divisor} − mean)/std` : `k/${p.divisor}`;
+      throw new UserError(`${path}: pixel ${at} = ${v[i]} is not ${form} for an integer k in 0..255 (the accelerator input is 8-bit)`);
     }
-    out[i] = k;
+    out[i] = r;
   }
   return out;
 }
 
-/** The image's raw 8-bit pixels as CHW bytes (value = byte/256), for PNG, JPEG or .npy input of the config's shape. */
-export function loadImageBytes(path: string, shape: ImageShape): Uint8Array {
-  return bytesOf(readFileOrThrow(path, 'image'), path, shape);
+/**
+ * The image's raw 8-bit pixels as CHW bytes, for PNG, JPEG or .npy input of the config's shape (a .npy holds the model's
+ * input, so its preprocessing is undone). A bare shape means byte/256 without mean/std.
+ */
+export function loadImageBytes(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Uint8Array {
+  return bytesOf(readFileOrThrow(path, 'image'), path, pipelineOf(input), opts.resize);
 }
 
-function bytesOf(bytes: Buffer, path: string, shape: ImageShape): Uint8Array {
-  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, shape);
-  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, shape);
-  if (isNpy(bytes)) return npyToBytes(bytes, path, shape);
+function bytesOf(bytes: Buffer, path: string, p: InputPipeline, resize?: ResizeMode): Uint8Array {
+  if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape, resize);
+  if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape, resize);
+  if (isNpy(bytes)) return npyToBytes(bytes, path, p);
   throw new UserError(`${path}: not a PNG, JPEG or .npy image`);
 }
 
-/** The image as CHW float64 values byte/256 (Edge-MoE's input convention); .npy floats are taken as they are. */
-export function loadImage(path: string, shape: ImageShape): Float64Array {
+/**
+ * The model's input as CHW float64: PNG/JPEG bytes ÷ divisor, then (x − mean_c)/std_c; a .npy is taken as it is (it is
+ * that tensor already; --resize applies to photographs). A bare shape means byte/256 without mean/std (Edge-MoE's input
+ * convention).
+ */
+export function loadImage(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Float64Array {
+  const p = pipelineOf(input);
   const bytes = readFileOrThrow(path, 'image');
-  if (isNpy(bytes)) return npyValues(bytes, path, shape);
-  return Float64Array.from(bytesOf(bytes, path, shape), (b) => b / 256);
+  if (isNpy(bytes)) return npyValues(bytes, path, p.shape);
+  const raw = bytesOf(bytes, path, p, opts.resize);
+  if (p.identity) return Float64Array.from(raw, (b) => b / HARDWARE_PIXEL_DIVISOR);
+  const hw = p.shape[1] * p.shape[2];
+  const out = new Float64Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const c = Math.floor(i / hw);
+    out[i] = (raw[i]! / p.divisor - p.mean[c]!) / p.std[c]!;
+  }
+  return out;
 }
 
 /** A float .npy image [C,H,W] of the config's shape, as float64 (finite values only). */

@@ -104,8 +104,8 @@ export function readNpy(path: string): Tensor {
   return parseNpy(readFileOrThrow(path, '.npy'), path);
 }
 
-/** Encodes a tensor as .npy bytes (format 1.0, header padded to 64 bytes like numpy ≥ 1.x; 2.0 if the header is huge). */
-export function encodeNpy(t: Tensor): Uint8Array {
+/** The .npy header of a tensor (format 1.0, padded to 64 bytes like numpy ≥ 1.x; 2.0 if the header is huge). */
+export function npyHeader(t: Tensor): Uint8Array {
   if (t.data.length !== numel(t.shape)) throw new Error(`encodeNpy: ${t.data.length} values for shape ${shapeStr(t.shape)}`);
   const shape = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   const dict = `{'descr': '${DESCR_OF[t.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
@@ -118,8 +118,7 @@ export function encodeNpy(t: Tensor): Uint8Array {
     total = Math.ceil((pre + dict.length + 1) / 64) * 64;
   }
   const header = dict + ' '.repeat(total - pre - dict.length - 1) + '\n';
-  const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  const out = new Uint8Array(total + body.length);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = major;
   out[7] = 0;
@@ -127,7 +126,21 @@ export function encodeNpy(t: Tensor): Uint8Array {
   if (major === 1) view.setUint16(8, header.length, true);
   else view.setUint32(8, header.length, true);
   for (let i = 0; i < header.length; i++) out[pre + i] = header.charCodeAt(i);
-  out.set(body, total);
+  return out;
+}
+
+/** The tensor's data as bytes (a view, no copy). */
+export function npyBody(t: Tensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+}
+
+/** Encodes a tensor as .npy bytes: npyHeader then the data. */
+export function encodeNpy(t: Tensor): Uint8Array {
+  const header = npyHeader(t);
+  const body = npyBody(t);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header, 0);
+  out.set(body, header.length);
   return out;
 }
 

@@ -1,15 +1,12 @@
 // Deriving each packed tensor of a design from the float state dict: qkv split, gate transpose, cls and
 // normalisation folding. Everything else is the state-dict tensor itself (leading 1-dims may be squeezed).
+import { HARDWARE_PIXEL_DIVISOR, inputPipeline } from '../config/input.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type Tensor, type TensorMap } from '../tensor.ts';
 
 /** Float values a packed tensor is quantized from (C order of its packed shape). */
 export type FloatValues = Float32Array | Float64Array;
-
-/** ImageNet per-channel mean/std (torchvision), as the float reference applies them. */
-export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;
-export const IMAGENET_STD = [0.229, 0.224, 0.225] as const;
 
 const QKV_PART = /^blocks\.(\d+)\.attn\.([qkv])\.(weight|bias)$/;
 const GATE = /^blocks\.(\d+)\.mlp\.gate\.(\d+)\.(w_gate|w_gate_T)$/;
@@ -52,20 +49,22 @@ function foldCls(pos: FloatValues, cls: FloatValues): Float64Array {
 }
 
 /**
- * Patch-embed weight or bias with (x − mean_c)/std_c folded in, so the hardware can take raw pixels:
- * w' = w/std_c, b' = b − Σ_{c,ky,kx} w·mean_c/std_c.
+ * Patch-embed weight or bias with the input preprocessing folded in, so the hardware can take its byte/256 pixels h:
+ * the model sees x_c = (h·256/divisor − mean_c)/std_c, hence w' = w/(std_c·divisor/256), b' = b − Σ_{c,ky,kx} w·mean_c/std_c.
  */
 export function foldNormalization(config: Config, w: FloatValues, b: FloatValues, which: 'weight' | 'bias'): Float64Array {
   const [C] = config.model.image;
   const D = config.model.dim;
   const pp = config.model.patch * config.model.patch;
-  if (C !== 3) throw new UserError(`model.normalize 'imagenet' needs 3 input channels, the config has ${C}`);
+  const { divisor, mean, std } = inputPipeline(config.model);
   if (which === 'weight') {
     const out = new Float64Array(w.length);
     for (let d = 0; d < D; d++)
       for (let c = 0; c < C; c++) {
+        // With divisor 256 this is w/std_c exactly (the factor is 1).
+        const s = std[c]! * (divisor / HARDWARE_PIXEL_DIVISOR);
         const o = (d * C + c) * pp;
-        for (let i = 0; i < pp; i++) out[o + i] = w[o + i]! / IMAGENET_STD[c]!;
+        for (let i = 0; i < pp; i++) out[o + i] = w[o + i]! / s;
       }
     return out;
   }
@@ -73,10 +72,11 @@ export function foldNormalization(config: Config, w: FloatValues, b: FloatValues
   for (let d = 0; d < D; d++) {
     let s = 0;
     for (let c = 0; c < C; c++) {
+      if (mean[c] === 0) continue;
       const o = (d * C + c) * pp;
       let wsum = 0;
       for (let i = 0; i < pp; i++) wsum += w[o + i]!;
-      s += (wsum * IMAGENET_MEAN[c]!) / IMAGENET_STD[c]!;
+      s += (wsum * mean[c]!) / std[c]!;
     }
     out[d] = out[d]! - s;
   }
@@ -114,7 +114,7 @@ export function deriveTensor(config: Config, sd: TensorMap, name: string, shape:
     sameNumel(name, shape, pos, 'pos_embed');
     return foldCls(floats(pos, 'pos_embed'), floats(cls, 'cls_token'));
   }
-  if ((name === 'patch_embed.proj.weight' || name === 'patch_embed.proj.bias') && m.normalize === 'imagenet') {
+  if ((name === 'patch_embed.proj.weight' || name === 'patch_embed.proj.bias') && !inputPipeline(m).identity) {
     const w = source(sd, 'patch_embed.proj.weight', name);
     const b = source(sd, 'patch_embed.proj.bias', name);
     const which = name.endsWith('weight') ? 'weight' : 'bias';

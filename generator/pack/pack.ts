@@ -8,7 +8,7 @@ import { canonicalJson, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
-import { writeFileAtomic } from '../io/files.ts';
+import { isStreamTarget, writeFileAtomic } from '../io/files.ts';
 import { checkWeights } from '../weights/check.ts';
 import { loadWeights } from '../weights/load.ts';
 import { listFiles } from '../emit/write-dir.ts';
@@ -43,6 +43,8 @@ export interface PackMeta {
   source: string;
   sourceSha256: string;
   bytes: number;
+  /** sha256 of the packed image itself (older metas lack it): a file changed or cut after packing is detected. */
+  imageSha256?: string;
 }
 
 /** Hash of everything that decides the packed layout (region size and every tensor's placement and type). */
@@ -116,9 +118,12 @@ export function packDesign(design: Design, weightsPath: string, out?: string, sd
     source: basename(weightsPath),
     sourceSha256: weightsSourceHash(weightsPath),
     bytes: image.bytes.length,
+    imageSha256: sha256(image.bytes),
   };
+  const streamed = isStreamTarget(file);
   writeFileAtomic(file, [image.bytes]);
-  writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
+  // A device or pipe (-o /dev/null) gets the image only: a sidecar beside it would be a stray file in /dev.
+  if (!streamed) writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
   return { ...image, file };
 }
 
@@ -136,5 +141,10 @@ export function packStaleness(design: Design, weightsPath: string): string {
   if (m.format !== PACK_META_FORMAT) return 'unknown packed-weights format';
   if (m.layoutHash !== layoutHash(design.manifest) || m.configHash !== design.manifest.configHash) return 'the design was regenerated with a different layout';
   if (m.sourceSha256 !== weightsSourceHash(weightsPath)) return `it was packed from other weights (${m.source})`;
+  // The image itself: cut short (a full disk, a copy stopped half-way) or changed after packing.
+  const size = statSync(file).size;
+  const region = findRegion(design.manifest, design.manifest.weights.bundle, design.manifest.weights.region).bytes;
+  if (size !== m.bytes || size !== region) return `${design.manifest.weights.file} is ${size} bytes, ${basename(meta)} says ${m.bytes} (the weights region holds ${region})`;
+  if (m.imageSha256 !== undefined && sha256(readFileSync(file)) !== m.imageSha256) return `${design.manifest.weights.file} changed after packing (its sha256 differs from ${basename(meta)})`;
   return '';
 }

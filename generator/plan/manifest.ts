@@ -1,4 +1,5 @@
 // planToManifest: the design.json (generator/manifest.ts) a plan implies.
+import { inputPipeline } from '../config/input.ts';
 import { MANIFEST_FORMAT, type DesignManifest, type KernelArg } from '../manifest.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import type { Plan } from './types.ts';
@@ -21,8 +22,15 @@ export function ioEntries(plan: Plan): Pick<DesignManifest, 'input' | 'output'> 
   const wb = s.axiBits / 8;
   const images = plan.regions.images;
   const tokenBytes = Math.ceil(s.dim / s.actLanes) * wb;
+  const { divisor, mean, std } = inputPipeline(plan.config.model);
   return {
-    input: { region: images.name, shape: [s.inCh, s.imgH, s.imgW], stride: (images.words / s.maxImages) * wb, rowStride: s.imgW * images.elemBytes },
+    input: {
+      region: images.name,
+      shape: [s.inCh, s.imgH, s.imgW],
+      stride: (images.words / s.maxImages) * wb,
+      rowStride: s.imgW * images.elemBytes,
+      preprocess: { divisor, mean: [...mean], std: [...std] },
+    },
     output: { region: plan.regions.x.name, shape: [s.tokens, s.dim], stride: s.tokens * tokenBytes, rowStride: tokenBytes },
   };
 }

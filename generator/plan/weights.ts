@@ -1,4 +1,5 @@
 // The packed weight tensors of the weights region: names, shapes, element types, layouts and offsets.
+import { describeInput, inputPipeline } from '../config/input.ts';
 import type { Config, FixedType, PrecisionClass } from '../config/schema.ts';
 import { cppType, frac } from '../fixed.ts';
 import { numel } from '../tensor.ts';
@@ -24,7 +25,7 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
   const out: WeightSpec[] = [];
   const add = (name: string, shape: number[], cls: PrecisionClass, layout: string, block: number | null = null) =>
     out.push({ name, shape, cls, layout, block });
-  const norm = c.model.normalize === 'imagenet' ? '; ImageNet mean/std folded in (w/std_c, b − Σ w·mean_c/std_c)' : '';
+  const norm = inputPipeline(c.model).identity ? '' : `; input preprocessing folded in (${describeInput(c.model)}: w/(std_c·${c.model.pixelDivisor}/256), b − Σ w·mean_c/std_c)`;
   add('patch_embed.proj.weight', [D, K], 'patchWeight', `[D][C·p·p], each row flattened (c, ky, kx) (proj.weight [D,C,p,p] in C order)${norm}`);
   add('patch_embed.proj.bias', [D], 'bias', `[D]${norm}`);
   const cls = c.model.cls === 'folded' ? '; cls_token added into row 0 (folded)' : '; row 0 is the cls position (cls_token separate)';

@@ -1,32 +1,18 @@
 // The float64 M³ViT backbone forward (m3vit.md §1–2; fixture README steps 1–16), optionally with every intermediate.
 import type { Config } from '../config/index.ts';
 import { UserError } from '../errors.ts';
-import { f64, type TensorMap } from '../tensor.ts';
+import { f64, type Tensor, type TensorMap } from '../tensor.ts';
 import { add, geluAll, layerNorm, linear, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import { WeightReader } from './weight-reader.ts';
+
+/** Receives each trace tensor as soon as it is computed (key as in the fixture); the forward keeps no reference to it. */
+export type TraceSink = (key: string, t: Tensor) => void;
 
 /** Result of a reference forward: the backbone output [tokens, dim] and, if asked, the trace (fixture key names). */
 export interface ReferenceResult {
   out: Float64Array;
   trace?: TensorMap;
-}
-
-const IMAGENET_MEAN = [0.485, 0.456, 0.406];
-const IMAGENET_STD = [0.229, 0.224, 0.225];
-
-/** Applies config.model.normalize to a CHW image (a new array; 'none' returns the input). */
-export function normalizeImage(config: Config, image: Float64Array): Float64Array {
-  if (config.model.normalize === 'none') return image;
-  const [c, h, w] = config.model.image;
-  if (c !== 3) throw new UserError(`model.normalize 'imagenet' needs 3 input channels, the config has ${c}`);
-  const hw = h * w;
-  const out = new Float64Array(image.length);
-  for (let ch = 0; ch < 3; ch++) {
-    const m = IMAGENET_MEAN[ch]!, s = IMAGENET_STD[ch]!;
-    for (let p = 0; p < hw; p++) out[ch * hw + p] = (image[ch * hw + p]! - m) / s;
-  }
-  return out;
 }
 
 /** Patches of a CHW image as rows [numPatches, C·P·P], row-major over the grid, each flattened (c, ky, kx). */
@@ -47,10 +33,12 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
 }
 
 /**
- * Runs the backbone for one task on a CHW float image (values as the model sees them before normalisation).
- * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block.
+ * Runs the backbone for one task on a CHW float image: the model's input, preprocessed already (io/image.ts loadImage
+ * applies the config's pixel divisor and mean/std).
+ * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block. `trace: true` returns every
+ * intermediate in a map; a TraceSink gets them one by one instead (for ViT-S the whole trace is ~2.7 GB).
  */
-export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean } = {}): ReferenceResult {
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean | TraceSink; onBlock?: (done: number, depth: number) => void } = {}): ReferenceResult {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -63,14 +51,15 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
   const { experts: E, topK: K, expertHidden: EH } = m.moe;
   const moeBlocks = new Set(moeBlockIndices(m));
   const wr = new WeightReader(weights);
-  const trace: TensorMap | undefined = opts.trace ? new Map() : undefined;
-  const put = (key: string, shape: number[], data: Float64Array) => trace?.set(key, f64(shape, data));
+  const map: TensorMap | undefined = opts.trace === true ? new Map() : undefined;
+  const sink: TraceSink | undefined = typeof opts.trace === 'function' ? opts.trace : map ? (k, t) => map.set(k, t) : undefined;
+  const trace = sink !== undefined;
+  const put = (key: string, shape: number[], data: Float64Array) => sink?.(key, f64(shape, data));
 
   // Patch embedding (conv as matmul), then cls + pos_embed.
-  const pixels = normalizeImage(config, image);
   const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
   const pb = wr.get('patch_embed.proj.bias', [D]);
-  const pe = linear(im2col(pixels, C, H, W, P), np, C * P * P, pw, pb, D);
+  const pe = linear(im2col(image, C, H, W, P), np, C * P * P, pw, pb, D);
   put('patch_embed', [np, D], pe);
   const pos = wr.get('pos_embed', [1, N, D]);
   // Without a cls_token tensor, pos_embed row 0 is taken to hold cls_token + pos_embed[0] already (Edge-MoE's folding).
@@ -82,13 +71,14 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
 
   const scale = 1 / Math.sqrt(hd);
   for (let b = 0; b < m.depth; b++) {
+    if (b > 0) opts.onBlock?.(b, m.depth);
     const pre = `blocks.${b}.`;
     const tk = `block${b}.`;
     // Attention.
     const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps);
     put(tk + 'ln1', [N, D], h1);
     const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D);
-    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, !!trace);
+    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, trace);
     if (trace) {
       put(tk + 'q', [N, D], q!);
       put(tk + 'k', [N, D], k!);
@@ -128,7 +118,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
         });
       }
       if (trace) {
-        trace.set(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
+        sink!(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
         put(tk + 'topk_p', [N, K], topP);
       }
       const yk = runExperts(wr, pre, u, idx, N, K, D, E, EH);
@@ -146,7 +136,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
     x = add(x, mlpOut);
     put(tk + 'out', [N, D], x);
   }
-  return trace ? { out: x, trace } : { out: x };
+  return map ? { out: x, trace: map } : { out: x };
 }
 
 /** Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated. */

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { unzipSync } from 'fflate';
+import { firstCrcMismatch } from './zip-crc.ts';
 import { NameRegistry, Parser } from 'pickleparser';
 import { UserError } from '../errors.ts';
 import { numel, shapeStr, type DType, type Tensor, type TensorData } from '../tensor.ts';
@@ -98,6 +99,13 @@ export class PthArchive {
     } catch (e) {
       throw bad(`corrupt zip archive (${(e as Error).message})`);
     }
+    let crc;
+    try {
+      crc = firstCrcMismatch(bytes, this.entries);
+    } catch (e) {
+      throw bad(`corrupt zip archive (${(e as Error).message})`);
+    }
+    if (crc) throw bad(`corrupt zip archive: entry ${crc.name} fails its CRC-32 check (${crc.actual.toString(16).padStart(8, '0')}, the archive says ${crc.declared.toString(16).padStart(8, '0')}); the file was damaged after it was saved`);
     // The root folder is the file stem at save time (not necessarily today's file name): find it via data.pkl.
     const pkls = Object.keys(this.entries).filter((n) => /^[^/]+\/data\.pkl$/.test(n));
     if (pkls.length === 0) throw bad('the zip has no <root>/data.pkl entry');

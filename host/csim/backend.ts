@@ -58,5 +58,11 @@ export class CsimBackend implements Backend {
     this.bridge(this.memories, this.scalars);
   }
 
+  /** The kernel on a worker thread: a long csim call leaves the event loop free (Ctrl-C stops at once). */
+  runAsync(): Promise<void> {
+    lastRunner.set(this.library, this);
+    return this.bridge.async(this.memories, this.scalars);
+  }
+
   close(): void {}
 }

@@ -4,7 +4,10 @@ import { BRIDGE_ABI } from '../../generator/manifest.ts';
 import { UserError } from '../../generator/errors.ts';
 
 /** The bridge entry point: bundles in buffer-argument order, scalars in scalar-argument order. */
-export type BridgeRun = (bundles: Uint8Array[], scalars: BigInt64Array) => void;
+export type BridgeRun = ((bundles: Uint8Array[], scalars: BigInt64Array) => void) & {
+  /** The same call on a koffi worker thread, so the event loop (Ctrl-C, progress) keeps running meanwhile. */
+  async: (bundles: Uint8Array[], scalars: BigInt64Array) => Promise<void>;
+};
 
 const ERR_BYTES = 1024;
 const cache = new Map<string, BridgeRun>();
@@ -19,15 +22,26 @@ export function loadBridge(path: string): BridgeRun {
   } catch (e) {
     throw new UserError(`cannot load the csim library ${path}: ${(e as Error).message}`);
   }
+  const failure = (rc: number, err: Buffer) => {
+    const end = err.indexOf(0);
+    return new UserError(`csim kernel failed (code ${rc}): ${err.toString('utf8', 0, end < 0 ? ERR_BYTES : end) || 'no message'}`);
+  };
   const err = Buffer.alloc(ERR_BYTES);
-  const run: BridgeRun = (bundles, scalars) => {
+  const call = (bundles: Uint8Array[], scalars: BigInt64Array) => {
     err.fill(0, 0, 1);
     const rc = fn(bundles, bundles.length, scalars, scalars.length, err, ERR_BYTES);
-    if (rc !== 0) {
-      const end = err.indexOf(0);
-      throw new UserError(`csim kernel failed (code ${rc}): ${err.toString('utf8', 0, end < 0 ? ERR_BYTES : end) || 'no message'}`);
-    }
+    if (rc !== 0) throw failure(rc, err);
   };
+  const callAsync = (bundles: Uint8Array[], scalars: BigInt64Array) =>
+    new Promise<void>((resolve, reject) => {
+      const e = Buffer.alloc(ERR_BYTES); // one per call: calls may overlap
+      (fn as unknown as { async: (...a: unknown[]) => void }).async(bundles, bundles.length, scalars, scalars.length, e, ERR_BYTES, (x: unknown, rc: number) => {
+        if (x) reject(x instanceof Error ? x : new Error(String(x)));
+        else if (rc !== 0) reject(failure(rc, e));
+        else resolve();
+      });
+    });
+  const run = Object.assign(call, { async: callAsync }) as BridgeRun;
   cache.set(path, run);
   return run;
 }

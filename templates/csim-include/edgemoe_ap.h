@@ -79,6 +79,7 @@ struct ap_range_ref {
   int length() const { return (hi >= lo ? hi - lo : lo - hi) + 1; }
   // The field as an unsigned W-bit value.
   ap_int_base<W, false> get() const;
+  void get_general(apx::u64* out) const;
   void set(const apx::u64* v, int nv) {  // v: field bits, low-aligned, zero-extended
     const int len = length();
     if (hi >= lo) {
@@ -288,7 +289,8 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
   ap_int_base(apx::raw_tag) {}
   template <int W2, bool S2>
   ap_int_base(const ap_int_base<W2, S2>& o) {
-    if (W <= 64 && W2 <= 64) {
+    // A narrow target keeps the low 64 bits of any source (truncation), re-normalised to W bits.
+    if (W <= 64) {
       rv_[0] = apx::norm64(o.rv_[0], W, S);
     } else {
       apx::wext(rv_, NLW, o.rv_, apx::NL(W2), S2);
@@ -437,20 +439,34 @@ struct ap_uint : ap_int_base<W, false> {
   ap_uint(const Base& b) : Base(b) {}
 };
 
+// get() is inlined: a lane read out of a wide word (the kernels' inner loops) then costs a shift and a mask, and
+// the zero upper limbs die when the caller narrows the result; other fields take the out-of-line general path.
 template <int W, bool S>
-ap_int_base<W, false> ap_range_ref<W, S>::get() const {
+__attribute__((always_inline)) inline ap_int_base<W, false> ap_range_ref<W, S>::get() const {
   ap_int_base<W, false> r(apx::raw_tag{});
   const int len = length();
-  if (hi >= lo) {
+  if (hi >= lo && (W <= 64 || len <= 64)) {
     if (W <= 64) {
       r.rv_[0] = (p[0] >> lo) & apx::lowmask(len);
     } else {
-      apx::wgetfield(r.rv_, NLW, p, NLW, lo, len);
+      const int L = lo >> 6, b = lo & 63;
+      apx::u64 v = p[L] >> b;
+      if (b && L + 1 < NLW) v |= p[L + 1] << (64 - b);
+      r.rv_[0] = v & apx::lowmask(len);
+      for (int i = 1; i < NLW; ++i) r.rv_[i] = 0;
     }
   } else {
-    apx::wgetreversed(r.rv_, NLW, p, lo, len);
+    get_general(r.rv_);
   }
   return r;
+}
+template <int W, bool S>
+__attribute__((noinline)) void ap_range_ref<W, S>::get_general(apx::u64* out) const {
+  if (hi >= lo) {
+    apx::wgetfield(out, NLW, p, NLW, lo, length());
+  } else {
+    apx::wgetreversed(out, NLW, p, lo, length());
+  }
 }
 template <int W, bool S>
 apx::u64 ap_range_ref<W, S>::to_uint64() const {

@@ -13,7 +13,11 @@ import { emitDesign } from '../../generator/emit/emit.ts';
 import { runBuild, type BuildOptions } from '../../generator/build/run.ts';
 import type { Platform } from '../../generator/config/schema.ts';
 import { runCli } from '../helpers/cli.ts';
-import { ROOT, scratch as makeScratch } from '../helpers/paths.ts';
+import { ROOT, scratch as makeScratch, TINY } from '../helpers/paths.ts';
+import { isUserError } from '../../generator/errors.ts';
+import { packDesign } from '../../generator/pack/pack.ts';
+import { readDesign } from '../../generator/emit/design.ts';
+import { loadImageBytes } from '../../generator/io/image.ts';
 import { installFakeTools, type FakeTool, type ToolCall } from './fake-tools.ts';
 
 const made: string[] = [];
@@ -175,7 +179,12 @@ describe('edgemoe build (recording Vitis stand-ins)', function () {
       it('xo (with cosim): synthesis + export; the .xo appears', async () => {
         const d = designFor(platform);
         const fake = installFakeTools(join(scratch(), 'bin'));
-        assert.equal(await buildWith(fake.dir, { design: d, target: 'xo', cosim: true }), join(d, 'build', 'edgemoe_top.xo'));
+        // The testbench inputs are checked first: neither weights.bin nor build/image.bin exists yet.
+        await assert.rejects(buildWith(fake.dir, { design: d, target: 'xo', cosim: true }), (e: unknown) => isUserError(e) && /^--cosim runs the testbench on the design's inputs, and .* lacks weights\.bin \(run `edgemoe pack .*`\) and build\/image\.bin \(give --image IMAGE\)$/.test((e as Error).message));
+        assert.equal(fake.calls().length, 0, 'no tool ran');
+        packDesign(readDesign(d), join(TINY, 'weights.safetensors'));
+        assert.equal(await buildWith(fake.dir, { design: d, target: 'xo', cosim: true, image: join(TINY, 'image.png') }), join(d, 'build', 'edgemoe_top.xo'));
+        assert.deepEqual(readFileSync(join(d, 'build', 'image.bin')), Buffer.from(loadImageBytes(join(TINY, 'image.png'), [3, 32, 64])));
         const calls = fake.calls();
         assert.deepEqual(calls.map((c) => [c.tool, c.args, c.env]), [['vitis_hls', ['-f', 'run_hls.tcl'], { CSIM: '0', COSIM: '1', XO: '1' }]]);
         assert.deepEqual(calls[0]!.steps!.slice(-3).map((x) => x.split(' ')[0]), ['csynth_design', 'cosim_design', 'export_design']);

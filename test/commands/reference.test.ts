@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { loadImage } from '../../generator/io/image.ts';
-import { readNpy } from '../../generator/io/npy.ts';
+import { inputPipeline } from '../../generator/config/input.ts';
+import { loadImage, loadImageBytes } from '../../generator/io/image.ts';
+import { readNpy, writeNpy } from '../../generator/io/npy.ts';
 import { readNpz } from '../../generator/io/npz.ts';
 import { runReference } from '../../generator/reference/model.ts';
 import { asF64 } from '../../generator/tensor.ts';
@@ -75,7 +76,8 @@ describe('commands/reference (CLI)', () => {
     assert.equal(r.exitCode, 0, r.stderr);
     const o = readNpy(out);
     assert.deepEqual(o.shape, [129, 192]);
-    const ref = Float32Array.from(runReference(config, w, loadImage(img, config.model.image), 1).out);
+    // Edge-MoE's input, unchanged: byte/256, no mean/std.
+    const ref = Float32Array.from(runReference(config, w, Float64Array.from(loadImageBytes(img, config.model.image), (k) => k / 256), 1).out);
     assert.deepEqual(o.data, ref);
   });
 
@@ -92,5 +94,61 @@ describe('commands/reference (CLI)', () => {
     assertCleanFailure(size, dir, 'coffee-256x128.png: image is [3,128,256]', 'expects [3,32,64]');
     assertCleanFailure(weights, dir, 'do not match config', 'wrong shape cls_token');
     assert.equal(existsSync(join(dir, 't.npz')), false);
+  });
+
+  // M³ViT's PASCAL-Context / NYUD-v2 pipeline: ToTensor (÷255) then ImageNet Normalize. Two blocks (one MoE) keep it
+  // quick; the PNG goes through the command, the .npy arrays through the same loader and forward in process.
+  for (const [preset, photo] of [['m3vit-s-pascal', 'coffee-512x512.png'], ['m3vit-s-nyud', 'astronaut-640x480.png']] as const) {
+    it(`${preset} (depth 2): a PNG gives the output of the .npy (png/255 − mean)/std`, async function () {
+      this.timeout(1_800_000); // three ViT-S forwards; minutes on a loaded machine
+      const dir = scratch();
+      const config = resolveConfig({ preset, sets: ['model.depth=2'] });
+      const w = randomWeights(config, 5);
+      writeSafetensors(join(dir, 'w.safetensors'), w);
+      const [C, H, W] = config.model.image;
+      const img = join(IMAGES, photo);
+      const r = await runCli(['reference', '-p', preset, '-s', 'model.depth=2', '-w', join(dir, 'w.safetensors'), '-t', '0', '-o', join(dir, 'png.npy'), img]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      const png = readNpy(join(dir, 'png.npy')).data as Float32Array;
+      const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+      const bytes = loadImageBytes(img, [C, H, W]);
+      const x = Float64Array.from(bytes, (k, i) => (k / 255 - mean[Math.floor(i / (H * W))]!) / std[Math.floor(i / (H * W))]!);
+      const fromNpy = (name: string, dtype: 'f32' | 'f64', x: Float64Array) => {
+        writeNpy(join(dir, name), { dtype, shape: [C, H, W], data: dtype === 'f32' ? Float32Array.from(x) : x });
+        return Float32Array.from(runReference(config, w, loadImage(join(dir, name), inputPipeline(config.model)), 0).out);
+      };
+      assert.deepEqual(fromNpy('x64.npy', 'f64', x), png);
+      // The float32 array differs from the exact input by float32 rounding (≤ 6e-8 relative); so do the outputs.
+      const f32 = fromNpy('x32.npy', 'f32', x);
+      const scale = png.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      assert.ok(maxAbsDiff(f32, png) <= 1e-5 * scale, `max |Δ| ${maxAbsDiff(f32, png)} vs max |out| ${scale}`);
+    });
+  }
+
+  it('a trace that cannot be written does not cost the output: output written, exit 2 naming the trace', async () => {
+    const dir = scratch();
+    const out = join(dir, 'o.npy');
+    const r = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '--trace', join(dir, 'no', 't.npz'), '-o', out, join(TINY, 'image.png')]);
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /edgemoe: error: cannot write .*no\/t\.npz: a parent of it is not a directory|edgemoe: error: cannot write .*no\/t\.npz: no such file/);
+    assert.match(r.stderr, /the output .*o\.npy was written, the trace was not/);
+    assert.ok(maxAbsDiff(asF64(readNpy(out)), asF64(readNpy(join(TINY, 'expected_task0.npy')))) <= 4.8e-7);
+    assert.deepEqual(readdirSync(dir), ['o.npy']);
+  });
+
+  it('--resize stretch fits a photograph of another size, as the reference on the resized pixels; without it, exit 2', async () => {
+    const dir = scratch();
+    const photo = join(IMAGES, 'coffee-256x128.png');
+    const out = join(dir, 'o.npy');
+    const bad = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', out, photo]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(bad.stderr, /image is \[3,128,256\]/);
+    const r = await runCli(['reference', '-p', 'tiny', '-w', join(TINY, 'weights.safetensors'), '-t', '0', '--resize', 'stretch', '-o', out, photo]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const cfg = resolveConfig({ preset: 'tiny' });
+    const { loadWeights } = await import('../../generator/weights/load.ts');
+    const want = runReference(cfg, loadWeights(join(TINY, 'weights.safetensors')).tensors, loadImage(photo, cfg.model.image, { resize: 'stretch' }), 0).out;
+    const got = readNpy(out).data as Float32Array;
+    assert.deepEqual([...got], [...Float32Array.from(want)]);
   });
 });

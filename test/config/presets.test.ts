@@ -35,7 +35,7 @@ describe('config/presets', () => {
     assert.deepEqual(moeBlockIndices(m), [1, 3, 5, 7, 9, 11]);
     assert.deepEqual(m.tasks, ['semseg', 'depth']);
     assert.equal(m.cls, 'folded'); // cls_token pre-folded into pos_embed[0]
-    assert.equal(m.normalize, 'none'); // raw pixel/256
+    assert.deepEqual([m.pixelDivisor, m.normalize], [256, 'none']); // Edge-MoE's arrays: byte/256, no mean/std
     const types = Object.fromEntries(PRECISION_CLASSES.map((k) => [k, cppType(c.precision[k])]));
     assert.deepEqual(types, {
       activation: 'ap_fixed<32,10>',
@@ -58,7 +58,7 @@ describe('config/presets', () => {
     });
   });
 
-  it('M3ViT ViT-S presets follow m3vit.md §1-§2 (12 heads, E16 top-4, hidden 384, ImageNet normalisation)', () => {
+  it('M3ViT ViT-S presets follow m3vit.md §1-§2 (12 heads, E16 top-4, hidden 384, ÷255 and ImageNet mean/std, rounded parameters)', () => {
     for (const [name, image, tasks] of [
       ['m3vit-s-pascal', [3, 512, 512], ['semseg', 'human_parts', 'sal', 'normals', 'edge']],
       ['m3vit-s-nyud', [3, 480, 640], ['semseg', 'depth']],
@@ -68,7 +68,19 @@ describe('config/presets', () => {
       assert.deepEqual([m.dim, m.depth, m.heads, m.mlpRatio], [384, 12, 12, 4]);
       assert.deepEqual(m.moe, { blocks: 'odd', experts: 16, topK: 4, expertHidden: 384 });
       assert.deepEqual(m.tasks, tasks);
-      assert.equal(m.normalize, 'imagenet');
+      assert.deepEqual([m.pixelDivisor, m.normalize], [255, 'imagenet']); // ToTensor, then Normalize (m3vit.md §6)
+      // Every stored parameter rounded and saturated at pack time; the kernel's own types stay Edge-MoE's.
+      const p = resolveConfig({ preset: name }).precision;
+      const types = Object.fromEntries(PRECISION_CLASSES.map((k) => [k, cppType(p[k])]));
+      assert.deepEqual(types, {
+        activation: 'ap_fixed<32,10>',
+        accumulator: 'ap_fixed<32,10>',
+        linearWeight: 'ap_fixed<16,2,AP_RND,AP_SAT,0>',
+        attnBias: 'ap_fixed<16,7,AP_RND,AP_SAT,0>',
+        bias: 'ap_fixed<16,5,AP_RND,AP_SAT,0>',
+        patchWeight: 'ap_fixed<16,3,AP_RND,AP_SAT,0>',
+        pixel: 'ap_ufixed<8,0>',
+      });
     }
   });
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { buildCsim, CompileError } from '../../generator/csim/build.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
-import { scratch } from '../helpers/paths.ts';
+import { runCli } from '../helpers/cli.ts';
+import { scratch, TINY } from '../helpers/paths.ts';
 
 describe('buildCsim', function () {
   this.timeout(600_000);
@@ -57,6 +58,17 @@ describe('buildCsim', function () {
 
   it('reports compiler errors with the diagnostics', async () => {
     appendFileSync(join(dir, 'tb', 'testbench.cpp'), '\nthis is not C++;\n');
-    await assert.rejects(buildCsim(dir, { kind: 'exe' }), (e: unknown) => e instanceof CompileError && /g\+\+ failed to compile .*testbench\.cpp:[\s\S]*error/.test((e as Error).message));
+    await assert.rejects(buildCsim(dir, { kind: 'exe' }), (e: unknown) => e instanceof CompileError && /g\+\+ failed to compile .*testbench\.cpp \(a design file edited by hand\? .*\):\n.*testbench\.cpp:\d+:\d+: error:/.test((e as Error).message));
+  });
+
+  it('a hand-edited params.h that does not compile is a user error through the CLI: exit 2, g++\'s first diagnostics, no stack', async () => {
+    const d = join(scratch(), 'edited');
+    emitDesign(resolveConfig({ preset: 'tiny' }), d);
+    appendFileSync(join(d, 'src', 'params.h'), '\nstatic const int broken = ;\n');
+    const r = await runCli(['csim', '-d', d, '-w', join(TINY, 'weights.safetensors'), join(TINY, 'image.png')]);
+    assert.equal(r.exitCode, 2, r.stderr);
+    assert.match(r.stderr, /^edgemoe: error: g\+\+ failed to compile .*\.cpp \(a design file edited by hand\?/m);
+    assert.match(r.stderr, /params\.h:\d+:\d+: error: /);
+    assert.doesNotMatch(r.stderr, /internal error|    at /);
   });
 });

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
+import { shellQuote } from '../../generator/commands/gen.ts';
+import { isUserError } from '../../generator/errors.ts';
 import { listFiles } from '../../generator/emit/write-dir.ts';
 import { manifestSchema } from '../../generator/manifest.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -76,6 +78,30 @@ describe('edgemoe gen', () => {
     assert.ok(!other.keptWeights);
     assert.ok(!existsSync(join(dir, 'weights.bin')));
     assert.deepEqual(readdirSync(join(dir, '..')), ['d'], 'no temp dirs left next to the design');
+  });
+
+  it('refuses to overwrite a generated file the user edited (naming it) unless forced; config changes are no edits', () => {
+    const dir = join(scratch(), 'd');
+    const cfg = resolveConfig({ preset: 'tiny' });
+    emitDesign(cfg, dir);
+    emitDesign(resolveConfig({ preset: 'tiny', sets: ['hardware.attnParallel=2'] }), dir); // gen's own changes
+    const kernel = join(dir, 'src', 'kernel.cpp');
+    writeFileSync(kernel, `${readFileSync(kernel, 'utf8')}\n// my tuning\n`);
+    assert.throws(
+      () => emitDesign(cfg, dir),
+      (e: unknown) => isUserError(e) && /: src\/kernel\.cpp was edited since `edgemoe gen` wrote it; regenerating would lose the edits \(copy them elsewhere, then use --force\)$/.test((e as Error).message),
+    );
+    assert.match(readFileSync(kernel, 'utf8'), /my tuning/, 'the edit survives a refused gen');
+    const forced = emitDesign(cfg, dir, { force: true });
+    assert.deepEqual(forced.overwrittenEdits, ['src/kernel.cpp']);
+    assert.doesNotMatch(readFileSync(kernel, 'utf8'), /my tuning/);
+    assert.deepEqual(emitDesign(cfg, dir).overwrittenEdits, []);
+  });
+
+  it("gen's hint quotes a design path with spaces", () => {
+    assert.equal(shellQuote('hls-out/tiny'), 'hls-out/tiny');
+    assert.equal(shellQuote('my designs/tiny'), "'my designs/tiny'");
+    assert.equal(shellQuote("it's"), "'it'\\''s'");
   });
 
   it('regenerating keeps what gen does not write: Vitis products, build outputs, user files', () => {

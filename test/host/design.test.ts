@@ -46,10 +46,10 @@ describe('host/design: input/output layout from design.json', () => {
       (m as Record<string, unknown>).format = 'edgemoe-design/1';
       delete (m.input as Partial<DesignManifest['input']>).stride;
     });
-    assert.match(msg, /design\.json has format 'edgemoe-design\/1', this edgemoe writes edgemoe-design\/2: regenerate it with `edgemoe gen`$/);
+    assert.match(msg, /design\.json has format 'edgemoe-design\/1', this edgemoe writes edgemoe-design\/3: regenerate it with `edgemoe gen`$/);
     assert.ok(!msg.includes('\n'), msg);
-    assert.match(loadEdited((m) => ((m as Record<string, unknown>).format = 'something-else')), /has format 'something-else', this edgemoe writes edgemoe-design\/2/);
-    assert.match(loadEdited((m) => delete (m as Partial<DesignManifest>).format), /design\.json has no "format" field, this edgemoe writes edgemoe-design\/2/);
+    assert.match(loadEdited((m) => ((m as Record<string, unknown>).format = 'something-else')), /has format 'something-else', this edgemoe writes edgemoe-design\/3/);
+    assert.match(loadEdited((m) => delete (m as Partial<DesignManifest>).format), /design\.json has no "format" field, this edgemoe writes edgemoe-design\/3/);
   });
 
   it('a design.json of the right format that breaks the contract lists the fields', () => {

@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { loadImage, loadImageBytes } from '../../generator/io/image.ts';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { inputPipeline } from '../../generator/config/input.ts';
+import { loadImage, loadImageBytes, parseResize, resizeChw } from '../../generator/io/image.ts';
 import { writeNpy } from '../../generator/io/npy.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
@@ -117,5 +119,59 @@ describe('io/image', () => {
     throwsUser(() => loadImage(join(dir, 'int.npy'), [3, 4, 4]), /int\.npy: image \.npy must be float32 or float64, got u8/);
     writeNpy(join(dir, 'hw.npy'), { dtype: 'f32', shape: [4, 4], data: new Float32Array(16) });
     throwsUser(() => loadImage(join(dir, 'hw.npy'), [3, 4, 4]), /hw\.npy: image \.npy must be \[C,H,W\], got \[4,4\]/);
+  });
+
+  it('m3vit-s-pascal: PNG → (byte/255 − mean)/std; a float32 .npy of that is the same model input and gives back the bytes', () => {
+    const p = inputPipeline(resolveConfig({ preset: 'm3vit-s-pascal' }).model);
+    const png = join(IMAGES, 'coffee-512x512.png');
+    const bytes = loadImageBytes(png, p.shape);
+    assert.deepEqual(loadImageBytes(png, p), bytes); // the hardware gets the bytes whatever the preprocessing
+    const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+    const want = Float64Array.from(bytes, (k, i) => (k / 255 - mean[Math.floor(i / (512 * 512))]!) / std[Math.floor(i / (512 * 512))]!);
+    assert.deepEqual(loadImage(png, p), want);
+    const dir = scratch();
+    writeNpy(join(dir, 'in.npy'), { dtype: 'f32', shape: [3, 512, 512], data: Float32Array.from(want) });
+    assert.deepEqual(loadImage(join(dir, 'in.npy'), p), Float64Array.from(Float32Array.from(want)));
+    assert.deepEqual(loadImageBytes(join(dir, 'in.npy'), p), bytes);
+    // An Edge-MoE k/256 array is not this preset's input: named, not silently re-quantized.
+    writeNpy(join(dir, 'raw.npy'), { dtype: 'f32', shape: [3, 512, 512], data: Float32Array.from(bytes, (k) => (k + 0.5) / 256) });
+    throwsUser(() => loadImageBytes(join(dir, 'raw.npy'), p), /raw\.npy: pixel \[0,0,0\] = .* is not \(k\/255 − mean\)\/std for an integer k in 0\.\.255/);
+  });
+
+  it('the Cityscapes preset keeps byte/256 without mean/std, bit for bit', () => {
+    const p = inputPipeline(resolveConfig({ preset: 'm3vit-t-cityscapes' }).model);
+    assert.equal(p.identity, true);
+    const png = join(IMAGES, 'astronaut-256x128.png');
+    const bytes = loadImageBytes(png, p.shape);
+    assert.deepEqual(loadImage(png, p), Float64Array.from(bytes, (k) => k / 256));
+  });
+});
+
+describe('io/image --resize', () => {
+  it('stretch: a constant plane stays constant; a 2x upscale of a ramp interpolates between its samples', () => {
+    const flat = new Uint8Array(2 * 3 * 4).fill(77);
+    assert.deepEqual([...resizeChw(flat, [2, 3, 4], [5, 7], 'stretch')], new Array(2 * 5 * 7).fill(77));
+    const ramp = Uint8Array.from([0, 100]); // [1,1,2]
+    // Pixel centres of 4 outputs map to source x = -0.25, 0.25, 0.75, 1.25 → clamped/bilinear 0, 25, 75, 100.
+    assert.deepEqual([...resizeChw(ramp, [1, 1, 2], [1, 4], 'stretch')], [0, 25, 75, 100]);
+  });
+
+  it('letterbox: keeps the aspect ratio, centres the image and pads with black', () => {
+    const wide = new Uint8Array(1 * 2 * 4).fill(200); // 4 wide, 2 high → into 4x4: rows 1..2 image, rows 0 and 3 black
+    const out = resizeChw(wide, [1, 2, 4], [4, 4], 'letterbox');
+    assert.deepEqual([...out], [0, 0, 0, 0, 200, 200, 200, 200, 200, 200, 200, 200, 0, 0, 0, 0]);
+  });
+
+  it('loads a photograph of another size only when asked, and says the mode is unknown otherwise', () => {
+    const photo = join(IMAGES, 'coffee-256x128.png');
+    throwsUser(() => loadImageBytes(photo, [3, 32, 64]), /image is \[3,128,256\].*expects \[3,32,64\]/);
+    const full = loadImageBytes(photo, [3, 128, 256]);
+    assert.deepEqual(loadImageBytes(photo, [3, 32, 64], { resize: 'stretch' }), resizeChw(full, [3, 128, 256], [32, 64], 'stretch'));
+    const boxed = loadImageBytes(photo, [3, 64, 64], { resize: 'letterbox' });
+    assert.equal(boxed.length, 3 * 64 * 64);
+    assert.ok(boxed.subarray(0, 16 * 64).every((b) => b === 0), 'the top band is black padding');
+    assert.ok(loadImage(photo, [3, 32, 64], { resize: 'stretch' }).every((v) => v >= 0 && v < 1));
+    assert.equal(parseResize(undefined), 'none');
+    throwsUser(() => parseResize('crop'), /^--resize 'crop': expected none, stretch, letterbox$/);
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { encodeNpz, parseNpz, readNpz, writeNpz } from '../../generator/io/npz.ts';
+import { encodeNpz, NpzWriter, parseNpz, readNpz, streamNpz, writeNpz } from '../../generator/io/npz.ts';
 import { encodeNpy } from '../../generator/io/npy.ts';
 import { isUserError } from '../../generator/errors.ts';
 import type { TensorMap } from '../../generator/tensor.ts';
@@ -61,5 +61,42 @@ describe('io/npz', () => {
     const badMember = zipSync({ 'w.npy': [new TextEncoder().encode('garbage'), { level: 0 }] });
     throwsUser(() => parseNpz(badMember, 'm.npz'), /^m\.npz:w\.npy: not a \.npy file/);
     throwsUser(() => readNpz(join(dir, 'missing.npz')), /cannot read \.npz file .*missing\.npz: no such file/);
+  });
+
+  it('streams member by member to the same bytes as numpy.savez, appearing only on close', () => {
+    const dir = scratch();
+    for (const f of ['trace_task0.npz', 'trace_task1_f32.npz']) {
+      const orig = readFileSync(join(TINY, f));
+      streamNpz(join(dir, f), parseNpz(orig, f));
+      assert.deepEqual(readFileSync(join(dir, f)), orig, f);
+    }
+    const w = new NpzWriter(join(dir, 'late.npz'));
+    w.add('a', { dtype: 'f32', shape: [3], data: Float32Array.from([1, 2, 3]) });
+    assert.ok(!readdirSync(dir).includes('late.npz'), 'not visible before close');
+    w.close();
+    assert.deepEqual(Array.from(readNpz(join(dir, 'late.npz')).get('a')!.data as Float32Array), [1, 2, 3]);
+    const gone = new NpzWriter(join(dir, 'gone.npz'));
+    gone.add('a', { dtype: 'f32', shape: [1], data: new Float32Array(1) });
+    gone.abort();
+    assert.deepEqual(readdirSync(dir).sort(), ['late.npz', 'trace_task0.npz', 'trace_task1_f32.npz']);
+  });
+
+  it('ZIP64 offsets past the 32-bit range (forced low here) read back', () => {
+    const dir = scratch();
+    const m = readNpz(join(TINY, 'trace_task0.npz'));
+    const w = new NpzWriter(join(dir, 'z64.npz'), 4096);
+    for (const [k, t] of m) w.add(k, t);
+    w.close();
+    const bytes = readFileSync(join(dir, 'z64.npz'));
+    assert.ok(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x07])), 'has a ZIP64 end locator');
+    const back = parseNpz(bytes, 'z64.npz');
+    assert.deepEqual([...back.keys()], [...m.keys()]);
+    for (const [k, t] of m) assert.deepEqual(back.get(k)!.data, t.data, k);
+  });
+
+  it('a trace that cannot be written is a UserError naming it, with nothing left behind', () => {
+    const dir = scratch();
+    throwsUser(() => new NpzWriter(join(dir, 'no', 'such', 't.npz')), /cannot write .*t\.npz: no such file/);
+    assert.deepEqual(readdirSync(dir), []);
   });
 });

@@ -3,7 +3,6 @@
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { buildPlan, type Plan, type PlanType } from '../../generator/plan/index.ts';
@@ -27,7 +26,8 @@ export async function buildDriver(preset: string, sets: string[] = []): Promise<
   for (const [k, v] of [...files].sort(([a], [b]) => a.localeCompare(b))) h.update(k).update(v);
   h.update(driverSrc);
   for (const f of readdirSync(inc).sort()) h.update(f).update(readFileSync(join(inc, f)));
-  const dir = join(tmpdir(), `edgemoe-kdrv-${h.digest('hex').slice(0, 16)}`);
+  // Cached in the project's .cache (like cpp-harness), not the temp folder: tests leave nothing behind there.
+  const dir = join(ROOT, '.cache', 'kernel-driver', h.digest('hex').slice(0, 16));
   const exe = join(dir, 'driver');
   if (!existsSync(exe)) {
     mkdirSync(join(dir, 'src'), { recursive: true });

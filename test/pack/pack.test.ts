@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import type { FixedType } from '../../generator/config/schema.ts';
@@ -8,12 +8,13 @@ import { parseCppType } from '../../generator/pack/ctype.ts';
 import { deriveTensor } from '../../generator/pack/derive.ts';
 import { loadStateDict, packDesign, packImage, packStaleness } from '../../generator/pack/pack.ts';
 import { quantizeInto } from '../../generator/pack/quantize.ts';
-import { normalizeImage } from '../../generator/reference/model.ts';
 import { asF64, type TensorMap } from '../../generator/tensor.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
+import { loadPackedWeights } from '../../host/weights.ts';
+import { isUserError } from '../../generator/errors.ts';
 
 const config = resolveConfig({ preset: 'tiny' });
 const sd = loadStateDict(join(TINY, 'weights.safetensors'));
@@ -74,27 +75,41 @@ describe('pack', () => {
     assert.deepEqual(Array.from(deriveTensor(token, sd, 'pos_embed', [N, D])), Array.from(pos));
   });
 
-  it('folds ImageNet normalisation into the patch embedding (conv of raw pixels = conv of normalised pixels)', () => {
-    const cfg = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet'] });
-    const [C, H, W] = cfg.model.image;
+  for (const divisor of [256, 255]) {
+    it(`folds byte/${divisor} and ImageNet mean/std into the patch embedding (conv of hardware pixels = conv of model inputs)`, () => {
+      const cfg = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet', `model.pixelDivisor=${divisor}`] });
+      const [C, H, W] = cfg.model.image;
+      const P = cfg.model.patch;
+      const bytes = Array.from({ length: C * H * W }, (_, i) => (i * 37) % 256);
+      const hw = Float64Array.from(bytes, (k) => k / 256); // what the hardware holds
+      const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
+      const x = Float64Array.from(bytes, (k, i) => (k / divisor - mean[Math.floor(i / (H * W))]!) / std[Math.floor(i / (H * W))]!); // what the model sees
+      const w = f('patch_embed.proj.weight'), b = f('patch_embed.proj.bias');
+      const wf = deriveTensor(cfg, sd, 'patch_embed.proj.weight', [D, C, P, P]);
+      const bf = deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D]);
+      // Patch (0,1), every output dim.
+      for (let d = 0; d < D; d++) {
+        let a = b[d]!, z = bf[d]!;
+        for (let c = 0; c < C; c++)
+          for (let y = 0; y < P; y++)
+            for (let xx = 0; xx < P; xx++) {
+              const wi = ((d * C + c) * P + y) * P + xx, pi = c * H * W + y * W + P + xx;
+              a += w[wi]! * x[pi]!;
+              z += wf[wi]! * hw[pi]!;
+            }
+        assert.ok(Math.abs(a - z) < 1e-12, `dim ${d}: ${a} vs ${z}`);
+      }
+    });
+  }
+
+  it('folds byte/255 alone (no mean/std) as a 256/255 weight scale, bias unchanged', () => {
+    const cfg = resolveConfig({ preset: 'tiny', sets: ['model.pixelDivisor=255'] });
+    const [C] = cfg.model.image;
     const P = cfg.model.patch;
-    const img = Float64Array.from({ length: C * H * W }, (_, i) => ((i * 37) % 256) / 256);
-    const norm = normalizeImage(cfg, img);
     const w = f('patch_embed.proj.weight'), b = f('patch_embed.proj.bias');
     const wf = deriveTensor(cfg, sd, 'patch_embed.proj.weight', [D, C, P, P]);
-    const bf = deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D]);
-    // Patch (0,1), every output dim.
-    for (let d = 0; d < D; d++) {
-      let a = b[d]!, z = bf[d]!;
-      for (let c = 0; c < C; c++)
-        for (let y = 0; y < P; y++)
-          for (let x = 0; x < P; x++) {
-            const wi = ((d * C + c) * P + y) * P + x, pi = c * H * W + y * W + P + x;
-            a += w[wi]! * norm[pi]!;
-            z += wf[wi]! * img[pi]!;
-          }
-      assert.ok(Math.abs(a - z) < 1e-12, `dim ${d}: ${a} vs ${z}`);
-    }
+    for (let i = 0; i < w.length; i++) assert.ok(Math.abs(wf[i]! - (w[i]! * 256) / 255) < 1e-15);
+    assert.deepEqual(Array.from(deriveTensor(cfg, sd, 'patch_embed.proj.bias', [D])), Array.from(b));
   });
 
   it('counts out-of-range values (wrapped with AP_WRAP, saturated with AP_SAT) exactly', () => {
@@ -111,6 +126,34 @@ describe('pack', () => {
     // With rounding, 2 − 2^-7 rounds up to 2 (out of range); −2 − 2^-7 rounds to −2 (in range).
     assert.equal(s2.outOfRange, 5);
     assert.deepEqual(Array.from(o2), v.map((x) => Number(quantize(x, sat))));
+  });
+
+  it('a packed image cut short or changed after packing is stale (csim repacks it) and refused by the host', () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const w = join(TINY, 'weights.safetensors');
+    packDesign(design, w);
+    assert.equal(packStaleness(design, w), '');
+    const bin = join(dir, 'weights.bin');
+    const good = readFileSync(bin);
+    writeFileSync(bin, good.subarray(0, 1000));
+    assert.equal(packStaleness(design, w), `weights.bin is 1000 bytes, weights.bin.meta.json says ${good.length} (the weights region holds ${good.length})`);
+    const flipped = Buffer.from(good);
+    flipped[100]! ^= 0xff;
+    writeFileSync(bin, flipped);
+    assert.equal(packStaleness(design, w), 'weights.bin changed after packing (its sha256 differs from weights.bin.meta.json)');
+    assert.throws(() => loadPackedWeights(design, bin), (e: unknown) => isUserError(e) && /weights .*weights\.bin changed after it was packed \(its sha256 differs from .*weights\.bin\.meta\.json\); re-run `edgemoe pack`$/.test((e as Error).message));
+    writeFileSync(bin, good);
+    assert.equal(loadPackedWeights(design, bin).bytes.length, good.length);
+  });
+
+  it('packs into a device (-o /dev/null) without replacing it or writing a sidecar beside it', () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const r = packDesign(design, join(TINY, 'weights.safetensors'), '/dev/null');
+    assert.equal(r.file, '/dev/null');
+    assert.ok(statSync('/dev/null').isCharacterDevice());
+    assert.equal(existsSync('/dev/null.meta.json'), false);
   });
 
   it('reports a wrapped tensor through the CLI and detects stale packs', async () => {

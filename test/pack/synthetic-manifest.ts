@@ -46,7 +46,7 @@ export function syntheticManifest(config: Config): DesignManifest {
     bundles: [{ name: 'weights', bytes: offset, regions: [{ name: 'weights', offset: 0, bytes: offset, ctype: 'ap_uint<256>', elemBytes: 32, shape: [offset / 32], layout: 'packed tensors' }] }],
     tasks: m.tasks,
     maxImages: 1,
-    input: { region: 'images', shape: [1, ...m.image], stride: m.image[0] * m.image[1] * m.image[2], rowStride: m.image[2] },
+    input: { region: 'images', shape: [1, ...m.image], stride: m.image[0] * m.image[1] * m.image[2], rowStride: m.image[2], preprocess: { divisor: 256, mean: Array(m.image[0]).fill(0), std: Array(m.image[0]).fill(1) } },
     output: { region: 'x', shape: [1, N, D], stride: N * D * 4, rowStride: D * 4 },
     weights: { bundle: 'weights', region: 'weights', file: 'weights.bin', tensors },
     scalars: { numImages: 'num_images', task: 'task', reload: 'reload', debugStop: 'debug_stop' },

@@ -5,7 +5,7 @@ import { isUserError } from '../../generator/errors.ts';
 import { loadImage } from '../../generator/io/image.ts';
 import { readNpy } from '../../generator/io/npy.ts';
 import { readNpz } from '../../generator/io/npz.ts';
-import { normalizeImage, runReference } from '../../generator/reference/model.ts';
+import { runReference } from '../../generator/reference/model.ts';
 import { asF64, type TensorMap } from '../../generator/tensor.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
 import { TINY } from '../helpers/paths.ts';
@@ -79,15 +79,9 @@ describe('reference/model (float64 M3ViT backbone)', () => {
     for (let n = 0; n < 9; n++) for (let d = 0; d < 32; d++) assert.ok(Math.abs(mo[n * 32 + d]! - 0.25 * (y[n * 64 + d]! + y[n * 64 + 32 + d]!)) < 1e-12);
   });
 
-  it('imagenet normalisation is (x − mean)/std per channel before the patch embedding', () => {
-    const norm = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet'] });
-    const n = normalizeImage(norm, image);
-    assert.ok(Math.abs(n[0]! - (image[0]! - 0.485) / 0.229) < 1e-15);
-    assert.ok(Math.abs(n[2048 + 5]! - (image[2048 + 5]! - 0.456) / 0.224) < 1e-15);
-    assert.ok(Math.abs(n[4096 + 7]! - (image[4096 + 7]! - 0.406) / 0.225) < 1e-15);
-    // Running the normalised config equals running the plain config on the pre-normalised image.
-    assert.deepEqual(runReference(norm, weights, image, 0).out, runReference(config, weights, n, 0).out);
-    assert.notDeepEqual(runReference(norm, weights, image, 0).out, runReference(config, weights, image, 0).out);
+  it('takes the preprocessed input as it is: pixelDivisor and normalize act in loadImage, not in the forward', () => {
+    const norm = resolveConfig({ preset: 'tiny', sets: ['model.normalize=imagenet', 'model.pixelDivisor=255'] });
+    assert.deepEqual(runReference(norm, weights, image, 0).out, runReference(config, weights, image, 0).out);
   });
 
   it('bad task, image size or weights are UserErrors naming the problem', () => {
@@ -100,5 +94,18 @@ describe('reference/model (float64 M3ViT backbone)', () => {
     const wrong: TensorMap = new Map(weights);
     wrong.set('blocks.0.attn.qkv.weight', { dtype: 'f32', shape: [32, 96], data: new Float32Array(3072) });
     bad(() => runReference(config, wrong, image, 0), /tensor 'blocks\.0\.attn\.qkv\.weight' has shape \[32,96\], expected \[96,32\]/);
+  });
+});
+
+describe('reference progress', () => {
+  it('reports each finished block (but the last) to onBlock, in order', async () => {
+    const { resolveConfig } = await import('../../generator/config/index.ts');
+    const { randomWeights } = await import('../../generator/weights/random.ts');
+    const { runReference } = await import('../../generator/reference/model.ts');
+    const cfg = resolveConfig({ preset: 'tiny' });
+    const seen: string[] = [];
+    const img = new Float64Array(cfg.model.image[0] * cfg.model.image[1] * cfg.model.image[2]).fill(0.5);
+    runReference(cfg, randomWeights(cfg, 1), img, 0, { onBlock: (d, n) => seen.push(`${d}/${n}`) });
+    assert.deepEqual(seen, Array.from({ length: cfg.model.depth - 1 }, (_, i) => `${i + 1}/${cfg.model.depth}`));
   });
 });

@@ -107,6 +107,18 @@ describe('weights/pth', () => {
       writeFileSync(p, full.subarray(0, Math.floor(full.length / 2)));
       assertUserError(() => openPth(p), p, 'corrupt zip');
     });
+    it('100 bytes flipped inside tensor data (the zip CRC-32 fails; unzip -t says the same)', () => {
+      const full = Buffer.from(readFileSync(join(TINY, '0.pth')));
+      const entries = unzipSync(full);
+      const name = Object.keys(entries).filter((n) => /\/data\/\d+$/.test(n)).sort((x, y) => entries[y]!.length - entries[x]!.length)[0]!;
+      const at = full.indexOf(Buffer.from(entries[name]!.subarray(0, 64)));
+      assert.ok(at > 0 && entries[name]!.length >= 200);
+      for (let i = 0; i < 100; i++) full[at + 50 + i]! ^= 0x5a;
+      const p = join(scratch(), 'flipped.pth');
+      writeFileSync(p, full);
+      assertUserError(() => openPth(p), p, `entry ${name} fails its CRC-32 check`);
+      assert.equal(openPth(join(TINY, '0.pth')).root.length > 0, true); // the intact file still opens
+    });
     it('a zip without data.pkl', () => {
       const entries = unzipSync(readFileSync(join(TINY, '0.pth')));
       delete entries['0/data.pkl'];

@@ -11,7 +11,8 @@ import { packDesign } from '../../../generator/pack/pack.ts';
 import { buildXclbin, specForDesign } from '../../../host/xclbin/writer.ts';
 import { noopEmulationEnv } from '../../../host/xrt/noop.ts';
 import { runCli } from '../../helpers/cli.ts';
-import { IMAGES, scratch, TINY } from '../../helpers/paths.ts';
+import { IMAGES, ROOT, scratch, TINY } from '../../helpers/paths.ts';
+import { execa } from 'execa';
 import { requireXrt } from '../../helpers/xrt.ts';
 
 // The csim library's hls::stream model prints a Vitis-style INFO line on stdout at process exit (see the report).
@@ -44,11 +45,16 @@ describe('edgemoe run (tiny design)', function () {
     assert.match(r.stderr, /^edgemoe: error: cannot read image file \/no\/such\.png: no such file$/m);
     assert.match(r.stderr, /^edgemoe: error: .*coffee-256x128\.png: image is \[3,128,256\] .* but the config expects \[3,32,64\]/m);
     const lines = withoutSimInfo(r.stdout).trim().split('\n');
-    assert.match(lines[0]!, /^image\s+task\s+backend\s+latency\s+output$/);
-    assert.equal(lines.length, 1 + 3 * 2);
-    assert.match(lines[1]!, /image\.png\s+task0\s+csim\s+\d+\.\d{3} ms\s+.*image\.task0\.npy$/);
-    assert.match(lines[2]!, /image\.png\s+task1\s+csim\s+\d+\.\d{3} ms\s+.*image\.task1\.npy$/);
-    assert.match(lines[3]!, /such\.png\s+task0\s+csim\s+-\s+error: cannot read image file/);
+    assert.match(lines[0]!, /^image\s+task\s+backend\s+wall\s+est\. FPGA\s+output$/);
+    assert.equal(lines.length, 1 + 3 * 2 + 1);
+    // Per image its own wall time and the estimate's FPGA latency (the same for every image of a design).
+    assert.match(lines[1]!, /image\.png\s+task0\s+csim\s+\d+\.\d{3} ms\s+\d+\.\d{2} ms\s+.*image\.task0\.npy$/);
+    assert.match(lines[2]!, /image\.png\s+task1\s+csim\s+\d+\.\d{3} ms\s+\d+\.\d{2} ms\s+.*image\.task1\.npy$/);
+    assert.match(lines[3]!, /such\.png\s+task0\s+csim\s+-\s+-\s+error: cannot read image file/);
+    assert.match(lines[7]!, /^total: 2 inferences in \d+\.\d{2} s = \d+\.\d{2} \/s \(wall, csim\); estimated FPGA \d+\.\d \/s$/);
+    // stderr is a pipe here: one plain progress line per image and task instead of a bar.
+    assert.match(r.stderr, /^run: 1\/6 .*such\.png task0 error: cannot read image file/m);
+    assert.match(r.stderr, /^run: 6\/6 .*image\.png task1 \d+\.\d ms$/m);
     assert.deepEqual(readdirSync(o).sort(), ['image.task0.npy', 'image.task1.npy']);
     for (const t of [0, 1]) {
       const got = readNpy(join(o, `image.task${t}.npy`));
@@ -75,6 +81,54 @@ describe('edgemoe run (tiny design)', function () {
     const r2 = await runCli(['run', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', 'task1', '-b', 'csim', '-o', o2, npyImage]);
     assert.equal(r2.exitCode, 0, r2.stderr);
     assert.deepEqual(readFileSync(join(o2, 'image.task1.npy')), readFileSync(join(o1, 'image.task1.npy')));
+  });
+
+  it('takes a directory (its images, sorted) and a quoted glob; one matching nothing is an error', async () => {
+    const imgs = join(scratch(), 'imgs');
+    mkdirSync(imgs);
+    for (const n of ['b.png', 'a.png', 'c.npy']) copyFileSync(n.endsWith('.npy') ? npyImage : image, join(imgs, n));
+    writeFileSync(join(imgs, 'notes.txt'), 'not an image');
+    const o = out();
+    const r = await runCli(['run', '-d', dir, '-w', weights(), '-t', '0', '-b', 'csim', '-o', o, imgs]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.deepEqual(readdirSync(o).sort(), ['a.task0.npy', 'b.task0.npy', 'c.task0.npy']);
+    const rows = withoutSimInfo(r.stdout).trim().split('\n').slice(1, 4).map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(rows, ['a.png', 'b.png', 'c.npy'].map((n) => join(imgs, n)));
+    const o2 = out();
+    const g = await runCli(['run', '-d', dir, '-w', weights(), '-t', '0', '-b', 'csim', '-o', o2, join(imgs, '[ab].png')]);
+    assert.equal(g.exitCode, 0, g.stderr);
+    assert.deepEqual(readdirSync(o2).sort(), ['a.task0.npy', 'b.task0.npy']);
+    const none = await runCli(['run', '-d', dir, '-w', weights(), '-t', '0', '-b', 'csim', '-o', out(), join(imgs, '*.jpg')]);
+    assert.equal(none.exitCode, 2);
+    assert.match(none.stderr, /^edgemoe: error: .*\*\.jpg: no file matches this pattern$/m);
+  });
+
+  it('Ctrl-C (SIGINT) stops the csim run at once: exit 130, no temp or half-written file, not every output', async () => {
+    const imgs = join(scratch(), 'many');
+    mkdirSync(imgs);
+    const n = 400;
+    for (let i = 0; i < n; i++) copyFileSync(image, join(imgs, `im${String(i).padStart(3, '0')}.png`));
+    const o = out();
+    const child = execa('node', [join(ROOT, 'bin', 'edgemoe.js'), 'run', '-d', dir, '-w', weights(), '-t', 'task0,task1', '-b', 'csim', '-o', o, imgs], { reject: false });
+    let err = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/^run: 2\//m.test(err)) resolve();
+      });
+      void child.then(() => resolve());
+    });
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    const r = await child;
+    const ms = performance.now() - t0;
+    assert.equal(r.exitCode, 130, String(r.stderr));
+    assert.ok(ms < 5000, `exited ${ms.toFixed(0)} ms after SIGINT`);
+    assert.match(String(r.stderr), /edgemoe: interrupted \(SIGINT\)/);
+    const left = readdirSync(o);
+    assert.ok(left.length < 2 * n, `${left.length} outputs: the run went on after SIGINT`);
+    assert.deepEqual(left.filter((f) => !/^im\d{3}\.task[01]\.npy$/.test(f)), [], 'a temp file was left');
+    for (const f of left) assert.deepEqual(readNpy(join(o, f)).shape, [9, 32]);
   });
 
   it('an unknown task, mismatched weights or a bad design are clear errors (exit 2) with no output', async () => {

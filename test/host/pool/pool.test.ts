@@ -1,0 +1,51 @@
+// The run pool: images spread over worker processes give the same files, in the same order, as one process.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../../generator/config/index.ts';
+import { emitDesign } from '../../../generator/emit/emit.ts';
+import { runImagesPooled, shares } from '../../../host/pool/pool.ts';
+import { runImages } from '../../../host/run.ts';
+import { scratch, TINY } from '../../helpers/paths.ts';
+
+describe('host/pool: run on every core', function () {
+  this.timeout(600_000);
+  const root = scratch('edgemoe-pool-');
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('shares: contiguous, sizes differ by at most one, nothing empty', () => {
+    assert.deepEqual(shares(8, 2), [[0, 4], [4, 8]]);
+    assert.deepEqual(shares(5, 3), [[0, 2], [2, 4], [4, 5]]);
+    assert.deepEqual(shares(2, 4), [[0, 1], [1, 2]]);
+  });
+
+  it('tiny design, 5 images × 2 tasks on 2 worker processes: byte-identical outputs and results in the given order; a bad image is still reported', async () => {
+    const dir = join(root, 'tiny');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    mkdirSync(join(root, 'imgs'));
+    // Two different pictures, alternating, so a share mixed up with another would show in the outputs.
+    const images = [0, 1, 2, 3, 4].map((i) => {
+      const p = join(root, 'imgs', `im${i}.${i % 2 ? 'npy' : 'png'}`);
+      copyFileSync(join(TINY, i % 2 ? 'image.npy' : 'image.png'), p);
+      return p;
+    });
+    const bad = join(root, 'imgs', 'broken.png');
+    copyFileSync(join(TINY, 'expected_task0.npy'), bad);
+    const all = [...images.slice(0, 2), bad, ...images.slice(2)];
+    const base = { design: dir, weights: join(TINY, 'weights.safetensors'), tasks: ['task1', 'task0'], backend: 'csim' as const };
+    const one = await runImages({ ...base, out: join(root, 'one'), images: all });
+    const progress: number[] = [];
+    const selected: string[] = [];
+    const two = await runImagesPooled({ ...base, out: join(root, 'two'), images: all }, { onSelect: (l) => selected.push(l), onProgress: (d) => progress.push(d) }, 2);
+    assert.deepEqual(selected, [one.selection]);
+    assert.equal(two.selection, one.selection);
+    assert.deepEqual(progress, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const strip = (r: typeof one) => r.results.map((x) => ({ image: x.image, task: x.task, error: x.error, output: x.output?.replace(/\/(one|two)\//, '/X/') }));
+    assert.deepEqual(strip(two), strip(one));
+    assert.deepEqual(two.results.map((x) => `${x.image.split('/').pop()}:${x.task}`).slice(0, 6), ['im0.png:task1', 'im0.png:task0', 'im1.npy:task1', 'im1.npy:task0', 'broken.png:task1', 'broken.png:task0']);
+    assert.match(two.results[4]!.error!, /broken\.png/);
+    for (const x of one.results.filter((r) => r.output)) {
+      assert.deepEqual(readFileSync(x.output!.replace('/one/', '/two/')), readFileSync(x.output!), x.output);
+    }
+  });
+});
