@@ -10,7 +10,7 @@ import type { DramRegion } from '../config/schema.ts';
 import { assignBanks } from '../build/link.ts';
 import { platformInfo, type PlatformInfo, type ResourceCounts } from '../build/platforms.ts';
 import type { Plan } from '../plan/index.ts';
-import { expectedActiveExperts, LOOP_OVERHEAD, M_AXI_LATENCY, opModels, reloadModel, spreadPairs, type LoopNest, type MoeRouting, type OpModel } from './op-model.ts';
+import { effectiveII, expectedActiveExperts, LOOP_OVERHEAD, M_AXI_LATENCY, nestCycles, opModels, reloadModel, spreadPairs, stagedCycles, type LoopNest, type MoeRouting, type OpModel } from './op-model.ts';
 import { estimateResources, type ResourceItem } from './resources.ts';
 
 export interface EstimateOptions {
@@ -38,10 +38,12 @@ export interface OpEstimate {
   block: number | null;
   /** EDGEMOE_TICK count (what csim with -DEDGEMOE_COUNT_CYCLES prints): loads + compute. */
   ticks: number;
+  /** Cycles at the declared IIs with concurrent processes overlapped (the slowest one per stage), no fill. */
+  cycles: number;
   loadTicks: number;
   computeTicks: number;
-  /** Pipeline fill, loop overhead and first DRAM latency with every inner pipelined loop re-entered per outer
-   *  iteration (upper estimate), and with every loop nest flattened into one pipeline (lower estimate). */
+  /** Beyond `cycles`: pipeline fill, loop overhead and m_axi latency per loop entry (upper estimate), and fill once
+   *  per loop plus one m_axi latency per op (lower estimate). */
   fill: number;
   fillFlat: number;
   /** ticks + fill: the op's latency if memory keeps up (upper; the lower uses fillFlat). */
@@ -59,6 +61,7 @@ export interface OpEstimate {
 
 export interface Totals {
   ticks: number;
+  cycles: number;
   loadTicks: number;
   /** Compute ticks with weight loads hidden (Edge-MoE's ideal cycle model). */
   computeTicks: number;
@@ -100,10 +103,10 @@ export interface Estimate {
 
 const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
 
-/** Fill of the nests: per entry (inner pipelines re-entered), or once per nest (`flat`: HLS flattened the nest). */
-function fillOf(nests: readonly LoopNest[], flat = false): number {
-  return sum(nests, (n) => (flat ? Math.min(1, n.entries) : n.entries) * (n.depth - 1 + LOOP_OVERHEAD));
-}
+/** Ideal cycles of nests: iterations at the effective II, concurrent processes overlapped. */
+const idealOf = (nests: readonly LoopNest[]) => stagedCycles(nests, (n) => n.trips * effectiveII(n));
+/** Lower estimate: fill once per loop, one m_axi latency per op. */
+const lowOf = (nests: readonly LoopNest[]) => stagedCycles(nests, (n) => (n.trips > 0 ? n.trips * effectiveII(n) + n.depth - 1 + LOOP_OVERHEAD : 0)) + M_AXI_LATENCY;
 
 /** Per-op figures for given routing. */
 function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRouting): { ops: OpEstimate[]; totals: Totals } {
@@ -113,10 +116,11 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
   const memBpc = (p.memory.totalGBs * 1e9) / clockHz;
   const portOf = new Map(assignBanks(plan, p).map((a) => [a.bundle, a.memory]));
   const ops = opModels(plan, routing).map((m: OpModel): OpEstimate => {
-    const ticks = sum(m.nests, (n) => n.trips);
-    const loadTicks = sum(m.nests.filter((n) => n.load), (n) => n.trips);
-    const fill = fillOf(m.nests) + M_AXI_LATENCY;
-    const fillFlat = fillOf(m.nests, true) + M_AXI_LATENCY;
+    const ticks = sum(m.nests.filter((n) => n.ticks), (n) => n.trips);
+    const loadTicks = sum(m.nests.filter((n) => n.ticks && n.load), (n) => n.trips);
+    const cycles = idealOf(m.nests);
+    const fill = stagedCycles(m.nests, nestCycles) - cycles;
+    const fillFlat = lowOf(m.nests) - cycles;
     const byBundle = new Map<string, BundleTraffic>();
     for (const [r, w] of Object.entries(m.traffic) as Array<[DramRegion, { read: number; write: number }]>) {
       const bundle = plan.regions[r].bundle;
@@ -141,14 +145,15 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
     const total = sum(traffic, (t) => t.read + t.write);
     if (total / memBpc > bw) [bw, bwPort] = [total / memBpc, 'DRAM'];
     bw = Math.ceil(bw);
-    const computeBound = ticks + fill;
-    const computeBoundFlat = ticks + fillFlat;
+    const computeBound = cycles + fill;
+    const computeBoundFlat = cycles + fillFlat;
     return {
       id: m.op.id,
       name: m.op.name,
       kind: m.op.kind,
       block: m.op.block,
       ticks,
+      cycles,
       loadTicks,
       computeTicks: ticks - loadTicks,
       fill,
@@ -166,6 +171,7 @@ function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRou
   });
   const totals: Totals = {
     ticks: sum(ops, (o) => o.ticks),
+    cycles: sum(ops, (o) => o.cycles),
     loadTicks: sum(ops, (o) => o.loadTicks),
     computeTicks: sum(ops, (o) => o.computeTicks),
     fill: sum(ops, (o) => o.fill),
@@ -223,7 +229,7 @@ export function estimatePlan(plan: Plan, opts: EstimateOptions = {}): Estimate {
     memoryBytesPerCycle: (p.memory.totalGBs * 1e9) / clockHz,
     ports: assignBanks(plan, p).map((a) => ({ bundle: a.bundle, port: a.memory })),
     ops,
-    reload: { ticks: sum(r.nests, (n) => n.trips), fill: fillOf(r.nests) + M_AXI_LATENCY },
+    reload: { ticks: sum(r.nests, (n) => n.trips), fill: stagedCycles(r.nests, nestCycles) - idealOf(r.nests) },
     totals,
     moe,
     resources: { ...res, capacity: p.capacity, over },

@@ -15,7 +15,7 @@ export function formatEstimate(e: Estimate, perOp = false): string {
   const ms = (c: number) => cyclesToMs(c, e.clockMHz).toFixed(2);
   const p = e.platform;
   const out: string[] = [];
-  out.push(`estimate of '${e.name}' on ${p.board} @ ${e.clockMHz} MHz, per image (cycles at II = 1; see generator/estimate/*.ts for the model)`);
+  out.push(`estimate of '${e.name}' on ${p.board} @ ${e.clockMHz} MHz, per image (each loop at its declared II from the plan's description; assumptions in generator/estimate/README.md)`);
   out.push(
     `memory: ${e.ports.map((x) => `${x.bundle}→${x.port}`).join(', ')}; ${e.axiBits}-bit bundles on ${p.memory.portBits}-bit ports = ${e.portBytesPerCycle.toFixed(1)} B/cycle each, ${e.memoryBytesPerCycle.toFixed(1)} B/cycle for the whole memory (${p.memory.totalGBs} GB/s)`,
   );
@@ -43,9 +43,10 @@ export function formatEstimate(e: Estimate, perOp = false): string {
   const t = e.totals;
   const lines: string[][] = [
     ["compute, weight loads hidden (Edge-MoE's ideal model)", n(t.computeTicks), ms(t.computeTicks)],
-    ['pipelined loops as scheduled (loads + compute = csim ticks)', n(t.ticks), ms(t.ticks)],
-    ['  + fill once per loop nest (nests flattened): compute-bound, low', n(t.computeBoundFlat), ms(t.computeBoundFlat)],
-    ['  + fill per inner-loop entry (not flattened): compute-bound, high', n(t.computeBound), ms(t.computeBound)],
+    ['pipelined loop iterations (loads + compute = csim ticks)', n(t.ticks), ms(t.ticks)],
+    ['at the declared IIs, concurrent processes and prefetched loads overlapped', n(t.cycles), ms(t.cycles)],
+    ['  + fill once per loop, one m_axi latency per op: compute-bound, low', n(t.computeBoundFlat), ms(t.computeBoundFlat)],
+    ['  + fill and m_axi latency per loop entry: compute-bound, high', n(t.computeBound), ms(t.computeBound)],
     ['bandwidth-bound (memory ports alone)', n(t.bandwidthBound), ms(t.bandwidthBound)],
     ['binding, low: per op max(compute-bound low, bandwidth-bound)', n(t.boundFlat), ms(t.boundFlat)],
     ['binding, high: per op max(compute-bound high, bandwidth-bound)', n(t.bound), ms(t.bound)],

@@ -1,12 +1,15 @@
-// The per-op model of the estimator: each op of the plan as the pipelined loop nests the kernel library runs (trip
-// counts from generator/kernels/*, the same formulas the C++ headers tick with) and the DRAM words it moves per region.
+// The per-op model of the estimator: each op of the plan as the pipelined loops the kernel library runs, each tied to
+// its row of the plan's hardware description (generator/plan/loops.ts: declared II, depth, m_axi kind), grouped the
+// way the C++ runs them: sequential stages, each a set of concurrent processes (a DATAFLOW region, or linear_step's
+// compute beside the next layer's weight load), each process a sequence of loops. Trip counts come from
+// generator/kernels/* (the formulas the C++ headers tick with); the ticking loops of an op must add up to the plan's
+// trips (checked here, and against csim by test/csim).
 //
-// Fill / latency model (documented assumptions, not measurements): a II=1 pipelined loop of T iterations entered
-// once costs T + (depth − 1) + LOOP_OVERHEAD cycles. `depth` per nest is our estimate of the HLS pipeline depth of
-// its body at 300 MHz (a MAC array with its adder tree ~12, the attention dot + online-softmax exp chain ~24,
-// loads ~4). A nest re-entered k times (an inner pipelined loop under non-pipelined outer loops) pays the fill k
-// times. DRAM latency is paid once per op (M_AXI_LATENCY, as set by run_hls.tcl's config_interface); later bursts
-// are assumed to be issued ahead (outstanding reads) and covered by the bandwidth bound instead.
+// Cycle model (assumptions, listed in generator/estimate/README.md): a loop of T iterations at II entered k times costs
+// T·II + k·(depth − 1 + LOOP_OVERHEAD) + k·(its m_axi latency): a burst read or write pays M_AXI_LATENCY once per
+// entry, a read-modify-write twice; a 'gather' loop (data-dependent row addresses, no burst inferred) issues
+// single-beat requests with M_AXI_OUTSTANDING in flight, so its effective II is max(II, ⌈latency / outstanding⌉).
+// A process costs the sum of its loops, a stage the slowest of its processes, an op the sum of its stages.
 import type { DramRegion } from '../config/schema.ts';
 import { attnQBlocks } from '../kernels/attention.ts';
 import { containerBits } from '../kernels/layernorm.ts';
@@ -19,33 +22,34 @@ import { STEP } from '../plan/schedule.ts';
 
 /** Cycles a pipelined loop costs per entry beyond its iterations, besides its depth (loop entry/exit). */
 export const LOOP_OVERHEAD = 2;
-/** First-word latency of an m_axi read (run_hls.tcl: config_interface -m_axi_latency 64). */
+/** First-word latency of an m_axi read, and of a write's response (run_hls.tcl: config_interface -m_axi_latency 64). */
 export const M_AXI_LATENCY = 64;
+/** Outstanding single-beat requests of an m_axi adapter (the Vitis default num_read_outstanding = 16). */
+export const M_AXI_OUTSTANDING = 16;
 
-/** Pipeline depth assumed for each kind of loop nest. */
-export const DEPTH = {
-  load: 4,
-  linear: 12,
-  attention: 24,
-  layernorm: 12,
-  residual: 4,
-  patchMac: 10,
-  write: 4,
-  gateLogits: 10,
-  gateSoftmax: 20,
-  queue: 3,
-} as const;
+/** How a loop's m_axi accesses are issued: its description's kind, or 'gather' for data-dependent row addresses. */
+export type AccessKind = 'read' | 'write' | 'rmw' | 'gather' | 'none';
 
-/** One pipelined loop nest of an op. */
+/** One pipelined loop of an op, as run. */
 export interface LoopNest {
   what: string;
-  /** EDGEMOE_TICK calls (II=1 iterations). */
+  /** Label of its row in plan.loops. */
+  loop: string;
+  /** Iterations per image. */
   trips: number;
-  /** Times the pipelined loop is entered. */
+  /** Times the loop is entered. */
   entries: number;
+  /** Declared II and assumed depth (from plan.loops). */
+  ii: number;
   depth: number;
-  /** Weight / bias / parameter loads (hidden under compute in Edge-MoE's ideal model) vs compute. */
+  access: AccessKind;
+  /** Its iterations are EDGEMOE_TICKs (counted by csim). */
+  ticks: boolean;
+  /** Weight / bias / parameter load (hidden under compute in Edge-MoE's ideal model). */
   load: boolean;
+  /** Sequential stage within the op, and the process within the stage (processes of a stage run concurrently). */
+  stage: number;
+  proc: string;
 }
 
 /** Words an op reads and writes per DRAM region. */
@@ -82,6 +86,32 @@ const add = (t: Traffic, r: DramRegion, read: number, write: number) => {
   t[r] = { read: cur.read + read, write: cur.write + write };
 };
 
+/** Effective II of a loop: its declared II, or the single-beat request rate of a gather loop. */
+export function effectiveII(n: Pick<LoopNest, 'ii' | 'access'>): number {
+  return n.access === 'gather' ? Math.max(n.ii, Math.ceil(M_AXI_LATENCY / M_AXI_OUTSTANDING)) : n.ii;
+}
+
+/** Cycles of one loop as modelled (iterations at the effective II, fill and m_axi latency per entry). */
+export function nestCycles(n: LoopNest): number {
+  if (n.trips <= 0) return 0;
+  const lat = n.access === 'rmw' ? 2 * M_AXI_LATENCY : n.access === 'none' ? 0 : M_AXI_LATENCY;
+  return n.trips * effectiveII(n) + n.entries * (n.depth - 1 + LOOP_OVERHEAD + lat);
+}
+
+/** Cycles of an op's nests: stages in sequence, the slowest process of each, a process's loops in sequence. `cost`
+ *  gives a loop's cycles (nestCycles, or trips·II for the ideal). */
+export function stagedCycles(nests: readonly LoopNest[], cost: (n: LoopNest) => number = nestCycles): number {
+  const stages = new Map<number, Map<string, number>>();
+  for (const n of nests) {
+    const st = stages.get(n.stage) ?? new Map<string, number>();
+    st.set(n.proc, (st.get(n.proc) ?? 0) + cost(n));
+    stages.set(n.stage, st);
+  }
+  let total = 0;
+  for (const st of stages.values()) total += Math.max(0, ...st.values());
+  return total;
+}
+
 /** The loop nests and traffic of every op of the plan (per image); MoE expert ops use `routing` of their block. */
 export function opModels(plan: Plan, routing: (block: number) => MoeRouting): OpModel[] {
   const s = plan.sizes;
@@ -90,26 +120,39 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
   const dimW = s.dim / lanes;
   const rowW = (w: number) => Math.ceil(w / lanes);
   const wL = t.linearWeight.lanes;
-  const nest = (what: string, trips: number, entries: number, depth: number, load = false): LoopNest => ({ what, trips, entries: trips > 0 ? entries : 0, depth, load });
-  const out: OpModel[] = [];
-
-  const linear = (op: PlanOp, outDim: number, inDim: number, biasLanes: number, src: DramRegion, dst: DramRegion): OpModel => {
-    const wWords = loadLinearWeightsTrips(outDim, inDim, wL);
-    const bWords = loadLinearBiasTrips(outDim, biasLanes);
-    const traffic: Traffic = {};
-    add(traffic, 'weights', wWords + bWords, 0);
-    add(traffic, src, s.tokens * rowW(inDim), 0);
-    add(traffic, dst, 0, s.tokens * rowW(outDim));
+  const desc = new Map(plan.loops.map((l) => [l.label, l]));
+  const live = (a: string, b: string) => (desc.get(a)!.live ? a : b);
+  const wload = live('lin_wload_rows', 'lin_wload_words');
+  const nest = (loop: string, what: string, trips: number, entries: number, stage: number, proc: string, o: { gather?: boolean; load?: boolean } = {}): LoopNest => {
+    const d = desc.get(loop);
+    if (!d) throw new Error(`estimate: loop ${loop} is not in the plan's hardware description`);
     return {
-      op,
-      nests: [
-        nest('weight load', wWords, 1, DEPTH.load, true),
-        nest('bias load', bWords, 1, DEPTH.load, true),
-        nest('tiles', computeLinearTrips(s.tokens, outDim, inDim, s.tileIn, s.tileOut), s.tokens * (outDim / s.tileOut), DEPTH.linear),
-      ],
-      traffic,
-      macs: s.tokens * outDim * inDim,
+      what,
+      loop,
+      trips,
+      entries: trips > 0 ? entries : 0,
+      ii: d.ii ?? 1,
+      depth: d.depth,
+      access: o.gather ? 'gather' : d.axi,
+      ticks: d.ticks,
+      load: o.load ?? false,
+      stage,
+      proc,
     };
+  };
+  const out: OpModel[] = [];
+  const xTilesPerWord = lanes > s.tileIn ? lanes / s.tileIn : 1;
+  const wordsPerYTile = s.tileOut >= lanes ? s.tileOut / lanes : 1;
+
+  /** The compute of one linear pass (reader, tiles, writer; gathered rows) as one stage, plus the concurrent load. */
+  const linearPass = (stage: number, rows: number, outDim: number, inDim: number, what: string, prefetch: number): LoopNest[] => {
+    const ns = [
+      nest('lin_read_steps', `${what}: reader`, rows * rowW(inDim) * xTilesPerWord, 1, stage, 'reader', { gather: true }),
+      nest('lin_tiles', `${what}: tiles`, computeLinearTrips(rows, outDim, inDim, s.tileIn, s.tileOut), 1, stage, 'compute'),
+      nest('lin_write_steps', `${what}: writer`, rows * (outDim / s.tileOut) * wordsPerYTile, 1, stage, 'writer', { gather: true }),
+    ];
+    if (prefetch > 0) ns.push(nest(wload, `${what}: next weights (prefetch)`, prefetch, 1, stage, 'prefetch', { load: true }));
+    return ns;
   };
 
   for (const op of plan.ops) {
@@ -117,7 +160,8 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     switch (op.kind) {
       case 'patch_embed': {
         const groups = s.gridW / s.pePatches;
-        const mac = s.gridH * s.inCh * s.patch * groups * (s.dim / s.peDims);
+        const steps = s.gridH * s.inCh * s.patch * groups;
+        const mac = steps * (s.dim / s.peDims);
         const traffic: Traffic = {};
         add(traffic, 'images', Math.ceil((s.inCh * s.imgH * s.imgW) / t.pixel.lanes), 0);
         add(traffic, 'weights', s.tokens * dimW, 0); // pos_embed (and cls row)
@@ -125,9 +169,11 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         out.push({
           op,
           nests: [
-            nest('patch MACs', mac, s.gridH * s.inCh * s.patch * groups, DEPTH.patchMac),
-            nest('pos-embed add + write', s.gridH * s.gridW * dimW, s.gridH * s.gridW, DEPTH.write),
-            nest('cls row', dimW, 1, DEPTH.write),
+            nest('pe_read_groups', 'image reader', steps, 1, 0, 'reader'),
+            nest('pe_macs', 'patch MACs', mac, s.gridH, 0, 'compute'),
+            nest('pe_emit_words', 'patch row sums out', s.gridH * s.gridW * dimW, s.gridH, 0, 'compute'),
+            nest('pe_read_pos_words', 'pos_embed reader', s.tokens * dimW, 1, 0, 'pos'),
+            nest('pe_write_words', 'pos add + write', s.tokens * dimW, 1, 0, 'writer'),
           ],
           traffic,
           macs: (s.tokens - 1) * s.dim * s.inCh * s.patch * s.patch,
@@ -141,9 +187,16 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         add(traffic, 'weights', 2 * pw, 0);
         add(traffic, r(0), s.tokens * dimW, 0);
         add(traffic, op.output!, 0, s.tokens * dimW);
+        const w = s.tokens * dimW;
         out.push({
           op,
-          nests: [nest('gamma/beta load', 2 * pw, 2, DEPTH.load, true), nest('statistics + normalise (dataflow)', s.tokens * dimW, s.tokens, DEPTH.layernorm)],
+          nests: [
+            nest('ln_load_words', 'gamma/beta load', 2 * pw, 2, 0, 'load', { load: true }),
+            nest('ln_read_words', 'reader', w, 1, 1, 'reader'),
+            nest('ln_pass1', 'statistics', w, 1, 1, 'pass1'),
+            nest('ln_pass2', 'normalise', w, 1, 1, 'pass2'),
+            nest('ln_write_words', 'writer', w, 1, 1, 'writer'),
+          ],
           traffic,
           macs: 3 * s.tokens * s.dim,
         });
@@ -154,35 +207,70 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const [outDim, inDim] = op.kind === 'linear_gelu' ? [s.mlpHidden, s.dim] : op.inputs[0] === 'hidden' ? [s.dim, s.mlpHidden] : [s.dim, s.dim];
         // q/k/v/proj carry attention biases; the dense MLP layers (FFN steps) the MLP bias type.
         const biasLanes = op.step === STEP.ffn1 || op.step === STEP.ffn2 ? t.bias.lanes : t.attnBias.lanes;
-        out.push(linear(op, outDim, inDim, biasLanes, r(0), op.output!));
+        const moe = plan.moeBlocks.includes(op.block!);
+        // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
+        const own = op.step === STEP.q ? loadLinearWeightsTrips(outDim, inDim, wL) : 0;
+        const next: [number, number] | null =
+          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden] : null;
+        const pre = next ? loadLinearWeightsTrips(next[0], next[1], wL) : 0;
+        const bWords = loadLinearBiasTrips(outDim, biasLanes);
+        const traffic: Traffic = {};
+        add(traffic, 'weights', own + bWords + pre, 0);
+        add(traffic, r(0), s.tokens * rowW(inDim), 0);
+        add(traffic, op.output!, 0, s.tokens * rowW(outDim));
+        const nests: LoopNest[] = [];
+        if (own) nests.push(nest(wload, 'weight load', own, 1, 0, 'load', { load: true }));
+        nests.push(nest('lin_bload_words', 'bias load', bWords, 1, 1, 'load', { load: true }));
+        nests.push(...linearPass(2, s.tokens, outDim, inDim, 'linear', pre));
+        out.push({ op, nests, traffic, macs: s.tokens * outDim * inDim });
         break;
       }
       case 'qk_softmax':
       case 'attn_v': {
         const nb = attnQBlocks(s.tokens, s.attnP);
         const steps = nb * s.tokens;
-        const scoreWords = steps * attnStepWords(s);
-        const infoWords = s.tokens * softmaxInfoWords(s);
+        const ws = attnStepWords(s);
+        const wi = softmaxInfoWords(s);
+        const scoreWords = steps * ws;
+        const infoWords = s.tokens * wi;
         const traffic: Traffic = {};
+        let nests: LoopNest[];
         if (op.kind === 'qk_softmax') {
-          add(traffic, 'tmp2', Math.min(nb * s.attnP, s.tokens) * dimW, 0); // each q row streams in once
+          add(traffic, 'tmp2', s.tokens * dimW, 0); // each q row streams in once
           add(traffic, 'tmp3', steps * dimW, 0); // one K block per cycle, K re-read per q-block
           add(traffic, 'attn', 0, scoreWords);
           add(traffic, 'softmaxInfo', 0, infoWords);
+          nests = [
+            nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
+            nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
+            nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
+            nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute'),
+            nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
+            nest('attn_write_scores_words', 'score writer', scoreWords, 1, 0, 'write scores'),
+            nest('attn_write_info_words', 'info writer', infoWords, 1, 0, 'write info'),
+          ];
         } else {
           add(traffic, 'attn', scoreWords, 0);
           add(traffic, 'softmaxInfo', infoWords, 0);
           add(traffic, 'tmp2', steps * dimW, 0); // one V block per cycle
           add(traffic, 'tmp1', 0, s.tokens * dimW);
+          nests = [
+            nest('attn_read_scores_words', 'score reader', scoreWords, 1, 0, 'read scores'),
+            nest('attn_read_info_words', 'info reader', infoWords, 1, 0, 'read info'),
+            nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
+            nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
+            nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute'),
+            nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),
+          ];
         }
-        out.push({ op, nests: [nest(op.kind === 'qk_softmax' ? 'Q·Kᵀ + softmax stats' : 'softmax·V', steps * dimW, steps, DEPTH.attention)], traffic, macs: s.tokens * s.tokens * s.dim });
+        out.push({ op, nests, traffic, macs: s.tokens * s.tokens * s.dim });
         break;
       }
       case 'residual_add': {
         const traffic: Traffic = {};
         add(traffic, 'x', s.tokens * dimW, s.tokens * dimW);
         add(traffic, r(1), s.tokens * dimW, 0);
-        out.push({ op, nests: [nest('x += y', s.tokens * dimW, 1, DEPTH.residual)], traffic, macs: 0 });
+        out.push({ op, nests: [nest('residual_words', 'x += y', s.tokens * dimW, 1, 0, 'add')], traffic, macs: 0 });
         break;
       }
       case 'moe_gate': {
@@ -193,11 +281,12 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         out.push({
           op,
           nests: [
-            nest('gate weight load', load, 1, DEPTH.load, true),
-            nest('logits', s.tokens * dimW, s.tokens, DEPTH.gateLogits),
-            nest('softmax + top-k', s.tokens * s.experts, s.tokens, DEPTH.gateSoftmax),
-            nest('queue appends', s.tokens * s.topK, s.tokens, DEPTH.queue),
-            nest('metaqueue', s.experts, 1, DEPTH.queue),
+            nest(live('gate_load_rows', 'gate_load_words'), 'gate weight load', load, 1, 0, 'load', { load: true }),
+            nest('gate_read_words', 'reader', s.tokens * dimW, 1, 1, 'reader'),
+            nest('gate_logit_words', 'logits', s.tokens * dimW, s.tokens, 1, 'compute'),
+            nest('gate_softmax_topk', 'softmax + top-k', s.tokens * s.experts, s.tokens, 1, 'compute'),
+            nest('gate_enqueue', 'queue appends', s.tokens * s.topK, s.tokens, 1, 'compute'),
+            nest('gate_metaqueue', 'metaqueue', s.experts, 1, 1, 'compute'),
           ],
           traffic,
           macs: s.tokens * s.dim * s.experts,
@@ -208,20 +297,25 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const lens = routing(op.block!).queueLens;
         const H = s.expertHidden;
         const D = s.dim;
-        const nests: LoopNest[] = [nest('zero output', s.tokens * dimW, 1, DEPTH.residual)];
+        const nests: LoopNest[] = [nest('moe_zero', 'zero output', s.tokens * dimW, 1, 0, 'zero')];
         const traffic: Traffic = {};
         add(traffic, 'tmp3', 0, s.tokens * dimW);
         let pairs = 0;
-        lens.forEach((n, e) => {
-          if (n <= 0) return;
+        const active = lens.map((n, e) => [n, e] as const).filter(([n]) => n > 0);
+        let stage = 1;
+        active.forEach(([n, e], a) => {
           pairs += n;
           const w1 = loadLinearWeightsTrips(H, D, wL, e * H * D);
           const b1 = loadLinearBiasTrips(H, t.bias.lanes, e * H);
           const w2 = loadLinearWeightsTrips(D, H, wL, e * D * H);
           const b2 = loadLinearBiasTrips(D, t.bias.lanes, e * D);
-          nests.push(nest(`expert ${e} loads`, w1 + b1 + w2 + b2, 4, DEPTH.load, true));
-          nests.push(nest(`expert ${e} FC1+GELU`, computeLinearTrips(n, H, D, s.tileIn, s.tileOut), n * (H / s.tileOut), DEPTH.linear));
-          nests.push(nest(`expert ${e} FC2·p`, computeLinearTrips(n, D, H, s.tileIn, s.tileOut), n * (D / s.tileOut), DEPTH.linear));
+          if (a === 0) nests.push(nest(wload, `expert ${e} W1 (prologue)`, w1, 1, stage++, 'load', { load: true }));
+          const nextE = active[a + 1]?.[1];
+          const w1Next = nextE === undefined ? 0 : loadLinearWeightsTrips(H, D, wL, nextE * H * D);
+          nests.push(nest('lin_bload_words', `expert ${e} b1`, b1, 1, stage++, 'load', { load: true }));
+          nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, w2));
+          nests.push(nest('lin_bload_words', `expert ${e} b2`, b2, 1, stage++, 'load', { load: true }));
+          nests.push(...linearPass(stage++, n, D, H, `expert ${e} FC2·p`, w1Next));
           add(traffic, 'weights', w1 + b1 + w2 + b2, 0);
           add(traffic, 'tmp1', n * dimW, 0);
           add(traffic, 'hidden', n * rowW(H), n * rowW(H));
@@ -237,11 +331,10 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     }
     // The model must tick exactly like the kernels: the plan's trips (MoE: all experts active) are the reference.
     const m = out[out.length - 1]!;
+    const ticks = m.nests.filter((n) => n.ticks).reduce((a, n) => a + n.trips, 0);
     if (op.kind !== 'moe_experts') {
-      const ticks = m.nests.reduce((a, n) => a + n.trips, 0);
       if (ticks !== op.trips) throw new Error(`estimate: op ${op.name} models ${ticks} ticks, the plan says ${op.trips}`);
     } else {
-      const ticks = m.nests.reduce((a, n) => a + n.trips, 0);
       const want = moeExpertsTrips(moeSizes(plan), routing(op.block!).queueLens);
       if (ticks !== want) throw new Error(`estimate: op ${op.name} models ${ticks} ticks, moeExpertsTrips says ${want}`);
     }
@@ -275,5 +368,8 @@ export function reloadModel(plan: Plan): { nests: LoopNest[]; words: number } {
   if (w + b !== patchEmbedLoadTrips({ dim: s.dim, inCh: s.inCh, patch: s.patch, gridH: s.gridH, gridW: s.gridW, actLanes: s.actLanes, pePatches: s.pePatches, peDims: s.peDims, wLanes: t.patchWeight.lanes, bLanes: t.bias.lanes })) {
     throw new Error('estimate: reload model disagrees with patchEmbedLoadTrips');
   }
-  return { nests: [{ what: 'patch weights', trips: w, entries: 1, depth: DEPTH.load, load: true }, { what: 'patch bias', trips: b, entries: 1, depth: DEPTH.load, load: true }], words: w + b };
+  const d = new Map(plan.loops.map((l) => [l.label, l]));
+  const wl = d.get('pe_wload_rows')!.live ? 'pe_wload_rows' : 'pe_wload_words';
+  const mk = (loop: string, what: string, trips: number, stage: number): LoopNest => ({ what, loop, trips, entries: 1, ii: 1, depth: d.get(loop)!.depth, access: 'read', ticks: true, load: true, stage, proc: 'load' });
+  return { nests: [mk(wl, 'patch weights', w, 0), mk('pe_bload_words', 'patch bias', b, 1)], words: w + b };
 }

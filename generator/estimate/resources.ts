@@ -17,7 +17,7 @@
 // LUT/FF: per MAC lane (adder + pipeline registers of its accumulator width) ~1 LUT and ~1.5 FF per accumulator bit;
 // per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF and 2 BRAM36; control, s_axilite and glue
 // ~8,000 LUT / 10,000 FF. Expect ±50 % on LUT/FF.
-import type { Plan, PlanBuffer } from '../plan/index.ts';
+import { unitProducts, type Plan, type PlanBuffer, type PlanLoop } from '../plan/index.ts';
 import type { ResourceCounts } from '../build/platforms.ts';
 
 /** DSP48E2 slices of one a×b-bit product. */
@@ -95,17 +95,21 @@ export interface BufferLayout {
   why: string;
 }
 
+/** Units of one kind over the live loops of the plan's description. */
+function liveUnits(plan: Plan, kind: 'exp' | 'recip' | 'rsqrt' | 'gelu'): number {
+  return plan.loops.filter((l) => l.live).reduce((a, l) => a + l[kind], 0);
+}
+
 /** The on-chip layout of each plan buffer, as the kernel headers partition them (templates/kernel/*.h). */
 export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
   const s = plan.sizes;
-  const ph = s.attnP * s.heads;
   const one = (why: string): BufferLayout => ({ banks: 1, copies: 1, why });
   const banks = (n: number, why: string): BufferLayout => ({ banks: n, copies: 1, why });
   switch (b.name) {
     case 'lin_wbuf':
-      return banks(s.tileOut * s.tileIn, 'complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle; ping/pong share each bank');
+      return banks(2 * s.tileOut * s.tileIn, 'ping and pong are two arrays, each complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle');
     case 'lin_bias':
-      return banks(s.tileOut, 'cyclic TILE_OUT: TILE_OUT biases per cycle; ping/pong share each bank');
+      return banks(2 * s.tileOut, 'ping and pong, each cyclic TILE_OUT: TILE_OUT biases per cycle');
     case 'lin_xrow':
       return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':
@@ -126,13 +130,14 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
       return banks(s.attnP * s.actLanes, 'complete on P slots and lanes');
     case 'gelu_rom':
       return { banks: 1, copies: 1, romReads: 2 * s.tileOut, why: 'complete: 2 reads per output × TILE_OUT outputs per cycle' };
-    case 'exp2_rom':
-      // Q·Kᵀ finalize (P·H online-softmax updates) and attn·V prepare (P·H probabilities) per cycle; the gate's
-      // softmax update and probability one each.
-      return { banks: 1, copies: 2 * Math.ceil(ph / 2) + 2, why: `${ph} exps per cycle in Q·Kᵀ and in attn·V, 1 + 1 in the gate` };
+    case 'exp2_rom': {
+      // fixed_math.h partitions the ROM completely: every exp unit (call site) reads its own LUT copy.
+      const units = liveUnits(plan, 'exp');
+      return { banks: 1, copies: 1, romReads: units, why: `complete: one LUT ROM per exp unit, ${units} units (plan.loops)` };
+    }
     case 'recip_rom': {
-      const perWord = Math.min(s.heads, Math.floor(s.actLanes / 2));
-      return { banks: 1, copies: Math.ceil(perWord / 2) + 1, why: `${perWord} 1/s per info word in Q·Kᵀ, 1 in the gate` };
+      const units = liveUnits(plan, 'recip');
+      return { banks: 1, copies: 1, romReads: units, why: `complete: one LUT ROM per reciprocal unit, ${units} units (plan.loops)` };
     }
     case 'rsqrt_rom':
       return one('one LayerNorm instance, one rsqrt per token');
@@ -155,14 +160,59 @@ export interface PlanFifo {
 export function planFifos(plan: Plan): PlanFifo[] {
   const s = plan.sizes;
   const act = plan.types.activation.W;
+  const ph = s.attnP * s.heads * act;
+  const info = 2 * s.heads * act;
+  const w = s.axiBits;
   return [
     { name: 'lin xs', depth: s.linMaxIn / s.tileIn, width: s.tileIn * act, count: 1, what: 'unified linear reader → compute: a whole input row of TILE_IN tiles' },
     { name: 'lin ys', depth: 4, width: s.tileOut * act, count: 1, what: 'unified linear compute → writer: output tiles' },
     { name: 'lin row info', depth: 4, width: 32 + act, count: 2, what: 'unified linear row index + gate score (reader → compute → writer)' },
-    { name: 'attn steps', depth: 4, width: s.attnP * s.heads * act, count: 2, what: 'attention Q·Kᵀ compute → finalize and attn·V prepare → compute: P×H scores per key' },
-    { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: s.axiBits, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
+    { name: 'attn words', depth: 2, width: w, count: 5, what: 'attention Q, K, V readers → compute, compute → output writer' },
+    { name: 'attn steps', depth: 2, width: ph, count: 4, what: 'attention P×H scores / probabilities per key: compute → finalize → score writer, score reader → prepare → compute' },
+    { name: 'attn info', depth: 2, width: info, count: 2, what: 'attention (1/s, m) per head of a finished row' },
+    { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: w, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
+    { name: 'ln words', depth: 2, width: w, count: 2, what: 'LayerNorm reader → pass 1, pass 2 → writer' },
     { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },
+    { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
+    { name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' },
+    { name: 'patch words', depth: 2, width: w, count: 1, what: 'patch-embed sums → writer' },
+    { name: 'patch pos', depth: s.dim / s.actLanes, width: w, count: 1, what: 'patch-embed pos_embed reader → writer' },
   ];
+}
+
+/** DSPs of one unit of fixed_math.h / gelu_approx.h: the sum over its products. */
+export function unitDsp(plan: Plan, kind: 'exp' | 'recip' | 'rsqrt' | 'gelu'): number {
+  return unitProducts(plan.types)[kind].products.reduce((a, [x, y]) => a + dspPerProduct(x, y), 0);
+}
+
+/** LUT / FF of one unit besides its multipliers (ROM in LUTs where it is partitioned, shifters, encoders; a guess). */
+const UNIT_LOGIC: Record<'exp' | 'recip' | 'rsqrt' | 'gelu', { LUT: number; FF: number }> = {
+  exp: { LUT: 300, FF: 400 },
+  recip: { LUT: 400, FF: 500 },
+  rsqrt: { LUT: 450, FF: 600 },
+  gelu: { LUT: 60, FF: 80 },
+};
+
+/** The compute item of one described loop: its products and units (DSP from the 27×18 rule), or null when empty. */
+function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
+  const kinds = (['exp', 'recip', 'rsqrt', 'gelu'] as const).filter((k) => l[k] > 0);
+  if (!l.products.length && !kinds.length) return null;
+  const acc = plan.types.accumulator.W;
+  let DSP = 0, LUT = 0, FF = 0;
+  const parts: string[] = [];
+  for (const p of l.products) {
+    DSP += p.count * dspPerProduct(p.a, p.b);
+    LUT += p.count * acc;
+    FF += p.count * acc * 1.5;
+    parts.push(`${p.count}× ${p.a}×${p.b}-bit (${p.what})`);
+  }
+  for (const k of kinds) {
+    DSP += l[k] * unitDsp(plan, k);
+    LUT += l[k] * UNIT_LOGIC[k].LUT;
+    FF += l[k] * UNIT_LOGIC[k].FF;
+    parts.push(`${l[k]} ${k} unit${l[k] > 1 ? 's' : ''} × ${unitDsp(plan, k)} DSP`);
+  }
+  return { unit: `loop ${l.label}`, what: `${parts.join(', ')}; II ${l.ii ?? 'seq'}`, storage: '', DSP, BRAM36: 0, LUT: Math.round(LUT), FF: Math.round(FF) };
 }
 
 /** The memory item of one plan buffer. */
@@ -205,29 +255,9 @@ function fifoItem(f: PlanFifo): ResourceItem {
 export function estimateResources(plan: Plan): { items: ResourceItem[]; total: ResourceCounts } {
   const s = plan.sizes;
   const t = plan.types;
-  const acc = t.accumulator.W;
-  const act = t.activation.W;
-  const mac = (unit: string, what: string, lanes: number, a: number, b: number): ResourceItem => ({
-    unit,
-    what,
-    storage: '',
-    DSP: lanes * dspPerProduct(a, b),
-    BRAM36: 0,
-    LUT: Math.round(lanes * acc),
-    FF: Math.round(lanes * acc * 1.5),
-  });
-  const items: ResourceItem[] = [
-    mac('unified linear', `${s.tileOut}×${s.tileIn} MACs, ${t.linearWeight.W}×${act}-bit`, s.tileIn * s.tileOut, t.linearWeight.W, act),
-    // GELU: δ interpolation frac·(t1 − t0), frac the act_t fraction bits below 2^-5, t 22-bit ROM values.
-    mac('linear GELU', `${s.tileOut} δ interpolations per cycle, ${t.activation.frac - 5}×22-bit`, s.tileOut, Math.max(1, t.activation.frac - 5), 22),
-    mac('linear writer', `${s.actLanes} gate-score products per word (MoE FC2), ${act}×${act}-bit`, s.actLanes, act, act),
-    mac('attention Q·Kᵀ', `${s.attnP}×${s.actLanes} MACs, ${act}×${act}-bit`, s.attnP * s.actLanes, act, act),
-    mac('attention softmax·V', `${s.attnP}×${s.actLanes} MACs, ${act}×${act}-bit`, s.attnP * s.actLanes, act, act),
-    mac('softmax exp/recip', `${s.attnP}·${s.heads} exp + products per cycle (fixed_math.h)`, 2 * s.attnP * s.heads, acc, 22),
-    mac('patch embed', `${s.pePatches}×${s.peDims}×${s.patch} MACs, ${t.patchWeight.W}×${t.pixel.W}-bit`, s.pePatches * s.peDims * s.patch, t.patchWeight.W, t.pixel.W),
-    mac('MoE gate', `${s.experts}×${s.actLanes} MACs, ${t.linearWeight.W}×${act}-bit`, s.experts * s.actLanes, t.linearWeight.W, act),
-    mac('layernorm', `${s.actLanes} lanes × 3 products (x², (x−μ)·r, ·γ)`, 3 * s.actLanes, act, act),
-  ];
+  // Every multiplier and exp / reciprocal / rsqrt / GELU unit the C++ asks for, loop by loop, from the plan's
+  // hardware description (test/kernel/description.test.ts checks it against the emitted C++).
+  const items: ResourceItem[] = plan.loops.filter((l) => l.live).flatMap((l) => loopItem(plan, l) ?? []);
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
   for (const f of planFifos(plan)) items.push(fifoItem(f));
   const nb = plan.bundles.length;

@@ -39,3 +39,27 @@ export function linearLayerTrips(p: {
     computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut)
   );
 }
+
+/**
+ * A linear op as the top function runs it with double buffering: its weight load only when it starts a chain
+ * (`ownLoad`: Q, whose weights nothing prefetched), its bias load, its compute, and the weight load of the next linear
+ * (`prefetch`), which linear_step runs concurrently with the compute. Ticks count every loop iteration of both.
+ */
+export function linearOpTrips(p: {
+  rows: number;
+  outDim: number;
+  inDim: number;
+  tileIn: number;
+  tileOut: number;
+  wLanes: number;
+  bLanes: number;
+  ownLoad: boolean;
+  prefetch: { outDim: number; inDim: number } | null;
+}): number {
+  return (
+    (p.ownLoad ? loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes) : 0) +
+    loadLinearBiasTrips(p.outDim, p.bLanes) +
+    computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut) +
+    (p.prefetch ? loadLinearWeightsTrips(p.prefetch.outDim, p.prefetch.inDim, p.wLanes) : 0)
+  );
+}

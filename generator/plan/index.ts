@@ -19,3 +19,4 @@ export { TYPE_NAMES, DEFAULT_MAX_IMAGES } from './sizes.ts';
 export { REGION_ALIGN, attnStepWords, softmaxInfoWords } from './dram.ts';
 export { KERNEL_HEADERS, KERNEL_CPP, PARAMS_H } from './sources.ts';
 export { routeLayout, type RouteLayout } from './route.ts';
+export { planLoops, unitProducts, type PlanLoop, type PlanProduct, type AxiKind } from './loops.ts';

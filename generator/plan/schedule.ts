@@ -2,7 +2,7 @@
 import type { DramRegion } from '../config/schema.ts';
 import { attnAvTicks, attnQkTicks } from '../kernels/attention.ts';
 import { layernormTicks } from '../kernels/layernorm.ts';
-import { linearLayerTrips } from '../kernels/linear.ts';
+import { linearOpTrips } from '../kernels/linear.ts';
 import { residualAddTicks } from '../kernels/residual.ts';
 import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedTrips } from '../kernels/patch-embed.ts';
@@ -44,8 +44,19 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
   const rowWords = (w: number) => Math.ceil(w / lanes);
   const tokenWords = s.tokens * rowWords(s.dim);
   const wL = t.linearWeight.lanes;
-  const lin = (outDim: number, inDim: number, biasCls: 'attnBias' | 'bias') =>
-    linearLayerTrips({ rows: s.tokens, outDim, inDim, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: wL, bLanes: t[biasCls].lanes });
+  // Double buffering (linear_step): Q loads its own weights; every linear prefetches the next one's of its block.
+  const lin = (outDim: number, inDim: number, biasCls: 'attnBias' | 'bias', ownLoad: boolean, prefetch: [number, number] | null) =>
+    linearOpTrips({
+      rows: s.tokens,
+      outDim,
+      inDim,
+      tileIn: s.tileIn,
+      tileOut: s.tileOut,
+      wLanes: wL,
+      bLanes: t[biasCls].lanes,
+      ownLoad,
+      prefetch: prefetch ? { outDim: prefetch[0], inDim: prefetch[1] } : null,
+    });
   const moeSizes: MoeSizes = {
     tokens: s.tokens,
     dim: s.dim,
@@ -110,12 +121,12 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     };
     const tok: number[] = [s.tokens, s.dim];
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);
-    op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias'));
-    op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias', true, [s.dim, s.dim]));
+    op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
     op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
-    op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
     op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
-    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias'));
+    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? null : [s.mlpHidden, s.dim]));
     op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
     op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);
     if (moe) {
@@ -124,8 +135,8 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
       const ex = ['htoh4.weight', 'htoh4.bias', 'h4toh.weight', 'h4toh.bias'].map((n) => `${b}mlp.experts.${n}`);
       op(STEP.ffn2, 'mlp_out', 'moe_experts', ['tmp1', 'hidden', 'tmp3', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, ex, moeExpertsTripsAllActive(moeSizes));
     } else {
-      op(STEP.ffn1, 'fc1_act', 'linear_gelu', ['tmp1', 'weights'], 'hidden', [s.tokens, s.mlpHidden], `block${i}.fc1_act`, [`${b}mlp.fc1.weight`, `${b}mlp.fc1.bias`], lin(s.mlpHidden, s.dim, 'bias'));
-      op(STEP.ffn2, 'mlp_out', 'linear', ['hidden', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, [`${b}mlp.fc2.weight`, `${b}mlp.fc2.bias`], lin(s.dim, s.mlpHidden, 'bias'));
+      op(STEP.ffn1, 'fc1_act', 'linear_gelu', ['tmp1', 'weights'], 'hidden', [s.tokens, s.mlpHidden], `block${i}.fc1_act`, [`${b}mlp.fc1.weight`, `${b}mlp.fc1.bias`], lin(s.mlpHidden, s.dim, 'bias', false, [s.dim, s.mlpHidden]));
+      op(STEP.ffn2, 'mlp_out', 'linear', ['hidden', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, [`${b}mlp.fc2.weight`, `${b}mlp.fc2.bias`], lin(s.dim, s.mlpHidden, 'bias', false, null));
     }
     op(STEP.add2, 'out', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.out`, [], addTrips);
   }

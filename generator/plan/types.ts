@@ -1,6 +1,7 @@
 // The plan: the typed IR computed once from a validated Config. Kernels, params.h, kernel.cpp, design.json,
 // the packer, csim and the estimator all read it; nothing downstream re-derives sizes from the config.
 import type { Config, DramRegion, PrecisionClass } from '../config/schema.ts';
+import type { PlanLoop } from './loops.ts';
 
 /** Every size the kernels are parameterised by (the constants of params.h). */
 export interface PlanSizes {
@@ -195,6 +196,9 @@ export interface Plan {
   /** MoE block indices, ascending. */
   moeBlocks: number[];
   buffers: PlanBuffer[];
+  /** The kernel library's hardware description: per pipelined loop its II, depth, m_axi kind and units
+   *  (generator/plan/loops.ts); the estimator reads it and a lint of the emitted C++ checks it. */
+  loops: PlanLoop[];
   /** Pipelined-loop iterations of the one-time load (reload=1: patch-embed weights and bias), counted under op 0. */
   reloadTrips: number;
   /** Scalar kernel arguments, in call order after the bundle pointers. */

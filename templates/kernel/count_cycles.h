@@ -20,6 +20,11 @@ inline int &current() {
   static int op = 0;
   return op;
 }
+// The expert queue lengths of the latest moe_gate (the routing lives in the top function's state; tests read it here).
+inline int *queue_lens() {
+  static int q[256];
+  return q;
+}
 // Prints "cycles <op> <count>" for every op with a nonzero count, in op order.
 inline void report(FILE *out) {
   for (int i = 0; i < EDGEMOE_MAX_OPS; i++)
@@ -29,7 +34,9 @@ inline void report(FILE *out) {
 
 #define EDGEMOE_OP_BEGIN(op) (edgemoe_count::current() = (op))
 #define EDGEMOE_TICK() (edgemoe_count::counters()[edgemoe_count::current()]++)
+#define EDGEMOE_COUNT_ROUTE(e, n) (edgemoe_count::queue_lens()[(e)] = (n))
 #else
+#define EDGEMOE_COUNT_ROUTE(e, n) ((void)0)
 #define EDGEMOE_OP_BEGIN(op) ((void)0)
 #define EDGEMOE_TICK() ((void)0)
 #endif

@@ -27,12 +27,19 @@
 #include "ap_fixed.h"
 #include "ap_int.h"
 
+/** Small helpers called in every MAC lane: g++ (csim) must inline them to keep csim fast; HLS inlines them anyway. */
+#if defined(__GNUC__) && !defined(__SYNTHESIS__)
+#define FXM_INLINE __attribute__((always_inline)) inline
+#else
+#define FXM_INLINE inline
+#endif
+
 /** Result of fx_exp_neg: [0, 2) with 31 fraction bits (values are in [0, 1]). */
 typedef ap_ufixed<32, 1> fxm_unit_t;
 
 /** Reinterprets the low T::width bits of `raw` as the raw two's-complement / unsigned bits of T. */
 template <class T, int RW>
-T fxm_from_raw(ap_uint<RW> raw) {
+FXM_INLINE T fxm_from_raw(ap_uint<RW> raw) {
   T v;
   v.range(T::width - 1, 0) = raw;
   return v;
@@ -66,16 +73,42 @@ constexpr int fxm_container_bits(int w) { return w <= 8 ? 8 : (w <= 16 ? 16 : 32
 
 /** Element `lane` of a packed word (containers of CB bits, the element's raw value in each container's low bits). */
 template <class T, int CB, int WW>
-T fxm_lane_get(const ap_uint<WW> &word, int lane) {
+FXM_INLINE T fxm_lane_get(const ap_uint<WW> &word, int lane) {
   ap_uint<T::width> raw = word.range(lane * CB + T::width - 1, lane * CB);
   return fxm_from_raw<T>(raw);
 }
 
 /** Writes v into container `lane` of a packed word, sign- (or zero-) extended to the CB-bit container. */
 template <class T, int CB, int WW>
-void fxm_lane_set(ap_uint<WW> &word, int lane, T v) {
+FXM_INLINE void fxm_lane_set(ap_uint<WW> &word, int lane, T v) {
   ap_fixed<CB + 1, CB + 1 - (T::width - T::iwidth)> c = v;  // same fraction bits, wider: exact extension
   word.range(lane * CB + CB - 1, lane * CB) = c.range(CB - 1, 0);
+}
+
+/**
+ * Sum of v[0..N) as a balanced adder tree of depth ceil(log2 N) (v is overwritten), each partial sum taken to T.
+ * Written out so the II of a MAC loop does not depend on HLS re-balancing a += chain, which it cannot do once T
+ * rounds or saturates (hls4ml's note in nnet_common.h). With T truncating and wrapping (Edge-MoE's types) the
+ * result equals the sequential chain bit for bit: every partial sum is exact modulo 2^width.
+ */
+template <class T, int N>
+FXM_INLINE T fxm_tree_sum(T v[N]) {
+fxm_tree_levels:
+#ifndef __SYNTHESIS__
+#pragma GCC unroll 16  // csim speed: g++ does not unroll on its own
+#endif
+  for (int stride = 1; stride < N; stride *= 2) {
+#pragma HLS unroll
+  fxm_tree_pairs:
+#ifndef __SYNTHESIS__
+#pragma GCC unroll 64
+#endif
+    for (int i = 0; i < N; i += 2 * stride) {
+#pragma HLS unroll
+      if (i + stride < N) v[i] += v[i + stride];  // = T(v[i] + v[i + stride]): the sum taken to T's modes
+    }
+  }
+  return v[0];
 }
 
 /** Element `lane` of a packed word holding SW-bit raw values of a tensor whose own type is `sh` integer bits wider
@@ -83,7 +116,7 @@ void fxm_lane_set(ap_uint<WW> &word, int lane, T v) {
  *  sh, so the value is exact (per-tensor weight types, generator/plan/precision.ts). sh = 0, SW = T::width: the same
  *  bits as fxm_lane_get. Hardware: a small per-lane mux on the load path; the MAC engine is unchanged. */
 template <class T, int CB, int SW, int WW>
-T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
+FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
   ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);
   ap_int<T::width> x = raw;  // sign extension (SW <= T::width)
   x <<= sh;
@@ -208,6 +241,10 @@ constexpr int fxm_exp_t_ibits(int I) { return I > 1 ? I : 1; }
  */
 template <int W, int I>
 fxm_unit_t fx_exp_neg(ap_fixed<W, I> x) {
+  // Each call site is one exp unit with its own copy of the ROM: complete partitioning turns the 256 x 31-bit
+  // table into constants + LUT multiplexers (~124 LUT6 per read), so units that run in the same cycle never
+  // share a 2-port ROM (the estimator counts it per unit).
+#pragma HLS array_partition variable = FXM_EXP2_RAW complete
   const int TI = fxm_exp_t_ibits(I);
   if (x > 0) x = 0;
   ap_ufixed<W, I> nx = -x;  // exact: -x <= 2^(I-1) fits an unsigned <W,I>
@@ -241,6 +278,7 @@ fxm_unit_t fx_exp_neg(ap_fixed<W, I> x) {
  */
 template <int W, int I>
 ap_ufixed<W + 36, W - I + 1> fx_recip(ap_ufixed<W, I> x) {
+#pragma HLS array_partition variable = FXM_RECIP_SEED_RAW complete  // per-unit LUT ROM, as FXM_EXP2_RAW
   typedef ap_ufixed<W + 36, W - I + 1> ret_t;
   const int F = W - I;
   const int FR = I + 35;  // fraction bits of ret_t

@@ -49,9 +49,29 @@ struct ln_stats_t {
   ap_ufixed<64, 24> r;                               // rsqrt(var + eps), 40 fraction bits
 };
 
-/** Pass 1: per token, reads DIM/ACT_LANES words (one per cycle), forwards them, and emits (mean, r). */
+/** Input reader: the N x DIM/ACT_LANES words in order, one per cycle (one burst). */
+template <int T_N, int T_DIM>
+void ln_read(const word_t *x, hls::stream<word_t> &xr) {
+ln_read_words:
+  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+#pragma HLS pipeline II=1
+    xr.write(x[i]);
+  }
+}
+
+/** Output writer: one word per cycle. */
+template <int T_N, int T_DIM>
+void ln_write(hls::stream<word_t> &ys, word_t *y) {
+ln_write_words:
+  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+#pragma HLS pipeline II=1
+    y[i] = ys.read();
+  }
+}
+
+/** Pass 1: per token, takes DIM/ACT_LANES words (one per cycle), forwards them, and emits (mean, r). */
 template <int T_N, int T_DIM, long long T_EPS_Q48>
-void ln_statistics(const word_t *x, hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats) {
+void ln_statistics(hls::stream<word_t> &xr, hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats) {
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   const int WA = act_t::width, IA = act_t::iwidth;
@@ -70,62 +90,60 @@ void ln_statistics(const word_t *x, hls::stream<word_t> &xs, hls::stream<ln_stat
 
   sum_t sum = 0;
   sumsq_t sumsq = 0;
-ln_tokens:
-  for (int t = 0; t < T_N; t++) {
-  ln_pass1:
-    for (int d = 0; d < B; d++) {
+  int d = 0;
+ln_pass1:
+  for (int i = 0; i < T_N * B; i++) {  // tokens x blocks as one counter-driven loop: no fill per token
 #pragma HLS pipeline II=1
-      EDGEMOE_TICK();
-      word_t w = x[t * B + d];
-      xs.write(w);
-      sum_t bsum = 0;
-      sumsq_t bsq = 0;
-    ln_pass1_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+    EDGEMOE_TICK();
+    word_t w = xr.read();
+    xs.write(w);
+    sum_t bsum = 0;
+    sumsq_t bsq = 0;
+  ln_pass1_lanes:
+    for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_t v = fxm_lane_get<act_t, CB>(w, j);
-        bsum += v;
-        bsq += v * v;  // exact square
-      }
-      sum = (d == 0) ? bsum : sum_t(sum + bsum);
-      sumsq = (d == 0) ? bsq : sumsq_t(sumsq + bsq);
-      if (d == B - 1) {
-        varnum_t vn = DIM_U * sumsq - sum * sum;  // exact; >= 0 for any exact data (Cauchy-Schwarz)
-        var_t var = vn * INV_D2 + EPS;
-        ln_stats_t st;
-        st.mean = sum * INV_D;
-        st.r = fx_rsqrt(var);
-        stats.write(st);
-      }
+      act_t v = fxm_lane_get<act_t, CB>(w, j);
+      bsum += v;
+      bsq += v * v;  // exact square
     }
+    sum = (d == 0) ? bsum : sum_t(sum + bsum);
+    sumsq = (d == 0) ? bsq : sumsq_t(sumsq + bsq);
+    if (d == B - 1) {
+      varnum_t vn = DIM_U * sumsq - sum * sum;  // exact; >= 0 for any exact data (Cauchy-Schwarz)
+      var_t var = vn * INV_D2 + EPS;
+      ln_stats_t st;
+      st.mean = sum * INV_D;
+      st.r = fx_rsqrt(var);
+      stats.write(st);
+    }
+    if (++d == B) d = 0;
   }
 }
 
 /** Pass 2: per token, y = ((x - mean) * r) * gamma + beta, one word per cycle. */
 template <int T_N, int T_DIM>
 void ln_normalise(hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats, const wbias_t gamma[T_DIM],
-                  const wbias_t beta[T_DIM], word_t *y) {
+                  const wbias_t beta[T_DIM], hls::stream<word_t> &ys) {
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   ln_stats_t st;
-ln_tokens2:
-  for (int t = 0; t < T_N; t++) {
-  ln_pass2:
-    for (int d = 0; d < B; d++) {
+  int d = 0;
+ln_pass2:
+  for (int i = 0; i < T_N * B; i++) {
 #pragma HLS pipeline II=1
-      if (d == 0) st = stats.read();
-      word_t w = xs.read();
-      word_t o = 0;
-    ln_pass2_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+    if (d == 0) st = stats.read();
+    word_t w = xs.read();
+    word_t o = 0;
+  ln_pass2_lanes:
+    for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_t v = fxm_lane_get<act_t, CB>(w, j);
-        ap_fixed<56, 16> n = (v - st.mean) * st.r;  // normalised value, 40 fraction bits
-        act_t out = n * gamma[d * ACT_LANES + j] + beta[d * ACT_LANES + j];  // the one truncation to act_t
-        fxm_lane_set<act_t, CB>(o, j, out);
-      }
-      y[t * B + d] = o;
+      act_t v = fxm_lane_get<act_t, CB>(w, j);
+      ap_fixed<56, 16> n = (v - st.mean) * st.r;  // normalised value, 40 fraction bits
+      act_t out = n * gamma[d * ACT_LANES + j] + beta[d * ACT_LANES + j];  // the one truncation to act_t
+      fxm_lane_set<act_t, CB>(o, j, out);
     }
+    ys.write(o);
+    if (++d == B) d = 0;
   }
 }
 
@@ -138,8 +156,13 @@ void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], 
 #pragma HLS stream variable=xs depth=T_XS_DEPTH
   hls::stream<ln_stats_t> stats;
 #pragma HLS stream variable=stats depth=2  // one (mean, r) per token; the xs FIFO holds two tokens
-  ln_statistics<T_N, T_DIM, T_EPS_Q48>(x, xs, stats);
-  ln_normalise<T_N, T_DIM>(xs, stats, gamma, beta, y);
+  hls::stream<word_t> xr, ys;
+#pragma HLS stream variable=xr depth=2
+#pragma HLS stream variable=ys depth=2
+  ln_read<T_N, T_DIM>(x, xr);
+  ln_statistics<T_N, T_DIM, T_EPS_Q48>(xr, xs, stats);
+  ln_normalise<T_N, T_DIM>(xs, stats, gamma, beta, ys);
+  ln_write<T_N, T_DIM>(ys, y);
 }
 
 /** Loads one packed wbias_t tensor [DIM] (one word per cycle). */

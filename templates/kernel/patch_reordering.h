@@ -4,9 +4,11 @@
 // fetched once per block instead of once per token.
 //
 // Usage (include after params.h and unified_linear.h):
-//   load_gate_weights(wmem + WO_GATE[block][task]);        // the task's [E][D] gate (stored transposed)
-//   moe_gate(u);                                           // u = LN2 output; fills the queues and the metaqueue
-//   moe_experts(out, u, hidden, wmem, w1, b1, w2, b2);     // out = Σ_k p_k · expert_k(u), per token
+//   load_gate_weights(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
+//   moe_gate(u, gate_w, qidx, qp, qlen, meta, meta_len);         // u = LN2 output; fills the queues + metaqueue
+//   moe_experts(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping, bpong,
+//               sh_w1, sh_b1, sh_w2, sh_b2);                                  // per-tensor shifts (params.h WS_*)
+// The routing state (gate_w, qidx, qp, qlen, meta) and the ping/pong buffers belong to the caller.
 //
 // Gating (m3vit.md §2, edge-moe.md §4(5)): logits l = u·w_gate[task] (products truncated to acc_t, summed in acc_t,
 // then taken as act_t); the single-pass softmax statistics (single_pass_softmax.h) run over ALL experts; top-k keeps
@@ -15,7 +17,7 @@
 // previous slots explicitly, and an empty slot counts as −∞, so no unassigned slot is ever read (gotcha 2).
 //
 // Cycle model (EDGEMOE_TICK, generator/kernels/moe.ts): gate load one word per cycle; logits one act word per cycle
-// (EXPERTS × ACT_LANES MACs); softmax + top-k one expert per cycle; queue appends one pick per cycle; metaqueue one
+// (EXPERTS × ACT_LANES MACs); softmax + top-k one expert per GATE_SOFTMAX_II cycles; queue appends one pick per cycle; metaqueue one
 // expert per cycle; experts: zero the output (one word per cycle), then per active expert two weight + bias loads and
 // two compute_linear passes over its queue.
 #ifndef EDGEMOE_PATCH_REORDERING_H
@@ -24,20 +26,20 @@
 #include "ap_fixed.h"
 #include "ap_int.h"
 #include "count_cycles.h"
+#include "hls_stream.h"
 #include "single_pass_softmax.h"
 #include "trace_hook.h"
 #include "unified_linear.h"
 
-// ---- on-chip state ----
-static wlin_t gate_w[EXPERTS][DIM];
-static pidx_t expert_queue_idx[EXPERTS][TOKENS];
-static act_t expert_queue_p[EXPERTS][TOKENS];
-static int expert_queue_len[EXPERTS];
-static int expert_meta[EXPERTS];  // active experts, ascending
-static int expert_meta_len;
+// ---- routing state: owned by the caller (the top function), passed in; nothing mutable lives in this header ----
+/** The task's gate weights [EXPERTS][DIM]. */
+typedef wlin_t moe_gate_w_t[EXPERTS][DIM];
+/** The expert queues: patch indices and gate probabilities, [EXPERTS][TOKENS]. */
+typedef pidx_t moe_qidx_t[EXPERTS][TOKENS];
+typedef act_t moe_qp_t[EXPERTS][TOKENS];
 
-/** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle. */
-inline void load_gate_weights(const word_t *wmem, int sh = 0) {
+/** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle (a load process). */
+inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 0) {
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
   if (DIM % WLIN_LANES == 0) {  // every preset: lane j always writes column bank j % ACT_LANES (II=1, see moe_gate)
@@ -80,12 +82,25 @@ gate_load_words:
   }
 }
 
-/** Gating of every token of u [TOKENS][DIM]: fills expert_queue_* (token order) and the metaqueue. */
-inline void moe_gate(const word_t *u) {
-#pragma HLS array_partition variable = gate_w complete dim = 1  // EXPERTS x ACT_LANES weights read per cycle
-#pragma HLS array_partition variable = gate_w cyclic factor = ACT_LANES dim = 2
+/** Gate reader: the TOKENS x DIM_WORDS words of u, one per cycle (one burst). */
+inline void gate_read(const word_t *u, hls::stream<word_t> &us) {
+gate_read_words:
+  for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
+#pragma HLS pipeline II = 1
+    us.write(u[i]);
+  }
+}
+
+/** Declared II of the gate's online-softmax + top-k loop: its loop-carried exp and rescale (s <- s·e + 1) do not
+ *  fit one cycle at 300 MHz (Edge-MoE asks for II=3 too). The estimator reads the same figure from the plan. */
+static const int GATE_SOFTMAX_II = 3;
+
+/** Gating compute: per token, logits (EXPERTS x ACT_LANES MACs per word, adder trees), online softmax + top-k over
+ *  the experts, queue appends; then the metaqueue. Touches only the stream and on-chip arrays. */
+inline void gate_compute(hls::stream<word_t> &us, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
+                         int meta[EXPERTS], int &meta_len) {
 gate_reset:
-  for (int e = 0; e < EXPERTS; e++) expert_queue_len[e] = 0;
+  for (int e = 0; e < EXPERTS; e++) qlen[e] = 0;
 gate_tokens:
   for (int t = 0; t < TOKENS; t++) {
     acc_t logit[EXPERTS];
@@ -96,20 +111,21 @@ gate_tokens:
     for (int wi = 0; wi < DIM_WORDS; wi++) {
 #pragma HLS pipeline II = 1
       EDGEMOE_TICK();
-      const word_t word = u[t * DIM_WORDS + wi];
+      const word_t word = us.read();
     gate_logit_experts:
       for (int e = 0; e < EXPERTS; e++) {
 #pragma HLS unroll
-        acc_t a = logit[e];
+        acc_t prod[ACT_LANES];
+#pragma HLS array_partition variable = prod complete
       gate_logit_lanes:
         for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-          a += acc_t(act_get(word, j) * gate_w[e][wi * ACT_LANES + j]);
+          prod[j] = act_get(word, j) * gate_w[e][wi * ACT_LANES + j];
         }
-        logit[e] = a;
+        logit[e] = logit[e] + fxm_tree_sum<acc_t, ACT_LANES>(prod);
       }
     }
-    // Online softmax over all experts + top-k insertion, one expert per cycle.
+    // Online softmax over all experts + top-k insertion, one expert per GATE_SOFTMAX_II cycles.
     softmax_state_t st;
     softmax_reset(st);
     act_t top_l[TOP_K];
@@ -126,7 +142,7 @@ gate_tokens:
     }
   gate_softmax_topk:
     for (int e = 0; e < EXPERTS; e++) {
-#pragma HLS pipeline II = 1
+#pragma HLS pipeline II = GATE_SOFTMAX_II
       EDGEMOE_TICK();
       const act_t l = act_t(logit[e]);
       EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)
@@ -160,6 +176,7 @@ gate_tokens:
       }
     gate_topk_commit:
       for (int j = 0; j < TOP_K; j++) {
+#pragma HLS unroll
         top_l[j] = nl[j];
         top_e[j] = ne[j];
         top_ok[j] = nok[j];
@@ -169,14 +186,14 @@ gate_tokens:
   gate_enqueue:
     for (int j = 0; j < TOP_K; j++) {
 #pragma HLS pipeline II = 1
-#pragma HLS dependence variable = expert_queue_len inter false  // a token's top-k experts are distinct
+#pragma HLS dependence variable = qlen inter false  // a token's top-k experts are distinct
       EDGEMOE_TICK();
       const int e = top_e[j];
-      const int n = expert_queue_len[e];
-      expert_queue_idx[e][n] = t;
-      expert_queue_p[e][n] = softmax_prob(top_l[j], st.m, inv_s);
-      EDGEMOE_TRACE_GATE_PICK(t, j, e, expert_queue_p[e][n]);
-      expert_queue_len[e] = n + 1;
+      const int n = qlen[e];
+      qidx[e][n] = t;
+      qp[e][n] = softmax_prob(top_l[j], st.m, inv_s);
+      EDGEMOE_TRACE_GATE_PICK(t, j, e, qp[e][n]);
+      qlen[e] = n + 1;
     }
   }
   int n = 0;
@@ -184,36 +201,57 @@ gate_metaqueue:
   for (int e = 0; e < EXPERTS; e++) {
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
-    if (expert_queue_len[e] > 0) expert_meta[n++] = e;
+    EDGEMOE_COUNT_ROUTE(e, qlen[e]);  // csim cycle tests only (count_cycles.h)
+    if (qlen[e] > 0) meta[n++] = e;
   }
-  expert_meta_len = n;
+  meta_len = n;
+}
+
+/** Gating of every token of u [TOKENS][DIM]: fills the queues (token order) and the metaqueue (reader -> compute). */
+inline void moe_gate(const word_t *u, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
+                     int meta[EXPERTS], int &meta_len) {
+#pragma HLS inline off
+#pragma HLS dataflow
+  hls::stream<word_t> us;
+#pragma HLS stream variable = us depth = DIM_WORDS  // a token ahead while the softmax of the previous one runs
+  gate_read(u, us);
+  gate_compute(us, gate_w, qidx, qp, qlen, meta, meta_len);
 }
 
 /**
- * The expert loop: out = 0, then for each active expert e (ascending): hidden[patch] = GELU(W1[e]·u[patch] + b1[e])
- * for its queued patches (ping), out[patch] += p · (W2[e]·hidden[patch] + b2[e]) (pong). w1/b1/w2/b2 point at the
- * block's [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors.
+ * The expert loop with real double buffering: out = 0, W1 of the first active expert into ping, then for each
+ * active expert e (ascending): hidden[patch] = GELU(W1[e]·u[patch] + b1[e]) from ping WHILE W2[e] loads into pong;
+ * out[patch] += p · (W2[e]·hidden[patch] + b2[e]) from pong WHILE W1 of the next active expert loads into ping
+ * (Edge-MoE's load order, made concurrent by linear_step's DATAFLOW). w1/b1/w2/b2 point at the block's
+ * [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors.
  */
-inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2, const word_t *b2,
-                        int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
-#pragma HLS inline  // into the top function, whose ALLOCATION shares compute_linear / load_linear_weights with it
+inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2,
+                        const word_t *b2, const moe_qidx_t qidx, const moe_qp_t qp, const int qlen[EXPERTS],
+                        const int meta[EXPERTS], int meta_len, lin_wbuf_t wping, lin_wbuf_t wpong, lin_bbuf_t bping,
+                        lin_bbuf_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
+#pragma HLS inline  // into the top function, whose ALLOCATION shares linear_step with it
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     out[wi] = 0;
   }
+  if (meta_len > 0)  // prologue: W1 of the first active expert (a pure load: rows = 0)
+    linear_step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, wping, w1, meta[0] * EXPERT_HIDDEN * DIM,
+                EXPERT_HIDDEN, DIM, sh_w1);
 moe_active_experts:
-  for (int a = 0; a < expert_meta_len; a++) {
+  for (int a = 0; a < meta_len; a++) {
 #pragma HLS loop_tripcount min = 1 max = EXPERTS
-    const int e = expert_meta[a];
-    const int n = expert_queue_len[e];
-    load_linear_weights(0, w1, e * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM, sh_w1);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(0, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN, sh_b1);
-    compute_linear(hidden, u, 0, EXPERT_HIDDEN, DIM, n, expert_queue_idx, expert_queue_p, e, true, true, false);
-    load_linear_weights(1, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(1, b2, e * DIM, DIM, sh_b2);
-    compute_linear(out, hidden, 1, DIM, EXPERT_HIDDEN, n, expert_queue_idx, expert_queue_p, e, false, true, true);
+    const int e = meta[a];
+    const int n = qlen[e];
+    const bool more = a + 1 < meta_len;
+    const int e_next = more ? meta[a + 1] : e;
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bping, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN, sh_b1);
+    linear_step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, wpong, w2, e * DIM * EXPERT_HIDDEN,
+                DIM, EXPERT_HIDDEN, sh_w2);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bpong, b2, e * DIM, DIM, sh_b2);
+    linear_step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, wping, w1,
+                e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
   }
 }
 

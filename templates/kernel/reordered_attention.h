@@ -7,13 +7,13 @@
 // attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
 // info:  softmax-info scratch, attn_info_words(N, HEADS, ACT_LANES) words (layout below).
 // Preconditions: DIM % HEADS == 0, (DIM / HEADS) % ACT_LANES == 0 (a feature block never straddles two heads),
-// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. The
-// finalize / prepare stages keep pace with the compute loop while W_STEP + W_INFO <= DIM/ACT_LANES (Edge-MoE 2 + 1
-// <= 24; ViT-S with 12 heads 6 + 3 <= 48); beyond that the design stays correct but attention slows down.
+// 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. Each
+// pass is a DATAFLOW of readers (every m_axi read, fixed trip counts), the II=1 compute loop, the finalize / prepare
+// stage (II=1 over the P slots of each key, HEADS exp units and, in finalize, HEADS reciprocal units shared by the
+// slots) and writers. Finalize / prepare keep pace with the compute loop while P <= DIM/ACT_LANES (Edge-MoE 4 <= 24).
 // Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
-// = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: the finalize /
-// prepare stages run beside them in the dataflow region and move fewer words per key step than the DIM/ACT_LANES
-// cycles the compute loop takes for it.
+// = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: readers,
+// writers and the finalize / prepare stages run beside them (P iterations per key against DIM/ACT_LANES).
 //
 // Schedule (Edge-MoE attention.cpp): P register slots each hold one query row. The outer loop runs over q-blocks
 // b = 0 .. ceil((N+P-1)/P)-1, then keys kk = 0 .. N-1, then the DIM/ACT_LANES feature blocks d; each cycle reads ONE
@@ -98,9 +98,53 @@ inline int attn_finishing_slot(int kk, int n, int p) {
   return -1;
 }
 
-/** Q·Kᵀ compute stage: one K block per cycle, P slots × ACT_LANES MACs; one step of scores out per key. */
+/** A finished row's softmax statistics: 1/s and m per head (finalize -> info writer). */
+template <int T_HEADS>
+struct attn_info_row_t {
+  act_t inv_s[T_HEADS];
+  act_t m[T_HEADS];
+};
+
+// ---- data movers: every m_axi access of attention lives in one of these (fixed trip counts, unconditional,
+// sequential addresses, one direction each); the compute / finalize / prepare stages touch only streams. ----
+
+/** Q reader: rows 0..N-1 in order (the compute stage loads slot kk of q-block b with row bP+kk, i.e. rows in order),
+ *  then zero words for the padded rows of the last q-block (never read from DRAM). */
+template <int T_N, int T_DIM, int T_P>
+void attn_read_q(const word_t *q, hls::stream<word_t> &qs) {
+  const int B = T_DIM / ACT_LANES;
+  const int PAD = attn_q_blocks(T_N, T_P) * T_P * B - T_N * B;
+attn_read_q_words:
+  for (int i = 0; i < T_N * B; i++) {
+#pragma HLS pipeline II=1
+    qs.write(q[i]);
+  }
+attn_read_q_pad:
+  for (int i = 0; i < PAD; i++) {
+#pragma HLS pipeline II=1
+    qs.write(word_t(0));
+  }
+}
+
+/** K (or V) reader: the whole [N][DIM] region once per q-block, one word per cycle (one burst per pass). */
+template <int T_N, int T_DIM, int T_P>
+void attn_read_kv(const word_t *kv, hls::stream<word_t> &ks) {
+  const int B = T_DIM / ACT_LANES;
+  const int NB = attn_q_blocks(T_N, T_P);
+attn_read_kv_passes:
+  for (int b = 0; b < NB; b++) {
+  attn_read_kv_words:
+    for (int i = 0; i < T_N * B; i++) {
+#pragma HLS pipeline II=1
+      ks.write(kv[i]);
+    }
+  }
+}
+
+/** Q·Kᵀ compute stage: one K block per cycle, P slots × ACT_LANES MACs (an adder tree per slot); one step of
+ *  scores out per key. The (q-block, key, block) nest is one counter-driven loop (Edge-MoE's FOR_BLOCK style). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_qk_compute(const word_t *q, const word_t *k, hls::stream<attn_step_t<T_P, T_HEADS> > &steps) {
+void attn_qk_compute(hls::stream<word_t> &qs, hls::stream<word_t> &ks, hls::stream<attn_step_t<T_P, T_HEADS> > &steps) {
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;  // feature blocks per token
   const int BH = B / T_HEADS;       // feature blocks per head
@@ -120,61 +164,59 @@ qk_init_slots:
     for (int j = 0; j < ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
   }
 
-qk_qblocks:
-  for (int b = 0; b < NB; b++) {
-  qk_keys:
-    for (int kk = 0; kk < T_N; kk++) {
-    qk_blocks:
-      for (int d = 0; d < B; d++) {
+  int kk = 0, d = 0;
+qk_blocks:
+  for (int i = 0; i < NB * T_N * B; i++) {
 #pragma HLS pipeline II=1
-        EDGEMOE_TICK();
-        word_t kw = k[kk * B + d];
-        // Staggered loading: slot kk (if any) takes block d of its new row, at most one Q word per cycle.
-        if (kk < T_P) {
-          int row = b * T_P + kk;
-          word_t qw = (row < T_N) ? q[row * B + d] : word_t(0);
-        qk_load_lanes:
-          for (int j = 0; j < ACT_LANES; j++) q_slot[kk][d][j] = fxm_lane_get<act_t, CB>(qw, j);
-        }
-        int h = d / BH;
-        bool head_start = (d % BH) == 0;
-      qk_slots:
-        for (int o = 0; o < T_P; o++) {
+    EDGEMOE_TICK();
+    const word_t kw = ks.read();
+    // Staggered loading: slot kk (if any) takes block d of its new row, at most one Q word per cycle.
+    if (kk < T_P) {
+      const word_t qw = qs.read();
+    qk_load_lanes:
+      for (int j = 0; j < ACT_LANES; j++) q_slot[kk][d][j] = fxm_lane_get<act_t, CB>(qw, j);
+    }
+    const int h = d / BH;
+    const bool head_start = (d % BH) == 0;
+  qk_slots:
+    for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
-          acc_t partial = 0;
-        qk_lanes:
-          for (int j = 0; j < ACT_LANES; j++) {
+      acc_t prod[ACT_LANES];
+#pragma HLS array_partition variable=prod complete
+    qk_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-            acc_t prod = q_slot[o][d][j] * fxm_lane_get<act_t, CB>(kw, j);  // truncated before accumulating
-            partial += prod;
-          }
-          acc_t contrib = partial * scale;
-          score[o][h] = head_start ? contrib : acc_t(score[o][h] + contrib);
-        }
-        if (d == B - 1) {
-          attn_step_t<T_P, T_HEADS> st;
-        qk_emit:
-          for (int o = 0; o < T_P; o++) {
-#pragma HLS unroll
-          qk_emit_heads:
-            for (int hh = 0; hh < T_HEADS; hh++) st.v[o][hh] = score[o][hh];
-          }
-          steps.write(st);
-        }
+        prod[j] = q_slot[o][d][j] * fxm_lane_get<act_t, CB>(kw, j);  // truncated before accumulating
       }
+      const acc_t partial = fxm_tree_sum<acc_t, ACT_LANES>(prod);
+      const acc_t contrib = partial * scale;
+      score[o][h] = head_start ? contrib : acc_t(score[o][h] + contrib);
+    }
+    if (d == B - 1) {
+      attn_step_t<T_P, T_HEADS> st;
+    qk_emit:
+      for (int o = 0; o < T_P; o++) {
+#pragma HLS unroll
+      qk_emit_heads:
+        for (int hh = 0; hh < T_HEADS; hh++) st.v[o][hh] = score[o][hh];
+      }
+      steps.write(st);
+    }
+    if (++d == B) {
+      d = 0;
+      if (++kk == T_N) kk = 0;
     }
   }
 }
 
-/** Q·Kᵀ finalize stage: writes each step's scores and runs the online softmax per (slot, head); a finished row's
- *  (1/s, m) pairs go to the softmax-info region. */
+/** Q·Kᵀ finalize stage: pipelined at II=1 over (q-block, key, slot), so each of the HEADS exp units (and HEADS
+ *  reciprocal units) is time-multiplexed over the P slots (Edge-MoE's finalize_attn: one per head). It forwards each
+ *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. P <= DIM/ACT_LANES keeps
+ *  it at the compute stage's pace (P iterations per key against DIM/ACT_LANES). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, word_t *attn, word_t *info) {
-  const int CB = AXI_BITS / ACT_LANES;
+void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
+                      hls::stream<attn_info_row_t<T_HEADS> > &infos) {
   const int NB = attn_q_blocks(T_N, T_P);
-  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
-  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
-
   softmax_state_t state[T_P][T_HEADS];
 #pragma HLS array_partition variable=state complete dim=0
 qk_fin_init:
@@ -182,75 +224,178 @@ qk_fin_init:
   qk_fin_init_heads:
     for (int h = 0; h < T_HEADS; h++) softmax_reset(state[o][h]);
   }
-
-qk_fin_qblocks:
-  for (int b = 0; b < NB; b++) {
-  qk_fin_keys:
-    for (int kk = 0; kk < T_N; kk++) {
-      attn_step_t<T_P, T_HEADS> st = steps.read();
-    qk_fin_write_scores:
-      for (int w = 0; w < WS; w++) {
+  attn_step_t<T_P, T_HEADS> st;
+  int b = 0, kk = 0, o = 0;
+qk_fin_slots:
+  for (int i = 0; i < NB * T_N * T_P; i++) {
 #pragma HLS pipeline II=1
-        word_t word = 0;
-      qk_fin_score_lanes:
-        for (int j = 0; j < ACT_LANES; j++) {
-          int e = w * ACT_LANES + j;
-          if (e < T_P * T_HEADS) fxm_lane_set<act_t, CB>(word, j, st.v[e / T_HEADS][e % T_HEADS]);
-        }
-        attn[(b * T_N + kk) * WS + w] = word;
-      }
-    qk_fin_softmax:
-      for (int o = 0; o < T_P; o++) {
+#pragma HLS dependence variable=state inter true distance=T_P  // a slot's state is next used P iterations later
+    if (o == 0) {
+      st = steps.read();
+      scores.write(st);
+    }
+    const int fo = attn_finishing_slot(kk, T_N, T_P);
+    const int row = attn_slot_row(b, kk, o, T_P);
+  qk_fin_heads:
+    for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
-      qk_fin_softmax_heads:
-        for (int h = 0; h < T_HEADS; h++) {
-          if (kk == o) softmax_reset(state[o][h]);  // first key of row bP+o
-          softmax_update(state[o][h], st.v[o][h]);
-        }
+      softmax_state_t s = state[o][h];
+      if (kk == o) softmax_reset(s);  // first key of row bP+o
+      softmax_update(s, st.v[o][h]);
+      state[o][h] = s;
+    }
+    if (o == fo && row >= 0 && row < T_N) {  // rows finish in natural order 0..N-1
+      attn_info_row_t<T_HEADS> ir;
+    qk_fin_info_heads:
+      for (int h = 0; h < T_HEADS; h++) {
+#pragma HLS unroll
+        ir.inv_s[h] = softmax_inv_sum(state[o][h]);
+        ir.m[h] = state[o][h].m;
       }
-      int fo = attn_finishing_slot(kk, T_N, T_P);
-      int row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
-      if (row >= 0 && row < T_N) {
-      qk_fin_write_info:
-        for (int w = 0; w < WI; w++) {
-#pragma HLS pipeline II=1
-          word_t word = 0;
-        qk_fin_info_lanes:
-          for (int j = 0; j < ACT_LANES; j++) {
-            int e = w * ACT_LANES + j;
-            if (e < 2 * T_HEADS) {
-              const softmax_state_t &s = state[fo][e / 2];
-              fxm_lane_set<act_t, CB>(word, j, (e % 2 == 0) ? softmax_inv_sum(s) : s.m);
-            }
-          }
-          info[row * WI + w] = word;
-        }
+      infos.write(ir);
+    }
+    if (++o == T_P) {
+      o = 0;
+      if (++kk == T_N) {
+        kk = 0;
+        b++;
       }
     }
   }
 }
 
-/** Q·Kᵀ with reordering and single-pass softmax statistics (dataflow: compute -> finalize). */
+/** Score writer: every step's P×HEADS scores as W_STEP packed words, in (q-block, key) order. */
+template <int T_N, int T_HEADS, int T_P>
+void attn_write_scores(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, word_t *attn) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
+  const int NB = attn_q_blocks(T_N, T_P);
+  act_t flat[WS * ACT_LANES];
+#pragma HLS array_partition variable=flat complete
+  int w = 0;
+attn_write_scores_words:
+  for (int i = 0; i < NB * T_N * WS; i++) {
+#pragma HLS pipeline II=1
+    if (w == 0) {
+      const attn_step_t<T_P, T_HEADS> st = scores.read();
+    attn_write_scores_flat:
+      for (int e = 0; e < WS * ACT_LANES; e++) flat[e] = e < T_P * T_HEADS ? st.v[e / T_HEADS][e % T_HEADS] : act_t(0);
+    }
+    word_t word = 0;
+  attn_write_scores_lanes:
+    for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * ACT_LANES + j]);
+    attn[i] = word;
+    if (++w == WS) w = 0;
+  }
+}
+
+/** Info writer: N rows of W_INFO words ([1/s, m] per head), in row order. */
+template <int T_N, int T_HEADS>
+void attn_write_info(hls::stream<attn_info_row_t<T_HEADS> > &infos, word_t *info) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
+  act_t flat[WI * ACT_LANES];
+#pragma HLS array_partition variable=flat complete
+  int w = 0;
+attn_write_info_words:
+  for (int i = 0; i < T_N * WI; i++) {
+#pragma HLS pipeline II=1
+    if (w == 0) {
+      const attn_info_row_t<T_HEADS> ir = infos.read();
+    attn_write_info_flat:
+      for (int e = 0; e < WI * ACT_LANES; e++)
+        flat[e] = e < 2 * T_HEADS ? (e % 2 == 0 ? ir.inv_s[e / 2] : ir.m[e / 2]) : act_t(0);
+    }
+    word_t word = 0;
+  attn_write_info_lanes:
+    for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * ACT_LANES + j]);
+    info[i] = word;
+    if (++w == WI) w = 0;
+  }
+}
+
+/** Q·Kᵀ with reordering and single-pass softmax statistics: a dataflow of readers -> compute -> finalize ->
+ *  writers (Edge-MoE's six processes). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
 #pragma HLS dataflow
-  hls::stream<attn_step_t<T_P, T_HEADS> > steps;
-#pragma HLS stream variable=steps depth=4  // one step per key (DIM/ACT_LANES cycles): a few decouple the stages
-  attn_qk_compute<T_N, T_DIM, T_HEADS, T_P>(q, k, steps);
-  attn_qk_finalize<T_N, T_DIM, T_HEADS, T_P>(steps, attn, info);
+  hls::stream<word_t> qs, ks;
+#pragma HLS stream variable=qs depth=2
+#pragma HLS stream variable=ks depth=2
+  hls::stream<attn_step_t<T_P, T_HEADS> > steps, scores;
+#pragma HLS stream variable=steps depth=2  // one step per key (DIM/ACT_LANES cycles)
+#pragma HLS stream variable=scores depth=2
+  hls::stream<attn_info_row_t<T_HEADS> > infos;
+#pragma HLS stream variable=infos depth=2
+  attn_read_q<T_N, T_DIM, T_P>(q, qs);
+  attn_read_kv<T_N, T_DIM, T_P>(k, ks);
+  attn_qk_compute<T_N, T_DIM, T_HEADS, T_P>(qs, ks, steps);
+  attn_qk_finalize<T_N, T_DIM, T_HEADS, T_P>(steps, scores, infos);
+  attn_write_scores<T_N, T_HEADS, T_P>(scores, attn);
+  attn_write_info<T_N, T_HEADS>(infos, info);
 }
 
-/** attn·V prepare stage: reads the scores back in the same (b, kk) order, loads a slot's (1/s, m) when it starts a
- *  row, and emits p = e^(a - m)·(1/s) per slot and head. */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_av_prepare(const word_t *attn, const word_t *info, hls::stream<attn_step_t<T_P, T_HEADS> > &probs) {
+/** Score reader: the scores back in (q-block, key) order, one word per cycle, one step per W_STEP words. */
+template <int T_N, int T_HEADS, int T_P>
+void attn_read_scores(const word_t *attn, hls::stream<attn_step_t<T_P, T_HEADS> > &scores) {
   const int CB = AXI_BITS / ACT_LANES;
-  const int NB = attn_q_blocks(T_N, T_P);
   const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
-  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
+  const int NB = attn_q_blocks(T_N, T_P);
+  act_t flat[WS * ACT_LANES];
+#pragma HLS array_partition variable=flat complete
+  int w = 0;
+attn_read_scores_words:
+  for (int i = 0; i < NB * T_N * WS; i++) {
+#pragma HLS pipeline II=1
+    const word_t word = attn[i];
+  attn_read_scores_lanes:
+    for (int j = 0; j < ACT_LANES; j++) flat[w * ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
+    if (++w == WS) {
+      w = 0;
+      attn_step_t<T_P, T_HEADS> st;
+    attn_read_scores_unflat:
+      for (int e = 0; e < T_P * T_HEADS; e++) st.v[e / T_HEADS][e % T_HEADS] = flat[e];
+      scores.write(st);
+    }
+  }
+}
 
+/** Info reader: N rows of (1/s, m) per head, one word per cycle. */
+template <int T_N, int T_HEADS>
+void attn_read_info(const word_t *info, hls::stream<attn_info_row_t<T_HEADS> > &infos) {
+  const int CB = AXI_BITS / ACT_LANES;
+  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
+  act_t flat[WI * ACT_LANES];
+#pragma HLS array_partition variable=flat complete
+  int w = 0;
+attn_read_info_words:
+  for (int i = 0; i < T_N * WI; i++) {
+#pragma HLS pipeline II=1
+    const word_t word = info[i];
+  attn_read_info_lanes:
+    for (int j = 0; j < ACT_LANES; j++) flat[w * ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
+    if (++w == WI) {
+      w = 0;
+      attn_info_row_t<T_HEADS> ir;
+    attn_read_info_unflat:
+      for (int h = 0; h < T_HEADS; h++) {
+        ir.inv_s[h] = flat[2 * h];
+        ir.m[h] = flat[2 * h + 1];
+      }
+      infos.write(ir);
+    }
+  }
+}
+
+/** attn·V prepare stage: pipelined at II=1 over (q-block, key, slot) with HEADS exp units time-multiplexed over the
+ *  P slots. A slot takes its row's (1/s, m) when it starts the row (kk == slot); it emits p = e^(a - m)·(1/s) per
+ *  slot and head, one step per key. */
+template <int T_N, int T_DIM, int T_HEADS, int T_P>
+void attn_av_prepare(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, hls::stream<attn_info_row_t<T_HEADS> > &infos,
+                     hls::stream<attn_step_t<T_P, T_HEADS> > &probs) {
+  const int NB = attn_q_blocks(T_N, T_P);
   act_t slot_m[T_P][T_HEADS], slot_inv_s[T_P][T_HEADS];
 #pragma HLS array_partition variable=slot_m complete dim=0
 #pragma HLS array_partition variable=slot_inv_s complete dim=0
@@ -262,57 +407,40 @@ av_prep_init:
       slot_inv_s[o][h] = 0;  // garbage rows get p = 0
     }
   }
-
-av_prep_qblocks:
-  for (int b = 0; b < NB; b++) {
-  av_prep_keys:
-    for (int kk = 0; kk < T_N; kk++) {
-      attn_step_t<T_P, T_HEADS> sc;
-    av_prep_read_scores:
-      for (int w = 0; w < WS; w++) {
+  attn_step_t<T_P, T_HEADS> sc, pr;
+  int b = 0, kk = 0, o = 0;
+av_prep_slots:
+  for (int i = 0; i < NB * T_N * T_P; i++) {
 #pragma HLS pipeline II=1
-        word_t word = attn[(b * T_N + kk) * WS + w];
-      av_prep_score_lanes:
-        for (int j = 0; j < ACT_LANES; j++) {
-          int e = w * ACT_LANES + j;
-          if (e < T_P * T_HEADS) sc.v[e / T_HEADS][e % T_HEADS] = fxm_lane_get<act_t, CB>(word, j);
-        }
-      }
-      if (kk < T_P) {  // slot kk starts row bP+kk
-        int row = b * T_P + kk;
-      av_prep_read_info:
-        for (int w = 0; w < WI; w++) {
-#pragma HLS pipeline II=1
-          word_t word = (row < T_N) ? info[row * WI + w] : word_t(0);
-        av_prep_info_lanes:
-          for (int j = 0; j < ACT_LANES; j++) {
-            int e = w * ACT_LANES + j;
-            if (e < 2 * T_HEADS) {
-              act_t val = fxm_lane_get<act_t, CB>(word, j);
-              if (e % 2 == 0)
-                slot_inv_s[kk][e / 2] = val;
-              else
-                slot_m[kk][e / 2] = val;
-            }
-          }
-        }
-      }
-      attn_step_t<T_P, T_HEADS> pr;
-    av_prep_probs:
-      for (int o = 0; o < T_P; o++) {
+    if (o == 0) sc = scores.read();
+    attn_info_row_t<T_HEADS> ir;
+    const bool starts = kk == o;  // slot o starts row bP+o
+    const bool valid = b * T_P + o < T_N;
+    if (starts && valid) ir = infos.read();
+  av_prep_heads:
+    for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
-      av_prep_probs_heads:
-        for (int h = 0; h < T_HEADS; h++) pr.v[o][h] = softmax_prob(sc.v[o][h], slot_m[o][h], slot_inv_s[o][h]);
+      if (starts) {
+        slot_inv_s[o][h] = valid ? ir.inv_s[h] : act_t(0);
+        slot_m[o][h] = valid ? ir.m[h] : act_t(0);
       }
-      probs.write(pr);
+      pr.v[o][h] = softmax_prob(sc.v[o][h], slot_m[o][h], slot_inv_s[o][h]);
+    }
+    if (o == T_P - 1) probs.write(pr);
+    if (++o == T_P) {
+      o = 0;
+      if (++kk == T_N) {
+        kk = 0;
+        b++;
+      }
     }
   }
 }
 
-/** attn·V compute stage: one V block per cycle, P slots × ACT_LANES MACs; a row is written block by block during
- *  its last key step, so rows leave in natural order at one word per cycle. */
+/** attn·V compute stage: one V block per cycle, P slots × ACT_LANES MACs; a finished row leaves block by block
+ *  during its last key step, so rows reach the writer in natural order at one word per cycle. */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, const word_t *v, word_t *out) {
+void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, hls::stream<word_t> &vs, hls::stream<word_t> &outs) {
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   const int BH = B / T_HEADS;
@@ -327,49 +455,71 @@ av_init_acc:
     for (int j = 0; j < ACT_LANES; j++) acc[i / B][i % B][j] = 0;
   }
   attn_step_t<T_P, T_HEADS> p;
-
-av_qblocks:
-  for (int b = 0; b < NB; b++) {
-  av_keys:
-    for (int kk = 0; kk < T_N; kk++) {
-    av_blocks:
-      for (int d = 0; d < B; d++) {
+  int b = 0, kk = 0, d = 0;
+av_blocks:
+  for (int i = 0; i < NB * T_N * B; i++) {
 #pragma HLS pipeline II=1
-        EDGEMOE_TICK();
-        int fo = attn_finishing_slot(kk, T_N, T_P);  // in the body so the loop nest stays perfect (flattened)
-        int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
-        if (d == 0) p = probs.read();
-        word_t vw = v[kk * B + d];
-        int h = d / BH;
-        word_t ow = 0;
-      av_slots:
-        for (int o = 0; o < T_P; o++) {
+    EDGEMOE_TICK();
+    const int fo = attn_finishing_slot(kk, T_N, T_P);
+    const int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
+    if (d == 0) p = probs.read();
+    const word_t vw = vs.read();
+    const int h = d / BH;
+    word_t ow = 0;
+  av_slots:
+    for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
-        av_lanes:
-          for (int j = 0; j < ACT_LANES; j++) {
+    av_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-            acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating
-            acc_t nv = (kk == o) ? prod : acc_t(acc[o][d][j] + prod);  // kk == o: the row's first key
-            acc[o][d][j] = nv;
-            if (o == fo) fxm_lane_set<act_t, CB>(ow, j, act_t(nv));
-          }
-        }
-        if (out_row >= 0 && out_row < T_N) out[out_row * B + d] = ow;
+        acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating
+        acc_t nv = (kk == o) ? prod : acc_t(acc[o][d][j] + prod);  // kk == o: the row's first key
+        acc[o][d][j] = nv;
+        if (o == fo) fxm_lane_set<act_t, CB>(ow, j, act_t(nv));
+      }
+    }
+    if (out_row >= 0 && out_row < T_N) outs.write(ow);
+    if (++d == B) {
+      d = 0;
+      if (++kk == T_N) {
+        kk = 0;
+        b++;
       }
     }
   }
 }
 
-/** softmax(Q·Kᵀ)·V from the scores and statistics of attention_qk (dataflow: prepare -> compute). */
+/** Output writer: the N rows in natural order, one word per cycle. */
+template <int T_N, int T_DIM>
+void attn_write_out(hls::stream<word_t> &outs, word_t *out) {
+attn_write_out_words:
+  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+#pragma HLS pipeline II=1
+    out[i] = outs.read();
+  }
+}
+
+/** softmax(Q·Kᵀ)·V from the scores and statistics of attention_qk: a dataflow of readers -> prepare -> compute ->
+ *  writer (Edge-MoE's six processes). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_t *out) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
 #pragma HLS dataflow
-  hls::stream<attn_step_t<T_P, T_HEADS> > probs;
-#pragma HLS stream variable=probs depth=4  // one step per key (DIM/ACT_LANES cycles): a few decouple the stages
-  attn_av_prepare<T_N, T_DIM, T_HEADS, T_P>(attn, info, probs);
-  attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, v, out);
+  hls::stream<attn_step_t<T_P, T_HEADS> > scores, probs;
+#pragma HLS stream variable=scores depth=2
+#pragma HLS stream variable=probs depth=2  // one step per key (DIM/ACT_LANES cycles)
+  hls::stream<attn_info_row_t<T_HEADS> > infos;
+#pragma HLS stream variable=infos depth=2
+  hls::stream<word_t> vs, outs;
+#pragma HLS stream variable=vs depth=2
+#pragma HLS stream variable=outs depth=2
+  attn_read_scores<T_N, T_HEADS, T_P>(attn, scores);
+  attn_read_info<T_N, T_HEADS>(info, infos);
+  attn_read_kv<T_N, T_DIM, T_P>(v, vs);
+  attn_av_prepare<T_N, T_DIM, T_HEADS, T_P>(scores, infos, probs);
+  attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, vs, outs);
+  attn_write_out<T_N, T_DIM>(outs, out);
 }
 
 #endif  // EDGEMOE_REORDERED_ATTENTION_H

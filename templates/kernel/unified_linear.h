@@ -1,10 +1,12 @@
 // Unified, flexible linear unit (Edge-MoE innovation 4): ONE engine serves Q, K, V, proj, the dense MLP and every
 // expert MLP. y[t] = W·x[t] + b with W a PyTorch [out][in] matrix held on chip in TILE_OUT×TILE_IN tiles.
 //
-// Usage (include after params.h):
-//   load_linear_weights(sel, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim);   // sel: 0 = ping, 1 = pong
-//   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(sel, wmem + WO_X_BIAS, first_elem, out_dim);
-//   compute_linear(dst, src, sel, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+// Usage (include after params.h; the caller owns two weight buffers ping/pong and two bias buffers):
+//   load_linear_weights(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
+//   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
+//   compute_linear(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+//   linear_step(dst, src, wping, bping, ..., wpong, wmem_next, next_first, next_out, next_in, next_sh);  // compute ping while
+//                                                                                                // the next layer loads into pong
 // queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
 // a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
 // index too). A single-queue overload (queue_idx[TOKENS], queue_p[TOKENS]) serves csim drivers.
@@ -24,7 +26,7 @@
 // Cycle model (EDGEMOE_TICK, generator/kernels/linear.ts): loads move one AXI word per cycle; compute does one tile
 // (TILE_OUT·TILE_IN MACs) per cycle, rows · (out/TILE_OUT) · (in/TILE_IN) cycles. compute_linear is a dataflow
 // region (reader -> compute -> writer, below): the input row arrives as tiles during the first output tile and is
-// cached (lin_xrow), finished output words are written as soon as their last tile is done. On hardware the first
+// cached (xrow), finished output words are written as soon as their last tile is done. On hardware the first
 // row's first output tile waits for the reader when an input tile spans several words (2 for Edge-MoE's 16 x 8);
 // later rows are read ahead while the previous row computes.
 #ifndef EDGEMOE_UNIFIED_LINEAR_H
@@ -34,36 +36,25 @@
 #include "ap_int.h"
 #include "hls_stream.h"
 #include "count_cycles.h"
+#include "fixed_math.h"
 #include "gelu_approx.h"
 
-// ---- word packing (kernel contract: element j of a word at bits [j*CB, (j+1)*CB), raw in the low bits) ----
-
-/** Element j of a word as type T stored in CB-bit containers (the low T::width bits are T's raw bits). */
-template <class T, int CB>
-inline T word_elem(const word_t &w, int j) {
-  T v;
-  v.range(T::width - 1, 0) = w.range(j * CB + T::width - 1, j * CB);
-  return v;
-}
-
-/** Activation j of a word. */
-inline act_t act_get(const word_t &w, int j) { return word_elem<act_t, ACT_BITS>(w, j); }
+/** Activation j of a word (fixed_math.h's one word-packing API, at the activation container width). */
+inline act_t act_get(const word_t &w, int j) { return fxm_lane_get<act_t, ACT_BITS>(w, j); }
 
 /** Stores activation v as lane j of a word (sign-extended into its container). */
-inline void act_set(word_t &w, int j, act_t v) {
-  ap_int<ACT_BITS> c = 0;
-  c.range(act_t::width - 1, 0) = v.range(act_t::width - 1, 0);
-  if (act_t::width < ACT_BITS && v < 0) c.range(ACT_BITS - 1, act_t::width) = -1;
-  w.range(j * ACT_BITS + ACT_BITS - 1, j * ACT_BITS) = c.range(ACT_BITS - 1, 0);
-}
+inline void act_set(word_t &w, int j, act_t v) { fxm_lane_set<act_t, ACT_BITS>(w, j, v); }
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
 inline int act_row_words(int n) { return (n + ACT_LANES - 1) / ACT_LANES; }
 
-// ---- on-chip state: ping/pong weight buffers and bias tiles, sized by the largest layer (params.h) ----
+// ---- weight buffers: the caller owns them (the top function declares ping and pong as two separate arrays, so a
+// load into one never has to wait for a compute reading the other; no state lives in this header) ----
 
-static wlin_t lin_wbuf[2][LIN_WBUF_TILES][TILE_OUT][TILE_IN];
-static acc_t lin_bias[2][LIN_MAX_OUT];
+/** One weight buffer (ping or pong): the largest layer in TILE_OUT x TILE_IN tiles. */
+typedef wlin_t lin_wbuf_t[LIN_WBUF_TILES][TILE_OUT][TILE_IN];
+/** One bias buffer (ping or pong). */
+typedef acc_t lin_bbuf_t[LIN_MAX_OUT];
 
 /** 1 when every linear input width (DIM, MLP_HIDDEN, EXPERT_HIDDEN) is a whole number of weight words, so a weight
  *  word never straddles two matrix rows and its lane j always lands in the same in-tile column bank (below). */
@@ -72,13 +63,13 @@ static const bool LIN_WROWS_WORD_ALIGNED =
 
 /**
  * Loads the [out_dim][in_dim] matrix whose element 0 is element `first` counted from wmem (one AXI word per cycle)
- * into buffer `sel` as tiles in out-major, in-minor order: tile (o / TILE_OUT)·(in_dim / TILE_IN) + i / TILE_IN.
+ * into `wbuf` as tiles in out-major, in-minor order: tile (o / TILE_OUT)·(in_dim / TILE_IN) + i / TILE_IN.
  * When LIN_WROWS_WORD_ALIGNED (every preset; `first` is then a multiple of WLIN_LANES, as every caller passes a whole
  * number of matrices), the column of lane j is iw·WLIN_LANES + j: HLS sees that lane j always writes column bank
- * j % TILE_IN of the partitioned lin_wbuf, so the 16 writes of a word go to 16 distinct banks and the loop keeps II=1.
+ * j % TILE_IN of the partitioned buffer, so the writes of a word go to distinct banks and the loop keeps II=1.
  * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
  */
-inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
+inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
 #pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
@@ -98,7 +89,7 @@ inline void load_linear_weights(int sel, const word_t *wmem, int first, int out_
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
       }
       if (++iw == row_words) {
         iw = 0;
@@ -119,7 +110,7 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        lin_wbuf[sel][(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
         if (++i == in_dim) {
           i = 0;
           o++;
@@ -130,12 +121,12 @@ lin_wload_words:
 }
 
 /** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
- *  shifted left by sh into BT) starting at element `first` into tile `sel`. */
+ *  shifted left by sh into BT) starting at element `first` into `bbuf`. */
 template <class BT, int CB, int LANES, int SW = BT::width>
-void load_linear_bias(int sel, const word_t *wmem, int first, int out_dim, int sh = 0) {
+void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_dim, int sh = 0) {
   // When every layer width is a whole number of bias words (every preset), `first` (a whole number of bias vectors
   // from the tensor start) is word-aligned: lane0 is the constant 0, so lane j writes element wi·LANES + j, a bank
-  // HLS can place statically in the TILE_OUT-way partitioned lin_bias (II=1).
+  // HLS can place statically in the TILE_OUT-way partitioned bias buffer (II=1).
   const bool aligned = DIM % LANES == 0 && MLP_HIDDEN % LANES == 0 && EXPERT_HIDDEN % LANES == 0;
   const int lane0 = aligned ? 0 : first % LANES;
   const int words = (lane0 + out_dim + LANES - 1) / LANES;
@@ -150,17 +141,16 @@ lin_bload_words:
     for (int j = 0; j < LANES; j++) {
 #pragma HLS unroll
       const int e = wi * LANES + j - lane0;
-      if (e >= 0 && e < out_dim) lin_bias[sel][e] = acc_t(fxm_lane_get_shifted<BT, CB, SW>(word, j, sh));
+      if (e >= 0 && e < out_dim) bbuf[e] = acc_t(fxm_lane_get_shifted<BT, CB, SW>(word, j, sh));
     }
   }
 }
 
 // ---- compute_linear: a dataflow of reader -> compute -> writer (Edge-MoE's linear.cpp shape) ----
-// Each stage makes at most one m_axi access per direction per cycle, so the II=1 tile loop never waits on a port: the
-// reader streams the input rows as TILE_IN-wide tiles (one word per cycle; its FIFO holds a whole row, so it fetches
-// the next row while the compute stage is still on the current row's later output tiles), the compute stage does one
-// TILE_OUT x TILE_IN tile per cycle, and the writer turns each finished output tile into words (one per cycle,
-// read-modify-write with use_score). Only the compute loop ticks (EDGEMOE_TICK): reader and writer run beside it.
+// Every m_axi access is in the reader (src, gathered by token) or the writer (dst, scattered, read-modify-write with
+// use_score); the compute stage sees only streams and on-chip arrays. Each stage is ONE counter-driven pipelined loop
+// over all its rows (Edge-MoE / finn style), so no pipeline fill or m_axi latency is paid per row. Only the compute
+// loop ticks (EDGEMOE_TICK): reader and writer run beside it.
 
 /** One input tile (TILE_IN activations) and one finished output tile (TILE_OUT activations, GELU applied). */
 struct lin_xtile_t {
@@ -179,9 +169,12 @@ static const int LIN_WORDS_PER_XTILE = TILE_IN >= ACT_LANES ? TILE_IN / ACT_LANE
 static const int LIN_XTILES_PER_WORD = ACT_LANES > TILE_IN ? ACT_LANES / TILE_IN : 1;    // input tiles per word
 static const int LIN_WORDS_PER_YTILE = TILE_OUT >= ACT_LANES ? TILE_OUT / ACT_LANES : 1;  // output words per tile
 static const int LIN_YTILES_PER_WORD = ACT_LANES > TILE_OUT ? ACT_LANES / TILE_OUT : 1;   // output tiles per word
-static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;    // reader cycles per row (tripcount)
-static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row (tripcount)
+static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;    // reader cycles per row
+static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row
 static const int LIN_XS_DEPTH = LIN_IN_TILES_MAX;  // a whole input row: the reader runs one row ahead
+static const int LIN_READ_MAX = TOKENS * LIN_READ_STEPS_MAX;    // reader iterations of one call (tripcount)
+static const int LIN_WRITE_MAX = TOKENS * LIN_WRITE_STEPS_MAX;  // writer iterations of one call (tripcount)
+static const int LIN_TILES_MAX = TOKENS * LIN_OUT_TILES_MAX * LIN_IN_TILES_MAX;  // compute iterations (tripcount)
 
 /** Reader: per row (gathered through queue_idx[queue] when use_expert), its input words one per cycle, as tiles. */
 inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
@@ -189,180 +182,182 @@ inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue
                      hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
   const int in_words = act_row_words(in_dim);
   const int steps = in_words * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
-lin_read_rows:
-  for (int r = 0; r < rows; r++) {
-#pragma HLS loop_tripcount min = 1 max = TOKENS
-    lin_rowinfo_t ri;
-    ri.t = use_expert ? int(queue_idx[queue][r]) : r;
-    ri.score = use_score ? queue_p[queue][r] : act_t(0);
-    info.write(ri);
-    const word_t *in_row = src + ri.t * in_words;
-    word_t word = 0;
-    act_t xa[TILE_IN];  // the tile being filled
+  word_t word = 0;
+  act_t xa[TILE_IN];  // the tile being filled
 #pragma HLS array_partition variable = xa complete
-  lin_read_steps:
-    for (int s = 0; s < steps; s++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_READ_STEPS_MAX
+  int r = 0, s = 0, t = 0;
+lin_read_steps:
+  for (int i = 0; i < rows * steps; i++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
 #pragma HLS pipeline II = 1
-      if (s % LIN_XTILES_PER_WORD == 0) word = in_row[s / LIN_XTILES_PER_WORD];
-      if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
-      lin_read_fill_lanes:
-        for (int j = 0; j < ACT_LANES; j++) {
+    if (s == 0) {
+      lin_rowinfo_t ri;
+      ri.t = use_expert ? int(queue_idx[queue][r]) : r;
+      ri.score = use_score ? queue_p[queue][r] : act_t(0);
+      info.write(ri);
+      t = ri.t;
+    }
+    if (s % LIN_XTILES_PER_WORD == 0) word = src[t * in_words + s / LIN_XTILES_PER_WORD];
+    if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
+    lin_read_fill_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-          xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = act_get(word, j);
-        }
-      } else {  // one word holds one or more whole tiles
-      lin_read_split_lanes:
-        for (int i = 0; i < TILE_IN; i++) {
-#pragma HLS unroll
-          xa[i] = act_get(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + i);
-        }
+        xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = act_get(word, j);
       }
-      if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
-        lin_xtile_t x;
-      lin_read_push:
-        for (int i = 0; i < TILE_IN; i++) {
+    } else {  // one word holds one or more whole tiles
+    lin_read_split_lanes:
+      for (int k = 0; k < TILE_IN; k++) {
 #pragma HLS unroll
-          x.v[i] = xa[i];
-        }
-        xs.write(x);
+        xa[k] = act_get(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
       }
+    }
+    if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
+      lin_xtile_t x;
+    lin_read_push:
+      for (int k = 0; k < TILE_IN; k++) {
+#pragma HLS unroll
+        x.v[k] = xa[k];
+      }
+      xs.write(x);
+    }
+    if (++s == steps) {
+      s = 0;
+      r++;
     }
   }
 }
 
-/** Compute: one TILE_OUT x TILE_IN tile per cycle from buffer `sel`; each finished output tile goes to the writer. */
-inline void lin_compute(int sel, int out_dim, int in_dim, int rows, bool use_gelu, hls::stream<lin_xtile_t> &xs,
-                        hls::stream<lin_rowinfo_t> &info_in, hls::stream<lin_ytile_t> &ys, hls::stream<lin_rowinfo_t> &info_out) {
-  static act_t lin_xrow[LIN_MAX_IN];  // the row's inputs, kept from the first output tile for the later ones
-#pragma HLS array_partition variable = lin_xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
-#pragma HLS array_partition variable = lin_wbuf complete dim = 3  // a whole TILE_OUT x TILE_IN tile read per cycle
-#pragma HLS array_partition variable = lin_wbuf complete dim = 4
-#pragma HLS array_partition variable = lin_bias cyclic factor = TILE_OUT dim = 2  // TILE_OUT biases read per cycle
+/** Compute: one TILE_OUT x TILE_IN tile per cycle from (w, bias), each output an explicit adder tree of TILE_IN
+ *  products; each finished output tile goes to the writer. One loop over rows x out tiles x in tiles. */
+inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim, int rows, bool use_gelu,
+                        hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info_in, hls::stream<lin_ytile_t> &ys,
+                        hls::stream<lin_rowinfo_t> &info_out) {
+  act_t xrow[LIN_MAX_IN];  // the row's inputs, kept from the first output tile for the later ones
+#pragma HLS array_partition variable = xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
   const int out_tiles = out_dim / TILE_OUT;
   const int in_tiles = in_dim / TILE_IN;
-lin_rows:
-  for (int r = 0; r < rows; r++) {
-#pragma HLS loop_tripcount min = 1 max = TOKENS
-    info_out.write(info_in.read());
-    acc_t acc[TILE_OUT];
+  acc_t acc[TILE_OUT];
 #pragma HLS array_partition variable = acc complete
-  lin_out_tiles:
-    for (int ot = 0; ot < out_tiles; ot++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_OUT_TILES_MAX
-    lin_in_tiles:
-      for (int it = 0; it < in_tiles; it++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_IN_TILES_MAX
+  int ot = 0, it = 0;
+lin_tiles:
+  for (int n = 0; n < rows * out_tiles * in_tiles; n++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_TILES_MAX
 #pragma HLS pipeline II = 1
-        EDGEMOE_TICK();
-        act_t xv[TILE_IN];
+    EDGEMOE_TICK();
+    if (ot == 0 && it == 0) info_out.write(info_in.read());
+    act_t xv[TILE_IN];
 #pragma HLS array_partition variable = xv complete
-        if (ot == 0) {  // first output tile: take the tile from the reader and keep it for the later output tiles
-          const lin_xtile_t x = xs.read();
-        lin_keep_inputs:
-          for (int i = 0; i < TILE_IN; i++) {
+    if (ot == 0) {  // first output tile: take the tile from the reader and keep it for the later output tiles
+      const lin_xtile_t x = xs.read();
+    lin_keep_inputs:
+      for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
-            xv[i] = x.v[i];
-            lin_xrow[it * TILE_IN + i] = x.v[i];
-          }
-        } else {
-        lin_reuse_inputs:
-          for (int i = 0; i < TILE_IN; i++) {
-#pragma HLS unroll
-            xv[i] = lin_xrow[it * TILE_IN + i];
-          }
-        }
-        const int tile = ot * in_tiles + it;
-      lin_tile_out:
-        for (int o = 0; o < TILE_OUT; o++) {
-#pragma HLS unroll
-          acc_t a = it == 0 ? lin_bias[sel][ot * TILE_OUT + o] : acc[o];
-        lin_tile_in:
-          for (int i = 0; i < TILE_IN; i++) {
-#pragma HLS unroll
-            a += acc_t(xv[i] * lin_wbuf[sel][tile][o][i]);  // product truncated to acc_t first
-          }
-          acc[o] = a;
-        }
-        if (it == in_tiles - 1) {
-          lin_ytile_t y;
-        lin_finish:
-          for (int o = 0; o < TILE_OUT; o++) {
-#pragma HLS unroll
-            act_t v = act_t(acc[o]);
-            if (use_gelu) v = gelu_approx(v);
-            y.v[o] = v;
-          }
-          ys.write(y);
-        }
+        xv[i] = x.v[i];
+        xrow[it * TILE_IN + i] = x.v[i];
       }
+    } else {
+    lin_reuse_inputs:
+      for (int i = 0; i < TILE_IN; i++) {
+#pragma HLS unroll
+        xv[i] = xrow[it * TILE_IN + i];
+      }
+    }
+    const int tile = ot * in_tiles + it;
+  lin_tile_out:
+    for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+      acc_t prod[TILE_IN];
+#pragma HLS array_partition variable = prod complete
+    lin_tile_in:
+      for (int i = 0; i < TILE_IN; i++) {
+#pragma HLS unroll
+        prod[i] = xv[i] * w[tile][o][i];  // product truncated to acc_t first
+      }
+      const acc_t a = it == 0 ? bias[ot * TILE_OUT + o] : acc[o];
+      acc[o] = a + fxm_tree_sum<acc_t, TILE_IN>(prod);
+    }
+    if (it == in_tiles - 1) {
+      lin_ytile_t y;
+    lin_finish:
+      for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+        act_t v = act_t(acc[o]);
+        if (use_gelu) v = gelu_approx(v);
+        y.v[o] = v;
+      }
+      ys.write(y);
+    }
+    if (++it == in_tiles) {
+      it = 0;
+      if (++ot == out_tiles) ot = 0;
     }
   }
 }
 
 /** Writer: per row (scattered to token t), its output tiles as words, one word per cycle; use_score adds
- *  score · y to the word already in dst (read-modify-write). */
+ *  score · y to the word already in dst (read-modify-write). One loop over all rows. */
 inline void lin_write(word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t> &ys,
                       hls::stream<lin_rowinfo_t> &info) {
   const int out_words = act_row_words(out_dim);
   const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;  // = out_words when a tile fills whole words
-lin_write_rows:
-  for (int r = 0; r < rows; r++) {
-#pragma HLS loop_tripcount min = 1 max = TOKENS
-    const lin_rowinfo_t ri = info.read();
-    word_t *out_row = dst + ri.t * out_words;
-    act_t ya[TILE_OUT];   // the output tile being written
-    act_t yw[ACT_LANES];  // the outputs of the word being written
+  lin_rowinfo_t ri;
+  ri.t = 0;
+  ri.score = 0;
+  act_t ya[TILE_OUT];   // the output tile being written
+  act_t yw[ACT_LANES];  // the outputs of the word being written
 #pragma HLS array_partition variable = ya complete
 #pragma HLS array_partition variable = yw complete
-  lin_write_steps:
-    for (int s = 0; s < steps; s++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_STEPS_MAX
+  int s = 0;
+lin_write_steps:
+  for (int n = 0; n < rows * steps; n++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
 #pragma HLS pipeline II = 1
 #pragma HLS dependence variable = dst inter false  // each word is read (use_score) and written in one step only
-      if (s % LIN_WORDS_PER_YTILE == 0) {
-        const lin_ytile_t y = ys.read();
-      lin_write_pop:
-        for (int o = 0; o < TILE_OUT; o++) {
+    if (s == 0) ri = info.read();
+    if (s % LIN_WORDS_PER_YTILE == 0) {
+      const lin_ytile_t y = ys.read();
+    lin_write_pop:
+      for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
-          ya[o] = y.v[o];
-        }
-      }
-      bool full;  // yw holds a whole word
-      int w;      // its word index in the row
-      if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
-      lin_write_take_lanes:
-        for (int j = 0; j < ACT_LANES; j++) {
-#pragma HLS unroll
-          yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
-        }
-        full = true;
-        w = s;
-      } else {  // several tiles fill one word
-      lin_write_gather_lanes:
-        for (int o = 0; o < TILE_OUT; o++) {
-#pragma HLS unroll
-          yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
-        }
-        full = s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
-        w = s / LIN_YTILES_PER_WORD;
-      }
-      if (full) {
-        word_t word = use_score ? out_row[w] : word_t(0);
-      lin_write_lanes:
-        for (int j = 0; j < ACT_LANES; j++) {
-#pragma HLS unroll
-          act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
-        }
-        out_row[w] = word;
+        ya[o] = y.v[o];
       }
     }
+    bool full;  // yw holds a whole word
+    int wi;     // its word index in the row
+    if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
+    lin_write_take_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+        yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
+      }
+      full = true;
+      wi = s;
+    } else {  // several tiles fill one word
+    lin_write_gather_lanes:
+      for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+        yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
+      }
+      full = s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
+      wi = s / LIN_YTILES_PER_WORD;
+    }
+    if (full) {
+      word_t *const out_row = dst + ri.t * out_words;
+      word_t word = use_score ? out_row[wi] : word_t(0);
+    lin_write_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+        act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
+      }
+      out_row[wi] = word;
+    }
+    if (++s == steps) s = 0;
   }
 }
 
 /** The engine's dataflow region: reader -> compute -> writer (arguments as compute_linear). */
-inline void lin_dataflow(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows,
-                         const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+inline void lin_dataflow(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
+                         int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
                          bool use_gelu, bool use_expert, bool use_score) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
@@ -374,27 +369,45 @@ inline void lin_dataflow(word_t *dst, const word_t *src, int sel, int out_dim, i
 #pragma HLS stream variable = info_rc depth = 4  // the reader runs at most about a row ahead
 #pragma HLS stream variable = info_cw depth = 4
   lin_read(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
-  lin_compute(sel, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
+  lin_compute(w, bias, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
   lin_write(dst, out_dim, rows, use_score, ys, info_cw);
 }
 
 /**
- * Runs the layer held in buffer `sel` on `rows` tokens (see the modes above). queue_idx[queue] / queue_p[queue] are
+ * Runs the layer held in (w, bias) on `rows` tokens (see the modes above). queue_idx[queue] / queue_p[queue] are
  * the current expert's queue (ignored unless use_expert / use_score). src and dst must be different regions.
  */
-inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows,
-                           const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
+                           int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
                            bool use_gelu, bool use_expert, bool use_score) {
 #pragma HLS inline off  // the one shared engine (ALLOCATION limit=1 in the top function)
-  lin_dataflow(dst, src, sel, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+  lin_dataflow(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
 }
 
 /** compute_linear with one queue (csim drivers; the top function uses the [EXPERTS][TOKENS] form): the queue is
  *  viewed as row 0 of an [EXPERTS][TOKENS] array, and only that row is read. */
-inline void compute_linear(word_t *dst, const word_t *src, int sel, int out_dim, int in_dim, int rows, const pidx_t queue_idx[TOKENS],
-                           const act_t queue_p[TOKENS], bool use_gelu, bool use_expert, bool use_score) {
-  lin_dataflow(dst, src, sel, out_dim, in_dim, rows, reinterpret_cast<const pidx_t(*)[TOKENS]>(queue_idx),
+inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
+                           int rows, const pidx_t queue_idx[TOKENS], const act_t queue_p[TOKENS], bool use_gelu, bool use_expert,
+                           bool use_score) {
+  lin_dataflow(dst, src, w, bias, out_dim, in_dim, rows, reinterpret_cast<const pidx_t(*)[TOKENS]>(queue_idx),
                reinterpret_cast<const act_t(*)[TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
+}
+
+/**
+ * Real double buffering: computes the layer held in (w, bias) while the next layer's weights load into `wnext`
+ * (the other buffer of the ping/pong pair). The two calls share no array and no stream, so the DATAFLOW region runs
+ * them concurrently: the load costs max(compute, load) instead of compute + load. rows = 0 makes it a pure load
+ * (the first layer of a chain); next_out = 0 a pure compute. One instance (ALLOCATION limit=1 in the top function)
+ * holds the one engine and the one loader. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
+ */
+inline void linear_step(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
+                        int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+                        bool use_gelu, bool use_expert, bool use_score, lin_wbuf_t wnext, const word_t *wmem_next,
+                        int next_first, int next_out, int next_in, int next_sh = 0) {
+#pragma HLS inline off
+#pragma HLS dataflow
+  compute_linear(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+  load_linear_weights(wnext, wmem_next, next_first, next_out, next_in, next_sh);
 }
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H

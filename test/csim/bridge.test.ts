@@ -150,7 +150,7 @@ describe('csim testbench and bridge (C ABI)', function () {
     assert.equal(run(mem, mem.length, BigInt64Array.from([1n, 0n, 1n]), 3, err, err.length), 1);
     assert.match(msg(), /4 scalar arguments, got 3/);
     assert.equal(run(mem, mem.length, BigInt64Array.from([1n, 2n, 1n, 0n]), 4, err, err.length), 1);
-    assert.match(msg(), /task must be in 0\.\.1 \(got 2\)/);
+    assert.match(msg(), /task_id must be in 0\.\.1 \(got 2\)/);
     assert.equal(run(mem, mem.length, BigInt64Array.from([9n, 0n, 1n, 0n]), 4, err, err.length), 1);
     assert.match(msg(), /num_images must be in 1\.\.4/);
     assert.equal(run(mem, mem.length, BigInt64Array.from([1n, 0n, 1n, 999n]), 4, err, err.length), 1);

@@ -10,7 +10,7 @@ import type { Config } from '../../generator/config/schema.ts';
 import { buildCsim } from '../../generator/csim/build.ts';
 import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
-import { estimatePlan } from '../../generator/estimate/estimate.ts';
+import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 import { expectedActiveExperts, spreadPairs } from '../../generator/estimate/op-model.ts';
 import { packDesign } from '../../generator/pack/pack.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
@@ -148,11 +148,24 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
     assert.ok(e.moe!.worst.bound >= e.totals.bound);
   });
 
-  it('resources: DSPs from the MAC arrays (16×16 linear tile of 16×32-bit = 512 DSP), all within the ZCU102', () => {
-    const lin = e.resources.items.find((i) => i.unit === 'unified linear')!;
-    assert.equal(lin.DSP, 512);
+  it('resources: every multiplier and exp/recip/rsqrt unit of the description counted (16×16 tile of 16×32-bit = 512 DSP + 16 GELU), within the ZCU102', () => {
+    const item = (l: string) => e.resources.items.find((i) => i.unit === `loop ${l}`)!;
+    assert.equal(item('lin_tiles').DSP, 512 + 16);
+    // Finalize: 3 exp units (22 DSP each), 3 reciprocals (16), 3 rescale products (48×32: 4) = 126, shared over 4 slots.
+    assert.equal(item('qk_fin_slots').DSP, 3 * 22 + 3 * 16 + 3 * 4);
+    assert.equal(item('av_prep_slots').DSP, 3 * 22 + 3 * 4);
+    assert.ok(e.resources.total.DSP <= 2520, `DSP ${e.resources.total.DSP}`);
     assert.deepEqual(e.resources.over, []);
     assert.equal(e.resources.capacity.DSP, 2520);
+    // Binding-high latency within Edge-MoE's measured 34.64 ms (perf-anchors.md).
+    assert.ok(cyclesToMs(e.totals.bound, 300) <= 34.64, `${cyclesToMs(e.totals.bound, 300)} ms`);
+  });
+
+  it('P = 8 fits the ZCU102 by the same count (the exp / recip units stay one per head)', () => {
+    const p8 = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.attnParallel=8'] })));
+    assert.ok(p8.resources.total.DSP <= 2520, `DSP ${p8.resources.total.DSP}`);
+    const fin = (x: typeof e) => x.resources.items.find((i) => i.unit === 'loop qk_fin_slots')!.DSP;
+    assert.equal(fin(p8), fin(e));
   });
 
   it('warns when a design is over capacity', () => {

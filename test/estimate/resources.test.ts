@@ -36,6 +36,7 @@ function symbols(plan: Plan): Record<string, number> {
     T_HEADS: s.heads,
     B: s.dim / s.actLanes,
     T_XS_DEPTH: 2 * (s.dim / s.actLanes),
+    DIM_WORDS: s.dim / s.actLanes,
   };
 }
 
@@ -95,16 +96,18 @@ describe('resource estimate', () => {
       const pe = header('patch_embed.h');
       const ln = header('layernorm.h');
       const attn = header('reordered_attention.h');
+      const top = readFileSync(join(ROOT, 'templates', 'design', 'kernel.cpp.hbs'), 'utf8');
       const buf = (n: string) => bufferLayout(plan, plan.buffers.find((b) => b.name === n)!);
       const expect: Array<[string, number]> = [
-        ['lin_wbuf', pragmaBanks(lin, 'lin_wbuf', sym)],
-        ['lin_bias', pragmaBanks(lin, 'lin_bias', sym)],
-        ['lin_xrow', pragmaBanks(lin, 'lin_xrow', sym)],
-        ['gate_w', pragmaBanks(gate, 'gate_w', sym)],
-        ['expert_queue_idx', pragmaBanks(gate, 'expert_queue_idx', sym)],
-        ['expert_queue_p', pragmaBanks(gate, 'expert_queue_p', sym)],
-        ['patch_w', pragmaBanks(pe, 'patch_w', sym)],
-        ['patch_b', pragmaBanks(pe, 'patch_b', sym)],
+        // The state arrays are declared in the top function (kernel.cpp) with their typedefs' shapes.
+        ['lin_wbuf', pragmaBanks(top + 'static wlin_t lin_wping[LIN_WBUF_TILES][TILE_OUT][TILE_IN];', 'lin_wping', sym) + pragmaBanks(top + 'static wlin_t lin_wpong[LIN_WBUF_TILES][TILE_OUT][TILE_IN];', 'lin_wpong', sym)],
+        ['lin_bias', pragmaBanks(top + 'acc_t lin_bping[LIN_MAX_OUT];', 'lin_bping', sym) + pragmaBanks(top + 'acc_t lin_bpong[LIN_MAX_OUT];', 'lin_bpong', sym)],
+        ['lin_xrow', pragmaBanks(lin, 'xrow', sym)],
+        ['gate_w', pragmaBanks(top + 'wlin_t gate_w[EXPERTS][DIM];', 'gate_w', sym)],
+        ['expert_queue_idx', pragmaBanks(top + 'pidx_t expert_queue_idx[EXPERTS][TOKENS];', 'expert_queue_idx', sym)],
+        ['expert_queue_p', pragmaBanks(top + 'act_t expert_queue_p[EXPERTS][TOKENS];', 'expert_queue_p', sym)],
+        ['patch_w', pragmaBanks(top + 'wpatch_t patch_w[DIM][PE_K];', 'patch_w', sym)],
+        ['patch_b', pragmaBanks(top + 'acc_t patch_b[DIM];', 'patch_b', sym)],
         ['patch_acc', pragmaBanks(pe, 'acc', sym)],
         ['ln_params', pragmaBanks(ln, 'g', sym) + pragmaBanks(ln, 'bt', sym)],
         ['q_rows', pragmaBanks(attn, 'q_slot', sym)],
@@ -120,6 +123,17 @@ describe('resource estimate', () => {
       assert.equal(fifo('lin row info').depth, pragmaDepth(lin, 'info_cw', sym));
       assert.equal(fifo('attn steps').depth, pragmaDepth(attn, 'steps', sym));
       assert.equal(fifo('attn steps').depth, pragmaDepth(attn, 'probs', sym));
+      assert.equal(fifo('attn steps').depth, pragmaDepth(attn, 'scores', sym));
+      assert.equal(fifo('attn words').depth, pragmaDepth(attn, 'ks', sym));
+      assert.equal(fifo('attn info').depth, pragmaDepth(attn, 'infos', sym));
+      assert.equal(fifo('ln words').depth, pragmaDepth(ln, 'xr', sym));
+      assert.equal(fifo('gate words').depth, pragmaDepth(gate, 'us', sym));
+      assert.equal(fifo('patch pos').depth, pragmaDepth(pe, 'ps', sym));
+      assert.equal(fifo('patch groups').depth, pragmaDepth(pe, 'groups', sym));
+      // exp / reciprocal ROMs: completely partitioned in fixed_math.h, one LUT copy per unit of the description.
+      assert.match(header('fixed_math.h'), /array_partition variable = FXM_EXP2_RAW complete/);
+      assert.match(header('fixed_math.h'), /array_partition variable = FXM_RECIP_SEED_RAW complete/);
+      assert.equal(buf('exp2_rom').romReads, plan.loops.filter((l) => l.live).reduce((a, l) => a + l.exp, 0));
       assert.equal(fifo('ln stats').depth, pragmaDepth(ln, 'stats', sym));
       assert.match(ln, /int T_XS_DEPTH = 2 \* \(T_DIM \/ ACT_LANES\)/);
       assert.equal(fifo('ln xs').depth, sym.T_XS_DEPTH);
@@ -131,10 +145,10 @@ describe('resource estimate', () => {
     const plan = PLANS[0]!.plan;
     const r = estimateResources(plan);
     const item = (u: string) => r.items.find((i) => i.unit === u)!;
-    // 256 banks (16×16 tile) of 2 × 576 tiles × 16 bit = 18 Kbit: 2 RAMB18 each.
+    // Ping and pong: 2 × 256 banks (16×16 tile) of 576 tiles × 16 bit = 9 Kbit: 1 RAMB18 each.
     assert.equal(item('buffer lin_wbuf').BRAM36, 256);
-    // 16 banks of 2 × 384 / 16 = 96 words × 32 bit: one RAMB18 each (was 32 banks before the review split it 16 ways).
-    assert.equal(item('buffer lin_bias').BRAM36, 8);
+    // Ping and pong: 2 × 16 banks of 768 / 16 = 48 words × 32 bit: one RAMB18 each.
+    assert.equal(item('buffer lin_bias').BRAM36, 16);
     // 8 × 16 banks of 192 × 768 / 128 = 1152 × 16 bit: 2 RAMB18 each.
     assert.equal(item('buffer patch_w').BRAM36, 128);
     // 16 × 8 banks of 24 × 16 bit = 384 bits: LUTRAM, no block RAM.
@@ -151,11 +165,11 @@ describe('resource estimate', () => {
     assert.ok(r.total.DSP > 0.5 * 1850 && r.total.DSP < 1.5 * 1850, `DSP ${r.total.DSP}`);
   });
 
-  it('partitioning follows the config: an 8×4 tile has 32 lin_wbuf banks and 4 lin_bias banks', () => {
+  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 4 lin_bias banks (ping and pong)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);
-    assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 32 banks of /);
-    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 4 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 64 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 8 banks of /);
   });
 
   it('CLI: estimate --resources prints every buffer and FIFO with its storage, and the totals', async () => {
@@ -163,7 +177,8 @@ describe('resource estimate', () => {
     const r = await runCli(['estimate', '--resources']);
     assert.equal(r.exitCode, 0, r.stderr);
     assert.match(r.stdout, /^unit +storage +DSP +BRAM36 +LUT +FF +what$/m);
-    assert.match(r.stdout, /^buffer lin_wbuf +256 × 2 RAMB18 +0 +256 +0 +0 +294912 × 16 bit, 256 banks of 1152 /m);
+    assert.match(r.stdout, /^buffer lin_wbuf +512 × 1 RAMB18 +0 +256 +0 +0 +294912 × 16 bit, 512 banks of 576 /m);
+    assert.match(r.stdout, /^loop qk_fin_slots +126 +0 /m);
     assert.match(r.stdout, /^fifo lin xs +1 × 15 RAMB18 +0 +7\.5 /m);
     assert.match(r.stdout, /^fifo ln stats +SRL /m);
     const t = e.resources.total;

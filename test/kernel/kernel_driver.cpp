@@ -72,13 +72,15 @@ static void job_linear() {
   for (int i = 0; i < nq; i++) qi[i] = rd_i32();
   for (int i = 0; i < nq; i++) qp[i].range(act_t::width - 1, 0) = ap_int<32>(rd_i32());
   std::vector<word_t> src = rd_words(), dst = rd_words(), w = rd_words(), b = rd_words();
+  static lin_wbuf_t wbuf;
+  static lin_bbuf_t bbuf;
   ticks();
-  load_linear_weights(1, w.data(), w_first, out_dim, in_dim);
+  load_linear_weights(wbuf, w.data(), w_first, out_dim, in_dim);
   if (bias_kind == 0)
-    load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(1, b.data(), b_first, out_dim);
+    load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(bbuf, b.data(), b_first, out_dim);
   else
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(1, b.data(), b_first, out_dim);
-  compute_linear(dst.data(), src.data(), 1, out_dim, in_dim, rows, qi, qp, gelu, expert, score);
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(bbuf, b.data(), b_first, out_dim);
+  compute_linear(dst.data(), src.data(), wbuf, bbuf, out_dim, in_dim, rows, qi, qp, gelu, expert, score);
   wr_words(dst.data(), int(dst.size()));
   wr_ticks();
 }
@@ -91,9 +93,16 @@ static void job_moe() {
   static word_t out[TOKEN_BUF_WORDS];
   static word_t hidden[TOKENS * (HIDDEN_WIDTH / ACT_LANES)];
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) out[i] = ~word_t(0);  // garbage: moe_experts must zero it
+  static moe_gate_w_t gate_w;
+  static moe_qidx_t expert_queue_idx;
+  static moe_qp_t expert_queue_p;
+  static int expert_queue_len[EXPERTS], expert_meta[EXPERTS];
+  int expert_meta_len = 0;
+  static lin_wbuf_t wping, wpong;
+  static lin_bbuf_t bping, bpong;
   ticks();
-  load_gate_weights(g.data());
-  moe_gate(u.data());
+  load_gate_weights(gate_w, g.data());
+  moe_gate(u.data(), gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
   for (int e = 0; e < EXPERTS; e++) wr_i32(expert_queue_len[e]);
   for (int e = 0; e < EXPERTS; e++)
     for (int n = 0; n < expert_queue_len[e]; n++) {
@@ -103,7 +112,8 @@ static void job_moe() {
   wr_i32(expert_meta_len);
   for (int a = 0; a < expert_meta_len; a++) wr_i32(expert_meta[a]);
   wr_ticks();
-  moe_experts(out, u.data(), hidden, w1.data(), b1.data(), w2.data(), b2.data());
+  moe_experts(out, u.data(), hidden, w1.data(), b1.data(), w2.data(), b2.data(), expert_queue_idx, expert_queue_p, expert_queue_len,
+              expert_meta, expert_meta_len, wping, wpong, bping, bpong);
   wr_words(out, TOKEN_BUF_WORDS);
   wr_ticks();
 }
@@ -120,10 +130,12 @@ static void job_patch_embed() {
     cls[i] = x;
   }
   static word_t x[TOKEN_BUF_WORDS];
+  static pe_w_t patch_w;
+  static pe_b_t patch_b;
   ticks();
-  load_patch_embed(w.data(), b.data());
+  load_patch_embed(patch_w, patch_b, w.data(), b.data());
   wr_ticks();
-  patch_embed(x, img.data(), pos.data(), ncls > 0 ? cls.data() : (const word_t *)0);
+  patch_embed(x, img.data(), pos.data(), ncls > 0 ? cls.data() : pos.data(), patch_w, patch_b);
   wr_words(x, TOKEN_BUF_WORDS);
   wr_ticks();
 }

@@ -55,7 +55,7 @@ describe('plan: renderKernelSources', function () {
   it('the top function has one m_axi bundle per config bundle and the four scalars, in manifest order', () => {
     const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
     const k = renderKernelSources(plan).get('src/kernel.cpp')!;
-    assert.match(k, /extern "C" void edgemoe_top\(word_t \*inout1, word_t \*inout2, word_t \*inout3, word_t \*inout4, word_t \*weights, int num_images, int task, int reload, int debug_stop\)/);
+    assert.match(k, /extern "C" void edgemoe_top\(word_t \*inout1, word_t \*inout2, word_t \*inout3, word_t \*inout4, word_t \*weights, int num_images, int task_id, int reload, int debug_stop\)/);
     for (const b of plan.bundles) assert.match(k, new RegExp(`m_axi port = ${b.name} bundle = ${b.name} offset = slave`));
     assert.match(k, /allocation function instances = compute_linear limit = 1/);
   });

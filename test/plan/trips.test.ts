@@ -32,7 +32,7 @@ int main(int argc, char **argv) {
 ${bundles.map((b) => `  std::vector<word_t> ${b.name}(${b.words});\n  fill(${b.name});`).join('\n')}
   ${plan.kernelName}(${bundles.map((b) => `${b.name}.data()`).join(', ')}, num_images, 0, 1, debug_stop);
   edgemoe_count::report(stdout);
-  for (int e = 0; e < EXPERTS; e++) std::printf("queue %d %d\\n", e, expert_queue_len[e]);
+  for (int e = 0; e < EXPERTS; e++) std::printf("queue %d %d\\n", e, edgemoe_count::queue_lens()[e]);
   return 0;
 }
 `;

@@ -22,14 +22,18 @@
 #include "patch_reordering.h"
 #include "patch_embed.h"
 
-/** One linear layer of block weights: load W (ping/pong `sel`) and its bias, then run the unified unit directly. */
+/** One linear layer of block weights on a loaded buffer: its bias into `b` (shifted by b_sh), then compute from (w, b)
+ *  on all tokens while the next layer's weights (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0:
+ *  none) load into `wnext`, the other buffer of the ping/pong pair (linear_step: real double buffering). b_sh, next_sh:
+ *  per-tensor shifts (params.h WS_*). */
 template <class BT, int CB, int LANES, int SW>
-static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, int w_off, int b_off, int sel, int out_dim, int in_dim,
-                         bool use_gelu, int w_sh, int b_sh) {
-#pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one engine and one loader
-  load_linear_weights(sel, wmem + w_off, 0, out_dim, in_dim, w_sh);  // w_sh, b_sh: per-tensor shifts (params.h WS_*)
-  load_linear_bias<BT, CB, LANES, SW>(sel, wmem + b_off, 0, out_dim, b_sh);
-  compute_linear(dst, src, sel, out_dim, in_dim, TOKENS, expert_queue_idx, expert_queue_p, 0, use_gelu, false, false);
+static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, lin_wbuf_t w, lin_bbuf_t b, int b_off, int out_dim,
+                         int in_dim, bool use_gelu, lin_wbuf_t wnext, int next_w, int next_out, int next_in,
+                         const moe_qidx_t qidx, const moe_qp_t qp, int b_sh, int next_sh) {
+#pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one linear_step
+  load_linear_bias<BT, CB, LANES, SW>(b, wmem + b_off, 0, out_dim, b_sh);
+  linear_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wnext, wmem + (next_out > 0 ? next_w : 0), 0,
+              next_out, next_in, next_sh);
 }
 
 /** LayerNorm of one token buffer: one instance shared by LN1 and LN2 (ALLOCATION in the top function names this
@@ -61,7 +65,9 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = reload
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
-// One unified linear engine and one weight loader for every call site (Edge-MoE innovation 4).
+// One unified linear engine and one weight loader for every call site (Edge-MoE innovation 4), both inside the one
+// linear_step (compute the current layer while the next one's weights load into the other buffer).
+#pragma HLS allocation function instances = linear_step limit = 1
 #pragma HLS allocation function instances = compute_linear limit = 1
 #pragma HLS allocation function instances = load_linear_weights limit = 1
 #pragma HLS allocation function instances = block_layernorm limit = 1  // LN1 and LN2 run one after the other
@@ -79,9 +85,34 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
   word_t *const r_weights = weights + REG_WEIGHTS_WORD;
   const word_t *const wmem = r_weights;
 
+  // On-chip state of this kernel instance (the library headers hold none). Static: the patch weights persist between
+  // calls (reload = 0 reuses them); the rest is rewritten before use but too large for a csim stack.
+  static lin_wbuf_t lin_wping, lin_wpong;  // two separate arrays: a load into one never waits on a compute of the other
+#pragma HLS array_partition variable = lin_wping complete dim = 2  // a whole TILE_OUT x TILE_IN tile read per cycle
+#pragma HLS array_partition variable = lin_wping complete dim = 3
+#pragma HLS array_partition variable = lin_wpong complete dim = 2
+#pragma HLS array_partition variable = lin_wpong complete dim = 3
+  static lin_bbuf_t lin_bping, lin_bpong;
+#pragma HLS array_partition variable = lin_bping cyclic factor = TILE_OUT  // TILE_OUT biases read per cycle
+#pragma HLS array_partition variable = lin_bpong cyclic factor = TILE_OUT
+  static pe_w_t patch_w;
+  static pe_b_t patch_b;
+#pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
+#pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
+#pragma HLS array_partition variable = patch_b cyclic factor = PE_DIMS
+  static moe_gate_w_t gate_w;
+#pragma HLS array_partition variable = gate_w complete dim = 1  // EXPERTS x ACT_LANES weights read per cycle
+#pragma HLS array_partition variable = gate_w cyclic factor = ACT_LANES dim = 2
+  static moe_qidx_t expert_queue_idx;
+  static moe_qp_t expert_queue_p;
+  static int expert_queue_len[EXPERTS];
+  static int expert_meta[EXPERTS];  // active experts, ascending
+  int expert_meta_len = 0;
+
   if (reload) {
     EDGEMOE_OP_BEGIN(OP_RELOAD);
-    load_patch_embed(wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT, WS_PATCH_EMBED_PROJ_BIAS);
+    load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
+                     WS_PATCH_EMBED_PROJ_BIAS);
   }
   const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
 
@@ -90,7 +121,7 @@ images:
 #pragma HLS loop_tripcount min = 1 max = MAX_IMAGES
     word_t *const x = r_x + img * TOKEN_BUF_WORDS;
     EDGEMOE_OP_BEGIN(OP_PATCH_EMBED);
-    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN));  // no null m_axi pointer: cls is unread when folded
+    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN), patch_w, patch_b);  // no null m_axi pointer: cls is unread when folded
     EDGEMOE_TRACE_OP(OP_PATCH_EMBED, x, TOKEN_BUF_WORDS);
     if (debug_stop == OP_PATCH_EMBED) return;
 
@@ -107,13 +138,20 @@ images:
 
       op = op0 + STEP_Q;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, WO_ATTN_Q_WEIGHT[i], WO_ATTN_Q_BIAS[i], 0, DIM, DIM, false, WS_ATTN_Q_WEIGHT[i], WS_ATTN_Q_BIAS[i]);
+      // Q's weights: a pure load (rows = 0) into ping; every later linear of the block finds its weights loaded.
+      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bpong, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, lin_wping,
+                  wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM,
+                                                                  false, lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_Q_BIAS[i], WS_ATTN_K_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
       op = op0 + STEP_K;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, WO_ATTN_K_WEIGHT[i], WO_ATTN_K_BIAS[i], 1, DIM, DIM, false, WS_ATTN_K_WEIGHT[i], WS_ATTN_K_BIAS[i]);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM,
+                                                                  false, lin_wping, WO_ATTN_V_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_K_BIAS[i], WS_ATTN_V_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -125,7 +163,9 @@ images:
 
       op = op0 + STEP_V;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, WO_ATTN_V_WEIGHT[i], WO_ATTN_V_BIAS[i], 0, DIM, DIM, false, WS_ATTN_V_WEIGHT[i], WS_ATTN_V_BIAS[i]);
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM,
+                                                                  false, lin_wpong, WO_ATTN_PROJ_WEIGHT[i], DIM, DIM, expert_queue_idx,
+                                                                  expert_queue_p, WS_ATTN_V_BIAS[i], WS_ATTN_PROJ_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -137,7 +177,11 @@ images:
 
       op = op0 + STEP_PROJ;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, WO_ATTN_PROJ_WEIGHT[i], WO_ATTN_PROJ_BIAS[i], 1, DIM, DIM, false, WS_ATTN_PROJ_WEIGHT[i], WS_ATTN_PROJ_BIAS[i]);
+      // A dense block's FC1 weights load during proj; an MoE block's experts load their own.
+      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM,
+                                                                  DIM, false, lin_wping, WO_MLP_FC1_WEIGHT[i], BLOCK_IS_MOE[i] ? 0 : MLP_HIDDEN,
+                                                                  DIM, expert_queue_idx, expert_queue_p, WS_ATTN_PROJ_BIAS[i],
+                                                                  WS_MLP_FC1_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
@@ -156,27 +200,33 @@ images:
       if (BLOCK_IS_MOE[i]) {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        load_gate_weights(wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
-        moe_gate(r_tmp1);
+        load_gate_weights(gate_w, wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
+        moe_gate(r_tmp1, gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
         EDGEMOE_TRACE_GATE(op);  // the routing record (trace_hook.h); the gate writes no DRAM region
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
         moe_experts(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
-                    wmem + WO_EXP_H4TOH_BIAS[i], WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i], WS_EXP_H4TOH_BIAS[i]);
+                    wmem + WO_EXP_H4TOH_BIAS[i], expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len,
+                    lin_wping, lin_wpong, lin_bping, lin_bpong, WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i],
+                    WS_EXP_H4TOH_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       } else {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_hidden, r_tmp1, wmem, WO_MLP_FC1_WEIGHT[i], WO_MLP_FC1_BIAS[i], 0, MLP_HIDDEN, DIM, true, WS_MLP_FC1_WEIGHT[i], WS_MLP_FC1_BIAS[i]);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
+                                                                DIM, true, lin_wpong, WO_MLP_FC2_WEIGHT[i], DIM, MLP_HIDDEN, expert_queue_idx,
+                                                                expert_queue_p, WS_MLP_FC1_BIAS[i], WS_MLP_FC2_WEIGHT[i]);
         EDGEMOE_TRACE_OP(op, r_hidden, TOKENS * (MLP_HIDDEN / ACT_LANES));
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_tmp3, r_hidden, wmem, WO_MLP_FC2_WEIGHT[i], WO_MLP_FC2_BIAS[i], 1, DIM, MLP_HIDDEN, false, WS_MLP_FC2_WEIGHT[i], WS_MLP_FC2_BIAS[i]);
+        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM,
+                                                                MLP_HIDDEN, false, lin_wping, 0, 0, 0, expert_queue_idx, expert_queue_p,
+                                                                WS_MLP_FC2_BIAS[i], 0);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       }

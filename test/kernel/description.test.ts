@@ -1,0 +1,118 @@
+// The plan's hardware description (generator/plan/loops.ts) against the emitted C++: every pipelined loop is listed
+// with its II, every listed loop exists, and each one's products and exp / reciprocal / rsqrt / GELU units per
+// iteration are the ones the C++ asks for, so a kernel that gains a multiplier, a unit or a pipelined loop without
+// the description (and hence the estimator) knowing fails here. The lint itself is checked on small sources.
+import assert from 'node:assert/strict';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { buildPlan, type Plan } from '../../generator/plan/index.ts';
+import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
+import { countBlock, findLoops, functionCounts, lintContext, loopCounts, outsideCounts, type Counts } from './description-lint.ts';
+
+/** Every `static const int NAME = v;` of params.h plus the template parameters the library is instantiated with. */
+function symbols(plan: Plan, params: string): Record<string, number> {
+  const sym: Record<string, number> = {};
+  for (const m of params.matchAll(/static const int (\w+) = (-?\d+);/g)) sym[m[1]!] = Number(m[2]);
+  const s = plan.sizes;
+  Object.assign(sym, { T_N: s.tokens, T_DIM: s.dim, T_HEADS: s.heads, T_P: s.attnP, GATE_SOFTMAX_II: 3 });
+  return sym;
+}
+
+const CASES = [
+  { what: 'm3vit-t-cityscapes', preset: 'm3vit-t-cityscapes', sets: [] as string[] },
+  { what: 'tiny, tile 8×4, P 3', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3'] },
+  { what: 'm3vit-t-cityscapes, P 8', preset: 'm3vit-t-cityscapes', sets: ['hardware.attnParallel=8'] },
+];
+
+const want = (l: Plan['loops'][number]): Counts => ({
+  products: l.products.reduce((a, p) => a + p.count, 0),
+  exp: l.exp,
+  recip: l.recip,
+  rsqrt: l.rsqrt,
+  gelu: l.gelu,
+});
+
+describe('plan hardware description vs the emitted kernel C++', () => {
+  describe('the lint counts what a source asks for', () => {
+    const ctxOf = (src: string) => lintContext(new Map([['src/t.h', src]]), { N: 4, L: 8 });
+    const body = (src: string) => {
+      const ctx = ctxOf(src);
+      return countBlock(ctx.fns.get('f')!.body, ctx, ctx.fns.get('f')!.ints);
+    };
+    it('a product is a * between non-integer operands; index and integer arithmetic are not', () => {
+      assert.equal(body('void f(act_t a, act_t b, int i, int j) { act_t c = a * b; int k = i * j; x[i * 4] = c; }').products, 1);
+      assert.equal(body('void f(act_t a) { const int B = 4; act_t c = a * B; act_t d = 2 * a; }').products, 0);
+      assert.equal(body('void f(const word_t *p, int t, int w) { word_t *const q = p + t * w; }').products, 0);
+    });
+    it('unrolled loops multiply by their bound; library calls are expanded; exp/recip/rsqrt/GELU calls are units', () => {
+      const src = 'act_t g(act_t a, act_t b) { return fx_exp_neg(a) * b; }\nvoid f(act_t a[L]) {\n  for (int i = 0; i < N; i++) { a[i] = g(a[i], a[i]) * a[i]; }\n  act_t r = fx_recip(a[0]);\n}';
+      assert.deepEqual(body(src), { products: 8, exp: 4, recip: 1, rsqrt: 0, gelu: 0 });
+    });
+    it('finds labelled loops and their pipeline II', () => {
+      const ctx = ctxOf('void f() {\nouter:\n  for (int i = 0; i < N; i++) {\n  inner:\n    for (int j = 0; j < L; j++) {\n#pragma HLS pipeline II=3\n    }\n  }\n}');
+      const loops = findLoops(new Map([['src/t.h', 'void f() {\nouter:\n  for (int i = 0; i < N; i++) {\n  inner:\n    for (int j = 0; j < L; j++) {\n#pragma HLS pipeline II=3\n    }\n  }\n}']]), ctx);
+      assert.deepEqual(loops.map((l) => [l.label, l.ii]), [['outer', null], ['inner', 3]]);
+    });
+  });
+
+  for (const c of CASES) {
+    describe(c.what, () => {
+      const plan = buildPlan(resolveConfig({ preset: c.preset, sets: c.sets }));
+      const files = new Map([...renderKernelSources(plan)].filter(([k]) => k.startsWith('src/')).map(([k, v]) => [k, String(v)]));
+      const ctx = lintContext(files, symbols(plan, files.get('src/params.h')!));
+      const found = findLoops(files, ctx);
+      const byLabel = new Map(plan.loops.map((l) => [l.label, l]));
+
+      it('every pipelined loop of the sources is described, with the II its pragma declares', () => {
+        const missing = found.filter((f) => f.ii !== null && !byLabel.has(f.label)).map((f) => `${f.file}: ${f.label}`);
+        assert.deepEqual(missing, [], 'pipelined loops the description does not list');
+        for (const f of found.filter((x) => x.ii !== null)) assert.equal(byLabel.get(f.label)!.ii, f.ii, `${f.label}: II`);
+        assert.equal(new Set(found.map((f) => f.label)).size, found.length, 'loop labels are unique');
+      });
+
+      it('every described loop exists, pipelined exactly when the description says so', () => {
+        for (const l of plan.loops) {
+          const f = found.find((x) => x.label === l.label);
+          assert.ok(f, `${l.label}: not in the sources`);
+          assert.equal(f.file, l.file, `${l.label}: file`);
+          assert.equal(f.ii, l.ii, `${l.label}: II`);
+        }
+      });
+
+      it('each loop asks for exactly the products and exp / recip / rsqrt / GELU units the description lists', () => {
+        for (const l of plan.loops) assert.deepEqual(loopCounts(l.label, ctx), want(l), `${l.label}`);
+      });
+
+      it('no product or unit sits outside the described loops and regions (the whole top function)', () => {
+        const regions = new Set(plan.loops.filter((l) => l.ii === null).map((l) => l.label));
+        assert.deepEqual(outsideCounts(plan.kernelName, regions, ctx), { products: 0, exp: 0, recip: 0, rsqrt: 0, gelu: 0 });
+      });
+
+      it('a kernel that gains a product, an exp unit or a pipelined loop no longer matches (mutations of the sources)', () => {
+        const lin = files.get('src/unified_linear.h')!;
+        const mutate = (from: string, to: string) => {
+          assert.ok(lin.includes(from), `mutation anchor ${from}`);
+          const m = new Map(files);
+          m.set('src/unified_linear.h', lin.replace(from, to));
+          return m;
+        };
+        const anchor = '    const int tile = ot * in_tiles + it;\n';
+        const extraMul = mutate(anchor, anchor + '    acc[0] = acc[0] * xv[0];\n');
+        assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraMul, ctx.sym)), want(byLabel.get('lin_tiles')!));
+        const extraExp = mutate(anchor, anchor + '    xv[0] = fx_exp_neg(xv[0]);\n');
+        assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraExp, ctx.sym)), want(byLabel.get('lin_tiles')!));
+        const newLoop = mutate('inline void lin_compute(', 'inline void lin_extra(act_t a[4]) {\nlin_extra_loop:\n  for (int i = 0; i < 4; i++) {\n#pragma HLS pipeline II=1\n    a[i] = a[i];\n  }\n}\ninline void lin_compute(');
+        const extra = findLoops(newLoop, lintContext(newLoop, ctx.sym)).filter((f) => f.ii !== null && !byLabel.has(f.label));
+        assert.deepEqual(extra.map((f) => f.label), ['lin_extra_loop']);
+      });
+
+      it("each unit's own products are the ones its DSP cost is computed from", async () => {
+        const { unitProducts } = await import('../../generator/plan/loops.ts');
+        const u = unitProducts(plan.types);
+        assert.equal(functionCounts('fx_exp_neg', ctx).products, u.exp.products.length);
+        assert.equal(functionCounts('fx_recip', ctx).products, u.recip.products.length);
+        assert.equal(functionCounts('fx_rsqrt', ctx).products, u.rsqrt.products.length);
+        assert.equal(functionCounts('gelu_approx', ctx).products, u.gelu.products.length);
+      });
+    });
+  }
+});
