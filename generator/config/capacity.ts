@@ -3,6 +3,7 @@
 import { assignBanks } from '../build/link.ts';
 import { isUserError } from '../errors.ts';
 import { buildPlan } from '../plan/index.ts';
+import { PrecisionError } from '../plan/precision.ts';
 import type { Config } from './schema.ts';
 import type { Violation } from './rules.ts';
 
@@ -12,6 +13,8 @@ export function capacityViolations(c: Config): Violation[] {
     assignBanks(buildPlan(c));
     return [];
   } catch (e) {
+    // Precision patterns that match nothing etc. are the plan's own violations, each with its path.
+    if (e instanceof PrecisionError) return e.violations;
     if (!isUserError(e)) throw e;
     // assignBanks says `<path>: <rule>`.
     const m = /^([\w.]+): ([\s\S]*)$/.exec(e.message);

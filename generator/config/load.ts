@@ -7,8 +7,6 @@ import { fsErrorReason } from '../io/files.ts';
 import { configSchema, type Config } from './schema.ts';
 import { PRESETS, DEFAULT_PRESET } from './presets.ts';
 import { checkRules, type Violation } from './rules.ts';
-import { buildPlan } from '../plan/build.ts';
-import { PrecisionError } from '../plan/precision.ts';
 import { capacityViolations } from './capacity.ts';
 
 /** Where a config comes from: a preset name, a JSON file, and `path=value` overrides. */
@@ -127,19 +125,9 @@ export function validateConfig(json: unknown, origin = ''): Config {
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(origin, parsed.error.issues.flatMap(schemaViolation));
   const violations = checkRules(parsed.data);
-  // Only a config that passes the rules has a plan whose memory can be checked.
+  // Only a config that passes the rules has a plan: its memory and its precision patterns are checked on it.
   if (violations.length === 0) violations.push(...capacityViolations(parsed.data));
   if (violations.length) throw new ConfigError(origin, violations);
-  const pr = parsed.data.precision;
-  if (pr.tensors !== undefined || pr.activations !== undefined) {
-    // Override patterns are checked against the plan's tensor and op names.
-    try {
-      buildPlan(parsed.data);
-    } catch (e) {
-      if (e instanceof PrecisionError) throw new ConfigError(origin, e.violations);
-      throw e;
-    }
-  }
   return parsed.data;
 }
 

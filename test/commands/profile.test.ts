@@ -15,7 +15,7 @@ describe('edgemoe profile (CLI)', function () {
     mkdirSync(join(dir, 'empty'));
     const out = join(dir, 'p.json');
     const cases: Array<[string[], RegExp]> = [
-      [['--images', join(dir, 'empty')], /^edgemoe: error: --images .*empty: the directory has no PNG, JPEG or \.npy images\n$/],
+      [['--images', join(dir, 'empty')], /^edgemoe: error: --images .*empty: the directory has no PNG, JPEG or \.npy images$/],
       [['--images', join(IMAGES, 'astronaut-256x128.png')], /^edgemoe: error: .*astronaut-256x128\.png: image is \[3,128,256\].*expects \[3,32,64\]/],
       [['--images', join(TINY, 'image.png'), '-s', 'precision.tensors={"blocks.5.*":{"I":1}}'], /precision\.tensors\."blocks\.5\.\*": pattern matches no packed tensor/],
     ];

@@ -11,7 +11,7 @@ describe('plan: design.json input/output strides', () => {
     const m = manifestSchema.parse(planToManifest(plan, 'h'));
     assert.equal(m.format, MANIFEST_FORMAT);
     // 3x128x256 pixel bytes = 98304 = 3072 words of 32 bytes exactly; [129][192] int32 = 24 words per token.
-    assert.deepEqual(m.input, { region: 'images', shape: [3, 128, 256], stride: 98304, rowStride: 256 });
+    assert.deepEqual(m.input, { region: 'images', shape: [3, 128, 256], stride: 98304, rowStride: 256, preprocess: { divisor: 256, mean: [0, 0, 0], std: [1, 1, 1] } });
     assert.deepEqual(m.output, { region: 'x', shape: [129, 192], stride: 129 * 24 * 32, rowStride: 24 * 32 });
     // The regions hold exactly maxImages items at those strides.
     assert.equal(plan.regions.images.bytes, 3 * m.input.stride);
