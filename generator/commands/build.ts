@@ -1,18 +1,9 @@
 // `edgemoe build`: the design's Vitis flow, one target at a time.
 import { Option, type Command } from 'commander';
-import { BUILD_TARGETS, VPP_MODES, runBuild, type BuildTarget, type VppMode } from '../build/run.ts';
+import { BUILD_TARGETS, VPP_MODES, runBuild, type BuildOptions, type BuildTarget, type VppMode } from '../build/run.ts';
 
-interface BuildCliOptions {
-  design: string;
-  target: BuildTarget;
-  platform?: string;
-  mode?: VppMode;
-  cosim?: boolean;
-  image?: string;
-  profile?: boolean;
-  commonImage?: string;
-  sdFile: string[];
-}
+/** The build options as commander gives them: --sd-file repeats into sdFile. */
+type BuildCliOptions = Omit<BuildOptions, 'sdFiles'> & { sdFile: string[] };
 
 /** Registers `edgemoe build`. */
 export function register(program: Command): void {
