@@ -1,6 +1,6 @@
 // `edgemoe build`: the design's Vitis flow, one target at a time.
 import { Option, type Command } from 'commander';
-import { BUILD_TARGETS, VPP_MODES, runBuild, type BuildOptions, type BuildTarget, type VppMode } from '../build/run.ts';
+import { BUILD_TARGETS, VPP_MODES, runBuild, type BuildOptions } from '../build/run.ts';
 
 /** The build options as commander gives them: --sd-file repeats into sdFile. */
 type BuildCliOptions = Omit<BuildOptions, 'sdFiles'> & { sdFile: string[] };
