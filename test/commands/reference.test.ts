@@ -96,18 +96,18 @@ describe('commands/reference (CLI)', () => {
     assert.equal(existsSync(join(dir, 't.npz')), false);
   });
 
-  // M³ViT's PASCAL-Context / NYUD-v2 pipeline: ToTensor (÷255) then ImageNet Normalize. Two blocks (one MoE) keep it
-  // quick; the PNG goes through the command, the .npy arrays through the same loader and forward in process.
+  // M³ViT's PASCAL-Context / NYUD-v2 pipeline: ToTensor (÷255) then ImageNet Normalize. One block keeps it quick (the
+  // input pipeline is all this checks; MoE routing is tested elsewhere); the PNG goes through the command, the .npy arrays through the same loader and forward in process.
   for (const [preset, photo] of [['m3vit-s-pascal', 'coffee-512x512.png'], ['m3vit-s-nyud', 'astronaut-640x480.png']] as const) {
-    it(`${preset} (depth 2): a PNG gives the output of the .npy (png/255 − mean)/std`, async function () {
+    it(`${preset} (depth 1): a PNG gives the output of the .npy (png/255 − mean)/std`, async function () {
       this.timeout(1_800_000); // three ViT-S forwards; minutes on a loaded machine
       const dir = scratch();
-      const config = resolveConfig({ preset, sets: ['model.depth=2'] });
+      const config = resolveConfig({ preset, sets: ['model.depth=1'] });
       const w = randomWeights(config, 5);
       writeSafetensors(join(dir, 'w.safetensors'), w);
       const [C, H, W] = config.model.image;
       const img = join(IMAGES, photo);
-      const r = await runCli(['reference', '-p', preset, '-s', 'model.depth=2', '-w', join(dir, 'w.safetensors'), '-t', '0', '-o', join(dir, 'png.npy'), img]);
+      const r = await runCli(['reference', '-p', preset, '-s', 'model.depth=1', '-w', join(dir, 'w.safetensors'), '-t', '0', '-o', join(dir, 'png.npy'), img]);
       assert.equal(r.exitCode, 0, r.stderr);
       const png = readNpy(join(dir, 'png.npy')).data as Float32Array;
       const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];
