@@ -10,7 +10,7 @@ import { resolveConfig } from '../generator/config/index.ts';
 
 const TIME = '/usr/bin/time';
 const preset = process.argv[2] ?? 'm3vit-t-cityscapes';
-const image = resolve(process.argv[3] ?? join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'images', 'astronaut-256x128.png'));
+const image = resolve(process.argv[3] ?? join(import.meta.dirname, '..', 'test', 'fixtures', 'images', 'astronaut-256x128.png'));
 const work = mkdtempSync(join(tmpdir(), 'edgemoe-bench-csim-'));
 const timeLog = join(work, 'time.log');
 const haveTime = existsSync(TIME);

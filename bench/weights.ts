@@ -25,7 +25,7 @@ try {
     const tRead = ms(t0);
     console.log(`${preset.padEnd(20)} ${(values / 1e6).toFixed(2).padStart(6)} M values  random ${tRandom}  write ${tWrite}  read ${tRead}`);
   }
-  const tiny = resolve(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'm3vit-tiny-test');
+  const tiny = resolve(import.meta.dirname, '..', 'test', 'fixtures', 'm3vit-tiny-test');
   for (const src of ['0.pth', 'sharded', 'weights.safetensors']) {
     const t0 = performance.now();
     for (let i = 0; i < 20; i++) loadWeights(join(tiny, src));
