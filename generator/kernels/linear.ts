@@ -21,25 +21,6 @@ export function computeLinearTrips(rows: number, outDim: number, inDim: number, 
   return rows * (outDim / tileOut) * (inDim / tileIn);
 }
 
-/** A whole linear layer as the top function runs it: weight load + bias load + compute. */
-export function linearLayerTrips(p: {
-  rows: number;
-  outDim: number;
-  inDim: number;
-  tileIn: number;
-  tileOut: number;
-  wLanes: number;
-  bLanes: number;
-  wStart?: number;
-  bStart?: number;
-}): number {
-  return (
-    loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes, p.wStart ?? 0) +
-    loadLinearBiasTrips(p.outDim, p.bLanes, p.bStart ?? 0) +
-    computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut)
-  );
-}
-
 /**
  * A linear op as the top function runs it with double buffering: its weight load only when it starts a chain
  * (`ownLoad`: Q, whose weights nothing prefetched), its bias load, its compute, and the weight load of the next linear
