@@ -151,10 +151,9 @@ function pipelineOf(input: InputPipeline | ImageShape): InputPipeline {
 /** How far a .npy value may sit from an exact preprocessed byte: float32 rounding of (k/255 − mean)/std, with room. */
 const NPY_BYTE_SLACK = 1e-3;
 
-/** .npy model-input image [C,H,W] → the bytes it was preprocessed from (each must be one: the accelerator input is 8-bit). */
-function npyToBytes(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
+/** .npy model-input values [C,H,W] → the bytes they were preprocessed from (each must be one: the accelerator input is 8-bit). */
+function npyToBytes(v: Float64Array, path: string, p: InputPipeline): Uint8Array {
   const { shape } = p;
-  const v = npyValues(bytes, path, shape);
   const out = new Uint8Array(v.length);
   const hw = shape[1] * shape[2], w = shape[2];
   for (let i = 0; i < v.length; i++) {
@@ -184,19 +183,24 @@ export function loadImageBytes(path: string, input: InputPipeline | ImageShape, 
 function bytesOf(bytes: Buffer, path: string, p: InputPipeline, resize?: ResizeMode): Uint8Array {
   if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape, resize);
   if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape, resize);
-  if (isNpy(bytes)) return npyToBytes(bytes, path, p);
+  if (isNpy(bytes)) return npyToBytes(npyValues(bytes, path, p.shape), path, p);
   throw new UserError(`${path}: not a PNG, JPEG or .npy image`);
 }
 
 /**
  * The model's input as CHW float64: PNG/JPEG bytes ÷ divisor, then (x − mean_c)/std_c; a .npy is taken as it is (it is
- * that tensor already; --resize applies to photographs). A bare shape means byte/256 without mean/std (Edge-MoE's input
- * convention).
+ * that tensor already; --resize applies to photographs), after the check csim and run make: every value must be a
+ * preprocessed byte, so the reference accepts exactly the images the accelerator can take. A bare shape means byte/256
+ * without mean/std (Edge-MoE's input convention).
  */
 export function loadImage(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Float64Array {
   const p = pipelineOf(input);
   const bytes = readFileOrThrow(path, 'image');
-  if (isNpy(bytes)) return npyValues(bytes, path, p.shape);
+  if (isNpy(bytes)) {
+    const v = npyValues(bytes, path, p.shape);
+    npyToBytes(v, path, p);
+    return v;
+  }
   const raw = bytesOf(bytes, path, p, opts.resize);
   if (p.identity) return Float64Array.from(raw, (b) => b / HARDWARE_PIXEL_DIVISOR);
   const hw = p.shape[1] * p.shape[2];

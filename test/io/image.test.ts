@@ -103,15 +103,20 @@ describe('io/image', () => {
     throwsUser(() => loadImage(join(dir, 'none.png'), shape), /cannot read image file .*none\.png: no such file/);
   });
 
-  it('.npy input: float values as they are; bytes only when value·256 is an integer 0..255', () => {
+  it('.npy input: float values as they are, for the reference as for the accelerator only when value·256 is an integer 0..255', () => {
     const dir = scratch();
     const v = new Float64Array(3 * 4 * 4).fill(0.5);
     writeNpy(join(dir, 'ok.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
     assert.ok(loadImageBytes(join(dir, 'ok.npy'), [3, 4, 4]).every((b) => b === 128));
     v[17] = 0.3;
     writeNpy(join(dir, 'frac.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
-    assert.equal(loadImage(join(dir, 'frac.npy'), [3, 4, 4])[17], 0.3);
+    // One input check: the float reference (loadImage) refuses what csim and run (loadImageBytes) refuse.
+    throwsUser(() => loadImage(join(dir, 'frac.npy'), [3, 4, 4]), /frac\.npy: pixel \[1,0,1\] = 0\.3 is not k\/256/);
     throwsUser(() => loadImageBytes(join(dir, 'frac.npy'), [3, 4, 4]), /frac\.npy: pixel \[1,0,1\] = 0\.3 is not k\/256/);
+    v[17] = 1000;
+    writeNpy(join(dir, 'big.npy'), { dtype: 'f32', shape: [3, 4, 4], data: Float32Array.from(v) });
+    throwsUser(() => loadImage(join(dir, 'big.npy'), [3, 4, 4]), /big\.npy: pixel \[1,0,1\] = 1000 is not k\/256/);
+    assert.deepEqual(loadImage(join(dir, 'ok.npy'), [3, 4, 4]), Float64Array.from({ length: 48 }, () => 0.5));
     v[17] = 1;
     writeNpy(join(dir, 'one.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
     throwsUser(() => loadImageBytes(join(dir, 'one.npy'), [3, 4, 4]), /one\.npy: pixel \[1,0,1\] = 1 is not k\/256/);
