@@ -21,7 +21,7 @@ export interface BuildOptions {
 
 /** Compiler and base flags of every csim build. */
 export const CXX = process.env.CXX || 'g++';
-export const CXXFLAGS = ['-std=c++17', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
+export const CXXFLAGS = ['-std=c++14', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
 
 /** Include dirs: Vitis headers when XILINX_HLS is set, else the design's csim-include; then src/ and tb/. */
 export function includeDirs(designDir: string, csimInclude: string): string[] {

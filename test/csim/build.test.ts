@@ -1,9 +1,9 @@
 // buildCsim: content-hash caching of objects and binaries, defines and source edits, pruning of old entries.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { buildCsim, CompileError } from '../../generator/csim/build.ts';
+import { buildCsim, CompileError, CXXFLAGS } from '../../generator/csim/build.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
@@ -19,6 +19,14 @@ describe('buildCsim', function () {
   });
   after(() => {
     process.env.EDGEMOE_CSIM_CACHE = shared;
+  });
+
+  it('csim (edgemoe csim and the Makefile) compiles with the C++ standard HLS uses (run_hls.tcl -cflags)', () => {
+    const std = (s: string) => [...s.matchAll(/-std=(c\+\+\d+)/g)].map((m) => m[1]);
+    const hls = [...new Set(std(readFileSync(join(dir, 'run_hls.tcl'), 'utf8')))];
+    assert.equal(hls.length, 1, `one standard in run_hls.tcl: ${hls}`);
+    assert.deepEqual(std(CXXFLAGS.join(' ')), hls);
+    assert.deepEqual(std(/^CXXFLAGS \?=.*$/m.exec(readFileSync(join(dir, 'Makefile'), 'utf8'))![0]), hls);
   });
 
   it('compiles once, then serves the cache; the shared build compiles the kernel for the host (stream defines)', async () => {
