@@ -73,7 +73,7 @@ describe('buildCsim', function () {
     const d = join(scratch(), 'edited');
     emitDesign(resolveConfig({ preset: 'tiny' }), d);
     appendFileSync(join(d, 'src', 'params.h'), '\nstatic const int broken = ;\n');
-    const r = await runCli(['csim', '-d', d, '-w', join(TINY, 'weights.safetensors'), join(TINY, 'image.png')]);
+    const r = await runCli(['csim', '-d', d, '-w', join(TINY, 'weights.safetensors'), '-t', '0', join(TINY, 'image.png')]);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /^edgemoe: error: g\+\+ failed to compile .*\.cpp \(a design file edited by hand\?/m);
     assert.match(r.stderr, /params\.h:\d+:\d+: error: /);
