@@ -89,6 +89,12 @@ describe('config limits and capacity', () => {
       assert.deepEqual(storageLogicViolations(plan), [], 'ViT-S fits the U280');
     });
 
+    it("explore's starting point is read without the board check (boardFit: false), every other command with it", () => {
+      const sets = ['hardware.linearTile.in=64', 'hardware.linearTile.out=64'];
+      assert.throws(() => resolveConfig({ preset: 'm3vit-t-cityscapes', sets }), ConfigError);
+      assert.deepEqual(resolveConfig({ preset: 'm3vit-t-cityscapes', sets, boardFit: false }).hardware.linearTile, { in: 64, out: 64 });
+    });
+
     it('validate: exit 2 naming the resource and the numbers; every preset passes', async () => {
       const r = await runCli(['validate', '-p', 'm3vit-t-cityscapes', '-s', 'hardware.linearTile.in=64', '-s', 'hardware.linearTile.out=64']);
       assert.equal(r.exitCode, 2);
