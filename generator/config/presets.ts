@@ -106,21 +106,14 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
 });
 
 /**
- * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE), integer bits per tensor from
- * `edgemoe profile --propose --widths linearWeight=8` on the seeded random weights (`weights random --seed 1`) and the
- * demo images: fitted to those weights (saturating larger ones), so profile trained weights and use their proposal.
- * Biases and LayerNorm parameters stay 16-bit as in the accurate preset; activations stay Edge-MoE's ap_fixed<32,10>.
+ * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE) with a scale per output
+ * channel (README "Precision"): each tensor's integer bits are the accurate preset's (they hold the trained M³ViT-T
+ * ranges), and `pack` gives every matrix row the finest scale m/8 · 2^-sh (sh ≤ 4) that holds that row's largest
+ * value, so the preset fits any checkpoint without re-deriving it. On chip the rows become ap_fixed<16,2> (wlin_t:
+ * 8 stored + 3 mantissa + 4 shift + 1 bit of per-tensor spread), Edge-MoE's weight width, so the MAC engine is
+ * unchanged. Biases and LayerNorm parameters stay 16-bit as in the accurate preset; activations stay ap_fixed<32,10>.
  */
-const w8Tensors = (): Record<string, FixedTypePatch> => ({
-  ...accurateTensors(),
-  'blocks.*.attn.qkv.weight': rs(-1),
-  'blocks.*.attn.proj.weight': rs(-1),
-  'blocks.*.mlp.fc1.weight': rs(-1),
-  'blocks.*.mlp.fc2.weight': rs(-2),
-  'blocks.*.mlp.experts.htoh4.weight': rs(-1),
-  'blocks.*.mlp.experts.h4toh.weight': rs(-2),
-  'blocks.*.mlp.gate.*': rs(-1),
-});
+const W8_SCALE: Partial<FixedType> = { granularity: 'channel', scaleBits: 3, scaleShift: 4 };
 
 export const PRESETS: Record<string, { description: string; config: () => Config }> = {
   'm3vit-t-cityscapes': {
@@ -156,12 +149,12 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     },
   },
   'm3vit-t-cityscapes-w8': {
-    description: 'Edge-MoE\'s model with 8-bit linear/expert/gate weights, per-tensor integer bits fitted to the seeded random weights, rounded',
+    description: "Edge-MoE's model with 8-bit linear/expert/gate weights, a scale per output channel (m/8 · 2^-sh, set when packing), rounded",
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-w8';
-      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: -1 };
-      c.precision.tensors = w8Tensors();
+      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: 1, ...W8_SCALE };
+      c.precision.tensors = accurateTensors();
       return c;
     },
   },
