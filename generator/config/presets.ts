@@ -82,9 +82,13 @@ const vitSPrecision = (): Config['precision'] => {
 const rs = (I: number): FixedTypePatch => ({ I, q: 'AP_RND_CONV', o: 'AP_SAT' });
 
 /**
- * Edge-MoE's widths, better placed and rounded (README "Precision"): every weight tensor gets the fewest integer bits
- * that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as the dense MLP before them)
- * and the profile of the seeded random weights on the demo images (`edgemoe profile --propose`), rounded to nearest.
+ * Edge-MoE's weight widths, better placed and rounded (README "Precision"): every weight tensor gets the fewest integer
+ * bits that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as the dense MLP before
+ * them) and the profile of the seeded random weights on the demo images (`edgemoe profile --propose`), rounded to
+ * nearest. Biases and LayerNorm parameters (0.4 % of the weight bytes) are stored in 24 bits: at 16 bits the integer
+ * bits trained checkpoints need (qkv bias up to 51, LayerNorm gamma up to 15.6) leave steps of 2^-9 and 2^-11, and a
+ * float model of the rounded weights alone shows that this noise flips a near-tie gate in block 1, whose token then
+ * spreads error through attention into clear-margin flips later (README "Measured").
  */
 const accurateTensors = (): Record<string, FixedTypePatch> => ({
   'blocks.*.attn.qkv.weight': rs(1),
@@ -140,10 +144,12 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     }),
   },
   'm3vit-t-cityscapes-accurate': {
-    description: "Edge-MoE's model and widths (16-bit weights, 32-bit activations), per-tensor integer bits, weights rounded to nearest",
+    description: "Edge-MoE's model and widths (16-bit weights, 24-bit biases/LayerNorm parameters, 32-bit activations), per-tensor integer bits, rounded to nearest",
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-accurate';
+      c.precision.attnBias = { ...c.precision.attnBias, W: 24 };
+      c.precision.bias = { ...c.precision.bias, W: 24 };
       c.precision.tensors = accurateTensors();
       return c;
     },
