@@ -9,6 +9,7 @@ import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
+import { URAM_CANDIDATES } from './storage.ts';
 import type { Plan } from './types.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -169,6 +170,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
       regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
     })),
     scalars: plan.scalars,
+    // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.
+    uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
   };
 }
 

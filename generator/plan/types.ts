@@ -187,6 +187,8 @@ export interface PlanBuffer {
   /** Total bits (elems · elemBits). */
   bits: number;
   what: string;
+  /** 'uram': bound to UltraRAM by a bind_storage pragma (generator/plan/storage.ts); absent: HLS's default binding. */
+  storage?: 'uram';
 }
 
 /** The plan of one design. */
