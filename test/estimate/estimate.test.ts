@@ -184,11 +184,11 @@ describe('estimate of the precision presets', () => {
     return e.moe!.worstWeightBytesPerBlock;
   };
 
-  it('the accurate preset (LayerNorm parameters wider on chip than stored) is estimated like the default: same cycles', () => {
+  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases)', () => {
     const a = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' })));
     const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
     assert.equal(a.totals.computeTicks, d.totals.computeTicks);
-    assert.equal(a.totals.bytes, d.totals.bytes);
+    assert.ok(a.totals.bytes > d.totals.bytes && a.totals.bytes < 1.01 * d.totals.bytes, `${a.totals.bytes} vs ${d.totals.bytes} bytes`);
   });
 
   it('w8: half the expert weight bytes plus one 16-bit scale per row, and less DRAM traffic per image', () => {
