@@ -12,7 +12,6 @@
 // A process costs the sum of its loops, a stage the slowest of its processes, an op the sum of its stages.
 import type { DramRegion } from '../config/schema.ts';
 import { attnQBlocks } from '../kernels/attention.ts';
-import { containerBits } from '../kernels/layernorm.ts';
 import { computeLinearTrips, loadLinearBiasTrips, loadLinearWeightsTrips, wordsSpanned } from '../kernels/linear.ts';
 import { moeExpertsTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
@@ -183,7 +182,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'layernorm': {
-        const perWord = s.axiBits / containerBits(t.bias.W);
+        const perWord = s.axiBits / t.bias.containerBits; // the stored container (the on-chip union type may be wider)
         const pw = Math.ceil(s.dim / perWord);
         const traffic: Traffic = {};
         add(traffic, 'weights', 2 * pw, 0);

@@ -178,6 +178,30 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
   });
 });
 
+describe('estimate of the precision presets', () => {
+  const weightBytes = (preset: string) => {
+    const e = estimatePlan(buildPlan(resolveConfig({ preset })));
+    return e.moe!.worstWeightBytesPerBlock;
+  };
+
+  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases)', () => {
+    const a = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' })));
+    const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+    assert.equal(a.totals.computeTicks, d.totals.computeTicks);
+    assert.ok(a.totals.bytes > d.totals.bytes && a.totals.bytes < 1.01 * d.totals.bytes, `${a.totals.bytes} vs ${d.totals.bytes} bytes`);
+  });
+
+  it('w8: half the expert weight bytes plus one 16-bit scale per row, and less DRAM traffic per image', () => {
+    // Per MoE block, all experts: 16 × 2 × 384 × 192 weights at 1 byte + 16 × (384 + 192) rows × 2 bytes of scales,
+    // where the default moves 2 bytes per weight.
+    const rows = 16 * (384 + 192);
+    assert.equal(weightBytes('m3vit-t-cityscapes') - weightBytes('m3vit-t-cityscapes-w8'), 16 * 2 * 384 * 192 - 2 * rows);
+    const w8 = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' })));
+    const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+    assert.ok(w8.totals.bytes < d.totals.bytes && w8.totals.bandwidthBound < d.totals.bandwidthBound, `${w8.totals.bytes} vs ${d.totals.bytes} bytes`);
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);
