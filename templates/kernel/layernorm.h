@@ -190,8 +190,8 @@ void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *be
   static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
   static_assert(T_DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
   wbias_t g[T_DIM], bt[T_DIM];
-#pragma HLS array_partition variable=g cyclic factor=ACT_LANES  // one word's lanes per cycle in pass 2
-#pragma HLS array_partition variable=bt cyclic factor=ACT_LANES
+#pragma HLS array_partition variable=g cyclic factor=LN_PARAM_BANKS  // a word's lanes read in pass 2, loaded per cycle
+#pragma HLS array_partition variable=bt cyclic factor=LN_PARAM_BANKS
   ln_load_param<T_DIM>(gamma, g, sh_gamma);
   ln_load_param<T_DIM>(beta, bt, sh_beta);
   ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);

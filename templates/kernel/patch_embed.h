@@ -39,6 +39,7 @@ static const int PE_GROUP_WORDS = PE_GROUP_PIX >= PIXEL_LANES ? PE_GROUP_PIX / P
 static const int PE_GROUPS = GRID_W / PE_PATCHES;                   // patch groups per patch row
 static const int PE_ROW_STEPS = GRID_H * IN_CH * PATCH * PE_GROUPS;  // (patch row, channel, pixel row, group) steps
 static const int PE_MAC_STEPS = PE_ROW_STEPS * (DIM / PE_DIMS);      // MAC loop iterations per image
+static const int PE_ACC_DISTANCE = PE_GROUPS * (DIM / PE_DIMS);      // MAC iterations between updates of one sum
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
 inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, const word_t *b, int sh_w = 0, int sh_b = 0) {
@@ -157,6 +158,7 @@ pe_rows:
   pe_macs:
     for (int i = 0; i < PE_MAC_STEPS / GRID_H; i++) {
 #pragma HLS pipeline II = 1
+#pragma HLS dependence variable = acc inter true distance = PE_ACC_DISTANCE  // (patch, dim) next updated a row of groups later
       EDGEMOE_TICK();
       if (db == 0) grp = groups.read();
       const int kbase = (c * PATCH + ky) * PATCH;  // weight column of (c, ky, 0)

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { resolveConfig, ConfigError } from '../../generator/config/index.ts';
 import { LIMITS } from '../../generator/config/schema.ts';
+import { estimateResources } from '../../generator/estimate/resources.ts';
 import { modelStats } from '../../generator/model/stats.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch } from '../helpers/paths.ts';
 
@@ -29,6 +31,26 @@ describe('config limits and capacity', () => {
 
   it('weights that do not fit a memory bank are a config violation (validate refuses what gen refuses)', () => {
     assert.deepEqual(violations(['model.moe.experts=64', 'model.moe.expertHidden=16384']).map((v) => v.replace(/\d{6,}/g, 'N')), ['hardware.bundles.weights: N bytes exceed one ZCU102 (Zynq UltraScale+ XCZU9EG) memory bank (N bytes)']);
+  });
+
+  it("a DSP count over the device's is a config violation naming the count, the device's and the largest users", () => {
+    // P = 16 doubles attention's MAC arrays: over the ZCU102's 2,520 by the estimator's count; P = 8 fits.
+    const v = violations(['hardware.attnParallel=16']);
+    assert.equal(v.length, 1);
+    const m = /^hardware: needs ([\d,]+) DSP slices by the estimator's count, the ZCU102 \(.*\) has 2,520 \(largest: (.*)\)/.exec(v[0]!);
+    assert.ok(m, v[0]);
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    const need = estimateResources(buildPlan({ ...plan.config, hardware: { ...plan.config.hardware, attnParallel: 16 } })).total.DSP;
+    assert.equal(Number(m[1]!.replace(/,/g, '')), need);
+    assert.ok(need > 2520);
+    assert.match(m[2]!, /qk_blocks|av_blocks/);
+    assert.deepEqual(violations(['hardware.attnParallel=8']), []);
+  });
+
+  it('validate exits 2 on a DSP count over the device, saying so on stderr', async () => {
+    const r = await runCli(['validate', '--preset', 'm3vit-t-cityscapes', '-s', 'hardware.attnParallel=16']);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /hardware: needs [\d,]+ DSP slices .* has 2,520/);
   });
 
   it('at the limits, MAC counts stay exact (below 2^53)', () => {
