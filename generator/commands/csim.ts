@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .argument('<image>', 'input image: PNG/JPEG (8-bit; the hardware takes the bytes, the preprocessing is folded into the patch embedding) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
-    .option('-t, --task <task>', 'task index or name', '0')
+    .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates); required, as in `reference` and `run`')
     .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
     .option('--cycles', "count pipelined loop iterations per op (-DEDGEMOE_COUNT_CYCLES) and print a table: op id (as in --trace and `estimate --ops`; 0 = the one-time weight load under reload=1), op name, counted iterations, the estimator's prediction (MoE ops with this run's routing: the kernel's with --trace, else the float reference's) and the difference, with totals in cycles and ms at the config's clock")

@@ -1,49 +1,84 @@
 // The rules that need the plan: every m_axi bundle must fit the platform's memory (one bank, or a bank range on HBM),
-// and the design's multipliers must fit the device's DSP slices by the estimator's count (every product, exp /
-// reciprocal / rsqrt / GELU unit and run-time index multiply of the plan's hardware description). Part of validating
-// a config, so `validate` refuses what `gen` and `estimate` would. DSPs only: the LUT / FF model is ±50 %.
+// and the resource estimate (DSP, BRAM36, URAM, LUT, FF) must fit the board. Part of validating a config, so `validate` refuses what `gen` and
+// `estimate` would. Each rule is its own function; validateConfig runs them in order.
 import { assignBanks } from '../build/link.ts';
 import { platformInfo } from '../build/platforms.ts';
-import { estimateResources } from '../estimate/resources.ts';
 import { isUserError } from '../errors.ts';
+import { estimateResources } from '../estimate/resources.ts';
 import { buildPlan, type Plan } from '../plan/index.ts';
 import { PrecisionError } from '../plan/precision.ts';
 import type { Config } from './schema.ts';
 import type { Violation } from './rules.ts';
 
-/** What the capacity rules check: `resources: false` skips the DSP rule (explore does its own fit accounting). */
 export interface CapacityOptions {
-  resources?: boolean;
+  /** Check the resource estimate against the board (default true). `explore` turns it off: it ranks and reports
+   *  points against its own utilisation cap, and names what bound them when none fits. */
+  boardFit?: boolean;
 }
 
-/** The DSP rule: the estimator's DSP total against the device's, naming the largest users. */
+/** A user error of the plan or the bank assignment as violations (`<path>: <rule>` messages keep their path). */
+function asViolations(e: unknown): Violation[] {
+  // Precision patterns that match nothing etc. are the plan's own violations, each with its path.
+  if (e instanceof PrecisionError) return e.violations;
+  if (!isUserError(e)) throw e;
+  const m = /^([\w.]+): ([\s\S]*)$/.exec(e.message);
+  return [m ? { path: m[1]!, rule: m[2]! } : { path: 'hardware.bundles', rule: e.message }];
+}
+
+/** Bundles that do not fit the board's memory, as violations (empty when they fit). */
+export function memoryViolations(plan: Plan): Violation[] {
+  try {
+    assignBanks(plan);
+    return [];
+  } catch (e) {
+    return asViolations(e);
+  }
+}
+
+/** DSP slices: the estimator's honest count (every product, exp / reciprocal / rsqrt / GELU unit and run-time index
+ *  multiply of the plan's hardware description, generator/plan/loops.ts) against the board's, naming the largest
+ *  users so the user sees which knob to turn. */
 export function dspViolations(plan: Plan): Violation[] {
   const p = platformInfo(plan.config.hardware.platform);
   const r = estimateResources(plan);
-  const have = p.capacity.DSP;
-  if (r.total.DSP <= have) return [];
+  if (r.total.DSP <= p.capacity.DSP) return [];
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const top = r.items
     .filter((i) => i.DSP > 0)
     .sort((a, b) => b.DSP - a.DSP)
     .slice(0, 3)
-    .map((i) => `${i.unit.replace(/^loop /, '')} ${i.DSP.toLocaleString('en-US')}`);
-  const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  return [{ path: 'hardware', rule: `needs ${n(r.total.DSP)} DSP slices by the estimator's count, the ${p.board} has ${n(have)} (largest: ${top.join(', ')}; lower hardware.attnParallel or hardware.linearTile)` }];
+    .map((i) => `${i.unit.replace(/^loop /, '')} ${fmt(i.DSP)}`);
+  return [
+    {
+      path: 'hardware',
+      rule: `the design needs ${fmt(r.total.DSP)} DSP but the ${p.board.split(' (')[0]!} has ${fmt(p.capacity.DSP)} (resource estimate, largest: ${top.join(', ')}): reduce hardware.attnParallel or hardware.linearTile, or pick a larger platform`,
+    },
+  ];
 }
 
-/** Bundles that do not fit the board's memory and a DSP count over the device's, as violations (empty when they fit). */
+/** Block RAM, URAM, LUT and FF: each resource the estimate needs beyond the whole board, with the numbers. */
+export function storageLogicViolations(plan: Plan): Violation[] {
+  const p = platformInfo(plan.config.hardware.platform);
+  const used = estimateResources(plan).total;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const board = p.board.split(' (')[0]!;
+  return (['BRAM36', 'URAM', 'LUT', 'FF'] as const)
+    .filter((k) => Math.round(used[k]) > p.capacity[k])
+    .map((k) => ({
+      path: 'hardware',
+      rule: `the design needs ${fmt(used[k])} ${k} but the ${board} has ${fmt(p.capacity[k])} (resource estimate; \`edgemoe estimate --resources\` lists every unit): reduce hardware.linearTile or hardware.attnParallel, or pick a larger platform`,
+    }));
+}
+
+/** Every plan rule's violations (empty when the config is usable). */
 export function capacityViolations(c: Config, o: CapacityOptions = {}): Violation[] {
   let plan: Plan;
   try {
     plan = buildPlan(c);
-    assignBanks(plan);
   } catch (e) {
-    // Precision patterns that match nothing etc. are the plan's own violations, each with its path.
-    if (e instanceof PrecisionError) return e.violations;
-    if (!isUserError(e)) throw e;
-    // assignBanks says `<path>: <rule>`.
-    const m = /^([\w.]+): ([\s\S]*)$/.exec(e.message);
-    return [m ? { path: m[1]!, rule: m[2]! } : { path: 'hardware.bundles', rule: e.message }];
+    return asViolations(e);
   }
-  return o.resources === false ? [] : dspViolations(plan);
+  const memory = memoryViolations(plan);
+  if (memory.length || o.boardFit === false) return memory;
+  return [...dspViolations(plan), ...storageLogicViolations(plan)];
 }

@@ -125,7 +125,7 @@ export function validateConfig(json: unknown, origin = '', o: CapacityOptions = 
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(origin, parsed.error.issues.flatMap(schemaViolation));
   const violations = checkRules(parsed.data);
-  // Only a config that passes the rules has a plan: its memory and its precision patterns are checked on it.
+  // Only a config that passes the rules has a plan: its memory, precision patterns and board fit are checked on it.
   if (violations.length === 0) violations.push(...capacityViolations(parsed.data, o));
   if (violations.length) throw new ConfigError(origin, violations);
   return parsed.data;

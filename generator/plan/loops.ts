@@ -202,6 +202,13 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   // addresses t · row_words of the gathered paths.
   row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, indexProducts: 1, what: 'weight loader (word-aligned rows)' });
   row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, indexProducts: 1, what: 'weight loader (general layout)' });
+  const sc = t.linearWeight.scale;
+  row(U, 'lin_sload_words', 1, 4, {
+    ticks: true,
+    axi: 'read',
+    live: sc !== undefined,
+    what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
+  });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'bias loader' });
   row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 2, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
