@@ -31,6 +31,8 @@
 #include "count_cycles.h"
 #include "fixed_math.h"
 
+namespace edgemoe {
+
 /** ceil(log2(v)) for v >= 1. */
 constexpr int ln_clog2(int v) {
   int c = 0;
@@ -151,6 +153,7 @@ ln_pass2:
  *  pragma values cannot be expressions); two tokens, so pass 1 of token t+1 overlaps pass 2 of token t. */
 template <int T_N, int T_DIM, long long T_EPS_Q48, int T_XS_DEPTH = 2 * (T_DIM / ACT_LANES)>
 void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<word_t> xs;
 #pragma HLS stream variable=xs depth=T_XS_DEPTH
@@ -196,5 +199,7 @@ void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *be
   ln_load_param<T_DIM>(beta, bt, sh_beta);
   ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_LAYERNORM_H

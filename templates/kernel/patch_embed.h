@@ -21,6 +21,8 @@
 #include "hls_stream.h"
 #include "unified_linear.h"
 
+namespace edgemoe {
+
 static const int PE_K = IN_CH * PATCH * PATCH;  // inputs per patch
 /** The one-time weights [D][C·p·p] and bias [D]: owned by the caller (the top function keeps them in static storage
  *  so they persist on chip between kernel calls; reload = 0 reuses them). */
@@ -200,7 +202,7 @@ pe_rows:
     pe_emit_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, act_t(acc[px][wi * ACT_LANES + j]));
+        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(acc[px][wi * ACT_LANES + j]));
       }
       sums.write(word);
     }
@@ -216,7 +218,7 @@ pe_read_pos_words:
     if (!CLS_FOLDED && i < DIM_WORDS) {  // compile-time: `cls` is only read when the cls token is a separate tensor
       const word_t cw = cls[i];
     pe_cls_lanes:
-      for (int j = 0; j < ACT_LANES; j++) act_set(word, j, act_t(act_get(word, j) + act_get(cw, j)));
+      for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + fxm_lane_get<act_t, ACT_BITS>(cw, j)));
     }
     ps.write(word);
   }
@@ -235,7 +237,7 @@ pe_write_words:
     pe_write_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, act_t(act_get(sw, j) + act_get(pw, j)));
+        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(sw, j) + fxm_lane_get<act_t, ACT_BITS>(pw, j)));
       }
     }
     x[i] = word;
@@ -262,5 +264,7 @@ inline void patch_embed(word_t *x, const word_t *img, const word_t *pos, const w
   pe_read_pos(pos, cls, ps);
   pe_write(sums, ps, x);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_PATCH_EMBED_H

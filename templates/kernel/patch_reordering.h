@@ -31,6 +31,8 @@
 #include "trace_hook.h"
 #include "unified_linear.h"
 
+namespace edgemoe {
+
 // ---- routing state: owned by the caller (the top function), passed in; nothing mutable lives in this header ----
 /** The task's gate weights [EXPERTS][DIM]. */
 typedef wlin_t moe_gate_w_t[EXPERTS][DIM];
@@ -120,7 +122,7 @@ gate_tokens:
       gate_logit_lanes:
         for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-          prod[j] = act_get(word, j) * gate_w[e][wi * ACT_LANES + j];
+          prod[j] = fxm_lane_get<act_t, ACT_BITS>(word, j) * gate_w[e][wi * ACT_LANES + j];
         }
         logit[e] = logit[e] + fxm_tree_sum<acc_t, ACT_LANES>(prod);
       }
@@ -252,5 +254,7 @@ moe_active_experts:
                 e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
   }
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_PATCH_REORDERING_H

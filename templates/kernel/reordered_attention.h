@@ -45,6 +45,8 @@
 #include "fixed_math.h"
 #include "single_pass_softmax.h"
 
+namespace edgemoe {
+
 /** Number of q-blocks: ceil((N + P - 1) / P) (one more than ceil(N/P) when the last rows wrap into it). */
 constexpr int attn_q_blocks(int n, int p) { return (n + 2 * p - 2) / p; }
 /** Words of one (q-block, key) step of the scores scratch. */
@@ -524,5 +526,7 @@ void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_
   attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, vs, outs);
   attn_write_out<T_N, T_DIM>(outs, out);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_REORDERED_ATTENTION_H

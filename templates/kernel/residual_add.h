@@ -16,6 +16,8 @@
 #include "fixed_math.h"
 #include "hls_stream.h"
 
+namespace edgemoe {
+
 /** EDGEMOE_TICK count of one residual_add call. */
 constexpr long long residual_add_ticks(int n, int dim, int lanes) { return (long long)n * (dim / lanes); }
 
@@ -78,5 +80,7 @@ void residual_add(word_t *x, const word_t *y) {
   residual_sum<WORDS>(xs, ys, ss);
   residual_write<WORDS>(ss, x);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_RESIDUAL_ADD_H

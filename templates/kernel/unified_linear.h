@@ -39,11 +39,7 @@
 #include "fixed_math.h"
 #include "gelu_approx.h"
 
-/** Activation j of a word (fixed_math.h's one word-packing API, at the activation container width). */
-inline act_t act_get(const word_t &w, int j) { return fxm_lane_get<act_t, ACT_BITS>(w, j); }
-
-/** Stores activation v as lane j of a word (sign-extended into its container). */
-inline void act_set(word_t &w, int j, act_t v) { fxm_lane_set<act_t, ACT_BITS>(w, j, v); }
+namespace edgemoe {
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
 inline int act_row_words(int n) { return (n + ACT_LANES - 1) / ACT_LANES; }
@@ -216,13 +212,13 @@ FXM_INLINE void lin_read_step(const word_t &word, int s, act_t xa[TILE_IN], hls:
   lin_read_fill_lanes:
     for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-      xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = act_get(word, j);
+      xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = fxm_lane_get<act_t, ACT_BITS>(word, j);
     }
   } else {  // one word holds one or more whole tiles
   lin_read_split_lanes:
     for (int k = 0; k < TILE_IN; k++) {
 #pragma HLS unroll
-      xa[k] = act_get(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
+      xa[k] = fxm_lane_get<act_t, ACT_BITS>(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
     }
   }
   if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
@@ -427,7 +423,7 @@ lin_write_direct_steps:
     lin_write_direct_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, yw[j]);
+        fxm_lane_set<act_t, ACT_BITS>(word, j, yw[j]);
       }
       dst[n / LIN_YTILES_PER_WORD] = word;
     }
@@ -462,7 +458,7 @@ lin_write_gather_steps:
     lin_write_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
+        fxm_lane_set<act_t, ACT_BITS>(word, j, use_score ? act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
       }
       out_row[wi] = word;
     }
@@ -554,5 +550,7 @@ inline void linear_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t
   linear_overlap(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
                  next_first, next_out, next_in, next_sh);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H

@@ -22,6 +22,10 @@
 #include "patch_reordering.h"
 #include "patch_embed.h"
 
+// The kernel library lives in namespace edgemoe; the top function and its helpers use it unqualified (the ALLOCATION
+// pragmas name its functions as this scope sees them).
+using namespace edgemoe;
+
 /** One linear layer of block weights on a loaded buffer (linear_step): its bias (attention-bias format when
  *  attn_bias, shifted by b_sh) into `b`, then compute from (w, b) on all tokens while the next layer's weights
  *  (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0: none) load into `wnext`, the other buffer
