@@ -45,6 +45,8 @@
 #include "fixed_math.h"
 #include "single_pass_softmax.h"
 
+namespace edgemoe {
+
 /** Number of q-blocks: ceil((N + P - 1) / P) (one more than ceil(N/P) when the last rows wrap into it). */
 constexpr int attn_q_blocks(int n, int p) { return (n + 2 * p - 2) / p; }
 /** Words of one (q-block, key) step of the scores scratch. */
@@ -228,7 +230,7 @@ qk_fin_init:
   int b = 0, kk = 0, o = 0;
 qk_fin_slots:
   for (int i = 0; i < NB * T_N * T_P; i++) {
-#pragma HLS pipeline II=1
+#pragma HLS pipeline II=ATTN_FIN_II  // ceil(rescale latency / P) from the plan: s <- s*e + 1 spans P iterations
 #pragma HLS dependence variable=state inter true distance=T_P  // a slot's state is next used P iterations later
     if (o == 0) {
       st = steps.read();
@@ -320,6 +322,7 @@ template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<word_t> qs, ks;
 #pragma HLS stream variable=qs depth=2
@@ -459,6 +462,7 @@ av_init_acc:
 av_blocks:
   for (int i = 0; i < NB * T_N * B; i++) {
 #pragma HLS pipeline II=1
+#pragma HLS dependence variable=acc inter true distance=B  // block d is next updated B iterations later (d cycles)
     EDGEMOE_TICK();
     const int fo = attn_finishing_slot(kk, T_N, T_P);
     const int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
@@ -505,6 +509,7 @@ template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_t *out) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<attn_step_t<T_P, T_HEADS> > scores, probs;
 #pragma HLS stream variable=scores depth=2
@@ -521,5 +526,7 @@ void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_
   attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, vs, outs);
   attn_write_out<T_N, T_DIM>(outs, out);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_REORDERED_ATTENTION_H

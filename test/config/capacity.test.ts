@@ -106,6 +106,26 @@ describe('config limits and capacity', () => {
     });
   });
 
+  it("a DSP count over the device's is a config violation naming the count, the device's and the largest users", () => {
+    // P = 16 doubles attention's MAC arrays: over the ZCU102's 2,520 by the estimator's count; P = 8 fits.
+    const v = violations(['hardware.attnParallel=16']);
+    assert.equal(v.length, 1);
+    const m = /^hardware: the design needs ([\d,]+) DSP but the ZCU102 has 2,520 \(resource estimate, largest: (.*)\): reduce hardware.attnParallel/.exec(v[0]!);
+    assert.ok(m, v[0]);
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    const need = estimateResources(buildPlan({ ...plan.config, hardware: { ...plan.config.hardware, attnParallel: 16 } })).total.DSP;
+    assert.equal(Number(m[1]!.replace(/,/g, '')), need);
+    assert.ok(need > 2520);
+    assert.match(m[2]!, /qk_blocks|av_blocks/);
+    assert.deepEqual(violations(['hardware.attnParallel=8']), []);
+  });
+
+  it('validate exits 2 on a DSP count over the device, saying so on stderr', async () => {
+    const r = await runCli(['validate', '--preset', 'm3vit-t-cityscapes', '-s', 'hardware.attnParallel=16']);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /hardware: the design needs [\d,]+ DSP but the ZCU102 has 2,520 /);
+  });
+
   it('at the limits, MAC counts stay exact (below 2^53)', () => {
     const base = resolveConfig({ preset: 'm3vit-s-pascal' });
     const side = 16 * Math.sqrt(LIMITS.patches);
