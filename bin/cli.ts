@@ -6,11 +6,11 @@ import { register as registerValidate } from '../generator/commands/validate.ts'
 import { register as registerPresets } from '../generator/commands/presets.ts';
 import { register as registerPack } from '../generator/commands/pack.ts';
 import { register as registerGen } from '../generator/commands/gen.ts';
-import { register as registerCsim } from '../generator/commands/csim.ts';
+import { register as registerCsim, type CsimImageMap } from '../generator/commands/csim.ts';
 import { register as registerReport } from '../generator/commands/report.ts';
 import { register as registerBuild } from '../generator/commands/build.ts';
 import { register as registerEstimate } from '../generator/commands/estimate.ts';
-import { register as registerExplore } from '../generator/commands/explore.ts';
+import { register as registerExplore, type CheckImageMap } from '../generator/commands/explore.ts';
 import { register as registerSweep } from '../generator/commands/sweep.ts';
 import { register as registerRun } from '../host/commands/run.ts';
 import { register as registerWeights } from '../generator/commands/weights.ts';
@@ -25,6 +25,15 @@ const program = new Command('edgemoe')
   // commander's own errors (unknown option, missing argument) get the same prefix as ours; subcommands inherit this.
   .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? `edgemoe: ${str}` : str) });
 
+// Several images of one command on worker processes (host/pool/map.ts; loaded only when used).
+const poolMap =
+  (module: string, fn: string) =>
+  async <A, R>(list: A[], workers: number, onResult?: (i: number, r: R) => void): Promise<R[]> => {
+    const { mapJobs } = await import('../host/pool/map.ts');
+    const url = new URL(module, import.meta.url).href;
+    return mapJobs<R>(list.map((arg) => ({ module: url, fn, arg })), workers, onResult);
+  };
+
 // Subcommands register themselves here, one line each.
 const registrations: Array<(p: Command) => void> = [
   // In the order of the flow (config → weights → design → simulate → hardware → run), as `--help` lists them.
@@ -35,9 +44,9 @@ const registrations: Array<(p: Command) => void> = [
   registerProfile,
   registerGen,
   registerPack,
-  registerCsim,
+  (p) => registerCsim(p, poolMap('../generator/csim/image-job.ts', 'csimImage') as CsimImageMap),
   registerEstimate,
-  registerExplore,
+  (p) => registerExplore(p, poolMap('../generator/explore/check.ts', 'checkImage') as CheckImageMap),
   registerBuild,
   registerSweep,
   registerReport,
