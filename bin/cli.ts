@@ -2,20 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../generator/errors.ts';
 import { installInterruptHandlers } from '../generator/interrupt.ts';
-import { register as registerValidate } from '../generator/commands/validate.ts';
-import { register as registerPresets } from '../generator/commands/presets.ts';
-import { register as registerPack } from '../generator/commands/pack.ts';
-import { register as registerGen } from '../generator/commands/gen.ts';
-import { register as registerCsim, type CsimImageMap } from '../generator/commands/csim.ts';
-import { register as registerReport } from '../generator/commands/report.ts';
-import { register as registerBuild } from '../generator/commands/build.ts';
-import { register as registerEstimate } from '../generator/commands/estimate.ts';
-import { register as registerExplore, type CheckImageMap } from '../generator/commands/explore.ts';
-import { register as registerSweep } from '../generator/commands/sweep.ts';
-import { register as registerRun } from '../host/commands/run.ts';
-import { register as registerWeights } from '../generator/commands/weights.ts';
-import { register as registerReference } from '../generator/commands/reference.ts';
-import { register as registerProfile } from '../generator/commands/profile.ts';
+import { COMMANDS } from './commands.ts';
 
 const program = new Command('edgemoe')
   .description('Compile multi-task MoE vision transformers (M3ViT) into Vitis HLS accelerators after Edge-MoE, C-simulate them, and run them through XRT')
@@ -25,34 +12,12 @@ const program = new Command('edgemoe')
   // commander's own errors (unknown option, missing argument) get the same prefix as ours; subcommands inherit this.
   .configureOutput({ outputError: (str, write) => write(str.startsWith('error: ') ? `edgemoe: ${str}` : str) });
 
-// Several images of one command on worker processes (host/pool/map.ts; loaded only when used).
-const poolMap =
-  (module: string, fn: string) =>
-  async <A, R>(list: A[], workers: number, onResult?: (i: number, r: R) => void): Promise<R[]> => {
-    const { mapJobs } = await import('../host/pool/map.ts');
-    const url = new URL(module, import.meta.url).href;
-    return mapJobs<R>(list.map((arg) => ({ module: url, fn, arg })), workers, onResult);
-  };
-
-// Subcommands register themselves here, one line each.
-const registrations: Array<(p: Command) => void> = [
-  // In the order of the flow (config → weights → design → simulate → hardware → run), as `--help` lists them.
-  registerPresets,
-  registerValidate,
-  registerWeights,
-  registerReference,
-  registerProfile,
-  registerGen,
-  registerPack,
-  (p) => registerCsim(p, poolMap('../generator/csim/image-job.ts', 'csimImage') as CsimImageMap),
-  registerEstimate,
-  (p) => registerExplore(p, poolMap('../generator/explore/check.ts', 'checkImage') as CheckImageMap),
-  registerBuild,
-  registerSweep,
-  registerReport,
-  registerRun,
-];
-for (const r of registrations) r(program);
+// A command's module (and all it imports: tsx transpiles each module on load) is imported only when that command runs;
+// `--version` loads none, `--help`, `help` and unknown words load them all (in the order `--help` lists them).
+const word = process.argv[2];
+const only = COMMANDS.filter(([name]) => name === word);
+const load = only.length ? only : word === '--version' || word === '-V' ? [] : COMMANDS;
+for (const [, module] of load) (await module()).register(program);
 
 // A closed pipe (`edgemoe ... | head`) ends the output quietly instead of crashing on EPIPE.
 for (const stream of [process.stdout, process.stderr]) {

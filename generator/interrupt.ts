@@ -1,6 +1,6 @@
 // Ctrl-C and SIGTERM: stop at once with exit 130 / 143, after removing temp files and ending child process groups.
 // Long jobs register what must not outlive them; the CLI installs the handlers once.
-import { execa, type Options, type Result } from 'execa';
+import type { Options, Result } from 'execa';
 import { rmSync } from 'node:fs';
 
 const cleanups = new Set<() => void>();
@@ -47,6 +47,8 @@ export function installInterruptHandlers(): void {
  * own children (cc1plus under g++) end with it; never rejects (check exitCode).
  */
 export async function execGroup(file: string, args: string[], opts: Options = {}): Promise<Result> {
+  // execa (~100 modules) loads on first use, not at CLI startup.
+  const { execa } = await import('execa');
   const child = execa(file, args, { ...opts, reject: false, detached: true });
   const killGroup = () => {
     if (child.pid !== undefined) {

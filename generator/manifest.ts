@@ -72,6 +72,9 @@ export const packedTensorSchema = z.object({
   signed: z.boolean(),
   shape: z.array(z.number().int()),
   layout: z.string(),
+  /** Per-channel scales (precision.linearWeight.granularity 'channel'): `rows` 16-bit entries at byte `offset` from
+   *  the tensor's start, entry = sh | m << 8; row r's value is raw · 2^-frac · m / 2^scaleBits · 2^-sh. */
+  scale: z.object({ offset: z.number().int(), rows: z.number().int(), scaleBits: z.number().int(), scaleShift: z.number().int() }).optional(),
 });
 export type PackedTensor = z.infer<typeof packedTensorSchema>;
 

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../generator/errors.ts';
+import { nonUtf8Note } from '../generator/io/files.ts';
 import { resolveTask } from '../generator/config/task.ts';
 import { parseManifest } from '../generator/emit/design.ts';
 import type { DesignManifest, Region } from '../generator/manifest.ts';
@@ -16,7 +17,7 @@ export interface HostDesign {
 /** Reads and validates `<dir>/design.json` (config.json is not needed to run a design). */
 export function loadDesign(dir: string): HostDesign {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist (generate it with \`edgemoe gen\`)`);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist${nonUtf8Note(dir)} (generate it with \`edgemoe gen\`)`);
   const path = join(abs, 'design.json');
   let raw: unknown;
   try {

@@ -7,7 +7,7 @@ import { sha256 } from '../generator/emit/hash.ts';
 import { layoutHash, loadStateDict, packImage, PACK_META_FORMAT, type PackMeta } from '../generator/pack/pack.ts';
 import { checkWeights } from '../generator/weights/check.ts';
 import { regionOf, type HostDesign } from './design.ts';
-import { readHead } from '../generator/io/files.ts';
+import { nonUtf8Note, readHead } from '../generator/io/files.ts';
 import { notWeightsKind } from '../generator/weights/load.ts';
 
 /** A weights image ready for the weights region. */
@@ -37,7 +37,7 @@ export function isWeightsSource(path: string): boolean {
 export function loadPackedWeights(design: HostDesign, path: string): PackedWeights {
   const m = design.manifest;
   const region = regionOf(m, m.weights.region).region;
-  if (!existsSync(path)) throw new UserError(`cannot read weights ${path}: no such file`);
+  if (!existsSync(path)) throw new UserError(`cannot read weights ${path}: no such file${nonUtf8Note(path)}`);
   if (isWeightsSource(path)) {
     const full = readDesign(design.dir);
     const sd = loadStateDict(path);

@@ -49,7 +49,7 @@ describe('interrupt (Ctrl-C)', function () {
 
   /** Starts csim with the fake compiler, sends SIGINT once `ready()` holds, returns the exit and how long it took. */
   async function interruptCsim(mark: string, env: Record<string, string>, ready: (stderr: string) => boolean) {
-    const child = execa('node', [join(ROOT, 'bin', 'edgemoe.js'), 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), join(TINY, 'image.png')], {
+    const child = execa('node', [join(ROOT, 'bin', 'edgemoe.js'), 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', join(TINY, 'image.png')], {
       reject: false,
       env: { ...env, CXX: cxx, FAKE_MARK: mark },
     });

@@ -1,7 +1,6 @@
 // Finding and running the Vitis tools (vitis_hls, v++) with argument arrays; a missing tool is a one-line error.
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
-import { execa } from 'execa';
 import { UserError } from '../errors.ts';
 
 /** The executable `tool` resolves to on PATH (or the path itself when it contains a slash), or null. */
@@ -33,6 +32,7 @@ export function requireTool(tool: string): string {
 /** Runs a tool in `cwd` with extra environment; all its output goes to our stderr (stdout stays for results). */
 export async function runTool(tool: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<void> {
   const exe = requireTool(tool);
+  const { execa } = await import('execa'); // loaded by the commands that run a tool, not at every CLI start
   const r = await execa(exe, args, { cwd, env: { ...process.env, ...env }, reject: false, stdin: 'ignore', stdout: 2, stderr: 'inherit' });
   if (r.exitCode !== 0) throw new UserError(`${tool} ${args.join(' ')} failed in ${cwd} (exit ${r.exitCode ?? r.signal}); see its output above`, 1);
 }

@@ -4,10 +4,16 @@ import { isUserError } from '../errors.ts';
 import { ConfigError, DEFAULT_PRESET, parseSet, resolveConfig } from '../config/index.ts';
 import type { Config } from '../config/index.ts';
 
-/** Adds --preset, --config and repeatable --set to a command. */
-export function withConfigOptions(cmd: Command): Command {
+/**
+ * Adds --preset, --config and repeatable --set to a command. `optional`: the command uses a config only when one is
+ * named (no default preset), e.g. `weights info`, which then checks against it.
+ */
+export function withConfigOptions(cmd: Command, optional?: { use: string }): Command {
+  const preset = optional
+    ? `a built-in preset (see \`edgemoe presets\`) to ${optional.use}; none by default: nothing is checked without --preset, --config or --set (--set alone applies to ${DEFAULT_PRESET})`
+    : `a built-in preset (see \`edgemoe presets\`; default: ${DEFAULT_PRESET} when no config file is given)`;
   return cmd
-    .option('-p, --preset <name>', `a built-in preset (see \`edgemoe presets\`; default: ${DEFAULT_PRESET} when no config file is given)`)
+    .option('-p, --preset <name>', preset)
     .option('-c, --config <file>', 'a JSON config file; it may "extends" a preset or another file (not with --preset)')
     .option('-s, --set <path=value>', 'override one config field, e.g. hardware.attnParallel=8 (repeatable; an unknown field is an error)', collect);
 }

@@ -33,7 +33,7 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
     .argument('<images...>', 'input images: PNG/JPEG (8-bit; the hardware takes the bytes, the preprocessing is folded into the patch embedding) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
-    .option('-t, --task <task>', 'task index or name', '0')
+    .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates); required, as in `reference` and `run`')
     .option('-o, --out <path>', 'write the output as float32 [tokens, dim] .npy; with several images, an existing directory that gets <image stem>.npy per image')
     .option('-j, --jobs <n>', `worker processes for several images (default: one per core, ${defaultJobs()} here)`)
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')

@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import { DEFAULT_PRESET, PLATFORMS, type Config, type Platform } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
 import { UserError } from '../errors.ts';
+import { nonUtf8Note } from '../io/files.ts';
 import { checkPoints, type CheckImageJob, type CheckImageResult, type PointCheck } from '../explore/check.ts';
 import { evaluatePoints, paretoFront, rankPoints, whyNothingFits, type EvaluatedPoint, type Objective } from '../explore/evaluate.ts';
 import { explorationJson, fmtMs, formatExploration, formatNoFit, type Exploration } from '../explore/format.ts';
@@ -119,8 +120,8 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   if (existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UserError(`--out ${opts.out}: is a file, expected a directory`);
   // Bad inputs of the csim checks fail now, not after the search.
   const images = top > 0 ? (opts.images?.length ? opts.images : calibrationImages(base.model.image)) : [];
-  for (const im of images) if (!existsSync(im)) throw new UserError(`--images: cannot read ${im}: no such file`);
-  if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file`);
+  for (const im of images) if (!existsSync(im)) throw new UserError(`--images: cannot read ${im}: no such file${nonUtf8Note(im)}`);
+  if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file${nonUtf8Note(opts.weights)}`);
 
   const { points, rejected } = enumeratePoints(base);
   log(`explore: ${base.name} on ${board.board}: ${points.length + rejected} grid points, ${rejected} rejected by the config rules; estimating ${points.length}`);

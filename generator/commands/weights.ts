@@ -104,6 +104,7 @@ export function register(program: Command): void {
       .summary('list (and check) the tensors of a weights file')
       .description('list the tensors of a weights file or checkpoint (dtype, shape, min/max/mean/std); with --preset or --config also check them against that config')
       .argument('<weights>', 'a .safetensors file, .pth checkpoint or sharded dir'),
+    { use: 'check the tensors against' },
   )
     .option('--json', 'print JSON instead of a table')
     .action((file: string, opts: ConfigOpts & { json?: boolean }) => {
@@ -113,7 +114,7 @@ export function register(program: Command): void {
       const metadata = file.toLowerCase().endsWith('.safetensors') ? readSafetensorsFile(file).metadata : {};
       const rows = [...tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape, ...tensorStats(t) }));
       let text: string;
-      if (opts.json) text = `${JSON.stringify({ file, metadata, notes, tensors: rows }, null, 2)}\n`;
+      if (opts.json) text = `${JSON.stringify({ file, metadata, notes, checkedAgainst: config?.name ?? null, tensors: rows }, null, 2)}\n`;
       else {
         const lines = [...Object.entries(metadata).map(([k, v]) => `metadata ${k}: ${v}`), ...notes.map((n) => `note: ${n}`)];
         const w = Math.max(4, ...rows.map((r) => r.name.length));
@@ -122,7 +123,7 @@ export function register(program: Command): void {
         lines.push(`${'name'.padEnd(w)}  dtype  ${'shape'.padEnd(sw)}  ${'min'.padStart(12)}  ${'max'.padStart(12)}  ${'mean'.padStart(12)}  ${'std'.padStart(12)}`);
         for (const r of rows) lines.push(`${r.name.padEnd(w)}  ${r.dtype.padEnd(5)}  ${shapeStr(r.shape).padEnd(sw)}  ${num(r.min)}  ${num(r.max)}  ${num(r.mean)}  ${num(r.std)}`);
         lines.push(`${rows.length} tensors, ${fmtInt(totalValues(tensors))} values`);
-        if (config) lines.push(`matches config '${config.name}'`);
+        lines.push(config ? `matches config '${config.name}'` : 'not checked against a config (give --preset or --config to check)');
         text = `${lines.join('\n')}\n`;
       }
       process.stdout.write(text);

@@ -1,23 +1,63 @@
-// The rule that needs the plan: every m_axi bundle must fit the platform's memory (one bank, or a bank range on HBM).
-// Part of validating a config, so `validate` refuses what `gen` and `estimate` would.
+// The rules that need the plan: every m_axi bundle must fit the platform's memory (one bank, or a bank range on HBM),
+// and the resource estimate must fit the board. Part of validating a config, so `validate` refuses what `gen` and
+// `estimate` would. Each rule is its own function; validateConfig runs them in order.
 import { assignBanks } from '../build/link.ts';
+import { platformInfo } from '../build/platforms.ts';
 import { isUserError } from '../errors.ts';
-import { buildPlan } from '../plan/index.ts';
+import { estimateResources } from '../estimate/resources.ts';
+import { buildPlan, type Plan } from '../plan/index.ts';
 import { PrecisionError } from '../plan/precision.ts';
 import type { Config } from './schema.ts';
 import type { Violation } from './rules.ts';
 
+export interface CapacityOptions {
+  /** Check the resource estimate against the board (default true). `explore` turns it off: it ranks and reports
+   *  points against its own utilisation cap, and names what bound them when none fits. */
+  boardFit?: boolean;
+}
+
+/** A user error of the plan or the bank assignment as violations (`<path>: <rule>` messages keep their path). */
+function asViolations(e: unknown): Violation[] {
+  // Precision patterns that match nothing etc. are the plan's own violations, each with its path.
+  if (e instanceof PrecisionError) return e.violations;
+  if (!isUserError(e)) throw e;
+  const m = /^([\w.]+): ([\s\S]*)$/.exec(e.message);
+  return [m ? { path: m[1]!, rule: m[2]! } : { path: 'hardware.bundles', rule: e.message }];
+}
+
 /** Bundles that do not fit the board's memory, as violations (empty when they fit). */
-export function capacityViolations(c: Config): Violation[] {
+export function memoryViolations(plan: Plan): Violation[] {
   try {
-    assignBanks(buildPlan(c));
+    assignBanks(plan);
     return [];
   } catch (e) {
-    // Precision patterns that match nothing etc. are the plan's own violations, each with its path.
-    if (e instanceof PrecisionError) return e.violations;
-    if (!isUserError(e)) throw e;
-    // assignBanks says `<path>: <rule>`.
-    const m = /^([\w.]+): ([\s\S]*)$/.exec(e.message);
-    return [m ? { path: m[1]!, rule: m[2]! } : { path: 'hardware.bundles', rule: e.message }];
+    return asViolations(e);
   }
+}
+
+/** Block RAM, URAM, LUT and FF: each resource the estimate needs beyond the whole board, with the numbers. */
+export function storageLogicViolations(plan: Plan): Violation[] {
+  const p = platformInfo(plan.config.hardware.platform);
+  const used = estimateResources(plan).total;
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const board = p.board.split(' (')[0]!;
+  return (['BRAM36', 'URAM', 'LUT', 'FF'] as const)
+    .filter((k) => Math.round(used[k]) > p.capacity[k])
+    .map((k) => ({
+      path: 'hardware',
+      rule: `the design needs ${fmt(used[k])} ${k} but the ${board} has ${fmt(p.capacity[k])} (resource estimate; \`edgemoe estimate --resources\` lists every unit): reduce hardware.linearTile or hardware.attnParallel, or pick a larger platform`,
+    }));
+}
+
+/** Every plan rule's violations (empty when the config is usable). */
+export function capacityViolations(c: Config, o: CapacityOptions = {}): Violation[] {
+  let plan: Plan;
+  try {
+    plan = buildPlan(c);
+  } catch (e) {
+    return asViolations(e);
+  }
+  const memory = memoryViolations(plan);
+  if (memory.length || o.boardFit === false) return memory;
+  return storageLogicViolations(plan);
 }

@@ -7,7 +7,7 @@ import { fsErrorReason } from '../io/files.ts';
 import { configSchema, type Config } from './schema.ts';
 import { PRESETS, DEFAULT_PRESET } from './presets.ts';
 import { checkRules, type Violation } from './rules.ts';
-import { capacityViolations } from './capacity.ts';
+import { capacityViolations, type CapacityOptions } from './capacity.ts';
 
 /** Where a config comes from: a preset name, a JSON file, and `path=value` overrides. */
 export interface ConfigSource {
@@ -121,12 +121,12 @@ function schemaViolation(issue: z.core.$ZodIssue): Violation[] {
 }
 
 /** Validates raw JSON against the schema and the hardware rules; throws ConfigError listing every violation. */
-export function validateConfig(json: unknown, origin = ''): Config {
+export function validateConfig(json: unknown, origin = '', o: CapacityOptions = {}): Config {
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) throw new ConfigError(origin, parsed.error.issues.flatMap(schemaViolation));
   const violations = checkRules(parsed.data);
-  // Only a config that passes the rules has a plan: its memory and its precision patterns are checked on it.
-  if (violations.length === 0) violations.push(...capacityViolations(parsed.data));
+  // Only a config that passes the rules has a plan: its memory, precision patterns and board fit are checked on it.
+  if (violations.length === 0) violations.push(...capacityViolations(parsed.data, o));
   if (violations.length) throw new ConfigError(origin, violations);
   return parsed.data;
 }

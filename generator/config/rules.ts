@@ -62,7 +62,27 @@ export function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: st
   if (!t.signed && t.o === 'AP_WRAP_SM') bad(`${p}.o`, 'ap_ufixed with AP_WRAP_SM is invalid (Vitis exits at construction)');
   if (t.n < 0 || t.n > t.W) bad(`${p}.n`, `n (saturation bits) must be in 0..W (${t.W})`);
   else if (t.n !== 0 && t.o !== 'AP_WRAP' && t.o !== 'AP_WRAP_SM') bad(`${p}.n`, `n only applies to AP_WRAP / AP_WRAP_SM (o is ${t.o}); use n = 0`);
+  checkChannelFields(cls, t, bad);
 }
+
+/** Per-channel scale fields: linearWeight only (the one loader that reads a scale table), in their ranges. */
+function checkChannelFields(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
+  const p = `precision.${cls}`;
+  const set = (['granularity', 'scaleBits', 'scaleShift'] as const).filter((k) => t[k] !== undefined);
+  if (set.length === 0) return;
+  if (cls !== 'linearWeight') {
+    bad(`${p}.${set[0]}`, `per-channel scales exist for linearWeight only (the linear, expert and gate matrices, one scale per row); remove ${set.join(', ')}`);
+    return;
+  }
+  const channel = t.granularity === 'channel';
+  if (!channel && (t.scaleBits !== undefined || t.scaleShift !== undefined)) bad(`${p}.granularity`, 'scaleBits / scaleShift need granularity "channel"');
+  if (t.scaleBits !== undefined && (t.scaleBits < 0 || t.scaleBits > MAX_SCALE_BITS)) bad(`${p}.scaleBits`, `scaleBits (mantissa bits of a channel scale) must be in 0..${MAX_SCALE_BITS}`);
+  if (t.scaleShift !== undefined && (t.scaleShift < 0 || t.scaleShift > MAX_SCALE_SHIFT)) bad(`${p}.scaleShift`, `scaleShift (most bits a channel scale shifts down) must be in 0..${MAX_SCALE_SHIFT}`);
+}
+
+/** Per-channel scale entries are 16 bits: the shift in the low byte, the mantissa in the high byte. */
+export const MAX_SCALE_BITS = 7;
+export const MAX_SCALE_SHIFT = 15;
 
 function checkModel(c: Config, bad: (path: string, rule: string) => void): void {
   const m = c.model;

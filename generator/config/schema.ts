@@ -28,7 +28,15 @@ export const LIMITS = {
 
 const atMost = (n: number, what: string) => z.number().int().max(n, `${what} must be at most ${n} (edgemoe's limit)`);
 
-/** One fixed-point type: ap_fixed<W,I,Q,O,N> (signed) or ap_ufixed<…> (unsigned). */
+/** Scale granularity of a stored weight class: one type per tensor, or a scale per output channel (matrix row). */
+export const GRANULARITIES = ['tensor', 'channel'] as const;
+
+/**
+ * One fixed-point type: ap_fixed<W,I,Q,O,N> (signed) or ap_ufixed<…> (unsigned). `granularity`, `scaleBits` and
+ * `scaleShift` only apply to precision.linearWeight (README "Precision"): with 'channel', row c of every linear,
+ * expert and gate matrix is stored as ap_fixed<W,I> of w / s_c with s_c = m_c / 2^scaleBits · 2^-sh_c,
+ * sh_c in 0..scaleShift and m_c ≤ 2^scaleBits chosen per row at pack time (scaleBits 0: a power of two).
+ */
 export const fixedTypeSchema = z
   .object({
     signed: z.boolean().default(true),
@@ -37,6 +45,9 @@ export const fixedTypeSchema = z
     q: z.enum(QUANT_MODES).default('AP_TRN'),
     o: z.enum(OVERFLOW_MODES).default('AP_WRAP'),
     n: z.number().int().default(0),
+    granularity: z.enum(GRANULARITIES).optional(),
+    scaleBits: z.number().int().optional(),
+    scaleShift: z.number().int().optional(),
   })
   .strict();
 export type FixedType = z.infer<typeof fixedTypeSchema>;

@@ -3,7 +3,6 @@
 // unchanged design never recompiles; kernel and testbench/bridge compile in parallel.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
 import { listFiles } from '../emit/write-dir.ts';
@@ -21,7 +20,7 @@ export interface BuildOptions {
 
 /** Compiler and base flags of every csim build. */
 export const CXX = process.env.CXX || 'g++';
-export const CXXFLAGS = ['-std=c++17', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
+export const CXXFLAGS = ['-std=c++14', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
 
 /** Include dirs: Vitis headers when XILINX_HLS is set, else the design's csim-include; then src/ and tb/. */
 export function includeDirs(designDir: string, csimInclude: string): string[] {
@@ -32,7 +31,8 @@ export function includeDirs(designDir: string, csimInclude: string): string[] {
 let compilerId: Promise<string> | undefined;
 /** `g++ --version` first line (part of every cache key, so a compiler change rebuilds). */
 function compilerVersion(): Promise<string> {
-  compilerId ??= execa(CXX, ['--version'], { reject: false }).then((r) => String(r.stdout).split('\n')[0] ?? CXX);
+  // execa loads here, not at CLI start (~100 modules).
+  compilerId ??= import('execa').then(({ execa }) => execa(CXX, ['--version'], { reject: false })).then((r) => String(r.stdout).split('\n')[0] ?? CXX);
   return compilerId;
 }
 

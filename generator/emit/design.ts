@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { validateConfig } from '../config/index.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
+import { fsErrorReason, nonUtf8Note } from '../io/files.ts';
 import { MANIFEST_FORMAT, manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
 
 /** File names inside a design dir. */
@@ -22,8 +23,7 @@ function readJson(path: string, what: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read ${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`);
+    throw new UserError(`cannot read ${what} ${path}: ${fsErrorReason(e)}`);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -54,7 +54,7 @@ export function parseManifest(raw: unknown, path: string): DesignManifest {
 /** Reads and validates `<dir>/design.json` and `<dir>/config.json`; a bad or missing design is a UserError. */
 export function readDesign(dir: string): Design {
   const abs = resolve(dir);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist (generate it with \`edgemoe gen\`)`);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new UserError(`design dir ${dir} does not exist${nonUtf8Note(dir)} (generate it with \`edgemoe gen\`)`);
   const mpath = join(abs, DESIGN_JSON);
   const manifest = parseManifest(readJson(mpath, 'design manifest'), mpath);
   const config = validateConfig(readJson(join(abs, CONFIG_JSON), 'design config'), `'${join(abs, CONFIG_JSON)}'`);

@@ -84,12 +84,16 @@ export function formatEstimate(e: Estimate, perOp = false): string {
 export function formatResources(e: Estimate): string {
   const r = e.resources;
   const k = (v: number) => (Number.isInteger(v) ? n(v) : v.toFixed(1));
-  const rows = r.items.map((i) => [i.unit, i.storage, k(i.DSP), k(i.BRAM36), n(i.LUT), n(i.FF)]);
-  rows.push(['total', '', k(r.total.DSP), k(r.total.BRAM36), n(r.total.LUT), n(r.total.FF)]);
-  rows.push([e.platform.board.split(' (')[0]!, '', n(r.capacity.DSP), n(r.capacity.BRAM36), n(r.capacity.LUT), n(r.capacity.FF)]);
+  // A URAM column only on boards that have URAM (ZCU102's table stays as it was).
+  const u = r.capacity.URAM > 0;
+  const cols = (unit: string, storage: string, c: { DSP: string; BRAM36: string; URAM: string; LUT: string; FF: string }) =>
+    [unit, storage, c.DSP, c.BRAM36, ...(u ? [c.URAM] : []), c.LUT, c.FF];
+  const rows = r.items.map((i) => cols(i.unit, i.storage, { DSP: k(i.DSP), BRAM36: k(i.BRAM36), URAM: n(i.URAM), LUT: n(i.LUT), FF: n(i.FF) }));
+  rows.push(cols('total', '', { DSP: k(r.total.DSP), BRAM36: k(r.total.BRAM36), URAM: n(r.total.URAM), LUT: n(r.total.LUT), FF: n(r.total.FF) }));
+  rows.push(cols(e.platform.board.split(' (')[0]!, '', { DSP: n(r.capacity.DSP), BRAM36: n(r.capacity.BRAM36), URAM: n(r.capacity.URAM), LUT: n(r.capacity.LUT), FF: n(r.capacity.FF) }));
   // The description goes last, left-aligned, after the numeric columns.
   const whats = ['what', '', ...r.items.map((i) => i.what), '', ''];
-  const lines = textTable(['unit', 'storage', 'DSP', 'BRAM36', 'LUT', 'FF'], rows, 2).trimEnd().split('\n');
+  const lines = textTable(cols('unit', 'storage', { DSP: 'DSP', BRAM36: 'BRAM36', URAM: 'URAM', LUT: 'LUT', FF: 'FF' }), rows, 2).trimEnd().split('\n');
   const width = Math.max(...lines.map((l) => l.length));
   const table = lines.map((l, j) => (whats[j] ? `${l.padEnd(width)}  ${whats[j]}` : l)).join('\n');
   const out = [

@@ -120,6 +120,8 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
   const dimW = s.dim / lanes;
   const rowW = (w: number) => Math.ceil(w / lanes);
   const wL = t.linearWeight.lanes;
+  // Per-channel scales: each weight load first reads its rows' 16-bit scale entries (ticked with the load).
+  const sL = t.linearWeight.scale?.lanes ?? 0;
   const desc = new Map(plan.loops.map((l) => [l.label, l]));
   const live = (a: string, b: string) => (desc.get(a)!.live ? a : b);
   const wload = live('lin_wload_rows', 'lin_wload_words');
@@ -209,10 +211,10 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const biasLanes = op.step === STEP.ffn1 || op.step === STEP.ffn2 ? t.bias.lanes : t.attnBias.lanes;
         const moe = plan.moeBlocks.includes(op.block!);
         // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
-        const own = op.step === STEP.q ? loadLinearWeightsTrips(outDim, inDim, wL) : 0;
+        const own = op.step === STEP.q ? loadLinearWeightsTrips(outDim, inDim, wL, 0, sL) : 0;
         const next: [number, number] | null =
           op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden] : null;
-        const pre = next ? loadLinearWeightsTrips(next[0], next[1], wL) : 0;
+        const pre = next ? loadLinearWeightsTrips(next[0], next[1], wL, 0, sL) : 0;
         const bWords = loadLinearBiasTrips(outDim, biasLanes);
         const traffic: Traffic = {};
         add(traffic, 'weights', own + bWords + pre, 0);
@@ -274,7 +276,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'moe_gate': {
-        const load = loadLinearWeightsTrips(s.experts, s.dim, wL);
+        const load = loadLinearWeightsTrips(s.experts, s.dim, wL, 0, sL);
         const traffic: Traffic = {};
         add(traffic, 'weights', load, 0);
         add(traffic, 'tmp1', s.tokens * dimW, 0);
@@ -305,13 +307,13 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         let stage = 1;
         active.forEach(([n, e], a) => {
           pairs += n;
-          const w1 = loadLinearWeightsTrips(H, D, wL, e * H * D);
+          const w1 = loadLinearWeightsTrips(H, D, wL, e * H * D, sL);
           const b1 = loadLinearBiasTrips(H, t.bias.lanes, e * H);
-          const w2 = loadLinearWeightsTrips(D, H, wL, e * D * H);
+          const w2 = loadLinearWeightsTrips(D, H, wL, e * D * H, sL);
           const b2 = loadLinearBiasTrips(D, t.bias.lanes, e * D);
           if (a === 0) nests.push(nest(wload, `expert ${e} W1 (prologue)`, w1, 1, stage++, 'load', { load: true }));
           const nextE = active[a + 1]?.[1];
-          const w1Next = nextE === undefined ? 0 : loadLinearWeightsTrips(H, D, wL, nextE * H * D);
+          const w1Next = nextE === undefined ? 0 : loadLinearWeightsTrips(H, D, wL, nextE * H * D, sL);
           nests.push(nest('lin_bload_words', `expert ${e} b1`, b1, 1, stage++, 'load', { load: true }));
           nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, w2));
           nests.push(nest('lin_bload_words', `expert ${e} b2`, b2, 1, stage++, 'load', { load: true }));
@@ -356,6 +358,7 @@ export function moeSizes(plan: Plan): MoeSizes {
     tileOut: s.tileOut,
     wLanes: plan.types.linearWeight.lanes,
     bLanes: plan.types.bias.lanes,
+    sLanes: plan.types.linearWeight.scale?.lanes ?? 0,
   };
 }
 

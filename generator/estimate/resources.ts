@@ -4,6 +4,7 @@
 //
 // DSPs per product: a DSP48E2 multiplies 27×18 bits (signed), so an a×b-bit product takes
 // min(⌈a/27⌉·⌈b/18⌉, ⌈a/18⌉·⌈b/27⌉) DSPs (16×32 → 2, 32×32 → 4, 16×8 → 1).
+// URAM (buffers the plan binds to it, generator/plan/storage.ts): ⌈depth/4096⌉ URAM288 blocks per bank of ≤ 72 bits.
 // Storage rule (per bank: an array of N words × W bits partitioned into k banks has k banks of ⌈N/k⌉ words):
 //   a bank of ≤ 64 bits → registers (1 FF per bit); ≤ 1 Kbit → LUTRAM (W·⌈depth/64⌉ LUT6); larger → RAMB18s, the
 //   fewest over the aspects 512×36 / 1K×18 / 2K×9 / 4K×4 / 8K×2 / 16K×1 (⌈depth/d⌉·⌈W/w⌉), BRAM36 = RAMB18 / 2.
@@ -17,7 +18,8 @@
 // LUT/FF: per MAC lane (adder + pipeline registers of its accumulator width) ~1 LUT and ~1.5 FF per accumulator bit;
 // per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF and 2 BRAM36; control, s_axilite and glue
 // ~8,000 LUT / 10,000 FF. Expect ±50 % on LUT/FF.
-import { unitProducts, type Plan, type PlanBuffer, type PlanLoop } from '../plan/index.ts';
+import type { Plan, PlanBuffer, PlanLoop } from '../plan/index.ts';
+import { unitProducts } from '../plan/loops.ts';
 import type { ResourceCounts } from '../build/platforms.ts';
 
 /** DSP48E2 slices of one a×b-bit product. */
@@ -33,6 +35,10 @@ export const SRL_MAX_DEPTH = 2;
 export const SRL_MAX_BITS = 1024;
 /** Memory FIFOs up to this depth are assumed in LUTRAM. */
 export const SHALLOW_FIFO_DEPTH = 16;
+
+/** URAM288 geometry: words and bits of one block (one aspect only, unlike block RAM). */
+export const URAM_WORDS = 4096;
+export const URAM_BITS = 72;
 
 /** RAMB18 blocks holding `depth` words of `width` bits (0 when small enough for LUTRAM/registers). */
 export function ramb18(depth: number, width: number): number {
@@ -80,6 +86,8 @@ export interface ResourceItem {
   storage: string;
   DSP: number;
   BRAM36: number;
+  /** UltraRAM blocks (buffers the plan bound to URAM; 0 elsewhere). */
+  URAM: number;
   LUT: number;
   FF: number;
 }
@@ -212,7 +220,7 @@ function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
     FF += l[k] * UNIT_LOGIC[k].FF;
     parts.push(`${l[k]} ${k} unit${l[k] > 1 ? 's' : ''} × ${unitDsp(plan, k)} DSP`);
   }
-  return { unit: `loop ${l.label}`, what: `${parts.join(', ')}; II ${l.ii ?? 'seq'}`, storage: '', DSP, BRAM36: 0, LUT: Math.round(LUT), FF: Math.round(FF) };
+  return { unit: `loop ${l.label}`, what: `${parts.join(', ')}; II ${l.ii ?? 'seq'}`, storage: '', DSP, BRAM36: 0, URAM: 0, LUT: Math.round(LUT), FF: Math.round(FF) };
 }
 
 /** The memory item of one plan buffer. */
@@ -220,9 +228,15 @@ function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
   const l = bufferLayout(plan, b);
   if (l.romReads !== undefined) {
     const lut = l.romReads * b.elemBits * Math.ceil(b.elems / 64);
-    return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit ROM, ${l.romReads} reads per cycle (${l.why})`, storage: 'logic', DSP: 0, BRAM36: 0, LUT: lut, FF: 0 };
+    return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit ROM, ${l.romReads} reads per cycle (${l.why})`, storage: 'logic', DSP: 0, BRAM36: 0, URAM: 0, LUT: lut, FF: 0 };
   }
   const depth = Math.ceil(b.elems / l.banks);
+  if (b.storage === 'uram') {
+    // bind_storage impl=uram (generator/plan/storage.ts): ⌈depth/4096⌉ URAM288 blocks per bank, no block RAM.
+    const per = Math.ceil(depth / URAM_WORDS);
+    const n = l.banks * l.copies;
+    return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit, ${n} bank${n === 1 ? '' : 's'} of ${depth} in URAM (${l.why})`, storage: `${n} × ${per} URAM`, DSP: 0, BRAM36: 0, URAM: n * per, LUT: 0, FF: 0 };
+  }
   const c = bankCost(depth, b.elemBits);
   const n = l.banks * l.copies;
   const layout = l.copies > 1 ? `${l.copies} copies` : `${l.banks} bank${l.banks === 1 ? '' : 's'} of ${depth}`;
@@ -232,6 +246,7 @@ function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
     storage: c.kind === 'BRAM' ? `${n} × ${c.ramb18} RAMB18` : c.kind,
     DSP: 0,
     BRAM36: (n * c.ramb18) / 2,
+    URAM: 0,
     LUT: n * c.LUT,
     FF: n * c.FF,
   };
@@ -246,6 +261,7 @@ function fifoItem(f: PlanFifo): ResourceItem {
     storage: c.kind === 'BRAM' ? `${f.count} × ${c.ramb18} RAMB18` : c.kind,
     DSP: 0,
     BRAM36: (f.count * c.ramb18) / 2,
+    URAM: 0,
     LUT: f.count * c.LUT,
     FF: f.count * c.FF,
   };
@@ -261,12 +277,13 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
   for (const f of planFifos(plan)) items.push(fifoItem(f));
   const nb = plan.bundles.length;
-  items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, storage: 'BRAM', DSP: 0, BRAM36: nb * 2, LUT: nb * 2000, FF: nb * 3500 });
-  items.push({ unit: 'control', what: 's_axilite, op schedule, loop control', storage: '', DSP: 0, BRAM36: 0, LUT: 8000, FF: 10000 });
+  items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, storage: 'BRAM', DSP: 0, BRAM36: nb * 2, URAM: 0, LUT: nb * 2000, FF: nb * 3500 });
+  items.push({ unit: 'control', what: 's_axilite, op schedule, loop control', storage: '', DSP: 0, BRAM36: 0, URAM: 0, LUT: 8000, FF: 10000 });
   const total: ResourceCounts = { DSP: 0, BRAM36: 0, URAM: 0, LUT: 0, FF: 0 };
   for (const i of items) {
     total.DSP += i.DSP;
     total.BRAM36 += i.BRAM36;
+    total.URAM += i.URAM;
     total.LUT += i.LUT;
     total.FF += i.FF;
   }

@@ -53,7 +53,7 @@ async function chart(spec: ChartSpec, caption: string): Promise<string> {
 function summarySection(inp: ReportInput): Section {
   const d = inp.designDir;
   if (!inp.records.length) {
-    return { id: 'runs', title: 'csim runs', body: missing('csim run', `edgemoe csim -d ${d} -w WEIGHTS --trace --cycles IMAGE`) };
+    return { id: 'runs', title: 'csim runs', body: missing('csim run', `edgemoe csim -d ${d} -w WEIGHTS -t TASK --trace --cycles IMAGE`) };
   }
   const rows = inp.records.map((r) => [stem(r.image), r.taskName, fmt(r.final.mse), fmt(r.final.relMse), r.final.cosine === null ? '-' : r.final.cosine.toFixed(6), r.passed ? 'PASS' : `FAIL (> ${fmt(r.tolerance)})`, r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')]);
   return { id: 'runs', title: 'csim runs', body: table(['image', 'task', 'MSE', 'MSE/var', 'cosine', 'verdict', 'phases'], rows) };
@@ -93,7 +93,7 @@ async function routingSection(inp: ReportInput): Promise<Section> {
 /** MSE/var and cosine of every traced op, per run. */
 async function errorSection(inp: ReportInput): Promise<Section> {
   const traced = inp.records.filter((r) => r.ops.length > 0);
-  if (!traced.length) return { id: 'error', title: 'Error along the network', body: missing('per-op error (from a traced csim run)', `edgemoe csim -d ${inp.designDir} -w WEIGHTS --trace IMAGE`) };
+  if (!traced.length) return { id: 'error', title: 'Error along the network', body: missing('per-op error (from a traced csim run)', `edgemoe csim -d ${inp.designDir} -w WEIGHTS -t TASK --trace IMAGE`) };
   const values = traced.flatMap((r) => r.ops.map((o) => ({ op: `${String(o.id).padStart(3, '0')} ${o.trace}`, id: o.id, run: runLabel(r), relMse: o.relMse, cosine: o.cosine })));
   const ops = [...new Set(values.map((v) => v.op))].sort();
   const spec = (field: 'relMse' | 'cosine', title: string, log: boolean): ChartSpec =>
@@ -161,7 +161,7 @@ async function cyclesSection(inp: ReportInput): Promise<Section> {
     body += `<p>${binding} of ${e.ops.length} ops bind on bandwidth.</p>`;
   }
   const counted = inp.records.filter((r) => r.cycles && r.cycles.rows.length > 0);
-  if (!counted.length) body += missing('csim cycle counts', `edgemoe csim -d ${inp.designDir} -w WEIGHTS --cycles IMAGE`);
+  if (!counted.length) body += missing('csim cycle counts', `edgemoe csim -d ${inp.designDir} -w WEIGHTS -t TASK --cycles IMAGE`);
   else {
     const r = counted[0]!;
     const rows = r.cycles!.rows;

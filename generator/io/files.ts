@@ -25,9 +25,18 @@ const REASONS: Record<string, string> = {
   EINVAL: 'invalid argument (not a file this can be written to)',
 };
 
+/**
+ * What to add to "no such file" for `path`: Node decodes a command-line argument that is not UTF-8 with U+FFFD in
+ * place of the bad bytes, so such a file name can never be opened; say so instead of only "no such file".
+ */
+export function nonUtf8Note(path: string | Buffer | URL | undefined): string {
+  return typeof path === 'string' && path.includes('\uFFFD') ? ' (its name has bytes that are not valid UTF-8, which edgemoe cannot open: rename the file)' : '';
+}
+
 /** Why a file system call failed, in words ('no such file', 'no space left on device', …), else the error code. */
 export function fsErrorReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
+  const { code, path } = e as NodeJS.ErrnoException;
+  if (code === 'ENOENT') return `${REASONS.ENOENT}${nonUtf8Note(path)}`;
   return (code && REASONS[code]) ?? code ?? (e as Error).message;
 }
 

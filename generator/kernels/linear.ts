@@ -6,9 +6,11 @@ export function wordsSpanned(start: number, n: number, lanes: number): number {
   return Math.floor((start + n - 1) / lanes) - Math.floor(start / lanes) + 1;
 }
 
-/** load_linear_weights: one AXI word per cycle over the [out][in] matrix starting at element `start`. */
-export function loadLinearWeightsTrips(outDim: number, inDim: number, wLanes: number, start = 0): number {
-  return wordsSpanned(start, outDim * inDim, wLanes);
+/** load_linear_weights: one AXI word per cycle over the [out][in] matrix starting at element `start`; with per-channel
+ *  scales (sLanes 16-bit entries per word, 0 = none) first the words of its rows' scale entries (load_row_scales). */
+export function loadLinearWeightsTrips(outDim: number, inDim: number, wLanes: number, start = 0, sLanes = 0): number {
+  const scales = sLanes > 0 && outDim > 0 ? wordsSpanned(Math.floor(start / inDim), outDim, sLanes) : 0;
+  return scales + wordsSpanned(start, outDim * inDim, wLanes);
 }
 
 /** load_linear_bias: one AXI word per cycle over `outDim` biases starting at element `start`. */
@@ -34,13 +36,15 @@ export function linearOpTrips(p: {
   tileOut: number;
   wLanes: number;
   bLanes: number;
+  /** Row-scale entries per word (per-channel scales), 0 = none. */
+  sLanes?: number;
   ownLoad: boolean;
   prefetch: { outDim: number; inDim: number } | null;
 }): number {
   return (
-    (p.ownLoad ? loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes) : 0) +
+    (p.ownLoad ? loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes, 0, p.sLanes) : 0) +
     loadLinearBiasTrips(p.outDim, p.bLanes) +
     computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut) +
-    (p.prefetch ? loadLinearWeightsTrips(p.prefetch.outDim, p.prefetch.inDim, p.wLanes) : 0)
+    (p.prefetch ? loadLinearWeightsTrips(p.prefetch.outDim, p.prefetch.inDim, p.wLanes, 0, p.sLanes) : 0)
   );
 }

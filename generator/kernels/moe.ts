@@ -13,12 +13,14 @@ export interface MoeSizes {
   /** Elements per word of the linear weights and of the biases. */
   wLanes: number;
   bLanes: number;
+  /** Row-scale entries per word of the linear weights (per-channel scales), 0 or absent = none. */
+  sLanes?: number;
 }
 
 /** moe_gate: gate-weight load (E·D words of the task's [E,D] gate), logits (one act word per cycle, E·lanes MACs),
  *  softmax + top-k (one expert per cycle), queue appends (one choice per cycle), metaqueue (one expert per cycle). */
 export function moeGateTrips(s: MoeSizes): number {
-  const load = loadLinearWeightsTrips(s.experts, s.dim, s.wLanes);
+  const load = loadLinearWeightsTrips(s.experts, s.dim, s.wLanes, 0, s.sLanes);
   const logits = s.tokens * (s.dim / s.actLanes);
   const softmaxTopk = s.tokens * s.experts;
   const queues = s.tokens * s.topK;
@@ -34,9 +36,9 @@ export function moeExpertsTrips(s: MoeSizes, queueLens: readonly number[]): numb
   let t = s.tokens * (D / s.actLanes);
   queueLens.forEach((n, e) => {
     if (n <= 0) return;
-    t += loadLinearWeightsTrips(H, D, s.wLanes, e * H * D) + loadLinearBiasTrips(H, s.bLanes, e * H);
+    t += loadLinearWeightsTrips(H, D, s.wLanes, e * H * D, s.sLanes) + loadLinearBiasTrips(H, s.bLanes, e * H);
     t += computeLinearTrips(n, H, D, s.tileIn, s.tileOut);
-    t += loadLinearWeightsTrips(D, H, s.wLanes, e * D * H) + loadLinearBiasTrips(D, s.bLanes, e * D);
+    t += loadLinearWeightsTrips(D, H, s.wLanes, e * D * H, s.sLanes) + loadLinearBiasTrips(D, s.bLanes, e * D);
     t += computeLinearTrips(n, D, H, s.tileIn, s.tileOut);
   });
   return t;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { Config } from '../config/schema.ts';
+import type { Config, FixedType } from '../config/schema.ts';
 import { findRegion, type Design } from '../emit/design.ts';
 import { canonicalJson, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
@@ -14,7 +14,7 @@ import { loadWeights } from '../weights/load.ts';
 import { listFiles } from '../emit/write-dir.ts';
 import { parseCppType } from './ctype.ts';
 import { deriveTensor } from './derive.ts';
-import { containerView, quantizeInto, type QuantizeStats } from './quantize.ts';
+import { containerView, quantizeInto, type QuantizeStats, type RawContainer } from './quantize.ts';
 
 /** Sidecar format next to the packed image, recording what it was packed from. */
 export const PACK_META_FORMAT = 'edgemoe-packed-weights/1';
@@ -70,6 +70,8 @@ function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number)
   if (![1, 2, 4].includes(t.elemBytes)) throw new UserError(`design.json: tensor ${t.name} has element size ${t.elemBytes} (expected 1, 2 or 4)`);
   if (t.offset % wordBytes !== 0) throw new UserError(`design.json: tensor ${t.name} starts at byte ${t.offset}, not on a ${wordBytes}-byte word boundary`);
   if (need > t.bytes) throw new UserError(`design.json: tensor ${t.name} ${shapeStr(t.shape)} needs ${need} bytes, ${t.bytes} reserved`);
+  if (t.scale && (t.scale.offset < need || t.scale.offset % 2 !== 0 || t.scale.offset + 2 * t.scale.rows > t.bytes || t.scale.scaleBits > 7 || t.scale.rows * t.shape[t.shape.length - 1]! !== numel(t.shape)))
+    throw new UserError(`design.json: tensor ${t.name}: its scale table (${t.scale.rows} rows at byte ${t.scale.offset}, scaleBits ${t.scale.scaleBits}) does not fit its ${t.bytes} bytes after the values, or is not one entry per row`);
   if (t.offset + t.bytes > regionBytes) throw new UserError(`design.json: tensor ${t.name} ends at byte ${t.offset + t.bytes}, past the weights region (${regionBytes} bytes)`);
 }
 
@@ -90,11 +92,50 @@ export function packImage(config: Config, manifest: DesignManifest, sd: TensorMa
     if (type.W - type.I !== t.frac || type.signed !== t.signed) throw new UserError(`design.json: tensor ${t.name}: frac/signed (${t.frac}, ${t.signed}) disagree with its type ${t.ctype}`);
     const values = deriveTensor(config, sd, t.name, t.shape);
     const out = containerView(buf, t.offset, values.length, t.elemBytes, t.signed);
-    const stats = quantizeInto(values, type, out);
+    const stats = t.scale ? quantizeChannels(values, type, out, t, buf) : quantizeInto(values, type, out);
     const typeMax = 2 ** (type.signed ? type.I - 1 : type.I);
     reports.push({ name: t.name, shape: t.shape, ctype: t.ctype, values: values.length, typeMax, ...stats });
   }
   return { bytes: new Uint8Array(buf), tensors: reports };
+}
+
+/** One row's scale: s = m / 2^M · 2^-sh, the finest (largest sh, then smallest m) whose range holds the row's max. */
+export function channelScaleOf(maxAbs: number, type: FixedType, scaleBits: number, scaleShift: number): { sh: number; m: number } {
+  const maxRaw = 2 ** (type.signed ? type.W - 1 : type.W) - 1;
+  const need = maxAbs / (maxRaw * 2 ** (type.I - type.W)); // smallest s that keeps the max inside the range
+  const full = 2 ** scaleBits;
+  if (!(need < 1)) return { sh: 0, m: full };
+  for (let sh = scaleShift; sh >= 0; sh--) {
+    const m = Math.max(1, Math.ceil(need * 2 ** (scaleBits + sh)));
+    if (m <= full) return { sh, m };
+  }
+  return { sh: 0, m: full };
+}
+
+/** The value of scale entry (sh, m): m / 2^M · 2^-sh. */
+export const channelScaleValue = (sh: number, m: number, scaleBits: number): number => (m / 2 ** scaleBits) * 2 ** -sh;
+
+/** Per-channel quantization: each row of `values` (rows of the last dim) divided by its own scale, then quantized to
+ *  `type` with its modes; the 16-bit scale entries (sh | m << 8) go to the tensor's scale table. */
+function quantizeChannels(values: Float64Array | Float32Array, type: FixedType, out: RawContainer, t: PackedTensor, buf: ArrayBuffer): QuantizeStats {
+  const sc = t.scale!;
+  const cols = t.shape[t.shape.length - 1]!;
+  const entries = new Uint16Array(buf, t.offset + sc.offset, sc.rows);
+  const stats: QuantizeStats = { outOfRange: 0, maxAbs: 0, firstOutOfRange: -1 };
+  const row = new Float64Array(cols);
+  for (let r = 0; r < sc.rows; r++) {
+    let maxAbs = 0;
+    for (let j = 0; j < cols; j++) maxAbs = Math.max(maxAbs, Math.abs(values[r * cols + j]!));
+    const { sh, m } = channelScaleOf(maxAbs, type, sc.scaleBits, sc.scaleShift);
+    const s = channelScaleValue(sh, m, sc.scaleBits);
+    for (let j = 0; j < cols; j++) row[j] = values[r * cols + j]! / s;
+    const q = quantizeInto(row, type, out.subarray(r * cols, (r + 1) * cols));
+    entries[r] = sh | (m << 8);
+    if (q.outOfRange && stats.firstOutOfRange < 0) stats.firstOutOfRange = r * cols + q.firstOutOfRange;
+    stats.outOfRange += q.outOfRange;
+    stats.maxAbs = Math.max(stats.maxAbs, maxAbs);
+  }
+  return stats;
 }
 
 /** Where the packed image and its sidecar go for a design (or an explicit --out). */

@@ -10,6 +10,7 @@ import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies } from './dram.ts';
 import { planLoops } from './loops.ts';
+import { placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
 import { DEFAULT_MAX_IMAGES, planSizes, planTypes } from './sizes.ts';
 import type { Plan, PlanBuffer, PlanConstant, PlanSizes, PlanTypes } from './types.ts';
@@ -95,7 +96,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (resolved.violations.length) throw new PrecisionError(c.name, resolved.violations);
   ops.forEach((o, i) => (o.outType = cppType(resolved.ops[i]!)));
   const weightsRegion = regions['weights' as DramRegion];
-  return {
+  const plan: Plan = {
     version: 1,
     name: c.name,
     config: c,
@@ -127,4 +128,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     scalars: { numImages: 'num_images', task: 'task_id', reload: 'reload', debugStop: 'debug_stop' },
     constants: constants(c, sizes),
   };
+  const uram = placeUram(plan);
+  for (const b of plan.buffers) if (uram.has(b.name)) b.storage = 'uram';
+  return plan;
 }

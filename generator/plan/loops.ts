@@ -115,6 +115,13 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   const aligned = s.dim % t.linearWeight.lanes === 0 && s.mlpHidden % t.linearWeight.lanes === 0 && s.expertHidden % t.linearWeight.lanes === 0;
   row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, what: 'weight loader (word-aligned rows)' });
   row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, what: 'weight loader (general layout)' });
+  const sc = t.linearWeight.scale;
+  row(U, 'lin_sload_words', 1, 4, {
+    ticks: true,
+    axi: 'read',
+    live: sc !== undefined,
+    what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
+  });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'bias loader' });
   row(U, 'lin_read_steps', 1, 4, { axi: 'read', what: 'reader: rows (gathered by token) one word per cycle' });
   row(U, 'lin_tiles', 1, 10, {

@@ -76,6 +76,9 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
         signed: t.signed,
         shape: [...t.shape],
         layout: t.layout,
+        ...(t.scale
+          ? { scale: { offset: t.scale.wordOffset * (plan.sizes.axiBits / 8), rows: t.scale.rows, scaleBits: t.scale.scaleBits, scaleShift: t.scale.scaleShift } }
+          : {}),
       })),
     },
     scalars: { ...plan.scalars },

@@ -11,6 +11,15 @@ import type { Config, FixedType, FixedTypePatch, PrecisionClass } from '../confi
 import { checkFixedType, type Violation } from '../config/rules.ts';
 import { UserError } from '../errors.ts';
 
+/** Default of scaleShift: how many bits below its tensor's range a channel's scale may go. */
+export const DEFAULT_SCALE_SHIFT = 4;
+
+/** A class type's per-channel scale format (mantissa bits M, shift range S), or null for one type per tensor. */
+export function channelScale(t: FixedType): { scaleBits: number; scaleShift: number } | null {
+  if (t.granularity !== 'channel') return null;
+  return { scaleBits: t.scaleBits ?? 0, scaleShift: t.scaleShift ?? DEFAULT_SCALE_SHIFT };
+}
+
 /** `*` any characters (dots included), `?` one character; everything else literal. */
 export function globRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -111,9 +120,14 @@ export function resolvePrecision(c: Config, specs: readonly TypedTensorSpec[], o
     const hi = Math.max(...Is);
     const first = tensors[idx[0]!]!;
     const same = idx.every((i) => JSON.stringify(tensors[i]) === JSON.stringify(first));
-    union[cls] = same ? first : { ...p[cls], W: p[cls].W + hi - lo, I: hi };
-    for (const i of idx) shifts[i] = tensors[i]!.I - lo;
-    if (p[cls].W + hi - lo > 64) bad(`precision.tensors`, `the ${cls} tensors' integer bits span ${lo}..${hi}: the on-chip union type would be ${p[cls].W + hi - lo} bits (> 64)`);
+    // Per-channel scales: the raw value times its row's mantissa m ≤ 2^M, shifted left by S − sh_c (sh_c ≤ S), so the
+    // on-chip type gains M + S fraction bits below the tensor types' (the loader's shift is the tensor's I − Imin + S).
+    const ch = channelScale(p[cls]);
+    const extra = ch ? ch.scaleBits + ch.scaleShift : 0;
+    const { granularity: _g, scaleBits: _m, scaleShift: _s, ...plain } = p[cls];
+    union[cls] = same && !ch ? first : { ...plain, W: p[cls].W + hi - lo + extra, I: hi };
+    for (const i of idx) shifts[i] = tensors[i]!.I - lo + (ch ? ch.scaleShift : 0);
+    if (p[cls].W + hi - lo + extra > 64) bad(`precision.tensors`, `the ${cls} tensors' integer bits span ${lo}..${hi}${ch ? ` and channel scales add ${extra} bits` : ''}: the on-chip union type would be ${p[cls].W + hi - lo + extra} bits (> 64)`);
   }
   return { tensors, ops, union, shifts, violations };
 }

@@ -9,6 +9,7 @@ import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
+import { URAM_CANDIDATES } from './storage.ts';
 import type { Plan } from './types.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -91,7 +92,17 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('MOE_ROUTE_ROW_WORDS', routeLayout(s).rowWords, 'words per token of the MoE routing record (trace builds only, trace_hook.h)'),
   ];
   // Per-tensor types: each tensor's left shift into its class's on-chip union type (precision.ts); 0 without overrides.
-  const shiftOf = (name: string) => byName.get(name)?.shift ?? 0;
+  // A tensor with per-channel scales also carries its scale table's word offset (from the tensor's start) above bit 8.
+  const shiftOf = (name: string) => {
+    const w = byName.get(name);
+    return w ? w.shift + (w.scale ? w.scale.wordOffset * 256 : 0) : 0;
+  };
+  const wsc = t.linearWeight.scale;
+  sizes.push(
+    size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
+    size('WLIN_SCALE_BITS', wsc?.scaleBits ?? 0, 'mantissa bits of a row scale (0: a power of two, no product)'),
+    size('WLIN_SCALE_LANES', s.axiBits / 16, '16-bit row-scale entries per AXI word'),
+  );
   const globalShifts = ['patch_embed.proj.weight', 'patch_embed.proj.bias'].map((name) => ({ cname: weightCName(name).replace(/^WO_/, 'WS_'), name, value: shiftOf(name) }));
   const blockShifts = BLOCK_ROLES.map((role) => ({
     cname: weightCName(role).replace(/^WO_/, 'WS_'),
@@ -159,6 +170,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
       regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
     })),
     scalars: plan.scalars,
+    // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.
+    uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
   };
 }
 

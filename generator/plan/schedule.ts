@@ -44,6 +44,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
   const rowWords = (w: number) => Math.ceil(w / lanes);
   const tokenWords = s.tokens * rowWords(s.dim);
   const wL = t.linearWeight.lanes;
+  const sL = t.linearWeight.scale?.lanes ?? 0;
   // Double buffering (linear_step): Q loads its own weights; every linear prefetches the next one's of its block.
   const lin = (outDim: number, inDim: number, biasCls: 'attnBias' | 'bias', ownLoad: boolean, prefetch: [number, number] | null) =>
     linearOpTrips({
@@ -54,6 +55,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
       tileOut: s.tileOut,
       wLanes: wL,
       bLanes: t[biasCls].lanes,
+      sLanes: sL,
       ownLoad,
       prefetch: prefetch ? { outDim: prefetch[0], inDim: prefetch[1] } : null,
     });
@@ -68,6 +70,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     tileOut: s.tileOut,
     wLanes: wL,
     bLanes: t.bias.lanes,
+    sLanes: sL,
   };
   const lnTrips = layernormTicks(s.tokens, s.dim, lanes, s.axiBits, t.bias.containerBits);
   const addTrips = residualAddTicks(s.tokens, s.dim, lanes);

@@ -2,6 +2,7 @@
 import { PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
+import { channelScale } from './precision.ts';
 import type { PlanSizes, PlanType, PlanTypes } from './types.ts';
 
 /** params.h typedef name of each precision class (the names are the kernel contract). */
@@ -19,9 +20,11 @@ export const TYPE_NAMES: Record<PrecisionClass, string> = {
 export const DEFAULT_MAX_IMAGES = 4;
 
 /** The plan type of one precision class. */
-export function planType(cls: PrecisionClass, t: FixedType, axiBits: number, storedW = t.W): PlanType {
+export function planType(cls: PrecisionClass, t: FixedType, axiBits: number, storedW = t.W, declared: FixedType = t): PlanType {
   const cb = containerBits(storedW);
+  const ch = channelScale(declared);
   return {
+    ...(ch ? { scale: { ...ch, lanes: axiBits / 16 } } : {}),
     name: TYPE_NAMES[cls],
     cls,
     cpp: cppType(t),
@@ -38,7 +41,7 @@ export function planType(cls: PrecisionClass, t: FixedType, axiBits: number, sto
 /** Every element type of the config; `onChip` gives a class's on-chip (union) type when per-tensor types widen it. */
 export function planTypes(c: Config, onChip?: Record<PrecisionClass, FixedType>): PlanTypes {
   const out = {} as PlanTypes;
-  for (const cls of PRECISION_CLASSES) out[cls] = planType(cls, onChip?.[cls] ?? c.precision[cls], c.hardware.axiBits, c.precision[cls].W);
+  for (const cls of PRECISION_CLASSES) out[cls] = planType(cls, onChip?.[cls] ?? c.precision[cls], c.hardware.axiBits, c.precision[cls].W, c.precision[cls]);
   return out;
 }
 

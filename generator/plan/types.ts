@@ -61,6 +61,17 @@ export interface PlanType {
   containerBits: number;
   /** Elements per AXI word in DRAM (0 when not stored). */
   lanes: number;
+  /** Per-channel scales (linearWeight with granularity 'channel'): mantissa bits M, shift range S, and the 16-bit
+   *  scale entries per AXI word; absent for one type per tensor. */
+  scale?: PlanScale;
+}
+
+/** The per-channel scale format of a weight class. */
+export interface PlanScale {
+  scaleBits: number;
+  scaleShift: number;
+  /** 16-bit entries (shift in the low byte, mantissa in the high byte) per AXI word. */
+  lanes: number;
 }
 
 /** The element types keyed by precision class. */
@@ -108,8 +119,12 @@ export interface PlanWeight {
   ctype: string;
   /** Integer bits of this tensor's type. */
   I: number;
-  /** Left shift of the raw value into the class's on-chip (union) type: I − the class's smallest I (params.h WS_*). */
+  /** Left shift of the raw value into the class's on-chip (union) type: I − the class's smallest I (params.h WS_*);
+   *  with per-channel scales + scaleShift, from which the loader subtracts each row's own shift. */
   shift: number;
+  /** Per-channel scale table (granularity 'channel'): one 16-bit entry per row (C order over all but the last dim),
+   *  stored after the tensor's own words; `wordOffset` counts from the tensor's first word. */
+  scale?: { rows: number; wordOffset: number; words: number; scaleBits: number; scaleShift: number };
   elemBytes: number;
   frac: number;
   signed: boolean;
@@ -172,6 +187,8 @@ export interface PlanBuffer {
   /** Total bits (elems · elemBits). */
   bits: number;
   what: string;
+  /** 'uram': bound to UltraRAM by a bind_storage pragma (generator/plan/storage.ts); absent: HLS's default binding. */
+  storage?: 'uram';
 }
 
 /** The plan of one design. */

@@ -73,7 +73,11 @@ export function layoutWeights(specs: WeightSpec[], types: PlanTypes, axiBits: nu
   return specs.map((w, k) => {
     const t = types[w.cls];
     const ft = own?.types[k];
-    const words = Math.ceil(numel(w.shape) / t.lanes);
+    const ownWords = Math.ceil(numel(w.shape) / t.lanes);
+    // Per-channel scales: one 16-bit entry per row, in the words right after the tensor's own.
+    const rows = numel(w.shape) / w.shape[w.shape.length - 1]!;
+    const scale = t.scale ? { rows, wordOffset: ownWords, words: Math.ceil(rows / t.scale.lanes), scaleBits: t.scale.scaleBits, scaleShift: t.scale.scaleShift } : undefined;
+    const words = ownWords + (scale?.words ?? 0);
     const pw: PlanWeight = {
       name: w.name,
       offset: word * wordBytes,
@@ -89,8 +93,9 @@ export function layoutWeights(specs: WeightSpec[], types: PlanTypes, axiBits: nu
       frac: ft ? frac(ft) : t.frac,
       signed: t.signed,
       shape: w.shape,
-      layout: `${w.layout}; C order, ${t.containerBits}-bit containers, ${t.lanes} per ${axiBits}-bit word, little-end first, word-aligned`,
+      layout: `${w.layout}; C order, ${t.containerBits}-bit containers, ${t.lanes} per ${axiBits}-bit word, little-end first, word-aligned${scale ? `; then ${rows} 16-bit row scales (shift byte, mantissa byte)` : ''}`,
       block: w.block,
+      ...(scale ? { scale } : {}),
     };
     word += words;
     return pw;

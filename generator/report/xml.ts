@@ -1,6 +1,7 @@
 // The project's one XML reader (csynth.xml, hls.app, the xclbin's EMBEDDED_METADATA): fast-xml-parser checks the
 // document is well-formed, then parses it in document order; we turn its output into a small element tree.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type * as Fxp from 'fast-xml-parser';
 import { UserError } from '../errors.ts';
 
 /** One element: its (possibly prefixed) name, attributes, child elements and concatenated text (CDATA included). */
@@ -26,8 +27,19 @@ export class XmlSyntaxError extends Error {
 const ATTRS = ':@';
 const TEXT = '#text';
 
+// fast-xml-parser's one-file CommonJS build, loaded at the first document: its ESM sources are ~25 modules that every
+// command importing a report reader would load at start.
+let fxp: { lib: typeof Fxp; parser: Fxp.XMLParser } | undefined;
+function xmlParser(): { lib: typeof Fxp; parser: Fxp.XMLParser } {
+  if (!fxp) {
+    const lib = createRequire(import.meta.url)('fast-xml-parser') as typeof Fxp;
+    fxp = { lib, parser: new lib.XMLParser(PARSER_OPTIONS) };
+  }
+  return fxp;
+}
+
 // Values stay text (the reports' "5.00" and "undef" are ours to read); DOCTYPE entity declarations are not expanded.
-const parser = new XMLParser({
+const PARSER_OPTIONS: Fxp.X2jOptions = {
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -38,7 +50,7 @@ const parser = new XMLParser({
   ignorePiTags: true,
   processEntities: true,
   htmlEntities: true, // also decodes numeric character references (&#65;)
-});
+};
 
 type Node = Record<string, unknown>;
 
@@ -73,7 +85,8 @@ function reason(msg: string): string {
 /** Parses an XML document into its root element; a document that is not well-formed throws XmlSyntaxError. */
 export function parseXmlDocument(text: string): XmlElement {
   const doc = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const valid = XMLValidator.validate(doc);
+  const { lib, parser } = xmlParser();
+  const valid = lib.XMLValidator.validate(doc);
   if (valid !== true) throw new XmlSyntaxError(reason(valid.err.msg), valid.err.line, valid.err.col);
   const roots = (parser.parse(doc) as Node[]).filter((n) => !(TEXT in n));
   const elems = roots.map((n) => [Object.keys(n).find((k) => k !== ATTRS), n] as const).filter(([k]) => k !== undefined && !k.startsWith('?'));

@@ -103,6 +103,17 @@ function xmlNumber(v: string, what: string, fail: (m: string) => never): number 
   return n;
 }
 
+/** Bytes as one printable line: printable ASCII as is, NUL as \0, anything else (newline included) as \xNN. */
+export function escapeBytes(b: Uint8Array): string {
+  let s = '';
+  for (const c of b) {
+    if (c === 0) s += '\\0';
+    else if (c >= 0x20 && c < 0x7f && c !== 0x5c && c !== 0x27) s += String.fromCharCode(c);
+    else s += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return s;
+}
+
 /** Reads and validates the xclbin at `path`; a missing file or any structural problem is a UserError. */
 export function readXclbinFile(path: string): XclbinInfo {
   return parseXclbin(readFileOrThrow(path, 'xclbin'), path);
@@ -117,7 +128,7 @@ export function parseXclbin(bytes: Uint8Array, name: string): XclbinInfo {
   if (len === 0) fail('the file is empty');
   if (len < AXLF_MIN_BYTES) fail(`the file has ${len} bytes, shorter than the ${AXLF_MIN_BYTES}-byte axlf header`);
   const magic = new TextDecoder('latin1').decode(bytes.subarray(0, 8));
-  if (magic !== AXLF_MAGIC) fail(`bad magic '${magic.replace(/\0/g, '\\0')}' (expected 'xclbin2\\0'; xclbin1 files are not supported)`);
+  if (magic !== AXLF_MAGIC) fail(`bad magic '${escapeBytes(bytes.subarray(0, 8))}' (expected 'xclbin2\\0'; xclbin1 files are not supported)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const h = HEADER_OFFSET;
   const declared = view.getBigUint64(h + HEADER.length, true);

@@ -123,6 +123,30 @@ FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
   return fxm_from_raw<T>(ap_uint<T::width>(x));
 }
 
+/** fxm_lane_get_shifted with a per-row scale (per-channel weight scales, generator/plan/precision.ts): the raw value
+ *  times the row's mantissa m (m <= 2^MB <= 128), shifted left by sh (the tensor's shift less the row's own). Exact in
+ *  T. The product is shift-and-add over m's bits (MB adders per lane in LUTs, no DSP); MB = 0: m = 1, a shift only. */
+template <class T, int CB, int SW, int MB, int WW>
+FXM_INLINE T fxm_lane_get_scaled(const ap_uint<WW> &word, int lane, int sh, const ap_uint<MB + 1> &m) {
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);
+  ap_int<T::width> x = raw;  // sign extension (SW + MB + shifts <= T::width)
+  if (MB > 0) {
+    const unsigned mb = m.to_uint();
+    ap_int<T::width> acc = 0;
+    if (mb & 1u) acc += x;
+    if (mb & 2u) acc += x << 1;
+    if (mb & 4u) acc += x << 2;
+    if (mb & 8u) acc += x << 3;
+    if (mb & 16u) acc += x << 4;
+    if (mb & 32u) acc += x << 5;
+    if (mb & 64u) acc += x << 6;
+    if (mb & 128u) acc += x << 7;
+    x = acc;
+  }
+  x <<= sh;
+  return fxm_from_raw<T>(ap_uint<T::width>(x));
+}
+
 // 2^-(i/256), i = 0..255, as ap_ufixed<31,1> raw (30 fraction bits).
 static const ap_uint<31> FXM_EXP2_RAW[256] = {
     1073741824, 1070838486, 1067942999, 1065055341, 1062175491, 1059303428, 1056439131, 1053582579,

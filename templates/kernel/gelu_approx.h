@@ -3,7 +3,9 @@
 // |x| >= 5.5 the result is ReLU(x) (there δ < 1.1e-7). One ROM read pair and one multiply; no exp or erf.
 //
 // Usage (no params.h dependency):
-//   act_t y = gelu_approx(x);     // any ap_fixed<W,I> with W - I >= 5 fraction bits; returns the same type
+//   act_t y = gelu_approx(x);     // any ap_fixed<W,I,Q,O,N> with W - I >= 5 fraction bits; returns the same type
+// The working types keep the default modes (truncate, wrap) whatever act_t's: δ and the result are exact at act_t's
+// resolution, so Q/O only matter when the result is stored, and Edge-MoE's act_t computes the same bits as before.
 // The linear unit applies it to each of its outputs when use_gelu is set.
 //
 // Accuracy (test/kernel/gelu.test.ts, dense sweep of act_t over [-8, 8] vs double erf-GELU): the interpolation error
@@ -50,16 +52,17 @@ static const ap_uint<22> GELU_DELTA_RAW[GELU_TABLE_SIZE] = {
 };
 
 /** GELU(x) ≈ ReLU(x) - δ(|x|), δ linearly interpolated between the ROM knots at step 1/32. */
-template <int W, int I>
-ap_fixed<W, I> gelu_approx(ap_fixed<W, I> x) {
+template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
+ap_fixed<W, I, Q, O, N> gelu_approx(ap_fixed<W, I, Q, O, N> xq) {
   // The linear unit applies GELU to TILE_OUT outputs in one II=1 cycle (2 reads each); a 2-port ROM would cap that
   // at one output per cycle, so the table becomes constants + LUT muxes (about 22 bits x 8 address bits per read).
 #pragma HLS array_partition variable = GELU_DELTA_RAW complete
   const int F = W - I;
+  const ap_fixed<W, I> x = xq;  // same bits (same W, I)
   ap_ufixed<W, I> ax = (x < 0) ? ap_ufixed<W, I>(-x) : ap_ufixed<W, I>(x);  // |x|; -min fits the unsigned type
   ap_fixed<W, I> relu = (x > 0) ? x : ap_fixed<W, I>(0);
   const ap_ufixed<4, 3> LIMIT = fxm_from_raw<ap_ufixed<4, 3> >(ap_uint<4>(11));  // 5.5
-  if (ax >= LIMIT) return relu;
+  if (ax >= LIMIT) return ap_fixed<W, I, Q, O, N>(relu);
 
   // 32|x| = idx + frac: idx is |x|'s raw bits above the 2^-5 position, frac the bits below.
   ap_uint<W> raw = ax.range(W - 1, 0);
@@ -70,7 +73,7 @@ ap_fixed<W, I> gelu_approx(ap_fixed<W, I> x) {
   ap_ufixed<22, 0> t1 = fxm_from_raw<ap_ufixed<22, 0> >(GELU_DELTA_RAW[idx.to_uint() + 1]);
   ap_fixed<W, I> delta = t0 + frac * (t1 - t0);
   ap_fixed<W, I> y = relu - delta;
-  return y;
+  return ap_fixed<W, I, Q, O, N>(y);
 }
 
 #endif  // EDGEMOE_GELU_APPROX_H

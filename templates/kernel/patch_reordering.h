@@ -40,6 +40,10 @@ typedef act_t moe_qp_t[EXPERTS][TOKENS];
 
 /** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle (a load process). */
 inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 0) {
+  // Per-channel scales (one per expert row): as load_linear_weights.
+  ap_uint<16> rs[WLIN_SCALED ? EXPERTS : 1];
+  if (WLIN_SCALED) load_row_scales<WLIN_SCALED ? EXPERTS : 1>(rs, wmem + (sh >> 8), 0, EXPERTS);
+  if (WLIN_SCALED) sh &= 255;
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
   if (DIM % WLIN_LANES == 0) {  // every preset: lane j always writes column bank j % ACT_LANES (II=1, see moe_gate)
@@ -53,7 +57,7 @@ inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 
     gate_load_row_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        gate_w[e][dw * WLIN_LANES + j] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        gate_w[e][dw * WLIN_LANES + j] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? e : 0]);
       }
       if (++dw == row_words) {
         dw = 0;
@@ -72,7 +76,7 @@ gate_load_words:
     for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
       if (wi * WLIN_LANES + j < total) {
-        gate_w[e][d] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        gate_w[e][d] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? e : 0]);
         if (++d == DIM) {
           d = 0;
           e++;

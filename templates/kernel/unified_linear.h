@@ -69,8 +69,40 @@ static const bool LIN_WROWS_WORD_ALIGNED =
  * j % TILE_IN of the partitioned buffer, so the writes of a word go to distinct banks and the loop keeps II=1.
  * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
  */
+/** Per-channel weight scales (WLIN_SCALED): loads the 16-bit entries of rows row0 .. row0 + rows − 1 of a scale
+ *  table (one word per cycle) into rs. Entry = sh | m << 8 (params.h). */
+template <int N>
+void load_row_scales(ap_uint<16> rs[N], const word_t *smem, int row0, int rows) {
+  const int lane0 = row0 % WLIN_SCALE_LANES;
+  const int words = rows > 0 ? (lane0 + rows + WLIN_SCALE_LANES - 1) / WLIN_SCALE_LANES : 0;
+  const word_t *base = smem + row0 / WLIN_SCALE_LANES;
+lin_sload_words:
+  for (int wi = 0; wi < words; wi++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_MAX_OUT / WLIN_SCALE_LANES + 1
+#pragma HLS pipeline II = 1
+    EDGEMOE_TICK();
+    const word_t word = base[wi];
+  lin_sload_lanes:
+    for (int j = 0; j < WLIN_SCALE_LANES; j++) {
+#pragma HLS unroll
+      const int r = wi * WLIN_SCALE_LANES + j - lane0;
+      if (r >= 0 && r < rows) rs[r] = word.range(16 * j + 15, 16 * j);
+    }
+  }
+}
+
+/** Weight j of a word in row scale entry e's row (WLIN_SCALED) or with the tensor's shift alone. */
+inline wlin_t wlin_lane(const word_t &word, int j, int sh, const ap_uint<16> &e) {
+  if (WLIN_SCALED) return fxm_lane_get_scaled<wlin_t, WLIN_BITS, WLIN_W, WLIN_SCALE_BITS>(word, j, sh - int(e.range(7, 0)), e.range(15, 8));
+  return fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+}
+
 inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
 #pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
+  // Per-channel scales: sh carries the scale table's word offset above bit 8 (params.h WS_*); its rows load first.
+  ap_uint<16> rs[WLIN_SCALED ? LIN_MAX_OUT : 1];
+  if (WLIN_SCALED && out_dim > 0) load_row_scales<WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
+  if (WLIN_SCALED) sh &= 255;
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
   const int words = (lane0 + total + WLIN_LANES - 1) / WLIN_LANES;
@@ -89,7 +121,7 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
       }
       if (++iw == row_words) {
         iw = 0;
@@ -110,7 +142,7 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
         if (++i == in_dim) {
           i = 0;
           o++;

@@ -29,18 +29,25 @@ describe('U280 per-SLR fit', function () {
   it('the estimate decides: tiny fits SLR0 (pinned), ViT-S does not (left unpinned); an explicit SLR other than SLR0 has no shell', () => {
     const tiny = buildPlan(resolveConfig({ preset: 'tiny', sets: U280 }));
     assert.equal(kernelSlr(tiny), 'SLR0');
+    // Unpinned, ViT-S puts its weight buffers in URAM across the device: more than one SLR has.
     const vits = buildPlan(resolveConfig({ preset: 'm3vit-s-pascal' }));
-    const bram = estimateResources(vits).total.BRAM36;
-    assert.ok(bram > 476 && bram > 672, `ViT-S estimate ${bram} BRAM36`);
+    const uram = estimateResources(vits).total.URAM;
+    assert.ok(uram > 320, `ViT-S estimate ${uram} URAM`);
     assert.equal(kernelSlr(vits), undefined);
-    assert.match(slrViolations(vits, 'SLR2')[0]!.rule, new RegExp(`BRAM36 ${Math.round(bram).toLocaleString('en-US')} > 672 in SLR2`));
+    assert.match(slrViolations(vits, 'SLR2')[0]!.rule, new RegExp(`URAM ${uram} > 320 in SLR2`));
+    // Pinned to SLR2, the plan keeps its URAM within that SLR; the block RAM then overflows it.
+    const pinned = buildPlan(resolveConfig({ preset: 'm3vit-s-pascal', sets: ['hardware.slr=SLR2'] }));
+    const r = estimateResources(pinned).total;
+    assert.ok(r.URAM <= 320 && r.BRAM36 > 672, `pinned ViT-S: ${r.URAM} URAM, ${r.BRAM36} BRAM36`);
+    assert.match(slrViolations(pinned, 'SLR2')[0]!.rule, new RegExp(`BRAM36 ${Math.round(r.BRAM36).toLocaleString('en-US')} > 672 in SLR2`));
+    assert.doesNotMatch(slrViolations(pinned, 'SLR2')[0]!.rule, /URAM/);
     assert.equal(kernelSlr(buildPlan(resolveConfig({ preset: 'tiny' }))), undefined, 'ZCU102 is one die: no SLR');
   });
 
   it('validate refuses a U280 design pinned to an SLR it does not fit (exit 2, the numbers); accepts one that fits', async () => {
     const r = await runCli(['validate', '-p', 'm3vit-s-pascal', '-s', 'hardware.slr=SLR0']);
     assert.equal(r.exitCode, 2, r.stdout);
-    const bram = Math.round(estimateResources(buildPlan(resolveConfig({ preset: 'm3vit-s-pascal' }))).total.BRAM36).toLocaleString('en-US');
+    const bram = Math.round(estimateResources(buildPlan(resolveConfig({ preset: 'm3vit-s-pascal', sets: ['hardware.slr=SLR0'] }))).total.BRAM36).toLocaleString('en-US');
     assert.match(r.stderr, new RegExp(`^edgemoe: error: invalid config \\(preset m3vit-s-pascal\\) \\(1 problem\\):\n {2}hardware\\.slr: the estimate does not fit SLR0, where the kernel is pinned: BRAM36 ${bram} > 476 \\(672 in SLR0 − 196 shell\\)`));
     const ok = await runCli(['validate', '-p', 'tiny', ...U280.flatMap((s) => ['-s', s]), '-s', 'hardware.slr=SLR0']);
     assert.equal(ok.exitCode, 0, ok.stderr);

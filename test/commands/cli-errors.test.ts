@@ -10,12 +10,27 @@ import { IMAGES, scratch } from '../helpers/paths.ts';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { randomWeights } from '../../generator/weights/random.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { Command } from 'commander';
+import { COMMANDS } from '../../bin/commands.ts';
 
 describe('CLI error lines', () => {
   it("commander's errors start with 'edgemoe: error:' and exit 2", async () => {
     const r = await runCli(['validate', '--no-such-option']);
     assert.equal(r.exitCode, 2);
     assert.match(r.stderr, /^edgemoe: error: unknown option '--no-such-option'/);
+  });
+
+  it('csim, reference and run all require -t (none picks a task by default)', async () => {
+    for (const name of ['csim', 'reference', 'run']) {
+      const program = new Command('edgemoe');
+      (await COMMANDS.find(([n]) => n === name)![1]()).register(program);
+      const task = program.commands[0]!.options.find((o) => o.long === '--task')!;
+      assert.ok(task.mandatory, `${name} -t is required`);
+      assert.equal(task.defaultValue, undefined, `${name} -t has no default`);
+    }
+    const r = await runCli(['csim', '-d', 'd', '-w', 'w.safetensors', 'image.png']);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /^edgemoe: error: required option '-t, --task <task>' not specified/);
   });
 
   it('a missing image is not blamed on the default preset', async () => {

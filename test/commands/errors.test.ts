@@ -35,7 +35,7 @@ describe('commands: bad input (CLI)', function () {
 
   it('csim --out that cannot be written is refused before building (a directory, a missing parent)', async () => {
     const dir = scratch();
-    const args = (out: string) => ['csim', '-d', join(dir, 'no-design'), '-w', join(TINY, 'weights.safetensors'), '-o', out, join(TINY, 'image.png')];
+    const args = (out: string) => ['csim', '-d', join(dir, 'no-design'), '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', out, join(TINY, 'image.png')];
     userError(await runCli(args(dir)), /--out .*: is a directory, expected an \.npy file path/);
     userError(await runCli(args(join(dir, 'missing', 'o.npy'))), /--out .*o\.npy: directory .*missing does not exist/);
     assert.deepEqual(readdirSync(dir), []);

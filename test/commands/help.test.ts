@@ -2,21 +2,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
+import { COMMANDS } from '../../bin/commands.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/paths.ts';
 
-/** The program as bin/cli.ts builds it: every `register as …` module it imports, registered in order. */
+/** The program as bin/cli.ts builds it with every command loaded (as for `edgemoe --help`), in order. */
 async function registeredProgram(): Promise<Command> {
-  const cli = readFileSync(join(ROOT, 'bin', 'cli.ts'), 'utf8');
-  const modules = [...cli.matchAll(/^import \{ register as \w+ \} from '([^']+)';$/gm)].map((m) => m[1]!);
-  assert.ok(modules.length >= 11, `found ${modules.length} command modules in cli.ts`);
+  assert.ok(COMMANDS.length >= 11, `found ${COMMANDS.length} commands in bin/commands.ts`);
   const program = new Command('edgemoe');
-  for (const m of modules) {
-    const mod = (await import(pathToFileURL(join(ROOT, 'bin', m)).href)) as { register: (p: Command) => void };
-    mod.register(program);
-  }
+  for (const [, module] of COMMANDS) (await module()).register(program);
   return program;
 }
 
@@ -38,12 +33,13 @@ const STANDARD_SHORT: Record<string, string> = {
 
 describe('commands: --help of every command (CLI)', function () {
   let commands: Array<{ path: string[]; cmd: Command }>;
+  let rootHelp: Awaited<ReturnType<typeof runCli>>; // one spawn of `edgemoe --help` for the tests of the command list
   before(async () => {
-    commands = allCommands(await registeredProgram());
+    [commands, rootHelp] = await Promise.all([registeredProgram().then((p) => allCommands(p)), runCli(['--help'])]);
   });
 
-  it('`edgemoe --help` lists every command with its whole summary on one line', async () => {
-    const r = await runCli(['--help']);
+  it('`edgemoe --help` lists every command with its whole summary on one line', () => {
+    const r = rootHelp;
     assert.equal(r.exitCode, 0, r.stderr);
     const lines = r.stdout.split('\n');
     for (const { path, cmd } of commands.filter((c) => c.path.length === 1)) {
@@ -55,22 +51,26 @@ describe('commands: --help of every command (CLI)', function () {
     }
   });
 
-  it('`edgemoe --help` lists the commands in the order of the flow', async () => {
-    const r = await runCli(['--help']);
+  it('`edgemoe --help` lists the commands in the order of the flow', () => {
+    const r = rootHelp;
     assert.equal(r.exitCode, 0, r.stderr);
     const listed = [...r.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
     assert.deepEqual(listed, ['presets', 'validate', 'weights', 'reference', 'profile', 'gen', 'pack', 'csim', 'estimate', 'explore', 'build', 'sweep', 'report', 'run']);
   });
 
-  it('each command\'s --help exits 0 and shows every argument and option, with its true default', async () => {
-    const results = await Promise.all(commands.map(({ path }) => runCli([...path, '--help'])));
-    commands.forEach(({ path, cmd }, i) => {
-      const r = results[i]!;
+  it('each command module registers exactly the command it is listed under (the CLI loads only that module)', async () => {
+    for (const [name, module] of COMMANDS) {
+      const alone = new Command('edgemoe');
+      (await module()).register(alone);
+      assert.deepEqual(alone.commands.map((c) => c.name()), [name], `bin/commands.ts: '${name}' module`);
+    }
+  });
+
+  it('each command\'s help shows every argument and option, with its true default', () => {
+    for (const { path, cmd } of commands) {
       const name = path.join(' ');
-      assert.equal(r.exitCode, 0, `${name}: ${r.stderr}`);
-      assert.equal(r.stderr, '', name);
-      const help = r.stdout.replace(/\s+/g, ' ');
-      assert.ok(help.startsWith(`Usage: edgemoe ${name} `), `${name}: ${r.stdout.slice(0, 80)}`);
+      const help = cmd.helpInformation().replace(/\s+/g, ' ');
+      assert.ok(help.startsWith(`Usage: edgemoe ${name} `), `${name}: ${help.slice(0, 80)}`);
       assert.ok(help.includes(cmd.description().replace(/\s+/g, ' ')), `${name}: full description shown`);
       for (const a of cmd.registeredArguments) assert.ok(help.includes(` ${a.name()} `), `${name}: argument ${a.name()}`);
       for (const o of cmd.options) {
@@ -83,7 +83,27 @@ describe('commands: --help of every command (CLI)', function () {
           assert.ok(!/\(default[ :]/.test(o.description), `${name} ${o.long}: default given once, not also in the text`);
         }
       }
-    });
+    }
+  });
+
+  it('`edgemoe CMD --help` (CLI, which loads only that command) prints the same help, exit 0, for a command and a subcommand', async () => {
+    const paths = [['csim'], ['weights', 'info']];
+    const results = await Promise.all(paths.map((path) => runCli([...path, '--help'])));
+    for (const [i, path] of paths.entries()) {
+      const r = results[i]!;
+      assert.equal(r.exitCode, 0, `${path.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, '');
+      const cmd = commands.find((c) => c.path.join(' ') === path.join(' '))!.cmd;
+      assert.equal(r.stdout, cmd.helpInformation().trimEnd(), path.join(' ')); // runCli drops the final newline
+    }
+  });
+
+  it('`edgemoe help CMD` and `edgemoe --version` work with the lazy loading', async () => {
+    const [help, version] = await Promise.all([runCli(['help', 'pack']), runCli(['--version'])]);
+    assert.equal(help.exitCode, 0, help.stderr);
+    assert.ok(help.stdout.startsWith('Usage: edgemoe pack '), help.stdout.slice(0, 80));
+    assert.equal(version.exitCode, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+$/);
   });
 
   it('a short flag means the same long option in every command, and the common options use the standard one', () => {

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { COMMANDS } from '../../bin/commands.ts';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
@@ -80,11 +82,22 @@ describe('commands/weights (CLI)', () => {
     assertCleanFailure(await runCli(['weights', 'random', '-p', 'tiny', '--seed', '-3', '-o', out]), out, '--seed must be an integer in 0..4294967295');
   });
 
+  it('info --help names no default preset: without one nothing is checked', async () => {
+    const program = new Command('edgemoe');
+    (await COMMANDS.find(([n]) => n === 'weights')![1]()).register(program);
+    const info = program.commands[0]!.commands.find((c) => c.name() === 'info')!;
+    const preset = info.options.find((o) => o.long === '--preset')!;
+    assert.doesNotMatch(preset.description, /default: \S+ when/);
+    assert.match(preset.description, /none by default: nothing is checked without --preset, --config or --set/);
+  });
+
   it('info --json: per-tensor dtype, shape and statistics', async () => {
     const r = await runCli(['weights', 'info', join(TINY, 'weights.safetensors'), '--json']);
     assert.equal(r.exitCode, 0, r.stderr);
-    const j = JSON.parse(r.stdout) as { metadata: Record<string, string>; tensors: Array<{ name: string; dtype: string; shape: number[]; min: number; max: number; mean: number; std: number }> };
+    const j = JSON.parse(r.stdout) as { metadata: Record<string, string>; checkedAgainst: string | null; tensors: Array<{ name: string; dtype: string; shape: number[]; min: number; max: number; mean: number; std: number }> };
     assert.deepEqual(j.metadata, { format: 'pt' });
+    // No --preset: nothing is checked (and --help names no default preset for it), which the output says.
+    assert.equal(j.checkedAgainst, null);
     assert.equal(j.tensors.length, 30);
     const g = j.tensors.find((t) => t.name === 'blocks.1.mlp.gate.0.w_gate')!;
     const data = readSafetensors(join(TINY, 'weights.safetensors')).get('blocks.1.mlp.gate.0.w_gate')!.data as Float32Array;

@@ -1,7 +1,10 @@
 // Config limits and the memory-capacity rule: one place (validateConfig), so validate, gen and estimate agree, and
 // huge sizes are refused before anything is allocated for them.
 import assert from 'node:assert/strict';
-import { resolveConfig, ConfigError } from '../../generator/config/index.ts';
+import { resolveConfig, validateConfig, ConfigError } from '../../generator/config/index.ts';
+import { storageLogicViolations } from '../../generator/config/capacity.ts';
+import { estimateResources } from '../../generator/estimate/resources.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
 import { LIMITS } from '../../generator/config/schema.ts';
 import { modelStats } from '../../generator/model/stats.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -29,6 +32,72 @@ describe('config limits and capacity', () => {
 
   it('weights that do not fit a memory bank are a config violation (validate refuses what gen refuses)', () => {
     assert.deepEqual(violations(['model.moe.experts=64', 'model.moe.expertHidden=16384']).map((v) => v.replace(/\d{6,}/g, 'N')), ['hardware.bundles.weights: N bytes exceed one ZCU102 (Zynq UltraScale+ XCZU9EG) memory bank (N bytes)']);
+  });
+
+  describe('the board must hold the resource estimate (BRAM36, URAM, LUT, FF): one violation per resource, with the numbers', () => {
+    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+    /** The config with `edit` applied, validated without the board fit (as explore does), and its estimate. */
+    const over = (preset: string, edit: (c: ReturnType<typeof resolveConfig>) => void) => {
+      const c = resolveConfig({ preset });
+      edit(c);
+      const unchecked = validateConfig(structuredClone(c), '', { boardFit: false });
+      return { json: c, used: estimateResources(buildPlan(unchecked)).total };
+    };
+
+    it('ViT-S moved to the ZCU102: block RAM', () => {
+      const { json, used } = over('m3vit-s-pascal', (c) => {
+        c.hardware.platform = 'zcu102';
+        c.hardware.part = 'xczu9eg-ffvb1156-2-e';
+      });
+      assert.ok(used.BRAM36 > 912);
+      assert.throws(() => validateConfig(json, '(x)'), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        const bram = e.violations.filter((v) => /BRAM36/.test(v.rule));
+        assert.equal(bram.length, 1);
+        assert.equal(bram[0]!.path, 'hardware');
+        assert.match(bram[0]!.rule, new RegExp(`^the design needs ${fmt(used.BRAM36)} BRAM36 but the ZCU102 has 912 `));
+        return true;
+      });
+    });
+
+    it('ViT-T with a 64×64 linear tile on the ZCU102: LUT', () => {
+      const { json, used } = over('m3vit-t-cityscapes', (c) => (c.hardware.linearTile = { in: 64, out: 64 }));
+      assert.ok(used.LUT > 274080 && used.BRAM36 <= 912);
+      const v = (() => {
+        try {
+          validateConfig(json);
+        } catch (e) {
+          if (e instanceof ConfigError) return e.violations;
+          throw e;
+        }
+        return [];
+      })();
+      const lut = v.filter((x) => / LUT /.test(x.rule));
+      assert.equal(lut.length, 1);
+      assert.match(lut[0]!.rule, new RegExp(`needs ${fmt(used.LUT)} LUT but the ZCU102 has 274,080`));
+      assert.ok(!v.some((x) => /BRAM36|URAM| FF /.test(x.rule)), JSON.stringify(v));
+    });
+
+    it('URAM: a plan with URAM buffers on a board without URAM (the rule itself; placement never overfills a board)', () => {
+      const plan = buildPlan(resolveConfig({ preset: 'm3vit-s-pascal' }));
+      const uram = estimateResources(plan).total.URAM;
+      assert.ok(uram > 0);
+      const moved = { ...plan, config: { ...plan.config, hardware: { ...plan.config.hardware, platform: 'zcu102' as const } } };
+      const v = storageLogicViolations(moved).filter((x) => /URAM/.test(x.rule));
+      assert.equal(v.length, 1);
+      assert.match(v[0]!.rule, new RegExp(`needs ${fmt(uram)} URAM but the ZCU102 has 0 `));
+      assert.deepEqual(storageLogicViolations(plan), [], 'ViT-S fits the U280');
+    });
+
+    it('validate: exit 2 naming the resource and the numbers; every preset passes', async () => {
+      const r = await runCli(['validate', '-p', 'm3vit-t-cityscapes', '-s', 'hardware.linearTile.in=64', '-s', 'hardware.linearTile.out=64']);
+      assert.equal(r.exitCode, 2);
+      assert.match(r.stderr, /^edgemoe: error: invalid config \(preset m3vit-t-cityscapes\) \(\d+ problems?\):\n(.*\n)* {2}hardware: the design needs [\d,]+ LUT but the ZCU102 has 274,080 /);
+      for (const preset of ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8', 'm3vit-s-pascal', 'm3vit-s-nyud', 'tiny']) {
+        const plan = buildPlan(resolveConfig({ preset }));
+        assert.deepEqual(storageLogicViolations(plan), [], preset);
+      }
+    });
   });
 
   it('at the limits, MAC counts stay exact (below 2^53)', () => {

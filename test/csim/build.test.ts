@@ -1,9 +1,9 @@
 // buildCsim: content-hash caching of objects and binaries, defines and source edits, pruning of old entries.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { buildCsim, CompileError } from '../../generator/csim/build.ts';
+import { buildCsim, CompileError, CXXFLAGS } from '../../generator/csim/build.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
@@ -13,6 +13,14 @@ describe('buildCsim', function () {
   const dir = join(scratch(), 'tiny');
   before(() => {
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+  });
+
+  it('csim (edgemoe csim and the Makefile) compiles with the C++ standard HLS uses (run_hls.tcl -cflags)', () => {
+    const std = (s: string) => [...s.matchAll(/-std=(c\+\+\d+)/g)].map((m) => m[1]);
+    const hls = [...new Set(std(readFileSync(join(dir, 'run_hls.tcl'), 'utf8')))];
+    assert.equal(hls.length, 1, `one standard in run_hls.tcl: ${hls}`);
+    assert.deepEqual(std(CXXFLAGS.join(' ')), hls);
+    assert.deepEqual(std(/^CXXFLAGS \?=.*$/m.exec(readFileSync(join(dir, 'Makefile'), 'utf8'))![0]), hls);
   });
 
   it('compiles once, then serves the cache; the shared build compiles the kernel for the host (stream defines)', async () => {
@@ -65,7 +73,7 @@ describe('buildCsim', function () {
     const d = join(scratch(), 'edited');
     emitDesign(resolveConfig({ preset: 'tiny' }), d);
     appendFileSync(join(d, 'src', 'params.h'), '\nstatic const int broken = ;\n');
-    const r = await runCli(['csim', '-d', d, '-w', join(TINY, 'weights.safetensors'), join(TINY, 'image.png')]);
+    const r = await runCli(['csim', '-d', d, '-w', join(TINY, 'weights.safetensors'), '-t', '0', join(TINY, 'image.png')]);
     assert.equal(r.exitCode, 2, r.stderr);
     assert.match(r.stderr, /^edgemoe: error: g\+\+ failed to compile .*\.cpp \(a design file edited by hand\?/m);
     assert.match(r.stderr, /params\.h:\d+:\d+: error: /);

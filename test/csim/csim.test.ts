@@ -81,7 +81,7 @@ describe('edgemoe csim', function () {
       assert.match(ok.stdout, /^fidelity: MSE \S+  MSE\/var \S+  cosine 0\.99\d+  bias -?\S+  max abs \S+  top-k agreement 9\/9 \(100\.00 %\), 0 flips at reference margin > 0\.001$/m);
       assert.match(ok.stdout, /phases: compile [\d.]+ s, (pack [\d.]+ s, )?csim [\d.]+ s, reference [\d.]+ s/);
       assert.match(ok.stdout, /^PASS/m);
-      const counted = await runCli(['csim', '--design', dir, '--weights', weights, '--cycles', '--overflow-stats', join(TINY, 'image.png')]);
+      const counted = await runCli(['csim', '--design', dir, '--weights', weights, '-t', '0', '--cycles', '--overflow-stats', join(TINY, 'image.png')]);
       assert.equal(counted.exitCode, 0, counted.stderr);
       // --cycles: a table instead of the testbench's raw lines; on tiny every op ticks exactly as estimated.
       assert.doesNotMatch(counted.stdout, /^cycles \d+ \d+$/m);
@@ -100,17 +100,17 @@ describe('edgemoe csim', function () {
       assert.match(counted.stdout, new RegExp(`^ +total with the one-time load +${(sum + 1538).toLocaleString('en-US')} `, 'm'));
       assert.match(counted.stdout, /float reference's routing.*; every op matches the estimate$/m);
       assert.match(counted.stdout, /^overflow total=\d+$/m);
-      const strict = await runCli(['csim', '--design', dir, '--weights', weights, '--tolerance', '1e-12', join(TINY, 'image.png')]);
+      const strict = await runCli(['csim', '--design', dir, '--weights', weights, '-t', '0', '--tolerance', '1e-12', join(TINY, 'image.png')]);
       assert.equal(strict.exitCode, 1);
       assert.match(strict.stdout, /FAIL: MSE\/var \S+ > tolerance 1\.000e-12/);
-      const wrongSize = await runCli(['csim', '--design', dir, '--weights', weights, join(IMAGES, 'astronaut-256x128.png')]);
+      const wrongSize = await runCli(['csim', '--design', dir, '--weights', weights, '-t', '0', join(IMAGES, 'astronaut-256x128.png')]);
       assert.equal(wrongSize.exitCode, 2);
       assert.match(wrongSize.stderr, /edgemoe: error: .*astronaut-256x128\.png: image is \[3,128,256\]/);
       const partial = join(dir, '..', 'partial.safetensors');
       const sd = loadWeights(weights).tensors;
       sd.delete('blocks.1.mlp.gate.1.w_gate');
       writeSafetensors(partial, sd);
-      const badWeights = await runCli(['csim', '--design', dir, '--weights', partial, join(TINY, 'image.png')]);
+      const badWeights = await runCli(['csim', '--design', dir, '--weights', partial, '-t', '0', join(TINY, 'image.png')]);
       assert.equal(badWeights.exitCode, 2);
       assert.match(badWeights.stderr, /do not match config 'tiny'[\s\S]*missing blocks\.1\.mlp\.gate\.1\.w_gate/);
       assert.doesNotMatch(badWeights.stderr, /compile/);

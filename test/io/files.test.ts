@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fsErrorReason, makeDirs, writeFileAtomic } from '../../generator/io/files.ts';
+import { fsErrorReason, makeDirs, readFileOrThrow, writeFileAtomic } from '../../generator/io/files.ts';
 import { writeDirAtomic } from '../../generator/emit/write-dir.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { scratch } from '../helpers/paths.ts';
@@ -61,6 +61,15 @@ describe('io/files', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'f'), '');
     throwsUser(() => writeFileAtomic(join(dir, 'f', 'x.npy'), new Uint8Array(1)), /a parent of it is not a directory/);
+  });
+
+  it('a file whose name is not UTF-8 is not reported as merely missing', () => {
+    // Node decodes such a command-line argument with U+FFFD in place of the bad byte: that name does not exist.
+    const dir = scratch();
+    writeFileSync(Buffer.from(`${dir}/a\xff.png`, 'latin1'), 'png');
+    const asNodeSeesIt = join(dir, 'a\uFFFD.png');
+    throwsUser(() => readFileOrThrow(asNodeSeesIt, 'image'), /^cannot read image file .*a\uFFFD\.png: no such file \(its name has bytes that are not valid UTF-8, which edgemoe cannot open: rename the file\)$/);
+    throwsUser(() => readFileOrThrow(join(dir, 'b.png'), 'image'), /b\.png: no such file$/);
   });
 
   it('makeDirs creates missing parents and fails (instead of hanging) under /proc', function () {

@@ -69,7 +69,7 @@ describe('plan: renderKernelSources', function () {
       const dir = scratch();
       mkdirSync(join(dir, 'src'));
       for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
-      await execa('g++', ['-std=c++17', '-fsyntax-only', '-Wno-unknown-pragmas', '-w', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, join(dir, 'src', 'kernel.cpp')]);
+      await execa('g++', ['-std=c++14', '-fsyntax-only', '-Wno-unknown-pragmas', '-w', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, join(dir, 'src', 'kernel.cpp')]);
     });
   }
 });

@@ -62,7 +62,7 @@ describe('plan: trip counts of the whole schedule', function () {
     for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
     writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
     exe = join(dir, 'main');
-    await execa('g++', ['-std=c++17', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
   });
 
   it('tiny: every op (and the one-time load, op 0) ticks exactly as the plan says', async () => {

@@ -70,10 +70,10 @@ describe('host/pool/map: csim over several images on worker processes', function
   it('several images: --out must be a directory, and two images with one stem are refused (exit 2, nothing run)', async () => {
     const dir = join(root, 'tiny');
     const img = join(TINY, 'image.png');
-    const notDir = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-o', join(root, 'x.npy'), img, join(TINY, 'image.npy')], { reject: false });
+    const notDir = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', join(root, 'x.npy'), img, join(TINY, 'image.npy')], { reject: false });
     assert.equal(notDir.exitCode, 2);
     assert.match(String(notDir.stderr), /--out .*x\.npy: with several images, expected an existing directory/);
-    const same = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-o', root, img, join(TINY, 'image.npy')], { reject: false });
+    const same = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', root, img, join(TINY, 'image.npy')], { reject: false });
     assert.equal(same.exitCode, 2);
     assert.match(String(same.stderr), /two images have the stem 'image'/);
   });
@@ -100,7 +100,7 @@ esac
     const imgs = ['p.png', 'q.npy'].map((n) => join(root, 'int-imgs', n));
     copyFileSync(join(TINY, 'image.png'), imgs[0]!);
     copyFileSync(join(TINY, 'image.npy'), imgs[1]!);
-    const child = execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-j', '2', '-o', out, ...imgs], {
+    const child = execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, ...imgs], {
       reject: false,
       env: { CXX: cxx, FAKE_MARK: mark },
     });

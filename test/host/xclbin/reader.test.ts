@@ -73,6 +73,10 @@ describe('host/xclbin reader + writer', () => {
     const bad = good.slice();
     bad[6] = 0x31; // 'xclbin1'
     rejects(bad, /bad magic 'xclbin1\\0'/);
+    // A text file: its newline and other control bytes are escaped, never printed raw.
+    const text = good.slice();
+    text.set(new TextEncoder().encode("hi\n\t'\\\xff"), 0);
+    rejects(text, /bad magic 'hi\\x0a\\x09\\x27\\x5c\\xc3\\xbf' \(expected/);
   });
 
   it('rejects garbage after a valid magic (length mismatch) and a truncated file', () => {

@@ -76,6 +76,9 @@ static const int CLS_FOLDED = 1;  // 1: cls_token is folded into pos_embed row 0
 static const int ATTN_STEP_WORDS = 1;  // attn region words per (query block, key) step
 static const int SOFTMAX_INFO_WORDS = 1;  // softmaxInfo words per token
 static const int MOE_ROUTE_ROW_WORDS = 1;  // words per token of the MoE routing record (trace builds only, trace_hook.h)
+static const int WLIN_SCALED = 0;  // 1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)
+static const int WLIN_SCALE_BITS = 0;  // mantissa bits of a row scale (0: a power of two, no product)
+static const int WLIN_SCALE_LANES = 16;  // 16-bit row-scale entries per AXI word
 
 // ---- DRAM regions: word offset inside their bundle and size in words ----
 static const int REG_TMP1_WORD = 0;  // bundle inout1, byte offset 0
@@ -127,7 +130,9 @@ static const int WO_EXP_H4TOH_BIAS[DEPTH] = { -1, 3680 };
 static const int WO_GATE[DEPTH][TASKS] = { {-1, -1}, {3688, 3696} };
 
 // ---- per-tensor weight types: a tensor's raw stored value, sign-extended, shifted left by WS_* is its value in the
-// class's on-chip type above (the union of the class's tensor types; all 0 when every tensor has its class type) ----
+// class's on-chip type above (the union of the class's tensor types; all 0 when every tensor has its class type).
+// With WLIN_SCALED, WS_* of a linear weight is shift | (word offset of its row-scale table from the tensor) << 8 and
+// row r's value is (raw · m_r) << (shift − sh_r), its table entry being sh_r | m_r << 8 ----
 static const int WS_PATCH_EMBED_PROJ_WEIGHT = 0;  // patch_embed.proj.weight
 static const int WS_PATCH_EMBED_PROJ_BIAS = 0;  // patch_embed.proj.bias
 static const int WS_NORM1_WEIGHT[DEPTH] = { 0, 0 };
