@@ -44,6 +44,20 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.ok(existsSync(join(out, 'designs', j.chosen.id, 'design.json')), 'the checked design is kept');
   });
 
+  it('explore --top 1 with two images: -j 2 (images on two worker processes) checks exactly as -j 1', async () => {
+    const images = [IMAGE, join(TINY, 'image.npy')];
+    const run = (jobs: string, out: string) => runCli(['explore', '-p', 'tiny', '--top', '1', '--images', ...images, '-j', jobs, '-o', join(root, out), '--json']);
+    const one = await run('1', 'j1');
+    const two = await run('2', 'j2');
+    assert.equal(one.exitCode, 0, one.stderr);
+    assert.equal(two.exitCode, 0, two.stderr);
+    assert.match(one.stderr, /two points at a time/);
+    assert.match(two.stderr, /one point at a time, its images on 2 worker processes/);
+    const c1 = JSON.parse(one.stdout).checks, c2 = JSON.parse(two.stdout).checks;
+    assert.equal(c2[0].images.length, 2);
+    assert.deepEqual(c2, c1);
+  });
+
   it('explore --top 0 prints the Pareto front table and the chosen point; same input, same chosen config', async () => {
     const runs = await Promise.all(['a', 'b'].map((d) => runCli(['explore', '-p', 'tiny', '--top', '0', '--objective', 'dsp', '-o', join(root, d)])));
     for (const r of runs) assert.equal(r.exitCode, 0, r.stderr);
