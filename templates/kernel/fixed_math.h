@@ -74,8 +74,8 @@ ap_uint<33> fxm_mantissa32(ap_uint<W> v, int p) {
 constexpr int fxm_container_bits(int w) { return w <= 8 ? 8 : (w <= 16 ? 16 : 32); }
 
 // ---- the one word-packing API: fxm_lane_get / fxm_lane_set (activations: T = act_t, CB = ACT_BITS), and the load
-// path's fxm_lane_get_shifted / _scaled, which extract the lane with fxm_lane_get and widen it with ap_int's sign
-// extension ----
+// path's fxm_lane_get_shifted / _scaled, which take the same container bits and widen them with ap_int's sign
+// extension (a direct range read: going through fxm_lane_get costs csim an extra range assignment per lane) ----
 
 /** Element `lane` of a packed word (containers of CB bits, the element's raw value in each container's low bits). */
 template <class T, int CB, int WW>
@@ -123,7 +123,7 @@ fxm_tree_levels:
  *  bits as fxm_lane_get. Hardware: a small per-lane mux on the load path; the MAC engine is unchanged. */
 template <class T, int CB, int SW, int WW>
 FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
-  const ap_int<SW> raw = fxm_lane_get<ap_int<SW>, CB>(word, lane);  // the one lane extraction
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW <= T::width)
   x <<= sh;
   return fxm_from_raw<T>(ap_uint<T::width>(x));
@@ -134,7 +134,7 @@ FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
  *  T. The product is shift-and-add over m's bits (MB adders per lane in LUTs, no DSP); MB = 0: m = 1, a shift only. */
 template <class T, int CB, int SW, int MB, int WW>
 FXM_INLINE T fxm_lane_get_scaled(const ap_uint<WW> &word, int lane, int sh, const ap_uint<MB + 1> &m) {
-  const ap_int<SW> raw = fxm_lane_get<ap_int<SW>, CB>(word, lane);  // the one lane extraction
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW + MB + shifts <= T::width)
   if (MB > 0) {
     const unsigned mb = m.to_uint();
