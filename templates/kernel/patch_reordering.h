@@ -144,7 +144,7 @@ gate_tokens:
     }
   gate_softmax_topk:
     for (int e = 0; e < EXPERTS; e++) {
-#pragma HLS pipeline II = GATE_SOFTMAX_II
+#pragma HLS pipeline II = GATE_SOFTMAX_II  // the latency of s <- s*e + 1 (plan.loops): one row, a distance of 1
       EDGEMOE_TICK();
       const act_t l = act_t(logit[e]);
       EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)

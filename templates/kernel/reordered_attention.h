@@ -10,10 +10,11 @@
 // 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. Each
 // pass is a DATAFLOW of readers (every m_axi read, fixed trip counts), the II=1 compute loop, the finalize / prepare
 // stage (II=1 over the P slots of each key, HEADS exp units and, in finalize, HEADS reciprocal units shared by the
-// slots) and writers. Finalize / prepare keep pace with the compute loop while P <= DIM/ACT_LANES (Edge-MoE 4 <= 24).
+// slots) and writers. Finalize / prepare keep pace with the compute loop while P * II <= DIM/ACT_LANES (finalize's II is
+// ATTN_FIN_II = ceil(rescale latency / P) from the plan: Edge-MoE 4 * 2 <= 24).
 // Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
 // = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: readers,
-// writers and the finalize / prepare stages run beside them (P iterations per key against DIM/ACT_LANES).
+// writers and the finalize / prepare stages run beside them (P iterations per key at their II against DIM/ACT_LANES).
 //
 // Schedule (Edge-MoE attention.cpp): P register slots each hold one query row. The outer loop runs over q-blocks
 // b = 0 .. ceil((N+P-1)/P)-1, then keys kk = 0 .. N-1, then the DIM/ACT_LANES feature blocks d; each cycle reads ONE
@@ -213,8 +214,9 @@ qk_blocks:
 
 /** Q·Kᵀ finalize stage: pipelined at II=1 over (q-block, key, slot), so each of the HEADS exp units (and HEADS
  *  reciprocal units) is time-multiplexed over the P slots (Edge-MoE's finalize_attn: one per head). It forwards each
- *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. P <= DIM/ACT_LANES keeps
- *  it at the compute stage's pace (P iterations per key against DIM/ACT_LANES). */
+ *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. Its II (ATTN_FIN_II) is
+ *  ceil(latency of s <- s*e + 1 / P): a slot's state comes back every P iterations. P * II <= DIM/ACT_LANES keeps it at
+ *  the compute stage's pace (the estimator models it as its own process either way). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
                       hls::stream<attn_info_row_t<T_HEADS> > &infos) {
