@@ -54,6 +54,7 @@ struct ln_stats_t {
 /** Input reader: the N x DIM/ACT_LANES words in order, one per cycle (one burst). */
 template <int T_N, int T_DIM>
 void ln_read(const word_t *x, hls::stream<word_t> &xr) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 ln_read_words:
   for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
 #pragma HLS pipeline II=1
@@ -64,6 +65,7 @@ ln_read_words:
 /** Output writer: one word per cycle. */
 template <int T_N, int T_DIM>
 void ln_write(hls::stream<word_t> &ys, word_t *y) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 ln_write_words:
   for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
 #pragma HLS pipeline II=1
@@ -74,6 +76,7 @@ ln_write_words:
 /** Pass 1: per token, takes DIM/ACT_LANES words (one per cycle), forwards them, and emits (mean, r). */
 template <int T_N, int T_DIM, long long T_EPS_Q48>
 void ln_statistics(hls::stream<word_t> &xr, hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   const int WA = act_t::width, IA = act_t::iwidth;
@@ -126,6 +129,7 @@ ln_pass1:
 template <int T_N, int T_DIM>
 void ln_normalise(hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats, const wbias_t gamma[T_DIM],
                   const wbias_t beta[T_DIM], hls::stream<word_t> &ys) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   ln_stats_t st;

@@ -106,6 +106,7 @@ struct pe_group_t {
  *  PE_GROUP_WORD_ALIGNED (every preset) PE_GROUP_WORDS whole words per group (one for Edge-MoE); otherwise one
  *  read per pixel. Fixed trip count, unconditional. */
 inline void pe_read_image(const word_t *img, hls::stream<pe_group_t> &groups) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   int py = 0, c = 0, ky = 0, g = 0;
 pe_read_groups:
   for (int i = 0; i < PE_ROW_STEPS; i++) {
@@ -150,6 +151,7 @@ pe_read_groups:
 /** MAC compute: per (patch row, channel, pixel row, group, dim group) PE_PATCHES x PE_DIMS x PATCH MACs (an adder
  *  tree per output); after each patch row its GRID_W x DIM sums leave as act_t words (one per cycle). */
 inline void pe_mac(hls::stream<pe_group_t> &groups, const pe_w_t patch_w, const pe_b_t patch_b, hls::stream<word_t> &sums) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   acc_t acc[GRID_W][DIM];
 #pragma HLS array_partition variable = acc cyclic factor = PE_PATCHES dim = 1  // PE_PATCHES x PE_DIMS sums per cycle
 #pragma HLS array_partition variable = acc cyclic factor = PE_DIMS dim = 2
@@ -211,6 +213,7 @@ pe_rows:
 
 /** pos_embed reader: TOKENS x DIM_WORDS words in order (plus the cls token's words first when it is not folded). */
 inline void pe_read_pos(const word_t *pos, const word_t *cls, hls::stream<word_t> &ps) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 pe_read_pos_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
@@ -226,6 +229,7 @@ pe_read_pos_words:
 
 /** Writer: token 0 (cls) = its pos word, tokens 1.. = sum + pos (wrapping as act_t), one word per cycle. */
 inline void pe_write(hls::stream<word_t> &sums, hls::stream<word_t> &ps, word_t *x) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 pe_write_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1

@@ -90,6 +90,7 @@ gate_load_words:
 
 /** Gate reader: the TOKENS x DIM_WORDS words of u, one per cycle (one burst). */
 inline void gate_read(const word_t *u, hls::stream<word_t> &us) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 gate_read_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
@@ -101,6 +102,7 @@ gate_read_words:
  *  the experts, queue appends; then the metaqueue. Touches only the stream and on-chip arrays. */
 inline void gate_compute(hls::stream<word_t> &us, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
                          int meta[EXPERTS], int &meta_len) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 gate_reset:
   for (int e = 0; e < EXPERTS; e++) qlen[e] = 0;
 gate_tokens:

@@ -115,6 +115,7 @@ struct attn_info_row_t {
  *  then zero words for the padded rows of the last q-block (never read from DRAM). */
 template <int T_N, int T_DIM, int T_P>
 void attn_read_q(const word_t *q, hls::stream<word_t> &qs) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int B = T_DIM / ACT_LANES;
   const int PAD = attn_q_blocks(T_N, T_P) * T_P * B - T_N * B;
 attn_read_q_words:
@@ -132,6 +133,7 @@ attn_read_q_pad:
 /** K (or V) reader: the whole [N][DIM] region once per q-block, one word per cycle (one burst per pass). */
 template <int T_N, int T_DIM, int T_P>
 void attn_read_kv(const word_t *kv, hls::stream<word_t> &ks) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int B = T_DIM / ACT_LANES;
   const int NB = attn_q_blocks(T_N, T_P);
 attn_read_kv_passes:
@@ -148,6 +150,7 @@ attn_read_kv_passes:
  *  scores out per key. The (q-block, key, block) nest is one counter-driven loop (Edge-MoE's FOR_BLOCK style). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_qk_compute(hls::stream<word_t> &qs, hls::stream<word_t> &ks, hls::stream<attn_step_t<T_P, T_HEADS> > &steps) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;  // feature blocks per token
   const int BH = B / T_HEADS;       // feature blocks per head
@@ -220,6 +223,7 @@ qk_blocks:
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
                       hls::stream<attn_info_row_t<T_HEADS> > &infos) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int NB = attn_q_blocks(T_N, T_P);
   softmax_state_t state[T_P][T_HEADS];
 #pragma HLS array_partition variable=state complete dim=0
@@ -271,6 +275,7 @@ qk_fin_slots:
 /** Score writer: every step's P×HEADS scores as W_STEP packed words, in (q-block, key) order. */
 template <int T_N, int T_HEADS, int T_P>
 void attn_write_scores(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, word_t *attn) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
   const int NB = attn_q_blocks(T_N, T_P);
@@ -296,6 +301,7 @@ attn_write_scores_words:
 /** Info writer: N rows of W_INFO words ([1/s, m] per head), in row order. */
 template <int T_N, int T_HEADS>
 void attn_write_info(hls::stream<attn_info_row_t<T_HEADS> > &infos, word_t *info) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
   act_t flat[WI * ACT_LANES];
@@ -345,6 +351,7 @@ void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) 
 /** Score reader: the scores back in (q-block, key) order, one word per cycle, one step per W_STEP words. */
 template <int T_N, int T_HEADS, int T_P>
 void attn_read_scores(const word_t *attn, hls::stream<attn_step_t<T_P, T_HEADS> > &scores) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
   const int NB = attn_q_blocks(T_N, T_P);
@@ -370,6 +377,7 @@ attn_read_scores_words:
 /** Info reader: N rows of (1/s, m) per head, one word per cycle. */
 template <int T_N, int T_HEADS>
 void attn_read_info(const word_t *info, hls::stream<attn_info_row_t<T_HEADS> > &infos) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
   act_t flat[WI * ACT_LANES];
@@ -400,6 +408,7 @@ attn_read_info_words:
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_av_prepare(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, hls::stream<attn_info_row_t<T_HEADS> > &infos,
                      hls::stream<attn_step_t<T_P, T_HEADS> > &probs) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int NB = attn_q_blocks(T_N, T_P);
   act_t slot_m[T_P][T_HEADS], slot_inv_s[T_P][T_HEADS];
 #pragma HLS array_partition variable=slot_m complete dim=0
@@ -446,6 +455,7 @@ av_prep_slots:
  *  during its last key step, so rows reach the writer in natural order at one word per cycle. */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, hls::stream<word_t> &vs, hls::stream<word_t> &outs) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   const int BH = B / T_HEADS;
@@ -498,6 +508,7 @@ av_blocks:
 /** Output writer: the N rows in natural order, one word per cycle. */
 template <int T_N, int T_DIM>
 void attn_write_out(hls::stream<word_t> &outs, word_t *out) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 attn_write_out_words:
   for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
 #pragma HLS pipeline II=1

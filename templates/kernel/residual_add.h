@@ -24,6 +24,7 @@ constexpr long long residual_add_ticks(int n, int dim, int lanes) { return (long
 /** Reader: the region's words in order, one per cycle (one burst). */
 template <int T_WORDS>
 void residual_read(const word_t *src, hls::stream<word_t> &out) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 residual_read_words:
   for (int i = 0; i < T_WORDS; i++) {
 #pragma HLS pipeline II=1
@@ -34,6 +35,7 @@ residual_read_words:
 /** Adder: one word of x + y per cycle (ACT_LANES sums, each wrapping as act_t). */
 template <int T_WORDS>
 void residual_sum(hls::stream<word_t> &xs, hls::stream<word_t> &ys, hls::stream<word_t> &ss) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   const int CB = AXI_BITS / ACT_LANES;
 residual_sum_words:
   for (int i = 0; i < T_WORDS; i++) {
@@ -55,6 +57,7 @@ residual_sum_words:
 /** Writer: the sums back to the region in order, one word per cycle (one burst). */
 template <int T_WORDS>
 void residual_write(hls::stream<word_t> &in, word_t *dst) {
+#pragma HLS inline off  // a DATAFLOW process of its own
 residual_write_words:
   for (int i = 0; i < T_WORDS; i++) {
 #pragma HLS pipeline II=1

@@ -295,6 +295,7 @@ lin_read_gather_steps:
 inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
                      const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score,
                      hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   if (use_expert || use_score)  // the writer takes the same path (one info entry per row either way)
     lin_read_gather(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info);
   else
@@ -306,6 +307,7 @@ inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue
 inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim, int rows, bool use_gelu,
                         hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info_in, hls::stream<lin_ytile_t> &ys,
                         hls::stream<lin_rowinfo_t> &info_out) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   act_t xrow[LIN_MAX_IN];  // the row's inputs, kept from the first output tile for the later ones
 #pragma HLS array_partition variable = xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
   const int out_tiles = out_dim / TILE_OUT;
@@ -469,6 +471,7 @@ lin_write_gather_steps:
 /** Writer: the direct or the scattered path (one process; only one of its loops runs per call). */
 inline void lin_write(word_t *dst, int out_dim, int rows, bool use_expert, bool use_score, hls::stream<lin_ytile_t> &ys,
                       hls::stream<lin_rowinfo_t> &info) {
+#pragma HLS inline off  // a DATAFLOW process of its own
   if (use_expert || use_score)  // the same choice as lin_read
     lin_write_gather(dst, out_dim, rows, use_score, ys, info);
   else
@@ -509,6 +512,7 @@ inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, c
 inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
                            int rows, const pidx_t queue_idx[TOKENS], const act_t queue_p[TOKENS], bool use_gelu, bool use_expert,
                            bool use_score) {
+#pragma HLS inline off
   lin_dataflow(dst, src, w, bias, out_dim, in_dim, rows, reinterpret_cast<const pidx_t(*)[TOKENS]>(queue_idx),
                reinterpret_cast<const act_t(*)[TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
 }

@@ -80,6 +80,16 @@ function functionBodies(code: string): Array<{ name: string; body: string }> {
   return out;
 }
 
+/** Names of the functions defined in `fns` that `body` calls (plain or with a template argument list). */
+function calledFunctions(body: string, fns: Array<{ name: string }>): string[] {
+  const names = new Set(fns.map((f) => f.name));
+  const out = new Set<string>();
+  const re = /\b([A-Za-z_]\w*)\s*(<[^;{}()]*>)?\s*\(/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(body))) if (names.has(m[1]!)) out.add(m[1]!);
+  return [...out];
+}
+
 /** Problems with one pragma body: any token that is neither a word nor key=single-constant. */
 function pragmaSyntaxIssues(body: string): string[] {
   const bad = body.replace(/\s*=\s*/g, '=').split(/\s+/).filter((t) => !/^[A-Za-z_][\w]*(=[\w.]+)?$/.test(t));
@@ -165,6 +175,25 @@ describe('generated kernel: HLS synthesis rules', function () {
         const regions = functionBodies(all).filter((f) => /#\s*pragma\s+HLS\s+dataflow\b/.test(f.body));
         assert.ok(regions.length >= 6, `${regions.length} dataflow regions`);
         for (const f of regions) assert.match(f.body, /#\s*pragma\s+HLS\s+inline\s+off[\s\S]*#\s*pragma\s+HLS\s+dataflow/, `${f.name}: dataflow without inline off`);
+      });
+
+      it('every function called inside a DATAFLOW region is a process of its own (starts with inline off)', () => {
+        // An inlined dispatcher (if/else over two movers) would give a stream two producers or consumers in the region.
+        const all = [...d.files].filter(([f]) => f.startsWith('src/')).map(([, s]) => stripCommentsAndStrings(s)).join('\n');
+        const fns = functionBodies(all);
+        const regions = fns.filter((f) => /#\s*pragma\s+HLS\s+dataflow\b/.test(f.body));
+        const missing: string[] = [];
+        let checked = 0;
+        for (const r of regions) {
+          for (const callee of calledFunctions(r.body, fns)) {
+            checked++;
+            for (const def of fns.filter((f) => f.name === callee)) {
+              if (!/^\s*#\s*pragma\s+HLS\s+inline\s+off\b/.test(def.body)) missing.push(`${r.name} -> ${callee}`);
+            }
+          }
+        }
+        assert.ok(checked >= 20, `${checked} process calls found`);
+        assert.deepEqual([...new Set(missing)], []);
       });
 
       it('kernel.cpp compiles as C++14 with -Wall -Wextra -Werror (labels are HLS loop names, pragmas unknown to g++)', async () => {
