@@ -25,12 +25,15 @@ const isPow2 = (v: number) => v > 0 && (v & (v - 1)) === 0;
 /** A loop-carried dependence through an on-chip variable: the value written in iteration i is next read in iteration
  *  i + distance, and the read → update → write chain takes `latency` cycles, so the loop can run at
  *  II = ⌈latency / distance⌉ at best. A distance > 1 is declared to HLS (`#pragma HLS dependence variable=… inter
- *  true distance=…`), which it cannot prove for a flattened counter-driven nest. */
+ *  true distance=…`), which it cannot prove for a flattened counter-driven nest, unless `structural`: then the
+ *  variable is a register chain that rotates one place per iteration, so the distance is built into the data path
+ *  (no pragma; HLS's dependence pragma cannot target the members of a struct array). */
 export interface PlanCarried {
   variable: string;
   distance: number;
   latency: number;
   what: string;
+  structural: boolean;
 }
 
 /** Cycles of a read → add → write of an accumulator in a RAM bank (read 1-2, add 1, write). */
@@ -156,7 +159,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     depth: number,
     o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu'>> & { what: string },
   ) => loops.push({ label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o });
-  const carry = (variable: string, distance: number, latency: number, what: string): PlanCarried => ({ variable, distance, latency, what });
+  const carry = (variable: string, distance: number, latency: number, what: string, structural = false): PlanCarried => ({ variable, distance, latency, what, structural });
   const mul = (count: number, a: number, b: number, what: string, shift = false): PlanProduct => ({ count, a, b, shift, what });
   // A constant operand that is a power of two: HEAD_DIM^-0.5 when HEAD_DIM is a power of 4 (1/8 for 64), DIM and its
   // reciprocals in LayerNorm when DIM is a power of two.
@@ -175,7 +178,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   });
   row(A, 'qk_fin_slots', finII, 36, {
     products: [mul(H, sumBits, 32, 'running sum × e (rescale)')],
-    carried: [carry('state', P, SOFTMAX_RESCALE_LATENCY, "a slot's (m, s) is next updated P iterations later")],
+    carried: [carry('state', P, SOFTMAX_RESCALE_LATENCY, "a slot's (m, s) rotates through a P-register chain, back at its head P iterations later", true)],
     exp: H,
     recip: H,
     what: `finalize: online softmax, one slot per ${finII > 1 ? `${finII} cycles` : 'cycle'}, HEADS exp + HEADS recip units time-multiplexed over P slots`,

@@ -218,8 +218,10 @@ qk_blocks:
 /** Q·Kᵀ finalize stage: pipelined at II=1 over (q-block, key, slot), so each of the HEADS exp units (and HEADS
  *  reciprocal units) is time-multiplexed over the P slots (Edge-MoE's finalize_attn: one per head). It forwards each
  *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. Its II (ATTN_FIN_II) is
- *  ceil(latency of s <- s*e + 1 / P): a slot's state comes back every P iterations. P * II <= DIM/ACT_LANES keeps it at
- *  the compute stage's pace (the estimator models it as its own process either way). */
+ *  ceil(latency of s <- s*e + 1 / P): the P slot states rotate through a register chain (head = the slot worked on,
+ *  the updated state enters at the tail), so a state is read again P iterations after it is written by construction
+ *  (no dependence pragma, which cannot target a struct array). P * II <= DIM/ACT_LANES keeps it at the compute
+ *  stage's pace (the estimator models it as its own process either way). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
                       hls::stream<attn_info_row_t<T_HEADS> > &infos) {
@@ -237,30 +239,37 @@ qk_fin_init:
 qk_fin_slots:
   for (int i = 0; i < NB * T_N * T_P; i++) {
 #pragma HLS pipeline II=ATTN_FIN_II  // ceil(rescale latency / P) from the plan: s <- s*e + 1 spans P iterations
-#pragma HLS dependence variable=state inter true distance=T_P  // a slot's state is next used P iterations later
     if (o == 0) {
       st = steps.read();
       scores.write(st);
     }
     const int fo = attn_finishing_slot(kk, T_N, T_P);
     const int row = attn_slot_row(b, kk, o, T_P);
+    softmax_state_t cur[T_HEADS];
+#pragma HLS array_partition variable=cur complete
   qk_fin_heads:
     for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
-      softmax_state_t s = state[o][h];
-      if (kk == o) softmax_reset(s);  // first key of row bP+o
+      softmax_state_t s = state[0][h];  // slot o's state is at the head of the chain
+      if (kk == o) softmax_reset(s);    // first key of row bP+o
       softmax_update(s, st.v[o][h]);
-      state[o][h] = s;
+      cur[h] = s;
     }
     if (o == fo && row >= 0 && row < T_N) {  // rows finish in natural order 0..N-1
       attn_info_row_t<T_HEADS> ir;
     qk_fin_info_heads:
       for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
-        ir.inv_s[h] = softmax_inv_sum(state[o][h]);
-        ir.m[h] = state[o][h].m;
+        ir.inv_s[h] = softmax_inv_sum(cur[h]);
+        ir.m[h] = cur[h].m;
       }
       infos.write(ir);
+    }
+  qk_fin_rotate:  // slot o+1 moves to the head; slot o re-enters at the tail, back at the head P iterations later
+    for (int k = 0; k < T_P; k++) {
+#pragma HLS unroll
+    qk_fin_rotate_heads:
+      for (int h = 0; h < T_HEADS; h++) state[k][h] = k + 1 < T_P ? state[k + 1][h] : cur[h];
     }
     if (++o == T_P) {
       o = 0;

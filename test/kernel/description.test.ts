@@ -87,8 +87,14 @@ describe('plan hardware description vs the emitted kernel C++', () => {
         for (const l of plan.loops) {
           const deps = loopDependences(l.label, ctx);
           const declared = deps.filter((d) => d.inter && d.distance !== 1).map((d) => [d.variable, d.distance]);
-          const carried = l.carried.filter((c) => c.distance > 1).map((c) => [c.variable, c.distance]);
+          const carried = l.carried.filter((c) => c.distance > 1 && !c.structural).map((c) => [c.variable, c.distance]);
           assert.deepEqual(declared, carried, `${l.label}: dependence … inter true distance`);
+          for (const c of l.carried.filter((x) => x.structural)) {
+            // A structural distance is a register chain shifted once per iteration: chain[k] takes chain[k + 1].
+            const shifts = new RegExp(`\\b${c.variable}\\s*\\[\\s*k\\s*\\]\\s*\\[[^\\]]*\\]\\s*=\\s*k\\s*\\+\\s*1\\s*<\\s*T_P\\s*\\?\\s*${c.variable}\\s*\\[\\s*k\\s*\\+\\s*1\\s*\\]`);
+            assert.ok([...files.values()].some((f) => shifts.test(f)), `${l.label}: ${c.variable} is described as a rotating chain of ${c.distance}`);
+            assert.equal(c.distance, plan.sizes.attnP, `${l.label}: ${c.variable}'s chain is T_P long`);
+          }
           assert.deepEqual(deps.filter((d) => !d.inter).map((d) => d.variable), l.independent, `${l.label}: dependence … inter false`);
           if (l.ii !== null) assert.ok(l.ii >= recurrenceII(l), `${l.label}: II ${l.ii} below its recurrence bound ${recurrenceII(l)}`);
         }
