@@ -174,6 +174,15 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const side of ['in', 'out'] as const) {
     if (!isPow2(hw.linearTile[side])) bad(`hardware.linearTile.${side}`, `linearTile.${side} must be a power of two ≥ 1`);
   }
+  // A tile narrower than an AXI word makes the linear reader / writer move a word every few tiles under a condition:
+  // no burst, about 4 cycles a word, which the estimator (a burst) would not see.
+  if ((AXI_WIDTHS as readonly number[]).includes(hw.axiBits) && pr.activation.W >= 1) {
+    const lanes = axiLanes(c);
+    for (const [side, mover] of [['in', 'reader'], ['out', 'writer']] as const) {
+      const t = hw.linearTile[side];
+      if (isPow2(t) && t < lanes) bad(`hardware.linearTile.${side}`, `linearTile.${side} (${t}) must be at least the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W): a narrower tile leaves the linear ${mover} without bursts`);
+    }
+  }
   const m = c.model;
   const tokens = isPosInt(m.patch) ? 1 + Math.floor(m.image[1] / m.patch) * Math.floor(m.image[2] / m.patch) : NaN;
   if (!isPosInt(hw.attnParallel)) bad('hardware.attnParallel', 'attnParallel must be ≥ 1');

@@ -61,7 +61,7 @@ async function measure(cfg: Config, seed: number): Promise<{ cycles: Map<number,
 
 const CONFIGS: Array<{ what: string; cfg: () => Config }> = [
   { what: 'tiny', cfg: () => resolveConfig({ preset: 'tiny' }) },
-  { what: 'tiny, linear tile 8×4, P = 3', cfg: () => resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3'] }) },
+  { what: 'tiny, linear tile 8×4, P = 3, 128-bit AXI', cfg: () => resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128'] }) },
   {
     what: 'small: 3×48×64 (13 tokens), D 64, 4 heads, 8 experts top-3, P 5, MoE on even blocks',
     cfg: () =>

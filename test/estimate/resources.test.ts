@@ -70,7 +70,7 @@ function pragmaDepth(src: string, variable: string, sym: Record<string, number>)
 
 const PLANS = [
   { what: 'm3vit-t-cityscapes', plan: buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })) },
-  { what: 'tiny, tile 8×4, P 3', plan: buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3'] })) },
+  { what: 'tiny, tile 8×4, P 3, 128-bit AXI', plan: buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128'] })) },
 ];
 
 describe('resource estimate', () => {
@@ -170,11 +170,11 @@ describe('resource estimate', () => {
     assert.ok(r.total.DSP > 0.5 * 1850 && r.total.DSP < 1.5 * 1850, `DSP ${r.total.DSP}`);
   });
 
-  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 16 lin_bias banks (ping and pong; lcm of TILE_OUT 4 and the 16 bias lanes a load writes per cycle)', () => {
+  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 8 lin_bias banks (ping and pong; lcm of TILE_OUT 4 and the 8 bias lanes a 128-bit load writes per cycle)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);
     assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 64 banks of /);
-    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 32 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 16 banks of /);
   });
 
   it('CLI: estimate --resources prints every buffer and FIFO with its storage, and the totals', async () => {

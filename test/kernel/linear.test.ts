@@ -155,10 +155,10 @@ describe('kernel: unified_linear.h with a wider accumulator (ap_fixed<48,16>)', 
   });
 });
 
-describe('kernel: unified_linear.h with tiles narrower and wider than an AXI word (TILE_IN 32, TILE_OUT 4)', function () {
+describe('kernel: unified_linear.h with a tile wider than an AXI word (TILE_IN 32) and one as wide (TILE_OUT 8)', function () {
   this.timeout(180_000);
-  it('reads several words per input tile, writes a word only once its outputs are complete: exact, gather/scatter too', async () => {
-    const d = await buildDriver('tiny', ['hardware.linearTile.in=32', 'hardware.linearTile.out=4']);
+  it('reads several words per input tile, writes a word per output tile: exact, gather/scatter too', async () => {
+    const d = await buildDriver('tiny', ['hardware.linearTile.in=32', 'hardware.linearTile.out=8']);
     for (const c of [
       { outDim: 128, inDim: 32, queue: null, biasKind: 'bias', seed: 31 },
       { outDim: 32, inDim: 64, queue: [6, 0, 3], score: true, biasKind: 'bias', wFirst: 3 * 32 * 64, bFirst: 96, seed: 32 },
