@@ -158,7 +158,13 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     ii: number | null,
     depth: number,
     o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu'>> & { what: string },
-  ) => loops.push({ label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o });
+  ) => {
+    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o };
+    // Every config: a pipelined loop runs no faster than its carried dependences allow (short distances, e.g. a
+    // narrow layer over a wide tile, raise it; params.h carries the II into the loop's pragma).
+    if (l.ii !== null) l.ii = Math.max(l.ii, recurrenceII(l));
+    loops.push(l);
+  };
   const carry = (variable: string, distance: number, latency: number, what: string, structural = false): PlanCarried => ({ variable, distance, latency, what, structural });
   const mul = (count: number, a: number, b: number, what: string, shift = false): PlanProduct => ({ count, a, b, shift, what });
   // A constant operand that is a power of two: HEAD_DIM^-0.5 when HEAD_DIM is a power of 4 (1/8 for 64), DIM and its

@@ -161,7 +161,7 @@ pe_rows:
     int c = 0, ky = 0, g = 0, db = 0;
   pe_macs:
     for (int i = 0; i < PE_MAC_STEPS / GRID_H; i++) {
-#pragma HLS pipeline II = 1
+#pragma HLS pipeline II = PE_MAC_II  // 1 unless PE_ACC_DISTANCE < 3 (plan.loops)
 #pragma HLS dependence variable = acc inter true distance = PE_ACC_DISTANCE  // (patch, dim) next updated a row of groups later
       EDGEMOE_TICK();
       if (db == 0) grp = groups.read();

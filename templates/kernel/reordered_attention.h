@@ -482,7 +482,7 @@ av_init_acc:
   int b = 0, kk = 0, d = 0;
 av_blocks:
   for (int i = 0; i < NB * T_N * B; i++) {
-#pragma HLS pipeline II=1
+#pragma HLS pipeline II=ATTN_AV_II  // 1 unless DIM/ACT_LANES < 3 (plan.loops)
 #pragma HLS dependence variable=acc inter true distance=B  // block d is next updated B iterations later (d cycles)
     EDGEMOE_TICK();
     const int fo = attn_finishing_slot(kk, T_N, T_P);

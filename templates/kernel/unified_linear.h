@@ -319,7 +319,7 @@ inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, 
 lin_tiles:
   for (int n = 0; n < rows * out_tiles * in_tiles; n++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_TILES_MAX
-#pragma HLS pipeline II = 1
+#pragma HLS pipeline II = LIN_TILES_II  // 1 unless a layer has fewer than 3 input tiles (plan.loops)
 #pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN  // tile it: written at ot 0, read in_tiles later
     EDGEMOE_TICK();
     if (ot == 0 && it == 0) info_out.write(info_in.read());

@@ -22,6 +22,7 @@ const CASES = [
   { what: 'm3vit-t-cityscapes', preset: 'm3vit-t-cityscapes', sets: [] as string[] },
   { what: 'tiny, tile 8×4, P 3, 128-bit AXI', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128'] },
   { what: 'm3vit-t-cityscapes, P 8', preset: 'm3vit-t-cityscapes', sets: ['hardware.attnParallel=8'] },
+  { what: 'tiny, 512-bit AXI (lin_tiles and av_blocks at II 2)', preset: 'tiny', sets: ['hardware.axiBits=512'] },
 ];
 
 const want = (l: Plan['loops'][number]): Counts => ({

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { buildPlan, KERNEL_HEADERS } from '../../generator/plan/index.ts';
+import { buildPlan, KERNEL_HEADERS, recurrenceII } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
 import { ROOT, scratch } from '../helpers/paths.ts';
 
@@ -24,6 +24,25 @@ describe('plan: renderKernelSources', function () {
     const b = renderKernelSources(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
     assert.deepEqual([...a.keys()].sort(), ['src/kernel.cpp', 'src/params.h', ...KERNEL_HEADERS.map((h) => `src/${h}`)].sort());
     for (const [k, v] of a) assert.equal(b.get(k), v, k);
+  });
+
+  it('every pipelined loop of every config declares an II its carried dependences allow; params.h carries the raised ones', () => {
+    const cases: Array<[string, string[]]> = [['m3vit-t-cityscapes', []], ['m3vit-t-cityscapes', ['hardware.attnParallel=8']], ['tiny', []], ['tiny', ['hardware.axiBits=512']]];
+    for (const [preset, sets] of cases) {
+      const plan = buildPlan(resolveConfig({ preset, sets }));
+      for (const l of plan.loops) if (l.ii !== null) assert.ok(l.ii >= recurrenceII(l), `${preset} ${sets.join(' ')}: ${l.label} II ${l.ii} < ${recurrenceII(l)}`);
+      const h = renderKernelSources(plan).get('src/params.h')!;
+      const ii = (label: string) => String(plan.loops.find((l) => l.label === label)!.ii);
+      for (const [name, label] of [['LIN_TILES_II', 'lin_tiles'], ['ATTN_AV_II', 'av_blocks'], ['PE_MAC_II', 'pe_macs'], ['ATTN_FIN_II', 'qk_fin_slots']]) assert.equal(constant(h, name!), ii(label!), `${preset}: ${name}`);
+    }
+    // tiny: D 32 over a 16-wide tile is 2 input tiles, so the row cache's 3-cycle update comes back after 2: II 2;
+    // at 512-bit AXI (16 lanes) D 32 is 2 feature blocks, so softmax·V's accumulator does the same.
+    const tiny = buildPlan(resolveConfig({ preset: 'tiny' })).loops;
+    assert.equal(tiny.find((l) => l.label === 'lin_tiles')!.ii, 2);
+    assert.equal(tiny.find((l) => l.label === 'av_blocks')!.ii, 1);
+    assert.equal(buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.axiBits=512'] })).loops.find((l) => l.label === 'av_blocks')!.ii, 2);
+    const dflt = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })).loops;
+    assert.deepEqual(['lin_tiles', 'av_blocks', 'pe_macs'].map((x) => dflt.find((l) => l.label === x)!.ii), [1, 1, 1]);
   });
 
   it('writes the plan into params.h: types, sizes, region and weight offsets, op ids', () => {
