@@ -87,7 +87,7 @@ export function register(program: Command, mapImages?: ProfileImageMap): void {
     .option('-t, --task <tasks>', 'task indices or names, comma-separated (default: every task)')
     .option('-o, --out <file>', 'write the profile as JSON')
     .option('--json', 'print the profile as JSON instead of the tables')
-    .option('-j, --jobs <n>', `worker processes for several images (default: one per core, ${availableParallelism()} here); the result is the same bit for bit`)
+    .option('-j, --jobs <n>', `processes for several images: this one and N−1 workers (default: one per core, ${availableParallelism()} here); the result is the same bit for bit`)
     .option('--html <file>', 'write one self-contained HTML page: the numerical-profile charts and tables')
     .option('--propose <file>', 'write a config that extends this one with per-tensor integer bits from the observed weight ranges (+ --headroom), rounded to nearest and saturated')
     .option('--headroom <bits>', 'integer bits added to each proposed type', '0')
@@ -111,7 +111,7 @@ export function register(program: Command, mapImages?: ProfileImageMap): void {
       let result;
       if (mapImages && workers > 1) {
         // Each image (all its tasks) in a worker process; the parts merge in image order, as one process adds them.
-        process.stderr.write(`profile: ${files.length} images on ${workers} worker processes\n`);
+        process.stderr.write(`profile: ${files.length} images on ${workers} processes\n`);
         const list = files.map((image) => ({ preset: opts.preset, config: opts.config, set: opts.set, weights: opts.weights, image, resize, tasks }));
         const got = await mapImages(list, workers, (i) => progress((i + 1) * tasks.length, files.length * tasks.length, `${basename(files[i]!)} (${tasks.length} task${tasks.length === 1 ? '' : 's'})`));
         const parts = got.flatMap((r) => {

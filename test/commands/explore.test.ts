@@ -52,7 +52,7 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.equal(one.exitCode, 0, one.stderr);
     assert.equal(two.exitCode, 0, two.stderr);
     assert.match(one.stderr, /two points at a time/);
-    assert.match(two.stderr, /one point at a time, its images on 2 worker processes/);
+    assert.match(two.stderr, /one point at a time, its images on 2 processes/);
     const c1 = JSON.parse(one.stdout).checks, c2 = JSON.parse(two.stdout).checks;
     assert.equal(c2[0].images.length, 2);
     assert.deepEqual(c2, c1);

@@ -35,7 +35,7 @@ describe('edgemoe profile (CLI)', function () {
     const two = await run('2');
     assert.equal(one.exitCode, 0, one.stderr);
     assert.equal(two.exitCode, 0, two.stderr);
-    assert.match(two.stderr, /profile: 3 images on 2 worker processes/);
+    assert.match(two.stderr, /profile: 3 images on 2 processes/);
     assert.equal(readFileSync(join(dir, 'j2.json'), 'utf8'), readFileSync(join(dir, 'j1.json'), 'utf8'));
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'j2.json'), 'utf8')).images, ['a.png', 'b.npy', 'c.png']);
     assert.equal(two.stdout, one.stdout);
