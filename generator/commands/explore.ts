@@ -113,7 +113,8 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   const jobs = opts.jobs === undefined ? availableParallelism() : integer('--jobs', opts.jobs, 1, 256);
   if (!/^[0-9][0-9:-]*$/.test(opts.slurmTime)) throw new UserError(`--slurm-time '${opts.slurmTime}': expected a Slurm time such as 4:00:00 or 1-00:00:00`);
   if (!/^[0-9]+[KMGT]?$/.test(opts.slurmMem)) throw new UserError(`--slurm-mem '${opts.slurmMem}': expected a Slurm memory size such as 16G`);
-  const base0 = configFromOptions(opts);
+  // The starting point need not fit the board: every point is checked against it under --max-util below.
+  const base0 = configFromOptions(opts, undefined, { boardFit: false });
   const base = opts.platform ? retarget(base0, opts.platform as Platform) : base0;
   const board = platformInfo(base.hardware.platform);
   const outDir = resolve(opts.out ?? join('hls-out', `${base.name}-explore`));
@@ -194,7 +195,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
       .command('explore')
       .summary('search the hardware options for the best fit')
       .description(
-        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
+        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))

@@ -119,6 +119,15 @@ describe('commands: explore and sweep gather (CLI)', function () {
       assert.match(`${line}\n`, want, args.join(' '));
       assert.ok(!existsSync(out), `${args.join(' ')}: nothing written`);
     }
+    // A board that holds no point (ViT-S on the ZCU102; the input config itself fits only its U280): every resource
+    // some point breaks is named with its count, the most frequent first; no config of the input's board is refused.
+    const vits = await runCli(['explore', '-p', 'm3vit-s-pascal', '--platform', 'zcu102', '--top', '0', '-o', out]);
+    assert.equal(vits.exitCode, 2, vits.stderr);
+    const line = vits.stderr.split('\n').find((l) => /error:/.test(l))!;
+    const m = /^edgemoe: error: explore: no point of m3vit-s-pascal fits the ZCU102 .* under 90% utilisation(?:: every one of the (\d+) points is over on (\w+)|; no single resource binds them all, each point is over on one or more of: (\w+) \(the least any point needs is [\d,]+, the cap [\d,]+ of [\d,]+\) in (\d+)\/(\d+))/.exec(line);
+    assert.ok(m, line);
+    assert.ok(/BRAM36/.test(line), `block RAM is among what binds: ${line}`);
+    assert.ok(!existsSync(out), 'nothing written');
     writeFileSync(join(root, 'plain.txt'), 'x');
     const g = await runCli(['sweep', 'gather', root]);
     assert.equal(g.exitCode, 2);
