@@ -31,7 +31,7 @@ try {
         const k = topKAgreement(r.routing)!;
         const run = `${image.split('/').pop()!.split('-')[0]} t${task}`;
         out.push({ run, mse: r.final.mse, rel: r.final.relMse, share: k.share, clear: k.clearFlips });
-        console.log(`${preset.padEnd(28)} ${run.padEnd(13)} MSE ${r.final.mse.toExponential(3)}  MSE/var ${r.final.relMse.toExponential(3)}  top-k ${(100 * k.share).toFixed(2)} %  flips > 1e-3: ${k.clearFlips}`);
+        console.log(`${preset.padEnd(28)} ${run.padEnd(13)} MSE ${r.final.mse.toExponential(3)}  MSE/var ${r.final.relMse.toExponential(3)}  top-k ${(100 * k.share).toFixed(2)} %  flips > 1e-3: ${k.clearFlips} (${k.clearAfterFlip} after the token flipped earlier)`);
       }
     rows.set(preset, out);
   }
