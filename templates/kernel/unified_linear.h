@@ -78,7 +78,7 @@ void load_row_scales(ap_uint<16> rs[N], const word_t *smem, int row0, int rows) 
   const word_t *base = smem + row0 / WLIN_SCALE_LANES;
 lin_sload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_MAX_OUT / WLIN_SCALE_LANES + 1
+#pragma HLS loop_tripcount min = 1 max = LIN_SLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
