@@ -9,7 +9,7 @@ IMAGE_m3vit-s-nyud       := test/fixtures/images/astronaut-640x480.png
 IMAGE_tiny               := test/fixtures/m3vit-tiny-test/image.png
 IMAGE   ?= $(IMAGE_$(PRESET))
 
-.PHONY: demo test install typecheck clean
+.PHONY: demo test test-long install typecheck clean
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci
@@ -29,8 +29,14 @@ demo: install
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
 
+# Test files run in parallel, one worker per core (JOBS=1 for one at a time). The long tests (exhaustive and full-size
+# variants, see test/README.md) run when EDGEMOE_LONG_TESTS=1 or CI=true; `make test-long` sets the former.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: install typecheck
-	npx mocha 'test/**/*.test.ts'
+	npx mocha --parallel --jobs $(JOBS) 'test/**/*.test.ts'
+
+test-long:
+	EDGEMOE_LONG_TESTS=1 $(MAKE) test
 
 clean:
 	rm -rf dist .cache

@@ -46,7 +46,7 @@ export function register(program: Command): void {
       .command('reference')
       .summary('float64 reference forward of one image → .npy')
       .description('run the float64 reference backbone (M3ViT math, exact GELU/softmax) on one image for one task; writes the [tokens, dim] output as float32 .npy')
-      .argument('<image>', `input image of the config's size: 8-bit PNG or JPEG (preprocessed as the config says: byte/pixelDivisor, then its mean/std) or a float .npy [C,H,W] holding the model's input as it is`),
+      .argument('<image>', `input image of the config's size: 8-bit PNG or JPEG (preprocessed as the config says: byte/pixelDivisor, then its mean/std) or a float .npy [C,H,W] holding the model's input as it is (each value a preprocessed byte, the check csim and run make)`),
   )
     .requiredOption('-w, --weights <file>', 'backbone weights: .safetensors, .pth checkpoint or sharded checkpoint dir')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates)')

@@ -1,8 +1,9 @@
 // Building a design's C-simulation binaries with g++: the testbench executable or the bridge shared library.
 // Objects and binaries are cached under <design>/.build/ by a content hash of every source, header and flag, so an
-// unchanged design never recompiles; kernel and testbench/bridge compile in parallel.
+// unchanged design never recompiles; kernel and testbench/bridge compile in parallel. The key names no path inside
+// the design, so $EDGEMOE_CSIM_CACHE can hold one cache for many design dirs (identical designs compile once).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
 import { listFiles } from '../emit/write-dir.ts';
@@ -36,13 +37,25 @@ function compilerVersion(): Promise<string> {
   return compilerId;
 }
 
+/** The build cache: $EDGEMOE_CSIM_CACHE when set (shared by every design), else <design>/.build. */
+export function csimCacheDir(designDir: string): string {
+  const shared = process.env.EDGEMOE_CSIM_CACHE;
+  return shared ? resolve(shared) : join(designDir, '.build');
+}
+
+/** A path as the cache key names it: relative to the design dir when inside it, so copies of a design share keys. */
+function keyPath(designDir: string, p: string): string {
+  const rel = relative(designDir, p);
+  return rel.startsWith('..') || isAbsolute(rel) ? p : `<design>/${rel}`;
+}
+
 /** Hash of every header the sources may include (all non-source files of the include dirs). */
-function headersHash(dirs: string[]): string {
+function headersHash(designDir: string, dirs: string[]): string {
   const parts: string[] = [];
   for (const d of dirs) {
     if (!existsSync(d)) continue;
     // Sources (tb/*.cpp) are hashed per object; only what an #include can reach counts here.
-    for (const rel of listFiles(d)) if (!rel.startsWith('.') && !/\.(c|cc|cpp|cxx|o|so)$/.test(rel)) parts.push(`${d}/${rel}\0${sha256(readFileSync(join(d, rel)))}`);
+    for (const rel of listFiles(d)) if (!rel.startsWith('.') && !/\.(c|cc|cpp|cxx|o|so)$/.test(rel)) parts.push(`${keyPath(designDir, d)}/${rel}\0${sha256(readFileSync(join(d, rel)))}`);
   }
   return sha256(parts.join('\n'));
 }
@@ -89,9 +102,9 @@ async function run(args: string[], what: string): Promise<void> {
   if (r.exitCode !== 0) throw new CompileError(what, String(r.all ?? r.stderr));
 }
 
-/** Compiles one source to a cached object; returns its path. */
-async function compileObject(cacheDir: string, src: string, flags: string[], headers: string, opts: BuildOptions): Promise<string> {
-  const key = sha256([CXX, await compilerVersion(), flags.join(' '), headers, sha256(readFileSync(src))].join('\n')).slice(0, 20);
+/** Compiles one source to a cached object; returns its path. `keyFlags`: the flags as the key names them. */
+async function compileObject(cacheDir: string, src: string, flags: string[], keyFlags: string[], headers: string, opts: BuildOptions): Promise<string> {
+  const key = sha256([CXX, await compilerVersion(), keyFlags.join(' '), headers, sha256(readFileSync(src))].join('\n')).slice(0, 20);
   const obj = join(cacheDir, `${key}.o`);
   if (existsSync(obj)) return obj;
   opts.onCompile?.(src);
@@ -113,17 +126,18 @@ async function compileObject(cacheDir: string, src: string, flags: string[], hea
  */
 export async function buildCsim(designDir: string, opts: BuildOptions): Promise<string> {
   const { dir, manifest } = readDesign(designDir);
-  const cacheDir = join(dir, '.build');
+  const cacheDir = csimCacheDir(dir);
   mkdirSync(cacheDir, { recursive: true });
   const inc = includeDirs(dir, manifest.sources.csimInclude);
   // Loaded into the host process, the bridge must neither abort on an empty stream nor print at exit.
   const hostDefines = opts.kind === 'shared' ? ['EDGEMOE_STREAM_THROW_ON_EMPTY', 'EDGEMOE_STREAM_NO_EXIT_INFO'] : [];
   const defines = [...new Set([...(opts.defines ?? []), ...hostDefines])].sort().map((d) => `-D${d}`);
   const flags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${d}`)];
-  const headers = headersHash(inc);
+  const keyFlags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${keyPath(dir, d)}`)];
+  const headers = headersHash(dir, inc);
   const driver = opts.kind === 'exe' ? manifest.sources.testbench.find((f) => f.endsWith('.cpp'))! : manifest.sources.bridge;
   const sources = [...manifest.sources.kernel.filter((f) => f.endsWith('.cpp')), driver].map((f) => resolve(dir, f));
-  const objs = await Promise.all(sources.map((s) => compileObject(cacheDir, s, flags, headers, opts)));
+  const objs = await Promise.all(sources.map((s) => compileObject(cacheDir, s, flags, keyFlags, headers, opts)));
   const name = opts.kind === 'exe' ? 'testbench' : 'libedgemoe_csim.so';
   const key = sha256([opts.kind, ...objs].join('\n')).slice(0, 20);
   const out = join(cacheDir, `${key}-${name}`);

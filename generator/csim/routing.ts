@@ -2,6 +2,7 @@
 // reference's block{i}.topk_idx / topk_p / gate_probs. A token whose expert set differs is almost always a near-tie
 // between the k-th and (k+1)-th probability, where the fixed-point gate legitimately picks the other expert.
 import { UserError } from '../errors.ts';
+import { compareArrays, type Comparison } from '../reference/compare.ts';
 import type { RouteLayout } from '../plan/index.ts';
 import { asF64, type Tensor, type TensorMap } from '../tensor.ts';
 
@@ -34,6 +35,11 @@ export interface RoutingReport {
   tokens: number;
   topK: number;
   differ: RoutingDiff[];
+  /**
+   * The picked experts' probabilities against the reference's, expert by expert, over the tokens with the same expert
+   * set (null when none agree): the one topk_p figure, in the op table's row and in the routing line.
+   */
+  topkP: Comparison | null;
   /** Largest |p_csim − p_ref| of the picked experts over tokens with the same expert set (0 when none agree). */
   topkPMaxAbs: number;
   /** The reference's smallest k-th minus (k+1)-th probability margin over all tokens (how close the nearest tie is). */
@@ -84,7 +90,8 @@ export function compareRouting(k: KernelRouting, ref: { topkIdx: Tensor; topkP: 
   const probs = asF64(ref.gateProbs);
   if (refIdx.length !== N * K || probs.length !== N * E) throw new UserError(`reference routing of block ${op.block} is not [${N}][${K}] / [${N}][${E}]`);
   const differ: RoutingDiff[] = [];
-  let topkPMaxAbs = 0;
+  const mineP: number[] = [];
+  const theirP: number[] = [];
   let minMargin = Infinity;
   for (let t = 0; t < N; t++) {
     const sorted = Array.from(probs.subarray(t * E, (t + 1) * E)).sort((a, b) => b - a);
@@ -100,9 +107,11 @@ export function compareRouting(k: KernelRouting, ref: { topkIdx: Tensor; topkP: 
     }
     // Same set: compare each expert's probability (the pick order may differ at a tie).
     for (let j = 0; j < K; j++) {
-      const r = theirs.indexOf(mine[j]!);
-      topkPMaxAbs = Math.max(topkPMaxAbs, Math.abs(k.probs[t * K + j]! - refP[t * K + r]!));
+      mineP.push(k.probs[t * K + j]!);
+      theirP.push(refP[t * K + theirs.indexOf(mine[j]!)]!);
     }
   }
-  return { block: op.block, op: op.id, name: op.name, tokens: N, topK: K, differ, topkPMaxAbs, minMargin, kernel: k, referenceIdx: Int32Array.from(refIdx) };
+  // Position by position over all tokens would also compare different experts' probabilities (other sets, swapped ties).
+  const topkP = mineP.length ? compareArrays(mineP, theirP) : null;
+  return { block: op.block, op: op.id, name: op.name, tokens: N, topK: K, differ, topkP, topkPMaxAbs: topkP?.maxAbs ?? 0, minMargin, kernel: k, referenceIdx: Int32Array.from(refIdx) };
 }

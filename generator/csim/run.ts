@@ -193,9 +193,11 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
           const b = op.block!;
           const k = decodeRouting(bytes, layout, plan.types.activation.frac);
           const rr = referenceRouting(refTrace, b);
+          const route = compareRouting(k, rr, layout, { block: b, id: op.id, name: op.name });
           ops.push({ id: op.id, op: op.name, trace: `block${b}.gate_logits`, ...compareArrays(k.logits, asF64(rr.gateLogits)) });
-          ops.push({ id: op.id, op: op.name, trace: `block${b}.topk_p`, ...compareArrays(k.probs, asF64(rr.topkP)) });
-          routing.push(compareRouting(k, rr, layout, { block: b, id: op.id, name: op.name }));
+          // topk_p as the routing line has it (expert by expert over the agreeing tokens): one figure, not two.
+          if (route.topkP) ops.push({ id: op.id, op: op.name, trace: `block${b}.topk_p`, ...route.topkP });
+          routing.push(route);
           continue;
         }
         const e = opErrors.get(op.id);

@@ -82,6 +82,28 @@ interface Decoded {
   data: Uint8Array;
   /** Whether the source had colour (so a 1-channel config must not silently drop it). */
   color: boolean;
+  /** How many pixels are not fully opaque (the model has no alpha input: those are said to be taken as they are). */
+  translucent: number;
+}
+
+let alphaNoted = false;
+/** Tells once per process, on stderr, that an image's transparency is ignored (a batch would repeat it per image). */
+function noteAlpha(path: string, n: number): void {
+  if (alphaNoted) return;
+  alphaNoted = true;
+  process.stderr.write(`edgemoe: note: ${path}: its alpha channel is ignored: ${n} pixel${n === 1 ? ' is' : 's are'} not opaque and taken with ${n === 1 ? 'its' : 'their'} colour as it is, not blended onto a background (said for the first such image only)\n`);
+}
+
+/** Lets the next translucent image be noted again (a process that starts another batch; tests). */
+export function resetImageNotes(): void {
+  alphaNoted = false;
+}
+
+/** Pixels of RGBA data whose alpha is below 255. */
+function countTranslucent(rgba: Uint8Array): number {
+  let n = 0;
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) n++;
+  return n;
 }
 
 function isPng(b: Uint8Array): boolean {
@@ -104,7 +126,9 @@ function decodePng(bytes: Buffer, path: string): Decoded {
   }
   const meta = png as unknown as { depth?: number; color?: boolean; palette?: boolean };
   if (meta.depth === 16) throw new UserError(`${path}: 16-bit PNG is not supported (the accelerator input is 8 bits per channel); save it as 8-bit`);
-  return { width: png.width, height: png.height, data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length), color: meta.color !== false || meta.palette === true };
+  const data = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.length);
+  // Counted on the decoded data, so a palette's or gray's tRNS transparency counts as well as an RGBA alpha channel.
+  return { width: png.width, height: png.height, data, color: meta.color !== false || meta.palette === true, translucent: countTranslucent(data) };
 }
 
 function decodeJpeg(bytes: Buffer, path: string): Decoded {
@@ -115,7 +139,7 @@ function decodeJpeg(bytes: Buffer, path: string): Decoded {
     throw new UserError(`${path}: corrupt or unsupported JPEG (${(e as Error).message ?? String(e)})`);
   }
   if (img.data.length !== img.width * img.height * 4) throw new UserError(`${path}: corrupt JPEG (decoded ${img.data.length} bytes for ${img.width}x${img.height})`);
-  return { width: img.width, height: img.height, data: img.data, color: true };
+  return { width: img.width, height: img.height, data: img.data, color: true, translucent: 0 };
 }
 
 function checkSize(path: string, expected: ImageShape, got: readonly number[]): void {
@@ -131,6 +155,7 @@ function toChw(d: Decoded, path: string, shape: ImageShape, resize: ResizeMode =
   if (c !== 1 && c !== 3) throw new UserError(`${path}: the config has ${c} input channels; PNG/JPEG input supports 1 (gray) or 3 (RGB); use a .npy [${c},H,W]`);
   if (resize === 'none' || (d.height === h && d.width === w)) checkSize(path, shape, [c, d.height, d.width]);
   if (c === 1 && d.color) throw new UserError(`${path}: colour image but the config expects 1 channel (gray)`);
+  if (d.translucent > 0) noteAlpha(path, d.translucent);
   const out = new Uint8Array(c * d.height * d.width);
   const hw = d.height * d.width;
   for (let p = 0; p < hw; p++) {
@@ -151,10 +176,9 @@ function pipelineOf(input: InputPipeline | ImageShape): InputPipeline {
 /** How far a .npy value may sit from an exact preprocessed byte: float32 rounding of (k/255 − mean)/std, with room. */
 const NPY_BYTE_SLACK = 1e-3;
 
-/** .npy model-input image [C,H,W] → the bytes it was preprocessed from (each must be one: the accelerator input is 8-bit). */
-function npyToBytes(bytes: Buffer, path: string, p: InputPipeline): Uint8Array {
+/** .npy model-input values [C,H,W] → the bytes they were preprocessed from (each must be one: the accelerator input is 8-bit). */
+function npyToBytes(v: Float64Array, path: string, p: InputPipeline): Uint8Array {
   const { shape } = p;
-  const v = npyValues(bytes, path, shape);
   const out = new Uint8Array(v.length);
   const hw = shape[1] * shape[2], w = shape[2];
   for (let i = 0; i < v.length; i++) {
@@ -184,19 +208,24 @@ export function loadImageBytes(path: string, input: InputPipeline | ImageShape, 
 function bytesOf(bytes: Buffer, path: string, p: InputPipeline, resize?: ResizeMode): Uint8Array {
   if (isPng(bytes)) return toChw(decodePng(bytes, path), path, p.shape, resize);
   if (isJpeg(bytes)) return toChw(decodeJpeg(bytes, path), path, p.shape, resize);
-  if (isNpy(bytes)) return npyToBytes(bytes, path, p);
+  if (isNpy(bytes)) return npyToBytes(npyValues(bytes, path, p.shape), path, p);
   throw new UserError(`${path}: not a PNG, JPEG or .npy image`);
 }
 
 /**
  * The model's input as CHW float64: PNG/JPEG bytes ÷ divisor, then (x − mean_c)/std_c; a .npy is taken as it is (it is
- * that tensor already; --resize applies to photographs). A bare shape means byte/256 without mean/std (Edge-MoE's input
- * convention).
+ * that tensor already; --resize applies to photographs), after the check csim and run make: every value must be a
+ * preprocessed byte, so the reference accepts exactly the images the accelerator can take. A bare shape means byte/256
+ * without mean/std (Edge-MoE's input convention).
  */
 export function loadImage(path: string, input: InputPipeline | ImageShape, opts: ImageOptions = {}): Float64Array {
   const p = pipelineOf(input);
   const bytes = readFileOrThrow(path, 'image');
-  if (isNpy(bytes)) return npyValues(bytes, path, p.shape);
+  if (isNpy(bytes)) {
+    const v = npyValues(bytes, path, p.shape);
+    npyToBytes(v, path, p);
+    return v;
+  }
   const raw = bytesOf(bytes, path, p, opts.resize);
   if (p.identity) return Float64Array.from(raw, (b) => b / HARDWARE_PIXEL_DIVISOR);
   const hw = p.shape[1] * p.shape[2];

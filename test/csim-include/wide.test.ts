@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { scratch } from '../helpers/paths.ts';
 import { parseHexFloat, roundToNumber, wrap } from './bigref.ts';
 import { CPP, compile, run } from './build.ts';
+import { longIt } from '../helpers/long.ts';
 
 interface Val { w: number; i: number; s: boolean; v: bigint }
 type Case = { vals: Map<string, Val>; nums: Map<string, string> };
@@ -55,7 +56,8 @@ describe('csim-include wide arithmetic (BigInt cross-check)', function () {
     ]);
   });
 
-  it('runs clean under UBSan + ASan (no signed overflow, bad shift or out-of-bounds limb access)', async () => {
+  // A sanitizer build of the same program the tests above check for values: long (its compile is ~30 s).
+  longIt('runs clean under UBSan + ASan (no signed overflow, bad shift or out-of-bounds limb access)', async () => {
     const dir = scratch('edgemoe-apsan-');
     const exe = join(dir, 'wide_arith_san');
     // g++ -std=c++14 -O1 -fsanitize=undefined,address -fno-sanitize-recover=all -I templates/csim-include wide_arith.cpp

@@ -11,8 +11,14 @@ import { scratch, TINY } from '../helpers/paths.ts';
 describe('buildCsim', function () {
   this.timeout(600_000);
   const dir = join(scratch(), 'tiny');
+  // These tests are of the per-design cache: the suite's shared one (test/helpers/setup.ts) is off meanwhile.
+  const shared = process.env.EDGEMOE_CSIM_CACHE;
   before(() => {
+    process.env.EDGEMOE_CSIM_CACHE = '';
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+  });
+  after(() => {
+    process.env.EDGEMOE_CSIM_CACHE = shared;
   });
 
   it('csim (edgemoe csim and the Makefile) compiles with the C++ standard HLS uses (run_hls.tcl -cflags)', () => {
@@ -53,6 +59,28 @@ describe('buildCsim', function () {
     const edited = await buildCsim(dir, { kind: 'exe', onCompile });
     assert.deepEqual(compiled, ['testbench.cpp']);
     assert.notEqual(edited, plain);
+  });
+
+  it('$EDGEMOE_CSIM_CACHE: one cache for several design dirs; a copy of a design compiles nothing, an edit only its file', async () => {
+    const cache = scratch();
+    const [a, b] = ['a', 'b'].map((n) => join(scratch(), n));
+    for (const d of [a!, b!]) emitDesign(resolveConfig({ preset: 'tiny' }), d);
+    process.env.EDGEMOE_CSIM_CACHE = cache;
+    try {
+      const compiled: string[] = [];
+      const onCompile = (s: string) => compiled.push(s.replace(/.*\//, ''));
+      const exeA = await buildCsim(a!, { kind: 'exe', onCompile });
+      assert.deepEqual(compiled.sort(), ['kernel.cpp', 'testbench.cpp']);
+      assert.ok(exeA.startsWith(cache) && !existsSync(join(a!, '.build')));
+      compiled.length = 0;
+      assert.equal(await buildCsim(b!, { kind: 'exe', onCompile }), exeA);
+      assert.deepEqual(compiled, []);
+      appendFileSync(join(b!, 'tb', 'testbench.cpp'), '\n// edited\n');
+      assert.notEqual(await buildCsim(b!, { kind: 'exe', onCompile }), exeA);
+      assert.deepEqual(compiled, ['testbench.cpp']);
+    } finally {
+      process.env.EDGEMOE_CSIM_CACHE = '';
+    }
   });
 
   it('deletes cache entries unused for two weeks', async () => {

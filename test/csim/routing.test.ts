@@ -2,11 +2,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { compareRouting, decodeRouting, referenceRouting } from '../../generator/csim/routing.ts';
-import { formatRouting } from '../../generator/csim/report.ts';
+import { compareRouting, decodeRouting, referenceRouting, type KernelRouting } from '../../generator/csim/routing.ts';
+import { fmtNum, formatRouting } from '../../generator/csim/report.ts';
+import { compareArrays } from '../../generator/reference/compare.ts';
 import { readNpz } from '../../generator/io/npz.ts';
 import { buildPlan, routeLayout } from '../../generator/plan/index.ts';
-import type { Tensor } from '../../generator/tensor.ts';
+import { asF64, type Tensor } from '../../generator/tensor.ts';
 import { execa } from 'execa';
 import { CXX, includeDirs } from '../../generator/csim/build.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
@@ -94,7 +95,25 @@ describe('csim MoE routing diagnostics', () => {
     assert.equal(r.differ[0]!.margin, row[order[1]!]! - row[order[2]!]!);
     const text = formatRouting([r]);
     assert.match(text, /: 1 of 9 tokens pick other experts than the reference, reference p2−p3 at those ≤ \S+; topk_p max abs \S+ over 8 agreeing tokens\n/);
+    // The op table's topk_p row is this same comparison: 8 tokens × top-2 values, one max abs for both prints.
+    assert.equal(r.topkP!.maxAbs, r.topkPMaxAbs);
+    assert.ok(text.includes(`topk_p max abs ${fmtNum(r.topkP!.maxAbs)} over 8`));
     assert.match(text, new RegExp(`\\n  token 4: csim \\{${[order[0], order[1]].sort().join(',')}\\}  reference \\{${[order[0], order[2]].sort().join(',')}\\}  reference p2−p3 = \\S+\\n$`));
+  });
+
+  it('topk_p of a token whose picks tie and come in the other order is compared expert by expert (one figure)', () => {
+    const k = fromReference(probs, idx, logits);
+    // Token 0's two picks reported in the other order, as a kernel breaking an exact tie the other way would.
+    const swapped: KernelRouting = { ...k, idx: Int32Array.from(k.idx), probs: Float64Array.from(k.probs) };
+    [swapped.idx[0], swapped.idx[1]] = [k.idx[1]!, k.idx[0]!];
+    [swapped.probs[0], swapped.probs[1]] = [k.probs[1]!, k.probs[0]!];
+    const a = compareRouting(k, ref, layout, op);
+    const b = compareRouting(swapped, ref, layout, op);
+    assert.equal(b.differ.length, 0);
+    assert.deepEqual(b.topkP, a.topkP);
+    // Position by position (what the table printed before) would see the swap as an error.
+    const positional = compareArrays(swapped.probs, asF64(ref.topkP)).maxAbs;
+    assert.ok(positional > b.topkP!.maxAbs + 1e-3, `${positional} vs ${b.topkP!.maxAbs}`);
   });
 
   it('zero cost without -DEDGEMOE_TRACE: the preprocessed kernel has no routing record and no trace call', async function () {

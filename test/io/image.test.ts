@@ -5,7 +5,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { inputPipeline } from '../../generator/config/input.ts';
-import { loadImage, loadImageBytes, parseResize, resizeChw } from '../../generator/io/image.ts';
+import { loadImage, loadImageBytes, parseResize, resetImageNotes, resizeChw } from '../../generator/io/image.ts';
 import { writeNpy } from '../../generator/io/npy.ts';
 import { isUserError } from '../../generator/errors.ts';
 import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
@@ -23,8 +23,43 @@ function makePng(w: number, h: number, opts: { colorType?: 0 | 2 | 4 | 6; bitDep
   return PNG.sync.write(png, { colorType: opts.colorType ?? 2, bitDepth: opts.bitDepth ?? 8, inputHasAlpha: true });
 }
 
+/** What `fn` (synchronous) writes to stderr, the writes not passed on. */
+function stderrOf(fn: () => void): string {
+  const write = process.stderr.write;
+  let text = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => ((text += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    fn();
+  } finally {
+    process.stderr.write = write;
+  }
+  return text;
+}
+
 describe('io/image', () => {
   const shape = [3, 32, 64] as const;
+
+  it('an RGBA PNG with transparent pixels: alpha ignored, said once on stderr; an opaque one says nothing', () => {
+    const dir = scratch();
+    const png = PNG.sync.read(makePng(64, 32, { colorType: 6 }));
+    writeFileSync(join(dir, 'opaque.png'), PNG.sync.write(png, { colorType: 6 }));
+    png.data[3] = 0;
+    png.data[7] = 128;
+    writeFileSync(join(dir, 'a.png'), PNG.sync.write(png, { colorType: 6 }));
+    writeFileSync(join(dir, 'b.png'), PNG.sync.write(png, { colorType: 6 }));
+    resetImageNotes();
+    assert.equal(stderrOf(() => loadImageBytes(join(dir, 'opaque.png'), shape)), '');
+    let bytes: Uint8Array | undefined;
+    const said = stderrOf(() => {
+      bytes = loadImageBytes(join(dir, 'a.png'), shape);
+      loadImage(join(dir, 'a.png'), shape);
+      loadImageBytes(join(dir, 'b.png'), shape);
+    });
+    assert.match(said, /^edgemoe: note: .*a\.png: its alpha channel is ignored: 2 pixels are not opaque and taken with their colour as it is, not blended onto a background \(said for the first such image only\)\n$/);
+    // The colour bytes are those of the opaque image: alpha changes nothing.
+    assert.deepEqual(bytes, loadImageBytes(join(dir, 'opaque.png'), shape));
+    resetImageNotes();
+  });
 
   it('fixture image.png and image.npy give identical values (byte/256) and bytes', () => {
     const a = loadImage(join(TINY, 'image.png'), shape);
@@ -103,15 +138,20 @@ describe('io/image', () => {
     throwsUser(() => loadImage(join(dir, 'none.png'), shape), /cannot read image file .*none\.png: no such file/);
   });
 
-  it('.npy input: float values as they are; bytes only when value·256 is an integer 0..255', () => {
+  it('.npy input: float values as they are, for the reference as for the accelerator only when value·256 is an integer 0..255', () => {
     const dir = scratch();
     const v = new Float64Array(3 * 4 * 4).fill(0.5);
     writeNpy(join(dir, 'ok.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
     assert.ok(loadImageBytes(join(dir, 'ok.npy'), [3, 4, 4]).every((b) => b === 128));
     v[17] = 0.3;
     writeNpy(join(dir, 'frac.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
-    assert.equal(loadImage(join(dir, 'frac.npy'), [3, 4, 4])[17], 0.3);
+    // One input check: the float reference (loadImage) refuses what csim and run (loadImageBytes) refuse.
+    throwsUser(() => loadImage(join(dir, 'frac.npy'), [3, 4, 4]), /frac\.npy: pixel \[1,0,1\] = 0\.3 is not k\/256/);
     throwsUser(() => loadImageBytes(join(dir, 'frac.npy'), [3, 4, 4]), /frac\.npy: pixel \[1,0,1\] = 0\.3 is not k\/256/);
+    v[17] = 1000;
+    writeNpy(join(dir, 'big.npy'), { dtype: 'f32', shape: [3, 4, 4], data: Float32Array.from(v) });
+    throwsUser(() => loadImage(join(dir, 'big.npy'), [3, 4, 4]), /big\.npy: pixel \[1,0,1\] = 1000 is not k\/256/);
+    assert.deepEqual(loadImage(join(dir, 'ok.npy'), [3, 4, 4]), Float64Array.from({ length: 48 }, () => 0.5));
     v[17] = 1;
     writeNpy(join(dir, 'one.npy'), { dtype: 'f64', shape: [3, 4, 4], data: v });
     throwsUser(() => loadImageBytes(join(dir, 'one.npy'), [3, 4, 4]), /one\.npy: pixel \[1,0,1\] = 1 is not k\/256/);

@@ -122,12 +122,15 @@ void shape() {
 }
 
 int main() {
-  shape<100, 30, true>();   // F = 70: no quantisation from the source
+  // -DWIDE_STORE_QUICK (make test): four of the seven shapes, whose template instantiations are what the compile costs.
   shape<90, 25, true>();    // F = 65: 5 dropped bits
   shape<70, 69, false>();   // F = 1: 69 dropped bits, unsigned
   shape<80, -5, true>();    // I < 0, F = 85 > source F
-  shape<66, 90, true>();    // I > W, F = -24
   shape<6, 3, true>();      // narrow target fed by the 130-bit source
+#ifndef WIDE_STORE_QUICK
+  shape<100, 30, true>();   // F = 70: no quantisation from the source
+  shape<66, 90, true>();    // I > W, F = -24
   shape<7, 2, false>();
+#endif
   return 0;
 }
