@@ -264,7 +264,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   row(E, 'pe_wload_rows', 1, 4, { ticks: true, axi: 'read', live: peAligned, what: 'patch weight loader (reload)' });
   row(E, 'pe_wload_words', 1, 4, { ticks: true, axi: 'read', live: !peAligned, what: 'patch weight loader, general layout (reload)' });
   row(E, 'pe_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'patch bias loader (reload)' });
-  row(E, 'pe_read_groups', 1, 3, { axi: 'read', what: 'image reader: one patch group per cycle' });
+  row(E, 'pe_read_groups', 1, 3, { axi: 'gather', what: 'image reader: one patch group per cycle; its address jumps a channel plane between rows (no affine pattern), so single-beat requests' });
   row(E, 'pe_macs', 1, 8, {
     ticks: true,
     carried: [carry('acc', (s.dim / s.peDims) * (s.gridW / s.pePatches), RMW_LATENCY, 'a (patch, dim) sum is next updated at the next pixel row, a row of groups later')],
