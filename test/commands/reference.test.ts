@@ -118,7 +118,7 @@ describe('commands/reference (CLI)', () => {
     ['m3vit-s-nyud', 'astronaut-640x480.png', 0, longIt],
   ] as const;
   for (const [preset, photo, crop, test] of cases) {
-    test(`${preset} (depth 1${crop ? `, a ${crop}×${crop} crop` : ''}): a PNG gives the output of the .npy (png/255 − mean)/std`, async function () {
+    test(`${preset} (depth 1${crop ? `, a ${crop}×${crop} crop` : ''}): a PNG gives the output of the .npy (png/255 − mean)/std`, async function (this: Mocha.Context) {
       this.timeout(1_800_000); // three ViT-S forwards; minutes on a loaded machine
       const dir = scratch();
       const sets = ['model.depth=1', ...(crop ? [`model.image=[3,${crop},${crop}]`] : [])];
