@@ -24,10 +24,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** The config named by --preset / --config / --set (default preset when neither is given). */
-export function configFromOptions(opts: { preset?: string; config?: string; set?: string[] }, file?: string): Config {
+export function configFromOptions(opts: { preset?: string; config?: string; set?: string[] }, file?: string, o: { boardFit?: boolean } = {}): Config {
   const sets = opts.set ?? [];
   try {
-    return resolveConfig({ preset: opts.preset, file: file ?? opts.config, sets });
+    return resolveConfig({ preset: opts.preset, file: file ?? opts.config, sets, boardFit: o.boardFit });
   } catch (e) {
     if (e instanceof ConfigError) e.message += setTypeHint(e, sets);
     throw e;

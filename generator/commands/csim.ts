@@ -1,77 +1,116 @@
-// `edgemoe csim`: C-simulate a generated design on one image and compare it with the float reference.
+// `edgemoe csim`: C-simulate a generated design on one or more images and compare each with the float reference.
+
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatFinal, formatOpTable, formatRouting, formatVerdict } from '../csim/report.ts';
-import { formatCycles } from '../csim/cycles.ts';
+import { formatVerdict } from '../csim/report.ts';
+import { buildCsim } from '../csim/build.ts';
+import { csimText, type CsimImageJob, type CsimImageResult } from '../csim/image-job.ts';
 import { DEFAULT_TOLERANCE, runCsim } from '../csim/run.ts';
+import { packDesign, packStaleness } from '../pack/pack.ts';
 import { resolveTask } from '../config/task.ts';
 import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
-import { csimRecord, writeRecord } from '../csim/record.ts';
+import { csimRecord, writeRecord, type CsimRecord } from '../csim/record.ts';
 import { checkHtmlPath, designReport, writeHtml } from '../html/design-report.ts';
-import { formatFidelity, topKAgreement } from '../reference/fidelity.ts';
 import { parseResize } from '../io/image.ts';
 
-/** Registers `edgemoe csim`. */
-export function register(program: Command): void {
+/** Worker processes by default: one per core. */
+const defaultJobs = () => availableParallelism();
+
+/** Spreads the images of one csim command over worker processes (host/pool/map.ts, composed by bin/cli.ts). */
+export type CsimImageMap = (jobs: CsimImageJob[], workers: number, onResult: (i: number, r: CsimImageResult) => void) => Promise<CsimImageResult[]>;
+
+/** Registers `edgemoe csim`; `mapImages` runs several images at once (without it they run one after another here). */
+export function register(program: Command, mapImages?: CsimImageMap): void {
   program
     .command('csim')
-    .summary('C-simulate a design on one image vs the reference')
+    .summary('C-simulate a design on one or more images vs the reference')
     .description(
-      'C-simulate a design on one image (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance',
+      'C-simulate a design on one or more images (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance on any image. Several images run on -j worker processes (one testbench each) and print in the order given',
     )
-    .argument('<image>', 'input image: PNG/JPEG (8-bit; the hardware takes the bytes, the preprocessing is folded into the patch embedding) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
+    .argument('<images...>', 'input images: PNG/JPEG (8-bit; the hardware takes the bytes, the preprocessing is folded into the patch embedding) or .npy float [C,H,W] of the model input, each value a preprocessed byte ((k/pixelDivisor − mean)/std)')
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates); required, as in `reference` and `run`')
-    .option('-o, --out <file>', 'write the output as float32 [tokens, dim] .npy')
+    .option('-o, --out <path>', 'write the output as float32 [tokens, dim] .npy; with several images, an existing directory that gets <image stem>.npy per image')
+    .option('-j, --jobs <n>', `worker processes for several images (default: one per core, ${defaultJobs()} here)`)
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
     .option('--cycles', "count pipelined loop iterations per op (-DEDGEMOE_COUNT_CYCLES) and print a table: op id (as in --trace and `estimate --ops`; 0 = the one-time weight load under reload=1), op name, counted iterations, the estimator's prediction (MoE ops with this run's routing: the kernel's with --trace, else the float reference's) and the difference, with totals in cycles and ms at the config's clock")
     .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS); prints one line per type that overflowed, then `overflow total=N`')
     .option('--resize <mode>', 'fit a PNG/JPEG of another size than the model\'s: stretch (scale each axis) or letterbox (keep the aspect ratio, pad with black, centred); bilinear. Default: refuse it')
     .option('--html <file>', 'also write an HTML report of this run (routing maps, per-op error and cycle charts with --trace / --cycles, resources); self-contained, opens in any browser')
     .option('--tolerance <x>', `pass threshold on MSE / var(reference) (default ${DEFAULT_TOLERANCE}: the accuracy target of Edge-MoE's fixed-point types)`)
-    .action(async (image: string, opts: { design: string; weights: string; task: string; out?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string; html?: string; resize?: string }) => {
+    .action(async (images: string[], opts: { design: string; weights: string; task: string; out?: string; jobs?: string; trace?: boolean; cycles?: boolean; overflowStats?: boolean; tolerance?: string; html?: string; resize?: string }) => {
       const tol = opts.tolerance === undefined ? DEFAULT_TOLERANCE : Number(opts.tolerance);
       if (!Number.isFinite(tol) || tol < 0) throw new UserError(`--tolerance '${opts.tolerance}': expected a number ≥ 0`);
+      const jobs = opts.jobs === undefined ? defaultJobs() : Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs '${opts.jobs}': expected an integer ≥ 1`);
+      const many = images.length > 1;
       // Check --out before the (possibly minutes-long) build and run, not after.
+      const outs: Array<string | undefined> = images.map(() => undefined);
       if (opts.out !== undefined) {
-        if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a directory, expected an .npy file path`);
-        if (!existsSync(dirname(resolve(opts.out)))) throw new UserError(`--out ${opts.out}: directory ${dirname(opts.out)} does not exist`);
+        if (many) {
+          if (!existsSync(opts.out) || !statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: with several images, expected an existing directory (each image writes <stem>.npy there)`);
+          const stems = images.map((i) => basename(i, extname(i)));
+          const dup = stems.find((x, i) => stems.indexOf(x) !== i);
+          if (dup !== undefined) throw new UserError(`--out ${opts.out}: two images have the stem '${dup}' and would write the same ${dup}.npy`);
+          stems.forEach((x, i) => (outs[i] = join(opts.out!, `${x}.npy`)));
+        } else {
+          if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new UserError(`--out ${opts.out}: is a directory, expected an .npy file path`);
+          if (!existsSync(dirname(resolve(opts.out)))) throw new UserError(`--out ${opts.out}: directory ${dirname(opts.out)} does not exist`);
+          outs[0] = opts.out;
+        }
       }
       if (opts.html !== undefined) checkHtmlPath(opts.html);
       const defines = opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [];
       const design = readDesign(opts.design);
       const task = resolveTask(design.manifest.tasks, opts.task);
-      const r = await runCsim({
-        design: opts.design,
-        weights: opts.weights,
-        task,
-        image,
-        out: opts.out,
-        trace: opts.trace,
-        cycles: opts.cycles,
-        defines,
-        tolerance: tol,
-        resize: parseResize(opts.resize),
-        log: (l) => process.stderr.write(`csim: ${l}\n`),
+      const taskName = design.manifest.tasks[task]!;
+      const log = (l: string) => process.stderr.write(`csim: ${l}\n`);
+      const records: CsimRecord[] = [];
+      let failed = 0;
+      const show = (image: string, r: CsimImageResult) => {
+        if ('userError' in r) throw new UserError(r.userError);
+        if (many) process.stdout.write(`== ${image}\n`);
+        process.stdout.write(r.text);
+        records.push(r.record);
+        // Traced / counted runs are kept for `edgemoe report --html` (csim-runs/ in the design dir).
+        if (opts.trace || opts.cycles) process.stdout.write(`recorded ${writeRecord(opts.design, r.record)}\n`);
+        if (many) process.stdout.write(`${r.verdict}\n`);
+        if (!r.passed) failed++;
+      };
+      const job = (image: string, i: number): CsimImageJob => ({
+        design: opts.design, weights: opts.weights, task, taskName, configHash: design.manifest.configHash, image, out: outs[i],
+        trace: opts.trace, cycles: opts.cycles, defines, tolerance: tol, resize: parseResize(opts.resize),
       });
-      if (r.stdout.trim()) process.stdout.write(r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`);
-      if (opts.trace) process.stdout.write(formatOpTable(r.ops) + formatRouting(r.routing) + `${formatFidelity({ ...r.final, topk: topKAgreement(r.routing) })}\n`);
-      if (r.cycles) process.stdout.write(formatCycles(r.cycles));
-      process.stdout.write(`${formatFinal(r.final)}\n`);
-      const total = r.phases.reduce((s, p) => s + p.seconds, 0);
-      process.stdout.write(`phases: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')} (total ${total.toFixed(2)} s)\n`);
-      if (opts.out) process.stdout.write(`wrote ${opts.out}\n`);
-      // Traced / counted runs are kept for `edgemoe report --html` (csim-runs/ in the design dir).
-      const record = csimRecord(r, { configHash: design.manifest.configHash, image, taskName: design.manifest.tasks[task]! });
-      if (opts.trace || opts.cycles) process.stdout.write(`recorded ${writeRecord(opts.design, record)}\n`);
+      let verdict = '';
+      if (!many || !mapImages || jobs === 1) {
+        for (const [i, image] of images.entries()) {
+          const r = await runCsim({ ...job(image, i), log });
+          show(image, { text: csimText(r, { trace: opts.trace, out: outs[i] }), record: csimRecord(r, { configHash: design.manifest.configHash, image, taskName }), passed: r.passed, verdict: formatVerdict(r) });
+          verdict = formatVerdict(r);
+        }
+      } else {
+        // Pack and build here once: workers doing it at once would race on weights.bin and the build cache.
+        const reason = packStaleness(design, opts.weights);
+        if (reason) log(`${reason}: packed ${packDesign(design, opts.weights).tensors.length} tensors`);
+        await buildCsim(design.dir, { kind: 'exe', defines: [...new Set([...defines, ...(opts.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(opts.trace ? ['EDGEMOE_TRACE'] : [])])] });
+        const workers = Math.min(jobs, images.length);
+        log(`${images.length} images on ${workers} worker process${workers === 1 ? '' : 'es'}`);
+        const list = images.map(job);
+        await mapImages(list, workers, (i, r) => {
+          log(`done ${i + 1}/${images.length} ${basename(images[i]!)}`);
+          show(images[i]!, r);
+        });
+      }
       if (opts.html !== undefined) {
-        writeHtml(opts.html, await designReport(opts.design, { records: [record], title: `edgemoe csim: ${basename(image)}, task ${record.taskName}` }));
+        const title = many ? `edgemoe csim: ${images.length} images, task ${taskName}` : `edgemoe csim: ${basename(images[0]!)}, task ${taskName}`;
+        writeHtml(opts.html, await designReport(opts.design, { records, title }));
         process.stdout.write(`wrote ${opts.html}\n`);
       }
-      process.stdout.write(`${formatVerdict(r)}\n`);
-      if (!r.passed) process.exitCode = 1;
+      process.stdout.write(many ? `${images.length - failed}/${images.length} images pass (MSE/var ≤ ${tol})\n` : `${verdict}\n`);
+      if (failed) process.exitCode = 1;
     });
 }

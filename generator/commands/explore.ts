@@ -2,13 +2,14 @@
 // check the best few by C-simulation, write the chosen config, the Pareto front as a table and an HTML page, and
 // optionally a sweep dir of HLS jobs (local make or a Slurm job array).
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { DEFAULT_PRESET, PLATFORMS, type Config, type Platform } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
 import { UserError } from '../errors.ts';
 import { nonUtf8Note } from '../io/files.ts';
-import { checkPoints, type PointCheck } from '../explore/check.ts';
+import { checkPoints, type CheckImageJob, type CheckImageResult, type PointCheck } from '../explore/check.ts';
 import { evaluatePoints, paretoFront, rankPoints, whyNothingFits, type EvaluatedPoint, type Objective } from '../explore/evaluate.ts';
 import { explorationJson, fmtMs, formatExploration, formatNoFit, type Exploration } from '../explore/format.ts';
 import { explorationHtml } from '../explore/html.ts';
@@ -40,7 +41,11 @@ interface ExploreOpts {
   slurmMem: string;
   slurmCpus: string;
   vitisSettings: string;
+  jobs?: string;
 }
+
+/** Runs a point's csim images on `workers` worker processes (host/pool/map.ts, composed by bin/cli.ts). */
+export type CheckImageMap = (jobs: CheckImageJob[], workers: number) => Promise<CheckImageResult[]>;
 
 /** The seed of the random weights the csim checks use when no --weights is given (as `make demo`). */
 export const EXPLORE_SEED = 1;
@@ -92,7 +97,7 @@ function progress(label: string): (done: number, total: number) => void {
   };
 }
 
-async function explore(opts: ExploreOpts): Promise<void> {
+async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<void> {
   const t0 = performance.now();
   const log = (l: string) => process.stderr.write(`${l}\n`);
   // Ctrl-C: stop at once (the csim children get the same SIGINT from the terminal); files are written atomically.
@@ -105,9 +110,11 @@ async function explore(opts: ExploreOpts): Promise<void> {
   const tolerance = number('--tolerance', opts.tolerance, 0, Infinity);
   const minAgreement = number('--min-agreement', opts.minAgreement, 0, 1);
   const slurmCpus = integer('--slurm-cpus', opts.slurmCpus, 1, 256);
+  const jobs = opts.jobs === undefined ? availableParallelism() : integer('--jobs', opts.jobs, 1, 256);
   if (!/^[0-9][0-9:-]*$/.test(opts.slurmTime)) throw new UserError(`--slurm-time '${opts.slurmTime}': expected a Slurm time such as 4:00:00 or 1-00:00:00`);
   if (!/^[0-9]+[KMGT]?$/.test(opts.slurmMem)) throw new UserError(`--slurm-mem '${opts.slurmMem}': expected a Slurm memory size such as 16G`);
-  const base0 = configFromOptions(opts);
+  // The starting point need not fit the board: every point is checked against it under --max-util below.
+  const base0 = configFromOptions(opts, undefined, { boardFit: false });
   const base = opts.platform ? retarget(base0, opts.platform as Platform) : base0;
   const board = platformInfo(base.hardware.platform);
   const outDir = resolve(opts.out ?? join('hls-out', `${base.name}-explore`));
@@ -140,8 +147,11 @@ async function explore(opts: ExploreOpts): Promise<void> {
       weights = join(outDir, `weights-seed${EXPLORE_SEED}.safetensors`);
       if (!existsSync(weights)) writeSafetensors(weights, randomWeights(base, EXPLORE_SEED), { format: 'pt', config: base.name, seed: String(EXPLORE_SEED), producer: 'edgemoe explore (random weights)' });
     }
-    log(`explore: C-simulating the best ${toCheck.length} on ${images.length} image${images.length === 1 ? '' : 's'} (two points at a time)`);
-    checks = await checkPoints(toCheck, { designsDir: join(outDir, 'designs'), weights, images, task: opts.task, tolerance, minAgreement, log: (l) => log(`explore: ${l}`) });
+    // Several images: each point's images spread over worker processes; otherwise two points at a time.
+    const workers = Math.min(jobs, images.length);
+    const pooled = mapImages && workers > 1 ? (list: CheckImageJob[]) => mapImages(list, workers) : undefined;
+    log(`explore: C-simulating the best ${toCheck.length} on ${images.length} image${images.length === 1 ? '' : 's'} (${pooled ? `one point at a time, its images on ${workers} worker processes` : 'two points at a time'})`);
+    checks = await checkPoints(toCheck, { designsDir: join(outDir, 'designs'), weights, images, task: opts.task, tolerance, minAgreement, mapImages: pooled, log: (l) => log(`explore: ${l}`) });
   }
   const passed = new Set(checks.filter((c) => c.passed).map((c) => c.id));
   const chosen = toCheck.length ? (toCheck.find((p) => passed.has(p.id)) ?? null) : ranked[0]!;
@@ -179,13 +189,13 @@ async function explore(opts: ExploreOpts): Promise<void> {
 }
 
 /** Registers `edgemoe explore`. */
-export function register(program: Command): void {
+export function register(program: Command, mapImages?: CheckImageMap): void {
   withConfigOptions(
     program
       .command('explore')
       .summary('search the hardware options for the best fit')
       .description(
-        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
+        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))
@@ -204,5 +214,6 @@ export function register(program: Command): void {
     .option('--slurm-mem <m>', 'memory request of each Slurm array task', '16G')
     .option('--slurm-cpus <n>', 'CPUs of each Slurm array task', '2')
     .option('--vitis-settings <file>', 'the Vitis settings script each sweep job sources first (empty: vitis_hls is on PATH)', '')
-    .action((opts: ExploreOpts) => explore(opts));
+    .option('-j, --jobs <n>', `worker processes for a checked point's images (default: one per core, ${availableParallelism()} here)`)
+    .action((opts: ExploreOpts) => explore(opts, mapImages));
 }

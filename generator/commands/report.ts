@@ -11,6 +11,8 @@ import { formatReport } from '../report/format.ts';
 import { formatGathered, gatherSweep, isSweepDir } from '../explore/gather.ts';
 import { reportModel, type ReportModel } from '../report/model.ts';
 import { writeDesignHtml } from '../html/report-command.ts';
+import { UserError } from '../errors.ts';
+import { EXPLORE_JSON, PROFILE_JSON } from '../html/extras.ts';
 
 export interface ReportOptions {
   solution?: string;
@@ -36,9 +38,12 @@ export function register(program: Command): void {
     .argument('<dir>', 'a design dir (its HLS project is searched), a sweep dir (every point, as `edgemoe sweep gather`) or any folder holding csynth reports')
     .option('--solution <name>', 'only this solution (its name, e.g. solution2, or its path under DIR)')
     .option('--json', 'print JSON instead of text (the same figures)')
-    .option('--html <file>', 'write an HTML report of the design dir instead: routing maps, per-op error and cycles from its csim runs (csim --trace/--cycles), the estimate, resources, synthesis when reports exist')
-    .action(async (dir: string, opts: { json?: boolean; solution?: string; html?: string }) => {
-      if (opts.html !== undefined) return writeDesignHtml(dir, opts.html);
+    .option('--html <file>', 'write an HTML report of the design dir instead: routing maps, per-op error and cycles from its csim runs (csim --trace/--cycles), the estimate, resources, synthesis when reports exist, the profile and explore pictures when their JSON is there')
+    .option('--profile <file>', `with --html: draw this profile JSON (\`edgemoe profile -o FILE\`; default: ${PROFILE_JSON} in DIR when there)`)
+    .option('--explore <file>', `with --html: draw this exploration JSON (\`edgemoe explore --json > FILE\`; default: ${EXPLORE_JSON} in DIR when there)`)
+    .action(async (dir: string, opts: { json?: boolean; solution?: string; html?: string; profile?: string; explore?: string }) => {
+      if (opts.html === undefined && (opts.profile !== undefined || opts.explore !== undefined)) throw new UserError('--profile and --explore go with --html');
+      if (opts.html !== undefined) return writeDesignHtml(dir, opts.html, { profile: opts.profile, explore: opts.explore });
       // A sweep dir (edgemoe explore --emit-jobs) gets the sweep's table, as `edgemoe sweep gather`.
       if (isSweepDir(dir) && opts.solution === undefined) {
         const g = gatherSweep(dir);

@@ -75,7 +75,7 @@ export function register(program: Command): void {
     program
       .command('validate')
       .summary('check a config; print its sizes, parameters, MACs')
-      .description('check a config against the schema and every hardware rule; print a summary (exit 0) or every violation with its path (exit 2)')
+      .description('check a config against the schema and every hardware rule (the bundles fit the board\'s memory, the resource estimate its BRAM36 / URAM / LUT / FF; a U280 design pinned by hardware.slr fits that SLR less the shell); print a summary (exit 0) or every violation with its path (exit 2)')
       .argument('[file]', 'a JSON config file (same as --config)'),
   )
     .option('--json', 'print a JSON object: {valid: true, config, stats} or {valid: false, violations | error}')

@@ -1,5 +1,5 @@
 // The rules that need the plan: every m_axi bundle must fit the platform's memory (one bank, or a bank range on HBM),
-// and the resource estimate must fit the board. Part of validating a config, so `validate` refuses what `gen` and
+// and the resource estimate (DSP, BRAM36, URAM, LUT, FF) must fit the board. Part of validating a config, so `validate` refuses what `gen` and
 // `estimate` would. Each rule is its own function; validateConfig runs them in order.
 import { assignBanks } from '../build/link.ts';
 import { platformInfo } from '../build/platforms.ts';
@@ -35,6 +35,27 @@ export function memoryViolations(plan: Plan): Violation[] {
   }
 }
 
+/** DSP slices: the estimator's honest count (every product, exp / reciprocal / rsqrt / GELU unit and run-time index
+ *  multiply of the plan's hardware description, generator/plan/loops.ts) against the board's, naming the largest
+ *  users so the user sees which knob to turn. */
+export function dspViolations(plan: Plan): Violation[] {
+  const p = platformInfo(plan.config.hardware.platform);
+  const r = estimateResources(plan);
+  if (r.total.DSP <= p.capacity.DSP) return [];
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const top = r.items
+    .filter((i) => i.DSP > 0)
+    .sort((a, b) => b.DSP - a.DSP)
+    .slice(0, 3)
+    .map((i) => `${i.unit.replace(/^loop /, '')} ${fmt(i.DSP)}`);
+  return [
+    {
+      path: 'hardware',
+      rule: `the design needs ${fmt(r.total.DSP)} DSP but the ${p.board.split(' (')[0]!} has ${fmt(p.capacity.DSP)} (resource estimate, largest: ${top.join(', ')}): reduce hardware.attnParallel or hardware.linearTile, or pick a larger platform`,
+    },
+  ];
+}
+
 /** Block RAM, URAM, LUT and FF: each resource the estimate needs beyond the whole board, with the numbers. */
 export function storageLogicViolations(plan: Plan): Violation[] {
   const p = platformInfo(plan.config.hardware.platform);
@@ -59,5 +80,5 @@ export function capacityViolations(c: Config, o: CapacityOptions = {}): Violatio
   }
   const memory = memoryViolations(plan);
   if (memory.length || o.boardFit === false) return memory;
-  return storageLogicViolations(plan);
+  return [...dspViolations(plan), ...storageLogicViolations(plan)];
 }

@@ -14,6 +14,8 @@ export interface ConfigSource {
   preset?: string;
   file?: string;
   sets?: string[];
+  /** false: skip the check of the resource estimate against the board (explore's starting point; see capacity.ts). */
+  boardFit?: boolean;
 }
 
 /** A config that broke the schema or a hardware rule; lists every violation. */
@@ -137,5 +139,5 @@ export function resolveConfig(src: ConfigSource = {}): Config {
   let json: Json = src.file ? readConfigFile(src.file) : presetJson(src.preset ?? DEFAULT_PRESET);
   for (const s of src.sets ?? []) json = applySet(json, s);
   const origin = src.file ? `'${src.file}'` : `(preset ${src.preset ?? DEFAULT_PRESET})`;
-  return validateConfig(json, origin);
+  return validateConfig(json, origin, { boardFit: src.boardFit });
 }

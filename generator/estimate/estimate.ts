@@ -206,13 +206,14 @@ export function estimatePlan(plan: Plan, opts: EstimateOptions = {}): Estimate {
     const t = plan.types;
     const wBytes = t.linearWeight.containerBits / 8;
     const bBytes = t.bias.containerBits / 8;
+    const sBytes = t.linearWeight.scale ? 2 : 0; // a 16-bit scale per matrix row (per-channel scales)
     moe = {
       blocks: plan.moeBlocks,
       pairsPerBlock: plan.moeBlocks.map((b) => routing(b).queueLens.reduce((a, n) => a + n, 0)),
       activePerBlock: plan.moeBlocks.map((b) => routing(b).queueLens.filter((n) => n > 0).length),
       expectedActive: expected,
       worst,
-      worstWeightBytesPerBlock: s.experts * (2 * s.expertHidden * s.dim * wBytes + (s.expertHidden + s.dim) * bBytes),
+      worstWeightBytesPerBlock: s.experts * (2 * s.expertHidden * s.dim * wBytes + (s.expertHidden + s.dim) * (bBytes + sBytes)),
     };
   }
   const r = reloadModel(plan);

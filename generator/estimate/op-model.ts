@@ -12,7 +12,6 @@
 // A process costs the sum of its loops, a stage the slowest of its processes, an op the sum of its stages.
 import type { DramRegion } from '../config/schema.ts';
 import { attnQBlocks } from '../kernels/attention.ts';
-import { containerBits } from '../kernels/layernorm.ts';
 import { computeLinearTrips, loadLinearBiasTrips, loadLinearWeightsTrips, wordsSpanned } from '../kernels/linear.ts';
 import { moeExpertsTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
@@ -147,11 +146,12 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
   const wordsPerYTile = s.tileOut >= lanes ? s.tileOut / lanes : 1;
 
   /** The compute of one linear pass (reader, tiles, writer; gathered rows) as one stage, plus the concurrent load. */
-  const linearPass = (stage: number, rows: number, outDim: number, inDim: number, what: string, prefetch: number): LoopNest[] => {
+  const linearPass = (stage: number, rows: number, outDim: number, inDim: number, what: string, prefetch: number, gather: boolean): LoopNest[] => {
+    const path = gather ? 'gather' : 'direct';
     const ns = [
-      nest('lin_read_steps', `${what}: reader`, rows * rowW(inDim) * xTilesPerWord, 1, stage, 'reader', { gather: true }),
+      nest(`lin_read_${path}_steps`, `${what}: reader (${path})`, rows * rowW(inDim) * xTilesPerWord, 1, stage, 'reader'),
       nest('lin_tiles', `${what}: tiles`, computeLinearTrips(rows, outDim, inDim, s.tileIn, s.tileOut), 1, stage, 'compute'),
-      nest('lin_write_steps', `${what}: writer`, rows * (outDim / s.tileOut) * wordsPerYTile, 1, stage, 'writer', { gather: true }),
+      nest(`lin_write_${path}_steps`, `${what}: writer (${path})`, rows * (outDim / s.tileOut) * wordsPerYTile, 1, stage, 'writer'),
     ];
     if (prefetch > 0) ns.push(nest(wload, `${what}: next weights (prefetch)`, prefetch, 1, stage, 'prefetch', { load: true }));
     return ns;
@@ -183,7 +183,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'layernorm': {
-        const perWord = s.axiBits / containerBits(t.bias.W);
+        const perWord = s.axiBits / t.bias.containerBits; // the stored container (the on-chip union type may be wider)
         const pw = Math.ceil(s.dim / perWord);
         const traffic: Traffic = {};
         add(traffic, 'weights', 2 * pw, 0);
@@ -223,7 +223,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const nests: LoopNest[] = [];
         if (own) nests.push(nest(wload, 'weight load', own, 1, 0, 'load', { load: true }));
         nests.push(nest('lin_bload_words', 'bias load', bWords, 1, 1, 'load', { load: true }));
-        nests.push(...linearPass(2, s.tokens, outDim, inDim, 'linear', pre));
+        nests.push(...linearPass(2, s.tokens, outDim, inDim, 'linear', pre, false));
         out.push({ op, nests, traffic, macs: s.tokens * outDim * inDim });
         break;
       }
@@ -272,7 +272,18 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const traffic: Traffic = {};
         add(traffic, 'x', s.tokens * dimW, s.tokens * dimW);
         add(traffic, r(1), s.tokens * dimW, 0);
-        out.push({ op, nests: [nest('residual_words', 'x += y', s.tokens * dimW, 1, 0, 'add')], traffic, macs: 0 });
+        const w = s.tokens * dimW;
+        out.push({
+          op,
+          nests: [
+            nest('residual_read_words', 'x reader', w, 1, 0, 'read x'),
+            nest('residual_read_words', 'y reader', w, 1, 0, 'read y'),
+            nest('residual_sum_words', 'x + y', w, 1, 0, 'add'),
+            nest('residual_write_words', 'writer', w, 1, 0, 'write x'),
+          ],
+          traffic,
+          macs: 0,
+        });
         break;
       }
       case 'moe_gate': {
@@ -315,9 +326,9 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
           const nextE = active[a + 1]?.[1];
           const w1Next = nextE === undefined ? 0 : loadLinearWeightsTrips(H, D, wL, nextE * H * D, sL);
           nests.push(nest('lin_bload_words', `expert ${e} b1`, b1, 1, stage++, 'load', { load: true }));
-          nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, w2));
+          nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, w2, true));
           nests.push(nest('lin_bload_words', `expert ${e} b2`, b2, 1, stage++, 'load', { load: true }));
-          nests.push(...linearPass(stage++, n, D, H, `expert ${e} FC2·p`, w1Next));
+          nests.push(...linearPass(stage++, n, D, H, `expert ${e} FC2·p`, w1Next, true));
           add(traffic, 'weights', w1 + b1 + w2 + b2, 0);
           add(traffic, 'tmp1', n * dimW, 0);
           add(traffic, 'hidden', n * rowW(H), n * rowW(H));

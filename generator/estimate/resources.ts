@@ -19,12 +19,22 @@
 // per m_axi bundle (256-bit adapter, burst FIFOs) ~2,000 LUT / 3,500 FF and 2 BRAM36; control, s_axilite and glue
 // ~8,000 LUT / 10,000 FF. Expect ±50 % on LUT/FF.
 import type { Plan, PlanBuffer, PlanLoop } from '../plan/index.ts';
-import { unitProducts } from '../plan/loops.ts';
+import { planBanks, planSharedPairs, unitProducts } from '../plan/loops.ts';
 import type { ResourceCounts } from '../build/platforms.ts';
 
 /** DSP48E2 slices of one a×b-bit product. */
 export function dspPerProduct(a: number, b: number): number {
   return Math.max(1, Math.min(Math.ceil(a / 27) * Math.ceil(b / 18), Math.ceil(a / 18) * Math.ceil(b / 27)));
+}
+
+/** Operand width of a run-time integer multiply (C++ `int`; HLS keeps 32 bits without range information). */
+export const INDEX_PRODUCT_BITS = 32;
+
+/** LUTs of the 2:1 muxes on a ping/pong pair's bank ports when one function instance is bound to both: per bank the
+ *  read data (width), the address of each of the two arrays and their two write enables; a LUT6 per muxed bit. */
+export function sharedPairLut(p: { banks: number; width: number; depth: number }): number {
+  const addr = Math.max(1, Math.ceil(Math.log2(p.depth)));
+  return p.banks * (p.width + 2 * addr + 2);
 }
 
 /** Bank sizes below which storage goes to registers / LUTRAM instead of block RAM (bits). */
@@ -111,28 +121,29 @@ function liveUnits(plan: Plan, kind: 'exp' | 'recip' | 'rsqrt' | 'gelu'): number
 /** The on-chip layout of each plan buffer, as the kernel headers partition them (templates/kernel/*.h). */
 export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
   const s = plan.sizes;
+  const pb = planBanks(s, plan.types);
   const one = (why: string): BufferLayout => ({ banks: 1, copies: 1, why });
   const banks = (n: number, why: string): BufferLayout => ({ banks: n, copies: 1, why });
   switch (b.name) {
     case 'lin_wbuf':
       return banks(2 * s.tileOut * s.tileIn, 'ping and pong are two arrays, each complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle');
     case 'lin_bias':
-      return banks(2 * s.tileOut, 'ping and pong, each cyclic TILE_OUT: TILE_OUT biases per cycle');
+      return banks(2 * pb.linBias, `ping and pong, each cyclic ${pb.linBias}: TILE_OUT biases read, a word's lanes loaded per cycle`);
     case 'lin_xrow':
       return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':
-      return banks(s.experts * s.actLanes, 'complete on experts × cyclic ACT_LANES: E×lanes weights per cycle');
+      return banks(s.experts * pb.gateW, `complete on experts × cyclic ${pb.gateW}: E×lanes weights read, a word loaded per cycle`);
     case 'expert_queue_idx':
     case 'expert_queue_p':
       return one('one entry per cycle (not partitioned)');
     case 'patch_w':
       return banks(s.peDims * s.patch, 'cyclic PE_DIMS × cyclic PATCH: PE_DIMS·PATCH weights per cycle');
     case 'patch_b':
-      return banks(s.peDims, 'cyclic PE_DIMS');
+      return banks(pb.peBias, `cyclic ${pb.peBias}: PE_DIMS read, a word's lanes loaded per cycle`);
     case 'patch_acc':
       return banks(s.pePatches * s.peDims, 'cyclic PE_PATCHES × cyclic PE_DIMS sums per cycle');
     case 'ln_params':
-      return banks(2 * s.actLanes, 'gamma and beta, each cyclic ACT_LANES');
+      return banks(2 * pb.lnParam, `gamma and beta, each cyclic ${pb.lnParam}: a word's lanes read and loaded per cycle`);
     case 'q_rows':
     case 'attn_acc':
       return banks(s.attnP * s.actLanes, 'complete on P slots and lanes');
@@ -204,15 +215,23 @@ const UNIT_LOGIC: Record<'exp' | 'recip' | 'rsqrt' | 'gelu', { LUT: number; FF: 
 /** The compute item of one described loop: its products and units (DSP from the 27×18 rule), or null when empty. */
 function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
   const kinds = (['exp', 'recip', 'rsqrt', 'gelu'] as const).filter((k) => l[k] > 0);
-  if (!l.products.length && !kinds.length) return null;
+  if (!l.products.length && !kinds.length && !l.indexProducts) return null;
   const acc = plan.types.accumulator.W;
   let DSP = 0, LUT = 0, FF = 0;
   const parts: string[] = [];
   for (const p of l.products) {
+    if (p.shift) {
+      parts.push(`${p.count}× ${p.a}-bit shift (${p.what}: a power of two, no DSP)`);
+      continue;
+    }
     DSP += p.count * dspPerProduct(p.a, p.b);
     LUT += p.count * acc;
     FF += p.count * acc * 1.5;
     parts.push(`${p.count}× ${p.a}×${p.b}-bit (${p.what})`);
+  }
+  if (l.indexProducts) {
+    DSP += l.indexProducts * dspPerProduct(INDEX_PRODUCT_BITS, INDEX_PRODUCT_BITS);
+    parts.push(`${l.indexProducts}× ${INDEX_PRODUCT_BITS}×${INDEX_PRODUCT_BITS}-bit run-time index multiply`);
   }
   for (const k of kinds) {
     DSP += l[k] * unitDsp(plan, k);
@@ -275,6 +294,18 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   // hardware description (test/kernel/description.test.ts checks it against the emitted C++).
   const items: ResourceItem[] = plan.loops.filter((l) => l.live).flatMap((l) => loopItem(plan, l) ?? []);
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
+  for (const p of planSharedPairs(s, t)) {
+    items.push({
+      unit: `mux ${p.buffers}`,
+      what: `${p.fn} (one instance) bound to both: ${p.banks} banks × (${p.width}-bit read data + 2 addresses + 2 enables), ${p.what}`,
+      storage: 'logic',
+      DSP: 0,
+      BRAM36: 0,
+      URAM: 0,
+      LUT: sharedPairLut(p),
+      FF: 0,
+    });
+  }
   for (const f of planFifos(plan)) items.push(fifoItem(f));
   const nb = plan.bundles.length;
   items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, storage: 'BRAM', DSP: 0, BRAM36: nb * 2, URAM: 0, LUT: nb * 2000, FF: nb * 3500 });

@@ -1,9 +1,14 @@
 // The accuracy check of the best points: each point's design generated, C-simulated on the calibration images and
 // compared with the float reference (MSE/var, cosine, and how many tokens the kernel routes to the same top-k experts).
-// A point's images run one after another (they share its compiled testbench); two points run at once, each csim
-// being a g++ build and a testbench child process, so both cores work.
+// Without an image pool a point's images run one after another (they share its compiled testbench) and two points
+// run at once, each csim being a g++ build and a testbench child process, so both cores work. With one (mapImages,
+// the CLI's worker processes) the points go one at a time, built and packed first, and their images spread over it.
 import { join } from 'node:path';
 import { emitDesign } from '../emit/emit.ts';
+import { buildCsim } from '../csim/build.ts';
+import { readDesign } from '../emit/design.ts';
+import { isUserError, UserError } from '../errors.ts';
+import { packDesign, packStaleness } from '../pack/pack.ts';
 import { runCsim } from '../csim/run.ts';
 import type { DesignPoint } from './space.ts';
 
@@ -33,8 +38,10 @@ export interface CheckOptions {
   task: string | number;
   tolerance: number;
   minAgreement: number;
-  /** Points C-simulated at once. */
+  /** Points C-simulated at once (default 2; 1 with mapImages). */
   parallel?: number;
+  /** Runs one point's images at once (checkImage in worker processes), results in image order. */
+  mapImages?: (jobs: CheckImageJob[]) => Promise<CheckImageResult[]>;
   log?: (line: string) => void;
 }
 
@@ -52,25 +59,59 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, f: (x: 
   return out;
 }
 
+/** One image of a point's check (a pool job: JSON in and out). */
+export interface CheckImageJob {
+  design: string;
+  weights: string;
+  image: string;
+  task: string | number;
+  tolerance: number;
+}
+export type CheckImageResult = { relMse: number; cosine: number; agree: number; tokens: number } | { userError: string };
+
+/** C-simulates one image of a point with a trace; the tokens routed as in the reference over every MoE block. */
+export async function checkImage(j: CheckImageJob): Promise<CheckImageResult> {
+  try {
+    const r = await runCsim({ design: j.design, weights: j.weights, task: j.task, image: j.image, trace: true, tolerance: j.tolerance });
+    let agree = 0;
+    let tokens = 0;
+    for (const b of r.routing) {
+      agree += b.tokens - b.differ.length;
+      tokens += b.tokens;
+    }
+    return { relMse: r.final.relMse, cosine: r.final.cosine, agree, tokens };
+  } catch (e) {
+    if (isUserError(e)) return { userError: (e as Error).message };
+    throw e;
+  }
+}
+
 async function checkPoint(p: DesignPoint, o: CheckOptions): Promise<PointCheck> {
   const log = o.log ?? (() => {});
   const dir = emitDesign(p.config, join(o.designsDir, p.id)).dir;
+  const jobs = o.images.map((image) => ({ design: dir, weights: o.weights, image, task: o.task, tolerance: o.tolerance }));
+  let results: CheckImageResult[];
+  if (o.mapImages) {
+    // Pack and build once here: the workers would race on weights.bin and the build cache.
+    const design = readDesign(dir);
+    if (packStaleness(design, o.weights)) packDesign(design, o.weights);
+    await buildCsim(dir, { kind: 'exe', defines: ['EDGEMOE_TRACE'] });
+    results = await o.mapImages(jobs);
+  } else {
+    results = [];
+    for (const j of jobs) results.push(await checkImage(j));
+  }
   const images: ImageCheck[] = [];
   let agree = 0;
   let tokens = 0;
-  for (const image of o.images) {
-    const r = await runCsim({ design: dir, weights: o.weights, task: o.task, image, trace: true, tolerance: o.tolerance });
-    let a = 0;
-    let n = 0;
-    for (const b of r.routing) {
-      a += b.tokens - b.differ.length;
-      n += b.tokens;
-    }
-    agree += a;
-    tokens += n;
-    images.push({ image, relMse: r.final.relMse, cosine: r.final.cosine, topkAgreement: n ? a / n : 1 });
-    log(`csim ${p.id} ${image}: MSE/var ${r.final.relMse.toExponential(2)}, cosine ${r.final.cosine.toFixed(5)}, top-k ${n ? `${a}/${n}` : 'no MoE'}`);
-  }
+  results.forEach((r, i) => {
+    if ('userError' in r) throw new UserError(r.userError);
+    const image = o.images[i]!;
+    agree += r.agree;
+    tokens += r.tokens;
+    images.push({ image, relMse: r.relMse, cosine: r.cosine, topkAgreement: r.tokens ? r.agree / r.tokens : 1 });
+    log(`csim ${p.id} ${image}: MSE/var ${r.relMse.toExponential(2)}, cosine ${r.cosine.toFixed(5)}, top-k ${r.tokens ? `${r.agree}/${r.tokens}` : 'no MoE'}`);
+  });
   const relMse = Math.max(...images.map((x) => x.relMse));
   const cosine = Math.min(...images.map((x) => x.cosine));
   const topkAgreement = tokens ? agree / tokens : 1;
@@ -79,5 +120,5 @@ async function checkPoint(p: DesignPoint, o: CheckOptions): Promise<PointCheck> 
 
 /** C-simulates each point on every image; `parallel` (default 2) points at once. */
 export function checkPoints(points: readonly DesignPoint[], o: CheckOptions): Promise<PointCheck[]> {
-  return mapLimit(points, o.parallel ?? 2, (p) => checkPoint(p, o));
+  return mapLimit(points, o.parallel ?? (o.mapImages ? 1 : 2), (p) => checkPoint(p, o));
 }

@@ -1,7 +1,7 @@
 // Text and JSON views of an exploration: the Pareto front with its csim checks, the chosen point, why nothing fits.
 import type { PlatformInfo } from '../build/platforms.ts';
 import type { PointCheck } from './check.ts';
-import type { EvaluatedPoint, NoFit, Objective } from './evaluate.ts';
+import { RESOURCE_NAMES as RESOURCE_ORDER, type EvaluatedPoint, type NoFit, type Objective } from './evaluate.ts';
 
 /** Everything one `edgemoe explore` run found. */
 export interface Exploration {
@@ -82,7 +82,9 @@ export function formatNoFit(name: string, board: string, maxUtil: number, n: NoF
     const bound = n.counts.filter((c) => n.everywhere.includes(c.resource));
     return `explore: no point of ${name} fits the ${board} under ${pct(maxUtil)} utilisation: every one of the ${total} points is over on ${bound.map(say).join(' and ')}`;
   }
-  return `explore: no point of ${name} fits the ${board} under ${pct(maxUtil)} utilisation; no single resource binds them all: ${n.counts.map((c) => `${c.resource} over in ${c.points}/${total}`).join(', ')}`;
+  // Mixed: each point breaks at least one of these; the most frequent first.
+  const most = [...n.counts].sort((a, b) => b.points - a.points || RESOURCE_ORDER.indexOf(a.resource) - RESOURCE_ORDER.indexOf(b.resource));
+  return `explore: no point of ${name} fits the ${board} under ${pct(maxUtil)} utilisation; no single resource binds them all, each point is over on one or more of: ${most.map((c) => `${say(c)} in ${c.points}/${total}`).join(', ')}`;
 }
 
 /** JSON view: the points' figures without their whole configs (the chosen config is written to its own file). */

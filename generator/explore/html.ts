@@ -2,17 +2,34 @@
 // the csim checks as tables, how the search went.
 import { chartSvg, type ChartSpec } from '../html/charts.ts';
 import { esc, figure, page, table } from '../html/page.ts';
+import type { PointCheck } from './check.ts';
 import { fmtMs, knobText, type Exploration } from './format.ts';
 
+/** A point as the chart needs it (an EvaluatedPoint, or one of explore --json's points). */
+interface ChartPoint {
+  id: string;
+  latency: { ms: number } | null | undefined;
+  resources: { DSP: number };
+}
+/** What the chart needs of an exploration: an Exploration, or its --json output (report --html draws that). */
+export interface FrontChartInput {
+  name: string;
+  platform: { id: string };
+  ranked: readonly ChartPoint[];
+  front: readonly ChartPoint[];
+  checks: readonly PointCheck[];
+  chosen: ChartPoint | null;
+}
+
 /** Vega-Lite: every fitting point, the Pareto front as a line, the chosen point and the checked points marked. */
-export function frontChart(x: Exploration): ChartSpec {
+export function frontChart(x: FrontChartInput): ChartSpec {
   const checked = new Map(x.checks.map((c) => [c.id, c]));
   const onFront = new Set(x.front.map((p) => p.id));
   const values = x.ranked.map((p) => ({
     id: p.id,
     dsp: p.resources.DSP,
     ms: Number(p.latency!.ms.toFixed(4)),
-    kind: p === x.chosen ? 'chosen' : checked.has(p.id) ? 'csim-checked' : onFront.has(p.id) ? 'Pareto front' : 'fits',
+    kind: p.id === x.chosen?.id ? 'chosen' : checked.has(p.id) ? 'csim-checked' : onFront.has(p.id) ? 'Pareto front' : 'fits',
     mseVar: checked.get(p.id)?.relMse ?? null,
   }));
   const front = x.front.map((p) => ({ dsp: p.resources.DSP, ms: Number(p.latency!.ms.toFixed(4)) }));

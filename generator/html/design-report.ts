@@ -1,5 +1,5 @@
 // Gathering what the HTML report of a design shows (design, estimate, csim run records, their images, C-synthesis
-// reports) and writing the page. `report --html`, `csim --html` and `run --html` all come through here.
+// reports, the profile / explore JSON when there) and writing the page. `report --html`, `csim --html` and `run --html` all come through here.
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { designPlan } from '../csim/run.ts';
@@ -12,6 +12,7 @@ import { loadImageBytes, type ImageShape } from '../io/image.ts';
 import { collectReports } from '../report/collect.ts';
 import { buildReport, type ReportInput, type RunLatency } from './report.ts';
 import { chwToPng } from './routing.ts';
+import { exploreSection, extraFiles, profileSection, readExploreJson, readProfileJson } from './extras.ts';
 
 /** Refuses an --html path that cannot be written (before any long work). */
 export function checkHtmlPath(path: string): void {
@@ -43,12 +44,19 @@ export interface DesignReportOptions {
   records?: CsimRecord[];
   runs?: RunLatency[];
   title?: string;
+  /** A profile JSON / explore JSON to draw (default: profile.json / explore.json in the design dir, when there). */
+  profile?: string;
+  explore?: string;
 }
 
 /** The report page of a design dir. */
 export async function designReport(dir: string, o: DesignReportOptions = {}): Promise<string> {
   const design = readDesign(dir);
   const plan = designPlan(design);
+  // Broken profile / explore files fail before anything else is drawn.
+  const files = extraFiles(dir, o);
+  const profile = files.profile ? readProfileJson(files.profile) : null;
+  const exploration = files.explore ? readExploreJson(files.explore) : null;
   const s = plan.sizes;
   const notes: string[] = [];
   let records = o.records;
@@ -84,6 +92,7 @@ export async function designReport(dir: string, o: DesignReportOptions = {}): Pr
     synthesis: synthesisOf(design),
     runs: o.runs,
     notes,
+    extra: [...(profile ? [await profileSection(profile, files.profile!)] : []), ...(exploration ? [await exploreSection(exploration, files.explore!)] : [])],
   };
   return buildReport(input);
 }

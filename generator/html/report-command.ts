@@ -7,10 +7,10 @@ import { checkHtmlPath, designReport, writeHtml } from './design-report.ts';
 import type { RunLatency } from './report.ts';
 
 /** Writes the HTML report of design dir `dir` to `file` and prints its path. */
-export async function writeDesignHtml(dir: string, file: string): Promise<void> {
+export async function writeDesignHtml(dir: string, file: string, extra: { profile?: string; explore?: string } = {}): Promise<void> {
   if (!existsSync(join(dir, DESIGN_JSON))) throw new UserError(`report --html: ${dir} is not a design dir (no ${DESIGN_JSON}); give the dir \`edgemoe gen\` wrote`);
   checkHtmlPath(file);
-  writeHtml(file, await designReport(dir));
+  writeHtml(file, await designReport(dir, extra));
   process.stdout.write(`wrote ${file}\n`);
 }
 

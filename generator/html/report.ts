@@ -36,6 +36,8 @@ export interface ReportInput {
   runs?: readonly RunLatency[];
   /** Notes shown at the top (e.g. records of another config left out). */
   notes?: readonly string[];
+  /** Sections drawn elsewhere, shown last (the profile and explore pictures when their JSON is there). */
+  extra?: readonly Section[];
 }
 
 const stem = (p: string) => basename(p, extname(p));
@@ -308,5 +310,6 @@ export async function buildReport(inp: ReportInput): Promise<string> {
   sections.push(await cyclesSection(inp));
   sections.push(await resourcesSection(inp));
   sections.push(await synthesisSection(inp));
+  sections.push(...(inp.extra ?? []));
   return page(inp.title, inp.meta, sections);
 }

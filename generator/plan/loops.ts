@@ -6,15 +6,41 @@
 // II, depth and DSP from it.
 import type { PlanSizes, PlanTypes } from './types.ts';
 
-/** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word, 'none'. */
-export type AxiKind = 'read' | 'write' | 'rmw' | 'none';
+/** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word in sequence,
+ *  'gather' data-dependent row addresses (no burst: one single-beat request per word, reads or writes), 'none'. */
+export type AxiKind = 'read' | 'write' | 'rmw' | 'gather' | 'none';
 
-/** Products of one iteration: `count` multipliers of a×b bits. */
+/** Products of one iteration: `count` multipliers of a×b bits. `shift`: one operand is a compile-time power of two,
+ *  so the product is a wire shift (no DSP, no LUT). */
 export interface PlanProduct {
   count: number;
   a: number;
   b: number;
+  shift: boolean;
   what: string;
+}
+
+const isPow2 = (v: number) => v > 0 && (v & (v - 1)) === 0;
+
+/** A loop-carried dependence through an on-chip variable: the value written in iteration i is next read in iteration
+ *  i + distance, and the read → update → write chain takes `latency` cycles, so the loop can run at
+ *  II = ⌈latency / distance⌉ at best. A distance > 1 is declared to HLS (`#pragma HLS dependence variable=… inter
+ *  true distance=…`), which it cannot prove for a flattened counter-driven nest. */
+export interface PlanCarried {
+  variable: string;
+  distance: number;
+  latency: number;
+  what: string;
+}
+
+/** Cycles of a read → add → write of an accumulator in a RAM bank (read 1-2, add 1, write). */
+export const RMW_LATENCY = 3;
+/** Cycles of the online softmax's s ← s·e + 1 (48×32-bit product on cascaded DSPs, add, select) at 300 MHz. */
+export const SOFTMAX_RESCALE_LATENCY = 5;
+
+/** The II a loop's carried dependences allow (1 when it has none). */
+export function recurrenceII(l: Pick<PlanLoop, 'carried'>): number {
+  return Math.max(1, ...l.carried.map((c) => Math.ceil(c.latency / c.distance)));
 }
 
 /** One row of the description. */
@@ -33,6 +59,13 @@ export interface PlanLoop {
   /** False when a compile-time branch of this config never runs it (it then costs nothing). */
   live: boolean;
   products: PlanProduct[];
+  /** Distinct run-time integer multiplies of an iteration (row addresses, tile indices): DSPs of their own. */
+  indexProducts: number;
+  /** Loop-carried dependences that bound its II (the declared II is at least recurrenceII). */
+  carried: PlanCarried[];
+  /** Variables declared free of inter-iteration dependences (`dependence … inter false`): each is touched at one
+   *  address per iteration and never at that address by a nearby iteration. */
+  independent: string[];
   exp: number;
   recip: number;
   rsqrt: number;
@@ -63,6 +96,45 @@ export function unitProducts(t: PlanTypes): Record<'exp' | 'recip' | 'rsqrt' | '
   };
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (...xs: number[]) => xs.reduce((a, b) => (a * b) / gcd(a, b), 1);
+
+/** Banks (cyclic partition factors) of the on-chip parameter arrays that a loader fills a word's lanes per cycle
+ *  into and a compute loop reads several elements of per cycle: the least common multiple of both widths, so the
+ *  loader's lanes and the reader's elements each land in distinct banks (a factor of only the reader's width makes
+ *  the loader write two lanes into one bank: II 2). */
+export function planBanks(s: PlanSizes, t: PlanTypes): { gateW: number; lnParam: number; peBias: number; linBias: number } {
+  return {
+    gateW: lcm(s.actLanes, t.linearWeight.lanes),
+    lnParam: lcm(s.actLanes, t.bias.lanes),
+    peBias: lcm(s.peDims, t.bias.lanes),
+    linBias: lcm(s.tileOut, t.attnBias.lanes, t.bias.lanes),
+  };
+}
+
+/** A pair of on-chip buffers (ping / pong) that the call sites of a single-instance function (ALLOCATION limit=1)
+ *  bind alternately to two of its array arguments: HLS muxes every bank port of both arrays between the two roles
+ *  (read data out, address in, write enables). */
+export interface PlanSharedPair {
+  fn: string;
+  buffers: string;
+  banks: number;
+  width: number;
+  /** Words per bank (for the address width). */
+  depth: number;
+  what: string;
+}
+
+/** The ping/pong pairs of linear_step (unified_linear.h): weights (w read by the engine, wnext written by the loader)
+ *  and biases (loaded, then read by the engine). */
+export function planSharedPairs(s: PlanSizes, t: PlanTypes): PlanSharedPair[] {
+  const pb = planBanks(s, t);
+  return [
+    { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, what: 'w (engine reads) / wnext (loader writes)' },
+    { fn: 'linear_step', buffers: 'lin_bping / lin_bpong', banks: pb.linBias, width: t.accumulator.W, depth: Math.ceil(s.linMaxOut / pb.linBias), what: 'bias (loaded, then read by the engine)' },
+  ];
+}
+
 /** The description of a config's kernel library. */
 export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   const act = t.activation.W;
@@ -72,15 +144,24 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   const H = s.heads;
   const L = s.actLanes;
   const sumBits = 48; // softmax_sum_t
+  const B = s.dim / L; // feature blocks (words) per token
+  // The online softmax's s ← s·e + 1 recurrence: finalize interleaves the P slots (distance P), the gate has one row.
+  const finII = Math.ceil(SOFTMAX_RESCALE_LATENCY / P);
+  const gateII = SOFTMAX_RESCALE_LATENCY;
   const loops: PlanLoop[] = [];
   const row = (
     file: string,
     label: string,
     ii: number | null,
     depth: number,
-    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'exp' | 'recip' | 'rsqrt' | 'gelu'>> & { what: string },
-  ) => loops.push({ label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o });
-  const mul = (count: number, a: number, b: number, what: string): PlanProduct => ({ count, a, b, what });
+    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu'>> & { what: string },
+  ) => loops.push({ label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o });
+  const carry = (variable: string, distance: number, latency: number, what: string): PlanCarried => ({ variable, distance, latency, what });
+  const mul = (count: number, a: number, b: number, what: string, shift = false): PlanProduct => ({ count, a, b, shift, what });
+  // A constant operand that is a power of two: HEAD_DIM^-0.5 when HEAD_DIM is a power of 4 (1/8 for 64), DIM and its
+  // reciprocals in LayerNorm when DIM is a power of two.
+  const scaleShift = isPow2(s.headDim) && Math.log2(s.headDim) % 2 === 0;
+  const dimShift = isPow2(s.dim);
 
   // ---- reordered_attention.h ----
   const A = 'reordered_attention.h';
@@ -89,14 +170,15 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   row(A, 'attn_read_kv_words', 1, 3, { axi: 'read', what: 'K / V reader: the region once per q-block' });
   row(A, 'qk_blocks', 1, 12, {
     ticks: true,
-    products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5')],
+    products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
     what: 'Q·Kᵀ: one K block per cycle, adder tree per slot',
   });
-  row(A, 'qk_fin_slots', 1, 36, {
+  row(A, 'qk_fin_slots', finII, 36, {
     products: [mul(H, sumBits, 32, 'running sum × e (rescale)')],
+    carried: [carry('state', P, SOFTMAX_RESCALE_LATENCY, "a slot's (m, s) is next updated P iterations later")],
     exp: H,
     recip: H,
-    what: 'finalize: online softmax, one slot per cycle, HEADS exp + HEADS recip units time-multiplexed over P slots',
+    what: `finalize: online softmax, one slot per ${finII > 1 ? `${finII} cycles` : 'cycle'}, HEADS exp + HEADS recip units time-multiplexed over P slots`,
   });
   row(A, 'attn_write_scores_words', 1, 3, { axi: 'write', what: 'score writer' });
   row(A, 'attn_write_info_words', 1, 3, { axi: 'write', what: 'softmax-info writer' });
@@ -107,14 +189,19 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     exp: H,
     what: 'prepare: p = e^(a−m)/s, one slot per cycle, HEADS exp units time-multiplexed over P slots',
   });
-  row(A, 'av_blocks', 1, 10, { ticks: true, products: [mul(P * L, act, act, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
+  row(A, 'av_blocks', 1, 10, {
+    ticks: true,
+    carried: [carry('acc', B, RMW_LATENCY, 'block d of a slot\'s accumulator is next updated DIM/ACT_LANES iterations later')],
+    products: [mul(P * L, act, act, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
   row(A, 'attn_write_out_words', 1, 3, { axi: 'write', what: 'attn·V writer: rows in natural order' });
 
   // ---- unified_linear.h ----
   const U = 'unified_linear.h';
   const aligned = s.dim % t.linearWeight.lanes === 0 && s.mlpHidden % t.linearWeight.lanes === 0 && s.expertHidden % t.linearWeight.lanes === 0;
-  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, what: 'weight loader (word-aligned rows)' });
-  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, what: 'weight loader (general layout)' });
+  // Run-time integer multiplies (indexProducts): loop bounds rows · steps, tile rows (o / TILE_OUT) · in_tiles, row
+  // addresses t · row_words of the gathered paths.
+  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, indexProducts: 1, what: 'weight loader (word-aligned rows)' });
+  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, indexProducts: 1, what: 'weight loader (general layout)' });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {
     ticks: true,
@@ -123,14 +210,25 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
   });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'bias loader' });
-  row(U, 'lin_read_steps', 1, 4, { axi: 'read', what: 'reader: rows (gathered by token) one word per cycle' });
+  row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 2, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
+  const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
   row(U, 'lin_tiles', 1, 10, {
     ticks: true,
+    indexProducts: 2,
+    carried: [carry('xrow', minInTiles, RMW_LATENCY, 'input tile it is written at output tile 0 and read at the next output tile, in_tiles iterations later')],
     products: [mul(s.tileOut * s.tileIn, act, wl, 'tile MACs (adder tree per output)')],
     gelu: s.tileOut,
     what: 'compute: one TILE_OUT×TILE_IN tile per cycle',
   });
-  row(U, 'lin_write_steps', 1, 5, { axi: 'rmw', products: [mul(L, act, act, 'gate score × y (use_score)')], what: 'writer (scatter, read-modify-write with use_score)' });
+  row(U, 'lin_write_direct_steps', 1, 3, { axi: 'write', indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_write_gather_steps', 1, 5, {
+    axi: 'gather',
+    indexProducts: 2,
+    independent: ['dst'],
+    products: [mul(L, act, act, 'gate score × y (use_score)')],
+    what: 'writer, scattered: rows by expert queue, read-modify-write with use_score (single-beat requests)',
+  });
 
   // ---- patch_reordering.h ----
   const M = 'patch_reordering.h';
@@ -139,14 +237,15 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, what: 'gate weight loader (general layout)' });
   row(M, 'gate_read_words', 1, 3, { axi: 'read', what: 'gate reader' });
   row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
-  row(M, 'gate_softmax_topk', 3, 12, {
+  row(M, 'gate_softmax_topk', gateII, 12, {
     ticks: true,
+    carried: [carry('st', 1, SOFTMAX_RESCALE_LATENCY, 'one row: s ← s·e + 1 feeds the next expert')],
     products: [mul(1, sumBits, 32, 'running sum × e')],
     exp: 1,
-    what: 'gate online softmax + top-k insertion (II=3: loop-carried exp + rescale)',
+    what: `gate online softmax + top-k insertion (II=${gateII}: the loop-carried rescale s·e + 1)`,
   });
   row(M, 'gate_tokens', null, 0, { recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
-  row(M, 'gate_enqueue', 1, 30, { ticks: true, products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
+  row(M, 'gate_enqueue', 1, 30, { ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
   row(M, 'gate_metaqueue', 1, 2, { ticks: true, what: 'metaqueue of active experts' });
   row(M, 'moe_zero', 1, 2, { ticks: true, axi: 'write', what: 'zero the MoE output' });
 
@@ -159,6 +258,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   row(E, 'pe_read_groups', 1, 3, { axi: 'read', what: 'image reader: one patch group per cycle' });
   row(E, 'pe_macs', 1, 8, {
     ticks: true,
+    carried: [carry('acc', (s.dim / s.peDims) * (s.gridW / s.pePatches), RMW_LATENCY, 'a (patch, dim) sum is next updated at the next pixel row, a row of groups later')],
     products: [mul(s.pePatches * s.peDims * s.patch, t.pixel.W, t.patchWeight.W, 'patch MACs')],
     what: 'patch MACs: PE_PATCHES × PE_DIMS × PATCH per cycle',
   });
@@ -177,10 +277,10 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     ticks: true,
     products: [
       mul(L, act, act, 'x² per lane'),
-      mul(1, c2 + 2, sumsqW, 'DIM · Σx²'),
+      mul(1, c2 + 2, sumsqW, 'DIM · Σx²', dimShift),
       mul(1, sumW, sumW, '(Σx)²'),
-      mul(1, 2 * act + 2 * c2 + 1, 40, 'numerator / DIM²'),
-      mul(1, sumW, 48, 'Σx / DIM'),
+      mul(1, 2 * act + 2 * c2 + 1, 40, 'numerator / DIM²', dimShift),
+      mul(1, sumW, 48, 'Σx / DIM', dimShift),
     ],
     rsqrt: 1,
     what: 'statistics: exact Σx, Σx² and one rsqrt per token',
@@ -192,6 +292,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   row(N, 'ln_write_words', 1, 3, { axi: 'write', what: 'output writer' });
 
   // ---- residual_add.h ----
-  row('residual_add.h', 'residual_words', 1, 4, { ticks: true, axi: 'rmw', what: 'x += y, one word per cycle (reads x and y, writes x)' });
+  const R = 'residual_add.h';
+  row(R, 'residual_read_words', 1, 3, { axi: 'read', what: 'x / y reader (two instances), one word per cycle' });
+  row(R, 'residual_sum_words', 1, 2, { ticks: true, what: 'x + y, one word per cycle' });
+  row(R, 'residual_write_words', 1, 3, { axi: 'write', what: 'sum writer (back to x)' });
   return loops;
 }

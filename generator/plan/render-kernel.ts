@@ -6,6 +6,7 @@ import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
 import { patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
+import { planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
@@ -49,6 +50,8 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   const t = plan.types;
   const byName = new Map(plan.weights.map((w) => [w.name, w]));
   const size = (name: string, value: number, what: string) => ({ name, value, what });
+  const loopII = (label: string) => plan.loops.find((l) => l.label === label)!.ii!;
+  const banks = planBanks(s, t);
   const sizes = [
     size('DIM', s.dim, 'embedding dim D'),
     size('HEADS', s.heads, 'attention heads'),
@@ -78,6 +81,13 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('IMAGE_WORDS', plan.regions.images.words / s.maxImages, 'AXI words per image'),
     size('LIN_MAX_IN', s.linMaxIn, 'widest linear input (row cache)'),
     size('LIN_MAX_OUT', s.linMaxOut, 'widest linear output (bias tile buffer)'),
+    size('LIN_MIN_IN', Math.min(s.dim, s.mlpHidden, s.expertHidden), 'narrowest linear input (row cache reuse distance)'),
+    size('ATTN_FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
+    size('GATE_W_BANKS', banks.gateW, 'gate weight column banks: lcm(ACT_LANES, WLIN_LANES)'),
+    size('LN_PARAM_BANKS', banks.lnParam, 'LayerNorm gamma / beta banks: lcm(ACT_LANES, WBIAS_LANES)'),
+    size('PE_B_BANKS', banks.peBias, 'patch bias banks: lcm(PE_DIMS, WBIAS_LANES)'),
+    size('LIN_B_BANKS', banks.linBias, 'linear bias banks: lcm(TILE_OUT, WATTNB_LANES, WBIAS_LANES)'),
+    size('GATE_SOFTMAX_II', loopII('gate_softmax_topk'), 'II of the gate online softmax: its rescale latency (plan.loops)'),
     size('LIN_WBUF_TILES', s.linWeightTiles, 'TILE_OUT x TILE_IN tiles of one ping or pong weight buffer'),
     size('LIN_WLOAD_MAX_WORDS', (s.linWeightTiles * s.tileIn * s.tileOut) / t.linearWeight.lanes + 1, 'most words one weight load reads (loop tripcount)'),
     size('LIN_BLOAD_MAX_WORDS', Math.ceil(s.linMaxOut / Math.min(t.attnBias.lanes, t.bias.lanes)) + 1, 'most words one bias load reads (loop tripcount)'),

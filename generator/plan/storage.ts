@@ -7,7 +7,9 @@
 //   - every bank (after the buffer's array_partition) is at most 72 bits wide, so one URAM word holds an element;
 //   - it pays: the RAMB18s the banks need, as BRAM36, are at least URAM_MIN_SAVING per URAM block they would take
 //     (a bank of a few hundred words would spend a 288-Kbit block where a 36-Kbit one does);
-//   - the URAM blocks fit the budget: URAM_SHARE of the board's URAM, or of the pinned SLR's (hardware.slr).
+//   - the URAM blocks fit the budget: URAM_SHARE of the board's URAM, or of the pinned SLR's (hardware.slr). Unpinned
+//     on the U280 the budget is the device's, so a design may take more URAM than one SLR has; it is then left
+//     unpinned (generator/build/slr.ts) for v++ to spread, as a design too large in block RAM already is.
 // Buffers are taken greedily, the best BRAM36-per-URAM first (then the larger saving, then by name).
 import { platformInfo } from '../build/platforms.ts';
 import { URAM_BITS, URAM_WORDS, bufferLayout, ramb18 } from '../estimate/resources.ts';

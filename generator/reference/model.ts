@@ -83,8 +83,8 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
       put(tk + 'q', [N, D], q!);
       put(tk + 'k', [N, D], k!);
       put(tk + 'v', [N, D], v!);
-      put(tk + 'attn_logits', [heads, N, N], logits);
-      put(tk + 'attn', [heads, N, N], probs);
+      put(tk + 'attn_logits', [heads, N, N], logits!);
+      put(tk + 'attn', [heads, N, N], probs!);
       put(tk + 'attn_ctx', [N, D], ctx);
     }
     const attnOut = linear(ctx, N, D, wr.get(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D);
@@ -139,35 +139,37 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
   return map ? { out: x, trace: map } : { out: x };
 }
 
-/** Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated. */
-function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: number, scale: number, keepQkv: boolean) {
-  const logits = new Float64Array(heads * N * N);
+/**
+ * Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated.
+ * One head's [N,N] scores at a time; the all-head logits and probabilities are only kept for a trace.
+ */
+function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: number, scale: number, keepAll: boolean) {
+  const logits = keepAll ? new Float64Array(heads * N * N) : undefined;
+  const probs = keepAll ? new Float64Array(heads * N * N) : undefined;
   const ctx = new Float64Array(N * D);
   const qh = new Float64Array(N * hd), kh = new Float64Array(N * hd), vt = new Float64Array(hd * N);
   for (let h = 0; h < heads; h++) {
-    // Contiguous per-head copies (v transposed below) so every inner loop is a unit-stride dot product.
+    // Contiguous per-head copies (v transposed) so every inner loop is a unit-stride dot product.
     for (let n = 0; n < N; n++) {
       const r = n * 3 * D + h * hd;
       for (let d = 0; d < hd; d++) {
         qh[n * hd + d] = qkv[r + d]!;
         kh[n * hd + d] = qkv[r + D + d]!;
+        vt[d * N + n] = qkv[r + 2 * D + d]!;
       }
     }
     // q_h·k_hᵀ is a Linear with k_h as the weight; the scale is applied after the product, as the reference code does.
     const S = linear(qh, N, hd, kh, null, N);
     for (let i = 0; i < S.length; i++) S[i]! *= scale;
-    logits.set(S, h * N * N);
-  }
-  const probs = Float64Array.from(logits);
-  softmaxRowsInPlace(probs, heads * N, N);
-  for (let h = 0; h < heads; h++) {
-    for (let n = 0; n < N; n++) for (let d = 0; d < hd; d++) vt[d * N + n] = qkv[n * 3 * D + 2 * D + h * hd + d]!;
+    logits?.set(S, h * N * N);
+    softmaxRowsInPlace(S, N, N);
+    probs?.set(S, h * N * N);
     // A_h·v_h is a Linear with v_hᵀ [hd,N] as the weight.
-    const ctxH = linear(probs.subarray(h * N * N, (h + 1) * N * N), N, N, vt, null, hd);
+    const ctxH = linear(S, N, N, vt, null, hd);
     for (let i = 0; i < N; i++) ctx.set(ctxH.subarray(i * hd, (i + 1) * hd), i * D + h * hd);
   }
   let q: Float64Array | undefined, k: Float64Array | undefined, v: Float64Array | undefined;
-  if (keepQkv) {
+  if (keepAll) {
     q = new Float64Array(N * D);
     k = new Float64Array(N * D);
     v = new Float64Array(N * D);

@@ -1,11 +1,24 @@
 // Float64 building blocks of the reference forward: row-major [rows, cols] matrices in Float64Arrays.
 import { gelu } from './erf.ts';
+import { linearSimd } from './gemm-wasm.ts';
 
-/**
- * y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF].
- * Tiled 2 rows × 4 outputs so each loaded x and W value feeds several multiply-adds.
- */
+/** Which matrix-product kernel `linear` uses: the WebAssembly SIMD one (default; falls back to plain loops where
+ *  WebAssembly SIMD is missing) or the plain loops (the reference before the SIMD kernel; tests and bench/). */
+export type LinearKernel = 'simd' | 'plain';
+let kernel: LinearKernel = 'simd';
+export function setLinearKernel(k: LinearKernel): LinearKernel {
+  const before = kernel;
+  kernel = k;
+  return before;
+}
+
+/** y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF]. */
 export function linear(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number): Float64Array {
+  return (kernel === 'simd' ? linearSimd(x, rows, inF, w, b, outF) : null) ?? linearPlain(x, rows, inF, w, b, outF);
+}
+
+/** `linear` in plain loops, tiled 2 rows × 4 outputs so each loaded x and W value feeds several multiply-adds. */
+export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number): Float64Array {
   const y = new Float64Array(rows * outF);
   let n = 0;
   for (; n + 1 < rows; n += 2) {

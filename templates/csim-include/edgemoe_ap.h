@@ -70,11 +70,9 @@ struct ap_range_ref {
   enum { NLW = apx::NL(W) };
   apx::u64* p;
   int hi, lo;
-  ap_range_ref(apx::u64* p_, int h, int l) : p(p_), hi(h), lo(l) {
-    if (h < 0 || l < 0 || h >= W || l >= W) {
-      std::fprintf(stderr, "ERROR: range(%d,%d) out of bounds for a %d-bit value\n", h, l, W);
-      std::abort();
-    }
+  // Inlined (every packed-lane access builds one); the error report stays out of line.
+  __attribute__((always_inline)) ap_range_ref(apx::u64* p_, int h, int l) : p(p_), hi(h), lo(l) {
+    if (__builtin_expect(h < 0 || l < 0 || h >= W || l >= W, 0)) apx::range_oob(h, l, W);
   }
   int length() const { return (hi >= lo ? hi - lo : lo - hi) + 1; }
   // The field as an unsigned W-bit value.
@@ -82,6 +80,14 @@ struct ap_range_ref {
   void get_general(apx::u64* out) const;
   void set(const apx::u64* v, int nv) {  // v: field bits, low-aligned, zero-extended
     const int len = length();
+    if (hi >= lo && (hi >> 6) == (lo >> 6)) {  // the field lies in one limb (every lane of a packed word)
+      const int L = lo >> 6, b = lo & 63;
+      const apx::u64 m = apx::lowmask(len);
+      const apx::u64 t = (p[L] & ~(m << b)) | ((v[0] & m) << b);
+      // Only the top limb carries the sign/zero extension; it holds W - 64 (NLW - 1) bits.
+      p[L] = L == NLW - 1 ? apx::norm64(t, W - 64 * (NLW - 1), S) : t;
+      return;
+    }
     if (hi >= lo) {
       apx::wsetfield(p, NLW, lo, len, v, nv);
     } else {
@@ -479,7 +485,7 @@ std::string ap_range_ref<W, S>::to_string(int radix) const {
 }
 template <int W, bool S>
 template <int W2, bool S2>
-ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_int_base<W2, S2>& v) {
+__attribute__((always_inline)) inline ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_int_base<W2, S2>& v) {
   // Extend to at least the field width (sign-extension fills a wider field, as in the vendor headers).
   ap_int_base<(W > W2 ? W : W2), S2> t(v);
   set(t.rv_, apx::NL(W > W2 ? W : W2));
@@ -487,7 +493,7 @@ ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_int_base<W2, S2>& v) 
 }
 template <int W, bool S>
 template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>
-ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& v) {
+__attribute__((always_inline)) inline ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_fixed_base<W2, I2, S2, Q2, O2, N2>& v) {
   // The fixed value's raw bits (the vendor headers assign the underlying bit pattern).
   ap_int_base<(W > W2 ? W : W2), S2> t(apx::raw_tag{});
   apx::wext(t.rv_, apx::NL(W > W2 ? W : W2), v.rv_, apx::NL(W2), S2);
@@ -495,14 +501,14 @@ ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_fixed_base<W2, I2, S2
   return *this;
 }
 template <int W, bool S>
-ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_range_ref& r) {
+__attribute__((always_inline)) inline ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_range_ref& r) {
   ap_int_base<W, false> t = r.get();
   set(t.rv_, NLW);
   return *this;
 }
 template <int W, bool S>
 template <int W2, bool S2>
-ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_range_ref<W2, S2>& r) {
+__attribute__((always_inline)) inline ap_range_ref<W, S>& ap_range_ref<W, S>::operator=(const ap_range_ref<W2, S2>& r) {
   ap_int_base<W2, false> t = r.get();
   set(t.rv_, apx::NL(W2));
   return *this;

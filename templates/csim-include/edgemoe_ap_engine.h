@@ -162,6 +162,11 @@ constexpr int cmin(int a, int b) { return a < b ? a : b; }
 
 // ------------------------------------------------------------------------------------------- single-limb helpers
 inline u64 shl64(u64 x, int n) { return n >= 64 ? 0 : (n <= 0 ? x : x << n); }
+// Out-of-bounds range(hi, lo): reported and fatal, as in the vendor headers (kept out of the inlined proxies).
+__attribute__((noinline, noreturn, cold)) inline void range_oob(int h, int l, int W) {
+  std::fprintf(stderr, "ERROR: range(%d,%d) out of bounds for a %d-bit value\n", h, l, W);
+  std::abort();
+}
 inline u64 lowmask(int W) { return W >= 64 ? ~0ULL : (W <= 0 ? 0 : (1ULL << W) - 1); }
 // Normalise a W-bit value (W <= 64) held in 64 bits.
 inline u64 norm64(u64 x, int W, bool S) {
@@ -169,6 +174,11 @@ inline u64 norm64(u64 x, int W, bool S) {
   return S ? (u64)((i64)(x << (64 - W)) >> (64 - W)) : (x & ((1ULL << W) - 1));
 }
 inline i128 val64(u64 x, bool S) { return S ? (i128)(i64)x : (i128)x; }
+// A normalised value of W <= 128 bits (one or two limbs) as its 128-bit two's-complement extension.
+template <int W, bool S>
+inline u128 val128(const u64* a) {
+  return W <= 64 ? (u128)val64(a[0], S) : (((u128)a[1] << 64) | a[0]);
+}
 
 // ------------------------------------------------------------------------------------------- limb-array helpers
 inline bool wneg(const u64* a, int n) { return (i64)a[n - 1] < 0; }
@@ -555,6 +565,9 @@ template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, int Ws, bool Ss
 inline void store_raw(u64* out, const u64* src, int d) {
   if (W <= 64 && Ws <= 64 && (Ws + 1) + W + 1 <= 126) {
     out[0] = store64<W, I, S, Q, O, N, CNT>(val64(src[0], Ss), d, Ws + 1);
+  } else if (W <= 64 && Ws <= 125 && (d > 0 || (Ws + 1) + W + 1 <= 126)) {
+    // Two-limb source narrowed into one limb (products such as 56 x 16 bits): exact in 128-bit arithmetic.
+    out[0] = store64<W, I, S, Q, O, N, CNT>((i128)val128<Ws, Ss>(src), d, Ws + 1);
   } else {
     const int NV = NL(Ws + 1);
     u64 v[NV];
@@ -667,6 +680,12 @@ inline void addlike(u64* r, const u64* a, const u64* b) {
     const u128 z = op5<OP>(x, y);
     r[0] = (u64)z;
     r[1] = (u64)(z >> 64);  // exact and already extended to 128 bits
+  } else if (W1 <= 128 && W2 <= 128 && WR <= 128) {  // two-limb operands (e.g. a 72-bit product plus a bias)
+    const u128 x = val128<W1, S1>(a) << (SH1 < 128 ? SH1 : 0), y = val128<W2, S2>(b) << (SH2 < 128 ? SH2 : 0);
+    const u128 z = op5<OP>(x, y);  // exact mod 2^128, and WR <= 128
+    r[0] = (u64)z;
+    r[1] = (u64)(z >> 64);
+    wnorm(r, 2, WR, SR);
   } else {
     addlike_rt(r, WR, SR, a, W1, S1, SH1, b, W2, S2, SH2, OP);
   }
@@ -684,8 +703,8 @@ template <int WR, bool SR, int W1, bool S1, int W2, bool S2>
 inline void mul(u64* r, const u64* a, const u64* b) {
   if (WR <= 64) {
     r[0] = a[0] * b[0];  // exact product of extended operands: already normalised
-  } else if (W1 <= 64 && W2 <= 64 && WR <= 128) {
-    const u128 p = (u128)val64(a[0], S1) * (u128)val64(b[0], S2);  // mod 2^128: exact for WR <= 128
+  } else if (W1 <= 128 && W2 <= 128 && WR <= 128) {
+    const u128 p = val128<W1, S1>(a) * val128<W2, S2>(b);  // mod 2^128: exact for WR <= 128
     r[0] = (u64)p;
     r[NL(WR) - 1] = (u64)(p >> 64);
     wnorm(r, NL(WR), WR, SR);

@@ -18,17 +18,22 @@ namespace edgemoe_tb {
 static const int WORD_BYTES = AXI_BITS / 8;
 
 // Copies nbytes bytes into consecutive words starting at dst (a trailing partial word is zero-filled).
+// 64-bit chunks (or the whole word when it is narrower): one range store each; full chunks without per-byte checks.
 inline void bytes_to_words(const unsigned char *src, size_t nbytes, word_t *dst) {
+  static const int CB = WORD_BYTES < 8 ? WORD_BYTES : 8;  // bytes per chunk
   const size_t nwords = (nbytes + WORD_BYTES - 1) / WORD_BYTES;
   for (size_t w = 0; w < nwords; w++) {
     word_t word = 0;
-    for (int c = 0; c < WORD_BYTES / 4; c++) {
-      uint32_t chunk = 0;
-      for (int k = 0; k < 4; k++) {
-        const size_t b = w * WORD_BYTES + c * 4 + k;
-        if (b < nbytes) chunk |= uint32_t(src[b]) << (8 * k);
+    for (int c = 0; c < WORD_BYTES / CB; c++) {
+      const size_t b0 = w * WORD_BYTES + c * CB;
+      uint64_t chunk = 0;
+      if (b0 + CB <= nbytes) {
+        for (int k = 0; k < CB; k++) chunk |= uint64_t(src[b0 + k]) << (8 * k);
+      } else {
+        for (int k = 0; k < CB; k++)
+          if (b0 + k < nbytes) chunk |= uint64_t(src[b0 + k]) << (8 * k);
       }
-      word.range(c * 32 + 31, c * 32) = ap_uint<32>(chunk);
+      word.range(c * CB * 8 + CB * 8 - 1, c * CB * 8) = ap_uint<CB * 8>(chunk);
     }
     dst[w] = word;
   }

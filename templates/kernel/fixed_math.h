@@ -27,6 +27,8 @@
 #include "ap_fixed.h"
 #include "ap_int.h"
 
+namespace edgemoe {
+
 /** Small helpers called in every MAC lane: g++ (csim) must inline them to keep csim fast; HLS inlines them anyway. */
 #if defined(__GNUC__) && !defined(__SYNTHESIS__)
 #define FXM_INLINE __attribute__((always_inline)) inline
@@ -70,6 +72,10 @@ ap_uint<33> fxm_mantissa32(ap_uint<W> v, int p) {
 
 /** Container bits of an element of W bits in a packed weight word (8, 16 or 32; kernel contract). */
 constexpr int fxm_container_bits(int w) { return w <= 8 ? 8 : (w <= 16 ? 16 : 32); }
+
+// ---- the one word-packing API: fxm_lane_get / fxm_lane_set (activations: T = act_t, CB = ACT_BITS), and the load
+// path's fxm_lane_get_shifted / _scaled, which take the same container bits and widen them with ap_int's sign
+// extension (a direct range read: going through fxm_lane_get costs csim an extra range assignment per lane) ----
 
 /** Element `lane` of a packed word (containers of CB bits, the element's raw value in each container's low bits). */
 template <class T, int CB, int WW>
@@ -117,7 +123,7 @@ fxm_tree_levels:
  *  bits as fxm_lane_get. Hardware: a small per-lane mux on the load path; the MAC engine is unchanged. */
 template <class T, int CB, int SW, int WW>
 FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
-  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW <= T::width)
   x <<= sh;
   return fxm_from_raw<T>(ap_uint<T::width>(x));
@@ -128,7 +134,7 @@ FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
  *  T. The product is shift-and-add over m's bits (MB adders per lane in LUTs, no DSP); MB = 0: m = 1, a shift only. */
 template <class T, int CB, int SW, int MB, int WW>
 FXM_INLINE T fxm_lane_get_scaled(const ap_uint<WW> &word, int lane, int sh, const ap_uint<MB + 1> &m) {
-  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);
+  ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW + MB + shifts <= T::width)
   if (MB > 0) {
     const unsigned mb = m.to_uint();
@@ -359,5 +365,7 @@ fxm_rsqrt_newton:
   ap_uint<W + 40> rraw = ap_uint<W + 40>(ap_uint<35>(y.range(34, 0))) << (FR - 34 - half_e);
   return fxm_from_raw<ret_t>(rraw);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_FIXED_MATH_H

@@ -21,6 +21,8 @@
 #include "ap_int.h"
 #include "fixed_math.h"
 
+namespace edgemoe {
+
 /** Number of ROM entries: knots 0, 1/32, ..., 5.5. */
 static const int GELU_TABLE_SIZE = 177;
 
@@ -75,5 +77,7 @@ ap_fixed<W, I, Q, O, N> gelu_approx(ap_fixed<W, I, Q, O, N> xq) {
   ap_fixed<W, I> y = relu - delta;
   return ap_fixed<W, I, Q, O, N>(y);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_GELU_APPROX_H

@@ -31,6 +31,8 @@
 #include "count_cycles.h"
 #include "fixed_math.h"
 
+namespace edgemoe {
+
 /** ceil(log2(v)) for v >= 1. */
 constexpr int ln_clog2(int v) {
   int c = 0;
@@ -151,6 +153,7 @@ ln_pass2:
  *  pragma values cannot be expressions); two tokens, so pass 1 of token t+1 overlaps pass 2 of token t. */
 template <int T_N, int T_DIM, long long T_EPS_Q48, int T_XS_DEPTH = 2 * (T_DIM / ACT_LANES)>
 void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<word_t> xs;
 #pragma HLS stream variable=xs depth=T_XS_DEPTH
@@ -190,11 +193,13 @@ void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *be
   static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
   static_assert(T_DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
   wbias_t g[T_DIM], bt[T_DIM];
-#pragma HLS array_partition variable=g cyclic factor=ACT_LANES  // one word's lanes per cycle in pass 2
-#pragma HLS array_partition variable=bt cyclic factor=ACT_LANES
+#pragma HLS array_partition variable=g cyclic factor=LN_PARAM_BANKS  // a word's lanes read in pass 2, loaded per cycle
+#pragma HLS array_partition variable=bt cyclic factor=LN_PARAM_BANKS
   ln_load_param<T_DIM>(gamma, g, sh_gamma);
   ln_load_param<T_DIM>(beta, bt, sh_beta);
   ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_LAYERNORM_H

@@ -21,6 +21,8 @@
 #include "hls_stream.h"
 #include "unified_linear.h"
 
+namespace edgemoe {
+
 static const int PE_K = IN_CH * PATCH * PATCH;  // inputs per patch
 /** The one-time weights [D][C·p·p] and bias [D]: owned by the caller (the top function keeps them in static storage
  *  so they persist on chip between kernel calls; reload = 0 reuses them). */
@@ -39,6 +41,7 @@ static const int PE_GROUP_WORDS = PE_GROUP_PIX >= PIXEL_LANES ? PE_GROUP_PIX / P
 static const int PE_GROUPS = GRID_W / PE_PATCHES;                   // patch groups per patch row
 static const int PE_ROW_STEPS = GRID_H * IN_CH * PATCH * PE_GROUPS;  // (patch row, channel, pixel row, group) steps
 static const int PE_MAC_STEPS = PE_ROW_STEPS * (DIM / PE_DIMS);      // MAC loop iterations per image
+static const int PE_ACC_DISTANCE = PE_GROUPS * (DIM / PE_DIMS);      // MAC iterations between updates of one sum
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
 inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, const word_t *b, int sh_w = 0, int sh_b = 0) {
@@ -157,6 +160,7 @@ pe_rows:
   pe_macs:
     for (int i = 0; i < PE_MAC_STEPS / GRID_H; i++) {
 #pragma HLS pipeline II = 1
+#pragma HLS dependence variable = acc inter true distance = PE_ACC_DISTANCE  // (patch, dim) next updated a row of groups later
       EDGEMOE_TICK();
       if (db == 0) grp = groups.read();
       const int kbase = (c * PATCH + ky) * PATCH;  // weight column of (c, ky, 0)
@@ -198,7 +202,7 @@ pe_rows:
     pe_emit_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, act_t(acc[px][wi * ACT_LANES + j]));
+        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(acc[px][wi * ACT_LANES + j]));
       }
       sums.write(word);
     }
@@ -214,7 +218,7 @@ pe_read_pos_words:
     if (!CLS_FOLDED && i < DIM_WORDS) {  // compile-time: `cls` is only read when the cls token is a separate tensor
       const word_t cw = cls[i];
     pe_cls_lanes:
-      for (int j = 0; j < ACT_LANES; j++) act_set(word, j, act_t(act_get(word, j) + act_get(cw, j)));
+      for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + fxm_lane_get<act_t, ACT_BITS>(cw, j)));
     }
     ps.write(word);
   }
@@ -233,7 +237,7 @@ pe_write_words:
     pe_write_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, act_t(act_get(sw, j) + act_get(pw, j)));
+        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(sw, j) + fxm_lane_get<act_t, ACT_BITS>(pw, j)));
       }
     }
     x[i] = word;
@@ -260,5 +264,7 @@ inline void patch_embed(word_t *x, const word_t *img, const word_t *pos, const w
   pe_read_pos(pos, cls, ps);
   pe_write(sums, ps, x);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_PATCH_EMBED_H

@@ -31,6 +31,8 @@
 #include "trace_hook.h"
 #include "unified_linear.h"
 
+namespace edgemoe {
+
 // ---- routing state: owned by the caller (the top function), passed in; nothing mutable lives in this header ----
 /** The task's gate weights [EXPERTS][DIM]. */
 typedef wlin_t moe_gate_w_t[EXPERTS][DIM];
@@ -95,10 +97,6 @@ gate_read_words:
   }
 }
 
-/** Declared II of the gate's online-softmax + top-k loop: its loop-carried exp and rescale (s <- s·e + 1) do not
- *  fit one cycle at 300 MHz (Edge-MoE asks for II=3 too). The estimator reads the same figure from the plan. */
-static const int GATE_SOFTMAX_II = 3;
-
 /** Gating compute: per token, logits (EXPERTS x ACT_LANES MACs per word, adder trees), online softmax + top-k over
  *  the experts, queue appends; then the metaqueue. Touches only the stream and on-chip arrays. */
 inline void gate_compute(hls::stream<word_t> &us, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
@@ -124,7 +122,7 @@ gate_tokens:
       gate_logit_lanes:
         for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-          prod[j] = act_get(word, j) * gate_w[e][wi * ACT_LANES + j];
+          prod[j] = fxm_lane_get<act_t, ACT_BITS>(word, j) * gate_w[e][wi * ACT_LANES + j];
         }
         logit[e] = logit[e] + fxm_tree_sum<acc_t, ACT_LANES>(prod);
       }
@@ -146,7 +144,7 @@ gate_tokens:
     }
   gate_softmax_topk:
     for (int e = 0; e < EXPERTS; e++) {
-#pragma HLS pipeline II = GATE_SOFTMAX_II
+#pragma HLS pipeline II = GATE_SOFTMAX_II  // the latency of s <- s*e + 1 (plan.loops): one row, a distance of 1
       EDGEMOE_TICK();
       const act_t l = act_t(logit[e]);
       EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)
@@ -241,8 +239,8 @@ moe_zero:
     out[wi] = 0;
   }
   if (meta_len > 0)  // prologue: W1 of the first active expert (a pure load: rows = 0)
-    linear_step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, wping, w1, meta[0] * EXPERT_HIDDEN * DIM,
-                EXPERT_HIDDEN, DIM, sh_w1);
+    linear_step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, b1, 0, 0, false, wping, w1,
+                meta[0] * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM, sh_w1);
 moe_active_experts:
   for (int a = 0; a < meta_len; a++) {
 #pragma HLS loop_tripcount min = 1 max = EXPERTS
@@ -250,13 +248,13 @@ moe_active_experts:
     const int n = qlen[e];
     const bool more = a + 1 < meta_len;
     const int e_next = more ? meta[a + 1] : e;
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bping, b1, e * EXPERT_HIDDEN, EXPERT_HIDDEN, sh_b1);
-    linear_step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, wpong, w2, e * DIM * EXPERT_HIDDEN,
-                DIM, EXPERT_HIDDEN, sh_w2);
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bpong, b2, e * DIM, DIM, sh_b2);
-    linear_step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, wping, w1,
+    linear_step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, b1, e * EXPERT_HIDDEN, sh_b1, false,
+                wpong, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2);
+    linear_step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, b2, e * DIM, sh_b2, false, wping, w1,
                 e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
   }
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_PATCH_REORDERING_H

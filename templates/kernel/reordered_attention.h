@@ -10,10 +10,11 @@
 // 1 <= P <= N. q/k (and v/out) should sit on different m_axi bundles to get one word from each per cycle. Each
 // pass is a DATAFLOW of readers (every m_axi read, fixed trip counts), the II=1 compute loop, the finalize / prepare
 // stage (II=1 over the P slots of each key, HEADS exp units and, in finalize, HEADS reciprocal units shared by the
-// slots) and writers. Finalize / prepare keep pace with the compute loop while P <= DIM/ACT_LANES (Edge-MoE 4 <= 24).
+// slots) and writers. Finalize / prepare keep pace with the compute loop while P * II <= DIM/ACT_LANES (finalize's II is
+// ATTN_FIN_II = ceil(rescale latency / P) from the plan: Edge-MoE 4 * 2 <= 24).
 // Cycles (EDGEMOE_TICK, generator/kernels/attention.ts): attn_qk_ticks(N, DIM, ACT_LANES, P) for each call,
 // = ceil((N+P-1)/P) * N * DIM/ACT_LANES: Edge-MoE 33*129*24 = 102,168. Only the compute loops tick: readers,
-// writers and the finalize / prepare stages run beside them (P iterations per key against DIM/ACT_LANES).
+// writers and the finalize / prepare stages run beside them (P iterations per key at their II against DIM/ACT_LANES).
 //
 // Schedule (Edge-MoE attention.cpp): P register slots each hold one query row. The outer loop runs over q-blocks
 // b = 0 .. ceil((N+P-1)/P)-1, then keys kk = 0 .. N-1, then the DIM/ACT_LANES feature blocks d; each cycle reads ONE
@@ -44,6 +45,8 @@
 #include "count_cycles.h"
 #include "fixed_math.h"
 #include "single_pass_softmax.h"
+
+namespace edgemoe {
 
 /** Number of q-blocks: ceil((N + P - 1) / P) (one more than ceil(N/P) when the last rows wrap into it). */
 constexpr int attn_q_blocks(int n, int p) { return (n + 2 * p - 2) / p; }
@@ -211,8 +214,9 @@ qk_blocks:
 
 /** Q·Kᵀ finalize stage: pipelined at II=1 over (q-block, key, slot), so each of the HEADS exp units (and HEADS
  *  reciprocal units) is time-multiplexed over the P slots (Edge-MoE's finalize_attn: one per head). It forwards each
- *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. P <= DIM/ACT_LANES keeps
- *  it at the compute stage's pace (P iterations per key against DIM/ACT_LANES). */
+ *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. Its II (ATTN_FIN_II) is
+ *  ceil(latency of s <- s*e + 1 / P): a slot's state comes back every P iterations. P * II <= DIM/ACT_LANES keeps it at
+ *  the compute stage's pace (the estimator models it as its own process either way). */
 template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
                       hls::stream<attn_info_row_t<T_HEADS> > &infos) {
@@ -228,7 +232,7 @@ qk_fin_init:
   int b = 0, kk = 0, o = 0;
 qk_fin_slots:
   for (int i = 0; i < NB * T_N * T_P; i++) {
-#pragma HLS pipeline II=1
+#pragma HLS pipeline II=ATTN_FIN_II  // ceil(rescale latency / P) from the plan: s <- s*e + 1 spans P iterations
 #pragma HLS dependence variable=state inter true distance=T_P  // a slot's state is next used P iterations later
     if (o == 0) {
       st = steps.read();
@@ -320,6 +324,7 @@ template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<word_t> qs, ks;
 #pragma HLS stream variable=qs depth=2
@@ -459,6 +464,7 @@ av_init_acc:
 av_blocks:
   for (int i = 0; i < NB * T_N * B; i++) {
 #pragma HLS pipeline II=1
+#pragma HLS dependence variable=acc inter true distance=B  // block d is next updated B iterations later (d cycles)
     EDGEMOE_TICK();
     const int fo = attn_finishing_slot(kk, T_N, T_P);
     const int out_row = (fo >= 0) ? attn_slot_row(b, kk, fo, T_P) : -1;
@@ -505,6 +511,7 @@ template <int T_N, int T_DIM, int T_HEADS, int T_P>
 void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_t *out) {
   static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
   static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<attn_step_t<T_P, T_HEADS> > scores, probs;
 #pragma HLS stream variable=scores depth=2
@@ -521,5 +528,7 @@ void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_
   attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, vs, outs);
   attn_write_out<T_N, T_DIM>(outs, out);
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_REORDERED_ATTENTION_H

@@ -21,6 +21,8 @@
 #include "ap_int.h"
 #include "fixed_math.h"
 
+namespace edgemoe {
+
 /** Running softmax sum: unsigned, 16 integer bits (up to 65535 terms of at most 1), 32 fraction bits. */
 typedef ap_ufixed<48, 16> softmax_sum_t;
 /** Score differences m - a: one bit wider than act_t, so they never wrap. */
@@ -73,5 +75,7 @@ inline act_t softmax_prob(act_t a, act_t m, act_t inv_s) {
   act_t p = e * inv_s;
   return p;
 }
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_SINGLE_PASS_SOFTMAX_H

@@ -8,7 +8,7 @@
 //   columns [0, EXPERTS)                      gate logits as act_t raw bits (sign-extended to 32 bits)
 //   columns [EXPERTS, EXPERTS+TOP_K)          the picks' probabilities as act_t raw bits, in pick order
 //   columns [EXPERTS+TOP_K, EXPERTS+2*TOP_K)  the picks' expert indices as int32, in pick order
-// EDGEMOE_TRACE_GATE_LOGIT / _PICK expand where act_set (unified_linear.h) is visible, i.e. in patch_reordering.h.
+// EDGEMOE_TRACE_GATE_LOGIT / _PICK expand where fxm_lane_set (fixed_math.h) is visible, i.e. in patch_reordering.h.
 #ifndef EDGEMOE_TRACE_HOOK_H
 #define EDGEMOE_TRACE_HOOK_H
 
@@ -19,11 +19,15 @@
 void edgemoe_trace(int op_id, const word_t *region, int words);
 #define EDGEMOE_TRACE_OP(op, region, words) edgemoe_trace((op), (region), (words))
 
-/** The routing record of the latest moe_gate call: [TOKENS][MOE_ROUTE_ROW_WORDS] words (layout above). */
-static word_t moe_route_rec[TOKENS * MOE_ROUTE_ROW_WORDS];
+/** The routing record of the latest moe_gate call: [TOKENS][MOE_ROUTE_ROW_WORDS] words (layout above); csim state
+ *  local to this accessor, not a mutable array at namespace scope. */
+inline word_t *moe_route_rec() {
+  static word_t rec[TOKENS * MOE_ROUTE_ROW_WORDS];
+  return rec;
+}
 
 /** The word of the routing record holding column `col` of token t. */
-inline word_t &moe_route_word(int t, int col) { return moe_route_rec[t * MOE_ROUTE_ROW_WORDS + col / ACT_LANES]; }
+inline word_t &moe_route_word(int t, int col) { return moe_route_rec()[t * MOE_ROUTE_ROW_WORDS + col / ACT_LANES]; }
 
 /** Stores an int32 at column `col` of token t. */
 inline void moe_route_set_int(int t, int col, int v) {
@@ -31,13 +35,13 @@ inline void moe_route_set_int(int t, int col, int v) {
   moe_route_word(t, col).range(lo + 31, lo) = ap_int<32>(v).range(31, 0);
 }
 
-#define EDGEMOE_TRACE_GATE_LOGIT(t, e, l) act_set(moe_route_word((t), (e)), (e) % ACT_LANES, (l))
+#define EDGEMOE_TRACE_GATE_LOGIT(t, e, l) fxm_lane_set<act_t, ACT_BITS>(moe_route_word((t), (e)), (e) % ACT_LANES, (l))
 #define EDGEMOE_TRACE_GATE_PICK(t, j, e, p)                                          \
   do {                                                                               \
-    act_set(moe_route_word((t), EXPERTS + (j)), (EXPERTS + (j)) % ACT_LANES, (p));   \
+    fxm_lane_set<act_t, ACT_BITS>(moe_route_word((t), EXPERTS + (j)), (EXPERTS + (j)) % ACT_LANES, (p));   \
     moe_route_set_int((t), EXPERTS + TOP_K + (j), (e));                              \
   } while (0)
-#define EDGEMOE_TRACE_GATE(op) edgemoe_trace((op), moe_route_rec, TOKENS * MOE_ROUTE_ROW_WORDS)
+#define EDGEMOE_TRACE_GATE(op) edgemoe_trace((op), moe_route_rec(), TOKENS * MOE_ROUTE_ROW_WORDS)
 #else
 #define EDGEMOE_TRACE_OP(op, region, words) ((void)0)
 #define EDGEMOE_TRACE_GATE_LOGIT(t, e, l) ((void)0)

@@ -5,8 +5,8 @@
 //   load_linear_weights(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
 //   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
 //   compute_linear(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-//   linear_step(dst, src, wping, bping, ..., wpong, wmem_next, next_first, next_out, next_in, next_sh);  // compute ping while
-//                                                                                                // the next layer loads into pong
+//   linear_step(dst, src, wping, bping, ..., bmem, b_first, b_sh, b_attn, wpong, wmem_next, next_first, next_out, next_in,
+//               next_sh);  // bias of ping's layer, then compute ping while the next layer loads into pong
 // queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
 // a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
 // index too). A single-queue overload (queue_idx[TOKENS], queue_p[TOKENS]) serves csim drivers.
@@ -39,11 +39,7 @@
 #include "fixed_math.h"
 #include "gelu_approx.h"
 
-/** Activation j of a word (fixed_math.h's one word-packing API, at the activation container width). */
-inline act_t act_get(const word_t &w, int j) { return fxm_lane_get<act_t, ACT_BITS>(w, j); }
-
-/** Stores activation v as lane j of a word (sign-extended into its container). */
-inline void act_set(word_t &w, int j, act_t v) { fxm_lane_set<act_t, ACT_BITS>(w, j, v); }
+namespace edgemoe {
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
 inline int act_row_words(int n) { return (n + ACT_LANES - 1) / ACT_LANES; }
@@ -71,6 +67,7 @@ static const bool LIN_WROWS_WORD_ALIGNED =
  */
 /** Per-channel weight scales (WLIN_SCALED): loads the 16-bit entries of rows row0 .. row0 + rows − 1 of a scale
  *  table (one word per cycle) into rs. Entry = sh | m << 8 (params.h). */
+static const int LIN_SLOAD_MAX_WORDS = LIN_MAX_OUT / WLIN_SCALE_LANES + 1;  // tripcount (pragma values are constants)
 template <int N>
 void load_row_scales(ap_uint<16> rs[N], const word_t *smem, int row0, int rows) {
   const int lane0 = row0 % WLIN_SCALE_LANES;
@@ -78,7 +75,7 @@ void load_row_scales(ap_uint<16> rs[N], const word_t *smem, int row0, int rows) 
   const word_t *base = smem + row0 / WLIN_SCALE_LANES;
 lin_sload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_MAX_OUT / WLIN_SCALE_LANES + 1
+#pragma HLS loop_tripcount min = 1 max = LIN_SLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -179,8 +176,8 @@ lin_bload_words:
 }
 
 // ---- compute_linear: a dataflow of reader -> compute -> writer (Edge-MoE's linear.cpp shape) ----
-// Every m_axi access is in the reader (src, gathered by token) or the writer (dst, scattered, read-modify-write with
-// use_score); the compute stage sees only streams and on-chip arrays. Each stage is ONE counter-driven pipelined loop
+// Every m_axi access is in the reader (src: contiguous rows in one burst, or rows gathered by token) or the writer
+// (dst: contiguous, or scattered by token and read-modify-write with use_score); the compute stage sees only streams and on-chip arrays. Each stage is ONE counter-driven pipelined loop
 // over all its rows (Edge-MoE / finn style), so no pipeline fill or m_axi latency is paid per row. Only the compute
 // loop ticks (EDGEMOE_TICK): reader and writer run beside it.
 
@@ -203,22 +200,78 @@ static const int LIN_WORDS_PER_YTILE = TILE_OUT >= ACT_LANES ? TILE_OUT / ACT_LA
 static const int LIN_YTILES_PER_WORD = ACT_LANES > TILE_OUT ? ACT_LANES / TILE_OUT : 1;   // output tiles per word
 static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;    // reader cycles per row
 static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row
+static const int LIN_IN_TILES_MIN = LIN_MIN_IN / TILE_IN;  // fewest input tiles of a layer: xrow's reuse distance
 static const int LIN_XS_DEPTH = LIN_IN_TILES_MAX;  // a whole input row: the reader runs one row ahead
 static const int LIN_READ_MAX = TOKENS * LIN_READ_STEPS_MAX;    // reader iterations of one call (tripcount)
 static const int LIN_WRITE_MAX = TOKENS * LIN_WRITE_STEPS_MAX;  // writer iterations of one call (tripcount)
 static const int LIN_TILES_MAX = TOKENS * LIN_OUT_TILES_MAX * LIN_IN_TILES_MAX;  // compute iterations (tripcount)
 
-/** Reader: per row (gathered through queue_idx[queue] when use_expert), its input words one per cycle, as tiles. */
-inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
-                     const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score,
-                     hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
-  const int in_words = act_row_words(in_dim);
-  const int steps = in_words * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
+/** One reader step: lane(s) of `word` into the tile being filled; pushes the tile when it is complete. */
+FXM_INLINE void lin_read_step(const word_t &word, int s, act_t xa[TILE_IN], hls::stream<lin_xtile_t> &xs) {
+  if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
+  lin_read_fill_lanes:
+    for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+      xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = fxm_lane_get<act_t, ACT_BITS>(word, j);
+    }
+  } else {  // one word holds one or more whole tiles
+  lin_read_split_lanes:
+    for (int k = 0; k < TILE_IN; k++) {
+#pragma HLS unroll
+      xa[k] = fxm_lane_get<act_t, ACT_BITS>(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
+    }
+  }
+  if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
+    lin_xtile_t x;
+  lin_read_push:
+    for (int k = 0; k < TILE_IN; k++) {
+#pragma HLS unroll
+      x.v[k] = xa[k];
+    }
+    xs.write(x);
+  }
+}
+
+/** Reader, direct path: rows 0..rows-1 are contiguous, so word i of the loop is word i / LIN_XTILES_PER_WORD of src
+ *  (a sequential address with a fixed stride: one burst). */
+inline void lin_read_direct(const word_t *src, int in_dim, int rows, hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+  const int steps = act_row_words(in_dim) * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
   word_t word = 0;
   act_t xa[TILE_IN];  // the tile being filled
 #pragma HLS array_partition variable = xa complete
+  int r = 0, s = 0;
+lin_read_direct_steps:
+  for (int i = 0; i < rows * steps; i++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
+#pragma HLS pipeline II = 1
+    if (s == 0) {
+      lin_rowinfo_t ri;
+      ri.t = r;
+      ri.score = 0;
+      info.write(ri);
+    }
+    if (s % LIN_XTILES_PER_WORD == 0) word = src[i / LIN_XTILES_PER_WORD];
+    lin_read_step(word, s, xa, xs);
+    if (++s == steps) {
+      s = 0;
+      r++;
+    }
+  }
+}
+
+/** Reader, gathered path (use_expert, or use_score): row r is token queue_idx[queue][r] (r without use_expert), a
+ *  data-dependent row address, so each
+ *  word is its own request (no burst; the estimator charges the m_axi latency over the outstanding requests). */
+inline void lin_read_gather(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
+                            const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score, hls::stream<lin_xtile_t> &xs,
+                            hls::stream<lin_rowinfo_t> &info) {
+  const int in_words = act_row_words(in_dim);
+  const int steps = in_words * LIN_XTILES_PER_WORD;
+  word_t word = 0;
+  act_t xa[TILE_IN];
+#pragma HLS array_partition variable = xa complete
   int r = 0, s = 0, t = 0;
-lin_read_steps:
+lin_read_gather_steps:
   for (int i = 0; i < rows * steps; i++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
 #pragma HLS pipeline II = 1
@@ -230,33 +283,22 @@ lin_read_steps:
       t = ri.t;
     }
     if (s % LIN_XTILES_PER_WORD == 0) word = src[t * in_words + s / LIN_XTILES_PER_WORD];
-    if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
-    lin_read_fill_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
-#pragma HLS unroll
-        xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = act_get(word, j);
-      }
-    } else {  // one word holds one or more whole tiles
-    lin_read_split_lanes:
-      for (int k = 0; k < TILE_IN; k++) {
-#pragma HLS unroll
-        xa[k] = act_get(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
-      }
-    }
-    if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
-      lin_xtile_t x;
-    lin_read_push:
-      for (int k = 0; k < TILE_IN; k++) {
-#pragma HLS unroll
-        x.v[k] = xa[k];
-      }
-      xs.write(x);
-    }
+    lin_read_step(word, s, xa, xs);
     if (++s == steps) {
       s = 0;
       r++;
     }
   }
+}
+
+/** Reader: the direct or the gathered path (one process; only one of its loops runs per call). */
+inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
+                     const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score,
+                     hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+  if (use_expert || use_score)  // the writer takes the same path (one info entry per row either way)
+    lin_read_gather(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info);
+  else
+    lin_read_direct(src, in_dim, rows, xs, info);
 }
 
 /** Compute: one TILE_OUT x TILE_IN tile per cycle from (w, bias), each output an explicit adder tree of TILE_IN
@@ -271,10 +313,12 @@ inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, 
   acc_t acc[TILE_OUT];
 #pragma HLS array_partition variable = acc complete
   int ot = 0, it = 0;
+  int tile = 0;  // ot * in_tiles + it, counted (no run-time multiply)
 lin_tiles:
   for (int n = 0; n < rows * out_tiles * in_tiles; n++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_TILES_MAX
 #pragma HLS pipeline II = 1
+#pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN  // tile it: written at ot 0, read in_tiles later
     EDGEMOE_TICK();
     if (ot == 0 && it == 0) info_out.write(info_in.read());
     act_t xv[TILE_IN];
@@ -294,7 +338,6 @@ lin_tiles:
         xv[i] = xrow[it * TILE_IN + i];
       }
     }
-    const int tile = ot * in_tiles + it;
   lin_tile_out:
     for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
@@ -319,72 +362,117 @@ lin_tiles:
       }
       ys.write(y);
     }
+    tile++;
     if (++it == in_tiles) {
       it = 0;
-      if (++ot == out_tiles) ot = 0;
+      if (++ot == out_tiles) {
+        ot = 0;
+        tile = 0;
+      }
     }
   }
 }
 
-/** Writer: per row (scattered to token t), its output tiles as words, one word per cycle; use_score adds
- *  score · y to the word already in dst (read-modify-write). One loop over all rows. */
-inline void lin_write(word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t> &ys,
-                      hls::stream<lin_rowinfo_t> &info) {
-  const int out_words = act_row_words(out_dim);
+/** One writer step: takes an output tile when one is due and gathers the lanes of the word being written into yw;
+ *  returns true when yw holds a whole word, with its word index in the row in `wi`. */
+FXM_INLINE bool lin_write_step(int s, hls::stream<lin_ytile_t> &ys, act_t ya[TILE_OUT], act_t yw[ACT_LANES], int &wi) {
+  if (s % LIN_WORDS_PER_YTILE == 0) {
+    const lin_ytile_t y = ys.read();
+  lin_write_pop:
+    for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+      ya[o] = y.v[o];
+    }
+  }
+  if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
+  lin_write_take_lanes:
+    for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+      yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
+    }
+    wi = s;
+    return true;
+  }
+  // several tiles fill one word
+lin_write_gather_lanes:
+  for (int o = 0; o < TILE_OUT; o++) {
+#pragma HLS unroll
+    yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
+  }
+  wi = s / LIN_YTILES_PER_WORD;
+  return s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
+}
+
+/** Writer, direct path: rows 0..rows-1 are contiguous, so the loop's full words go to sequential addresses (one
+ *  burst). */
+inline void lin_write_direct(word_t *dst, int out_dim, int rows, hls::stream<lin_ytile_t> &ys, hls::stream<lin_rowinfo_t> &info) {
   const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;  // = out_words when a tile fills whole words
-  lin_rowinfo_t ri;
-  ri.t = 0;
-  ri.score = 0;
   act_t ya[TILE_OUT];   // the output tile being written
   act_t yw[ACT_LANES];  // the outputs of the word being written
 #pragma HLS array_partition variable = ya complete
 #pragma HLS array_partition variable = yw complete
   int s = 0;
-lin_write_steps:
+lin_write_direct_steps:
+  for (int n = 0; n < rows * steps; n++) {
+#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
+#pragma HLS pipeline II = 1
+    if (s == 0) info.read();  // row r is token r
+    int wi;
+    if (lin_write_step(s, ys, ya, yw, wi)) {
+      word_t word = 0;
+    lin_write_direct_lanes:
+      for (int j = 0; j < ACT_LANES; j++) {
+#pragma HLS unroll
+        fxm_lane_set<act_t, ACT_BITS>(word, j, yw[j]);
+      }
+      dst[n / LIN_YTILES_PER_WORD] = word;
+    }
+    if (++s == steps) s = 0;
+  }
+}
+
+/** Writer, scattered path (use_expert, or use_score): row r goes to token t = its queue entry (a data-dependent row address, one
+ *  request per word); use_score adds score · y to the word already in dst (read-modify-write). */
+inline void lin_write_gather(word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t> &ys,
+                             hls::stream<lin_rowinfo_t> &info) {
+  const int out_words = act_row_words(out_dim);
+  const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;
+  lin_rowinfo_t ri;
+  ri.t = 0;
+  ri.score = 0;
+  act_t ya[TILE_OUT];
+  act_t yw[ACT_LANES];
+#pragma HLS array_partition variable = ya complete
+#pragma HLS array_partition variable = yw complete
+  int s = 0;
+lin_write_gather_steps:
   for (int n = 0; n < rows * steps; n++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
 #pragma HLS pipeline II = 1
 #pragma HLS dependence variable = dst inter false  // each word is read (use_score) and written in one step only
     if (s == 0) ri = info.read();
-    if (s % LIN_WORDS_PER_YTILE == 0) {
-      const lin_ytile_t y = ys.read();
-    lin_write_pop:
-      for (int o = 0; o < TILE_OUT; o++) {
-#pragma HLS unroll
-        ya[o] = y.v[o];
-      }
-    }
-    bool full;  // yw holds a whole word
-    int wi;     // its word index in the row
-    if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
-    lin_write_take_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
-#pragma HLS unroll
-        yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
-      }
-      full = true;
-      wi = s;
-    } else {  // several tiles fill one word
-    lin_write_gather_lanes:
-      for (int o = 0; o < TILE_OUT; o++) {
-#pragma HLS unroll
-        yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
-      }
-      full = s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
-      wi = s / LIN_YTILES_PER_WORD;
-    }
-    if (full) {
+    int wi;
+    if (lin_write_step(s, ys, ya, yw, wi)) {
       word_t *const out_row = dst + ri.t * out_words;
       word_t word = use_score ? out_row[wi] : word_t(0);
     lin_write_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-        act_set(word, j, use_score ? act_t(act_get(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
+        fxm_lane_set<act_t, ACT_BITS>(word, j, use_score ? act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
       }
       out_row[wi] = word;
     }
     if (++s == steps) s = 0;
   }
+}
+
+/** Writer: the direct or the scattered path (one process; only one of its loops runs per call). */
+inline void lin_write(word_t *dst, int out_dim, int rows, bool use_expert, bool use_score, hls::stream<lin_ytile_t> &ys,
+                      hls::stream<lin_rowinfo_t> &info) {
+  if (use_expert || use_score)  // the same choice as lin_read
+    lin_write_gather(dst, out_dim, rows, use_score, ys, info);
+  else
+    lin_write_direct(dst, out_dim, rows, ys, info);
 }
 
 /** The engine's dataflow region: reader -> compute -> writer (arguments as compute_linear). */
@@ -402,7 +490,7 @@ inline void lin_dataflow(word_t *dst, const word_t *src, const lin_wbuf_t w, con
 #pragma HLS stream variable = info_cw depth = 4
   lin_read(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
   lin_compute(w, bias, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
-  lin_write(dst, out_dim, rows, use_score, ys, info_cw);
+  lin_write(dst, out_dim, rows, use_expert, use_score, ys, info_cw);
 }
 
 /**
@@ -425,21 +513,44 @@ inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, c
                reinterpret_cast<const act_t(*)[TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
 }
 
-/**
- * Real double buffering: computes the layer held in (w, bias) while the next layer's weights load into `wnext`
- * (the other buffer of the ping/pong pair). The two calls share no array and no stream, so the DATAFLOW region runs
- * them concurrently: the load costs max(compute, load) instead of compute + load. rows = 0 makes it a pure load
- * (the first layer of a chain); next_out = 0 a pure compute. One instance (ALLOCATION limit=1 in the top function)
- * holds the one engine and the one loader. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
- */
-inline void linear_step(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
-                        int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
-                        bool use_gelu, bool use_expert, bool use_score, lin_wbuf_t wnext, const word_t *wmem_next,
-                        int next_first, int next_out, int next_in, int next_sh = 0) {
-#pragma HLS inline off
+/** The concurrent part of linear_step: compute from (w, bias) beside the next layer's weight load into wnext. */
+inline void linear_overlap(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
+                           int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+                           bool use_gelu, bool use_expert, bool use_score, lin_wbuf_t wnext, const word_t *wmem_next,
+                           int next_first, int next_out, int next_in, int next_sh) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   compute_linear(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
   load_linear_weights(wnext, wmem_next, next_first, next_out, next_in, next_sh);
 }
+
+/**
+ * Real double buffering: loads the current layer's out_dim biases (from element b_first of bmem, attention-bias
+ * format when b_attn, else the MLP-bias format; shifted by b_sh), then computes the layer held in (w, bias) while the
+ * next layer's weights load into `wnext` (the other buffer of the ping/pong pair). The compute and the load share no
+ * array and no stream, so the DATAFLOW region runs them concurrently: the load costs max(compute, load) instead of
+ * compute + load. rows = 0 and out_dim = 0 make it a pure load (the first layer of a chain); next_out = 0 a pure
+ * compute. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
+ *
+ * ONE instance serves every linear of the design (ALLOCATION limit=1 in the top function): it holds the one engine,
+ * the one weight loader and the two bias loaders. Each call binds w / bias to ping and wnext to pong or the other way
+ * round, so HLS puts a 2:1 multiplexer on every bank port of the four buffers (read data and address of w and bias,
+ * address and enables of wnext): about banks × (width + 2 × address bits + 2) LUTs, counted by the estimator
+ * (plan.loops' shared-argument list, generator/plan/loops.ts).
+ */
+inline void linear_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
+                        const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_gelu,
+                        bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
+                        const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
+#pragma HLS inline off
+  if (b_attn)
+    load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
+  else
+    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
+  linear_overlap(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
+                 next_first, next_out, next_in, next_sh);
+}
+
+}  // namespace edgemoe
 
 #endif  // EDGEMOE_UNIFIED_LINEAR_H

@@ -44,6 +44,20 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.ok(existsSync(join(out, 'designs', j.chosen.id, 'design.json')), 'the checked design is kept');
   });
 
+  it('explore --top 1 with two images: -j 2 (images on two worker processes) checks exactly as -j 1', async () => {
+    const images = [IMAGE, join(TINY, 'image.npy')];
+    const run = (jobs: string, out: string) => runCli(['explore', '-p', 'tiny', '--top', '1', '--images', ...images, '-j', jobs, '-o', join(root, out), '--json']);
+    const one = await run('1', 'j1');
+    const two = await run('2', 'j2');
+    assert.equal(one.exitCode, 0, one.stderr);
+    assert.equal(two.exitCode, 0, two.stderr);
+    assert.match(one.stderr, /two points at a time/);
+    assert.match(two.stderr, /one point at a time, its images on 2 worker processes/);
+    const c1 = JSON.parse(one.stdout).checks, c2 = JSON.parse(two.stdout).checks;
+    assert.equal(c2[0].images.length, 2);
+    assert.deepEqual(c2, c1);
+  });
+
   it('explore --top 0 prints the Pareto front table and the chosen point; same input, same chosen config', async () => {
     const runs = await Promise.all(['a', 'b'].map((d) => runCli(['explore', '-p', 'tiny', '--top', '0', '--objective', 'dsp', '-o', join(root, d)])));
     for (const r of runs) assert.equal(r.exitCode, 0, r.stderr);
@@ -105,6 +119,15 @@ describe('commands: explore and sweep gather (CLI)', function () {
       assert.match(`${line}\n`, want, args.join(' '));
       assert.ok(!existsSync(out), `${args.join(' ')}: nothing written`);
     }
+    // A board that holds no point (ViT-S on the ZCU102; the input config itself fits only its U280): every resource
+    // some point breaks is named with its count, the most frequent first; no config of the input's board is refused.
+    const vits = await runCli(['explore', '-p', 'm3vit-s-pascal', '--platform', 'zcu102', '--top', '0', '-o', out]);
+    assert.equal(vits.exitCode, 2, vits.stderr);
+    const line = vits.stderr.split('\n').find((l) => /error:/.test(l))!;
+    const m = /^edgemoe: error: explore: no point of m3vit-s-pascal fits the ZCU102 .* under 90% utilisation(?:: every one of the (\d+) points is over on (\w+)|; no single resource binds them all, each point is over on one or more of: (\w+) \(the least any point needs is [\d,]+, the cap [\d,]+ of [\d,]+\) in (\d+)\/(\d+))/.exec(line);
+    assert.ok(m, line);
+    assert.ok(/BRAM36/.test(line), `block RAM is among what binds: ${line}`);
+    assert.ok(!existsSync(out), 'nothing written');
     writeFileSync(join(root, 'plain.txt'), 'x');
     const g = await runCli(['sweep', 'gather', root]);
     assert.equal(g.exitCode, 2);

@@ -89,6 +89,12 @@ describe('config limits and capacity', () => {
       assert.deepEqual(storageLogicViolations(plan), [], 'ViT-S fits the U280');
     });
 
+    it("explore's starting point is read without the board check (boardFit: false), every other command with it", () => {
+      const sets = ['hardware.linearTile.in=64', 'hardware.linearTile.out=64'];
+      assert.throws(() => resolveConfig({ preset: 'm3vit-t-cityscapes', sets }), ConfigError);
+      assert.deepEqual(resolveConfig({ preset: 'm3vit-t-cityscapes', sets, boardFit: false }).hardware.linearTile, { in: 64, out: 64 });
+    });
+
     it('validate: exit 2 naming the resource and the numbers; every preset passes', async () => {
       const r = await runCli(['validate', '-p', 'm3vit-t-cityscapes', '-s', 'hardware.linearTile.in=64', '-s', 'hardware.linearTile.out=64']);
       assert.equal(r.exitCode, 2);
@@ -98,6 +104,26 @@ describe('config limits and capacity', () => {
         assert.deepEqual(storageLogicViolations(plan), [], preset);
       }
     });
+  });
+
+  it("a DSP count over the device's is a config violation naming the count, the device's and the largest users", () => {
+    // P = 16 doubles attention's MAC arrays: over the ZCU102's 2,520 by the estimator's count; P = 8 fits.
+    const v = violations(['hardware.attnParallel=16']);
+    assert.equal(v.length, 1);
+    const m = /^hardware: the design needs ([\d,]+) DSP but the ZCU102 has 2,520 \(resource estimate, largest: (.*)\): reduce hardware.attnParallel/.exec(v[0]!);
+    assert.ok(m, v[0]);
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    const need = estimateResources(buildPlan({ ...plan.config, hardware: { ...plan.config.hardware, attnParallel: 16 } })).total.DSP;
+    assert.equal(Number(m[1]!.replace(/,/g, '')), need);
+    assert.ok(need > 2520);
+    assert.match(m[2]!, /qk_blocks|av_blocks/);
+    assert.deepEqual(violations(['hardware.attnParallel=8']), []);
+  });
+
+  it('validate exits 2 on a DSP count over the device, saying so on stderr', async () => {
+    const r = await runCli(['validate', '--preset', 'm3vit-t-cityscapes', '-s', 'hardware.attnParallel=16']);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /hardware: the design needs [\d,]+ DSP but the ZCU102 has 2,520 /);
   });
 
   it('at the limits, MAC counts stay exact (below 2^53)', () => {

@@ -160,6 +160,13 @@ describe('generated kernel: HLS synthesis rules', function () {
         }
       });
 
+      it('every DATAFLOW region is a function of its own (inline off before its dataflow pragma)', () => {
+        const all = [...d.files].filter(([f]) => f.startsWith('src/')).map(([, s]) => stripCommentsAndStrings(s)).join('\n');
+        const regions = functionBodies(all).filter((f) => /#\s*pragma\s+HLS\s+dataflow\b/.test(f.body));
+        assert.ok(regions.length >= 6, `${regions.length} dataflow regions`);
+        for (const f of regions) assert.match(f.body, /#\s*pragma\s+HLS\s+inline\s+off[\s\S]*#\s*pragma\s+HLS\s+dataflow/, `${f.name}: dataflow without inline off`);
+      });
+
       it('kernel.cpp compiles as C++14 with -Wall -Wextra -Werror (labels are HLS loop names, pragmas unknown to g++)', async () => {
         await execa('g++', ['-std=c++14', '-fsyntax-only', '-Wall', '-Wextra', '-Werror', '-Wno-unknown-pragmas', '-Wno-unused-label',
           `-I${INC}`, `-I${join(d.dir, 'src')}`, join(d.dir, 'src', 'kernel.cpp')]);

@@ -148,9 +148,10 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
     assert.ok(e.moe!.worst.bound >= e.totals.bound);
   });
 
-  it('resources: every multiplier and exp/recip/rsqrt unit of the description counted (16×16 tile of 16×32-bit = 512 DSP + 16 GELU), within the ZCU102', () => {
+  it('resources: every multiplier and exp/recip/rsqrt unit of the description counted (16×16 tile of 16×32-bit = 512 DSP + 16 GELU + index multiplies), within the ZCU102', () => {
     const item = (l: string) => e.resources.items.find((i) => i.unit === `loop ${l}`)!;
-    assert.equal(item('lin_tiles').DSP, 512 + 16);
+    // 256 MACs of 16×32 bit (2 DSP each), 16 GELU units, the loop bound's two run-time int multiplies (32×32: 4 each).
+    assert.equal(item('lin_tiles').DSP, 512 + 16 + 2 * 4);
     // Finalize: 3 exp units (22 DSP each), 3 reciprocals (16), 3 rescale products (48×32: 4) = 126, shared over 4 slots.
     assert.equal(item('qk_fin_slots').DSP, 3 * 22 + 3 * 16 + 3 * 4);
     assert.equal(item('av_prep_slots').DSP, 3 * 22 + 3 * 4);
@@ -175,6 +176,30 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
     const big = estimatePlan(buildPlan(validateConfig(json, '', { boardFit: false })));
     assert.ok(big.resources.over.includes('DSP'));
     assert.ok(big.warnings.some((w) => /DSP estimate .* exceeds the ZCU102/.test(w)));
+  });
+});
+
+describe('estimate of the precision presets', () => {
+  const weightBytes = (preset: string) => {
+    const e = estimatePlan(buildPlan(resolveConfig({ preset })));
+    return e.moe!.worstWeightBytesPerBlock;
+  };
+
+  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases)', () => {
+    const a = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' })));
+    const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+    assert.equal(a.totals.computeTicks, d.totals.computeTicks);
+    assert.ok(a.totals.bytes > d.totals.bytes && a.totals.bytes < 1.01 * d.totals.bytes, `${a.totals.bytes} vs ${d.totals.bytes} bytes`);
+  });
+
+  it('w8: half the expert weight bytes plus one 16-bit scale per row, and less DRAM traffic per image', () => {
+    // Per MoE block, all experts: 16 × 2 × 384 × 192 weights at 1 byte + 16 × (384 + 192) rows × 2 bytes of scales,
+    // where the default moves 2 bytes per weight.
+    const rows = 16 * (384 + 192);
+    assert.equal(weightBytes('m3vit-t-cityscapes') - weightBytes('m3vit-t-cityscapes-w8'), 16 * 2 * 384 * 192 - 2 * rows);
+    const w8 = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' })));
+    const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+    assert.ok(w8.totals.bytes < d.totals.bytes && w8.totals.bandwidthBound < d.totals.bandwidthBound, `${w8.totals.bytes} vs ${d.totals.bytes} bytes`);
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { estimatePlan } from '../../generator/estimate/estimate.ts';
 import { bankCost, bufferLayout, estimateResources, fifoCost, planFifos, ramb18 } from '../../generator/estimate/resources.ts';
-import { buildPlan, type Plan } from '../../generator/plan/index.ts';
+import { buildPlan, planBanks, type Plan } from '../../generator/plan/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT } from '../helpers/paths.ts';
 
@@ -15,7 +15,12 @@ const header = (f: string) => readFileSync(join(ROOT, 'templates', 'kernel', f),
 /** Values of the size symbols the kernel headers use in declarations and pragmas. */
 function symbols(plan: Plan): Record<string, number> {
   const s = plan.sizes;
+  const pb = planBanks(s, plan.types);
   return {
+    LIN_B_BANKS: pb.linBias,
+    PE_B_BANKS: pb.peBias,
+    GATE_W_BANKS: pb.gateW,
+    LN_PARAM_BANKS: pb.lnParam,
     TILE_IN: s.tileIn,
     TILE_OUT: s.tileOut,
     LIN_WBUF_TILES: s.linWeightTiles,
@@ -151,7 +156,7 @@ describe('resource estimate', () => {
     assert.equal(item('buffer lin_bias').BRAM36, 16);
     // 8 × 16 banks of 192 × 768 / 128 = 1152 × 16 bit: 2 RAMB18 each.
     assert.equal(item('buffer patch_w').BRAM36, 128);
-    // 16 × 8 banks of 24 × 16 bit = 384 bits: LUTRAM, no block RAM.
+    // 16 × 16 banks (the loader's 16 lanes per word) of 12 × 16 bit = 192 bits: LUTRAM, no block RAM.
     assert.equal(item('buffer gate_w').BRAM36, 0);
     assert.equal(item('buffer gate_w').storage, 'LUTRAM');
     // GELU ROM fully partitioned: logic, 32 reads × 22 bits × 3 LUT6.
@@ -165,11 +170,11 @@ describe('resource estimate', () => {
     assert.ok(r.total.DSP > 0.5 * 1850 && r.total.DSP < 1.5 * 1850, `DSP ${r.total.DSP}`);
   });
 
-  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 4 lin_bias banks (ping and pong)', () => {
+  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 16 lin_bias banks (ping and pong; lcm of TILE_OUT 4 and the 16 bias lanes a load writes per cycle)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);
     assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 64 banks of /);
-    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 8 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 32 banks of /);
   });
 
   it('CLI: estimate --resources prints every buffer and FIFO with its storage, and the totals', async () => {

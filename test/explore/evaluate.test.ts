@@ -5,6 +5,7 @@ import { ConfigError, resolveConfig } from '../../generator/config/index.ts';
 import { platformInfo } from '../../generator/build/platforms.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 import { evaluatePoints, paretoFront, rankPoints, RESOURCE_NAMES, whyNothingFits, type EvaluatedPoint } from '../../generator/explore/evaluate.ts';
+import { formatNoFit } from '../../generator/explore/format.ts';
 import { enumeratePoints, GRID, knobsOf, pointId, retarget, withKnobs } from '../../generator/explore/space.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 
@@ -66,6 +67,21 @@ describe('explore/space + evaluate on tiny', function () {
     const beats = (q: EvaluatedPoint, p: EvaluatedPoint) => q.latency!.cycles <= p.latency!.cycles && q.resources.DSP <= p.resources.DSP && (q.latency!.cycles < p.latency!.cycles || q.resources.DSP < p.resources.DSP);
     for (const p of front) assert.ok(!byLat.some((q) => beats(q, p)), `${p.id} is dominated`);
     for (const p of byLat) if (!front.includes(p)) assert.ok(front.some((q) => beats(q, p) || (q.latency!.cycles === p.latency!.cycles && q.resources.DSP === p.resources.DSP)), `${p.id} is off the front without a reason`);
+  });
+
+  it('when different points break different resources, each is named with its points, the least need and the cap', () => {
+    // Half the points over on DSP only, the other half on LUT only (their real figures; the cap is what differs).
+    const mixed = evaluated.map((p, i) => ({ ...p, fits: false, over: [i % 2 ? ('LUT' as const) : ('DSP' as const)] }));
+    const n = whyNothingFits(mixed);
+    assert.deepEqual(n.everywhere, []);
+    const msg = formatNoFit('tiny', 'ZCU102', 0.9, n, mixed.length);
+    const half = (odd: number) => mixed.filter((_, i) => i % 2 === odd);
+    const least = (r: 'DSP' | 'LUT') => Math.min(...mixed.map((p) => p.resources[r])).toLocaleString('en-US');
+    assert.match(msg, /no single resource binds them all, each point is over on one or more of: /);
+    assert.ok(msg.includes(`DSP (the least any point needs is ${least('DSP')}, the cap 2,268 of 2,520) in ${half(0).length}/${mixed.length}`), msg);
+    assert.ok(msg.includes(`LUT (the least any point needs is ${least('LUT')}, the cap 246,672 of 274,080) in ${half(1).length}/${mixed.length}`), msg);
+    const one = formatNoFit('tiny', 'ZCU102', 0.2, whyNothingFits(evaluatePoints(points, { maxUtil: 0.2 })), points.length);
+    assert.match(one, new RegExp(`every one of the ${points.length} points is over on DSP \\(the least any point needs is [\\d,]+, the cap 504 of 2,520\\)$`));
   });
 
   it('when nothing fits, the resource that bound every point is named', () => {

@@ -89,6 +89,64 @@ describe('html: the report of a design (report --html, csim --html)', function (
     }
   });
 
+  it('report --html with profile.json and explore.json in the design dir (or named by --profile / --explore): their pictures added', async () => {
+    const p = await runCli(['profile', '-p', 'tiny', '-w', weights, '--images', image, '-o', join(dir, 'profile.json')]);
+    assert.equal(p.exitCode, 0, p.stderr);
+    const x = await runCli(['explore', '-p', 'tiny', '--top', '0', '-o', join(root, 'explore-out'), '--json']);
+    assert.equal(x.exitCode, 0, x.stderr);
+    writeFileSync(join(dir, 'explore.json'), x.stdout);
+    const out = join(root, 'c.html');
+    const r = await runCli(['report', dir, '--html', out]);
+    assert.equal(r.exitCode, 0, r.stderr);
+    const html = readFileSync(out, 'utf8');
+    // The 8 of a.html, the weights' and the activations' profile boxes, the Pareto picture.
+    assert.equal(charts(html), 11);
+    assert.match(html, /id="profile"/);
+    assert.match(html, /id="explore"/);
+    assert.match(html, new RegExp(`${JSON.parse(x.stdout).front.length} on the Pareto front`));
+    // Named by options instead (moved out of the dir): the same page apart from the file names.
+    cpSync(join(dir, 'profile.json'), join(root, 'p.json'));
+    cpSync(join(dir, 'explore.json'), join(root, 'x.json'));
+    rmSync(join(dir, 'profile.json'));
+    rmSync(join(dir, 'explore.json'));
+    const d = join(root, 'd.html');
+    const r2 = await runCli(['report', dir, '--html', d, '--profile', join(root, 'p.json'), '--explore', join(root, 'x.json')]);
+    assert.equal(r2.exitCode, 0, r2.stderr);
+    assert.equal(charts(readFileSync(d, 'utf8')), 11);
+    const got = await startBrowser();
+    if (typeof got === 'string') return;
+    try {
+      const seen = await checkPage(got, d);
+      assert.deepEqual(seen.errors, []);
+      assert.deepEqual(seen.requests, []);
+      assert.equal(seen.chartsVisible, 11);
+      assert.deepEqual(seen.sections, ['runs', 'routing', 'error', 'cycles', 'resources', 'synthesis', 'profile', 'explore']);
+    } finally {
+      await got.close();
+    }
+  });
+
+  it('a corrupt explore or profile JSON: exit 2 naming the file and the field, no page written', async () => {
+    const out = join(root, 'bad.html');
+    const bad = join(root, 'bad.json');
+    writeFileSync(bad, '{"name": "tiny", "platform": "zcu102", "ranked": [{"id": "t1"}]');
+    const r = await runCli(['report', dir, '--html', out, '--explore', bad]);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: corrupt explore JSON \\(edgemoe explore --json\\) \\(not JSON\\)`));
+    writeFileSync(bad, JSON.stringify({ name: 'tiny', platform: 'zcu102', ranked: [{ id: 't1', latency: null, resources: { DSP: 1 } }], front: [], checks: [], chosen: null }));
+    const r2 = await runCli(['report', dir, '--html', out, '--explore', bad]);
+    assert.equal(r2.exitCode, 2);
+    assert.match(r2.stderr, /corrupt explore JSON \(edgemoe explore --json\) \(ranked\[0\]\.latency\.ms: expected a number\)/);
+    writeFileSync(bad, JSON.stringify({ config: 'tiny', images: [], tasks: [], gates: [], weights: [{ name: 'w', ctype: 'x' }], activations: [] }));
+    const r3 = await runCli(['report', dir, '--html', out, '--profile', bad]);
+    assert.equal(r3.exitCode, 2);
+    assert.match(r3.stderr, /corrupt profile JSON \(edgemoe profile -o\) \(weights\[0\]\.lsb: expected a number\)/);
+    const r4 = await runCli(['report', dir, '--html', out, '--profile', join(root, 'none.json')]);
+    assert.equal(r4.exitCode, 2);
+    assert.match(r4.stderr, /--profile \S+none\.json: no such file/);
+    assert.ok(!existsSync(out));
+  });
+
   it('a corrupt run record: exit 2 naming the file, the existing page left as it was', async () => {
     const out = join(root, 'a.html');
     const before = readFileSync(out, 'utf8');

@@ -122,7 +122,7 @@ function productSites(text: string, ints: Set<string>): number {
 }
 
 /** Evaluates a loop bound with the symbol table (null when it cannot). */
-function evalBound(expr: string, sym: Record<string, number>): number | null {
+export function evalBound(expr: string, sym: Record<string, number>): number | null {
   const js = expr.replace(/[A-Za-z_]\w*/g, (x) => (x in sym ? String(sym[x]) : '@'));
   if (js.includes('@') || !/^[\d\s+\-*/%()]+$/.test(js)) return null;
   const v = Function(`"use strict"; return (${js});`)() as number;
@@ -134,6 +134,8 @@ export interface LintContext {
   /** Integer names at namespace level (params.h constants, static const ints). */
   ints: Set<string>;
   sym: Record<string, number>;
+  /** Integer constants defined in the headers (name → expression). */
+  defs: Record<string, string>;
 }
 
 /** Counts of a block of code: straight-line products and unit calls, nested loops times their trip counts (unrolled
@@ -211,7 +213,10 @@ export function lintContext(files: Map<string, string>, sym: Record<string, numb
   // Parameter lists of constexpr helpers (outside the bodies) are not namespace-level names.
   let flat = outside;
   for (let prev = ''; prev !== flat; ) [prev, flat] = [flat, flat.replace(/\([^()]*\)/g, ' ')];
-  return { fns, ints: intNames(flat), sym };
+  // Header constants (`static const int NAME = expr;`), for pragma values that name them.
+  const defs: Record<string, string> = {};
+  for (const m of outside.matchAll(/\bstatic\s+const\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) defs[m[1]!] = m[2]!;
+  return { fns, ints: intNames(flat), sym, defs };
 }
 
 /** Every labelled loop of the kernel library headers with its II and what one iteration counts. */
@@ -265,4 +270,96 @@ export function functionCounts(name: string, ctx: LintContext): Counts {
 export function outsideCounts(fnName: string, regions: Set<string>, ctx: LintContext): Counts {
   const fn = ctx.fns.get(fnName)!;
   return countBlock(fn.body, ctx, fn.ints, (label, pipelined) => pipelined || regions.has(label));
+}
+
+/** A `#pragma HLS dependence` of a loop: variable, inter true / false, and the distance it declares (evaluated). */
+export interface FoundDependence {
+  variable: string;
+  inter: boolean;
+  distance: number | null;
+}
+
+/** Evaluates a constant name or expression with params.h symbols, header constants and the function's own
+ *  `const int NAME = expr;` locals. */
+function evalConst(expr: string, ctx: LintContext, fnBody: string): number | null {
+  const local: Record<string, string> = {};
+  for (const m of fnBody.matchAll(/\bconst\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) local[m[1]!] = m[2]!;
+  let e = expr;
+  for (let k = 0; k < 8; k++) {
+    const next = e.replace(/[A-Za-z_]\w*/g, (x) => (x in ctx.sym ? x : local[x] !== undefined ? `(${local[x]})` : ctx.defs[x] !== undefined ? `(${ctx.defs[x]})` : x));
+    if (next === e) break;
+    e = next;
+  }
+  return evalBound(e, ctx.sym);
+}
+
+/** The dependence pragmas at the head of the loop labelled `label`. */
+export function loopDependences(label: string, ctx: LintContext): FoundDependence[] {
+  for (const fn of ctx.fns.values()) {
+    const m = new RegExp(`\\b${label}\\s*:\\s*\\bfor\\s*\\(`).exec(fn.body);
+    if (!m) continue;
+    const open = m.index + m[0].length - 1;
+    const close = matchClose(fn.body, open);
+    const bs = close + 1 + /^\s*\{/.exec(fn.body.slice(close + 1))![0].length - 1;
+    const body = fn.body.slice(bs + 1, matchClose(fn.body, bs));
+    const out: FoundDependence[] = [];
+    for (const d of head(body).matchAll(/#\s*pragma\s+HLS\s+dependence\b([^\n]*)/g)) {
+      const opts = d[1]!;
+      const variable = /variable\s*=\s*(\w+)/.exec(opts)?.[1] ?? '';
+      const inter = /\binter\s+(?:RAW\s+)?true\b/.test(opts) || !/\binter\s+(?:RAW\s+)?false\b/.test(opts);
+      const dist = /distance\s*=\s*(\w+)/.exec(opts)?.[1];
+      out.push({ variable, inter, distance: dist === undefined ? null : evalConst(dist, ctx, fn.body) });
+    }
+    return out;
+  }
+  throw new Error(`description lint: no loop labelled ${label}`);
+}
+
+/** Distinct run-time integer products (address / index arithmetic whose operands are both run-time integers, e.g.
+ *  `t * in_words`) in one iteration of the loop labelled `label`, its bound included. Names in ALL_CAPS and literals
+ *  are compile-time constants (a product with one is a shift or a constant multiply); each distinct expression is
+ *  one multiplier (HLS shares identical expressions across unrolled copies). */
+export function indexProducts(label: string, ctx: LintContext): number {
+  for (const fn of ctx.fns.values()) {
+    const m = new RegExp(`\\b${label}\\s*:\\s*\\bfor\\s*\\(`).exec(fn.body);
+    if (!m) continue;
+    const open = m.index + m[0].length - 1;
+    const close = matchClose(fn.body, open);
+    const bs = close + 1 + /^\s*\{/.exec(fn.body.slice(close + 1))![0].length - 1;
+    const text = (fn.body.slice(open + 1, close).split(';')[1] ?? '') + '\n' + fn.body.slice(bs + 1, matchClose(fn.body, bs)).replace(/#\s*pragma[^\n]*/g, '');
+    const ints = new Set([...ctx.ints, ...fn.ints]);
+    const isConst = (x: string) => /^(\d+|[A-Z][A-Z0-9_]*)$/.test(x) || x in ctx.sym;
+    const runtimeInt = (x: string) => !isConst(x) && ints.has(x);
+    /** The operand's names, or null when it is not integer. */
+    const names = (op: string): string[] | null => {
+      const ns = [...op.matchAll(/[A-Za-z_]\w*/g)].map((n) => n[0]);
+      return ns.every((n) => isConst(n) || ints.has(n)) ? ns : null;
+    };
+    const seen = new Set<string>();
+    for (const p of text.matchAll(/([A-Za-z_]\w*|\))\s*\*\s*(?!=)(?=([A-Za-z_]\w*|\())/g)) {
+      let left = p[1]!;
+      let right = p[2]!;
+      let start = p.index!;
+      if (left === ')') {
+        let depth = 0, i = p.index!;
+        for (; i >= 0; i--) {
+          if (text[i] === ')') depth++;
+          else if (text[i] === '(' && --depth === 0) break;
+        }
+        left = text.slice(i, p.index! + 1);
+        start = i;
+      }
+      if (right === '(') {
+        const o = p.index! + p[0].length;
+        right = text.slice(o, matchClose(text, o) + 1);
+      }
+      if (/_t$/.test(left) || ['const', 'return'].includes(left)) continue; // pointer declarations
+      const ln = names(left);
+      const rn = names(right);
+      if (!ln || !rn || !ln.some(runtimeInt) || !rn.some(runtimeInt)) continue;
+      seen.add((text.slice(start, p.index! + p[0].length) + right).replace(/\s+/g, ''));
+    }
+    return seen.size;
+  }
+  throw new Error(`description lint: no loop labelled ${label}`);
 }

@@ -6,14 +6,15 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { buildPlan, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
-import { countBlock, findLoops, functionCounts, lintContext, loopCounts, outsideCounts, type Counts } from './description-lint.ts';
+import { countBlock, findLoops, functionCounts, lintContext, indexProducts, loopCounts, loopDependences, outsideCounts, type Counts } from './description-lint.ts';
+import { recurrenceII } from '../../generator/plan/index.ts';
 
 /** Every `static const int NAME = v;` of params.h plus the template parameters the library is instantiated with. */
 function symbols(plan: Plan, params: string): Record<string, number> {
   const sym: Record<string, number> = {};
   for (const m of params.matchAll(/static const int (\w+) = (-?\d+);/g)) sym[m[1]!] = Number(m[2]);
   const s = plan.sizes;
-  Object.assign(sym, { T_N: s.tokens, T_DIM: s.dim, T_HEADS: s.heads, T_P: s.attnP, GATE_SOFTMAX_II: 3 });
+  Object.assign(sym, { T_N: s.tokens, T_DIM: s.dim, T_HEADS: s.heads, T_P: s.attnP });
   return sym;
 }
 
@@ -82,6 +83,21 @@ describe('plan hardware description vs the emitted kernel C++', () => {
         for (const l of plan.loops) assert.deepEqual(loopCounts(l.label, ctx), want(l), `${l.label}`);
       });
 
+      it('each loop declares exactly the carried distances and independences the description lists, and its II covers them', () => {
+        for (const l of plan.loops) {
+          const deps = loopDependences(l.label, ctx);
+          const declared = deps.filter((d) => d.inter && d.distance !== 1).map((d) => [d.variable, d.distance]);
+          const carried = l.carried.filter((c) => c.distance > 1).map((c) => [c.variable, c.distance]);
+          assert.deepEqual(declared, carried, `${l.label}: dependence … inter true distance`);
+          assert.deepEqual(deps.filter((d) => !d.inter).map((d) => d.variable), l.independent, `${l.label}: dependence … inter false`);
+          if (l.ii !== null) assert.ok(l.ii >= recurrenceII(l), `${l.label}: II ${l.ii} below its recurrence bound ${recurrenceII(l)}`);
+        }
+      });
+
+      it('each loop has exactly the run-time index multiplies the description counts', () => {
+        for (const l of plan.loops) assert.equal(indexProducts(l.label, ctx), l.indexProducts, `${l.label}: run-time integer products`);
+      });
+
       it('no product or unit sits outside the described loops and regions (the whole top function)', () => {
         const regions = new Set(plan.loops.filter((l) => l.ii === null).map((l) => l.label));
         assert.deepEqual(outsideCounts(plan.kernelName, regions, ctx), { products: 0, exp: 0, recip: 0, rsqrt: 0, gelu: 0 });
@@ -95,14 +111,18 @@ describe('plan hardware description vs the emitted kernel C++', () => {
           m.set('src/unified_linear.h', lin.replace(from, to));
           return m;
         };
-        const anchor = '    const int tile = ot * in_tiles + it;\n';
-        const extraMul = mutate(anchor, anchor + '    acc[0] = acc[0] * xv[0];\n');
+        const anchor = '  lin_tile_out:\n';
+        const extraMul = mutate(anchor, '    acc[0] = acc[0] * xv[0];\n' + anchor);
         assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraMul, ctx.sym)), want(byLabel.get('lin_tiles')!));
-        const extraExp = mutate(anchor, anchor + '    xv[0] = fx_exp_neg(xv[0]);\n');
+        const extraExp = mutate(anchor, '    xv[0] = fx_exp_neg(xv[0]);\n' + anchor);
         assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraExp, ctx.sym)), want(byLabel.get('lin_tiles')!));
         const newLoop = mutate('inline void lin_compute(', 'inline void lin_extra(act_t a[4]) {\nlin_extra_loop:\n  for (int i = 0; i < 4; i++) {\n#pragma HLS pipeline II=1\n    a[i] = a[i];\n  }\n}\ninline void lin_compute(');
         const extra = findLoops(newLoop, lintContext(newLoop, ctx.sym)).filter((f) => f.ii !== null && !byLabel.has(f.label));
         assert.deepEqual(extra.map((f) => f.label), ['lin_extra_loop']);
+        const indexMul = mutate(anchor, '    xv[0] = xrow[ot * in_tiles];\n' + anchor);
+        assert.equal(indexProducts('lin_tiles', lintContext(indexMul, ctx.sym)), byLabel.get('lin_tiles')!.indexProducts + 1);
+        const noDep = mutate('#pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN', '');
+        assert.deepEqual(loopDependences('lin_tiles', lintContext(noDep, ctx.sym)), []);
       });
 
       it("each unit's own products are the ones its DSP cost is computed from", async () => {

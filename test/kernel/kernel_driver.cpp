@@ -13,6 +13,8 @@
 #include "patch_reordering.h"
 #include "patch_embed.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static FILE *g_in;
 static FILE *g_out;
 

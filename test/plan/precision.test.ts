@@ -60,12 +60,35 @@ describe('plan: per-tensor precision', () => {
     assert.match(params, /static const int WLIN_W = 16;/);
   });
 
-  it('the w8 preset stores linear weights in 8-bit containers with negative integer bits', () => {
+  it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<16,2>', () => {
     const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }));
-    assert.equal(plan.types.linearWeight.containerBits, 8);
-    assert.equal(plan.types.linearWeight.lanes, 32);
-    assert.equal(plan.weights.find((x) => x.name === 'blocks.0.mlp.fc2.weight')!.ctype, 'ap_fixed<8,-2,AP_RND_CONV,AP_SAT,0>');
-    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<9,-1>');
+    const t = plan.types.linearWeight;
+    assert.equal(t.containerBits, 8);
+    assert.equal(t.lanes, 32);
+    assert.deepEqual(t.scale, { scaleBits: 3, scaleShift: 4, lanes: 16 });
+    // 8 stored + 3 mantissa + 4 shift bits + the spread of the tensors' I (1..2).
+    assert.equal(t.cpp, 'ap_fixed<16,2>');
+    const fc2 = plan.weights.find((x) => x.name === 'blocks.0.mlp.fc2.weight')!;
+    assert.equal(fc2.ctype, 'ap_fixed<8,2,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(fc2.shift, 1 + 4);
+    // 192 rows of 16-bit entries = 12 words, after the 192·768/32 words of the matrix.
+    assert.deepEqual(fc2.scale, { rows: 192, wordOffset: (192 * 768) / 32, words: 12, scaleBits: 3, scaleShift: 4 });
+    assert.equal(fc2.words, (192 * 768) / 32 + 12);
+    const gate = plan.weights.find((x) => x.name === 'blocks.1.mlp.gate.1.w_gate')!;
+    assert.equal(gate.scale!.rows, 16, 'one scale per expert row of the transposed gate');
+    for (const w of plan.weights) assert.equal(w.scale !== undefined, w.cls === 'linearWeight', w.name);
+    const params = renderKernelSources(plan).get('src/params.h')!;
+    assert.match(params, /static const int WLIN_SCALED = 1;/);
+    assert.match(params, new RegExp(`static const int WS_MLP_FC2_WEIGHT\\[DEPTH\\] = \\{ ${5 + 256 * ((192 * 768) / 32)}, `));
+  });
+
+  it('rejects per-channel fields outside linearWeight, out of range, or without granularity "channel"', () => {
+    const v = violations(['precision.bias.granularity=channel', 'precision.linearWeight.scaleBits=9', 'precision.linearWeight.scaleShift=2']);
+    const has = (re: RegExp) => assert.ok(v.some((x) => re.test(x)), `${re} in\n${v.join('\n')}`);
+    has(/^precision\.bias\.granularity: per-channel scales exist for linearWeight only/);
+    has(/^precision\.linearWeight\.scaleBits: scaleBits .* must be in 0\.\.7/);
+    has(/^precision\.linearWeight\.granularity: scaleBits \/ scaleShift need granularity "channel"/);
+    assert.deepEqual(violations(['precision.linearWeight.granularity=channel', 'precision.linearWeight.scaleBits=7', 'precision.linearWeight.scaleShift=15']), []);
   });
 
   it('rejects a pattern that matches nothing, a width change inside a class, a typed activation-class tensor and a per-op activation type', () => {

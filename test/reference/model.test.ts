@@ -6,9 +6,11 @@ import { loadImage } from '../../generator/io/image.ts';
 import { readNpy } from '../../generator/io/npy.ts';
 import { readNpz } from '../../generator/io/npz.ts';
 import { runReference } from '../../generator/reference/model.ts';
+import { setLinearKernel } from '../../generator/reference/ops.ts';
+import { randomWeights } from '../../generator/weights/random.ts';
 import { asF64, type TensorMap } from '../../generator/tensor.ts';
 import { readSafetensors } from '../../generator/weights/safetensors.ts';
-import { TINY } from '../helpers/paths.ts';
+import { FIXTURES, TINY } from '../helpers/paths.ts';
 
 // The fixture's float64 files were made by three implementations agreeing within 7e-15; 1e-9 leaves room for
 // summation-order differences only (values are O(10), so a real bug shows up orders of magnitude above it).
@@ -46,6 +48,32 @@ describe('reference/model (float64 M3ViT backbone)', () => {
       assert.deepEqual(plain.out, r.out);
     });
   }
+
+  // The SIMD matrix product changed only the summation order: the output stays within 1e-12 of the one the plain
+  // loops gave before it (stored in reference-float64-v1 by that code), and of the plain loops run now.
+  for (const task of [0, 1]) {
+    it(`task ${task}: output within 1e-12 of the stored pre-SIMD reference output`, () => {
+      const old = asF64(readNpy(join(FIXTURES, 'reference-float64-v1', `tiny_task${task}.npy`)));
+      const diff = maxAbsDiff(runReference(config, weights, image, task).out, old);
+      assert.ok(diff <= 1e-12, `max |diff| ${diff}`);
+    });
+  }
+  it('m3vit-t-cityscapes (2 blocks, seeded random weights): SIMD and plain kernels within 1e-12', () => {
+    const cfg = resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['model.depth=2'] });
+    const w = randomWeights(cfg, 1);
+    const [C, H, W] = cfg.model.image;
+    const img = Float64Array.from({ length: C * H * W }, (_, i) => ((i * 7) % 256) / 255);
+    const simd = runReference(cfg, w, img, 0).out;
+    const before = setLinearKernel('plain');
+    try {
+      const plain = runReference(cfg, w, img, 0).out;
+      const diff = maxAbsDiff(simd, plain);
+      assert.ok(diff <= 1e-12, `max |diff| ${diff}`);
+      assert.ok(plain.some((v) => v !== 0));
+    } finally {
+      setLinearKernel(before);
+    }
+  });
 
   it('README spot values and sums', () => {
     const t0 = runReference(config, weights, image, 0).out;

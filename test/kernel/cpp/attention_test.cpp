@@ -11,6 +11,8 @@
 #include "reordered_attention.h"
 #include "test_rng.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static const int CB = AXI_BITS / ACT_LANES;
 
 static act_t get(const std::vector<word_t> &m, int row, int f, int dim) {

@@ -6,6 +6,8 @@
 #include "fixed_math.h"
 #include "test_rng.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 // e^x over x in [-64, 0] for act_t (step 2^-12) and over the whole act_t domain at coarser steps.
 static void test_exp() {
   double max_err = 0, max_err_x = 0;

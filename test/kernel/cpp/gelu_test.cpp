@@ -5,6 +5,8 @@
 #include "params.h"
 #include "gelu_approx.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static double gelu_exact(double x) { return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); }
 
 int main() {

@@ -11,6 +11,8 @@
 #include "layernorm.h"
 #include "test_rng.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static const int CB = AXI_BITS / ACT_LANES;
 static const long long EPS_Q48 = 281474976LL;  // floor(1e-6 * 2^48)
 static const double EPS = EPS_Q48 / 281474976710656.0;

@@ -8,6 +8,8 @@
 #include "residual_add.h"
 #include "test_rng.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static const int CB = AXI_BITS / ACT_LANES;
 
 template <int N, int DIM>

@@ -8,6 +8,8 @@
 #include "single_pass_softmax.h"
 #include "test_rng.h"
 
+using namespace edgemoe;  // the kernel library's namespace
+
 static act_t q(double v) { return act_t(v); }  // double -> act_t by truncation (the host's rule)
 
 static void run_case(const char *name, const std::vector<act_t> &a) {

@@ -22,18 +22,20 @@
 #include "patch_reordering.h"
 #include "patch_embed.h"
 
-/** One linear layer of block weights on a loaded buffer: its bias into `b` (shifted by b_sh), then compute from (w, b)
- *  on all tokens while the next layer's weights (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0:
- *  none) load into `wnext`, the other buffer of the ping/pong pair (linear_step: real double buffering). b_sh, next_sh:
- *  per-tensor shifts (params.h WS_*). */
-template <class BT, int CB, int LANES, int SW>
-static void linear_layer(word_t *dst, const word_t *src, const word_t *wmem, lin_wbuf_t w, lin_bbuf_t b, int b_off, int out_dim,
-                         int in_dim, bool use_gelu, lin_wbuf_t wnext, int next_w, int next_out, int next_in,
+// The kernel library lives in namespace edgemoe; the top function and its helpers use it unqualified (the ALLOCATION
+// pragmas name its functions as this scope sees them).
+using namespace edgemoe;
+
+/** One linear layer of block weights on a loaded buffer (linear_step): its bias (attention-bias format when
+ *  attn_bias, shifted by b_sh) into `b`, then compute from (w, b) on all tokens while the next layer's weights
+ *  (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0: none) load into `wnext`, the other buffer
+ *  of the ping/pong pair. b_sh, next_sh: per-tensor shifts (params.h WS_*). */
+static void linear_layer(bool attn_bias, word_t *dst, const word_t *src, const word_t *wmem, lin_wbuf_t w, lin_bbuf_t b, int b_off,
+                         int out_dim, int in_dim, bool use_gelu, lin_wbuf_t wnext, int next_w, int next_out, int next_in,
                          const moe_qidx_t qidx, const moe_qp_t qp, int b_sh, int next_sh) {
 #pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one linear_step
-  load_linear_bias<BT, CB, LANES, SW>(b, wmem + b_off, 0, out_dim, b_sh);
-  linear_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wnext, wmem + (next_out > 0 ? next_w : 0), 0,
-              next_out, next_in, next_sh);
+  linear_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wmem + b_off, 0, b_sh, attn_bias, wnext,
+              wmem + (next_out > 0 ? next_w : 0), 0, next_out, next_in, next_sh);
 }
 
 /** LayerNorm of one token buffer: one instance shared by LN1 and LN2 (ALLOCATION in the top function names this
@@ -65,9 +67,11 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = reload
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
-// One unified linear engine and one weight loader for every call site (Edge-MoE innovation 4), both inside the one
-// linear_step (compute the current layer while the next one's weights load into the other buffer).
+// One unified linear engine, one weight loader and one bias loader per bias format for every call site (Edge-MoE
+// innovation 4), all inside the one linear_step (compute the current layer while the next one's weights load into the
+// other buffer); its ping/pong argument muxes are counted by the estimator.
 #pragma HLS allocation function instances = linear_step limit = 1
+#pragma HLS allocation function instances = linear_overlap limit = 1
 #pragma HLS allocation function instances = compute_linear limit = 1
 #pragma HLS allocation function instances = load_linear_weights limit = 1
 #pragma HLS allocation function instances = block_layernorm limit = 1  // LN1 and LN2 run one after the other
@@ -93,16 +97,16 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS array_partition variable = lin_wpong complete dim = 2
 #pragma HLS array_partition variable = lin_wpong complete dim = 3
   static lin_bbuf_t lin_bping, lin_bpong;
-#pragma HLS array_partition variable = lin_bping cyclic factor = TILE_OUT  // TILE_OUT biases read per cycle
-#pragma HLS array_partition variable = lin_bpong cyclic factor = TILE_OUT
+#pragma HLS array_partition variable = lin_bping cyclic factor = LIN_B_BANKS  // TILE_OUT read, a word's lanes loaded per cycle
+#pragma HLS array_partition variable = lin_bpong cyclic factor = LIN_B_BANKS
   static pe_w_t patch_w;
   static pe_b_t patch_b;
 #pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
 #pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
-#pragma HLS array_partition variable = patch_b cyclic factor = PE_DIMS
+#pragma HLS array_partition variable = patch_b cyclic factor = PE_B_BANKS  // PE_DIMS read, a word's lanes loaded per cycle
   static moe_gate_w_t gate_w;
 #pragma HLS array_partition variable = gate_w complete dim = 1  // EXPERTS x ACT_LANES weights read per cycle
-#pragma HLS array_partition variable = gate_w cyclic factor = ACT_LANES dim = 2
+#pragma HLS array_partition variable = gate_w cyclic factor = GATE_W_BANKS dim = 2  // ACT_LANES read, WLIN_LANES loaded
   static moe_qidx_t expert_queue_idx;
   static moe_qp_t expert_queue_p;
   static int expert_queue_len[EXPERTS];
@@ -139,9 +143,9 @@ images:
       op = op0 + STEP_Q;
       EDGEMOE_OP_BEGIN(op);
       // Q's weights: a pure load (rows = 0) into ping; every later linear of the block finds its weights loaded.
-      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bpong, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, lin_wping,
-                  wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM,
+      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bpong, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, wmem, 0, 0, true,
+                  lin_wping, wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
+      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM,
                                                                   false, lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_Q_BIAS[i], WS_ATTN_K_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
@@ -149,7 +153,7 @@ images:
 
       op = op0 + STEP_K;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM,
+      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM,
                                                                   false, lin_wping, WO_ATTN_V_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_K_BIAS[i], WS_ATTN_V_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
@@ -163,7 +167,7 @@ images:
 
       op = op0 + STEP_V;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM,
+      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM,
                                                                   false, lin_wpong, WO_ATTN_PROJ_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_V_BIAS[i], WS_ATTN_PROJ_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
@@ -178,7 +182,7 @@ images:
       op = op0 + STEP_PROJ;
       EDGEMOE_OP_BEGIN(op);
       // A dense block's FC1 weights load during proj; an MoE block's experts load their own.
-      linear_layer<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM,
+      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM,
                                                                   DIM, false, lin_wping, WO_MLP_FC1_WEIGHT[i], BLOCK_IS_MOE[i] ? 0 : MLP_HIDDEN,
                                                                   DIM, expert_queue_idx, expert_queue_p, WS_ATTN_PROJ_BIAS[i],
                                                                   WS_MLP_FC1_WEIGHT[i]);
@@ -216,7 +220,7 @@ images:
       } else {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
+        linear_layer(false, r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
                                                                 DIM, true, lin_wpong, WO_MLP_FC2_WEIGHT[i], DIM, MLP_HIDDEN, expert_queue_idx,
                                                                 expert_queue_p, WS_MLP_FC1_BIAS[i], WS_MLP_FC2_WEIGHT[i]);
         EDGEMOE_TRACE_OP(op, r_hidden, TOKENS * (MLP_HIDDEN / ACT_LANES));
@@ -224,7 +228,7 @@ images:
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM,
+        linear_layer(false, r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM,
                                                                 MLP_HIDDEN, false, lin_wping, 0, 0, 0, expert_queue_idx, expert_queue_p,
                                                                 WS_MLP_FC2_BIAS[i], 0);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);

@@ -1,0 +1,119 @@
+// `edgemoe csim` over several images on worker processes (host/pool/map.ts): the same bytes and lines as one
+// process, in the order given; Ctrl-C ends every worker's testbench and leaves no run dir and no output file.
+import assert from 'node:assert/strict';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { resolveConfig } from '../../../generator/config/index.ts';
+import { emitDesign } from '../../../generator/emit/emit.ts';
+import { mapJobs } from '../../../host/pool/map.ts';
+import { ROOT, scratch, TINY } from '../../helpers/paths.ts';
+
+const CLI = join(ROOT, 'bin', 'edgemoe.js');
+
+/** Pids of live processes whose command line holds `marker`. */
+function processesWith(marker: string): number[] {
+  const pids: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0').includes(marker)) pids.push(Number(p));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+describe('host/pool/map: csim over several images on worker processes', function () {
+  this.timeout(600_000);
+  const root = scratch('edgemoe-map-');
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('mapJobs: results and onResult in job order whatever finishes first; a job error rejects', async () => {
+    const mod = new URL('./map-jobs-fixture.ts', import.meta.url).href;
+    const seen: number[] = [];
+    const r = await mapJobs<number>([300, 10, 150, 0].map((ms, i) => ({ module: mod, fn: 'sleepThenSquare', arg: { ms, x: i + 1 } })), 2, (i) => seen.push(i));
+    assert.deepEqual(r, [1, 4, 9, 16]);
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+    await assert.rejects(mapJobs([{ module: mod, fn: 'fail', arg: 'boom' }], 2), /boom/);
+    await assert.rejects(mapJobs([{ module: mod, fn: 'missing', arg: null }], 1), /exports no function missing/);
+  });
+
+  it('tiny design, 3 images with -j 2 vs -j 1: byte-identical .npy outputs, same per-image lines in the given order', async () => {
+    const dir = join(root, 'tiny');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    mkdirSync(join(root, 'imgs'));
+    const images = ['a.png', 'b.npy', 'c.png'].map((n, i) => {
+      const p = join(root, 'imgs', n);
+      copyFileSync(join(TINY, i === 1 ? 'image.npy' : 'image.png'), p);
+      return p;
+    });
+    const run = async (jobs: number, out: string) => {
+      mkdirSync(out);
+      return execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '1', '-j', String(jobs), '-o', out, ...images], { reject: false });
+    };
+    const one = await run(1, join(root, 'one'));
+    const two = await run(2, join(root, 'two'));
+    assert.equal(one.exitCode, 0, String(one.stderr));
+    assert.equal(two.exitCode, 0, String(two.stderr));
+    assert.match(String(two.stderr), /3 images on 2 worker processes/);
+    for (const n of ['a.npy', 'b.npy', 'c.npy']) assert.deepEqual(readFileSync(join(root, 'two', n)), readFileSync(join(root, 'one', n)), n);
+    // Same text apart from timings and the output dir.
+    const norm = (s: string) => s.replace(/\d+\.\d\d s/g, 'T s').replace(/\/(one|two)\//g, '/X/').replace('pack T s, ', '');
+    assert.equal(norm(String(two.stdout)), norm(String(one.stdout)));
+    const heads = String(two.stdout).split('\n').filter((l) => l.startsWith('== ')).map((l) => l.split('/').pop());
+    assert.deepEqual(heads, ['a.png', 'b.npy', 'c.png']);
+    assert.match(String(two.stdout), /3\/3 images pass/);
+  });
+
+  it('several images: --out must be a directory, and two images with one stem are refused (exit 2, nothing run)', async () => {
+    const dir = join(root, 'tiny');
+    const img = join(TINY, 'image.png');
+    const notDir = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', join(root, 'x.npy'), img, join(TINY, 'image.npy')], { reject: false });
+    assert.equal(notDir.exitCode, 2);
+    assert.match(String(notDir.stderr), /--out .*x\.npy: with several images, expected an existing directory/);
+    const same = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-o', root, img, join(TINY, 'image.npy')], { reject: false });
+    assert.equal(same.exitCode, 2);
+    assert.match(String(same.stderr), /two images have the stem 'image'/);
+  });
+
+  it('Ctrl-C with two images on two workers: exit 130, both testbenches ended, no .build/run-* dir, no output file', async () => {
+    const dir = join(root, 'tiny-int');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    // A stand-in compiler whose "testbench" sleeps, marked so its processes can be found.
+    const cxx = join(root, 'fake-g++');
+    writeFileSync(cxx, `#!/bin/sh
+case "$*" in *--version*) echo "fake-cxx 1"; exit 0;; esac
+out=""; prev=""
+for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
+case " $* " in
+  *" -c "*) : > "$out";;
+  *) printf '#!/bin/sh\\nexec sleep %s\\n' "$FAKE_MARK" > "$out"; chmod +x "$out";;
+esac
+`);
+    chmodSync(cxx, 0o755);
+    const mark = String(5000 + (process.pid % 997));
+    const out = join(root, 'int-out');
+    mkdirSync(out);
+    mkdirSync(join(root, 'int-imgs'));
+    const imgs = ['p.png', 'q.npy'].map((n) => join(root, 'int-imgs', n));
+    copyFileSync(join(TINY, 'image.png'), imgs[0]!);
+    copyFileSync(join(TINY, 'image.npy'), imgs[1]!);
+    const child = execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, ...imgs], {
+      reject: false,
+      env: { CXX: cxx, FAKE_MARK: mark },
+    });
+    const runDirs = () => (existsSync(join(dir, '.build')) ? readdirSync(join(dir, '.build')).filter((f) => f.startsWith('run-')) : []);
+    for (let i = 0; i < 1200 && !(runDirs().length === 2 && processesWith(mark).length === 2) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(child.exitCode, null, 'csim ended before the interrupt');
+    assert.equal(processesWith(mark).length, 2, 'two testbenches running');
+    child.kill('SIGINT');
+    const r = await child;
+    assert.equal(r.exitCode, 130, String(r.stderr));
+    for (let i = 0; i < 50 && (processesWith(mark).length || runDirs().length); i++) await new Promise((res) => setTimeout(res, 100));
+    assert.deepEqual(processesWith(mark), [], 'a testbench outlived edgemoe');
+    assert.deepEqual(runDirs(), []);
+    assert.deepEqual(readdirSync(out), []);
+  });
+});
