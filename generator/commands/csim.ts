@@ -26,7 +26,7 @@ export type CsimImageMap = (jobs: CsimImageJob[], workers: number, onResult: (i:
 export function register(program: Command, mapImages?: CsimImageMap): void {
   program
     .command('csim')
-    .summary('C-simulate a design on one or more images vs the reference')
+    .summary('C-simulate a design on images vs the reference')
     .description(
       'C-simulate a design on one or more images (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance on any image. Several images run on -j worker processes (one testbench each) and print in the order given',
     )
