@@ -215,7 +215,7 @@ const UNIT_LOGIC: Record<'exp' | 'recip' | 'rsqrt' | 'gelu', { LUT: number; FF: 
 /** The compute item of one described loop: its products and units (DSP from the 27×18 rule), or null when empty. */
 function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
   const kinds = (['exp', 'recip', 'rsqrt', 'gelu'] as const).filter((k) => l[k] > 0);
-  if (!l.products.length && !kinds.length && !l.indexProducts) return null;
+  if (!l.products.length && !kinds.length && !l.indexProducts && !l.shifters.length) return null;
   const acc = plan.types.accumulator.W;
   let DSP = 0, LUT = 0, FF = 0;
   const parts: string[] = [];
@@ -232,6 +232,11 @@ function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
   if (l.indexProducts) {
     DSP += l.indexProducts * dspPerProduct(INDEX_PRODUCT_BITS, INDEX_PRODUCT_BITS);
     parts.push(`${l.indexProducts}× ${INDEX_PRODUCT_BITS}×${INDEX_PRODUCT_BITS}-bit run-time index multiply`);
+  }
+  for (const sh of l.shifters) {
+    // A log shifter: `bits` stages of 2:1 muxes over the value, two stages per LUT6 (a 4:1 mux).
+    LUT += sh.count * sh.width * Math.ceil(sh.bits / 2);
+    parts.push(`${sh.count}× ${sh.width}-bit left shifter by ${sh.bits} bit${sh.bits > 1 ? 's' : ''} (${sh.what}, per-tensor shifts)`);
   }
   for (const k of kinds) {
     DSP += l[k] * unitDsp(plan, k);

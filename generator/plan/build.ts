@@ -9,7 +9,7 @@ import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies } from './dram.ts';
-import { planLoops } from './loops.ts';
+import { loaderShiftBits, planLoops } from './loops.ts';
 import { placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
 import { DEFAULT_MAX_IMAGES, planSizes, planTypes } from './sizes.ts';
@@ -111,7 +111,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     opsPerBlock: OPS_PER_BLOCK,
     moeBlocks,
     buffers: buffers(sizes, types),
-    loops: planLoops(sizes, types),
+    loops: planLoops(sizes, types, loaderShiftBits(weights)),
     reloadTrips: patchEmbedLoadTrips({
       dim: sizes.dim,
       inCh: sizes.inCh,

@@ -19,4 +19,4 @@ export { TYPE_NAMES, DEFAULT_MAX_IMAGES } from './sizes.ts';
 export { REGION_ALIGN, attnStepWords, softmaxInfoWords } from './dram.ts';
 export { KERNEL_HEADERS, KERNEL_CPP, PARAMS_H } from './sources.ts';
 export { routeLayout, type RouteLayout } from './route.ts';
-export { planBanks, planLoops, planSharedPairs, type PlanSharedPair, recurrenceII, unitProducts, RMW_LATENCY, SOFTMAX_RESCALE_LATENCY, type PlanLoop, type PlanProduct, type PlanCarried, type AxiKind } from './loops.ts';
+export { loaderShiftBits, planBanks, planLoops, planSharedPairs, type PlanSharedPair, recurrenceII, unitProducts, RMW_LATENCY, SOFTMAX_RESCALE_LATENCY, type PlanLoop, type PlanProduct, type PlanCarried, type PlanShifter, type ShiftClass, type AxiKind } from './loops.ts';

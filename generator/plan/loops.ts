@@ -4,7 +4,7 @@
 // units). The kernel headers are written to this table: test/kernel/description.test.ts lints the emitted C++ and
 // fails when a loop gains a product, a unit or a pipeline pragma the table does not list; the estimator takes every
 // II, depth and DSP from it.
-import type { PlanSizes, PlanTypes } from './types.ts';
+import type { PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 /** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word in sequence,
  *  'gather' data-dependent row addresses (no burst: one single-beat request per word, reads or writes), 'none'. */
@@ -73,7 +73,30 @@ export interface PlanLoop {
   recip: number;
   rsqrt: number;
   gelu: number;
+  /** Run-time left shifters on loader lanes (per-tensor shifts, fixed_math.h fxm_lane_get_shifted): none when every
+   *  shift of the class is 0 (params.h WS_BITS_* = 0). */
+  shifters: PlanShifter[];
   what: string;
+}
+
+/** `count` lane shifters of a `width`-bit value by a `bits`-bit amount (log shifter: bits stages of 2:1 muxes). */
+export interface PlanShifter {
+  count: number;
+  width: number;
+  bits: number;
+  what: string;
+}
+
+/** Loader classes that shift per tensor. */
+export type ShiftClass = 'linearWeight' | 'attnBias' | 'bias' | 'patchWeight';
+
+/** Bits of each loader class's largest per-tensor shift (0: every shift of the class is 0, so no shifter). */
+export function loaderShiftBits(weights: ReadonlyArray<Pick<PlanWeight, 'cls' | 'shift'>>): Record<ShiftClass, number> {
+  const bits = (cls: ShiftClass) => {
+    const m = Math.max(0, ...weights.filter((w) => w.cls === cls).map((w) => w.shift));
+    return m > 0 ? Math.floor(Math.log2(m)) + 1 : 0;
+  };
+  return { linearWeight: bits('linearWeight'), attnBias: bits('attnBias'), bias: bits('bias'), patchWeight: bits('patchWeight') };
 }
 
 /** Operand widths of the products inside one unit of fixed_math.h / gelu_approx.h (for its DSP cost). */
@@ -139,7 +162,7 @@ export function planSharedPairs(s: PlanSizes, t: PlanTypes): PlanSharedPair[] {
 }
 
 /** The description of a config's kernel library. */
-export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
+export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftClass, number>): PlanLoop[] {
   const act = t.activation.W;
   const acc = t.accumulator.W;
   const wl = t.linearWeight.W;
@@ -157,9 +180,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     label: string,
     ii: number | null,
     depth: number,
-    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu'>> & { what: string },
+    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu' | 'shifters'>> & { what: string },
   ) => {
-    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, ...o };
+    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, shifters: [], ...o };
     // Every config: a pipelined loop runs no faster than its carried dependences allow (short distances, e.g. a
     // narrow layer over a wide tile, raise it; params.h carries the II into the loop's pragma).
     if (l.ii !== null) l.ii = Math.max(l.ii, recurrenceII(l));
@@ -167,6 +190,10 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   };
   const carry = (variable: string, distance: number, latency: number, what: string, structural = false): PlanCarried => ({ variable, distance, latency, what, structural });
   const mul = (count: number, a: number, b: number, what: string, shift = false): PlanProduct => ({ count, a, b, shift, what });
+  // Lane shifters of a loader of class `cls` (`copies` instances of the loop), none when its WS_BITS_* is 0.
+  const shl = (cls: ShiftClass, copies: number, what: string): PlanShifter[] =>
+    shiftBits[cls] > 0 ? [{ count: copies * t[cls].lanes, width: t[cls].W, bits: shiftBits[cls], what }] : [];
+  const linShift = shl('linearWeight', 1, 'weight lanes');
   // A constant operand that is a power of two: HEAD_DIM^-0.5 when HEAD_DIM is a power of 4 (1/8 for 64), DIM and its
   // reciprocals in LayerNorm when DIM is a power of two.
   const scaleShift = isPow2(s.headDim) && Math.log2(s.headDim) % 2 === 0;
@@ -209,8 +236,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   const aligned = s.dim % t.linearWeight.lanes === 0 && s.mlpHidden % t.linearWeight.lanes === 0 && s.expertHidden % t.linearWeight.lanes === 0;
   // Run-time integer multiplies (indexProducts): loop bounds rows · steps, tile rows (o / TILE_OUT) · in_tiles, row
   // addresses t · row_words of the gathered paths.
-  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, indexProducts: 1, what: 'weight loader (word-aligned rows)' });
-  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, indexProducts: 1, what: 'weight loader (general layout)' });
+  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, indexProducts: 1, shifters: linShift, what: 'weight loader (word-aligned rows)' });
+  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, indexProducts: 1, shifters: linShift, what: 'weight loader (general layout)' });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {
     ticks: true,
@@ -218,7 +245,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
     live: sc !== undefined,
     what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
   });
-  row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'bias loader' });
+  row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: [...shl('attnBias', 1, 'attention-bias lanes'), ...shl('bias', 1, 'MLP-bias lanes')], what: 'bias loader (an instance per bias format)' });
   row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 2, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
   const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
@@ -242,8 +269,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   // ---- patch_reordering.h ----
   const M = 'patch_reordering.h';
   const gateAligned = s.dim % t.linearWeight.lanes === 0;
-  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: gateAligned, what: 'gate weight loader' });
-  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, what: 'gate weight loader (general layout)' });
+  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: gateAligned, shifters: linShift, what: 'gate weight loader' });
+  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
   row(M, 'gate_read_words', 1, 3, { axi: 'read', what: 'gate reader' });
   row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
   row(M, 'gate_softmax_topk', gateII, 12, {
@@ -261,9 +288,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   // ---- patch_embed.h ----
   const E = 'patch_embed.h';
   const peAligned = (s.inCh * s.patch * s.patch) % t.patchWeight.lanes === 0;
-  row(E, 'pe_wload_rows', 1, 4, { ticks: true, axi: 'read', live: peAligned, what: 'patch weight loader (reload)' });
-  row(E, 'pe_wload_words', 1, 4, { ticks: true, axi: 'read', live: !peAligned, what: 'patch weight loader, general layout (reload)' });
-  row(E, 'pe_bload_words', 1, 4, { ticks: true, axi: 'read', what: 'patch bias loader (reload)' });
+  row(E, 'pe_wload_rows', 1, 4, { ticks: true, axi: 'read', live: peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader (reload)' });
+  row(E, 'pe_wload_words', 1, 4, { ticks: true, axi: 'read', live: !peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader, general layout (reload)' });
+  row(E, 'pe_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: shl('bias', 1, 'patch bias lanes'), what: 'patch bias loader (reload)' });
   row(E, 'pe_read_groups', 1, 3, { axi: 'gather', what: 'image reader: one patch group per cycle; its address jumps a channel plane between rows (no affine pattern), so single-beat requests' });
   row(E, 'pe_macs', 1, 8, {
     ticks: true,
@@ -280,7 +307,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes): PlanLoop[] {
   const c2 = Math.ceil(Math.log2(s.dim));
   const sumW = act + c2 + 1;
   const sumsqW = 2 * act + c2;
-  row(N, 'ln_load_words', 1, 3, { ticks: true, axi: 'read', what: 'gamma / beta loader' });
+  row(N, 'ln_load_words', 1, 3, { ticks: true, axi: 'read', shifters: shl('bias', 2, 'gamma and beta lanes (two call sites)'), what: 'gamma / beta loader' });
   row(N, 'ln_read_words', 1, 3, { axi: 'read', what: 'input reader' });
   row(N, 'ln_pass1', 1, 40, {
     ticks: true,

@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
 import { patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
-import { planBanks } from './loops.ts';
+import { loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
@@ -116,6 +116,15 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('WLIN_SCALE_BITS', wsc?.scaleBits ?? 0, 'mantissa bits of a row scale (0: a power of two, no product)'),
     size('WLIN_SCALE_LANES', s.axiBits / 16, '16-bit row-scale entries per AXI word'),
     size('LIN_SLOAD_MAX_WORDS', Math.ceil(Math.max(s.linMaxOut, s.experts) / (s.axiBits / 16)) + 1, 'most words one row-scale load reads (loop tripcount)'),
+  );
+  // Bits of each loader class's largest shift (0: every shift 0, so its lanes get no shifter at all).
+  const sb = loaderShiftBits(plan.weights);
+  const shiftBits = (cls: keyof typeof sb) => sb[cls];
+  sizes.push(
+    size('WS_BITS_WLIN', shiftBits('linearWeight'), 'bits of the largest linear / gate weight shift (0: no loader shifter)'),
+    size('WS_BITS_WATTNB', shiftBits('attnBias'), 'bits of the largest attention-bias shift (0: no loader shifter)'),
+    size('WS_BITS_WBIAS', shiftBits('bias'), 'bits of the largest bias / LayerNorm parameter shift (0: no loader shifter)'),
+    size('WS_BITS_WPATCH', shiftBits('patchWeight'), 'bits of the largest patch weight shift (0: no loader shifter)'),
   );
   const globalShifts = ['patch_embed.proj.weight', 'patch_embed.proj.bias'].map((name) => ({ cname: weightCName(name).replace(/^WO_/, 'WS_'), name, value: shiftOf(name) }));
   const blockShifts = BLOCK_ROLES.map((role) => ({

@@ -120,19 +120,21 @@ fxm_tree_levels:
 /** Element `lane` of a packed word holding SW-bit raw values of a tensor whose own type is `sh` integer bits wider
  *  than the lowest of its class: the raw value sign-extended to T (the class's on-chip union type) and shifted left by
  *  sh, so the value is exact (per-tensor weight types, generator/plan/precision.ts). sh = 0, SW = T::width: the same
- *  bits as fxm_lane_get. Hardware: a small per-lane mux on the load path; the MAC engine is unchanged. */
-template <class T, int CB, int SW, int WW>
+ *  bits as fxm_lane_get. SHB: bits of the largest shift of the class (params.h WS_BITS_*; sh < 2^SHB, never
+ *  negative): the lane's shifter is a SHB-bit left shifter, and none at all when SHB = 0 (every shift of the class is
+ *  0). The MAC engine is unchanged. */
+template <class T, int CB, int SW, int SHB, int WW>
 FXM_INLINE T fxm_lane_get_shifted(const ap_uint<WW> &word, int lane, int sh) {
   ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW <= T::width)
-  x <<= sh;
+  if (SHB > 0) x <<= ap_uint<(SHB > 0 ? SHB : 1)>(sh).to_uint();  // left only, SHB bits of amount
   return fxm_from_raw<T>(ap_uint<T::width>(x));
 }
 
 /** fxm_lane_get_shifted with a per-row scale (per-channel weight scales, generator/plan/precision.ts): the raw value
- *  times the row's mantissa m (m <= 2^MB <= 128), shifted left by sh (the tensor's shift less the row's own). Exact in
+ *  times the row's mantissa m (m <= 2^MB <= 128), shifted left by sh (the tensor's shift less the row's own, SHB bits). Exact in
  *  T. The product is shift-and-add over m's bits (MB adders per lane in LUTs, no DSP); MB = 0: m = 1, a shift only. */
-template <class T, int CB, int SW, int MB, int WW>
+template <class T, int CB, int SW, int MB, int SHB, int WW>
 FXM_INLINE T fxm_lane_get_scaled(const ap_uint<WW> &word, int lane, int sh, const ap_uint<MB + 1> &m) {
   ap_int<SW> raw = word.range(lane * CB + SW - 1, lane * CB);  // the container's low SW bits, as fxm_lane_get
   ap_int<T::width> x = raw;  // sign extension (SW + MB + shifts <= T::width)
@@ -149,7 +151,7 @@ FXM_INLINE T fxm_lane_get_scaled(const ap_uint<WW> &word, int lane, int sh, cons
     if (mb & 128u) acc += x << 7;
     x = acc;
   }
-  x <<= sh;
+  if (SHB > 0) x <<= ap_uint<(SHB > 0 ? SHB : 1)>(sh).to_uint();  // sh = tensor shift − row shift >= 0 (precision.ts)
   return fxm_from_raw<T>(ap_uint<T::width>(x));
 }
 

@@ -186,7 +186,7 @@ ln_load_words:
   ln_load_lanes:
     for (int j = 0; j < EPW; j++) {
 #pragma HLS unroll
-      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get_shifted<wbias_t, GB, WBIAS_W>(word, j, sh);
+      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get_shifted<wbias_t, GB, WBIAS_W, WS_BITS_WBIAS>(word, j, sh);
     }
   }
 }

@@ -57,7 +57,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
     pe_wload_row_lanes:
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
-        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
+        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W, WS_BITS_WPATCH>(word, j, sh_w);
       }
       if (++kw == row_words) {
         kw = 0;
@@ -75,7 +75,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
         if (wi * WPATCH_LANES + j < wtotal) {
-          patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W>(word, j, sh_w);
+          patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W, WS_BITS_WPATCH>(word, j, sh_w);
           if (++k == PE_K) {
             k = 0;
             d++;
@@ -92,7 +92,7 @@ pe_bload_words:
   pe_bload_lanes:
     for (int j = 0; j < WBIAS_LANES; j++) {
 #pragma HLS unroll
-      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, WBIAS_BITS, WBIAS_W>(word, j, sh_b));
+      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, WBIAS_BITS, WBIAS_W, WS_BITS_WBIAS>(word, j, sh_b));
     }
   }
 }

@@ -90,8 +90,8 @@ lin_sload_words:
 
 /** Weight j of a word in row scale entry e's row (WLIN_SCALED) or with the tensor's shift alone. */
 inline wlin_t wlin_lane(const word_t &word, int j, int sh, const ap_uint<16> &e) {
-  if (WLIN_SCALED) return fxm_lane_get_scaled<wlin_t, WLIN_BITS, WLIN_W, WLIN_SCALE_BITS>(word, j, sh - int(e.range(7, 0)), e.range(15, 8));
-  return fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W>(word, j, sh);
+  if (WLIN_SCALED) return fxm_lane_get_scaled<wlin_t, WLIN_BITS, WLIN_W, WLIN_SCALE_BITS, WS_BITS_WLIN>(word, j, sh - int(e.range(7, 0)), e.range(15, 8));
+  return fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W, WS_BITS_WLIN>(word, j, sh);
 }
 
 inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
@@ -160,6 +160,10 @@ void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_di
   const int lane0 = aligned ? 0 : first % LANES;
   const int words = (lane0 + out_dim + LANES - 1) / LANES;
   const word_t *base = wmem + first / LANES;
+  // Shifter bits of the format's class (both when the two bias formats coincide): 0 leaves the lanes without one.
+  constexpr bool attnb = CB == WATTNB_BITS && LANES == WATTNB_LANES && SW == WATTNB_W;
+  constexpr bool mlpb = CB == WBIAS_BITS && LANES == WBIAS_LANES && SW == WBIAS_W;
+  constexpr int SHB = (attnb && WS_BITS_WATTNB > WS_BITS_WBIAS) || !mlpb ? WS_BITS_WATTNB : WS_BITS_WBIAS;
 lin_bload_words:
   for (int wi = 0; wi < words; wi++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_BLOAD_MAX_WORDS
@@ -170,7 +174,7 @@ lin_bload_words:
     for (int j = 0; j < LANES; j++) {
 #pragma HLS unroll
       const int e = wi * LANES + j - lane0;
-      if (e >= 0 && e < out_dim) bbuf[e] = acc_t(fxm_lane_get_shifted<BT, CB, SW>(word, j, sh));
+      if (e >= 0 && e < out_dim) bbuf[e] = acc_t(fxm_lane_get_shifted<BT, CB, SW, SHB>(word, j, sh));
     }
   }
 }

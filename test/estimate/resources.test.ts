@@ -170,6 +170,26 @@ describe('resource estimate', () => {
     assert.ok(r.total.DSP > 0.5 * 1850 && r.total.DSP < 1.5 * 1850, `DSP ${r.total.DSP}`);
   });
 
+  it('loader lane shifters: none when every per-tensor shift of a class is 0, else counted at the class\'s shift bits', () => {
+    const lutOf = (plan: Plan, label: string) => estimateResources(plan).items.find((i) => i.unit === `loop ${label}`);
+    const dflt = PLANS[0]!.plan;
+    assert.ok(dflt.loops.every((l) => l.shifters.length === 0), 'default preset: every shift is 0');
+    assert.ok(estimateResources(dflt).items.every((i) => !/shifter/.test(i.what)));
+    const acc = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
+    const maxShift = (cls: string) => Math.max(...acc.weights.filter((w) => w.cls === cls).map((w) => w.shift));
+    assert.ok(maxShift('bias') > 0 && maxShift('linearWeight') > 0 && maxShift('patchWeight') === 0, 'the accurate preset shifts biases and linear weights');
+    const ln = acc.loops.find((l) => l.label === 'ln_load_words')!;
+    assert.deepEqual(ln.shifters.map((x) => [x.count, x.bits]), [[2 * acc.types.bias.lanes, Math.floor(Math.log2(maxShift('bias'))) + 1]]);
+    assert.equal(acc.loops.find((l) => l.label === 'pe_wload_rows')!.shifters.length, 0);
+    const wl = acc.loops.find((l) => l.label === 'lin_wload_rows')!;
+    const noShift = { ...wl, shifters: [] };
+    const withItem = lutOf({ ...acc, loops: [wl] }, 'lin_wload_rows')!;
+    const without = estimateResources({ ...acc, loops: [noShift] }).items.find((i) => i.unit === 'loop lin_wload_rows');
+    const s0 = wl.shifters[0]!;
+    assert.equal(withItem.LUT - (without?.LUT ?? 0), s0.count * s0.width * Math.ceil(s0.bits / 2));
+    assert.match(withItem.what, /left shifter/);
+  });
+
   it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 8 lin_bias banks (ping and pong; lcm of TILE_OUT 4 and the 8 bias lanes a 128-bit load writes per cycle)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);

@@ -90,6 +90,10 @@ static const int WLIN_SCALED = 0;  // 1: linear / expert / gate rows carry their
 static const int WLIN_SCALE_BITS = 0;  // mantissa bits of a row scale (0: a power of two, no product)
 static const int WLIN_SCALE_LANES = 16;  // 16-bit row-scale entries per AXI word
 static const int LIN_SLOAD_MAX_WORDS = 9;  // most words one row-scale load reads (loop tripcount)
+static const int WS_BITS_WLIN = 0;  // bits of the largest linear / gate weight shift (0: no loader shifter)
+static const int WS_BITS_WATTNB = 0;  // bits of the largest attention-bias shift (0: no loader shifter)
+static const int WS_BITS_WBIAS = 0;  // bits of the largest bias / LayerNorm parameter shift (0: no loader shifter)
+static const int WS_BITS_WPATCH = 0;  // bits of the largest patch weight shift (0: no loader shifter)
 
 // ---- DRAM regions: word offset inside their bundle and size in words ----
 static const int REG_TMP1_WORD = 0;  // bundle inout1, byte offset 0
