@@ -128,7 +128,7 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
     case 'lin_wbuf':
       return banks(2 * s.tileOut * s.tileIn, 'ping and pong are two arrays, each complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle');
     case 'lin_bias':
-      return banks(2 * pb.linBias, `ping and pong, each cyclic ${pb.linBias}: TILE_OUT biases read, a word's lanes loaded per cycle`);
+      return banks(pb.linBias, `one buffer, cyclic ${pb.linBias}: TILE_OUT biases read, a word's lanes loaded per cycle`);
     case 'lin_xrow':
       return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':

@@ -43,7 +43,7 @@ function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
   const tile = s.tileIn * s.tileOut;
   return [
     b('lin_wbuf', 'wlin_t', t.linearWeight.W, 2 * s.linWeightTiles * tile, 'unified linear ping/pong weight buffers, each the largest layer in TILE_OUT×TILE_IN tiles'),
-    b('lin_bias', 'acc_t', acc, 2 * s.linMaxOut, 'unified linear ping/pong bias tiles'),
+    b('lin_bias', 'acc_t', acc, s.linMaxOut, 'unified linear bias tile buffer (one: loaded before each compute)'),
     b('lin_xrow', 'act_t', act, s.linMaxIn, 'unified linear input row cache'),
     b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]"),
     b('expert_queue_idx', `ap_uint<${patchIndexBits(s.tokens)}>`, patchIndexBits(s.tokens), s.experts * s.tokens, 'expert queues: patch indices'),

@@ -151,13 +151,11 @@ export interface PlanSharedPair {
   what: string;
 }
 
-/** The ping/pong pairs of linear_step (unified_linear.h): weights (w read by the engine, wnext written by the loader)
- *  and biases (loaded, then read by the engine). */
+/** The ping/pong pairs of linear_step (unified_linear.h): the weights (w read by the engine, wnext written by the
+ *  loader). The biases need none: one buffer, loaded before each compute. */
 export function planSharedPairs(s: PlanSizes, t: PlanTypes): PlanSharedPair[] {
-  const pb = planBanks(s, t);
   return [
     { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, what: 'w (engine reads) / wnext (loader writes)' },
-    { fn: 'linear_step', buffers: 'lin_bping / lin_bpong', banks: pb.linBias, width: t.accumulator.W, depth: Math.ceil(s.linMaxOut / pb.linBias), what: 'bias (loaded, then read by the engine)' },
   ];
 }
 

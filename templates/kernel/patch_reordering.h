@@ -227,7 +227,8 @@ inline void moe_gate(const word_t *u, const moe_gate_w_t gate_w, moe_qidx_t qidx
  * active expert e (ascending): hidden[patch] = GELU(W1[e]·u[patch] + b1[e]) from ping WHILE W2[e] loads into pong;
  * out[patch] += p · (W2[e]·hidden[patch] + b2[e]) from pong WHILE W1 of the next active expert loads into ping
  * (Edge-MoE's load order, made concurrent by linear_step's DATAFLOW). w1/b1/w2/b2 point at the block's
- * [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors.
+ * [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors. bping and bpong may be the same buffer (the top function passes
+ * its one lin_bbuf twice): each linear_step loads its biases before it computes.
  */
 inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2,
                         const word_t *b2, const moe_qidx_t qidx, const moe_qp_t qp, const int qlen[EXPERTS],

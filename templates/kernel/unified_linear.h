@@ -541,10 +541,11 @@ inline void linear_overlap(word_t *dst, const word_t *src, const lin_wbuf_t w, c
  * compute. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
  *
  * ONE instance serves every linear of the design (ALLOCATION limit=1 in the top function): it holds the one engine,
- * the one weight loader and the two bias loaders. Each call binds w / bias to ping and wnext to pong or the other way
- * round, so HLS puts a 2:1 multiplexer on every bank port of the four buffers (read data and address of w and bias,
- * address and enables of wnext): about banks × (width + 2 × address bits + 2) LUTs, counted by the estimator
- * (plan.loops' shared-argument list, generator/plan/loops.ts).
+ * the one weight loader and the two bias loaders. Each call binds w to ping and wnext to pong or the other way round,
+ * so HLS puts a 2:1 multiplexer on every bank port of the two weight buffers (read data and address of w, address and
+ * enables of wnext): about banks × (width + 2 × address bits + 2) LUTs, counted by the estimator (plan.loops'
+ * shared-argument list, generator/plan/loops.ts). `bias` is always the one lin_bbuf: loaded before the compute starts,
+ * it needs no second buffer and no mux.
  */
 inline void linear_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
                         const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_gelu,

@@ -106,7 +106,7 @@ describe('resource estimate', () => {
       const expect: Array<[string, number]> = [
         // The state arrays are declared in the top function (kernel.cpp) with their typedefs' shapes.
         ['lin_wbuf', pragmaBanks(top + 'static wlin_t lin_wping[LIN_WBUF_TILES][TILE_OUT][TILE_IN];', 'lin_wping', sym) + pragmaBanks(top + 'static wlin_t lin_wpong[LIN_WBUF_TILES][TILE_OUT][TILE_IN];', 'lin_wpong', sym)],
-        ['lin_bias', pragmaBanks(top + 'acc_t lin_bping[LIN_MAX_OUT];', 'lin_bping', sym) + pragmaBanks(top + 'acc_t lin_bpong[LIN_MAX_OUT];', 'lin_bpong', sym)],
+        ['lin_bias', pragmaBanks(top + 'acc_t lin_bbuf[LIN_MAX_OUT];', 'lin_bbuf', sym)],
         ['lin_xrow', pragmaBanks(lin, 'xrow', sym)],
         ['gate_w', pragmaBanks(top + 'wlin_t gate_w[EXPERTS][DIM];', 'gate_w', sym)],
         ['expert_queue_idx', pragmaBanks(top + 'pidx_t expert_queue_idx[EXPERTS][TOKENS];', 'expert_queue_idx', sym)],
@@ -152,8 +152,8 @@ describe('resource estimate', () => {
     const item = (u: string) => r.items.find((i) => i.unit === u)!;
     // Ping and pong: 2 × 256 banks (16×16 tile) of 576 tiles × 16 bit = 9 Kbit: 1 RAMB18 each.
     assert.equal(item('buffer lin_wbuf').BRAM36, 256);
-    // Ping and pong: 2 × 16 banks of 768 / 16 = 48 words × 32 bit: one RAMB18 each.
-    assert.equal(item('buffer lin_bias').BRAM36, 16);
+    // One buffer: 16 banks of 768 / 16 = 48 words × 32 bit: one RAMB18 each.
+    assert.equal(item('buffer lin_bias').BRAM36, 8);
     // 8 × 16 banks of 192 × 768 / 128 = 1152 × 16 bit: 2 RAMB18 each.
     assert.equal(item('buffer patch_w').BRAM36, 128);
     // 16 × 16 banks (the loader's 16 lanes per word) of 12 × 16 bit = 192 bits: LUTRAM, no block RAM.
@@ -190,11 +190,11 @@ describe('resource estimate', () => {
     assert.match(withItem.what, /left shifter/);
   });
 
-  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks and 2 × 8 lin_bias banks (ping and pong; lcm of TILE_OUT 4 and the 8 bias lanes a 128-bit load writes per cycle)', () => {
+  it('partitioning follows the config: an 8×4 tile has 2 × 32 lin_wbuf banks (ping and pong) and 8 lin_bias banks (one buffer; lcm of TILE_OUT 4 and the 8 bias lanes a 128-bit load writes per cycle)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);
     assert.match(r.items.find((i) => i.unit === 'buffer lin_wbuf')!.what, /, 64 banks of /);
-    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 16 banks of /);
+    assert.match(r.items.find((i) => i.unit === 'buffer lin_bias')!.what, /, 8 banks of /);
   });
 
   it('CLI: estimate --resources prints every buffer and FIFO with its storage, and the totals', async () => {

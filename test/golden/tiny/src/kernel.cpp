@@ -96,9 +96,10 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS array_partition variable = lin_wping complete dim = 3
 #pragma HLS array_partition variable = lin_wpong complete dim = 2
 #pragma HLS array_partition variable = lin_wpong complete dim = 3
-  static lin_bbuf_t lin_bping, lin_bpong;
-#pragma HLS array_partition variable = lin_bping cyclic factor = LIN_B_BANKS  // TILE_OUT read, a word's lanes loaded per cycle
-#pragma HLS array_partition variable = lin_bpong cyclic factor = LIN_B_BANKS
+  // One bias buffer: linear_step loads a layer's biases before its compute starts (no overlap with the next load), so
+  // every layer and both expert layers reuse it; no ping/pong and no 2:1 port mux.
+  static lin_bbuf_t lin_bbuf;
+#pragma HLS array_partition variable = lin_bbuf cyclic factor = LIN_B_BANKS  // TILE_OUT read, a word's lanes loaded per cycle
   static pe_w_t patch_w;
   static pe_b_t patch_b;
 #pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
@@ -143,9 +144,9 @@ images:
       op = op0 + STEP_Q;
       EDGEMOE_OP_BEGIN(op);
       // Q's weights: a pure load (rows = 0) into ping; every later linear of the block finds its weights loaded.
-      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bpong, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, wmem, 0, 0, true,
+      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bbuf, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, wmem, 0, 0, true,
                   lin_wping, wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
-      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_Q_BIAS[i], DIM, DIM,
+      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bbuf, WO_ATTN_Q_BIAS[i], DIM, DIM,
                                                                   false, lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_Q_BIAS[i], WS_ATTN_K_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
@@ -153,7 +154,7 @@ images:
 
       op = op0 + STEP_K;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_K_BIAS[i], DIM, DIM,
+      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bbuf, WO_ATTN_K_BIAS[i], DIM, DIM,
                                                                   false, lin_wping, WO_ATTN_V_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_K_BIAS[i], WS_ATTN_V_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
@@ -167,7 +168,7 @@ images:
 
       op = op0 + STEP_V;
       EDGEMOE_OP_BEGIN(op);
-      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bping, WO_ATTN_V_BIAS[i], DIM, DIM,
+      linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bbuf, WO_ATTN_V_BIAS[i], DIM, DIM,
                                                                   false, lin_wpong, WO_ATTN_PROJ_WEIGHT[i], DIM, DIM, expert_queue_idx,
                                                                   expert_queue_p, WS_ATTN_V_BIAS[i], WS_ATTN_PROJ_WEIGHT[i]);
       EDGEMOE_TRACE_OP(op, r_tmp2, TOKEN_BUF_WORDS);
@@ -182,7 +183,7 @@ images:
       op = op0 + STEP_PROJ;
       EDGEMOE_OP_BEGIN(op);
       // A dense block's FC1 weights load during proj; an MoE block's experts load their own.
-      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bpong, WO_ATTN_PROJ_BIAS[i], DIM,
+      linear_layer(true, r_tmp3, r_tmp1, wmem, lin_wpong, lin_bbuf, WO_ATTN_PROJ_BIAS[i], DIM,
                                                                   DIM, false, lin_wping, WO_MLP_FC1_WEIGHT[i], BLOCK_IS_MOE[i] ? 0 : MLP_HIDDEN,
                                                                   DIM, expert_queue_idx, expert_queue_p, WS_ATTN_PROJ_BIAS[i],
                                                                   WS_MLP_FC1_WEIGHT[i]);
@@ -213,14 +214,14 @@ images:
         EDGEMOE_OP_BEGIN(op);
         moe_experts(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
                     wmem + WO_EXP_H4TOH_BIAS[i], expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len,
-                    lin_wping, lin_wpong, lin_bping, lin_bpong, WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i],
+                    lin_wping, lin_wpong, lin_bbuf, lin_bbuf, WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i],
                     WS_EXP_H4TOH_BIAS[i]);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
         if (debug_stop == op) return;
       } else {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer(false, r_hidden, r_tmp1, wmem, lin_wping, lin_bping, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
+        linear_layer(false, r_hidden, r_tmp1, wmem, lin_wping, lin_bbuf, WO_MLP_FC1_BIAS[i], MLP_HIDDEN,
                                                                 DIM, true, lin_wpong, WO_MLP_FC2_WEIGHT[i], DIM, MLP_HIDDEN, expert_queue_idx,
                                                                 expert_queue_p, WS_MLP_FC1_BIAS[i], WS_MLP_FC2_WEIGHT[i]);
         EDGEMOE_TRACE_OP(op, r_hidden, TOKENS * (MLP_HIDDEN / ACT_LANES));
@@ -228,7 +229,7 @@ images:
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        linear_layer(false, r_tmp3, r_hidden, wmem, lin_wpong, lin_bpong, WO_MLP_FC2_BIAS[i], DIM,
+        linear_layer(false, r_tmp3, r_hidden, wmem, lin_wpong, lin_bbuf, WO_MLP_FC2_BIAS[i], DIM,
                                                                 MLP_HIDDEN, false, lin_wping, 0, 0, 0, expert_queue_idx, expert_queue_p,
                                                                 WS_MLP_FC2_BIAS[i], 0);
         EDGEMOE_TRACE_OP(op, r_tmp3, TOKEN_BUF_WORDS);
