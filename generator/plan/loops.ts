@@ -232,10 +232,10 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- unified_linear.h ----
   const U = 'unified_linear.h';
   const aligned = s.dim % t.linearWeight.lanes === 0 && s.mlpHidden % t.linearWeight.lanes === 0 && s.expertHidden % t.linearWeight.lanes === 0;
-  // Run-time integer multiplies (indexProducts): loop bounds rows · steps, tile rows (o / TILE_OUT) · in_tiles, row
-  // addresses t · row_words of the gathered paths.
-  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, indexProducts: 1, shifters: linShift, what: 'weight loader (word-aligned rows)' });
-  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, indexProducts: 1, shifters: linShift, what: 'weight loader (general layout)' });
+  // Run-time integer multiplies (indexProducts): the movers' loop bounds rows · steps and the gathered paths' row
+  // addresses t · row_words. The weight loader's tile row and the compute loop's end are counted instead.
+  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, shifters: linShift, what: 'weight loader (word-aligned rows)' });
+  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, shifters: linShift, what: 'weight loader (general layout)' });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {
     ticks: true,
@@ -249,7 +249,6 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
   row(U, 'lin_tiles', 1, 10, {
     ticks: true,
-    indexProducts: 2,
     carried: [carry('xrow', minInTiles, RMW_LATENCY, 'input tile it is written at output tile 0 and read at the next output tile, in_tiles iterations later')],
     products: [mul(s.tileOut * s.tileIn, act, wl, 'tile MACs (adder tree per output)')],
     gelu: s.tileOut,

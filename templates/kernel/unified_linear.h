@@ -108,6 +108,7 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
   if (LIN_WROWS_WORD_ALIGNED) {
     const int row_words = in_dim / WLIN_LANES;
     int o = 0, iw = 0;
+    int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted (no run-time multiply per cycle)
   lin_wload_rows:
     for (int wi = 0; wi < words; wi++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
@@ -118,16 +119,21 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
       }
       if (++iw == row_words) {
         iw = 0;
         o++;
+        if (++oo == TILE_OUT) {
+          oo = 0;
+          trow += in_tiles;
+        }
       }
     }
     return;
   }
   int o = 0, i = 0;
+  int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted
 lin_wload_words:
   for (int wi = 0; wi < words; wi++) {
 #pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
@@ -139,10 +145,14 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        wbuf[(o / TILE_OUT) * in_tiles + i / TILE_IN][o % TILE_OUT][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
         if (++i == in_dim) {
           i = 0;
           o++;
+          if (++oo == TILE_OUT) {
+            oo = 0;
+            trow += in_tiles;
+          }
         }
       }
     }
@@ -318,10 +328,10 @@ inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, 
   const int in_tiles = in_dim / TILE_IN;
   acc_t acc[TILE_OUT];
 #pragma HLS array_partition variable = acc complete
-  int ot = 0, it = 0;
+  int ot = 0, it = 0, r = 0;
   int tile = 0;  // ot * in_tiles + it, counted (no run-time multiply)
 lin_tiles:
-  for (int n = 0; n < rows * out_tiles * in_tiles; n++) {
+  for (int n = 0; r < rows; n++) {  // ends on the row counter: no rows * out_tiles * in_tiles multiply
 #pragma HLS loop_tripcount min = 1 max = LIN_TILES_MAX
 #pragma HLS pipeline II = LIN_TILES_II  // 1 unless a layer has fewer than 3 input tiles (plan.loops)
 #pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN  // tile it: written at ot 0, read in_tiles later
@@ -374,6 +384,7 @@ lin_tiles:
       if (++ot == out_tiles) {
         ot = 0;
         tile = 0;
+        r++;
       }
     }
   }
