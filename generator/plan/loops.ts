@@ -232,8 +232,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- unified_linear.h ----
   const U = 'unified_linear.h';
   const aligned = s.dim % t.linearWeight.lanes === 0 && s.mlpHidden % t.linearWeight.lanes === 0 && s.expertHidden % t.linearWeight.lanes === 0;
-  // Run-time integer multiplies (indexProducts): the movers' loop bounds rows · steps and the gathered paths' row
-  // addresses t · row_words. The weight loader's tile row and the compute loop's end are counted instead.
+  // Run-time integer multiplies (indexProducts): the direct movers' loop bounds rows · steps (a computable trip count
+  // keeps their bursts) and the gathered paths' row addresses t · row_words. The weight loader's tile row and the ends
+  // of the compute and gathered loops are counted instead.
   row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, shifters: linShift, what: 'weight loader (word-aligned rows)' });
   row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, shifters: linShift, what: 'weight loader (general layout)' });
   const sc = t.linearWeight.scale;
@@ -245,7 +246,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: [...shl('attnBias', 1, 'attention-bias lanes'), ...shl('bias', 1, 'MLP-bias lanes')], what: 'bias loader (an instance per bias format)' });
   row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
-  row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 2, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
+  row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
   const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
   row(U, 'lin_tiles', 1, 10, {
     ticks: true,
@@ -257,7 +258,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(U, 'lin_write_direct_steps', 1, 3, { axi: 'write', indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_write_gather_steps', 1, 5, {
     axi: 'gather',
-    indexProducts: 2,
+    indexProducts: 1,
     independent: ['dst'],
     products: [mul(L, act, act, 'gate score × y (use_score)')],
     what: 'writer, scattered: rows by expert queue, read-modify-write with use_score (single-beat requests)',

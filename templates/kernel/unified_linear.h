@@ -286,7 +286,7 @@ inline void lin_read_gather(const word_t *src, int in_dim, int rows, const pidx_
 #pragma HLS array_partition variable = xa complete
   int r = 0, s = 0, t = 0;
 lin_read_gather_steps:
-  for (int i = 0; i < rows * steps; i++) {
+  for (int i = 0; r < rows; i++) {  // ends on the row counter: no rows * steps multiply (no burst to keep here)
 #pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
 #pragma HLS pipeline II = 1
     if (s == 0) {
@@ -461,9 +461,9 @@ inline void lin_write_gather(word_t *dst, int out_dim, int rows, bool use_score,
   act_t yw[ACT_LANES];
 #pragma HLS array_partition variable = ya complete
 #pragma HLS array_partition variable = yw complete
-  int s = 0;
+  int s = 0, r = 0;
 lin_write_gather_steps:
-  for (int n = 0; n < rows * steps; n++) {
+  for (int n = 0; r < rows; n++) {  // ends on the row counter: no rows * steps multiply (no burst to keep here)
 #pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
 #pragma HLS pipeline II = 1
 #pragma HLS dependence variable = dst inter false  // each word is read (use_score) and written in one step only
@@ -479,7 +479,10 @@ lin_write_gather_steps:
       }
       out_row[wi] = word;
     }
-    if (++s == steps) s = 0;
+    if (++s == steps) {
+      s = 0;
+      r++;
+    }
   }
 }
 
