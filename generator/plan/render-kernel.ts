@@ -144,6 +144,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   ).join(', ');
   const moe = new Set(plan.moeBlocks);
   return {
+    configs: instanceConfigs(plan),
     name: plan.name,
     types: Object.values(t).map((x) => ({ name: x.name, cpp: x.cpp, cls: x.cls, containerBits: x.cls === 'accumulator' ? 0 : x.containerBits })),
     axiBits: s.axiBits,
@@ -166,6 +167,41 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     numOps: plan.ops.length,
     steps: Object.entries(STEP).map(([k, v]) => ({ name: k.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), value: v })),
   };
+}
+
+/** A per-instance config struct of params.h (hls4ml's CONFIG_T): the types and sizes one library call site is
+ *  instantiated with, so the headers read nothing from params.h. */
+interface InstanceConfig {
+  name: string;
+  what: string;
+  types: Array<{ name: string; cpp: string }>;
+  ints: Array<{ name: string; ctype: 'int' | 'long long'; value: number | string; what: string }>;
+}
+
+/** The config structs kernel.cpp instantiates the library with, from the plan. */
+export function instanceConfigs(plan: Plan): InstanceConfig[] {
+  const s = plan.sizes;
+  const t = plan.types;
+  const word = { name: 'word_t', cpp: '::word_t' };
+  const act = { name: 'act_t', cpp: `::${t.activation.name}` };
+  const int = (name: string, value: number | string, what: string) => ({ name, ctype: 'int' as const, value, what });
+  const tokenBuf = [int('N', s.tokens, 'tokens'), int('DIM', s.dim, 'features per token'), int('ACT_LANES', s.actLanes, 'activations per word')];
+  const eps = plan.constants.find((c) => c.name === 'LN_EPS_Q48')!;
+  return [
+    { name: 'residual_config', what: 'residual_add.h: both residual adds of a block', types: [act, word], ints: tokenBuf },
+    {
+      name: 'ln_config',
+      what: 'layernorm.h: LN1 and LN2 of every block',
+      types: [act, { name: 'wbias_t', cpp: `::${t.bias.name}` }, word],
+      ints: [
+        ...tokenBuf,
+        int('WBIAS_BITS', t.bias.containerBits, 'container bits of a stored gamma / beta element'),
+        int('WBIAS_W', t.bias.storedW, 'stored raw bits per gamma / beta element'),
+        int('PARAM_BANKS', planBanks(s, t).lnParam, 'gamma / beta banks: lcm(ACT_LANES, WBIAS_LANES)'),
+        { name: 'EPS_Q48', ctype: 'long long', value: eps.raw, what: eps.what },
+      ],
+    },
+  ];
 }
 
 /** The view model kernel.cpp.hbs renders. */

@@ -121,12 +121,30 @@ function productSites(text: string, ints: Set<string>): number {
   return n;
 }
 
-/** Evaluates a loop bound with the symbol table (null when it cannot). */
+/** Evaluates a loop bound with the symbol table (null when it cannot). A config-struct member `CONFIG_T::NAME`
+ *  evaluates as the symbol `::NAME` (configMembers). */
 export function evalBound(expr: string, sym: Record<string, number>): number | null {
-  const js = expr.replace(/[A-Za-z_]\w*/g, (x) => (x in sym ? String(sym[x]) : '@'));
+  const js = expr
+    .replace(/\b[A-Za-z_]\w*\s*::\s*([A-Za-z_]\w*)/g, (_x, m: string) => (`::${m}` in sym ? String(sym[`::${m}`]) : '@'))
+    .replace(/[A-Za-z_]\w*/g, (x) => (x in sym ? String(sym[x]) : '@'));
   if (js.includes('@') || !/^[\d\s+\-*/%()]+$/.test(js)) return null;
   const v = Function(`"use strict"; return (${js});`)() as number;
   return Math.floor(v);
+}
+
+/** The integer members of params.h's per-instance config structs as `::NAME` → value. A member that two configs give
+ *  different values has no single value for the lint and is left out (a bound naming it then fails to evaluate). */
+export function configMembers(params: string, sym: Record<string, number>): Record<string, number> {
+  const seen = new Map<string, number | null>();
+  for (const st of params.matchAll(/\bstruct\s+\w+[^{;]*\{([^}]*)\}/g))
+    for (const m of st[1]!.matchAll(/\bstatic\s+const\s+(?:int|long long)\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) {
+      const v = evalBound(m[2]!, sym);
+      const k = `::${m[1]!}`;
+      seen.set(k, v === null || (seen.has(k) && seen.get(k) !== v) ? null : v);
+    }
+  const out: Record<string, number> = {};
+  for (const [k, v] of seen) if (v !== null) out[k] = v;
+  return out;
 }
 
 export interface LintContext {

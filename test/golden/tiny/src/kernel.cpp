@@ -42,13 +42,13 @@ static void linear_layer(bool attn_bias, word_t *dst, const word_t *src, const w
  *  plain function, because a template name with its argument list is ignored there: gotcha 9). */
 static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma, int sh_beta) {
 #pragma HLS inline off
-  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta, sh_gamma, sh_beta);
+  layernorm<ln_config>(x, y, gamma, beta, sh_gamma, sh_beta);
 }
 
 /** x += y over one token buffer: one instance shared by both residual adds (as block_layernorm). */
 static void block_residual_add(word_t *x, const word_t *y) {
 #pragma HLS inline off
-  residual_add<TOKENS, DIM>(x, y);
+  residual_add<residual_config>(x, y);
 }
 
 extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop) {

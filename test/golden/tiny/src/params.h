@@ -171,6 +171,27 @@ static const long long LN_EPS_RAW = 4;  // acc_t: LayerNorm eps (0.000001)
 static const long long INV_DIM_RAW = 131072;  // acc_t: 1/dim for the LayerNorm means (0.03125)
 static const long long LN_EPS_Q48 = 281474976;  // integer: floor(LayerNorm eps · 2^48) (layernorm.h) (0.000001)
 
+// ---- per-instance configs of the kernel library (hls4ml's CONFIG_T): every type and size a header uses ----
+struct residual_config {  // residual_add.h: both residual adds of a block
+  typedef ::act_t act_t;
+  typedef ::word_t word_t;
+  static const int N = 9;  // tokens
+  static const int DIM = 32;  // features per token
+  static const int ACT_LANES = 8;  // activations per word
+};
+struct ln_config {  // layernorm.h: LN1 and LN2 of every block
+  typedef ::act_t act_t;
+  typedef ::wbias_t wbias_t;
+  typedef ::word_t word_t;
+  static const int N = 9;  // tokens
+  static const int DIM = 32;  // features per token
+  static const int ACT_LANES = 8;  // activations per word
+  static const int WBIAS_BITS = 16;  // container bits of a stored gamma / beta element
+  static const int WBIAS_W = 16;  // stored raw bits per gamma / beta element
+  static const int PARAM_BANKS = 16;  // gamma / beta banks: lcm(ACT_LANES, WBIAS_LANES)
+  static const long long EPS_Q48 = 281474976;  // floor(LayerNorm eps · 2^48) (layernorm.h)
+};
+
 // ---- op ids (= debug_stop ids = EDGEMOE_OP_BEGIN ids = trace-hook ids); block i step k is 1 + i*OPS_PER_BLOCK + k ----
 static const int OP_RELOAD = 0;  // cycle counter of the one-time load; never a debug stop
 static const int OP_PATCH_EMBED = 1;
