@@ -187,7 +187,21 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
   const int = (name: string, value: number | string, what: string) => ({ name, ctype: 'int' as const, value, what });
   const tokenBuf = [int('N', s.tokens, 'tokens'), int('DIM', s.dim, 'features per token'), int('ACT_LANES', s.actLanes, 'activations per word')];
   const eps = plan.constants.find((c) => c.name === 'LN_EPS_Q48')!;
+  const loopII = (label: string) => plan.loops.find((l) => l.label === label)!.ii!;
   return [
+    {
+      name: 'attn_config',
+      what: 'reordered_attention.h: attention_qk and attention_av of every block',
+      types: [act, { name: 'acc_t', cpp: `::${t.accumulator.name}` }, word],
+      ints: [
+        int('N', s.tokens, 'tokens'),
+        int('DIM', s.dim, 'features per token'),
+        int('HEADS', s.heads, 'attention heads'),
+        int('P', s.attnP, 'query rows in flight'),
+        int('ACT_LANES', s.actLanes, 'activations per word'),
+        int('FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
+      ],
+    },
     { name: 'residual_config', what: 'residual_add.h: both residual adds of a block', types: [act, word], ints: tokenBuf },
     {
       name: 'ln_config',

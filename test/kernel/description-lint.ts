@@ -97,12 +97,12 @@ function dropIndices(s: string): string {
 function productSites(text: string, ints: Set<string>): number {
   const t = dropIndices(text);
   let n = 0;
-  for (const m of t.matchAll(/([A-Za-z_][\w.]*|\)|\d+)\s*\*\s*(?!=)(\(|[A-Za-z_][\w.]*|\d+)/g)) {
+  for (const m of t.matchAll(/([A-Za-z_][\w.:]*|\)|\d+)\s*\*\s*(?!=)(\(|[A-Za-z_][\w.:]*|\d+)/g)) {
     const left = m[1]!;
     const right = m[2]!;
     if (/^\d+$/.test(left) || /^\d+$/.test(right)) continue;
     if (/_t$/.test(left) || ['const', 'char', 'void', 'return'].includes(left) || right === 'const') continue; // pointer declarations
-    const base = (x: string) => x.split('.').pop()!;
+    const base = (x: string) => x.split(/\.|::/).pop()!; // a.b and CONFIG_T::NAME: the last name
     if (left !== ')' && ints.has(base(left))) continue;
     if (right !== '(' && ints.has(base(right))) continue;
     if (left === ')') {

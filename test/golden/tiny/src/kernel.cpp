@@ -161,7 +161,7 @@ images:
 
       op = op0 + STEP_QK;
       EDGEMOE_OP_BEGIN(op);
-      attention_qk<TOKENS, DIM, HEADS, ATTN_P>(r_tmp2, r_tmp3, r_attn, r_softmaxInfo);
+      attention_qk<attn_config>(r_tmp2, r_tmp3, r_attn, r_softmaxInfo);
       EDGEMOE_TRACE_OP(op, r_attn, REG_ATTN_WORDS);
       if (debug_stop == op) return;
 
@@ -175,7 +175,7 @@ images:
 
       op = op0 + STEP_ATTN_V;
       EDGEMOE_OP_BEGIN(op);
-      attention_av<TOKENS, DIM, HEADS, ATTN_P>(r_attn, r_softmaxInfo, r_tmp2, r_tmp1);
+      attention_av<attn_config>(r_attn, r_softmaxInfo, r_tmp2, r_tmp1);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 

@@ -172,6 +172,17 @@ static const long long INV_DIM_RAW = 131072;  // acc_t: 1/dim for the LayerNorm 
 static const long long LN_EPS_Q48 = 281474976;  // integer: floor(LayerNorm eps · 2^48) (layernorm.h) (0.000001)
 
 // ---- per-instance configs of the kernel library (hls4ml's CONFIG_T): every type and size a header uses ----
+struct attn_config {  // reordered_attention.h: attention_qk and attention_av of every block
+  typedef ::act_t act_t;
+  typedef ::acc_t acc_t;
+  typedef ::word_t word_t;
+  static const int N = 9;  // tokens
+  static const int DIM = 32;  // features per token
+  static const int HEADS = 2;  // attention heads
+  static const int P = 4;  // query rows in flight
+  static const int ACT_LANES = 8;  // activations per word
+  static const int FIN_II = 2;  // II of attention finalize: ceil(rescale latency / P) (plan.loops)
+};
 struct residual_config {  // residual_add.h: both residual adds of a block
   typedef ::act_t act_t;
   typedef ::word_t word_t;
