@@ -234,6 +234,11 @@ export function lintContext(files: Map<string, string>, sym: Record<string, numb
   // Header constants (`static const int NAME = expr;`), for pragma values that name them.
   const defs: Record<string, string> = {};
   for (const m of outside.matchAll(/\bstatic\s+const\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) defs[m[1]!] = m[2]!;
+  // Template parameters with a default (`int T_FIN_II = CONFIG_T::FIN_II`): how a config member reaches a pragma,
+  // whose values must be single names.
+  for (const [, src] of files)
+    for (const t of stripCommentsAndStrings(src).matchAll(/\btemplate\s*<((?:[^<>;{}]|<[^<>;{}]*>)*)>/g))
+      for (const m of t[1]!.matchAll(/\bint\s+([A-Za-z_]\w*)\s*=\s*([^,]+)/g)) defs[m[1]!] = m[2]!.trim();
   return { fns, ints: intNames(flat), sym, defs };
 }
 
@@ -253,7 +258,7 @@ export function findLoops(files: Map<string, string>, ctx: LintContext): FoundLo
       let ii: number | null = null;
       if (pm) {
         const v = /II\s*=\s*(\w+)/.exec(pm[1]!)?.[1];
-        ii = v === undefined ? 1 : /^\d+$/.test(v) ? Number(v) : (ctx.sym[v] ?? NaN);
+        ii = v === undefined ? 1 : /^\d+$/.test(v) ? Number(v) : (ctx.sym[v] ?? evalConst(v, ctx, '') ?? NaN);
       }
       out.push({ label: m[1]!, file: file.replace(/^src\//, ''), ii, counts: zero() });
     }
@@ -304,7 +309,7 @@ function evalConst(expr: string, ctx: LintContext, fnBody: string): number | nul
   for (const m of fnBody.matchAll(/\bconst\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) local[m[1]!] = m[2]!;
   let e = expr;
   for (let k = 0; k < 8; k++) {
-    const next = e.replace(/[A-Za-z_]\w*/g, (x) => (x in ctx.sym ? x : local[x] !== undefined ? `(${local[x]})` : ctx.defs[x] !== undefined ? `(${ctx.defs[x]})` : x));
+    const next = e.replace(/(?<!::\s*)\b[A-Za-z_]\w*\b(?!\s*::)/g, (x) => (x in ctx.sym ? x : local[x] !== undefined ? `(${local[x]})` : ctx.defs[x] !== undefined ? `(${ctx.defs[x]})` : x));
     if (next === e) break;
     e = next;
   }

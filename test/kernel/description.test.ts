@@ -17,10 +17,7 @@ function symbols(plan: Plan, params: string): Record<string, number> {
   for (const m of globals.matchAll(/static const int (\w+) = (-?\d+);/g)) sym[m[1]!] = Number(m[2]);
   const s = plan.sizes;
   Object.assign(sym, { T_N: s.tokens, T_DIM: s.dim, T_HEADS: s.heads, T_P: s.attnP });
-  const members = configMembers(params, sym);
-  // Template parameters that carry a config member into a pragma (pragma values are single names).
-  if ('::FIN_II' in members) sym.T_FIN_II = members['::FIN_II']!;
-  return { ...sym, ...members };
+  return { ...sym, ...configMembers(params, sym) };
 }
 
 const CASES = [

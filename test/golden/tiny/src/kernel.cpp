@@ -99,8 +99,8 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
   static lin_bbuf_t lin_bping, lin_bpong;
 #pragma HLS array_partition variable = lin_bping cyclic factor = LIN_B_BANKS  // TILE_OUT read, a word's lanes loaded per cycle
 #pragma HLS array_partition variable = lin_bpong cyclic factor = LIN_B_BANKS
-  static pe_w_t patch_w;
-  static pe_b_t patch_b;
+  static pe_buffers<pe_config>::w_t patch_w;
+  static pe_buffers<pe_config>::b_t patch_b;
 #pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
 #pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
 #pragma HLS array_partition variable = patch_b cyclic factor = PE_B_BANKS  // PE_DIMS read, a word's lanes loaded per cycle
@@ -115,7 +115,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 
   if (reload) {
     EDGEMOE_OP_BEGIN(OP_RELOAD);
-    load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
+    load_patch_embed<pe_config>(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
                      WS_PATCH_EMBED_PROJ_BIAS);
   }
   const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
@@ -125,7 +125,7 @@ images:
 #pragma HLS loop_tripcount min = 1 max = MAX_IMAGES
     word_t *const x = r_x + img * TOKEN_BUF_WORDS;
     EDGEMOE_OP_BEGIN(OP_PATCH_EMBED);
-    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN), patch_w, patch_b);  // no null m_axi pointer: cls is unread when folded
+    patch_embed<pe_config>(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN), patch_w, patch_b);  // no null m_axi pointer: cls is unread when folded
     EDGEMOE_TRACE_OP(OP_PATCH_EMBED, x, TOKEN_BUF_WORDS);
     if (debug_stop == OP_PATCH_EMBED) return;
 

@@ -183,6 +183,30 @@ struct attn_config {  // reordered_attention.h: attention_qk and attention_av of
   static const int ACT_LANES = 8;  // activations per word
   static const int FIN_II = 2;  // II of attention finalize: ceil(rescale latency / P) (plan.loops)
 };
+struct pe_config {  // patch_embed.h: the patch embedding and its one-time weight load
+  typedef ::act_t act_t;
+  typedef ::acc_t acc_t;
+  typedef ::wpatch_t wpatch_t;
+  typedef ::wbias_t wbias_t;
+  typedef ::pixel_t pixel_t;
+  typedef ::word_t word_t;
+  static const int DIM = 32;  // features per token
+  static const int IN_CH = 3;  // image channels
+  static const int PATCH = 16;  // patch size
+  static const int GRID_H = 2;  // patch grid rows
+  static const int GRID_W = 4;  // patch grid columns
+  static const int IMG_H = 32;  // image height
+  static const int IMG_W = 64;  // image width
+  static const int ACT_LANES = 8;  // activations per word
+  static const int CLS_FOLDED = 1;  // 1: cls_token is folded into pos_embed row 0
+  static const int PE_PATCHES = 2;  // patches per MAC cycle
+  static const int PE_DIMS = 8;  // output dims per MAC cycle
+  static const int WPATCH_BITS = 16;  // container bits of a stored patch weight
+  static const int WPATCH_W = 16;  // stored raw bits per patch weight
+  static const int WBIAS_BITS = 16;  // container bits of a stored bias element
+  static const int WBIAS_W = 16;  // stored raw bits per bias element
+  static const int PIXEL_BITS = 8;  // container bits of a pixel
+};
 struct residual_config {  // residual_add.h: both residual adds of a block
   typedef ::act_t act_t;
   typedef ::word_t word_t;
