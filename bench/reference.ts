@@ -47,7 +47,7 @@ for (const preset of presets) {
     }
     return { out, wall: wall / runs, cpu: cpu / runs };
   };
-  timed('plain'); // f32→f64 weight conversion and JIT warm-up, not counted
+  timed('simd'); // f32→f64 weight conversion and JIT warm-up, not counted
   const plain = timed('plain');
   const simd = timed('simd');
   let diff = 0;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { CsimImageMap } from '../generator/commands/csim.ts';
 import type { CheckImageMap } from '../generator/commands/explore.ts';
+import type { ProfileImageMap } from '../generator/commands/profile.ts';
 import { poolMap } from './pool-map.ts';
 
 export type CommandModule = { register: (program: Command) => void };
@@ -12,7 +13,10 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, module: () => Promi
   ['validate', () => import('../generator/commands/validate.ts')],
   ['weights', () => import('../generator/commands/weights.ts')],
   ['reference', () => import('../generator/commands/reference.ts')],
-  ['profile', () => import('../generator/commands/profile.ts')],
+  ['profile', async () => {
+    const m = await import('../generator/commands/profile.ts');
+    return { register: (p: Command) => m.register(p, poolMap('../generator/profile/image-job.ts', 'profileImage') as ProfileImageMap) };
+  }],
   ['gen', () => import('../generator/commands/gen.ts')],
   ['pack', () => import('../generator/commands/pack.ts')],
   ['csim', async () => {

@@ -26,7 +26,7 @@ export type CsimImageMap = (jobs: CsimImageJob[], workers: number, onResult: (i:
 export function register(program: Command, mapImages?: CsimImageMap): void {
   program
     .command('csim')
-    .summary('C-simulate a design on one or more images vs the reference')
+    .summary('C-simulate a design on images vs the reference')
     .description(
       'C-simulate a design on one or more images (g++ build cached by content hash; weights packed when weights.bin is missing or stale) and compare with the float64 reference; exit 1 when MSE/var(reference) exceeds the tolerance on any image. Several images run on -j worker processes (one testbench each) and print in the order given',
     )
@@ -35,7 +35,7 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
     .requiredOption('-w, --weights <file>', 'float weights (.safetensors, .pth or sharded dir); packed into the design when needed')
     .requiredOption('-t, --task <task>', 'task name or index (selects the MoE gates); required, as in `reference` and `run`')
     .option('-o, --out <path>', 'write the output as float32 [tokens, dim] .npy; with several images, an existing directory that gets <image stem>.npy per image')
-    .option('-j, --jobs <n>', `worker processes for several images (default: one per core, ${defaultJobs()} here)`)
+    .option('-j, --jobs <n>', `processes for several images: this one and N−1 workers, one testbench each (default: one per core, ${defaultJobs()} here)`)
     .option('--trace', 'compare every op with the reference trace (builds with -DEDGEMOE_TRACE): print a per-op table and, per MoE block, how many tokens pick other experts than the reference and how close those were to a tie')
     .option('--cycles', "count pipelined loop iterations per op (-DEDGEMOE_COUNT_CYCLES) and print a table: op id (as in --trace and `estimate --ops`; 0 = the one-time weight load under reload=1), op name, counted iterations, the estimator's prediction (MoE ops with this run's routing: the kernel's with --trace, else the float reference's) and the difference, with totals in cycles and ms at the config's clock")
     .option('--overflow-stats', 'count out-of-range fixed-point stores per type (-DEDGEMOE_OVERFLOW_STATS); prints one line per type that overflowed, then `overflow total=N`')
@@ -98,7 +98,7 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
         if (reason) log(`${reason}: packed ${packDesign(design, opts.weights).tensors.length} tensors`);
         await buildCsim(design.dir, { kind: 'exe', defines: [...new Set([...defines, ...(opts.cycles ? ['EDGEMOE_COUNT_CYCLES'] : []), ...(opts.trace ? ['EDGEMOE_TRACE'] : [])])] });
         const workers = Math.min(jobs, images.length);
-        log(`${images.length} images on ${workers} worker process${workers === 1 ? '' : 'es'}`);
+        log(`${images.length} images on ${workers} processes (this one and ${workers - 1} worker${workers === 2 ? '' : 's'})`);
         const list = images.map(job);
         await mapImages(list, workers, (i, r) => {
           log(`done ${i + 1}/${images.length} ${basename(images[i]!)}`);

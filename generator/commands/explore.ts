@@ -150,7 +150,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
     // Several images: each point's images spread over worker processes; otherwise two points at a time.
     const workers = Math.min(jobs, images.length);
     const pooled = mapImages && workers > 1 ? (list: CheckImageJob[]) => mapImages(list, workers) : undefined;
-    log(`explore: C-simulating the best ${toCheck.length} on ${images.length} image${images.length === 1 ? '' : 's'} (${pooled ? `one point at a time, its images on ${workers} worker processes` : 'two points at a time'})`);
+    log(`explore: C-simulating the best ${toCheck.length} on ${images.length} image${images.length === 1 ? '' : 's'} (${pooled ? `one point at a time, its images on ${workers} processes` : 'two points at a time'})`);
     checks = await checkPoints(toCheck, { designsDir: join(outDir, 'designs'), weights, images, task: opts.task, tolerance, minAgreement, mapImages: pooled, log: (l) => log(`explore: ${l}`) });
   }
   const passed = new Set(checks.filter((c) => c.passed).map((c) => c.id));
@@ -214,6 +214,6 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
     .option('--slurm-mem <m>', 'memory request of each Slurm array task', '16G')
     .option('--slurm-cpus <n>', 'CPUs of each Slurm array task', '2')
     .option('--vitis-settings <file>', 'the Vitis settings script each sweep job sources first (empty: vitis_hls is on PATH)', '')
-    .option('-j, --jobs <n>', `worker processes for a checked point's images (default: one per core, ${availableParallelism()} here)`)
+    .option('-j, --jobs <n>', `processes for a checked point's images: this one and N−1 workers (default: one per core, ${availableParallelism()} here)`)
     .action((opts: ExploreOpts) => explore(opts, mapImages));
 }

@@ -1,6 +1,7 @@
 // `edgemoe profile`: ranges of every weight tensor, activation and gate over calibration images against the configured
 // types (table, JSON, HTML), and `--propose`: a config with per-tensor integer bits from those ranges.
 import { readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -12,7 +13,8 @@ import { loadImage, parseResize } from '../io/image.ts';
 import { loadStateDict } from '../pack/pack.ts';
 import { buildPlan } from '../plan/index.ts';
 import { profileHtml } from '../profile/html.ts';
-import { profileModel, type CalibrationImage } from '../profile/profile.ts';
+import { profileFromParts, profileModel, type CalibrationImage } from '../profile/profile.ts';
+import { partFromJson, type ProfileImageJob, type ProfileImageResult } from '../profile/image-job.ts';
 import { parseWidths, proposeConfig } from '../profile/propose.ts';
 import { formatProfile, rangeWarnings } from '../profile/report.ts';
 import { checkWeights } from '../weights/check.ts';
@@ -36,6 +38,7 @@ interface ProfileOptions {
   propose?: string;
   headroom: string;
   widths?: string;
+  jobs?: string;
 }
 
 /** The image files named by --images (files, or directories of PNG/JPEG/.npy files), in order, sorted per directory. */
@@ -66,7 +69,10 @@ export function imageFiles(args: readonly string[] | undefined, shape: readonly 
 }
 
 /** Registers `edgemoe profile`. */
-export function register(program: Command): void {
+/** Runs the calibration images on worker processes (host/pool/map.ts, composed by bin/commands.ts), results in order. */
+export type ProfileImageMap = (jobs: ProfileImageJob[], workers: number, onResult: (i: number, r: ProfileImageResult) => void) => Promise<ProfileImageResult[]>;
+
+export function register(program: Command, mapImages?: ProfileImageMap): void {
   withConfigOptions(
     program
       .command('profile')
@@ -81,6 +87,7 @@ export function register(program: Command): void {
     .option('-t, --task <tasks>', 'task indices or names, comma-separated (default: every task)')
     .option('-o, --out <file>', 'write the profile as JSON')
     .option('--json', 'print the profile as JSON instead of the tables')
+    .option('-j, --jobs <n>', `processes for several images: this one and N−1 workers (default: one per core, ${availableParallelism()} here); the result is the same bit for bit`)
     .option('--html <file>', 'write one self-contained HTML page: the numerical-profile charts and tables')
     .option('--propose <file>', 'write a config that extends this one with per-tensor integer bits from the observed weight ranges (+ --headroom), rounded to nearest and saturated')
     .option('--headroom <bits>', 'integer bits added to each proposed type', '0')
@@ -97,7 +104,24 @@ export function register(program: Command): void {
       // The model's input, as the reference sees it: the config's pixel divisor and mean/std applied.
       const resize = parseResize(opts.resize);
       const images: CalibrationImage[] = files.map((f) => ({ name: basename(f), values: loadImage(f, inputPipeline(config.model), { resize }) }));
-      const result = profileModel(config, plan, sd, images, tasks, (done, total, what) => process.stderr.write(`profile: ${done}/${total} ${what}\n`));
+      const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs '${opts.jobs}': expected an integer ≥ 1`);
+      const workers = Math.min(jobs, files.length);
+      const progress = (done: number, total: number, what: string) => process.stderr.write(`profile: ${done}/${total} ${what}\n`);
+      let result;
+      if (mapImages && workers > 1) {
+        // Each image (all its tasks) in a worker process; the parts merge in image order, as one process adds them.
+        process.stderr.write(`profile: ${files.length} images on ${workers} processes\n`);
+        const list = files.map((image) => ({ preset: opts.preset, config: opts.config, set: opts.set, weights: opts.weights, image, resize, tasks }));
+        const got = await mapImages(list, workers, (i) => progress((i + 1) * tasks.length, files.length * tasks.length, `${basename(files[i]!)} (${tasks.length} task${tasks.length === 1 ? '' : 's'})`));
+        const parts = got.flatMap((r) => {
+          if ('userError' in r) throw new UserError(r.userError);
+          return r.parts.map(partFromJson);
+        });
+        result = profileFromParts(config, plan, sd, images.map((i) => i.name), tasks, parts);
+      } else {
+        result = profileModel(config, plan, sd, images, tasks, progress);
+      }
       const warn = rangeWarnings(result);
       const proposal = opts.propose
         ? proposeConfig(config, plan, result, { extendsFrom: opts.config ? resolve(opts.config) : (opts.preset ?? config.name), name: `${config.name}-auto`, headroom, widths })

@@ -8,6 +8,7 @@ import { cppType } from '../fixed.ts';
 import { modelStats, type ModelStats } from '../model/stats.ts';
 import { checkPinnedSlr } from '../build/slr.ts';
 import { configFromOptions, withConfigOptions } from './common.ts';
+import { channelScale } from '../plan/precision.ts';
 
 interface ValidateOptions {
   preset?: string;
@@ -58,6 +59,9 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     ...macRows.map(([name, n, how]) => `  ${name.padEnd(11)}  ${int(n).padStart(w)}  = ${how}`),
     `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
     ...(c.precision.tensors ? [`            per tensor: ${Object.keys(c.precision.tensors).length} pattern(s) in precision.tensors (each tensor's type: design.json weights.tensors[].ctype)`] : []),
+    ...(channelScale(c.precision.linearWeight)
+      ? [`            per channel: linearWeight rows scaled by m/2^${channelScale(c.precision.linearWeight)!.scaleBits} · 2^-sh (sh ≤ ${channelScale(c.precision.linearWeight)!.scaleShift}), set per row by pack`]
+      : []),
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
   ];

@@ -115,7 +115,7 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
  * ranges), and `pack` gives every matrix row the finest scale m/8 · 2^-sh (sh ≤ 4) that holds that row's largest
  * value, so the preset fits any checkpoint without re-deriving it. On chip the rows become ap_fixed<16,2> (wlin_t:
  * 8 stored + 3 mantissa + 4 shift + 1 bit of per-tensor spread), Edge-MoE's weight width, so the MAC engine is
- * unchanged. Biases and LayerNorm parameters stay 16-bit as in the accurate preset; activations stay ap_fixed<32,10>.
+ * unchanged. Biases and LayerNorm parameters as in the accurate preset (24-bit); activations stay ap_fixed<32,10>.
  */
 const W8_SCALE: Partial<FixedType> = { granularity: 'channel', scaleBits: 3, scaleShift: 4 };
 
@@ -157,10 +157,9 @@ export const PRESETS: Record<string, { description: string; config: () => Config
   'm3vit-t-cityscapes-w8': {
     description: "Edge-MoE's model with 8-bit linear/expert/gate weights, a scale per output channel (m/8 · 2^-sh, set when packing), rounded",
     config: () => {
-      const c = PRESETS['m3vit-t-cityscapes']!.config();
+      const c = PRESETS['m3vit-t-cityscapes-accurate']!.config();
       c.name = 'm3vit-t-cityscapes-w8';
       c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: 1, ...W8_SCALE };
-      c.precision.tensors = accurateTensors();
       return c;
     },
   },

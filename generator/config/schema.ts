@@ -92,7 +92,8 @@ export const precisionSchema = z
      * differ from the tensor's class type. Every matching pattern applies, in order.
      */
     tensors: z.record(z.string(), fixedTypePatchSchema).optional(),
-    /** Per-activation overrides by op-name pattern of the plan (e.g. `block9.mlp_out`), as `tensors`. */
+    /** Per-activation overrides by op-name pattern of the plan (e.g. `block9.mlp_out`), as `tensors`. The kernel has one
+     *  act_t, so validation accepts only overrides equal to `activation` (recorded per op; anything else is refused). */
     activations: z.record(z.string(), fixedTypePatchSchema).optional(),
   })
   .strict();

@@ -112,6 +112,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
     size('WLIN_SCALE_BITS', wsc?.scaleBits ?? 0, 'mantissa bits of a row scale (0: a power of two, no product)'),
     size('WLIN_SCALE_LANES', s.axiBits / 16, '16-bit row-scale entries per AXI word'),
+    size('LIN_SLOAD_MAX_WORDS', Math.ceil(Math.max(s.linMaxOut, s.experts) / (s.axiBits / 16)) + 1, 'most words one row-scale load reads (loop tripcount)'),
   );
   const globalShifts = ['patch_embed.proj.weight', 'patch_embed.proj.bias'].map((name) => ({ cname: weightCName(name).replace(/^WO_/, 'WS_'), name, value: shiftOf(name) }));
   const blockShifts = BLOCK_ROLES.map((role) => ({

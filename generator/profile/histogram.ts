@@ -6,6 +6,17 @@ const LOW_OCTAVE = -40;
 const OCTAVES = 64;
 const BINS = PER_OCTAVE * OCTAVES;
 
+/** ValueStats as JSON: the histogram as [bin, count] pairs of its non-empty bins. */
+export interface ValueStatsJson {
+  n: number;
+  zeros: number;
+  min: number | null;
+  max: number | null;
+  sum: number;
+  sumSq: number;
+  hist: Array<[number, number]>;
+}
+
 /** Running statistics of a stream of values. */
 export class ValueStats {
   n = 0;
@@ -17,13 +28,17 @@ export class ValueStats {
   private readonly hist = new Float64Array(BINS);
 
   add(values: ArrayLike<number>): this {
+    // Each call's sums are taken apart and then added, so stats built per image and merged in order (profile's
+    // worker processes) equal those added image by image in one process, bit for bit.
+    let sum = 0;
+    let sumSq = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       this.n++;
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
-      this.sum += v;
-      this.sumSq += v * v;
+      sum += v;
+      sumSq += v * v;
       const a = Math.abs(v);
       if (a === 0) {
         this.zeros++;
@@ -32,7 +47,40 @@ export class ValueStats {
       const b = Math.floor((Math.log2(a) - LOW_OCTAVE) * PER_OCTAVE);
       this.hist[b < 0 ? 0 : b >= BINS ? BINS - 1 : b]!++;
     }
+    this.sum += sum;
+    this.sumSq += sumSq;
     return this;
+  }
+
+  /** Adds another summary (exact; sums as one more add() call would). */
+  merge(o: ValueStats): this {
+    this.n += o.n;
+    this.zeros += o.zeros;
+    if (o.min < this.min) this.min = o.min;
+    if (o.max > this.max) this.max = o.max;
+    this.sum += o.sum;
+    this.sumSq += o.sumSq;
+    for (let b = 0; b < BINS; b++) this.hist[b]! += o.hist[b]!;
+    return this;
+  }
+
+  /** JSON-safe form (for worker processes); min/max of an empty summary are null. */
+  toJson(): ValueStatsJson {
+    const hist: Array<[number, number]> = [];
+    for (let b = 0; b < BINS; b++) if (this.hist[b]) hist.push([b, this.hist[b]!]);
+    return { n: this.n, zeros: this.zeros, min: this.n ? this.min : null, max: this.n ? this.max : null, sum: this.sum, sumSq: this.sumSq, hist };
+  }
+
+  static fromJson(j: ValueStatsJson): ValueStats {
+    const s = new ValueStats();
+    s.n = j.n;
+    s.zeros = j.zeros;
+    s.min = j.min ?? Infinity;
+    s.max = j.max ?? -Infinity;
+    s.sum = j.sum;
+    s.sumSq = j.sumSq;
+    for (const [b, c] of j.hist) s.hist[b] = c;
+    return s;
   }
 
   get maxAbs(): number {

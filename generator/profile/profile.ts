@@ -116,37 +116,65 @@ export interface CalibrationImage {
   values: Float64Array;
 }
 
-/** Profiles weights, activations (every traced op output) and gate margins over images × tasks. */
-export function profileModel(config: Config, plan: Plan, sd: TensorMap, images: readonly CalibrationImage[], tasks: readonly number[], progress: (done: number, total: number, what: string) => void = () => {}): ProfileResult {
+/** One image × task's share of a profile: per traced op its value stats, per MoE block its gate gaps and max |logit|. */
+export interface ProfilePart {
+  act: Map<string, ValueStats>;
+  gaps: Map<number, number[]>;
+  logitMax: Map<number, number>;
+}
+
+/** The float reference's trace of one image and task, summarised as a ProfilePart. */
+export function profileTrace(config: Config, plan: Plan, sd: TensorMap, values: Float64Array, task: number): ProfilePart {
   const ops = plan.ops.filter((o) => o.trace !== null);
-  const act = new Map(ops.map((o) => [o.name, new ValueStats()]));
   const K = config.model.moe.topK;
   const E = config.model.moe.experts;
-  const gaps = new Map(plan.moeBlocks.map((b) => [b, [] as number[]]));
-  const logitMax = new Map(plan.moeBlocks.map((b) => [b, 0]));
+  const part: ProfilePart = { act: new Map(), gaps: new Map(), logitMax: new Map() };
+  const trace = runReference(config, sd, values, task, { trace: true }).trace!;
+  for (const o of ops) {
+    const t = trace.get(o.trace!);
+    if (t) part.act.set(o.name, new ValueStats().add(asF64(t)));
+  }
+  for (const b of plan.moeBlocks) {
+    const lt = trace.get(`block${b}.gate_logits`);
+    if (!lt) continue;
+    const l = asF64(lt);
+    const g: number[] = [];
+    let mx = 0;
+    for (let n = 0; n < l.length / E; n++) {
+      const row = Array.from(l.subarray(n * E, (n + 1) * E)).sort((x, y) => y - x);
+      if (K < E) g.push(row[K - 1]! - row[K]!);
+      mx = Math.max(mx, Math.abs(row[0]!), Math.abs(row[E - 1]!));
+    }
+    part.gaps.set(b, g);
+    part.logitMax.set(b, mx);
+  }
+  return part;
+}
+
+/** Profiles weights, activations (every traced op output) and gate margins over images × tasks. */
+export function profileModel(config: Config, plan: Plan, sd: TensorMap, images: readonly CalibrationImage[], tasks: readonly number[], progress: (done: number, total: number, what: string) => void = () => {}): ProfileResult {
   const total = images.length * tasks.length;
   let done = 0;
+  const parts: ProfilePart[] = [];
   for (const img of images) {
     for (const task of tasks) {
-      const r = runReference(config, sd, img.values, task, { trace: true });
-      const trace = r.trace!;
-      for (const o of ops) {
-        const t = trace.get(o.trace!);
-        if (t) act.get(o.name)!.add(asF64(t));
-      }
-      for (const b of plan.moeBlocks) {
-        const lt = trace.get(`block${b}.gate_logits`);
-        if (!lt) continue;
-        const l = asF64(lt);
-        const g = gaps.get(b)!;
-        for (let n = 0; n < l.length / E; n++) {
-          const row = Array.from(l.subarray(n * E, (n + 1) * E)).sort((x, y) => y - x);
-          if (K < E) g.push(row[K - 1]! - row[K]!);
-          logitMax.set(b, Math.max(logitMax.get(b)!, Math.abs(row[0]!), Math.abs(row[E - 1]!)));
-        }
-      }
+      parts.push(profileTrace(config, plan, sd, img.values, task));
       progress(++done, total, `${img.name} task ${config.model.tasks[task]}`);
     }
+  }
+  return profileFromParts(config, plan, sd, images.map((i) => i.name), tasks, parts);
+}
+
+/** The profile from the parts of every image × task (image-major, as profileModel makes them), merged in order. */
+export function profileFromParts(config: Config, plan: Plan, sd: TensorMap, imageNames: readonly string[], tasks: readonly number[], parts: readonly ProfilePart[]): ProfileResult {
+  const ops = plan.ops.filter((o) => o.trace !== null);
+  const act = new Map(ops.map((o) => [o.name, new ValueStats()]));
+  const gaps = new Map(plan.moeBlocks.map((b) => [b, [] as number[]]));
+  const logitMax = new Map(plan.moeBlocks.map((b) => [b, 0]));
+  for (const p of parts) {
+    for (const [name, st] of p.act) act.get(name)?.merge(st);
+    for (const [b, g] of p.gaps) gaps.get(b)?.push(...g);
+    for (const [b, m] of p.logitMax) logitMax.set(b, Math.max(logitMax.get(b) ?? 0, m));
   }
   const activations = ops.map((o) => {
     const s = act.get(o.name)!;
@@ -162,7 +190,7 @@ export function profileModel(config: Config, plan: Plan, sd: TensorMap, images: 
   });
   return {
     config: config.name,
-    images: images.map((i) => i.name),
+    images: [...imageNames],
     tasks: tasks.map((t) => config.model.tasks[t]!),
     weights: profileWeights(config, plan, sd),
     activations,

@@ -130,7 +130,7 @@ const ROW_BLOCK = 48;
  * are copied into the kernel's memory zero-padded to an even inF, even rows and outF a multiple of 4 (zeros add
  * nothing); the bias is added to each finished sum, as the plain loop does.
  */
-export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number): Float64Array | null {
+export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array | null {
   const k = instance();
   if (!k || rows === 0 || inF === 0 || outF === 0) return null;
   const inP = inF + (inF & 1), rowsP = rows + (rows & 1), outP = (outF + 3) & ~3;
@@ -144,8 +144,9 @@ export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float6
     const r = Math.min(ROW_BLOCK, rowsP - n);
     k.gemm((xOff + n * inP) * 8, wOff * 8, (yOff + n * outP) * 8, r, inP, outP);
   }
-  const y = new Float64Array(rows * outF);
-  for (let n = 0; n < rows; n++) {
+  const y = out ?? new Float64Array(rows * outF);
+  if (!b && outP === outF) y.set(m.subarray(yOff, yOff + rows * outF));
+  else for (let n = 0; n < rows; n++) {
     const src = yOff + n * outP, dst = n * outF;
     if (b) for (let o = 0; o < outF; o++) y[dst + o] = m[src + o]! + b[o]!;
     else y.set(m.subarray(src, src + outF), dst);

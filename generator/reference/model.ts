@@ -148,6 +148,7 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
   const probs = keepAll ? new Float64Array(heads * N * N) : undefined;
   const ctx = new Float64Array(N * D);
   const qh = new Float64Array(N * hd), kh = new Float64Array(N * hd), vt = new Float64Array(hd * N);
+  const S = new Float64Array(N * N), ctxH = new Float64Array(N * hd); // reused by every head
   for (let h = 0; h < heads; h++) {
     // Contiguous per-head copies (v transposed) so every inner loop is a unit-stride dot product.
     for (let n = 0; n < N; n++) {
@@ -159,13 +160,17 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
       }
     }
     // q_h·k_hᵀ is a Linear with k_h as the weight; the scale is applied after the product, as the reference code does.
-    const S = linear(qh, N, hd, kh, null, N);
-    for (let i = 0; i < S.length; i++) S[i]! *= scale;
-    logits?.set(S, h * N * N);
-    softmaxRowsInPlace(S, N, N);
+    linear(qh, N, hd, kh, null, N, S);
+    if (logits) {
+      for (let i = 0; i < S.length; i++) S[i]! *= scale;
+      logits.set(S, h * N * N);
+      softmaxRowsInPlace(S, N, N);
+    } else {
+      softmaxRowsInPlace(S, N, N, scale);
+    }
     probs?.set(S, h * N * N);
     // A_h·v_h is a Linear with v_hᵀ [hd,N] as the weight.
-    const ctxH = linear(S, N, N, vt, null, hd);
+    linear(S, N, N, vt, null, hd, ctxH);
     for (let i = 0; i < N; i++) ctx.set(ctxH.subarray(i * hd, (i + 1) * hd), i * D + h * hd);
   }
   let q: Float64Array | undefined, k: Float64Array | undefined, v: Float64Array | undefined;

@@ -12,14 +12,15 @@ export function setLinearKernel(k: LinearKernel): LinearKernel {
   return before;
 }
 
-/** y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF]. */
-export function linear(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number): Float64Array {
-  return (kernel === 'simd' ? linearSimd(x, rows, inF, w, b, outF) : null) ?? linearPlain(x, rows, inF, w, b, outF);
+/** y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF]. `out` ([rows,outF]) is
+ *  written and returned instead of a new array (a buffer reused across attention heads). */
+export function linear(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
+  return (kernel === 'simd' ? linearSimd(x, rows, inF, w, b, outF, out) : null) ?? linearPlain(x, rows, inF, w, b, outF, out);
 }
 
 /** `linear` in plain loops, tiled 2 rows × 4 outputs so each loaded x and W value feeds several multiply-adds. */
-export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number): Float64Array {
-  const y = new Float64Array(rows * outF);
+export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
+  const y = out ?? new Float64Array(rows * outF);
   let n = 0;
   for (; n + 1 < rows; n += 2) {
     const x0 = n * inF;
@@ -102,15 +103,16 @@ export function layerNorm(x: Float64Array, rows: number, dim: number, gamma: Flo
   return y;
 }
 
-/** Exact softmax of each row of x [rows,cols], in place. */
-export function softmaxRowsInPlace(x: Float64Array, rows: number, cols: number): void {
+/** Exact softmax of each row of x·scale [rows,cols], in place (the scaled values are not stored first: one pass less
+ *  over attention's [N,N] scores, the same doubles). */
+export function softmaxRowsInPlace(x: Float64Array, rows: number, cols: number, scale = 1): void {
   for (let n = 0; n < rows; n++) {
     const o = n * cols;
     let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]! * scale);
     let s = 0;
     for (let j = 0; j < cols; j++) {
-      const e = Math.exp(x[o + j]! - m);
+      const e = Math.exp(x[o + j]! * scale - m);
       x[o + j] = e;
       s += e;
     }

@@ -1,6 +1,6 @@
 // `edgemoe profile` as a user runs it: bad input exits 2 with one clear line, warnings exit 0, --json = -o.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.ts';
 import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
@@ -25,6 +25,20 @@ describe('edgemoe profile (CLI)', function () {
       assert.match(r.stderr, re);
       assert.throws(() => readFileSync(out), /ENOENT/);
     }
+  });
+
+  it('three images on two worker processes (-j 2): the same profile JSON, byte for byte, as -j 1', async () => {
+    mkdirSync(join(dir, 'three'));
+    for (const [n, f] of [['a.png', 'image.png'], ['b.npy', 'image.npy'], ['c.png', 'image.png']]) copyFileSync(join(TINY, f!), join(dir, 'three', n!));
+    const run = (j: string) => runCli(['profile', '-p', 'tiny', '-w', w, '--images', join(dir, 'three'), '-j', j, '-o', join(dir, `j${j}.json`)]);
+    const one = await run('1');
+    const two = await run('2');
+    assert.equal(one.exitCode, 0, one.stderr);
+    assert.equal(two.exitCode, 0, two.stderr);
+    assert.match(two.stderr, /profile: 3 images on 2 processes/);
+    assert.equal(readFileSync(join(dir, 'j2.json'), 'utf8'), readFileSync(join(dir, 'j1.json'), 'utf8'));
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'j2.json'), 'utf8')).images, ['a.png', 'b.npy', 'c.png']);
+    assert.equal(two.stdout, one.stdout);
   });
 
   it('a type too narrow for the observed range: a warning with the numbers, exit 0; --json prints what -o writes', async () => {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
+import { PRESETS } from '../../generator/config/presets.ts';
 import { runCsim } from '../../generator/csim/run.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
@@ -94,5 +95,27 @@ describe('csim: per-tensor weight types (shifted loads)', function () {
     emitDesign(resolveConfig({ preset: 'tiny', sets: ['precision.activation.q=AP_RND', 'precision.activation.o=AP_SAT'] }), join(dir, 'rnd'));
     const r = await runCsim({ design: join(dir, 'rnd'), weights: join(TINY, 'weights.safetensors'), task: 1, image: join(TINY, 'image.png') });
     assert.ok(r.final.relMse < 1e-4, `MSE/var ${r.final.relMse}`);
+  });
+
+  it("the presets' precision on tiny (fixture weights, both tasks): accurate ≤ ¼ of the default's MSE, w8 MSE/var ≤ 1e-3", async () => {
+    const withPrecision = (preset: string) => {
+      const c = resolveConfig({ preset: 'tiny' });
+      c.precision = PRESETS[preset]!.config().precision;
+      c.name = `tiny-${preset}`;
+      return c;
+    };
+    const mse: Record<string, number[]> = {};
+    const rel: Record<string, number[]> = {};
+    for (const preset of ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8']) {
+      emitDesign(withPrecision(preset), join(dir, preset));
+      for (const task of [0, 1]) {
+        const r = await runCsim({ design: join(dir, preset), weights: join(TINY, 'weights.safetensors'), task, image: join(TINY, 'image.png') });
+        (mse[preset] ??= []).push(r.final.mse);
+        (rel[preset] ??= []).push(r.final.relMse);
+      }
+    }
+    const d = mse['m3vit-t-cityscapes']!;
+    mse['m3vit-t-cityscapes-accurate']!.forEach((m, t) => assert.ok(m <= d[t]! / 4, `task ${t}: accurate MSE ${m}, default ${d[t]}`));
+    rel['m3vit-t-cityscapes-w8']!.forEach((r, t) => assert.ok(r <= 1e-3, `task ${t}: w8 MSE/var ${r}`));
   });
 });

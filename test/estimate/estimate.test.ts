@@ -193,10 +193,11 @@ describe('estimate of the precision presets', () => {
   });
 
   it('w8: half the expert weight bytes plus one 16-bit scale per row, and less DRAM traffic per image', () => {
-    // Per MoE block, all experts: 16 × 2 × 384 × 192 weights at 1 byte + 16 × (384 + 192) rows × 2 bytes of scales,
-    // where the default moves 2 bytes per weight.
+    // Per MoE block, all experts: 16 × 2 × 384 × 192 weights at 1 byte + 16 × (384 + 192) rows × 2 bytes of scales and
+    // their biases in 32-bit containers (24-bit, as the accurate preset), where the default moves 2 bytes per weight
+    // and per bias.
     const rows = 16 * (384 + 192);
-    assert.equal(weightBytes('m3vit-t-cityscapes') - weightBytes('m3vit-t-cityscapes-w8'), 16 * 2 * 384 * 192 - 2 * rows);
+    assert.equal(weightBytes('m3vit-t-cityscapes') - weightBytes('m3vit-t-cityscapes-w8'), 16 * 2 * 384 * 192 - (2 + 2) * rows);
     const w8 = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' })));
     const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
     assert.ok(w8.totals.bytes < d.totals.bytes && w8.totals.bandwidthBound < d.totals.bandwidthBound, `${w8.totals.bytes} vs ${d.totals.bytes} bytes`);

@@ -31,6 +31,20 @@ describe('profile', function () {
     assert.deepEqual([0.2461, 0.25, 0.26, 1, 1.04, 50.9].map(neededIntBits), [-1, -1, 0, 1, 2, 7]);
   });
 
+  it('ValueStats: parts merged in order equal the same adds in one summary bit for bit, also through JSON', () => {
+    const chunks = [0, 1, 2].map((k) => Array.from({ length: 777 }, (_, i) => Math.sin(i * 0.37 + k) * 10 ** (k - 1) + (i % 13 === 0 ? 0 : 1e-3)));
+    const one = new ValueStats();
+    for (const c of chunks) one.add(c);
+    const merged = new ValueStats();
+    for (const c of chunks) merged.merge(ValueStats.fromJson(JSON.parse(JSON.stringify(new ValueStats().add(c).toJson()))));
+    assert.deepEqual(merged.toJson(), one.toJson());
+    assert.ok(one.zeros > 0 && one.n === 3 * 777);
+    for (const q of [0.01, 0.5, 0.999]) assert.equal(merged.absQuantile(q), one.absQuantile(q));
+    const empty = ValueStats.fromJson(JSON.parse(JSON.stringify(new ValueStats().toJson())));
+    assert.equal(empty.min, Infinity);
+    assert.equal(empty.max, -Infinity);
+  });
+
   it('tiny: weight ranges and out-of-range counts as pack finds them, activation ranges as the reference trace, gate gaps per token', () => {
     const config = resolveConfig({ preset: 'tiny', sets: ['precision.tensors={"blocks.0.attn.qkv.weight":{"I":-1}}'] });
     const plan = buildPlan(config);

@@ -57,7 +57,7 @@ describe('host/pool/map: csim over several images on worker processes', function
     const two = await run(2, join(root, 'two'));
     assert.equal(one.exitCode, 0, String(one.stderr));
     assert.equal(two.exitCode, 0, String(two.stderr));
-    assert.match(String(two.stderr), /3 images on 2 worker processes/);
+    assert.match(String(two.stderr), /3 images on 2 processes \(this one and 1 worker\)/);
     for (const n of ['a.npy', 'b.npy', 'c.npy']) assert.deepEqual(readFileSync(join(root, 'two', n)), readFileSync(join(root, 'one', n)), n);
     // Same text apart from timings and the output dir.
     const norm = (s: string) => s.replace(/\d+\.\d\d s/g, 'T s').replace(/\/(one|two)\//g, '/X/').replace('pack T s, ', '');

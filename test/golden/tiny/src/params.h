@@ -86,6 +86,7 @@ static const int MOE_ROUTE_ROW_WORDS = 1;  // words per token of the MoE routing
 static const int WLIN_SCALED = 0;  // 1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)
 static const int WLIN_SCALE_BITS = 0;  // mantissa bits of a row scale (0: a power of two, no product)
 static const int WLIN_SCALE_LANES = 16;  // 16-bit row-scale entries per AXI word
+static const int LIN_SLOAD_MAX_WORDS = 9;  // most words one row-scale load reads (loop tripcount)
 
 // ---- DRAM regions: word offset inside their bundle and size in words ----
 static const int REG_TMP1_WORD = 0;  // bundle inout1, byte offset 0
