@@ -274,8 +274,9 @@ void pe_read_pos(const typename CONFIG_T::word_t *pos, const typename CONFIG_T::
   typedef typename CONFIG_T::act_t act_t;
   typedef typename CONFIG_T::word_t word_t;
   const int ACT_BITS = pe_geometry<CONFIG_T>::ACT_BITS;
+  const int TOKEN_BUF_WORDS = pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS;
 pe_read_pos_words:
-  for (int i = 0; i < pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS; i++) {
+  for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
     word_t word = pos[i];
     if (!CONFIG_T::CLS_FOLDED && i < pe_geometry<CONFIG_T>::DIM_WORDS) {  // compile-time: `cls` is only read when the cls token is a separate tensor
@@ -293,8 +294,9 @@ void pe_write(hls::stream<typename CONFIG_T::word_t> &sums, hls::stream<typename
   typedef typename CONFIG_T::act_t act_t;
   typedef typename CONFIG_T::word_t word_t;
   const int ACT_BITS = pe_geometry<CONFIG_T>::ACT_BITS;
+  const int TOKEN_BUF_WORDS = pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS;
 pe_write_words:
-  for (int i = 0; i < pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS; i++) {
+  for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t pw = ps.read();
