@@ -1,26 +1,13 @@
 // Ctrl-C during `edgemoe csim`: exit 130 at once, the compiler's whole process group ended (its cc1plus too), no
 // temp object, no .build/run-* dir. A fake g++ makes the slow steps slow on purpose and marks its processes.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveConfig } from '../generator/config/index.ts';
 import { emitDesign } from '../generator/emit/emit.ts';
 import { ROOT, scratch, TINY } from './helpers/paths.ts';
-
-/** Pids of live processes whose command line holds `marker`. */
-function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0').includes(marker)) pids.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
+import { processesWith } from './helpers/processes.ts';
 
 const FAKE_CXX = `#!/bin/sh
 # A stand-in for g++: compiles (-c) by sleeping in a child when FAKE_SLOW_COMPILE is set (like cc1plus under g++);

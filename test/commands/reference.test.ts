@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { inputPipeline } from '../../generator/config/input.ts';
@@ -13,6 +13,16 @@ import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { runCli } from '../helpers/cli.ts';
 import { IMAGES, TINY, scratch } from '../helpers/paths.ts';
 import { longIt } from '../helpers/long.ts';
+import { PNG } from 'pngjs';
+
+/** The top-left n×n pixels of a PNG, written to `out`. */
+function cropPng(src: string, n: number, out: string): string {
+  const png = PNG.sync.read(readFileSync(src));
+  const c = new PNG({ width: n, height: n });
+  for (let y = 0; y < n; y++) png.data.copy(c.data, y * n * 4, y * png.width * 4, (y * png.width + n) * 4);
+  writeFileSync(out, PNG.sync.write(c));
+  return out;
+}
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   assert.equal(a.length, b.length);
@@ -68,12 +78,13 @@ describe('commands/reference (CLI)', () => {
 
   it('default preset: a 256x128 photograph with random weights gives [129, 192] equal to the in-process reference', async () => {
     const dir = scratch();
-    const config = resolveConfig({ preset: 'm3vit-t-cityscapes', sets: [] });
+    // Two blocks (the default's MoE alternates from block 1): what is checked is the command's path, not the depth.
+    const config = resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['model.depth=2'] });
     const w = randomWeights(config, 3);
     writeSafetensors(join(dir, 'w.safetensors'), w);
     const img = join(IMAGES, 'astronaut-256x128.png');
     const out = join(dir, 'o.npy');
-    const r = await runCli(['reference', '--weights', join(dir, 'w.safetensors'), '--task', 'depth', '--out', out, img]);
+    const r = await runCli(['reference', '-s', 'model.depth=2', '--weights', join(dir, 'w.safetensors'), '--task', 'depth', '--out', out, img]);
     assert.equal(r.exitCode, 0, r.stderr);
     const o = readNpy(out);
     assert.deepEqual(o.shape, [129, 192]);
@@ -99,17 +110,24 @@ describe('commands/reference (CLI)', () => {
 
   // M³ViT's PASCAL-Context / NYUD-v2 pipeline: ToTensor (÷255) then ImageNet Normalize. One block keeps it quick (the
   // input pipeline is all this checks; MoE routing is tested elsewhere); the PNG goes through the command, the .npy arrays through the same loader and forward in process.
-  // PASCAL's square image in make test; NYUD's 640×480 (the same pipeline, more tokens) in the long set.
-  for (const [preset, photo, test] of [['m3vit-s-pascal', 'coffee-512x512.png', it], ['m3vit-s-nyud', 'astronaut-640x480.png', longIt]] as const) {
-    test(`${preset} (depth 1): a PNG gives the output of the .npy (png/255 − mean)/std`, async function () {
+  // make test: PASCAL's pipeline on a 64×64 crop of the photograph (the same ÷255 and mean/std, 16 tokens); the long
+  // set: both presets at their full size (1,025 and 1,201 tokens).
+  const cases = [
+    ['m3vit-s-pascal', 'coffee-512x512.png', 64, it],
+    ['m3vit-s-pascal', 'coffee-512x512.png', 0, longIt],
+    ['m3vit-s-nyud', 'astronaut-640x480.png', 0, longIt],
+  ] as const;
+  for (const [preset, photo, crop, test] of cases) {
+    test(`${preset} (depth 1${crop ? `, a ${crop}×${crop} crop` : ''}): a PNG gives the output of the .npy (png/255 − mean)/std`, async function (this: Mocha.Context) {
       this.timeout(1_800_000); // three ViT-S forwards; minutes on a loaded machine
       const dir = scratch();
-      const config = resolveConfig({ preset, sets: ['model.depth=1'] });
+      const sets = ['model.depth=1', ...(crop ? [`model.image=[3,${crop},${crop}]`] : [])];
+      const config = resolveConfig({ preset, sets });
       const w = randomWeights(config, 5);
       writeSafetensors(join(dir, 'w.safetensors'), w);
       const [C, H, W] = config.model.image;
-      const img = join(IMAGES, photo);
-      const r = await runCli(['reference', '-p', preset, '-s', 'model.depth=1', '-w', join(dir, 'w.safetensors'), '-t', '0', '-o', join(dir, 'png.npy'), img]);
+      const img = crop ? cropPng(join(IMAGES, photo), crop, join(dir, 'crop.png')) : join(IMAGES, photo);
+      const r = await runCli(['reference', '-p', preset, ...sets.flatMap((x) => ['-s', x]), '-w', join(dir, 'w.safetensors'), '-t', '0', '-o', join(dir, 'png.npy'), img]);
       assert.equal(r.exitCode, 0, r.stderr);
       const png = readNpy(join(dir, 'png.npy')).data as Float32Array;
       const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225];

@@ -8,22 +8,9 @@ import { resolveConfig } from '../../../generator/config/index.ts';
 import { emitDesign } from '../../../generator/emit/emit.ts';
 import { mapJobs } from '../../../host/pool/map.ts';
 import { ROOT, scratch, TINY } from '../../helpers/paths.ts';
+import { processesWith } from '../../helpers/processes.ts';
 
 const CLI = join(ROOT, 'bin', 'edgemoe.js');
-
-/** Pids of live processes whose command line holds `marker`. */
-function processesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    try {
-      if (readFileSync(`/proc/${p}/cmdline`, 'latin1').split('\0').includes(marker)) pids.push(Number(p));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 
 describe('host/pool/map: csim over several images on worker processes', function () {
   this.timeout(600_000);
