@@ -157,6 +157,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   ).join(', ');
   const moe = new Set(plan.moeBlocks);
   return {
+    configs: instanceConfigs(plan),
     name: plan.name,
     types: Object.values(t).map((x) => ({ name: x.name, cpp: x.cpp, cls: x.cls, containerBits: x.cls === 'accumulator' ? 0 : x.containerBits })),
     axiBits: s.axiBits,
@@ -179,6 +180,91 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     numOps: plan.ops.length,
     steps: Object.entries(STEP).map(([k, v]) => ({ name: k.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), value: v })),
   };
+}
+
+/** A per-instance config struct of params.h (hls4ml's CONFIG_T): the types and sizes one library call site is
+ *  instantiated with, so the headers read nothing from params.h. */
+interface InstanceConfig {
+  name: string;
+  what: string;
+  types: Array<{ name: string; cpp: string }>;
+  ints: Array<{ name: string; ctype: 'int' | 'long long'; value: number | string; what: string }>;
+}
+
+/** The config structs kernel.cpp instantiates the library with, from the plan. */
+export function instanceConfigs(plan: Plan): InstanceConfig[] {
+  const s = plan.sizes;
+  const t = plan.types;
+  const word = { name: 'word_t', cpp: '::word_t' };
+  const act = { name: 'act_t', cpp: `::${t.activation.name}` };
+  const int = (name: string, value: number | string, what: string) => ({ name, ctype: 'int' as const, value, what });
+  const tokenBuf = [int('N', s.tokens, 'tokens'), int('DIM', s.dim, 'features per token'), int('ACT_LANES', s.actLanes, 'activations per word')];
+  const eps = plan.constants.find((c) => c.name === 'LN_EPS_Q48')!;
+  const loopII = (label: string) => plan.loops.find((l) => l.label === label)!.ii!;
+  const sb = loaderShiftBits(plan.weights);
+  return [
+    {
+      name: 'attn_config',
+      what: 'reordered_attention.h: attention_qk and attention_av of every block',
+      types: [act, { name: 'acc_t', cpp: `::${t.accumulator.name}` }, word],
+      ints: [
+        int('N', s.tokens, 'tokens'),
+        int('DIM', s.dim, 'features per token'),
+        int('HEADS', s.heads, 'attention heads'),
+        int('P', s.attnP, 'query rows in flight'),
+        int('ACT_LANES', s.actLanes, 'activations per word'),
+        int('FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
+        int('AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
+      ],
+    },
+    {
+      name: 'pe_config',
+      what: 'patch_embed.h: the patch embedding and its one-time weight load',
+      types: [
+        act,
+        { name: 'acc_t', cpp: `::${t.accumulator.name}` },
+        { name: 'wpatch_t', cpp: `::${t.patchWeight.name}` },
+        { name: 'wbias_t', cpp: `::${t.bias.name}` },
+        { name: 'pixel_t', cpp: `::${t.pixel.name}` },
+        word,
+      ],
+      ints: [
+        int('DIM', s.dim, 'features per token'),
+        int('IN_CH', s.inCh, 'image channels'),
+        int('PATCH', s.patch, 'patch size'),
+        int('GRID_H', s.gridH, 'patch grid rows'),
+        int('GRID_W', s.gridW, 'patch grid columns'),
+        int('IMG_H', s.imgH, 'image height'),
+        int('IMG_W', s.imgW, 'image width'),
+        int('ACT_LANES', s.actLanes, 'activations per word'),
+        int('CLS_FOLDED', plan.config.model.cls === 'folded' ? 1 : 0, '1: cls_token is folded into pos_embed row 0'),
+        int('PE_PATCHES', s.pePatches, 'patches per MAC cycle'),
+        int('PE_DIMS', s.peDims, 'output dims per MAC cycle'),
+        int('WPATCH_BITS', t.patchWeight.containerBits, 'container bits of a stored patch weight'),
+        int('WPATCH_W', t.patchWeight.storedW, 'stored raw bits per patch weight'),
+        int('WBIAS_BITS', t.bias.containerBits, 'container bits of a stored bias element'),
+        int('WBIAS_W', t.bias.storedW, 'stored raw bits per bias element'),
+        int('PIXEL_BITS', t.pixel.containerBits, 'container bits of a pixel'),
+        int('MAC_II', loopII('pe_macs'), 'II of the patch MAC loop: ceil(sum RMW latency / its update distance) (plan.loops)'),
+        int('WS_BITS_WPATCH', sb.patchWeight, 'bits of the largest patch weight shift (0: no loader shifter)'),
+        int('WS_BITS_WBIAS', sb.bias, 'bits of the largest bias shift (0: no loader shifter)'),
+      ],
+    },
+    { name: 'residual_config', what: 'residual_add.h: both residual adds of a block', types: [act, word], ints: tokenBuf },
+    {
+      name: 'ln_config',
+      what: 'layernorm.h: LN1 and LN2 of every block',
+      types: [act, { name: 'wbias_t', cpp: `::${t.bias.name}` }, word],
+      ints: [
+        ...tokenBuf,
+        int('WBIAS_BITS', t.bias.containerBits, 'container bits of a stored gamma / beta element'),
+        int('WBIAS_W', t.bias.storedW, 'stored raw bits per gamma / beta element'),
+        int('PARAM_BANKS', planBanks(s, t).lnParam, 'gamma / beta banks: lcm(ACT_LANES, WBIAS_LANES)'),
+        int('WS_BITS_WBIAS', sb.bias, 'bits of the largest gamma / beta shift (0: no loader shifter)'),
+        { name: 'EPS_Q48', ctype: 'long long', value: eps.raw, what: eps.what },
+      ],
+    },
+  ];
 }
 
 /** The view model kernel.cpp.hbs renders. */

@@ -1,7 +1,13 @@
 // LayerNorm over the features of each token: y = ((x - mean) * rsqrt(var + eps)) * gamma + beta.
 //
-// Usage (include after params.h: needs act_t, wbias_t, word_t, ACT_LANES, AXI_BITS):
-//   layernorm<N, DIM, EPS_Q48>(x, y, gamma, beta);
+// Usage: layernorm<CONFIG_T>(x, y, gamma, beta), CONFIG_T a per-instance config struct (the generated params.h
+// defines one per call site, hls4ml style) with members
+//   typedef act_t, wbias_t, word_t;   activations, the LN parameters' on-chip type, the m_axi word (ap_uint<AXI_BITS>)
+//   static const int N, DIM, ACT_LANES;   tokens, features per token, activations per word
+//   static const int WBIAS_BITS, WBIAS_W;   container bits and stored raw bits of one packed gamma / beta element
+//   static const int PARAM_BANKS;   gamma / beta banks (lcm(ACT_LANES, AXI_BITS / WBIAS_BITS), generator/plan/loops.ts)
+//   static const long long EPS_Q48;
+// The header reads nothing from params.h, so one translation unit may instantiate it with several configs.
 // x: activation region [N][DIM] (read); y: activation region [N][DIM] (written; may not alias x).
 // gamma, beta: the LN weight tensors [DIM] in the weights region (wbias_t in 8/16/32-bit containers packed
 // little-end-first, each tensor word-aligned, kernel contract). EPS_Q48 = floor(eps * 2^48) (lnEpsQ48 in
@@ -46,38 +52,44 @@ constexpr long long ln_ticks(int n, int dim, int lanes, int axi_bits, int param_
 }
 
 /** Per-token statistics handed from pass 1 to pass 2. */
+template <class act_t>
 struct ln_stats_t {
   ap_fixed<act_t::width + 24, act_t::iwidth> mean;  // 24 fraction bits more than act_t
   ap_ufixed<64, 24> r;                               // rsqrt(var + eps), 40 fraction bits
 };
 
 /** Input reader: the N x DIM/ACT_LANES words in order, one per cycle (one burst). */
-template <int T_N, int T_DIM>
-void ln_read(const word_t *x, hls::stream<word_t> &xr) {
+template <class CONFIG_T>
+void ln_read(const typename CONFIG_T::word_t *x, hls::stream<typename CONFIG_T::word_t> &xr) {
 #pragma HLS inline off  // a DATAFLOW process of its own
 ln_read_words:
-  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+  for (int i = 0; i < CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES); i++) {
 #pragma HLS pipeline II=1
     xr.write(x[i]);
   }
 }
 
 /** Output writer: one word per cycle. */
-template <int T_N, int T_DIM>
-void ln_write(hls::stream<word_t> &ys, word_t *y) {
+template <class CONFIG_T>
+void ln_write(hls::stream<typename CONFIG_T::word_t> &ys, typename CONFIG_T::word_t *y) {
 #pragma HLS inline off  // a DATAFLOW process of its own
 ln_write_words:
-  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+  for (int i = 0; i < CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES); i++) {
 #pragma HLS pipeline II=1
     y[i] = ys.read();
   }
 }
 
 /** Pass 1: per token, takes DIM/ACT_LANES words (one per cycle), forwards them, and emits (mean, r). */
-template <int T_N, int T_DIM, long long T_EPS_Q48>
-void ln_statistics(hls::stream<word_t> &xr, hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats) {
+template <class CONFIG_T>
+void ln_statistics(hls::stream<typename CONFIG_T::word_t> &xr, hls::stream<typename CONFIG_T::word_t> &xs,
+                   hls::stream<ln_stats_t<typename CONFIG_T::act_t> > &stats) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, ACT_LANES = CONFIG_T::ACT_LANES;
+  const long long T_EPS_Q48 = CONFIG_T::EPS_Q48;
+  const int CB = word_t::width / ACT_LANES;
   const int B = T_DIM / ACT_LANES;
   const int WA = act_t::width, IA = act_t::iwidth;
   const int C2 = ln_clog2(T_DIM);
@@ -105,7 +117,7 @@ ln_pass1:
     sum_t bsum = 0;
     sumsq_t bsq = 0;
   ln_pass1_lanes:
-    for (int j = 0; j < ACT_LANES; j++) {
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
       act_t v = fxm_lane_get<act_t, CB>(w, j);
       bsum += v;
@@ -116,7 +128,7 @@ ln_pass1:
     if (d == B - 1) {
       varnum_t vn = DIM_U * sumsq - sum * sum;  // exact; >= 0 for any exact data (Cauchy-Schwarz)
       var_t var = vn * INV_D2 + EPS;
-      ln_stats_t st;
+      ln_stats_t<act_t> st;
       st.mean = sum * INV_D;
       st.r = fx_rsqrt(var);
       stats.write(st);
@@ -126,13 +138,17 @@ ln_pass1:
 }
 
 /** Pass 2: per token, y = ((x - mean) * r) * gamma + beta, one word per cycle. */
-template <int T_N, int T_DIM>
-void ln_normalise(hls::stream<word_t> &xs, hls::stream<ln_stats_t> &stats, const wbias_t gamma[T_DIM],
-                  const wbias_t beta[T_DIM], hls::stream<word_t> &ys) {
+template <class CONFIG_T>
+void ln_normalise(hls::stream<typename CONFIG_T::word_t> &xs, hls::stream<ln_stats_t<typename CONFIG_T::act_t> > &stats,
+                  const typename CONFIG_T::wbias_t gamma[CONFIG_T::DIM], const typename CONFIG_T::wbias_t beta[CONFIG_T::DIM],
+                  hls::stream<typename CONFIG_T::word_t> &ys) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int B = T_DIM / ACT_LANES;
-  ln_stats_t st;
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, ACT_LANES = CONFIG_T::ACT_LANES;
+  const int CB = word_t::width / ACT_LANES;
+  const int B = CONFIG_T::DIM / ACT_LANES;
+  ln_stats_t<act_t> st;
   int d = 0;
 ln_pass2:
   for (int i = 0; i < T_N * B; i++) {
@@ -141,7 +157,7 @@ ln_pass2:
     word_t w = xs.read();
     word_t o = 0;
   ln_pass2_lanes:
-    for (int j = 0; j < ACT_LANES; j++) {
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
       act_t v = fxm_lane_get<act_t, CB>(w, j);
       ap_fixed<56, 16> n = (v - st.mean) * st.r;  // normalised value, 40 fraction bits
@@ -155,28 +171,33 @@ ln_pass2:
 
 /** Pass 1 and pass 2 as a dataflow pipeline over the tokens. T_XS_DEPTH: the stream depth as one constant (HLS
  *  pragma values cannot be expressions); two tokens, so pass 1 of token t+1 overlaps pass 2 of token t. */
-template <int T_N, int T_DIM, long long T_EPS_Q48, int T_XS_DEPTH = 2 * (T_DIM / ACT_LANES)>
-void ln_tokens_dataflow(const word_t *x, word_t *y, const wbias_t gamma[T_DIM], const wbias_t beta[T_DIM]) {
+template <class CONFIG_T, int T_XS_DEPTH = 2 * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)>
+void ln_tokens_dataflow(const typename CONFIG_T::word_t *x, typename CONFIG_T::word_t *y,
+                        const typename CONFIG_T::wbias_t gamma[CONFIG_T::DIM], const typename CONFIG_T::wbias_t beta[CONFIG_T::DIM]) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
+  typedef typename CONFIG_T::word_t word_t;
   hls::stream<word_t> xs;
 #pragma HLS stream variable=xs depth=T_XS_DEPTH
-  hls::stream<ln_stats_t> stats;
+  hls::stream<ln_stats_t<typename CONFIG_T::act_t> > stats;
 #pragma HLS stream variable=stats depth=2  // one (mean, r) per token; the xs FIFO holds two tokens
   hls::stream<word_t> xr, ys;
 #pragma HLS stream variable=xr depth=2
 #pragma HLS stream variable=ys depth=2
-  ln_read<T_N, T_DIM>(x, xr);
-  ln_statistics<T_N, T_DIM, T_EPS_Q48>(xr, xs, stats);
-  ln_normalise<T_N, T_DIM>(xs, stats, gamma, beta, ys);
-  ln_write<T_N, T_DIM>(ys, y);
+  ln_read<CONFIG_T>(x, xr);
+  ln_statistics<CONFIG_T>(xr, xs, stats);
+  ln_normalise<CONFIG_T>(xs, stats, gamma, beta, ys);
+  ln_write<CONFIG_T>(ys, y);
 }
 
 /** Loads one packed wbias_t tensor [DIM] (one word per cycle). */
-template <int T_DIM>
-void ln_load_param(const word_t *src, wbias_t dst[T_DIM], int sh = 0) {
-  const int GB = WBIAS_BITS;  // the container of the stored width (wbias_t may be the wider per-tensor union)
-  const int EPW = AXI_BITS / GB;  // elements per word
+template <class CONFIG_T>
+void ln_load_param(const typename CONFIG_T::word_t *src, typename CONFIG_T::wbias_t dst[CONFIG_T::DIM], int sh = 0) {
+  typedef typename CONFIG_T::wbias_t wbias_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_DIM = CONFIG_T::DIM;
+  const int GB = CONFIG_T::WBIAS_BITS;  // the container of the stored width (wbias_t may be the wider per-tensor union)
+  const int EPW = word_t::width / GB;  // elements per word
   const int WORDS = (T_DIM + EPW - 1) / EPW;
 ln_load_words:
   for (int w = 0; w < WORDS; w++) {
@@ -186,22 +207,25 @@ ln_load_words:
   ln_load_lanes:
     for (int j = 0; j < EPW; j++) {
 #pragma HLS unroll
-      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get_shifted<wbias_t, GB, WBIAS_W, WS_BITS_WBIAS>(word, j, sh);
+      if (w * EPW + j < T_DIM) dst[w * EPW + j] = fxm_lane_get_shifted<wbias_t, GB, CONFIG_T::WBIAS_W, CONFIG_T::WS_BITS_WBIAS>(word, j, sh);
     }
   }
 }
 
 /** LayerNorm of N tokens (see the header comment for regions, layouts and numerics). */
-template <int T_N, int T_DIM, long long T_EPS_Q48>
-void layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma = 0, int sh_beta = 0) {
-  static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
-  static_assert(T_DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
-  wbias_t g[T_DIM], bt[T_DIM];
-#pragma HLS array_partition variable=g cyclic factor=LN_PARAM_BANKS  // a word's lanes read in pass 2, loaded per cycle
-#pragma HLS array_partition variable=bt cyclic factor=LN_PARAM_BANKS
-  ln_load_param<T_DIM>(gamma, g, sh_gamma);
-  ln_load_param<T_DIM>(beta, bt, sh_beta);
-  ln_tokens_dataflow<T_N, T_DIM, T_EPS_Q48>(x, y, g, bt);
+/** T_PARAM_BANKS: CONFIG_T::PARAM_BANKS as one name (pragma values cannot be qualified names or expressions). */
+template <class CONFIG_T, int T_PARAM_BANKS = CONFIG_T::PARAM_BANKS>
+void layernorm(const typename CONFIG_T::word_t *x, typename CONFIG_T::word_t *y, const typename CONFIG_T::word_t *gamma,
+               const typename CONFIG_T::word_t *beta, int sh_gamma = 0, int sh_beta = 0) {
+  const int T_DIM = CONFIG_T::DIM;
+  static_assert(CONFIG_T::DIM % CONFIG_T::ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
+  static_assert(CONFIG_T::DIM <= 4096, "the 1/DIM^2 constant is sized for DIM <= 2^12");
+  typename CONFIG_T::wbias_t g[T_DIM], bt[T_DIM];
+#pragma HLS array_partition variable=g cyclic factor=T_PARAM_BANKS  // a word's lanes read in pass 2, loaded per cycle
+#pragma HLS array_partition variable=bt cyclic factor=T_PARAM_BANKS
+  ln_load_param<CONFIG_T>(gamma, g, sh_gamma);
+  ln_load_param<CONFIG_T>(beta, bt, sh_beta);
+  ln_tokens_dataflow<CONFIG_T>(x, y, g, bt);
 }
 
 }  // namespace edgemoe

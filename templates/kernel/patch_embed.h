@@ -2,9 +2,15 @@
 // [D][C·p·p] weights held on chip, plus the bias, then pos_embed added; token 0 (cls) is pos_embed row 0 when the cls
 // token is folded (Edge-MoE, gotcha 4), or cls_token + pos_embed row 0 otherwise. Tokens 1 + py·GRID_W + px.
 //
-// Usage (include after params.h and unified_linear.h):
-//   load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);  // reload
-//   patch_embed(x_img, image_words, wmem + WO_POS_EMBED, cls_words, patch_w, patch_b);  // cls read only when !CLS_FOLDED
+// Usage, CONFIG_T a per-instance config struct (the generated params.h defines pe_config, hls4ml style) with members
+//   typedef act_t, acc_t, wpatch_t, wbias_t, pixel_t, word_t;   word_t: the m_axi word (ap_uint<AXI_BITS>)
+//   static const int DIM, IN_CH, PATCH, GRID_H, GRID_W, IMG_H, IMG_W, ACT_LANES, CLS_FOLDED;
+//   static const int PE_PATCHES, PE_DIMS;   patches and output dims per MAC cycle
+//   static const int WPATCH_BITS, WPATCH_W, WBIAS_BITS, WBIAS_W, PIXEL_BITS;   containers and stored raw bits
+//   pe_buffers<CONFIG_T>::w_t patch_w;  pe_buffers<CONFIG_T>::b_t patch_b;   // on-chip, owned by the caller
+//   load_patch_embed<CONFIG_T>(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS);
+//   patch_embed<CONFIG_T>(x_img, image_words, wmem + WO_POS_EMBED, cls_words, patch_w, patch_b);  // cls: !CLS_FOLDED
+// The header reads nothing from params.h, so one translation unit may instantiate it with several configs.
 //
 // Arithmetic: the accumulator starts at the bias; each pixel·weight product is truncated to acc_t before it is added
 // (as Edge-MoE); the sum is taken to act_t and pos_embed (act_t) added, wrapping as act_t.
@@ -23,30 +29,53 @@
 
 namespace edgemoe {
 
-static const int PE_K = IN_CH * PATCH * PATCH;  // inputs per patch
+/** Sizes derived from a config (the MAC loop's geometry). */
+template <class CONFIG_T>
+struct pe_geometry {
+  static const int K = CONFIG_T::IN_CH * CONFIG_T::PATCH * CONFIG_T::PATCH;  // inputs per patch
+  static const int AXI_BITS = CONFIG_T::word_t::width;
+  static const int WPATCH_LANES = AXI_BITS / CONFIG_T::WPATCH_BITS;
+  static const int WBIAS_LANES = AXI_BITS / CONFIG_T::WBIAS_BITS;
+  static const int PIXEL_LANES = AXI_BITS / CONFIG_T::PIXEL_BITS;
+  static const int ACT_BITS = AXI_BITS / CONFIG_T::ACT_LANES;
+  static const int DIM_WORDS = CONFIG_T::DIM / CONFIG_T::ACT_LANES;
+  static const int TOKEN_BUF_WORDS = (1 + CONFIG_T::GRID_H * CONFIG_T::GRID_W) * DIM_WORDS;  // cls + patch tokens
+  /** 1 when a patch's C·p·p weights are whole weight words (every preset): lane j of a word is then always column
+   *  bank j % PATCH of patch_w, so the loader's WPATCH_LANES writes per cycle go to distinct banks (II=1). */
+  static const bool WROWS_WORD_ALIGNED = K % WPATCH_LANES == 0;
+  static const int GROUP_PIX = CONFIG_T::PE_PATCHES * CONFIG_T::PATCH;  // pixels of one image row under a patch group
+  /** 1 when a patch group's pixels of one image row are whole words or lie inside one word (Edge-MoE: exactly one
+   *  word), so the image reader moves GROUP_WORDS words per group instead of one word per pixel. */
+  static const bool GROUP_WORD_ALIGNED =
+      CONFIG_T::IMG_W % PIXEL_LANES == 0 && (GROUP_PIX % PIXEL_LANES == 0 || PIXEL_LANES % GROUP_PIX == 0);
+  static const int GROUP_WORDS = GROUP_PIX >= PIXEL_LANES ? GROUP_PIX / PIXEL_LANES : 1;
+  static const int GROUPS = CONFIG_T::GRID_W / CONFIG_T::PE_PATCHES;                             // patch groups per patch row
+  static const int ROW_STEPS = CONFIG_T::GRID_H * CONFIG_T::IN_CH * CONFIG_T::PATCH * GROUPS;  // (patch row, channel, pixel row, group) steps
+  static const int MAC_STEPS = ROW_STEPS * (CONFIG_T::DIM / CONFIG_T::PE_DIMS);                // MAC loop iterations per image
+};
+
 /** The one-time weights [D][C·p·p] and bias [D]: owned by the caller (the top function keeps them in static storage
  *  so they persist on chip between kernel calls; reload = 0 reuses them). */
-typedef wpatch_t pe_w_t[DIM][PE_K];
-typedef acc_t pe_b_t[DIM];
-
-/** 1 when a patch's C·p·p weights are whole weight words (every preset): lane j of a word is then always column
- *  bank j % PATCH of patch_w, so the loader's WPATCH_LANES writes per cycle go to distinct banks (II=1). */
-static const bool PE_WROWS_WORD_ALIGNED = PE_K % WPATCH_LANES == 0;
-static const int PE_GROUP_PIX = PE_PATCHES * PATCH;  // pixels of one image row under a patch group
-/** 1 when a patch group's pixels of one image row are whole words or lie inside one word (Edge-MoE: exactly one
- *  word), so the image reader moves PE_GROUP_WORDS words per group instead of one word per pixel. */
-static const bool PE_GROUP_WORD_ALIGNED =
-    IMG_W % PIXEL_LANES == 0 && (PE_GROUP_PIX % PIXEL_LANES == 0 || PIXEL_LANES % PE_GROUP_PIX == 0);
-static const int PE_GROUP_WORDS = PE_GROUP_PIX >= PIXEL_LANES ? PE_GROUP_PIX / PIXEL_LANES : 1;
-static const int PE_GROUPS = GRID_W / PE_PATCHES;                   // patch groups per patch row
-static const int PE_ROW_STEPS = GRID_H * IN_CH * PATCH * PE_GROUPS;  // (patch row, channel, pixel row, group) steps
-static const int PE_MAC_STEPS = PE_ROW_STEPS * (DIM / PE_DIMS);      // MAC loop iterations per image
-static const int PE_ACC_DISTANCE = PE_GROUPS * (DIM / PE_DIMS);      // MAC iterations between updates of one sum
+template <class CONFIG_T>
+struct pe_buffers {
+  typedef typename CONFIG_T::wpatch_t w_t[CONFIG_T::DIM][pe_geometry<CONFIG_T>::K];
+  typedef typename CONFIG_T::acc_t b_t[CONFIG_T::DIM];
+};
 
 /** Loads the patch-embed weights [D][C·p·p] and bias [D] on chip (the reload path), one word per cycle. */
-inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, const word_t *b, int sh_w = 0, int sh_b = 0) {
+template <class CONFIG_T>
+void load_patch_embed(typename pe_buffers<CONFIG_T>::w_t patch_w, typename pe_buffers<CONFIG_T>::b_t patch_b,
+                      const typename CONFIG_T::word_t *w, const typename CONFIG_T::word_t *b, int sh_w = 0, int sh_b = 0) {
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::wpatch_t wpatch_t;
+  typedef typename CONFIG_T::wbias_t wbias_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int DIM = CONFIG_T::DIM;
+  const int PE_K = pe_geometry<CONFIG_T>::K;
+  const int WPATCH_LANES = pe_geometry<CONFIG_T>::WPATCH_LANES;
+  const int WBIAS_LANES = pe_geometry<CONFIG_T>::WBIAS_LANES;
   const int wtotal = DIM * PE_K;
-  if (PE_WROWS_WORD_ALIGNED) {
+  if (pe_geometry<CONFIG_T>::WROWS_WORD_ALIGNED) {
     const int row_words = PE_K / WPATCH_LANES;
     int d = 0, kw = 0;
   pe_wload_rows:
@@ -57,7 +86,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
     pe_wload_row_lanes:
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
-        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W, WS_BITS_WPATCH>(word, j, sh_w);
+        patch_w[d][kw * WPATCH_LANES + j] = fxm_lane_get_shifted<wpatch_t, CONFIG_T::WPATCH_BITS, CONFIG_T::WPATCH_W, CONFIG_T::WS_BITS_WPATCH>(word, j, sh_w);
       }
       if (++kw == row_words) {
         kw = 0;
@@ -75,7 +104,7 @@ inline void load_patch_embed(pe_w_t patch_w, pe_b_t patch_b, const word_t *w, co
       for (int j = 0; j < WPATCH_LANES; j++) {
 #pragma HLS unroll
         if (wi * WPATCH_LANES + j < wtotal) {
-          patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, WPATCH_BITS, WPATCH_W, WS_BITS_WPATCH>(word, j, sh_w);
+          patch_w[d][k] = fxm_lane_get_shifted<wpatch_t, CONFIG_T::WPATCH_BITS, CONFIG_T::WPATCH_W, CONFIG_T::WS_BITS_WPATCH>(word, j, sh_w);
           if (++k == PE_K) {
             k = 0;
             d++;
@@ -92,28 +121,41 @@ pe_bload_words:
   pe_bload_lanes:
     for (int j = 0; j < WBIAS_LANES; j++) {
 #pragma HLS unroll
-      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, WBIAS_BITS, WBIAS_W, WS_BITS_WBIAS>(word, j, sh_b));
+      if (wi * WBIAS_LANES + j < DIM) patch_b[wi * WBIAS_LANES + j] = acc_t(fxm_lane_get_shifted<wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_W, CONFIG_T::WS_BITS_WBIAS>(word, j, sh_b));
     }
   }
 }
 
 /** The pixels of one patch group under one image row. */
+template <class CONFIG_T>
 struct pe_group_t {
-  pixel_t v[PE_PATCHES][PATCH];
+  typename CONFIG_T::pixel_t v[CONFIG_T::PE_PATCHES][CONFIG_T::PATCH];
 };
 
 /** Image reader: per (patch row, channel, pixel row, patch group) the group's pixels, in the MAC loop's order. With
- *  PE_GROUP_WORD_ALIGNED (every preset) PE_GROUP_WORDS whole words per group (one for Edge-MoE); otherwise one
+ *  GROUP_WORD_ALIGNED (every preset) GROUP_WORDS whole words per group (one for Edge-MoE); otherwise one
  *  read per pixel. Fixed trip count, unconditional. */
-inline void pe_read_image(const word_t *img, hls::stream<pe_group_t> &groups) {
+template <class CONFIG_T>
+void pe_read_image(const typename CONFIG_T::word_t *img, hls::stream<pe_group_t<CONFIG_T> > &groups) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::pixel_t pixel_t;
+  typedef typename CONFIG_T::word_t word_t;
+  typedef pe_geometry<CONFIG_T> G;
+  const int IMG_H = CONFIG_T::IMG_H;
+  const int IMG_W = CONFIG_T::IMG_W;
+  const int PATCH = CONFIG_T::PATCH;
+  const int PIXEL_LANES = G::PIXEL_LANES;
+  const int PIXEL_BITS = CONFIG_T::PIXEL_BITS;
+  const int PE_GROUP_PIX = G::GROUP_PIX;
+  const int PE_GROUP_WORDS = G::GROUP_WORDS;
+  const int PE_GROUPS = G::GROUPS;
   int py = 0, c = 0, ky = 0, g = 0;
 pe_read_groups:
-  for (int i = 0; i < PE_ROW_STEPS; i++) {
+  for (int i = 0; i < G::ROW_STEPS; i++) {
 #pragma HLS pipeline II = 1
     const int e0 = (c * IMG_H + py * PATCH + ky) * IMG_W + g * PE_GROUP_PIX;  // element index of the group's pixel 0
-    pe_group_t grp;
-    if (PE_GROUP_WORD_ALIGNED) {
+    pe_group_t<CONFIG_T> grp;
+    if (G::GROUP_WORD_ALIGNED) {
       word_t gw[PE_GROUP_WORDS];
     pe_read_group_words:
       for (int k = 0; k < PE_GROUP_WORDS; k++) {
@@ -139,7 +181,7 @@ pe_read_groups:
       g = 0;
       if (++ky == PATCH) {
         ky = 0;
-        if (++c == IN_CH) {
+        if (++c == CONFIG_T::IN_CH) {
           c = 0;
           py++;
         }
@@ -150,35 +192,53 @@ pe_read_groups:
 
 /** MAC compute: per (patch row, channel, pixel row, group, dim group) PE_PATCHES x PE_DIMS x PATCH MACs (an adder
  *  tree per output); after each patch row its GRID_W x DIM sums leave as act_t words (one per cycle). */
-inline void pe_mac(hls::stream<pe_group_t> &groups, const pe_w_t patch_w, const pe_b_t patch_b, hls::stream<word_t> &sums) {
+// T_PE_PATCHES, T_PE_DIMS, T_ACC_DISTANCE: config values as single names for the pragmas; T_ACC_DISTANCE is the MAC
+// iterations between updates of one sum (a row of groups: GROUPS x DIM/PE_DIMS).
+template <class CONFIG_T, int T_PE_PATCHES = CONFIG_T::PE_PATCHES, int T_PE_DIMS = CONFIG_T::PE_DIMS,
+          int T_ACC_DISTANCE = (CONFIG_T::GRID_W / CONFIG_T::PE_PATCHES) * (CONFIG_T::DIM / CONFIG_T::PE_DIMS),
+          int T_MAC_II = CONFIG_T::MAC_II>
+void pe_mac(hls::stream<pe_group_t<CONFIG_T> > &groups, const typename CONFIG_T::wpatch_t patch_w[CONFIG_T::DIM][pe_geometry<CONFIG_T>::K],
+            const typename CONFIG_T::acc_t patch_b[CONFIG_T::DIM], hls::stream<typename CONFIG_T::word_t> &sums) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  typedef pe_geometry<CONFIG_T> G;
+  const int GRID_H = CONFIG_T::GRID_H;
+  const int GRID_W = CONFIG_T::GRID_W;
+  const int DIM = CONFIG_T::DIM;
+  const int PATCH = CONFIG_T::PATCH;
+  const int PE_PATCHES = CONFIG_T::PE_PATCHES;
+  const int PE_DIMS = CONFIG_T::PE_DIMS;
+  const int DIM_WORDS = G::DIM_WORDS;
+  const int ACT_BITS = G::ACT_BITS;
   acc_t acc[GRID_W][DIM];
-#pragma HLS array_partition variable = acc cyclic factor = PE_PATCHES dim = 1  // PE_PATCHES x PE_DIMS sums per cycle
-#pragma HLS array_partition variable = acc cyclic factor = PE_DIMS dim = 2
-  pe_group_t grp;
+#pragma HLS array_partition variable = acc cyclic factor = T_PE_PATCHES dim = 1  // PE_PATCHES x PE_DIMS sums per cycle
+#pragma HLS array_partition variable = acc cyclic factor = T_PE_DIMS dim = 2
+  pe_group_t<CONFIG_T> grp;
 pe_rows:
   for (int py = 0; py < GRID_H; py++) {
     int c = 0, ky = 0, g = 0, db = 0;
   pe_macs:
-    for (int i = 0; i < PE_MAC_STEPS / GRID_H; i++) {
-#pragma HLS pipeline II = PE_MAC_II  // 1 unless PE_ACC_DISTANCE < 3 (plan.loops)
-#pragma HLS dependence variable = acc inter true distance = PE_ACC_DISTANCE  // (patch, dim) next updated a row of groups later
+    for (int i = 0; i < G::MAC_STEPS / GRID_H; i++) {
+#pragma HLS pipeline II = T_MAC_II  // 1 unless T_ACC_DISTANCE < 3 (plan.loops)
+#pragma HLS dependence variable = acc inter true distance = T_ACC_DISTANCE  // (patch, dim) next updated a row of groups later
       EDGEMOE_TICK();
       if (db == 0) grp = groups.read();
       const int kbase = (c * PATCH + ky) * PATCH;  // weight column of (c, ky, 0)
       const bool first = c == 0 && ky == 0;
     pe_mac_patches:
-      for (int pp = 0; pp < PE_PATCHES; pp++) {
+      for (int pp = 0; pp < CONFIG_T::PE_PATCHES; pp++) {
 #pragma HLS unroll
       pe_mac_dims:
-        for (int dd = 0; dd < PE_DIMS; dd++) {
+        for (int dd = 0; dd < CONFIG_T::PE_DIMS; dd++) {
 #pragma HLS unroll
           const int d = db * PE_DIMS + dd;
           const int px = g * PE_PATCHES + pp;
           acc_t prod[PATCH];
 #pragma HLS array_partition variable = prod complete
         pe_mac_pixels:
-          for (int kx = 0; kx < PATCH; kx++) {
+          for (int kx = 0; kx < CONFIG_T::PATCH; kx++) {
 #pragma HLS unroll
             prod[kx] = grp.v[pp][kx] * patch_w[d][kbase + kx];  // product truncated to acc_t first
           }
@@ -187,7 +247,7 @@ pe_rows:
       }
       if (++db == DIM / PE_DIMS) {
         db = 0;
-        if (++g == PE_GROUPS) {
+        if (++g == G::GROUPS) {
           g = 0;
           if (++ky == PATCH) {
             ky = 0;
@@ -202,9 +262,9 @@ pe_rows:
       const int px = i / DIM_WORDS, wi = i % DIM_WORDS;
       word_t word = 0;
     pe_emit_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
-        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(acc[px][wi * ACT_LANES + j]));
+        fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(acc[px][wi * CONFIG_T::ACT_LANES + j]));
       }
       sums.write(word);
     }
@@ -212,34 +272,44 @@ pe_rows:
 }
 
 /** pos_embed reader: TOKENS x DIM_WORDS words in order (plus the cls token's words first when it is not folded). */
-inline void pe_read_pos(const word_t *pos, const word_t *cls, hls::stream<word_t> &ps) {
+template <class CONFIG_T>
+void pe_read_pos(const typename CONFIG_T::word_t *pos, const typename CONFIG_T::word_t *cls, hls::stream<typename CONFIG_T::word_t> &ps) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int ACT_BITS = pe_geometry<CONFIG_T>::ACT_BITS;
+  const int TOKEN_BUF_WORDS = pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS;
 pe_read_pos_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
     word_t word = pos[i];
-    if (!CLS_FOLDED && i < DIM_WORDS) {  // compile-time: `cls` is only read when the cls token is a separate tensor
+    if (!CONFIG_T::CLS_FOLDED && i < pe_geometry<CONFIG_T>::DIM_WORDS) {  // compile-time: `cls` is only read when the cls token is a separate tensor
       const word_t cw = cls[i];
     pe_cls_lanes:
-      for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + fxm_lane_get<act_t, ACT_BITS>(cw, j)));
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + fxm_lane_get<act_t, ACT_BITS>(cw, j)));
     }
     ps.write(word);
   }
 }
 
 /** Writer: token 0 (cls) = its pos word, tokens 1.. = sum + pos (wrapping as act_t), one word per cycle. */
-inline void pe_write(hls::stream<word_t> &sums, hls::stream<word_t> &ps, word_t *x) {
+template <class CONFIG_T>
+void pe_write(hls::stream<typename CONFIG_T::word_t> &sums, hls::stream<typename CONFIG_T::word_t> &ps, typename CONFIG_T::word_t *x) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int ACT_BITS = pe_geometry<CONFIG_T>::ACT_BITS;
+  const int TOKEN_BUF_WORDS = pe_geometry<CONFIG_T>::TOKEN_BUF_WORDS;
 pe_write_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t pw = ps.read();
     word_t word = pw;
-    if (i >= DIM_WORDS) {
+    if (i >= pe_geometry<CONFIG_T>::DIM_WORDS) {
       const word_t sw = sums.read();
     pe_write_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
         fxm_lane_set<act_t, ACT_BITS>(word, j, act_t(fxm_lane_get<act_t, ACT_BITS>(sw, j) + fxm_lane_get<act_t, ACT_BITS>(pw, j)));
       }
@@ -254,19 +324,21 @@ pe_write_words:
  * cls_token [DIM] (act_t), read only when !CLS_FOLDED (pass any valid pointer otherwise: a null m_axi pointer is
  * not synthesisable).
  */
-inline void patch_embed(word_t *x, const word_t *img, const word_t *pos, const word_t *cls, const pe_w_t patch_w,
-                        const pe_b_t patch_b) {
+template <class CONFIG_T, int T_DIM_WORDS = CONFIG_T::DIM / CONFIG_T::ACT_LANES>  // the pos stream's depth as one name
+void patch_embed(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t *img, const typename CONFIG_T::word_t *pos,
+                 const typename CONFIG_T::word_t *cls, const typename CONFIG_T::wpatch_t patch_w[CONFIG_T::DIM][pe_geometry<CONFIG_T>::K],
+                 const typename CONFIG_T::acc_t patch_b[CONFIG_T::DIM]) {
 #pragma HLS inline off
 #pragma HLS dataflow
-  hls::stream<pe_group_t> groups;
+  hls::stream<pe_group_t<CONFIG_T> > groups;
 #pragma HLS stream variable = groups depth = 2  // one group per DIM/PE_DIMS cycles
-  hls::stream<word_t> sums, ps;
+  hls::stream<typename CONFIG_T::word_t> sums, ps;
 #pragma HLS stream variable = sums depth = 2
-#pragma HLS stream variable = ps depth = DIM_WORDS  // the cls row passes before the first sums arrive
-  pe_read_image(img, groups);
-  pe_mac(groups, patch_w, patch_b, sums);
-  pe_read_pos(pos, cls, ps);
-  pe_write(sums, ps, x);
+#pragma HLS stream variable = ps depth = T_DIM_WORDS  // the cls row passes before the first sums arrive
+  pe_read_image<CONFIG_T>(img, groups);
+  pe_mac<CONFIG_T>(groups, patch_w, patch_b, sums);
+  pe_read_pos<CONFIG_T>(pos, cls, ps);
+  pe_write<CONFIG_T>(sums, ps, x);
 }
 
 }  // namespace edgemoe

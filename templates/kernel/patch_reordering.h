@@ -130,7 +130,7 @@ gate_tokens:
       }
     }
     // Online softmax over all experts + top-k insertion, one expert per GATE_SOFTMAX_II cycles.
-    softmax_state_t st;
+    softmax_state_t<act_t> st;
     softmax_reset(st);
     act_t top_l[TOP_K];
     int top_e[TOP_K];

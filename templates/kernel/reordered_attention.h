@@ -1,8 +1,12 @@
 // Reordered attention with constant bandwidth, Edge-MoE innovation (1), with the single-pass softmax (2) fused in.
 //
-// Usage (include after params.h: needs act_t, acc_t, word_t, ACT_LANES, AXI_BITS):
-//   attention_qk<N, DIM, HEADS, P>(q, k, attn, info);   // scores + softmax statistics to DRAM scratch
-//   attention_av<N, DIM, HEADS, P>(attn, info, v, out); // softmax(scores)·V, rows written in natural order
+// Usage: CONFIG_T a per-instance config struct (the generated params.h defines one, hls4ml style) with members
+//   typedef act_t, acc_t, word_t;   activations, the MAC accumulator, the m_axi word (ap_uint<AXI_BITS>)
+//   static const int N, DIM, HEADS, P, ACT_LANES;   tokens, features, heads, parallelism P, activations per word
+//   static const int FIN_II;   finalize's II: ceil(rescale latency / P) (plan.loops)
+//   attention_qk<CONFIG_T>(q, k, attn, info);   // scores + softmax statistics to DRAM scratch
+//   attention_av<CONFIG_T>(attn, info, v, out); // softmax(scores)·V, rows written in natural order
+// The header reads nothing from params.h, so one translation unit may instantiate it with several configs.
 // q, k, v, out: activation regions [N][DIM] (token-major, DIM/ACT_LANES words per token, kernel contract).
 // attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
 // info:  softmax-info scratch, attn_info_words(N, HEADS, ACT_LANES) words (layout below).
@@ -86,9 +90,9 @@ constexpr unsigned long long attn_scale_raw(int head_dim) { return attn_isqrt((1
 typedef ap_ufixed<25, 1> attn_scale_t;
 
 /** One (q-block, key) step: a value (score or probability) per slot and head. */
-template <int T_P, int T_HEADS>
+template <class CONFIG_T>
 struct attn_step_t {
-  act_t v[T_P][T_HEADS];
+  typename CONFIG_T::act_t v[CONFIG_T::P][CONFIG_T::HEADS];
 };
 
 /** The row slot o works on at key step kk of q-block b (may be < 0 or >= N: garbage, never used). */
@@ -102,10 +106,10 @@ inline int attn_finishing_slot(int kk, int n, int p) {
 }
 
 /** A finished row's softmax statistics: 1/s and m per head (finalize -> info writer). */
-template <int T_HEADS>
+template <class CONFIG_T>
 struct attn_info_row_t {
-  act_t inv_s[T_HEADS];
-  act_t m[T_HEADS];
+  typename CONFIG_T::act_t inv_s[CONFIG_T::HEADS];
+  typename CONFIG_T::act_t m[CONFIG_T::HEADS];
 };
 
 // ---- data movers: every m_axi access of attention lives in one of these (fixed trip counts, unconditional,
@@ -113,10 +117,12 @@ struct attn_info_row_t {
 
 /** Q reader: rows 0..N-1 in order (the compute stage loads slot kk of q-block b with row bP+kk, i.e. rows in order),
  *  then zero words for the padded rows of the last q-block (never read from DRAM). */
-template <int T_N, int T_DIM, int T_P>
-void attn_read_q(const word_t *q, hls::stream<word_t> &qs) {
+template <class CONFIG_T>
+void attn_read_q(const typename CONFIG_T::word_t *q, hls::stream<typename CONFIG_T::word_t> &qs) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int B = T_DIM / ACT_LANES;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_P = CONFIG_T::P;
+  const int B = T_DIM / CONFIG_T::ACT_LANES;
   const int PAD = attn_q_blocks(T_N, T_P) * T_P * B - T_N * B;
 attn_read_q_words:
   for (int i = 0; i < T_N * B; i++) {
@@ -131,10 +137,11 @@ attn_read_q_pad:
 }
 
 /** K (or V) reader: the whole [N][DIM] region once per q-block, one word per cycle (one burst per pass). */
-template <int T_N, int T_DIM, int T_P>
-void attn_read_kv(const word_t *kv, hls::stream<word_t> &ks) {
+template <class CONFIG_T>
+void attn_read_kv(const typename CONFIG_T::word_t *kv, hls::stream<typename CONFIG_T::word_t> &ks) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int B = T_DIM / ACT_LANES;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_P = CONFIG_T::P;
+  const int B = T_DIM / CONFIG_T::ACT_LANES;
   const int NB = attn_q_blocks(T_N, T_P);
 attn_read_kv_passes:
   for (int b = 0; b < NB; b++) {
@@ -148,17 +155,21 @@ attn_read_kv_passes:
 
 /** Q·Kᵀ compute stage: one K block per cycle, P slots × ACT_LANES MACs (an adder tree per slot); one step of
  *  scores out per key. The (q-block, key, block) nest is one counter-driven loop (Edge-MoE's FOR_BLOCK style). */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_qk_compute(hls::stream<word_t> &qs, hls::stream<word_t> &ks, hls::stream<attn_step_t<T_P, T_HEADS> > &steps) {
+template <class CONFIG_T>
+void attn_qk_compute(hls::stream<typename CONFIG_T::word_t> &qs, hls::stream<typename CONFIG_T::word_t> &ks, hls::stream<attn_step_t<CONFIG_T> > &steps) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int B = T_DIM / ACT_LANES;  // feature blocks per token
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int B = T_DIM / CONFIG_T::ACT_LANES;  // feature blocks per token
   const int BH = B / T_HEADS;       // feature blocks per head
   const int NB = attn_q_blocks(T_N, T_P);
   constexpr unsigned long long SCALE_RAW = attn_scale_raw(T_DIM / T_HEADS);  // compile time: no isqrt loop in RTL
   const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(SCALE_RAW));
 
-  act_t q_slot[T_P][B][ACT_LANES];
+  act_t q_slot[T_P][B][CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=q_slot complete dim=1  // all P slots read every cycle
 #pragma HLS array_partition variable=q_slot complete dim=3  // all lanes of a block read every cycle
   acc_t score[T_P][T_HEADS];
@@ -167,7 +178,7 @@ void attn_qk_compute(hls::stream<word_t> &qs, hls::stream<word_t> &ks, hls::stre
 qk_init_slots:
   for (int i = 0; i < T_P * B; i++) {
   qk_init_lanes:
-    for (int j = 0; j < ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
   }
 
   int kk = 0, d = 0;
@@ -180,26 +191,26 @@ qk_blocks:
     if (kk < T_P) {
       const word_t qw = qs.read();
     qk_load_lanes:
-      for (int j = 0; j < ACT_LANES; j++) q_slot[kk][d][j] = fxm_lane_get<act_t, CB>(qw, j);
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[kk][d][j] = fxm_lane_get<act_t, CB>(qw, j);
     }
     const int h = d / BH;
     const bool head_start = (d % BH) == 0;
   qk_slots:
     for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
-      acc_t prod[ACT_LANES];
+      acc_t prod[CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=prod complete
     qk_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
         prod[j] = q_slot[o][d][j] * fxm_lane_get<act_t, CB>(kw, j);  // truncated before accumulating
       }
-      const acc_t partial = fxm_tree_sum<acc_t, ACT_LANES>(prod);
+      const acc_t partial = fxm_tree_sum<acc_t, CONFIG_T::ACT_LANES>(prod);
       const acc_t contrib = partial * scale;
       score[o][h] = head_start ? contrib : acc_t(score[o][h] + contrib);
     }
     if (d == B - 1) {
-      attn_step_t<T_P, T_HEADS> st;
+      attn_step_t<CONFIG_T> st;
     qk_emit:
       for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
@@ -218,45 +229,45 @@ qk_blocks:
 /** Q·Kᵀ finalize stage: pipelined at II=1 over (q-block, key, slot), so each of the HEADS exp units (and HEADS
  *  reciprocal units) is time-multiplexed over the P slots (Edge-MoE's finalize_attn: one per head). It forwards each
  *  step's scores to the score writer and a finished row's (1/s, m) pairs to the info writer. Its II (ATTN_FIN_II) is
- *  ceil(latency of s <- s*e + 1 / P): the P slot states rotate through a register chain (head = the slot worked on,
- *  the updated state enters at the tail), so a state is read again P iterations after it is written by construction
- *  (no dependence pragma, which cannot target a struct array). P * II <= DIM/ACT_LANES keeps it at the compute
- *  stage's pace (the estimator models it as its own process either way). */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_qk_finalize(hls::stream<attn_step_t<T_P, T_HEADS> > &steps, hls::stream<attn_step_t<T_P, T_HEADS> > &scores,
-                      hls::stream<attn_info_row_t<T_HEADS> > &infos) {
+ *  ceil(latency of s <- s*e + 1 / P): a slot's state comes back every P iterations. P * II <= DIM/ACT_LANES keeps it at
+ *  the compute stage's pace (the estimator models it as its own process either way). */
+template <class CONFIG_T, int T_FIN_II = CONFIG_T::FIN_II>  // T_FIN_II: the pragma's II as one name
+void attn_qk_finalize(hls::stream<attn_step_t<CONFIG_T> > &steps, hls::stream<attn_step_t<CONFIG_T> > &scores,
+                      hls::stream<attn_info_row_t<CONFIG_T> > &infos) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
   const int NB = attn_q_blocks(T_N, T_P);
-  softmax_state_t state[T_P][T_HEADS];
+  softmax_state_t<act_t> state[T_P][T_HEADS];
 #pragma HLS array_partition variable=state complete dim=0
 qk_fin_init:
   for (int o = 0; o < T_P; o++) {
   qk_fin_init_heads:
     for (int h = 0; h < T_HEADS; h++) softmax_reset(state[o][h]);
   }
-  attn_step_t<T_P, T_HEADS> st;
+  attn_step_t<CONFIG_T> st;
   int b = 0, kk = 0, o = 0;
 qk_fin_slots:
   for (int i = 0; i < NB * T_N * T_P; i++) {
-#pragma HLS pipeline II=ATTN_FIN_II  // ceil(rescale latency / P) from the plan: s <- s*e + 1 spans P iterations
+#pragma HLS pipeline II=T_FIN_II  // ceil(rescale latency / P) from the plan: s <- s*e + 1 spans P iterations
     if (o == 0) {
       st = steps.read();
       scores.write(st);
     }
     const int fo = attn_finishing_slot(kk, T_N, T_P);
     const int row = attn_slot_row(b, kk, o, T_P);
-    softmax_state_t cur[T_HEADS];
+    softmax_state_t<act_t> cur[T_HEADS];
 #pragma HLS array_partition variable=cur complete
   qk_fin_heads:
     for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
-      softmax_state_t s = state[0][h];  // slot o's state is at the head of the chain
-      if (kk == o) softmax_reset(s);    // first key of row bP+o
+      softmax_state_t<act_t> s = state[0][h];  // slot o's state is at the head of the chain
+      if (kk == o) softmax_reset(s);           // first key of row bP+o
       softmax_update(s, st.v[o][h]);
       cur[h] = s;
     }
     if (o == fo && row >= 0 && row < T_N) {  // rows finish in natural order 0..N-1
-      attn_info_row_t<T_HEADS> ir;
+      attn_info_row_t<CONFIG_T> ir;
     qk_fin_info_heads:
       for (int h = 0; h < T_HEADS; h++) {
 #pragma HLS unroll
@@ -282,52 +293,58 @@ qk_fin_slots:
 }
 
 /** Score writer: every step's P×HEADS scores as W_STEP packed words, in (q-block, key) order. */
-template <int T_N, int T_HEADS, int T_P>
-void attn_write_scores(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, word_t *attn) {
+template <class CONFIG_T>
+void attn_write_scores(hls::stream<attn_step_t<CONFIG_T> > &scores, typename CONFIG_T::word_t *attn) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int WS = attn_step_words(T_P, T_HEADS, CONFIG_T::ACT_LANES);
   const int NB = attn_q_blocks(T_N, T_P);
-  act_t flat[WS * ACT_LANES];
+  act_t flat[WS * CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=flat complete
   int w = 0;
 attn_write_scores_words:
   for (int i = 0; i < NB * T_N * WS; i++) {
 #pragma HLS pipeline II=1
     if (w == 0) {
-      const attn_step_t<T_P, T_HEADS> st = scores.read();
+      const attn_step_t<CONFIG_T> st = scores.read();
     attn_write_scores_flat:
-      for (int e = 0; e < WS * ACT_LANES; e++) flat[e] = e < T_P * T_HEADS ? st.v[e / T_HEADS][e % T_HEADS] : act_t(0);
+      for (int e = 0; e < WS * CONFIG_T::ACT_LANES; e++) flat[e] = e < T_P * T_HEADS ? st.v[e / T_HEADS][e % T_HEADS] : act_t(0);
     }
     word_t word = 0;
   attn_write_scores_lanes:
-    for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * ACT_LANES + j]);
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * CONFIG_T::ACT_LANES + j]);
     attn[i] = word;
     if (++w == WS) w = 0;
   }
 }
 
 /** Info writer: N rows of W_INFO words ([1/s, m] per head), in row order. */
-template <int T_N, int T_HEADS>
-void attn_write_info(hls::stream<attn_info_row_t<T_HEADS> > &infos, word_t *info) {
+template <class CONFIG_T>
+void attn_write_info(hls::stream<attn_info_row_t<CONFIG_T> > &infos, typename CONFIG_T::word_t *info) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
-  act_t flat[WI * ACT_LANES];
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int WI = attn_info_token_words(T_HEADS, CONFIG_T::ACT_LANES);
+  act_t flat[WI * CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=flat complete
   int w = 0;
 attn_write_info_words:
   for (int i = 0; i < T_N * WI; i++) {
 #pragma HLS pipeline II=1
     if (w == 0) {
-      const attn_info_row_t<T_HEADS> ir = infos.read();
+      const attn_info_row_t<CONFIG_T> ir = infos.read();
     attn_write_info_flat:
-      for (int e = 0; e < WI * ACT_LANES; e++)
+      for (int e = 0; e < WI * CONFIG_T::ACT_LANES; e++)
         flat[e] = e < 2 * T_HEADS ? (e % 2 == 0 ? ir.inv_s[e / 2] : ir.m[e / 2]) : act_t(0);
     }
     word_t word = 0;
   attn_write_info_lanes:
-    for (int j = 0; j < ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * ACT_LANES + j]);
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) fxm_lane_set<act_t, CB>(word, j, flat[w * CONFIG_T::ACT_LANES + j]);
     info[i] = word;
     if (++w == WI) w = 0;
   }
@@ -335,36 +352,41 @@ attn_write_info_words:
 
 /** Q·Kᵀ with reordering and single-pass softmax statistics: a dataflow of readers -> compute -> finalize ->
  *  writers (Edge-MoE's six processes). */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attention_qk(const word_t *q, const word_t *k, word_t *attn, word_t *info) {
-  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
-  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+template <class CONFIG_T>
+void attention_qk(const typename CONFIG_T::word_t *q, const typename CONFIG_T::word_t *k, typename CONFIG_T::word_t *attn, typename CONFIG_T::word_t *info) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % CONFIG_T::ACT_LANES == 0, "a feature block must lie in one head");
+  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
   hls::stream<word_t> qs, ks;
 #pragma HLS stream variable=qs depth=2
 #pragma HLS stream variable=ks depth=2
-  hls::stream<attn_step_t<T_P, T_HEADS> > steps, scores;
+  hls::stream<attn_step_t<CONFIG_T> > steps, scores;
 #pragma HLS stream variable=steps depth=2  // one step per key (DIM/ACT_LANES cycles)
 #pragma HLS stream variable=scores depth=2
-  hls::stream<attn_info_row_t<T_HEADS> > infos;
+  hls::stream<attn_info_row_t<CONFIG_T> > infos;
 #pragma HLS stream variable=infos depth=2
-  attn_read_q<T_N, T_DIM, T_P>(q, qs);
-  attn_read_kv<T_N, T_DIM, T_P>(k, ks);
-  attn_qk_compute<T_N, T_DIM, T_HEADS, T_P>(qs, ks, steps);
-  attn_qk_finalize<T_N, T_DIM, T_HEADS, T_P>(steps, scores, infos);
-  attn_write_scores<T_N, T_HEADS, T_P>(scores, attn);
-  attn_write_info<T_N, T_HEADS>(infos, info);
+  attn_read_q<CONFIG_T>(q, qs);
+  attn_read_kv<CONFIG_T>(k, ks);
+  attn_qk_compute<CONFIG_T>(qs, ks, steps);
+  attn_qk_finalize<CONFIG_T>(steps, scores, infos);
+  attn_write_scores<CONFIG_T>(scores, attn);
+  attn_write_info<CONFIG_T>(infos, info);
 }
 
 /** Score reader: the scores back in (q-block, key) order, one word per cycle, one step per W_STEP words. */
-template <int T_N, int T_HEADS, int T_P>
-void attn_read_scores(const word_t *attn, hls::stream<attn_step_t<T_P, T_HEADS> > &scores) {
+template <class CONFIG_T>
+void attn_read_scores(const typename CONFIG_T::word_t *attn, hls::stream<attn_step_t<CONFIG_T> > &scores) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int WS = attn_step_words(T_P, T_HEADS, ACT_LANES);
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int WS = attn_step_words(T_P, T_HEADS, CONFIG_T::ACT_LANES);
   const int NB = attn_q_blocks(T_N, T_P);
-  act_t flat[WS * ACT_LANES];
+  act_t flat[WS * CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=flat complete
   int w = 0;
 attn_read_scores_words:
@@ -372,10 +394,10 @@ attn_read_scores_words:
 #pragma HLS pipeline II=1
     const word_t word = attn[i];
   attn_read_scores_lanes:
-    for (int j = 0; j < ACT_LANES; j++) flat[w * ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) flat[w * CONFIG_T::ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
     if (++w == WS) {
       w = 0;
-      attn_step_t<T_P, T_HEADS> st;
+      attn_step_t<CONFIG_T> st;
     attn_read_scores_unflat:
       for (int e = 0; e < T_P * T_HEADS; e++) st.v[e / T_HEADS][e % T_HEADS] = flat[e];
       scores.write(st);
@@ -384,12 +406,15 @@ attn_read_scores_words:
 }
 
 /** Info reader: N rows of (1/s, m) per head, one word per cycle. */
-template <int T_N, int T_HEADS>
-void attn_read_info(const word_t *info, hls::stream<attn_info_row_t<T_HEADS> > &infos) {
+template <class CONFIG_T>
+void attn_read_info(const typename CONFIG_T::word_t *info, hls::stream<attn_info_row_t<CONFIG_T> > &infos) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int WI = attn_info_token_words(T_HEADS, ACT_LANES);
-  act_t flat[WI * ACT_LANES];
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int WI = attn_info_token_words(T_HEADS, CONFIG_T::ACT_LANES);
+  act_t flat[WI * CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=flat complete
   int w = 0;
 attn_read_info_words:
@@ -397,10 +422,10 @@ attn_read_info_words:
 #pragma HLS pipeline II=1
     const word_t word = info[i];
   attn_read_info_lanes:
-    for (int j = 0; j < ACT_LANES; j++) flat[w * ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) flat[w * CONFIG_T::ACT_LANES + j] = fxm_lane_get<act_t, CB>(word, j);
     if (++w == WI) {
       w = 0;
-      attn_info_row_t<T_HEADS> ir;
+      attn_info_row_t<CONFIG_T> ir;
     attn_read_info_unflat:
       for (int h = 0; h < T_HEADS; h++) {
         ir.inv_s[h] = flat[2 * h];
@@ -414,10 +439,12 @@ attn_read_info_words:
 /** attn·V prepare stage: pipelined at II=1 over (q-block, key, slot) with HEADS exp units time-multiplexed over the
  *  P slots. A slot takes its row's (1/s, m) when it starts the row (kk == slot); it emits p = e^(a - m)·(1/s) per
  *  slot and head, one step per key. */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_av_prepare(hls::stream<attn_step_t<T_P, T_HEADS> > &scores, hls::stream<attn_info_row_t<T_HEADS> > &infos,
-                     hls::stream<attn_step_t<T_P, T_HEADS> > &probs) {
+template <class CONFIG_T>
+void attn_av_prepare(hls::stream<attn_step_t<CONFIG_T> > &scores, hls::stream<attn_info_row_t<CONFIG_T> > &infos,
+                     hls::stream<attn_step_t<CONFIG_T> > &probs) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  const int T_N = CONFIG_T::N, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
   const int NB = attn_q_blocks(T_N, T_P);
   act_t slot_m[T_P][T_HEADS], slot_inv_s[T_P][T_HEADS];
 #pragma HLS array_partition variable=slot_m complete dim=0
@@ -430,13 +457,13 @@ av_prep_init:
       slot_inv_s[o][h] = 0;  // garbage rows get p = 0
     }
   }
-  attn_step_t<T_P, T_HEADS> sc, pr;
+  attn_step_t<CONFIG_T> sc, pr;
   int b = 0, kk = 0, o = 0;
 av_prep_slots:
   for (int i = 0; i < NB * T_N * T_P; i++) {
 #pragma HLS pipeline II=1
     if (o == 0) sc = scores.read();
-    attn_info_row_t<T_HEADS> ir;
+    attn_info_row_t<CONFIG_T> ir;
     const bool starts = kk == o;  // slot o starts row bP+o
     const bool valid = b * T_P + o < T_N;
     if (starts && valid) ir = infos.read();
@@ -462,27 +489,31 @@ av_prep_slots:
 
 /** attn·V compute stage: one V block per cycle, P slots × ACT_LANES MACs; a finished row leaves block by block
  *  during its last key step, so rows reach the writer in natural order at one word per cycle. */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attn_av_compute(hls::stream<attn_step_t<T_P, T_HEADS> > &probs, hls::stream<word_t> &vs, hls::stream<word_t> &outs) {
+template <class CONFIG_T, int T_AV_II = CONFIG_T::AV_II>  // T_AV_II: the pragma's II as one name
+void attn_av_compute(hls::stream<attn_step_t<CONFIG_T> > &probs, hls::stream<typename CONFIG_T::word_t> &vs, hls::stream<typename CONFIG_T::word_t> &outs) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
-  const int B = T_DIM / ACT_LANES;
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  const int B = T_DIM / CONFIG_T::ACT_LANES;
   const int BH = B / T_HEADS;
   const int NB = attn_q_blocks(T_N, T_P);
 
-  acc_t acc[T_P][B][ACT_LANES];
+  acc_t acc[T_P][B][CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=acc complete dim=1  // all P slots update every cycle
 #pragma HLS array_partition variable=acc complete dim=3
 av_init_acc:
   for (int i = 0; i < T_P * B; i++) {
   av_init_lanes:
-    for (int j = 0; j < ACT_LANES; j++) acc[i / B][i % B][j] = 0;
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) acc[i / B][i % B][j] = 0;
   }
-  attn_step_t<T_P, T_HEADS> p;
+  attn_step_t<CONFIG_T> p;
   int b = 0, kk = 0, d = 0;
 av_blocks:
   for (int i = 0; i < NB * T_N * B; i++) {
-#pragma HLS pipeline II=ATTN_AV_II  // 1 unless DIM/ACT_LANES < 3 (plan.loops)
+#pragma HLS pipeline II=T_AV_II  // 1 unless DIM/ACT_LANES < 3 (plan.loops)
 #pragma HLS dependence variable=acc inter true distance=B  // block d is next updated B iterations later (d cycles)
     EDGEMOE_TICK();
     const int fo = attn_finishing_slot(kk, T_N, T_P);
@@ -495,7 +526,7 @@ av_blocks:
     for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
     av_lanes:
-      for (int j = 0; j < ACT_LANES; j++) {
+      for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
         acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating
         acc_t nv = (kk == o) ? prod : acc_t(acc[o][d][j] + prod);  // kk == o: the row's first key
@@ -515,11 +546,12 @@ av_blocks:
 }
 
 /** Output writer: the N rows in natural order, one word per cycle. */
-template <int T_N, int T_DIM>
-void attn_write_out(hls::stream<word_t> &outs, word_t *out) {
+template <class CONFIG_T>
+void attn_write_out(hls::stream<typename CONFIG_T::word_t> &outs, typename CONFIG_T::word_t *out) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM;
 attn_write_out_words:
-  for (int i = 0; i < T_N * (T_DIM / ACT_LANES); i++) {
+  for (int i = 0; i < T_N * (T_DIM / CONFIG_T::ACT_LANES); i++) {
 #pragma HLS pipeline II=1
     out[i] = outs.read();
   }
@@ -527,26 +559,28 @@ attn_write_out_words:
 
 /** softmax(Q·Kᵀ)·V from the scores and statistics of attention_qk: a dataflow of readers -> prepare -> compute ->
  *  writer (Edge-MoE's six processes). */
-template <int T_N, int T_DIM, int T_HEADS, int T_P>
-void attention_av(const word_t *attn, const word_t *info, const word_t *v, word_t *out) {
-  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % ACT_LANES == 0, "a feature block must lie in one head");
-  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+template <class CONFIG_T>
+void attention_av(const typename CONFIG_T::word_t *attn, const typename CONFIG_T::word_t *info, const typename CONFIG_T::word_t *v, typename CONFIG_T::word_t *out) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
-  hls::stream<attn_step_t<T_P, T_HEADS> > scores, probs;
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % CONFIG_T::ACT_LANES == 0, "a feature block must lie in one head");
+  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+  hls::stream<attn_step_t<CONFIG_T> > scores, probs;
 #pragma HLS stream variable=scores depth=2
 #pragma HLS stream variable=probs depth=2  // one step per key (DIM/ACT_LANES cycles)
-  hls::stream<attn_info_row_t<T_HEADS> > infos;
+  hls::stream<attn_info_row_t<CONFIG_T> > infos;
 #pragma HLS stream variable=infos depth=2
   hls::stream<word_t> vs, outs;
 #pragma HLS stream variable=vs depth=2
 #pragma HLS stream variable=outs depth=2
-  attn_read_scores<T_N, T_HEADS, T_P>(attn, scores);
-  attn_read_info<T_N, T_HEADS>(info, infos);
-  attn_read_kv<T_N, T_DIM, T_P>(v, vs);
-  attn_av_prepare<T_N, T_DIM, T_HEADS, T_P>(scores, infos, probs);
-  attn_av_compute<T_N, T_DIM, T_HEADS, T_P>(probs, vs, outs);
-  attn_write_out<T_N, T_DIM>(outs, out);
+  attn_read_scores<CONFIG_T>(attn, scores);
+  attn_read_info<CONFIG_T>(info, infos);
+  attn_read_kv<CONFIG_T>(v, vs);
+  attn_av_prepare<CONFIG_T>(scores, infos, probs);
+  attn_av_compute<CONFIG_T>(probs, vs, outs);
+  attn_write_out<CONFIG_T>(outs, out);
 }
 
 }  // namespace edgemoe

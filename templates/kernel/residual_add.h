@@ -1,7 +1,10 @@
 // Residual add: x += y over N tokens, in place, one word (ACT_LANES activations) per cycle, as Edge-MoE's add.cpp.
 //
-// Usage (include after params.h: needs act_t, word_t, ACT_LANES, AXI_BITS):
-//   residual_add<N, DIM>(x, y);
+// Usage: residual_add<CONFIG_T>(x, y), CONFIG_T a per-instance config struct (the generated params.h defines one per
+// call site, hls4ml style) with members
+//   typedef act_t, word_t;   the activation type and the m_axi word (ap_uint<AXI_BITS>)
+//   static const int N, DIM, ACT_LANES;   tokens, features per token, activations per word
+// The header reads nothing from params.h, so one translation unit may instantiate it with several configs.
 // x: activation region [N][DIM], read and written in place; y: activation region [N][DIM], read. They should sit on
 // different m_axi bundles (Edge-MoE: x on inout2, tmp3 on inout3) so each cycle reads one word of each.
 // Each sum is exact in act_t's precision and wraps on overflow (AP_WRAP, like every Edge-MoE type).
@@ -22,8 +25,8 @@ namespace edgemoe {
 constexpr long long residual_add_ticks(int n, int dim, int lanes) { return (long long)n * (dim / lanes); }
 
 /** Reader: the region's words in order, one per cycle (one burst). */
-template <int T_WORDS>
-void residual_read(const word_t *src, hls::stream<word_t> &out) {
+template <class CONFIG_T, int T_WORDS>
+void residual_read(const typename CONFIG_T::word_t *src, hls::stream<typename CONFIG_T::word_t> &out) {
 #pragma HLS inline off  // a DATAFLOW process of its own
 residual_read_words:
   for (int i = 0; i < T_WORDS; i++) {
@@ -33,10 +36,13 @@ residual_read_words:
 }
 
 /** Adder: one word of x + y per cycle (ACT_LANES sums, each wrapping as act_t). */
-template <int T_WORDS>
-void residual_sum(hls::stream<word_t> &xs, hls::stream<word_t> &ys, hls::stream<word_t> &ss) {
+template <class CONFIG_T, int T_WORDS>
+void residual_sum(hls::stream<typename CONFIG_T::word_t> &xs, hls::stream<typename CONFIG_T::word_t> &ys,
+                  hls::stream<typename CONFIG_T::word_t> &ss) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  const int CB = AXI_BITS / ACT_LANES;
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
 residual_sum_words:
   for (int i = 0; i < T_WORDS; i++) {
 #pragma HLS pipeline II=1
@@ -45,7 +51,7 @@ residual_sum_words:
     const word_t b = ys.read();
     word_t s = 0;
   residual_lanes:
-    for (int j = 0; j < ACT_LANES; j++) {
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
       act_t v = fxm_lane_get<act_t, CB>(a, j) + fxm_lane_get<act_t, CB>(b, j);
       fxm_lane_set<act_t, CB>(s, j, v);
@@ -55,8 +61,8 @@ residual_sum_words:
 }
 
 /** Writer: the sums back to the region in order, one word per cycle (one burst). */
-template <int T_WORDS>
-void residual_write(hls::stream<word_t> &in, word_t *dst) {
+template <class CONFIG_T, int T_WORDS>
+void residual_write(hls::stream<typename CONFIG_T::word_t> &in, typename CONFIG_T::word_t *dst) {
 #pragma HLS inline off  // a DATAFLOW process of its own
 residual_write_words:
   for (int i = 0; i < T_WORDS; i++) {
@@ -68,20 +74,22 @@ residual_write_words:
 /** x[t][f] += y[t][f] for every token t and feature f, in place: a dataflow of two readers -> adder -> writer, so
  *  no process reads and writes the same pointer. Word i of x is written only after the adder has read it, and
  *  the reader never needs a word the writer produces, so reading ahead of the writer is safe. */
-template <int T_N, int T_DIM>
-void residual_add(word_t *x, const word_t *y) {
-  static_assert(T_DIM % ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
+template <class CONFIG_T>
+void residual_add(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t *y) {
+  typedef typename CONFIG_T::word_t word_t;
+  static_assert(CONFIG_T::DIM % CONFIG_T::ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
+  static_assert(word_t::width % CONFIG_T::ACT_LANES == 0, "a word holds ACT_LANES whole containers");
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
-  const int WORDS = T_N * (T_DIM / ACT_LANES);
+  const int WORDS = CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES);
   hls::stream<word_t> xs, ys, ss;
 #pragma HLS stream variable=xs depth=2
 #pragma HLS stream variable=ys depth=2
 #pragma HLS stream variable=ss depth=2
-  residual_read<WORDS>(x, xs);
-  residual_read<WORDS>(y, ys);
-  residual_sum<WORDS>(xs, ys, ss);
-  residual_write<WORDS>(ss, x);
+  residual_read<CONFIG_T, WORDS>(x, xs);
+  residual_read<CONFIG_T, WORDS>(y, ys);
+  residual_sum<CONFIG_T, WORDS>(xs, ys, ss);
+  residual_write<CONFIG_T, WORDS>(ss, x);
 }
 
 }  // namespace edgemoe

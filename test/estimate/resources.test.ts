@@ -42,15 +42,21 @@ function symbols(plan: Plan): Record<string, number> {
     B: s.dim / s.actLanes,
     T_XS_DEPTH: 2 * (s.dim / s.actLanes),
     DIM_WORDS: s.dim / s.actLanes,
+    // Template parameters that carry a config-struct member into a pragma (pragma values are single names).
+    T_PARAM_BANKS: pb.lnParam,
+    T_PE_PATCHES: s.pePatches,
+    T_PE_DIMS: s.peDims,
+    T_DIM_WORDS: s.dim / s.actLanes,
   };
 }
 
 /** Banks HLS makes of `variable` declared in `src`: the product over its array_partition pragmas. */
 function pragmaBanks(src: string, variable: string, sym: Record<string, number>): number {
-  const val = (x: string) => (/^\d+$/.test(x) ? Number(x) : sym[x] ?? assert.fail(`unknown symbol ${x}`));
-  const decl = new RegExp(`\\b${variable}((?:\\[\\w+\\])+)\\s*[;,]`).exec(src);
+  // A config-struct member (CONFIG_T::ACT_LANES) takes the value of the params.h size of the same name.
+  const val = (x: string) => (/^\d+$/.test(x) ? Number(x) : sym[x.replace(/^\w+::/, '')] ?? assert.fail(`unknown symbol ${x}`));
+  const decl = new RegExp(`\\b${variable}((?:\\[[\\w:]+\\])+)\\s*[;,]`).exec(src);
   assert.ok(decl, `declaration of ${variable}`);
-  const dims = [...decl[1]!.matchAll(/\[(\w+)\]/g)].map((m) => val(m[1]!));
+  const dims = [...decl[1]!.matchAll(/\[([\w:]+)\]/g)].map((m) => val(m[1]!));
   let banks = 1;
   const re = new RegExp(`#pragma HLS array_partition variable ?= ?${variable} (complete|cyclic factor ?= ?(\\w+))(?: dim ?= ?(\\d+))?`, 'g');
   for (const m of src.matchAll(re)) {
@@ -140,7 +146,7 @@ describe('resource estimate', () => {
       assert.match(header('fixed_math.h'), /array_partition variable = FXM_RECIP_SEED_RAW complete/);
       assert.equal(buf('exp2_rom').romReads, plan.loops.filter((l) => l.live).reduce((a, l) => a + l.exp, 0));
       assert.equal(fifo('ln stats').depth, pragmaDepth(ln, 'stats', sym));
-      assert.match(ln, /int T_XS_DEPTH = 2 \* \(T_DIM \/ ACT_LANES\)/);
+      assert.match(ln, /int T_XS_DEPTH = 2 \* \(CONFIG_T::DIM \/ CONFIG_T::ACT_LANES\)/);
       assert.equal(fifo('ln xs').depth, sym.T_XS_DEPTH);
       assert.equal(fifo('lin xs').width, plan.sizes.tileIn * plan.types.activation.W);
     });

@@ -97,12 +97,12 @@ function dropIndices(s: string): string {
 function productSites(text: string, ints: Set<string>): number {
   const t = dropIndices(text);
   let n = 0;
-  for (const m of t.matchAll(/([A-Za-z_][\w.]*|\)|\d+)\s*\*\s*(?!=)(\(|[A-Za-z_][\w.]*|\d+)/g)) {
+  for (const m of t.matchAll(/([A-Za-z_][\w.:]*|\)|\d+)\s*\*\s*(?!=)(\(|[A-Za-z_][\w.:]*|\d+)/g)) {
     const left = m[1]!;
     const right = m[2]!;
     if (/^\d+$/.test(left) || /^\d+$/.test(right)) continue;
     if (/_t$/.test(left) || ['const', 'char', 'void', 'return'].includes(left) || right === 'const') continue; // pointer declarations
-    const base = (x: string) => x.split('.').pop()!;
+    const base = (x: string) => x.split(/\.|::/).pop()!; // a.b and CONFIG_T::NAME: the last name
     if (left !== ')' && ints.has(base(left))) continue;
     if (right !== '(' && ints.has(base(right))) continue;
     if (left === ')') {
@@ -121,12 +121,30 @@ function productSites(text: string, ints: Set<string>): number {
   return n;
 }
 
-/** Evaluates a loop bound with the symbol table (null when it cannot). */
+/** Evaluates a loop bound with the symbol table (null when it cannot). A config-struct member `CONFIG_T::NAME`
+ *  evaluates as the symbol `::NAME` (configMembers). */
 export function evalBound(expr: string, sym: Record<string, number>): number | null {
-  const js = expr.replace(/[A-Za-z_]\w*/g, (x) => (x in sym ? String(sym[x]) : '@'));
+  const js = expr
+    .replace(/\b[A-Za-z_]\w*\s*::\s*([A-Za-z_]\w*)/g, (_x, m: string) => (`::${m}` in sym ? String(sym[`::${m}`]) : '@'))
+    .replace(/[A-Za-z_]\w*/g, (x) => (x in sym ? String(sym[x]) : '@'));
   if (js.includes('@') || !/^[\d\s+\-*/%()]+$/.test(js)) return null;
   const v = Function(`"use strict"; return (${js});`)() as number;
   return Math.floor(v);
+}
+
+/** The integer members of params.h's per-instance config structs as `::NAME` → value. A member that two configs give
+ *  different values has no single value for the lint and is left out (a bound naming it then fails to evaluate). */
+export function configMembers(params: string, sym: Record<string, number>): Record<string, number> {
+  const seen = new Map<string, number | null>();
+  for (const st of params.matchAll(/\bstruct\s+\w+[^{;]*\{([^}]*)\}/g))
+    for (const m of st[1]!.matchAll(/\bstatic\s+const\s+(?:int|long long)\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) {
+      const v = evalBound(m[2]!, sym);
+      const k = `::${m[1]!}`;
+      seen.set(k, v === null || (seen.has(k) && seen.get(k) !== v) ? null : v);
+    }
+  const out: Record<string, number> = {};
+  for (const [k, v] of seen) if (v !== null) out[k] = v;
+  return out;
 }
 
 export interface LintContext {
@@ -216,6 +234,11 @@ export function lintContext(files: Map<string, string>, sym: Record<string, numb
   // Header constants (`static const int NAME = expr;`), for pragma values that name them.
   const defs: Record<string, string> = {};
   for (const m of outside.matchAll(/\bstatic\s+const\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) defs[m[1]!] = m[2]!;
+  // Template parameters with a default (`int T_FIN_II = CONFIG_T::FIN_II`): how a config member reaches a pragma,
+  // whose values must be single names.
+  for (const [, src] of files)
+    for (const t of stripCommentsAndStrings(src).matchAll(/\btemplate\s*<((?:[^<>;{}]|<[^<>;{}]*>)*)>/g))
+      for (const m of t[1]!.matchAll(/\bint\s+([A-Za-z_]\w*)\s*=\s*([^,]+)/g)) defs[m[1]!] = m[2]!.trim();
   return { fns, ints: intNames(flat), sym, defs };
 }
 
@@ -235,7 +258,7 @@ export function findLoops(files: Map<string, string>, ctx: LintContext): FoundLo
       let ii: number | null = null;
       if (pm) {
         const v = /II\s*=\s*(\w+)/.exec(pm[1]!)?.[1];
-        ii = v === undefined ? 1 : /^\d+$/.test(v) ? Number(v) : (ctx.sym[v] ?? NaN);
+        ii = v === undefined ? 1 : /^\d+$/.test(v) ? Number(v) : (ctx.sym[v] ?? evalConst(v, ctx, '') ?? NaN);
       }
       out.push({ label: m[1]!, file: file.replace(/^src\//, ''), ii, counts: zero() });
     }
@@ -286,7 +309,7 @@ function evalConst(expr: string, ctx: LintContext, fnBody: string): number | nul
   for (const m of fnBody.matchAll(/\bconst\s+int\s+([A-Za-z_]\w*)\s*=\s*([^;]+);/g)) local[m[1]!] = m[2]!;
   let e = expr;
   for (let k = 0; k < 8; k++) {
-    const next = e.replace(/[A-Za-z_]\w*/g, (x) => (x in ctx.sym ? x : local[x] !== undefined ? `(${local[x]})` : ctx.defs[x] !== undefined ? `(${ctx.defs[x]})` : x));
+    const next = e.replace(/(?<!::\s*)\b[A-Za-z_]\w*\b(?!\s*::)/g, (x) => (x in ctx.sym ? x : local[x] !== undefined ? `(${local[x]})` : ctx.defs[x] !== undefined ? `(${ctx.defs[x]})` : x));
     if (next === e) break;
     e = next;
   }

@@ -6,16 +6,18 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { buildPlan, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
-import { countBlock, findLoops, functionCounts, lintContext, indexProducts, loopCounts, loopDependences, outsideCounts, type Counts } from './description-lint.ts';
+import { configMembers, countBlock, findLoops, functionCounts, lintContext, indexProducts, loopCounts, loopDependences, outsideCounts, type Counts } from './description-lint.ts';
 import { recurrenceII } from '../../generator/plan/index.ts';
 
-/** Every `static const int NAME = v;` of params.h plus the template parameters the library is instantiated with. */
+/** Every `static const int NAME = v;` of params.h, the members of its config structs (`CONFIG_T::NAME` → `::NAME`)
+ *  and the template parameters the library is instantiated with. */
 function symbols(plan: Plan, params: string): Record<string, number> {
   const sym: Record<string, number> = {};
-  for (const m of params.matchAll(/static const int (\w+) = (-?\d+);/g)) sym[m[1]!] = Number(m[2]);
+  const globals = params.replace(/\bstruct\s+\w+[^{;]*\{[^}]*\}/g, ''); // config members are `::NAME` only
+  for (const m of globals.matchAll(/static const int (\w+) = (-?\d+);/g)) sym[m[1]!] = Number(m[2]);
   const s = plan.sizes;
   Object.assign(sym, { T_N: s.tokens, T_DIM: s.dim, T_HEADS: s.heads, T_P: s.attnP });
-  return sym;
+  return { ...sym, ...configMembers(params, sym) };
 }
 
 const CASES = [
@@ -48,6 +50,16 @@ describe('plan hardware description vs the emitted kernel C++', () => {
     it('unrolled loops multiply by their bound; library calls are expanded; exp/recip/rsqrt/GELU calls are units', () => {
       const src = 'act_t g(act_t a, act_t b) { return fx_exp_neg(a) * b; }\nvoid f(act_t a[L]) {\n  for (int i = 0; i < N; i++) { a[i] = g(a[i], a[i]) * a[i]; }\n  act_t r = fx_recip(a[0]);\n}';
       assert.deepEqual(body(src), { products: 8, exp: 4, recip: 1, rsqrt: 0, gelu: 0 });
+    });
+    it('a bound naming a config-struct member evaluates to that member; a member two configs disagree on does not', () => {
+      const params = 'struct a_config {\n  static const int LANES = 8;\n  static const int N = 3;\n};\nstruct b_config {\n  static const int LANES = 8;\n  static const int N = 5;\n};\n';
+      const members = configMembers(params, {});
+      assert.deepEqual(members, { '::LANES': 8 });
+      const src = 'template <class CONFIG_T> void f(act_t a[8], act_t b) {\n  for (int j = 0; j < CONFIG_T::LANES; j++) { a[j] = a[j] * b; }\n}';
+      const ctx = lintContext(new Map([['src/t.h', src]]), members);
+      assert.equal(countBlock(ctx.fns.get('f')!.body, ctx, ctx.fns.get('f')!.ints).products, 8);
+      const bad = lintContext(new Map([['src/t.h', src.replace('CONFIG_T::LANES', 'CONFIG_T::N')]]), members);
+      assert.throws(() => countBlock(bad.fns.get('f')!.body, bad, bad.fns.get('f')!.ints), /cannot evaluate the bound/);
     });
     it('finds labelled loops and their pipeline II', () => {
       const ctx = ctxOf('void f() {\nouter:\n  for (int i = 0; i < N; i++) {\n  inner:\n    for (int j = 0; j < L; j++) {\n#pragma HLS pipeline II=3\n    }\n  }\n}');

@@ -132,12 +132,12 @@ static void job_patch_embed() {
     cls[i] = x;
   }
   static word_t x[TOKEN_BUF_WORDS];
-  static pe_w_t patch_w;
-  static pe_b_t patch_b;
+  static pe_buffers<pe_config>::w_t patch_w;
+  static pe_buffers<pe_config>::b_t patch_b;
   ticks();
-  load_patch_embed(patch_w, patch_b, w.data(), b.data());
+  load_patch_embed<pe_config>(patch_w, patch_b, w.data(), b.data());
   wr_ticks();
-  patch_embed(x, img.data(), pos.data(), ncls > 0 ? cls.data() : pos.data(), patch_w, patch_b);
+  patch_embed<pe_config>(x, img.data(), pos.data(), ncls > 0 ? cls.data() : pos.data(), patch_w, patch_b);
   wr_words(x, TOKEN_BUF_WORDS);
   wr_ticks();
 }

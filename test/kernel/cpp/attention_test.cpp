@@ -27,7 +27,7 @@ static void plain_attention(const std::vector<word_t> &q, const std::vector<word
   const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(attn_scale_raw(DIM / H)));
   std::vector<act_t> score(N * H);
   for (int r = 0; r < N; r++) {
-    softmax_state_t st[H];
+    softmax_state_t<act_t> st[H];
     for (int h = 0; h < H; h++) softmax_reset(st[h]);
     for (int i = 0; i < N; i++) {
       int key = (r % P + i) % N;
@@ -62,6 +62,16 @@ static void plain_attention(const std::vector<word_t> &q, const std::vector<word
   }
 }
 
+/** An attention instance (the generated params.h writes one such struct per call site). */
+template <int T_N, int T_DIM, int T_H, int T_P>
+struct attn_test_config {
+  typedef ::act_t act_t;
+  typedef ::acc_t acc_t;
+  typedef ::word_t word_t;
+  static const int N = T_N, DIM = T_DIM, HEADS = T_H, P = T_P, ACT_LANES = ::ACT_LANES;
+  static const int FIN_II = 1, AV_II = 1;  // pragma values only, unused by g++
+};
+
 template <int N, int DIM, int H, int P>
 static void run_case(uint64_t seed, double range) {
   const int B = DIM / ACT_LANES, HD = DIM / H;
@@ -79,9 +89,9 @@ static void run_case(uint64_t seed, double range) {
 
   edgemoe_count::counters()[1] = edgemoe_count::counters()[2] = 0;
   EDGEMOE_OP_BEGIN(1);
-  attention_qk<N, DIM, H, P>(q.data(), k.data(), attn.data(), info.data());
+  attention_qk<attn_test_config<N, DIM, H, P> >(q.data(), k.data(), attn.data(), info.data());
   EDGEMOE_OP_BEGIN(2);
-  attention_av<N, DIM, H, P>(attn.data(), info.data(), v.data(), out.data());
+  attention_av<attn_test_config<N, DIM, H, P> >(attn.data(), info.data(), v.data(), out.data());
   EDGEMOE_OP_BEGIN(0);
 
   plain_attention<N, DIM, H, P>(q, k, v, ref);

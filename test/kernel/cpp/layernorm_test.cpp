@@ -34,6 +34,18 @@ static double sample(Kind kind, TestRng &rng, int f) {
   return 0;
 }
 
+/** A layernorm instance of NT tokens of T_DIM features (the generated params.h writes one such struct per call site). */
+template <int T_DIM>
+struct ln_test_config {
+  typedef ::act_t act_t;
+  typedef ::wbias_t wbias_t;
+  typedef ::word_t word_t;
+  static const int N = NT, DIM = T_DIM, ACT_LANES = ::ACT_LANES;
+  static const int WBIAS_BITS = ::WBIAS_BITS, WBIAS_W = ::WBIAS_W, WS_BITS_WBIAS = 0;  // no per-tensor shift here
+  static const int PARAM_BANKS = 16;  // lcm(8 lanes, 16 per word): a pragma value only, unused by g++
+  static const long long EPS_Q48 = ::EPS_Q48;
+};
+
 template <int DIM>
 static void run(Kind kind, uint64_t seed) {
   const int B = DIM / ACT_LANES;
@@ -57,7 +69,7 @@ static void run(Kind kind, uint64_t seed) {
   }
   edgemoe_count::counters()[1] = 0;
   EDGEMOE_OP_BEGIN(1);
-  layernorm<NT, DIM, EPS_Q48>(x.data(), y.data(), gw.data(), bw.data());
+  layernorm<ln_test_config<DIM> >(x.data(), y.data(), gw.data(), bw.data());
   EDGEMOE_OP_BEGIN(0);
 
   double max_err = 0, max_g = 0, max_n = 0, max_r = 0;

@@ -1,5 +1,5 @@
 // Test stand-in for the generated params.h: Edge-MoE's types (edge-moe.md §6) and 256-bit words. The kernel headers
-// take every size as a template argument, so the drivers only need these typedefs and the word geometry.
+// take every type and size from a config struct; the drivers build theirs from these typedefs and the word geometry.
 #ifndef EDGEMOE_TEST_PARAMS_H
 #define EDGEMOE_TEST_PARAMS_H
 #include "ap_fixed.h"

@@ -12,6 +12,14 @@ using namespace edgemoe;  // the kernel library's namespace
 
 static const int CB = AXI_BITS / ACT_LANES;
 
+/** A residual_add instance: N tokens of DIM features (the generated params.h writes one such struct per call site). */
+template <int T_N, int T_DIM>
+struct add_config {
+  typedef ::act_t act_t;
+  typedef ::word_t word_t;
+  static const int N = T_N, DIM = T_DIM, ACT_LANES = ::ACT_LANES;
+};
+
 template <int N, int DIM>
 static void run(uint64_t seed) {
   const int W = N * (DIM / ACT_LANES), CANARY = 8;
@@ -28,7 +36,7 @@ static void run(uint64_t seed) {
   x0 = x;
   edgemoe_count::counters()[1] = 0;
   EDGEMOE_OP_BEGIN(1);
-  residual_add<N, DIM>(x.data(), y.data());
+  residual_add<add_config<N, DIM> >(x.data(), y.data());
   EDGEMOE_OP_BEGIN(0);
   int wrong = 0, wrapped = 0, overruns = 0;
   for (int i = 0; i < W; i++)

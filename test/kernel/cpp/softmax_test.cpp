@@ -15,7 +15,7 @@ static act_t q(double v) { return act_t(v); }  // double -> act_t by truncation 
 static void run_case(const char *name, const std::vector<act_t> &a) {
   const int n = (int)a.size();
   // Online.
-  softmax_state_t st;
+  softmax_state_t<act_t> st;
   softmax_reset(st);
   for (int i = 0; i < n; i++) softmax_update(st, a[i]);
   act_t inv_s = softmax_inv_sum(st);
@@ -25,7 +25,7 @@ static void run_case(const char *name, const std::vector<act_t> &a) {
     if (a[i] > m) m = a[i];
   softmax_sum_t s2 = 0;
   for (int i = 0; i < n; i++) {
-    softmax_diff_t d = a[i] - m;
+    softmax_types<act_t>::diff_t d = a[i] - m;
     s2 = s2 + fx_exp_neg(d);
   }
   act_t inv_s2 = fx_recip(s2);
@@ -79,9 +79,9 @@ int main() {
   }
   // Extremes of act_t: the minimum (the reset value of m itself) and the maximum in one row.
   std::vector<act_t> ext(129);
-  for (int i = 0; i < 129; i++) ext[i] = (i % 3 == 0) ? softmax_act_min() : q(i % 3 == 1 ? 511.9 : -0.5);
+  for (int i = 0; i < 129; i++) ext[i] = (i % 3 == 0) ? softmax_act_min<act_t>() : q(i % 3 == 1 ? 511.9 : -0.5);
   run_case("extremes_129", ext);
-  std::vector<act_t> allmin(16, softmax_act_min());
+  std::vector<act_t> allmin(16, softmax_act_min<act_t>());
   run_case("allmin_16", allmin);
   // Increasing in tiny steps: each rescale multiplies by e^-2^-22, the worst case for rescale error build-up.
   std::vector<act_t> creep(1025);

@@ -42,13 +42,13 @@ static void linear_layer(bool attn_bias, word_t *dst, const word_t *src, const w
  *  plain function, because a template name with its argument list is ignored there: gotcha 9). */
 static void block_layernorm(const word_t *x, word_t *y, const word_t *gamma, const word_t *beta, int sh_gamma, int sh_beta) {
 #pragma HLS inline off
-  layernorm<TOKENS, DIM, LN_EPS_Q48>(x, y, gamma, beta, sh_gamma, sh_beta);
+  layernorm<ln_config>(x, y, gamma, beta, sh_gamma, sh_beta);
 }
 
 /** x += y over one token buffer: one instance shared by both residual adds (as block_layernorm). */
 static void block_residual_add(word_t *x, const word_t *y) {
 #pragma HLS inline off
-  residual_add<TOKENS, DIM>(x, y);
+  residual_add<residual_config>(x, y);
 }
 
 extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word_t *inout4, word_t *weights, int num_images, int task_id, int reload, int debug_stop) {
@@ -100,8 +100,8 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
   // every layer and both expert layers reuse it; no ping/pong and no 2:1 port mux.
   static lin_bbuf_t lin_bbuf;
 #pragma HLS array_partition variable = lin_bbuf cyclic factor = LIN_B_BANKS  // TILE_OUT read, a word's lanes loaded per cycle
-  static pe_w_t patch_w;
-  static pe_b_t patch_b;
+  static pe_buffers<pe_config>::w_t patch_w;
+  static pe_buffers<pe_config>::b_t patch_b;
 #pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
 #pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
 #pragma HLS array_partition variable = patch_b cyclic factor = PE_B_BANKS  // PE_DIMS read, a word's lanes loaded per cycle
@@ -116,7 +116,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 
   if (reload) {
     EDGEMOE_OP_BEGIN(OP_RELOAD);
-    load_patch_embed(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
+    load_patch_embed<pe_config>(patch_w, patch_b, wmem + WO_PATCH_EMBED_PROJ_WEIGHT, wmem + WO_PATCH_EMBED_PROJ_BIAS, WS_PATCH_EMBED_PROJ_WEIGHT,
                      WS_PATCH_EMBED_PROJ_BIAS);
   }
   const int gate_task = (task_id >= 0 && task_id < TASKS) ? task_id : 0;
@@ -126,7 +126,7 @@ images:
 #pragma HLS loop_tripcount min = 1 max = MAX_IMAGES
     word_t *const x = r_x + img * TOKEN_BUF_WORDS;
     EDGEMOE_OP_BEGIN(OP_PATCH_EMBED);
-    patch_embed(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN), patch_w, patch_b);  // no null m_axi pointer: cls is unread when folded
+    patch_embed<pe_config>(x, r_images + img * IMAGE_WORDS, wmem + WO_POS_EMBED, wmem + (CLS_FOLDED ? 0 : WO_CLS_TOKEN), patch_w, patch_b);  // no null m_axi pointer: cls is unread when folded
     EDGEMOE_TRACE_OP(OP_PATCH_EMBED, x, TOKEN_BUF_WORDS);
     if (debug_stop == OP_PATCH_EMBED) return;
 
@@ -162,7 +162,7 @@ images:
 
       op = op0 + STEP_QK;
       EDGEMOE_OP_BEGIN(op);
-      attention_qk<TOKENS, DIM, HEADS, ATTN_P>(r_tmp2, r_tmp3, r_attn, r_softmaxInfo);
+      attention_qk<attn_config>(r_tmp2, r_tmp3, r_attn, r_softmaxInfo);
       EDGEMOE_TRACE_OP(op, r_attn, REG_ATTN_WORDS);
       if (debug_stop == op) return;
 
@@ -176,7 +176,7 @@ images:
 
       op = op0 + STEP_ATTN_V;
       EDGEMOE_OP_BEGIN(op);
-      attention_av<TOKENS, DIM, HEADS, ATTN_P>(r_attn, r_softmaxInfo, r_tmp2, r_tmp1);
+      attention_av<attn_config>(r_attn, r_softmaxInfo, r_tmp2, r_tmp1);
       EDGEMOE_TRACE_OP(op, r_tmp1, TOKEN_BUF_WORDS);
       if (debug_stop == op) return;
 
