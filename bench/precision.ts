@@ -1,6 +1,9 @@
 // Full-size accuracy of the precision presets (issue 10's targets), too slow for a test: seed-1 random weights, the two
 // 256×128 photographs × both tasks, csim --trace of each preset against the float reference.
 //   npx tsx bench/precision.ts [preset…]     (default: m3vit-t-cityscapes, -accurate, -w8; ~1 min per run, loaded VM)
+// A preset named with a `+gptq` suffix (e.g. m3vit-t-cityscapes-w8+gptq) is packed with GPTQ rounding (pack
+// --calibrate) on held-out calibration images: for each measured photograph, the other scene's 512×512 and 640×480
+// photographs stretched to 256×128, every task; `+gptq-all` calibrates on all four larger photographs instead.
 // Prints MSE, MSE/var, top-k agreement and flips at reference margin > 1e-3 per run, then checks the targets:
 // accurate ≤ ¼ of the default's MSE per run and no flips at margin > 1e-3 beyond the default's; w8 MSE/var ≤ 1e-3 and
 // top-k agreement ≥ 97 %.
@@ -8,6 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../generator/config/index.ts';
+import { inputPipeline } from '../generator/config/input.ts';
+import { readDesign } from '../generator/emit/design.ts';
+import { loadImage } from '../generator/io/image.ts';
+import { collectHessians } from '../generator/pack/calibrate.ts';
+import { loadStateDict, packDesign } from '../generator/pack/pack.ts';
 import { runCsim } from '../generator/csim/run.ts';
 import { emitDesign } from '../generator/emit/emit.ts';
 import { topKAgreement } from '../generator/reference/fidelity.ts';
@@ -15,17 +23,32 @@ import { randomWeights } from '../generator/weights/random.ts';
 import { writeSafetensors } from '../generator/weights/safetensors.ts';
 
 const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8'];
-const images = ['astronaut-256x128.png', 'coffee-256x128.png'].map((f) => join(import.meta.dirname, '..', 'test', 'fixtures', 'images', f));
+const fixture = (f: string) => join(import.meta.dirname, '..', 'test', 'fixtures', 'images', f);
+const images = ['astronaut-256x128.png', 'coffee-256x128.png'].map(fixture);
+const scenes = ['astronaut', 'coffee'];
+/** Calibration photographs for a measured image: the other scene's larger sizes (held out), or every larger size. */
+const calibrationFor = (image: string, all: boolean) =>
+  scenes.filter((s) => all || !image.includes(s)).flatMap((s) => [`${s}-512x512.png`, `${s}-640x480.png`].map(fixture));
 const work = mkdtempSync(join(tmpdir(), 'edgemoe-bench-precision-'));
 try {
   const weights = join(work, 'w1.safetensors');
   writeSafetensors(weights, randomWeights(resolveConfig({ preset: 'm3vit-t-cityscapes' }), 1));
   const rows = new Map<string, Array<{ run: string; mse: number; rel: number; share: number; clear: number }>>();
   for (const preset of presets) {
+    const [base, rounding] = preset.split('+');
     const dir = join(work, preset);
-    emitDesign(resolveConfig({ preset }), dir);
+    emitDesign(resolveConfig({ preset: base! }), dir);
+    const design = readDesign(dir);
+    const sd = loadStateDict(weights);
     const out: Array<{ run: string; mse: number; rel: number; share: number; clear: number }> = [];
-    for (const image of images)
+    for (const image of images) {
+      if (rounding) {
+        const files = calibrationFor(image, rounding === 'gptq-all');
+        const t0 = performance.now();
+        const hessians = collectHessians(design.config, sd, files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize: 'stretch' })));
+        packDesign(design, weights, undefined, sd, { images: files, hessians });
+        console.log(`${preset}: packed with GPTQ on ${files.map((f) => f.split('/').pop()).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
       for (const task of [0, 1]) {
         const r = await runCsim({ design: dir, weights, task, image, trace: true, tolerance: 1 });
         const k = topKAgreement(r.routing)!;
@@ -33,13 +56,13 @@ try {
         out.push({ run, mse: r.final.mse, rel: r.final.relMse, share: k.share, clear: k.clearFlips });
         console.log(`${preset.padEnd(28)} ${run.padEnd(13)} MSE ${r.final.mse.toExponential(3)}  MSE/var ${r.final.relMse.toExponential(3)}  top-k ${(100 * k.share).toFixed(2)} %  flips > 1e-3: ${k.clearFlips} (${k.clearAfterFlip} after the token flipped earlier)`);
       }
+    }
     rows.set(preset, out);
   }
   const d = rows.get('m3vit-t-cityscapes');
   const a = rows.get('m3vit-t-cityscapes-accurate');
-  const w = rows.get('m3vit-t-cityscapes-w8');
   if (d && a) a.forEach((x, i) => console.log(`accurate ${x.run}: ${(x.mse / d[i]!.mse).toFixed(3)} of the default MSE (target ≤ 0.25) ${x.mse <= d[i]!.mse / 4 ? 'met' : 'NOT met'}; flips > 1e-3 ${x.clear} (default ${d[i]!.clear})`));
-  if (w) w.forEach((x) => console.log(`w8 ${x.run}: MSE/var ${x.rel.toExponential(2)} ${x.rel <= 1e-3 ? 'met' : 'NOT met'}, top-k ${(100 * x.share).toFixed(2)} % ${x.share >= 0.97 ? 'met' : 'NOT met'}`));
+  for (const [p, w] of rows) if (p.startsWith('m3vit-t-cityscapes-w8')) w.forEach((x) => console.log(`${p.slice('m3vit-t-cityscapes-'.length)} ${x.run}: MSE/var ${x.rel.toExponential(2)} ${x.rel <= 1e-3 ? 'met' : 'NOT met'}, top-k ${(100 * x.share).toFixed(2)} % ${x.share >= 0.97 ? 'met' : 'NOT met'}`));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

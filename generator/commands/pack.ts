@@ -1,8 +1,14 @@
 // `edgemoe pack`: quantize and lay out a weights file for a generated design (the DRAM image of its weights region).
 import type { Command } from 'commander';
+import { basename } from 'node:path';
+import { inputPipeline } from '../config/input.ts';
 import { readDesign } from '../emit/design.ts';
-import { packDesign } from '../pack/pack.ts';
+import { loadImage, parseResize } from '../io/image.ts';
+import { collectHessians } from '../pack/calibrate.ts';
+import { loadStateDict, packDesign } from '../pack/pack.ts';
 import { formatPackTable, outOfRangeWarning } from '../pack/report.ts';
+import { UserError } from '../errors.ts';
+import { imageFiles } from './profile.ts';
 
 /** Registers `edgemoe pack`. */
 export function register(program: Command): void {
@@ -13,15 +19,28 @@ export function register(program: Command): void {
     .requiredOption('-d, --design <dir>', 'generated design dir (from `edgemoe gen`)')
     .requiredOption('-w, --weights <file>', 'float weights matching the design\'s config: .safetensors, .pth checkpoint or sharded checkpoint dir')
     .option('-o, --out <file>', 'where to write the packed image (default: <design>/weights.bin, which csim and run use)')
+    .option('--calibrate <images...>', 'GPTQ rounding of the per-channel (granularity channel) weights: each layer\'s rounding errors compensated with its inputs over these images (files or directories; every task) in the float reference; same grid, scales and kernel as plain rounding')
+    .option('--resize <mode>', 'fit a --calibrate PNG/JPEG of another size than the model\'s: stretch or letterbox (bilinear). Default: refuse it')
     .option('-q, --quiet', 'print only warnings and the summary line, not the per-tensor table')
-    .action((opts: { design: string; weights: string; out?: string; quiet?: boolean }) => {
+    .action((opts: { design: string; weights: string; out?: string; calibrate?: string[]; resize?: string; quiet?: boolean }) => {
       const t0 = performance.now();
       const design = readDesign(opts.design);
-      const r = packDesign(design, opts.weights, opts.out);
+      const sd = loadStateDict(opts.weights);
+      let calibration;
+      if (opts.calibrate) {
+        if (!design.manifest.weights.tensors.some((t) => t.scale))
+          throw new UserError(`--calibrate: design ${opts.design} has no per-channel weights (precision.linearWeight.granularity is not 'channel'); GPTQ rounding needs a per-row grid`);
+        const files = imageFiles(opts.calibrate, design.config.model.image);
+        const resize = parseResize(opts.resize);
+        const images = files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize }));
+        const hessians = collectHessians(design.config, sd, images, (done, total) => process.stderr.write(`calibrate: reference run ${done}/${total}\n`));
+        calibration = { images: files.map((f) => basename(f)), hessians };
+      }
+      const r = packDesign(design, opts.weights, opts.out, sd, calibration);
       if (!opts.quiet) process.stdout.write(formatPackTable(r.tensors));
       const warn = outOfRangeWarning(r.tensors);
       if (warn) process.stderr.write(warn);
       const values = r.tensors.reduce((s, t) => s + t.values, 0);
-      process.stdout.write(`packed ${r.tensors.length} tensors (${values} values, ${r.bytes.length} bytes) into ${r.file} in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+      process.stdout.write(`packed ${r.tensors.length} tensors (${values} values, ${r.bytes.length} bytes)${calibration ? `, GPTQ-rounded on ${calibration.images.length} images,` : ''} into ${r.file} in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
     });
 }

@@ -14,6 +14,8 @@ import { loadWeights } from '../weights/load.ts';
 import { listFiles } from '../emit/write-dir.ts';
 import { parseCppType } from './ctype.ts';
 import { deriveTensor } from './derive.ts';
+import type { LayerHessian } from './calibrate.ts';
+import { gptqFactor, gptqRow } from './gptq.ts';
 import { containerView, quantizeInto, type QuantizeStats, type RawContainer } from './quantize.ts';
 
 /** Sidecar format next to the packed image, recording what it was packed from. */
@@ -45,6 +47,8 @@ export interface PackMeta {
   bytes: number;
   /** sha256 of the packed image itself (older metas lack it): a file changed or cut after packing is detected. */
   imageSha256?: string;
+  /** GPTQ rounding of the per-channel weights: the calibration images' names (absent: round per the types' modes). */
+  calibration?: string[];
 }
 
 /** Hash of everything that decides the packed layout (region size and every tensor's placement and type). */
@@ -79,7 +83,7 @@ function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number)
  * Packs a state dict for a design: for every manifest tensor, derive (deriveTensor), quantize to its C++ type with
  * that type's modes, and store in C order, little-endian containers, at its offset. Returns the whole weights region.
  */
-export function packImage(config: Config, manifest: DesignManifest, sd: TensorMap): PackedImage {
+export function packImage(config: Config, manifest: DesignManifest, sd: TensorMap, hessians?: ReadonlyMap<string, LayerHessian>): PackedImage {
   if (endianness() !== 'LE') throw new Error('edgemoe pack assumes a little-endian host');
   const region = findRegion(manifest, manifest.weights.bundle, manifest.weights.region);
   const wordBytes = config.hardware.axiBits / 8;
@@ -92,7 +96,7 @@ export function packImage(config: Config, manifest: DesignManifest, sd: TensorMa
     if (type.W - type.I !== t.frac || type.signed !== t.signed) throw new UserError(`design.json: tensor ${t.name}: frac/signed (${t.frac}, ${t.signed}) disagree with its type ${t.ctype}`);
     const values = deriveTensor(config, sd, t.name, t.shape);
     const out = containerView(buf, t.offset, values.length, t.elemBytes, t.signed);
-    const stats = t.scale ? quantizeChannels(values, type, out, t, buf) : quantizeInto(values, type, out);
+    const stats = t.scale ? quantizeChannels(values, type, out, t, buf, hessians?.get(t.name)) : quantizeInto(values, type, out);
     const typeMax = 2 ** (type.signed ? type.I - 1 : type.I);
     reports.push({ name: t.name, shape: t.shape, ctype: t.ctype, values: values.length, typeMax, ...stats });
   }
@@ -116,20 +120,25 @@ export function channelScaleOf(maxAbs: number, type: FixedType, scaleBits: numbe
 export const channelScaleValue = (sh: number, m: number, scaleBits: number): number => (m / 2 ** scaleBits) * 2 ** -sh;
 
 /** Per-channel quantization: each row of `values` (rows of the last dim) divided by its own scale, then quantized to
- *  `type` with its modes; the 16-bit scale entries (sh | m << 8) go to the tensor's scale table. */
-function quantizeChannels(values: Float64Array | Float32Array, type: FixedType, out: RawContainer, t: PackedTensor, buf: ArrayBuffer): QuantizeStats {
+ *  `type` with its modes; the 16-bit scale entries (sh | m << 8) go to the tensor's scale table. With calibration
+ *  statistics `cal` the rows are GPTQ-rounded on that same grid (the scale is chosen before, from the row's max). */
+function quantizeChannels(values: Float64Array | Float32Array, type: FixedType, out: RawContainer, t: PackedTensor, buf: ArrayBuffer, cal?: LayerHessian): QuantizeStats {
   const sc = t.scale!;
   const cols = t.shape[t.shape.length - 1]!;
   const entries = new Uint16Array(buf, t.offset + sc.offset, sc.rows);
   const stats: QuantizeStats = { outOfRange: 0, maxAbs: 0, firstOutOfRange: -1 };
   const row = new Float64Array(cols);
+  if (cal && (cal.cols !== cols || cal.groupRows * cal.h.length !== sc.rows))
+    throw new Error(`pack: calibration of ${t.name} is ${cal.h.length}×${cal.groupRows} rows of ${cal.cols} inputs, the tensor has ${sc.rows} rows of ${cols}`);
+  const factors = cal?.h.map((h) => gptqFactor(h, cols));
   for (let r = 0; r < sc.rows; r++) {
     let maxAbs = 0;
     for (let j = 0; j < cols; j++) maxAbs = Math.max(maxAbs, Math.abs(values[r * cols + j]!));
     const { sh, m } = channelScaleOf(maxAbs, type, sc.scaleBits, sc.scaleShift);
     const s = channelScaleValue(sh, m, sc.scaleBits);
     for (let j = 0; j < cols; j++) row[j] = values[r * cols + j]! / s;
-    const q = quantizeInto(row, type, out.subarray(r * cols, (r + 1) * cols));
+    const dst = out.subarray(r * cols, (r + 1) * cols);
+    const q = factors ? gptqRow(row, type, factors[Math.floor(r / cal!.groupRows)]!, dst) : quantizeInto(row, type, dst);
     entries[r] = sh | (m << 8);
     if (q.outOfRange && stats.firstOutOfRange < 0) stats.firstOutOfRange = r * cols + q.firstOutOfRange;
     stats.outOfRange += q.outOfRange;
@@ -148,9 +157,9 @@ export function packedPaths(design: Design, out?: string): { file: string; meta:
  * Packs `weightsPath` for `design` (its already loaded state dict may be passed as `sd`), writes the image and its
  * sidecar atomically, returns the report.
  */
-export function packDesign(design: Design, weightsPath: string, out?: string, sd: TensorMap = loadStateDict(weightsPath)): PackedImage & { file: string } {
+export function packDesign(design: Design, weightsPath: string, out?: string, sd: TensorMap = loadStateDict(weightsPath), calibration?: { images: string[]; hessians: ReadonlyMap<string, LayerHessian> }): PackedImage & { file: string } {
   checkWeights(design.config, sd, `weights ${weightsPath}`);
-  const image = packImage(design.config, design.manifest, sd);
+  const image = packImage(design.config, design.manifest, sd, calibration?.hessians);
   const { file, meta } = packedPaths(design, out);
   const m: PackMeta = {
     format: PACK_META_FORMAT,
@@ -160,6 +169,7 @@ export function packDesign(design: Design, weightsPath: string, out?: string, sd
     sourceSha256: weightsSourceHash(weightsPath),
     bytes: image.bytes.length,
     imageSha256: sha256(image.bytes),
+    ...(calibration ? { calibration: calibration.images.map((f) => basename(f)) } : {}),
   };
   const streamed = isStreamTarget(file);
   writeFileAtomic(file, [image.bytes]);
