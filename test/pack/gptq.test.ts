@@ -1,6 +1,7 @@
 // GPTQ rounding (pack --calibrate) on a small synthetic layer: less output error than round-to-nearest on the
 // calibration inputs, every stored value still a raw integer of the row's grid; and a calibrated pack is deterministic.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import type { FixedType } from '../../generator/config/schema.ts';
@@ -13,8 +14,10 @@ import { quantizeInto } from '../../generator/pack/quantize.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { planToManifest } from '../../generator/plan/manifest.ts';
 import { Xoshiro128 } from '../../generator/weights/random.ts';
-import { TINY } from '../helpers/paths.ts';
+import { runCli } from '../helpers/cli.ts';
+import { scratch, TINY } from '../helpers/paths.ts';
 
+const W8 = ['precision.linearWeight.W=8', 'precision.linearWeight.I=1', 'precision.linearWeight.q=AP_RND_CONV', 'precision.linearWeight.o=AP_SAT', 'precision.linearWeight.granularity=channel', 'precision.linearWeight.scaleBits=3'];
 const type: FixedType = { signed: true, W: 8, I: 1, q: 'AP_RND_CONV', o: 'AP_SAT', n: 0 };
 
 describe('pack: GPTQ rounding', () => {
@@ -83,8 +86,7 @@ describe('pack: GPTQ rounding', () => {
   });
 
   it('a calibrated pack of the tiny model is deterministic and differs from plain rounding only in the channel weights', () => {
-    const sets = ['precision.linearWeight.W=8', 'precision.linearWeight.I=1', 'precision.linearWeight.q=AP_RND_CONV', 'precision.linearWeight.o=AP_SAT', 'precision.linearWeight.granularity=channel', 'precision.linearWeight.scaleBits=3'];
-    const config = resolveConfig({ preset: 'tiny', sets });
+    const config = resolveConfig({ preset: 'tiny', sets: W8 });
     const manifest = planToManifest(buildPlan(config), 'test');
     const sd = loadStateDict(join(TINY, 'weights.safetensors'));
     const image = loadImage(join(TINY, 'image.png'), inputPipeline(config.model));
@@ -99,5 +101,35 @@ describe('pack: GPTQ rounding', () => {
       else if (!same) changed++;
     }
     assert.ok(changed > 0, 'calibration changed some channel weights');
+  });
+
+  it('edgemoe pack --calibrate writes the same image twice, records its images, and is refused without row scales', async () => {
+    const weights = join(TINY, 'weights.safetensors');
+    const calib = join(TINY, 'image.png');
+    const dir = scratch();
+    /** A design dir of the tiny model with `sets` (design.json and config.json, as `gen` writes them). */
+    const design = (name: string, sets: string[]) => {
+      const d = join(dir, name);
+      const config = resolveConfig({ preset: 'tiny', sets });
+      mkdirSync(d);
+      writeFileSync(join(d, 'design.json'), JSON.stringify(planToManifest(buildPlan(config), 'test')));
+      writeFileSync(join(d, 'config.json'), JSON.stringify(config));
+      return d;
+    };
+    const runs: Buffer[] = [];
+    for (const k of [0, 1]) {
+      const d = design(`w8-${k}`, W8);
+      const r = await runCli(['pack', '-q', '--design', d, '--weights', weights, '--calibrate', calib]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.match(r.stdout, /GPTQ-rounded on 1 images/);
+      runs.push(readFileSync(join(d, 'weights.bin')));
+      assert.deepEqual(JSON.parse(readFileSync(join(d, 'weights.bin.meta.json'), 'utf8')).calibration, ['image.png']);
+    }
+    assert.ok(runs[0]!.equals(runs[1]!), 'identical images');
+    const plain = design('plain', []);
+    const r = await runCli(['pack', '--design', plain, '--weights', weights, '--calibrate', calib]);
+    assert.equal(r.exitCode, 2);
+    assert.match(r.stderr, /--calibrate: .*no per-channel weights/);
+    assert.ok(!existsSync(join(plain, 'weights.bin')));
   });
 });
