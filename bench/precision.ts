@@ -41,9 +41,11 @@ try {
     const design = readDesign(dir);
     const sd = loadStateDict(weights);
     const out: Array<{ run: string; mse: number; rel: number; share: number; clear: number }> = [];
+    let packedFor = '';
     for (const image of images) {
-      if (rounding) {
-        const files = calibrationFor(image, rounding === 'gptq-all');
+      const files = rounding ? calibrationFor(image, rounding === 'gptq-all') : [];
+      if (rounding && files.join() !== packedFor) {
+        packedFor = files.join();
         const t0 = performance.now();
         const hessians = collectHessians(design.config, sd, files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize: 'stretch' })));
         packDesign(design, weights, undefined, sd, { images: files, hessians });
