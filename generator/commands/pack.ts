@@ -30,7 +30,7 @@ export function register(program: Command): void {
       if (opts.calibrate) {
         if (!design.manifest.weights.tensors.some((t) => t.scale))
           throw new UserError(`--calibrate: design ${opts.design} has no per-channel weights (precision.linearWeight.granularity is not 'channel'); GPTQ rounding needs a per-row grid`);
-        const files = imageFiles(opts.calibrate, design.config.model.image);
+        const files = imageFiles(opts.calibrate, design.config.model.image, '--calibrate');
         const resize = parseResize(opts.resize);
         const images = files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize }));
         const hessians = collectHessians(design.config, sd, images, (done, total) => process.stderr.write(`calibrate: reference run ${done}/${total}\n`));

@@ -42,7 +42,7 @@ interface ProfileOptions {
 }
 
 /** The image files named by --images (files, or directories of PNG/JPEG/.npy files), in order, sorted per directory. */
-export function imageFiles(args: readonly string[] | undefined, shape: readonly [number, number, number]): string[] {
+export function imageFiles(args: readonly string[] | undefined, shape: readonly [number, number, number], flag = '--images'): string[] {
   if (!args || args.length === 0) {
     const size = `-${shape[2]}x${shape[1]}.png`;
     const found = readdirSync(FIXTURE_IMAGES).filter((f) => f.endsWith(size)).sort().map((f) => join(FIXTURE_IMAGES, f));
@@ -55,14 +55,14 @@ export function imageFiles(args: readonly string[] | undefined, shape: readonly 
     try {
       st = statSync(a);
     } catch (e) {
-      throw new UserError(`--images ${a}: ${fsErrorReason(e)}`);
+      throw new UserError(`${flag} ${a}: ${fsErrorReason(e)}`);
     }
     if (!st.isDirectory()) {
       out.push(a);
       continue;
     }
     const files = readdirSync(a).filter((f) => IMAGE_EXT.test(f)).sort();
-    if (files.length === 0) throw new UserError(`--images ${a}: the directory has no PNG, JPEG or .npy images`);
+    if (files.length === 0) throw new UserError(`${flag} ${a}: the directory has no PNG, JPEG or .npy images`);
     out.push(...files.map((f) => join(a, f)));
   }
   return out;

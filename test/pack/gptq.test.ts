@@ -131,5 +131,10 @@ describe('pack: GPTQ rounding', () => {
     assert.equal(r.exitCode, 2);
     assert.match(r.stderr, /--calibrate: .*no per-channel weights/);
     assert.ok(!existsSync(join(plain, 'weights.bin')));
+    const d = design('missing', W8);
+    const m = await runCli(['pack', '--design', d, '--weights', weights, '--calibrate', join(dir, 'nope.png')]);
+    assert.equal(m.exitCode, 2);
+    assert.match(m.stderr, /--calibrate .*nope\.png/);
+    assert.ok(!existsSync(join(d, 'weights.bin')));
   });
 });
