@@ -157,7 +157,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   ).join(', ');
   const moe = new Set(plan.moeBlocks);
   return {
-    configs: instanceConfigs(plan),
+    configs: [...instanceConfigs(plan), ...contractConfigs(plan, [...sizes, ...lanes.flatMap(laneSizes)])],
     name: plan.name,
     types: Object.values(t).map((x) => ({ name: x.name, cpp: x.cpp, cls: x.cls, containerBits: x.cls === 'accumulator' ? 0 : x.containerBits })),
     axiBits: s.axiBits,
@@ -263,6 +263,54 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
         int('WS_BITS_WBIAS', sb.bias, 'bits of the largest gamma / beta shift (0: no loader shifter)'),
         { name: 'EPS_Q48', ctype: 'long long', value: eps.raw, what: eps.what },
       ],
+    },
+  ];
+}
+
+/** A packed type's three params.h sizes (<NAME>_BITS, _LANES, _W). */
+function laneSizes(l: { name: string; bits: number; lanes: number; w: number }): Array<{ name: string; value: number; what: string }> {
+  return [
+    { name: `${l.name}_BITS`, value: l.bits, what: 'container bits of a stored element' },
+    { name: `${l.name}_LANES`, value: l.lanes, what: 'elements per word' },
+    { name: `${l.name}_W`, value: l.w, what: 'stored raw bits per element' },
+  ];
+}
+
+/** The configs of unified_linear.h (linear_config) and patch_reordering.h (moe_config): their members keep the
+ *  params.h names of the kernel contract, with the same values (taken from the same size list). */
+function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number; what: string }>): InstanceConfig[] {
+  const t = plan.types;
+  const byName = new Map(sizes.map((x) => [x.name, x]));
+  const pick = (names: string[]) =>
+    names.map((n) => {
+      const x = byName.get(n);
+      if (!x) throw new Error(`contractConfigs: no params.h size ${n}`);
+      return { name: n, ctype: 'int' as const, value: x.value, what: x.what };
+    });
+  const ty = (name: string, cpp: string) => ({ name, cpp });
+  const act = ty('act_t', `::${t.activation.name}`);
+  const acc = ty('acc_t', `::${t.accumulator.name}`);
+  const wlin = ty('wlin_t', `::${t.linearWeight.name}`);
+  const word = ty('word_t', '::word_t');
+  const pidx = ty('pidx_t', '::pidx_t');
+  const wlinInts = ['WLIN_BITS', 'WLIN_LANES', 'WLIN_W', 'WLIN_SCALED', 'WLIN_SCALE_BITS', 'WLIN_SCALE_LANES', 'WS_BITS_WLIN', 'LIN_SLOAD_MAX_WORDS'];
+  return [
+    {
+      name: 'linear_config',
+      what: 'unified_linear.h: the one linear unit (Q, K, V, proj, dense MLP, experts)',
+      types: [act, acc, wlin, ty('wattnb_t', `::${t.attnBias.name}`), ty('wbias_t', `::${t.bias.name}`), word, pidx],
+      ints: pick([
+        'TOKENS', 'EXPERTS', 'DIM', 'MLP_HIDDEN', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'TILE_IN', 'TILE_OUT',
+        'LIN_WBUF_TILES', 'LIN_MAX_IN', 'LIN_MAX_OUT', 'LIN_MIN_IN', 'LIN_IN_TILES_MAX', 'LIN_OUT_TILES_MAX', 'LIN_TILES_II',
+        'LIN_WLOAD_MAX_WORDS', 'LIN_BLOAD_MAX_WORDS', ...wlinInts,
+        'WATTNB_BITS', 'WATTNB_LANES', 'WATTNB_W', 'WBIAS_BITS', 'WBIAS_LANES', 'WBIAS_W', 'WS_BITS_WATTNB', 'WS_BITS_WBIAS',
+      ]),
+    },
+    {
+      name: 'moe_config',
+      what: 'patch_reordering.h: the MoE gate and the expert loop (on the linear unit of lin_config)',
+      types: [act, acc, wlin, word, pidx, ty('lin_config', '::linear_config')],
+      ints: pick(['TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts]),
     },
   ];
 }

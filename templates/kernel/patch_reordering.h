@@ -3,12 +3,18 @@
 // patch index and scattering results back to the same slot. Tokens never move; each active expert's weights are
 // fetched once per block instead of once per token.
 //
-// Usage (include after params.h and unified_linear.h):
-//   load_gate_weights(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
-//   moe_gate(u, gate_w, qidx, qp, qlen, meta, meta_len);         // u = LN2 output; fills the queues + metaqueue
-//   moe_experts(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping, bpong,
-//               sh_w1, sh_b1, sh_w2, sh_b2);                                  // per-tensor shifts (params.h WS_*)
-// The routing state (gate_w, qidx, qp, qlen, meta) and the ping/pong buffers belong to the caller.
+// Usage, CONFIG_T a per-instance config struct (the generated params.h defines moe_config, hls4ml style) with members
+// named as params.h's: typedef act_t, acc_t, wlin_t, word_t, pidx_t, lin_config (the linear unit's config);
+// static const int TOKENS, EXPERTS, TOP_K, DIM, DIM_WORDS, TOKEN_BUF_WORDS, EXPERT_HIDDEN, ACT_LANES, ACT_BITS,
+// GATE_SOFTMAX_II and the WLIN_* / WS_BITS_WLIN / LIN_SLOAD_MAX_WORDS weight-format members of linear_config.
+//   load_gate_weights<CONFIG_T>(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
+//   moe_gate<CONFIG_T>(u, gate_w, qidx, qp, qlen, meta, meta_len);  // u = LN2 output; fills the queues + metaqueue
+//   moe_experts<CONFIG_T, STEP_T>(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping,
+//               bpong, sh_w1, sh_b1, sh_w2, sh_b2);                           // per-tensor shifts (params.h WS_*)
+// STEP_T::step(...) takes linear_step's arguments and runs it: the top function routes it to its one shared
+// linear_step instance (ALLOCATION names a plain wrapper; a template name is ignored there, gotcha 9).
+// The routing state (gate_w, qidx, qp, qlen, meta) and the ping/pong buffers belong to the caller (moe_buffers<CONFIG_T>).
+// The header reads nothing from params.h (trace_hook.h, csim diagnostics only, does).
 //
 // Gating (m3vit.md §2, edge-moe.md §4(5)): logits l = u·w_gate[task] (products truncated to acc_t, summed in acc_t,
 // then taken as act_t); the single-pass softmax statistics (single_pass_softmax.h) run over ALL experts; top-k keeps
@@ -34,17 +40,24 @@
 namespace edgemoe {
 
 // ---- routing state: owned by the caller (the top function), passed in; nothing mutable lives in this header ----
-/** The task's gate weights [EXPERTS][DIM]. */
-typedef wlin_t moe_gate_w_t[EXPERTS][DIM];
-/** The expert queues: patch indices and gate probabilities, [EXPERTS][TOKENS]. */
-typedef pidx_t moe_qidx_t[EXPERTS][TOKENS];
-typedef act_t moe_qp_t[EXPERTS][TOKENS];
+template <class CONFIG_T>
+struct moe_buffers {
+  /** The task's gate weights [EXPERTS][DIM]. */
+  typedef typename CONFIG_T::wlin_t gate_w_t[CONFIG_T::EXPERTS][CONFIG_T::DIM];
+  typedef const typename CONFIG_T::wlin_t cgate_w_t[CONFIG_T::EXPERTS][CONFIG_T::DIM];  // read-only view (as lin_buffers)
+  /** The expert queues: patch indices and gate probabilities, [EXPERTS][TOKENS]. */
+  typedef typename CONFIG_T::pidx_t qidx_t[CONFIG_T::EXPERTS][CONFIG_T::TOKENS];
+  typedef typename CONFIG_T::act_t qp_t[CONFIG_T::EXPERTS][CONFIG_T::TOKENS];
+};
 
 /** Loads one task's gate [EXPERTS][DIM] (wlin_t, word-aligned) on chip, one word per cycle (a load process). */
-inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 0) {
+template <class CONFIG_T>
+void load_gate_weights(typename moe_buffers<CONFIG_T>::gate_w_t gate_w, const typename CONFIG_T::word_t *wmem, int sh = 0) {
+  typedef typename CONFIG_T::word_t word_t;
+  const int EXPERTS = CONFIG_T::EXPERTS, DIM = CONFIG_T::DIM, WLIN_LANES = CONFIG_T::WLIN_LANES, WLIN_SCALED = CONFIG_T::WLIN_SCALED;
   // Per-channel scales (one per expert row): as load_linear_weights.
   ap_uint<16> rs[WLIN_SCALED ? EXPERTS : 1];
-  if (WLIN_SCALED) load_row_scales<WLIN_SCALED ? EXPERTS : 1>(rs, wmem + (sh >> 8), 0, EXPERTS);
+  if (WLIN_SCALED) load_row_scales<CONFIG_T, WLIN_SCALED ? EXPERTS : 1>(rs, wmem + (sh >> 8), 0, EXPERTS);
   if (WLIN_SCALED) sh &= 255;
   const int total = EXPERTS * DIM;
   const int words = (total + WLIN_LANES - 1) / WLIN_LANES;
@@ -59,7 +72,7 @@ inline void load_gate_weights(moe_gate_w_t gate_w, const word_t *wmem, int sh = 
     gate_load_row_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        gate_w[e][dw * WLIN_LANES + j] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? e : 0]);
+        gate_w[e][dw * WLIN_LANES + j] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? e : 0]);
       }
       if (++dw == row_words) {
         dw = 0;
@@ -78,7 +91,7 @@ gate_load_words:
     for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
       if (wi * WLIN_LANES + j < total) {
-        gate_w[e][d] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? e : 0]);
+        gate_w[e][d] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? e : 0]);
         if (++d == DIM) {
           d = 0;
           e++;
@@ -89,8 +102,10 @@ gate_load_words:
 }
 
 /** Gate reader: the TOKENS x DIM_WORDS words of u, one per cycle (one burst). */
-inline void gate_read(const word_t *u, hls::stream<word_t> &us) {
+template <class CONFIG_T>
+void gate_read(const typename CONFIG_T::word_t *u, hls::stream<typename CONFIG_T::word_t> &us) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  const int TOKEN_BUF_WORDS = CONFIG_T::TOKEN_BUF_WORDS;
 gate_read_words:
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) {
 #pragma HLS pipeline II = 1
@@ -100,9 +115,16 @@ gate_read_words:
 
 /** Gating compute: per token, logits (EXPERTS x ACT_LANES MACs per word, adder trees), online softmax + top-k over
  *  the experts, queue appends; then the metaqueue. Touches only the stream and on-chip arrays. */
-inline void gate_compute(hls::stream<word_t> &us, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
-                         int meta[EXPERTS], int &meta_len) {
+template <class CONFIG_T, int T_GATE_SOFTMAX_II = CONFIG_T::GATE_SOFTMAX_II>
+void gate_compute(hls::stream<typename CONFIG_T::word_t> &us, typename moe_buffers<CONFIG_T>::cgate_w_t gate_w,
+                  typename moe_buffers<CONFIG_T>::qidx_t qidx, typename moe_buffers<CONFIG_T>::qp_t qp, int qlen[CONFIG_T::EXPERTS],
+                  int meta[CONFIG_T::EXPERTS], int &meta_len) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int EXPERTS = CONFIG_T::EXPERTS, TOKENS = CONFIG_T::TOKENS, TOP_K = CONFIG_T::TOP_K, DIM_WORDS = CONFIG_T::DIM_WORDS;
+  const int ACT_LANES = CONFIG_T::ACT_LANES, ACT_BITS = CONFIG_T::ACT_BITS;
 gate_reset:
   for (int e = 0; e < EXPERTS; e++) qlen[e] = 0;
 gate_tokens:
@@ -146,7 +168,7 @@ gate_tokens:
     }
   gate_softmax_topk:
     for (int e = 0; e < EXPERTS; e++) {
-#pragma HLS pipeline II = GATE_SOFTMAX_II  // the latency of s <- s*e + 1 (plan.loops): one row, a distance of 1
+#pragma HLS pipeline II = T_GATE_SOFTMAX_II  // the latency of s <- s*e + 1 (plan.loops): one row, a distance of 1
       EDGEMOE_TICK();
       const act_t l = act_t(logit[e]);
       EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)
@@ -212,14 +234,16 @@ gate_metaqueue:
 }
 
 /** Gating of every token of u [TOKENS][DIM]: fills the queues (token order) and the metaqueue (reader -> compute). */
-inline void moe_gate(const word_t *u, const moe_gate_w_t gate_w, moe_qidx_t qidx, moe_qp_t qp, int qlen[EXPERTS],
-                     int meta[EXPERTS], int &meta_len) {
+template <class CONFIG_T, int T_DIM_WORDS = CONFIG_T::DIM_WORDS>
+void moe_gate(const typename CONFIG_T::word_t *u, typename moe_buffers<CONFIG_T>::cgate_w_t gate_w,
+              typename moe_buffers<CONFIG_T>::qidx_t qidx, typename moe_buffers<CONFIG_T>::qp_t qp, int qlen[CONFIG_T::EXPERTS],
+              int meta[CONFIG_T::EXPERTS], int &meta_len) {
 #pragma HLS inline off
 #pragma HLS dataflow
-  hls::stream<word_t> us;
-#pragma HLS stream variable = us depth = DIM_WORDS  // a token ahead while the softmax of the previous one runs
-  gate_read(u, us);
-  gate_compute(us, gate_w, qidx, qp, qlen, meta, meta_len);
+  hls::stream<typename CONFIG_T::word_t> us;
+#pragma HLS stream variable = us depth = T_DIM_WORDS  // a token ahead while the softmax of the previous one runs
+  gate_read<CONFIG_T>(u, us);
+  gate_compute<CONFIG_T>(us, gate_w, qidx, qp, qlen, meta, meta_len);
 }
 
 /**
@@ -230,11 +254,17 @@ inline void moe_gate(const word_t *u, const moe_gate_w_t gate_w, moe_qidx_t qidx
  * [E][H][D] / [E][H] / [E][D][H] / [E][D] tensors. bping and bpong may be the same buffer (the top function passes
  * its one lin_bbuf twice): each linear_step loads its biases before it computes.
  */
-inline void moe_experts(word_t *out, const word_t *u, word_t *hidden, const word_t *w1, const word_t *b1, const word_t *w2,
-                        const word_t *b2, const moe_qidx_t qidx, const moe_qp_t qp, const int qlen[EXPERTS],
-                        const int meta[EXPERTS], int meta_len, lin_wbuf_t wping, lin_wbuf_t wpong, lin_bbuf_t bping,
-                        lin_bbuf_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
-#pragma HLS inline  // into the top function, whose ALLOCATION shares linear_step with it
+template <class CONFIG_T, class STEP_T, int T_EXPERTS = CONFIG_T::EXPERTS>
+void moe_experts(typename CONFIG_T::word_t *out, const typename CONFIG_T::word_t *u, typename CONFIG_T::word_t *hidden,
+                 const typename CONFIG_T::word_t *w1, const typename CONFIG_T::word_t *b1, const typename CONFIG_T::word_t *w2,
+                 const typename CONFIG_T::word_t *b2, const typename moe_buffers<CONFIG_T>::qidx_t qidx,
+                 const typename moe_buffers<CONFIG_T>::qp_t qp, const int qlen[CONFIG_T::EXPERTS], const int meta[CONFIG_T::EXPERTS],
+                 int meta_len, typename lin_buffers<typename CONFIG_T::lin_config>::w_t wping,
+                 typename lin_buffers<typename CONFIG_T::lin_config>::w_t wpong, typename lin_buffers<typename CONFIG_T::lin_config>::b_t bping,
+                 typename lin_buffers<typename CONFIG_T::lin_config>::b_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
+#pragma HLS inline  // into the top function, whose ALLOCATION shares linear_step (through STEP_T) with it
+  const int DIM = CONFIG_T::DIM, EXPERT_HIDDEN = CONFIG_T::EXPERT_HIDDEN;
+  const int TOKEN_BUF_WORDS = CONFIG_T::TOKEN_BUF_WORDS;
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
 #pragma HLS pipeline II = 1
@@ -242,18 +272,18 @@ moe_zero:
     out[wi] = 0;
   }
   if (meta_len > 0)  // prologue: W1 of the first active expert (a pure load: rows = 0)
-    linear_step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, b1, 0, 0, false, wping, w1,
+    STEP_T::step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, b1, 0, 0, false, wping, w1,
                 meta[0] * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM, sh_w1);
 moe_active_experts:
   for (int a = 0; a < meta_len; a++) {
-#pragma HLS loop_tripcount min = 1 max = EXPERTS
+#pragma HLS loop_tripcount min = 1 max = T_EXPERTS
     const int e = meta[a];
     const int n = qlen[e];
     const bool more = a + 1 < meta_len;
     const int e_next = more ? meta[a + 1] : e;
-    linear_step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, b1, e * EXPERT_HIDDEN, sh_b1, false,
+    STEP_T::step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, b1, e * EXPERT_HIDDEN, sh_b1, false,
                 wpong, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2);
-    linear_step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, b2, e * DIM, sh_b2, false, wping, w1,
+    STEP_T::step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, b2, e * DIM, sh_b2, false, wping, w1,
                 e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
   }
 }

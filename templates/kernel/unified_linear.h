@@ -1,12 +1,22 @@
 // Unified, flexible linear unit (Edge-MoE innovation 4): ONE engine serves Q, K, V, proj, the dense MLP and every
 // expert MLP. y[t] = W·x[t] + b with W a PyTorch [out][in] matrix held on chip in TILE_OUT×TILE_IN tiles.
 //
-// Usage (include after params.h; the caller owns two weight buffers ping/pong and two bias buffers):
-//   load_linear_weights(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
-//   load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
-//   compute_linear(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-//   linear_step(dst, src, wping, bping, ..., bmem, b_first, b_sh, b_attn, wpong, wmem_next, next_first, next_out, next_in,
-//               next_sh);  // bias of ping's layer, then compute ping while the next layer loads into pong
+// Usage, CONFIG_T a per-instance config struct (the generated params.h defines linear_config, hls4ml style) with
+// members named as params.h's (the kernel contract):
+//   typedef act_t, acc_t, wlin_t, wattnb_t, wbias_t, word_t, pidx_t;
+//   static const int TOKENS, EXPERTS, DIM, MLP_HIDDEN, EXPERT_HIDDEN, ACT_LANES, ACT_BITS, TILE_IN, TILE_OUT;
+//   static const int LIN_WBUF_TILES, LIN_MAX_IN, LIN_MAX_OUT, LIN_MIN_IN, LIN_IN_TILES_MAX, LIN_OUT_TILES_MAX, LIN_TILES_II;
+//   static const int LIN_WLOAD_MAX_WORDS, LIN_BLOAD_MAX_WORDS, LIN_SLOAD_MAX_WORDS;   loop tripcounts
+//   static const int WLIN_*, WATTNB_*, WBIAS_* (BITS, LANES, W), WLIN_SCALED, WLIN_SCALE_BITS, WLIN_SCALE_LANES, WS_BITS_*;
+// The caller owns two weight buffers ping/pong (lin_buffers<CONFIG_T>::w_t) and a bias buffer (::b_t):
+//   load_linear_weights<CONFIG_T>(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
+//   load_linear_bias<CONFIG_T, wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
+//   compute_linear<CONFIG_T>(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+//   linear_step<CONFIG_T>(dst, src, wping, bping, ..., bmem, b_first, b_sh, b_attn, wpong, wmem_next, next_first, next_out,
+//               next_in, next_sh);  // bias of ping's layer, then compute ping while the next layer loads into pong
+// The header reads nothing from params.h, so one translation unit may instantiate it with several configs. ALLOCATION
+// ignores a template name with its argument list (gotcha 9): the top function shares ONE linear_step instance through a
+// plain wrapper of its own (kernel.cpp's linear_unit_step).
 // queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
 // a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
 // index too). A single-queue overload (queue_idx[TOKENS], queue_p[TOKENS]) serves csim drivers.
@@ -42,20 +52,39 @@
 namespace edgemoe {
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
-inline int act_row_words(int n) { return (n + ACT_LANES - 1) / ACT_LANES; }
+template <class CONFIG_T>
+int act_row_words(int n) { return (n + CONFIG_T::ACT_LANES - 1) / CONFIG_T::ACT_LANES; }
 
 // ---- weight buffers: the caller owns them (the top function declares ping and pong as two separate arrays, so a
 // load into one never has to wait for a compute reading the other; no state lives in this header) ----
+template <class CONFIG_T>
+struct lin_buffers {
+  /** One weight buffer (ping or pong): the largest layer in TILE_OUT x TILE_IN tiles. */
+  typedef typename CONFIG_T::wlin_t w_t[CONFIG_T::LIN_WBUF_TILES][CONFIG_T::TILE_OUT][CONFIG_T::TILE_IN];
+  /** The bias buffer. */
+  typedef typename CONFIG_T::acc_t b_t[CONFIG_T::LIN_MAX_OUT];
+  // Read-only views (const on a dependent array typedef is not applied to its elements by g++).
+  typedef const typename CONFIG_T::wlin_t cw_t[CONFIG_T::LIN_WBUF_TILES][CONFIG_T::TILE_OUT][CONFIG_T::TILE_IN];
+  typedef const typename CONFIG_T::acc_t cb_t[CONFIG_T::LIN_MAX_OUT];
+};
 
-/** One weight buffer (ping or pong): the largest layer in TILE_OUT x TILE_IN tiles. */
-typedef wlin_t lin_wbuf_t[LIN_WBUF_TILES][TILE_OUT][TILE_IN];
-/** One bias buffer (ping or pong). */
-typedef acc_t lin_bbuf_t[LIN_MAX_OUT];
+/** Sizes derived from a config: the reader / writer geometry and the weight layout. */
+template <class CONFIG_T>
+struct lin_geometry {
+  /** 1 when every linear input width (DIM, MLP_HIDDEN, EXPERT_HIDDEN) is a whole number of weight words, so a weight
+   *  word never straddles two matrix rows and its lane j always lands in the same in-tile column bank (below). */
+  static const bool WROWS_WORD_ALIGNED = CONFIG_T::DIM % CONFIG_T::WLIN_LANES == 0 && CONFIG_T::MLP_HIDDEN % CONFIG_T::WLIN_LANES == 0 &&
+                                         CONFIG_T::EXPERT_HIDDEN % CONFIG_T::WLIN_LANES == 0;
+  static const int WORDS_PER_XTILE = CONFIG_T::TILE_IN >= CONFIG_T::ACT_LANES ? CONFIG_T::TILE_IN / CONFIG_T::ACT_LANES : 1;    // input words per tile
+  static const int XTILES_PER_WORD = CONFIG_T::ACT_LANES > CONFIG_T::TILE_IN ? CONFIG_T::ACT_LANES / CONFIG_T::TILE_IN : 1;     // input tiles per word
+  static const int WORDS_PER_YTILE = CONFIG_T::TILE_OUT >= CONFIG_T::ACT_LANES ? CONFIG_T::TILE_OUT / CONFIG_T::ACT_LANES : 1;  // output words per tile
+  static const int YTILES_PER_WORD = CONFIG_T::ACT_LANES > CONFIG_T::TILE_OUT ? CONFIG_T::ACT_LANES / CONFIG_T::TILE_OUT : 1;   // output tiles per word
+  static const int READ_MAX = CONFIG_T::TOKENS * CONFIG_T::LIN_IN_TILES_MAX * WORDS_PER_XTILE;    // reader iterations of one call (tripcount)
+  static const int WRITE_MAX = CONFIG_T::TOKENS * CONFIG_T::LIN_OUT_TILES_MAX * WORDS_PER_YTILE;  // writer iterations of one call (tripcount)
+  static const int TILES_MAX = CONFIG_T::TOKENS * CONFIG_T::LIN_OUT_TILES_MAX * CONFIG_T::LIN_IN_TILES_MAX;  // compute iterations (tripcount)
+  static const int IN_TILES_MIN = CONFIG_T::LIN_MIN_IN / CONFIG_T::TILE_IN;  // fewest input tiles of a layer: xrow's reuse distance
+};
 
-/** 1 when every linear input width (DIM, MLP_HIDDEN, EXPERT_HIDDEN) is a whole number of weight words, so a weight
- *  word never straddles two matrix rows and its lane j always lands in the same in-tile column bank (below). */
-static const bool LIN_WROWS_WORD_ALIGNED =
-    DIM % WLIN_LANES == 0 && MLP_HIDDEN % WLIN_LANES == 0 && EXPERT_HIDDEN % WLIN_LANES == 0;
 
 /**
  * Loads the [out_dim][in_dim] matrix whose element 0 is element `first` counted from wmem (one AXI word per cycle)
@@ -67,15 +96,16 @@ static const bool LIN_WROWS_WORD_ALIGNED =
  */
 /** Per-channel weight scales (WLIN_SCALED): loads the 16-bit entries of rows row0 .. row0 + rows − 1 of a scale
  *  table (one word per cycle) into rs. Entry = sh | m << 8 (params.h). */
-static const int LIN_SLOAD_MAX_WORDS = LIN_MAX_OUT / WLIN_SCALE_LANES + 1;  // tripcount (pragma values are constants)
-template <int N>
-void load_row_scales(ap_uint<16> rs[N], const word_t *smem, int row0, int rows) {
+template <class CONFIG_T, int N, int T_SLOAD_MAX_WORDS = CONFIG_T::LIN_SLOAD_MAX_WORDS>
+void load_row_scales(ap_uint<16> rs[N], const typename CONFIG_T::word_t *smem, int row0, int rows) {
+  typedef typename CONFIG_T::word_t word_t;
+  const int WLIN_SCALE_LANES = CONFIG_T::WLIN_SCALE_LANES;
   const int lane0 = row0 % WLIN_SCALE_LANES;
   const int words = rows > 0 ? (lane0 + rows + WLIN_SCALE_LANES - 1) / WLIN_SCALE_LANES : 0;
   const word_t *base = smem + row0 / WLIN_SCALE_LANES;
 lin_sload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_SLOAD_MAX_WORDS
+#pragma HLS loop_tripcount min = 1 max = T_SLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -89,29 +119,38 @@ lin_sload_words:
 }
 
 /** Weight j of a word in row scale entry e's row (WLIN_SCALED) or with the tensor's shift alone. */
-inline wlin_t wlin_lane(const word_t &word, int j, int sh, const ap_uint<16> &e) {
-  if (WLIN_SCALED) return fxm_lane_get_scaled<wlin_t, WLIN_BITS, WLIN_W, WLIN_SCALE_BITS, WS_BITS_WLIN>(word, j, sh - int(e.range(7, 0)), e.range(15, 8));
-  return fxm_lane_get_shifted<wlin_t, WLIN_BITS, WLIN_W, WS_BITS_WLIN>(word, j, sh);
+template <class CONFIG_T>
+typename CONFIG_T::wlin_t wlin_lane(const typename CONFIG_T::word_t &word, int j, int sh, const ap_uint<16> &e) {
+  typedef typename CONFIG_T::wlin_t wlin_t;
+  if (CONFIG_T::WLIN_SCALED)
+    return fxm_lane_get_scaled<wlin_t, CONFIG_T::WLIN_BITS, CONFIG_T::WLIN_W, CONFIG_T::WLIN_SCALE_BITS, CONFIG_T::WS_BITS_WLIN>(
+        word, j, sh - int(e.range(7, 0)), e.range(15, 8));
+  return fxm_lane_get_shifted<wlin_t, CONFIG_T::WLIN_BITS, CONFIG_T::WLIN_W, CONFIG_T::WS_BITS_WLIN>(word, j, sh);
 }
 
-inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, int out_dim, int in_dim, int sh = 0) {
-#pragma HLS inline off  // one shared loader (ALLOCATION limit=1 in the top function needs a real instance)
+template <class CONFIG_T, int T_WLOAD_MAX_WORDS = CONFIG_T::LIN_WLOAD_MAX_WORDS>
+void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
+                         int in_dim, int sh = 0) {
+#pragma HLS inline off  // one loader process (of linear_overlap's DATAFLOW)
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
+  const int WLIN_SCALED = CONFIG_T::WLIN_SCALED, LIN_MAX_OUT = CONFIG_T::LIN_MAX_OUT;
   // Per-channel scales: sh carries the scale table's word offset above bit 8 (params.h WS_*); its rows load first.
   ap_uint<16> rs[WLIN_SCALED ? LIN_MAX_OUT : 1];
-  if (WLIN_SCALED && out_dim > 0) load_row_scales<WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
+  if (WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
   if (WLIN_SCALED) sh &= 255;
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
   const int words = (lane0 + total + WLIN_LANES - 1) / WLIN_LANES;
   const int in_tiles = in_dim / TILE_IN;
   const word_t *base = wmem + first / WLIN_LANES;
-  if (LIN_WROWS_WORD_ALIGNED) {
+  if (lin_geometry<CONFIG_T>::WROWS_WORD_ALIGNED) {
     const int row_words = in_dim / WLIN_LANES;
     int o = 0, iw = 0;
     int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted (no run-time multiply per cycle)
   lin_wload_rows:
     for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
+#pragma HLS loop_tripcount min = 1 max = T_WLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
       EDGEMOE_TICK();
       const word_t word = base[wi];
@@ -119,7 +158,7 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
         const int i = iw * WLIN_LANES + j;
-        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o : 0]);
       }
       if (++iw == row_words) {
         iw = 0;
@@ -136,7 +175,7 @@ inline void load_linear_weights(lin_wbuf_t wbuf, const word_t *wmem, int first, 
   int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted
 lin_wload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_WLOAD_MAX_WORDS
+#pragma HLS loop_tripcount min = 1 max = T_WLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -145,7 +184,7 @@ lin_wload_words:
 #pragma HLS unroll
       const int e = wi * WLIN_LANES + j - lane0;
       if (e >= 0 && e < total) {
-        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o : 0]);
         if (++i == in_dim) {
           i = 0;
           o++;
@@ -161,8 +200,12 @@ lin_wload_words:
 
 /** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
  *  shifted left by sh into BT) starting at element `first` into `bbuf`. */
-template <class BT, int CB, int LANES, int SW = BT::width>
-void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_dim, int sh = 0) {
+template <class CONFIG_T, class BT, int CB, int LANES, int SW = BT::width, int T_BLOAD_MAX_WORDS = CONFIG_T::LIN_BLOAD_MAX_WORDS>
+void load_linear_bias(typename lin_buffers<CONFIG_T>::b_t bbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim, int sh = 0) {
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int DIM = CONFIG_T::DIM, MLP_HIDDEN = CONFIG_T::MLP_HIDDEN, EXPERT_HIDDEN = CONFIG_T::EXPERT_HIDDEN;
+  const int WS_BITS_WATTNB = CONFIG_T::WS_BITS_WATTNB, WS_BITS_WBIAS = CONFIG_T::WS_BITS_WBIAS;
   // When every layer width is a whole number of bias words (every preset), `first` (a whole number of bias vectors
   // from the tensor start) is word-aligned: lane0 is the constant 0, so lane j writes element wi·LANES + j, a bank
   // HLS can place statically in the TILE_OUT-way partitioned bias buffer (II=1).
@@ -171,12 +214,12 @@ void load_linear_bias(lin_bbuf_t bbuf, const word_t *wmem, int first, int out_di
   const int words = (lane0 + out_dim + LANES - 1) / LANES;
   const word_t *base = wmem + first / LANES;
   // Shifter bits of the format's class (both when the two bias formats coincide): 0 leaves the lanes without one.
-  constexpr bool attnb = CB == WATTNB_BITS && LANES == WATTNB_LANES && SW == WATTNB_W;
-  constexpr bool mlpb = CB == WBIAS_BITS && LANES == WBIAS_LANES && SW == WBIAS_W;
+  constexpr bool attnb = CB == CONFIG_T::WATTNB_BITS && LANES == CONFIG_T::WATTNB_LANES && SW == CONFIG_T::WATTNB_W;
+  constexpr bool mlpb = CB == CONFIG_T::WBIAS_BITS && LANES == CONFIG_T::WBIAS_LANES && SW == CONFIG_T::WBIAS_W;
   constexpr int SHB = (attnb && WS_BITS_WATTNB > WS_BITS_WBIAS) || !mlpb ? WS_BITS_WATTNB : WS_BITS_WBIAS;
 lin_bload_words:
   for (int wi = 0; wi < words; wi++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_BLOAD_MAX_WORDS
+#pragma HLS loop_tripcount min = 1 max = T_BLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
     EDGEMOE_TICK();
     const word_t word = base[wi];
@@ -196,47 +239,41 @@ lin_bload_words:
 // loop ticks (EDGEMOE_TICK): reader and writer run beside it.
 
 /** One input tile (TILE_IN activations) and one finished output tile (TILE_OUT activations, GELU applied). */
+template <class CONFIG_T>
 struct lin_xtile_t {
-  act_t v[TILE_IN];
+  typename CONFIG_T::act_t v[CONFIG_T::TILE_IN];
 };
+template <class CONFIG_T>
 struct lin_ytile_t {
-  act_t v[TILE_OUT];
+  typename CONFIG_T::act_t v[CONFIG_T::TILE_OUT];
 };
 /** Where a row is read from / written to (token index) and its gate probability (use_score). */
+template <class CONFIG_T>
 struct lin_rowinfo_t {
   int t;
-  act_t score;
+  typename CONFIG_T::act_t score;
 };
 
-static const int LIN_WORDS_PER_XTILE = TILE_IN >= ACT_LANES ? TILE_IN / ACT_LANES : 1;   // input words per tile
-static const int LIN_XTILES_PER_WORD = ACT_LANES > TILE_IN ? ACT_LANES / TILE_IN : 1;    // input tiles per word
-static const int LIN_WORDS_PER_YTILE = TILE_OUT >= ACT_LANES ? TILE_OUT / ACT_LANES : 1;  // output words per tile
-static const int LIN_YTILES_PER_WORD = ACT_LANES > TILE_OUT ? ACT_LANES / TILE_OUT : 1;   // output tiles per word
-static const int LIN_READ_STEPS_MAX = LIN_IN_TILES_MAX * LIN_WORDS_PER_XTILE;    // reader cycles per row
-static const int LIN_WRITE_STEPS_MAX = LIN_OUT_TILES_MAX * LIN_WORDS_PER_YTILE;  // writer cycles per row
-static const int LIN_IN_TILES_MIN = LIN_MIN_IN / TILE_IN;  // fewest input tiles of a layer: xrow's reuse distance
-static const int LIN_XS_DEPTH = LIN_IN_TILES_MAX;  // a whole input row: the reader runs one row ahead
-static const int LIN_READ_MAX = TOKENS * LIN_READ_STEPS_MAX;    // reader iterations of one call (tripcount)
-static const int LIN_WRITE_MAX = TOKENS * LIN_WRITE_STEPS_MAX;  // writer iterations of one call (tripcount)
-static const int LIN_TILES_MAX = TOKENS * LIN_OUT_TILES_MAX * LIN_IN_TILES_MAX;  // compute iterations (tripcount)
-
 /** One reader step: lane(s) of `word` into the tile being filled; pushes the tile when it is complete. */
-FXM_INLINE void lin_read_step(const word_t &word, int s, act_t xa[TILE_IN], hls::stream<lin_xtile_t> &xs) {
-  if (LIN_WORDS_PER_XTILE > 1) {  // several words fill one tile
+template <class CONFIG_T>
+FXM_INLINE void lin_read_step(const typename CONFIG_T::word_t &word, int s, typename CONFIG_T::act_t xa[CONFIG_T::TILE_IN], hls::stream<lin_xtile_t<CONFIG_T> > &xs) {
+  typedef typename CONFIG_T::act_t act_t;
+  const int TILE_IN = CONFIG_T::TILE_IN, ACT_LANES = CONFIG_T::ACT_LANES, ACT_BITS = CONFIG_T::ACT_BITS;
+  if (lin_geometry<CONFIG_T>::WORDS_PER_XTILE > 1) {  // several words fill one tile
   lin_read_fill_lanes:
     for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-      xa[(s % LIN_WORDS_PER_XTILE) * ACT_LANES + j] = fxm_lane_get<act_t, ACT_BITS>(word, j);
+      xa[(s % lin_geometry<CONFIG_T>::WORDS_PER_XTILE) * ACT_LANES + j] = fxm_lane_get<act_t, ACT_BITS>(word, j);
     }
   } else {  // one word holds one or more whole tiles
   lin_read_split_lanes:
     for (int k = 0; k < TILE_IN; k++) {
 #pragma HLS unroll
-      xa[k] = fxm_lane_get<act_t, ACT_BITS>(word, (s % LIN_XTILES_PER_WORD) * TILE_IN + k);
+      xa[k] = fxm_lane_get<act_t, ACT_BITS>(word, (s % lin_geometry<CONFIG_T>::XTILES_PER_WORD) * TILE_IN + k);
     }
   }
-  if (s % LIN_WORDS_PER_XTILE == LIN_WORDS_PER_XTILE - 1) {  // the tile is complete
-    lin_xtile_t x;
+  if (s % lin_geometry<CONFIG_T>::WORDS_PER_XTILE == lin_geometry<CONFIG_T>::WORDS_PER_XTILE - 1) {  // the tile is complete
+    lin_xtile_t<CONFIG_T> x;
   lin_read_push:
     for (int k = 0; k < TILE_IN; k++) {
 #pragma HLS unroll
@@ -246,26 +283,30 @@ FXM_INLINE void lin_read_step(const word_t &word, int s, act_t xa[TILE_IN], hls:
   }
 }
 
-/** Reader, direct path: rows 0..rows-1 are contiguous, so word i of the loop is word i / LIN_XTILES_PER_WORD of src
+/** Reader, direct path: rows 0..rows-1 are contiguous, so word i of the loop is word i / lin_geometry<CONFIG_T>::XTILES_PER_WORD of src
  *  (a sequential address with a fixed stride: one burst). */
-inline void lin_read_direct(const word_t *src, int in_dim, int rows, hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
-  const int steps = act_row_words(in_dim) * LIN_XTILES_PER_WORD;  // = in_tiles * LIN_WORDS_PER_XTILE
+template <class CONFIG_T, int T_READ_MAX = lin_geometry<CONFIG_T>::READ_MAX>
+void lin_read_direct(const typename CONFIG_T::word_t *src, int in_dim, int rows, hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_IN = CONFIG_T::TILE_IN;
+  const int steps = act_row_words<CONFIG_T>(in_dim) * lin_geometry<CONFIG_T>::XTILES_PER_WORD;  // = in_tiles * lin_geometry<CONFIG_T>::WORDS_PER_XTILE
   word_t word = 0;
   act_t xa[TILE_IN];  // the tile being filled
 #pragma HLS array_partition variable = xa complete
   int r = 0, s = 0;
 lin_read_direct_steps:
   for (int i = 0; i < rows * steps; i++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
+#pragma HLS loop_tripcount min = 1 max = T_READ_MAX
 #pragma HLS pipeline II = 1
     if (s == 0) {
-      lin_rowinfo_t ri;
+      lin_rowinfo_t<CONFIG_T> ri;
       ri.t = r;
       ri.score = 0;
       info.write(ri);
     }
-    if (s % LIN_XTILES_PER_WORD == 0) word = src[i / LIN_XTILES_PER_WORD];
-    lin_read_step(word, s, xa, xs);
+    if (s % lin_geometry<CONFIG_T>::XTILES_PER_WORD == 0) word = src[i / lin_geometry<CONFIG_T>::XTILES_PER_WORD];
+    lin_read_step<CONFIG_T>(word, s, xa, xs);
     if (++s == steps) {
       s = 0;
       r++;
@@ -276,28 +317,32 @@ lin_read_direct_steps:
 /** Reader, gathered path (use_expert, or use_score): row r is token queue_idx[queue][r] (r without use_expert), a
  *  data-dependent row address, so each
  *  word is its own request (no burst; the estimator charges the m_axi latency over the outstanding requests). */
-inline void lin_read_gather(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
-                            const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score, hls::stream<lin_xtile_t> &xs,
-                            hls::stream<lin_rowinfo_t> &info) {
-  const int in_words = act_row_words(in_dim);
-  const int steps = in_words * LIN_XTILES_PER_WORD;
+template <class CONFIG_T, int T_READ_MAX = lin_geometry<CONFIG_T>::READ_MAX>
+void lin_read_gather(const typename CONFIG_T::word_t *src, int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
+                            const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_expert, bool use_score, hls::stream<lin_xtile_t<CONFIG_T> > &xs,
+                            hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_IN = CONFIG_T::TILE_IN;
+  const int in_words = act_row_words<CONFIG_T>(in_dim);
+  const int steps = in_words * lin_geometry<CONFIG_T>::XTILES_PER_WORD;
   word_t word = 0;
   act_t xa[TILE_IN];
 #pragma HLS array_partition variable = xa complete
   int r = 0, s = 0, t = 0;
 lin_read_gather_steps:
   for (int i = 0; r < rows; i++) {  // ends on the row counter: no rows * steps multiply (no burst to keep here)
-#pragma HLS loop_tripcount min = 1 max = LIN_READ_MAX
+#pragma HLS loop_tripcount min = 1 max = T_READ_MAX
 #pragma HLS pipeline II = 1
     if (s == 0) {
-      lin_rowinfo_t ri;
+      lin_rowinfo_t<CONFIG_T> ri;
       ri.t = use_expert ? int(queue_idx[queue][r]) : r;
       ri.score = use_score ? queue_p[queue][r] : act_t(0);
       info.write(ri);
       t = ri.t;
     }
-    if (s % LIN_XTILES_PER_WORD == 0) word = src[t * in_words + s / LIN_XTILES_PER_WORD];
-    lin_read_step(word, s, xa, xs);
+    if (s % lin_geometry<CONFIG_T>::XTILES_PER_WORD == 0) word = src[t * in_words + s / lin_geometry<CONFIG_T>::XTILES_PER_WORD];
+    lin_read_step<CONFIG_T>(word, s, xa, xs);
     if (++s == steps) {
       s = 0;
       r++;
@@ -306,22 +351,28 @@ lin_read_gather_steps:
 }
 
 /** Reader: the direct or the gathered path (one process; only one of its loops runs per call). */
-inline void lin_read(const word_t *src, int in_dim, int rows, const pidx_t queue_idx[EXPERTS][TOKENS],
-                     const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_expert, bool use_score,
-                     hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info) {
+template <class CONFIG_T>
+void lin_read(const typename CONFIG_T::word_t *src, int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
+                     const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_expert, bool use_score,
+                     hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
 #pragma HLS inline off  // a DATAFLOW process of its own
   if (use_expert || use_score)  // the writer takes the same path (one info entry per row either way)
-    lin_read_gather(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info);
+    lin_read_gather<CONFIG_T>(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info);
   else
-    lin_read_direct(src, in_dim, rows, xs, info);
+    lin_read_direct<CONFIG_T>(src, in_dim, rows, xs, info);
 }
 
 /** Compute: one TILE_OUT x TILE_IN tile per cycle from (w, bias), each output an explicit adder tree of TILE_IN
  *  products; each finished output tile goes to the writer. One loop over rows x out tiles x in tiles. */
-inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim, int rows, bool use_gelu,
-                        hls::stream<lin_xtile_t> &xs, hls::stream<lin_rowinfo_t> &info_in, hls::stream<lin_ytile_t> &ys,
-                        hls::stream<lin_rowinfo_t> &info_out) {
+template <class CONFIG_T, int T_TILES_MAX = lin_geometry<CONFIG_T>::TILES_MAX, int T_TILES_II = CONFIG_T::LIN_TILES_II,
+          int T_IN_TILES_MIN = CONFIG_T::LIN_MIN_IN / CONFIG_T::TILE_IN>  // xrow's reuse distance
+void lin_compute(typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim, int rows, bool use_gelu,
+                        hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info_in, hls::stream<lin_ytile_t<CONFIG_T> > &ys,
+                        hls::stream<lin_rowinfo_t<CONFIG_T> > &info_out) {
 #pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, LIN_MAX_IN = CONFIG_T::LIN_MAX_IN;
   act_t xrow[LIN_MAX_IN];  // the row's inputs, kept from the first output tile for the later ones
 #pragma HLS array_partition variable = xrow cyclic factor = TILE_IN  // TILE_IN inputs read per cycle
   const int out_tiles = out_dim / TILE_OUT;
@@ -332,15 +383,15 @@ inline void lin_compute(const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, 
   int tile = 0;  // ot * in_tiles + it, counted (no run-time multiply)
 lin_tiles:
   for (int n = 0; r < rows; n++) {  // ends on the row counter: no rows * out_tiles * in_tiles multiply
-#pragma HLS loop_tripcount min = 1 max = LIN_TILES_MAX
-#pragma HLS pipeline II = LIN_TILES_II  // 1 unless a layer has fewer than 3 input tiles (plan.loops)
-#pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN  // tile it: written at ot 0, read in_tiles later
+#pragma HLS loop_tripcount min = 1 max = T_TILES_MAX
+#pragma HLS pipeline II = T_TILES_II  // 1 unless a layer has fewer than 3 input tiles (plan.loops)
+#pragma HLS dependence variable = xrow inter true distance = T_IN_TILES_MIN  // tile it: written at ot 0, read in_tiles later
     EDGEMOE_TICK();
     if (ot == 0 && it == 0) info_out.write(info_in.read());
     act_t xv[TILE_IN];
 #pragma HLS array_partition variable = xv complete
     if (ot == 0) {  // first output tile: take the tile from the reader and keep it for the later output tiles
-      const lin_xtile_t x = xs.read();
+      const lin_xtile_t<CONFIG_T> x = xs.read();
     lin_keep_inputs:
       for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
@@ -368,7 +419,7 @@ lin_tiles:
       acc[o] = a + fxm_tree_sum<acc_t, TILE_IN>(prod);
     }
     if (it == in_tiles - 1) {
-      lin_ytile_t y;
+      lin_ytile_t<CONFIG_T> y;
     lin_finish:
       for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
@@ -392,20 +443,22 @@ lin_tiles:
 
 /** One writer step: takes an output tile when one is due and gathers the lanes of the word being written into yw;
  *  returns true when yw holds a whole word, with its word index in the row in `wi`. */
-FXM_INLINE bool lin_write_step(int s, hls::stream<lin_ytile_t> &ys, act_t ya[TILE_OUT], act_t yw[ACT_LANES], int &wi) {
-  if (s % LIN_WORDS_PER_YTILE == 0) {
-    const lin_ytile_t y = ys.read();
+template <class CONFIG_T>
+FXM_INLINE bool lin_write_step(int s, hls::stream<lin_ytile_t<CONFIG_T> > &ys, typename CONFIG_T::act_t ya[CONFIG_T::TILE_OUT], typename CONFIG_T::act_t yw[CONFIG_T::ACT_LANES], int &wi) {
+  const int TILE_OUT = CONFIG_T::TILE_OUT, ACT_LANES = CONFIG_T::ACT_LANES;
+  if (s % lin_geometry<CONFIG_T>::WORDS_PER_YTILE == 0) {
+    const lin_ytile_t<CONFIG_T> y = ys.read();
   lin_write_pop:
     for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
       ya[o] = y.v[o];
     }
   }
-  if (LIN_WORDS_PER_YTILE > 1 || LIN_YTILES_PER_WORD == 1) {  // a tile fills whole words
+  if (lin_geometry<CONFIG_T>::WORDS_PER_YTILE > 1 || lin_geometry<CONFIG_T>::YTILES_PER_WORD == 1) {  // a tile fills whole words
   lin_write_take_lanes:
     for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
-      yw[j] = ya[(s % LIN_WORDS_PER_YTILE) * ACT_LANES + j];
+      yw[j] = ya[(s % lin_geometry<CONFIG_T>::WORDS_PER_YTILE) * ACT_LANES + j];
     }
     wi = s;
     return true;
@@ -414,16 +467,20 @@ FXM_INLINE bool lin_write_step(int s, hls::stream<lin_ytile_t> &ys, act_t ya[TIL
 lin_write_gather_lanes:
   for (int o = 0; o < TILE_OUT; o++) {
 #pragma HLS unroll
-    yw[(s % LIN_YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
+    yw[(s % lin_geometry<CONFIG_T>::YTILES_PER_WORD) * TILE_OUT + o] = ya[o];
   }
-  wi = s / LIN_YTILES_PER_WORD;
-  return s % LIN_YTILES_PER_WORD == LIN_YTILES_PER_WORD - 1;
+  wi = s / lin_geometry<CONFIG_T>::YTILES_PER_WORD;
+  return s % lin_geometry<CONFIG_T>::YTILES_PER_WORD == lin_geometry<CONFIG_T>::YTILES_PER_WORD - 1;
 }
 
 /** Writer, direct path: rows 0..rows-1 are contiguous, so the loop's full words go to sequential addresses (one
  *  burst). */
-inline void lin_write_direct(word_t *dst, int out_dim, int rows, hls::stream<lin_ytile_t> &ys, hls::stream<lin_rowinfo_t> &info) {
-  const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;  // = out_words when a tile fills whole words
+template <class CONFIG_T, int T_WRITE_MAX = lin_geometry<CONFIG_T>::WRITE_MAX>
+void lin_write_direct(typename CONFIG_T::word_t *dst, int out_dim, int rows, hls::stream<lin_ytile_t<CONFIG_T> > &ys, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_OUT = CONFIG_T::TILE_OUT, ACT_LANES = CONFIG_T::ACT_LANES, ACT_BITS = CONFIG_T::ACT_BITS;
+  const int steps = (out_dim / TILE_OUT) * lin_geometry<CONFIG_T>::WORDS_PER_YTILE;  // = out_words when a tile fills whole words
   act_t ya[TILE_OUT];   // the output tile being written
   act_t yw[ACT_LANES];  // the outputs of the word being written
 #pragma HLS array_partition variable = ya complete
@@ -431,18 +488,18 @@ inline void lin_write_direct(word_t *dst, int out_dim, int rows, hls::stream<lin
   int s = 0;
 lin_write_direct_steps:
   for (int n = 0; n < rows * steps; n++) {
-#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
+#pragma HLS loop_tripcount min = 1 max = T_WRITE_MAX
 #pragma HLS pipeline II = 1
     if (s == 0) info.read();  // row r is token r
     int wi;
-    if (lin_write_step(s, ys, ya, yw, wi)) {
+    if (lin_write_step<CONFIG_T>(s, ys, ya, yw, wi)) {
       word_t word = 0;
     lin_write_direct_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
         fxm_lane_set<act_t, ACT_BITS>(word, j, yw[j]);
       }
-      dst[n / LIN_YTILES_PER_WORD] = word;
+      dst[n / lin_geometry<CONFIG_T>::YTILES_PER_WORD] = word;
     }
     if (++s == steps) s = 0;
   }
@@ -450,11 +507,16 @@ lin_write_direct_steps:
 
 /** Writer, scattered path (use_expert, or use_score): row r goes to token t = its queue entry (a data-dependent row address, one
  *  request per word); use_score adds score · y to the word already in dst (read-modify-write). */
-inline void lin_write_gather(word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t> &ys,
-                             hls::stream<lin_rowinfo_t> &info) {
-  const int out_words = act_row_words(out_dim);
-  const int steps = (out_dim / TILE_OUT) * LIN_WORDS_PER_YTILE;
-  lin_rowinfo_t ri;
+template <class CONFIG_T, int T_WRITE_MAX = lin_geometry<CONFIG_T>::WRITE_MAX>
+void lin_write_gather(typename CONFIG_T::word_t *dst, int out_dim, int rows, bool use_score, hls::stream<lin_ytile_t<CONFIG_T> > &ys,
+                             hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::acc_t acc_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_OUT = CONFIG_T::TILE_OUT, ACT_LANES = CONFIG_T::ACT_LANES, ACT_BITS = CONFIG_T::ACT_BITS;
+  const int out_words = act_row_words<CONFIG_T>(out_dim);
+  const int steps = (out_dim / TILE_OUT) * lin_geometry<CONFIG_T>::WORDS_PER_YTILE;
+  lin_rowinfo_t<CONFIG_T> ri;
   ri.t = 0;
   ri.score = 0;
   act_t ya[TILE_OUT];
@@ -464,12 +526,12 @@ inline void lin_write_gather(word_t *dst, int out_dim, int rows, bool use_score,
   int s = 0, r = 0;
 lin_write_gather_steps:
   for (int n = 0; r < rows; n++) {  // ends on the row counter: no rows * steps multiply (no burst to keep here)
-#pragma HLS loop_tripcount min = 1 max = LIN_WRITE_MAX
+#pragma HLS loop_tripcount min = 1 max = T_WRITE_MAX
 #pragma HLS pipeline II = 1
 #pragma HLS dependence variable = dst inter false  // each word is read (use_score) and written in one step only
     if (s == 0) ri = info.read();
     int wi;
-    if (lin_write_step(s, ys, ya, yw, wi)) {
+    if (lin_write_step<CONFIG_T>(s, ys, ya, yw, wi)) {
       word_t *const out_row = dst + ri.t * out_words;
       word_t word = use_score ? out_row[wi] : word_t(0);
     lin_write_lanes:
@@ -487,63 +549,68 @@ lin_write_gather_steps:
 }
 
 /** Writer: the direct or the scattered path (one process; only one of its loops runs per call). */
-inline void lin_write(word_t *dst, int out_dim, int rows, bool use_expert, bool use_score, hls::stream<lin_ytile_t> &ys,
-                      hls::stream<lin_rowinfo_t> &info) {
+template <class CONFIG_T>
+void lin_write(typename CONFIG_T::word_t *dst, int out_dim, int rows, bool use_expert, bool use_score, hls::stream<lin_ytile_t<CONFIG_T> > &ys,
+                      hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
 #pragma HLS inline off  // a DATAFLOW process of its own
   if (use_expert || use_score)  // the same choice as lin_read
-    lin_write_gather(dst, out_dim, rows, use_score, ys, info);
+    lin_write_gather<CONFIG_T>(dst, out_dim, rows, use_score, ys, info);
   else
-    lin_write_direct(dst, out_dim, rows, ys, info);
+    lin_write_direct<CONFIG_T>(dst, out_dim, rows, ys, info);
 }
 
 /** The engine's dataflow region: reader -> compute -> writer (arguments as compute_linear). */
-inline void lin_dataflow(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
-                         int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+template <class CONFIG_T, int T_XS_DEPTH = CONFIG_T::LIN_IN_TILES_MAX>  // a whole input row: the reader runs one row ahead
+void lin_dataflow(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
+                         int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
                          bool use_gelu, bool use_expert, bool use_score) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
-  hls::stream<lin_xtile_t> xs;
-#pragma HLS stream variable = xs depth = LIN_XS_DEPTH
-  hls::stream<lin_ytile_t> ys;
-#pragma HLS stream variable = ys depth = 4  // a tile per in_tiles cycles in, one per LIN_WORDS_PER_YTILE out
-  hls::stream<lin_rowinfo_t> info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
+  hls::stream<lin_xtile_t<CONFIG_T> > xs;
+#pragma HLS stream variable = xs depth = T_XS_DEPTH
+  hls::stream<lin_ytile_t<CONFIG_T> > ys;
+#pragma HLS stream variable = ys depth = 4  // a tile per in_tiles cycles in, one per lin_geometry<CONFIG_T>::WORDS_PER_YTILE out
+  hls::stream<lin_rowinfo_t<CONFIG_T> > info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
 #pragma HLS stream variable = info_rc depth = 4  // the reader runs at most about a row ahead
 #pragma HLS stream variable = info_cw depth = 4
-  lin_read(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
-  lin_compute(w, bias, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
-  lin_write(dst, out_dim, rows, use_expert, use_score, ys, info_cw);
+  lin_read<CONFIG_T>(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
+  lin_compute<CONFIG_T>(w, bias, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
+  lin_write<CONFIG_T>(dst, out_dim, rows, use_expert, use_score, ys, info_cw);
 }
 
 /**
  * Runs the layer held in (w, bias) on `rows` tokens (see the modes above). queue_idx[queue] / queue_p[queue] are
  * the current expert's queue (ignored unless use_expert / use_score). src and dst must be different regions.
  */
-inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
-                           int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
+template <class CONFIG_T>
+void compute_linear(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
+                           int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
                            bool use_gelu, bool use_expert, bool use_score) {
-#pragma HLS inline off  // the one shared engine (ALLOCATION limit=1 in the top function)
-  lin_dataflow(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+#pragma HLS inline off  // the one engine (inside the one linear_step instance)
+  lin_dataflow<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
 }
 
 /** compute_linear with one queue (csim drivers; the top function uses the [EXPERTS][TOKENS] form): the queue is
  *  viewed as row 0 of an [EXPERTS][TOKENS] array, and only that row is read. */
-inline void compute_linear(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
-                           int rows, const pidx_t queue_idx[TOKENS], const act_t queue_p[TOKENS], bool use_gelu, bool use_expert,
+template <class CONFIG_T>
+void compute_linear(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
+                           int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::TOKENS], bool use_gelu, bool use_expert,
                            bool use_score) {
 #pragma HLS inline off
-  lin_dataflow(dst, src, w, bias, out_dim, in_dim, rows, reinterpret_cast<const pidx_t(*)[TOKENS]>(queue_idx),
-               reinterpret_cast<const act_t(*)[TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
+  lin_dataflow<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, reinterpret_cast<const typename CONFIG_T::pidx_t(*)[CONFIG_T::TOKENS]>(queue_idx),
+               reinterpret_cast<const typename CONFIG_T::act_t(*)[CONFIG_T::TOKENS]>(queue_p), 0, use_gelu, use_expert, use_score);
 }
 
 /** The concurrent part of linear_step: compute from (w, bias) beside the next layer's weight load into wnext. */
-inline void linear_overlap(word_t *dst, const word_t *src, const lin_wbuf_t w, const lin_bbuf_t bias, int out_dim, int in_dim,
-                           int rows, const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue,
-                           bool use_gelu, bool use_expert, bool use_score, lin_wbuf_t wnext, const word_t *wmem_next,
+template <class CONFIG_T>
+void linear_overlap(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
+                           int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
+                           bool use_gelu, bool use_expert, bool use_score, typename lin_buffers<CONFIG_T>::w_t wnext, const typename CONFIG_T::word_t *wmem_next,
                            int next_first, int next_out, int next_in, int next_sh) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
-  compute_linear(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-  load_linear_weights(wnext, wmem_next, next_first, next_out, next_in, next_sh);
+  compute_linear<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+  load_linear_weights<CONFIG_T>(wnext, wmem_next, next_first, next_out, next_in, next_sh);
 }
 
 /**
@@ -554,23 +621,24 @@ inline void linear_overlap(word_t *dst, const word_t *src, const lin_wbuf_t w, c
  * compute + load. rows = 0 and out_dim = 0 make it a pure load (the first layer of a chain); next_out = 0 a pure
  * compute. next_sh is the prefetched layer's per-tensor weight shift (params.h WS_*).
  *
- * ONE instance serves every linear of the design (ALLOCATION limit=1 in the top function): it holds the one engine,
+ * ONE instance serves every linear of the design (ALLOCATION limit=1 on the top function's plain wrapper): it holds the one engine,
  * the one weight loader and the two bias loaders. Each call binds w to ping and wnext to pong or the other way round,
  * so HLS puts a 2:1 multiplexer on every bank port of the two weight buffers (read data and address of w, address and
  * enables of wnext): about banks × (width + 2 × address bits + 2) LUTs, counted by the estimator (plan.loops'
  * shared-argument list, generator/plan/loops.ts). `bias` is always the one lin_bbuf: loaded before the compute starts,
  * it needs no second buffer and no mux.
  */
-inline void linear_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
-                        const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_gelu,
-                        bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
-                        const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
+template <class CONFIG_T>
+void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim, int in_dim, int rows,
+                        const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu,
+                        bool use_expert, bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
+                        const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
 #pragma HLS inline off
   if (b_attn)
-    load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
+    load_linear_bias<CONFIG_T, typename CONFIG_T::wattnb_t, CONFIG_T::WATTNB_BITS, CONFIG_T::WATTNB_LANES, CONFIG_T::WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
   else
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES, WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
-  linear_overlap(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
+    load_linear_bias<CONFIG_T, typename CONFIG_T::wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_LANES, CONFIG_T::WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
+  linear_overlap<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
                  next_first, next_out, next_in, next_sh);
 }
 

@@ -155,7 +155,7 @@ describe('generated kernel: HLS synthesis rules', function () {
           }
         }
         assert.deepEqual(issues, []);
-        assert.ok(allocated.includes('compute_linear') && allocated.includes('load_linear_weights'), 'one engine and one loader');
+        assert.ok(allocated.includes('linear_unit_step'), 'one linear unit (engine and loaders inside its one linear_step)');
         const all = [...d.files].filter(([f]) => f.startsWith('src/')).map(([, s]) => stripCommentsAndStrings(s)).join('\n');
         for (const fn of allocated) {
           const body = new RegExp(`\\b${fn}\\s*\\([^;{]*\\)\\s*\\{\\s*#\\s*pragma\\s+HLS\\s+inline\\s+off`).test(all);

@@ -135,12 +135,13 @@ describe('plan hardware description vs the emitted kernel C++', () => {
         assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraMul, ctx.sym)), want(byLabel.get('lin_tiles')!));
         const extraExp = mutate(anchor, '    xv[0] = fx_exp_neg(xv[0]);\n' + anchor);
         assert.notDeepEqual(loopCounts('lin_tiles', lintContext(extraExp, ctx.sym)), want(byLabel.get('lin_tiles')!));
-        const newLoop = mutate('inline void lin_compute(', 'inline void lin_extra(act_t a[4]) {\nlin_extra_loop:\n  for (int i = 0; i < 4; i++) {\n#pragma HLS pipeline II=1\n    a[i] = a[i];\n  }\n}\ninline void lin_compute(');
+        const compute = '/** Compute: one TILE_OUT x TILE_IN tile per cycle';
+        const newLoop = mutate(compute, 'inline void lin_extra(act_t a[4]) {\nlin_extra_loop:\n  for (int i = 0; i < 4; i++) {\n#pragma HLS pipeline II=1\n    a[i] = a[i];\n  }\n}\n' + compute);
         const extra = findLoops(newLoop, lintContext(newLoop, ctx.sym)).filter((f) => f.ii !== null && !byLabel.has(f.label));
         assert.deepEqual(extra.map((f) => f.label), ['lin_extra_loop']);
         const indexMul = mutate(anchor, '    xv[0] = xrow[ot * in_tiles];\n' + anchor);
         assert.equal(indexProducts('lin_tiles', lintContext(indexMul, ctx.sym)), byLabel.get('lin_tiles')!.indexProducts + 1);
-        const noDep = mutate('#pragma HLS dependence variable = xrow inter true distance = LIN_IN_TILES_MIN', '');
+        const noDep = mutate('#pragma HLS dependence variable = xrow inter true distance = T_IN_TILES_MIN', '');
         assert.deepEqual(loopDependences('lin_tiles', lintContext(noDep, ctx.sym)), []);
       });
 

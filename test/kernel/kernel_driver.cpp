@@ -15,6 +15,20 @@
 
 using namespace edgemoe;  // the kernel library's namespace
 
+typedef lin_buffers<linear_config>::w_t lin_wbuf_t;
+typedef lin_buffers<linear_config>::b_t lin_bbuf_t;
+
+/** moe_experts' route to the linear unit (the top function's goes through its ALLOCATION wrapper). */
+struct linear_unit {
+  static void step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
+                   const pidx_t queue_idx[EXPERTS][TOKENS], const act_t queue_p[EXPERTS][TOKENS], int queue, bool use_gelu,
+                   bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
+                   const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh) {
+    linear_step<linear_config>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem,
+                               b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh);
+  }
+};
+
 static FILE *g_in;
 static FILE *g_out;
 
@@ -77,12 +91,12 @@ static void job_linear() {
   static lin_wbuf_t wbuf;
   static lin_bbuf_t bbuf;
   ticks();
-  load_linear_weights(wbuf, w.data(), w_first, out_dim, in_dim);
+  load_linear_weights<linear_config>(wbuf, w.data(), w_first, out_dim, in_dim);
   if (bias_kind == 0)
-    load_linear_bias<wattnb_t, WATTNB_BITS, WATTNB_LANES>(bbuf, b.data(), b_first, out_dim);
+    load_linear_bias<linear_config, wattnb_t, WATTNB_BITS, WATTNB_LANES>(bbuf, b.data(), b_first, out_dim);
   else
-    load_linear_bias<wbias_t, WBIAS_BITS, WBIAS_LANES>(bbuf, b.data(), b_first, out_dim);
-  compute_linear(dst.data(), src.data(), wbuf, bbuf, out_dim, in_dim, rows, qi, qp, gelu, expert, score);
+    load_linear_bias<linear_config, wbias_t, WBIAS_BITS, WBIAS_LANES>(bbuf, b.data(), b_first, out_dim);
+  compute_linear<linear_config>(dst.data(), src.data(), wbuf, bbuf, out_dim, in_dim, rows, qi, qp, gelu, expert, score);
   wr_words(dst.data(), int(dst.size()));
   wr_ticks();
 }
@@ -95,16 +109,16 @@ static void job_moe() {
   static word_t out[TOKEN_BUF_WORDS];
   static word_t hidden[TOKENS * (HIDDEN_WIDTH / ACT_LANES)];
   for (int i = 0; i < TOKEN_BUF_WORDS; i++) out[i] = ~word_t(0);  // garbage: moe_experts must zero it
-  static moe_gate_w_t gate_w;
-  static moe_qidx_t expert_queue_idx;
-  static moe_qp_t expert_queue_p;
+  static moe_buffers<moe_config>::gate_w_t gate_w;
+  static moe_buffers<moe_config>::qidx_t expert_queue_idx;
+  static moe_buffers<moe_config>::qp_t expert_queue_p;
   static int expert_queue_len[EXPERTS], expert_meta[EXPERTS];
   int expert_meta_len = 0;
   static lin_wbuf_t wping, wpong;
   static lin_bbuf_t bping, bpong;
   ticks();
-  load_gate_weights(gate_w, g.data());
-  moe_gate(u.data(), gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
+  load_gate_weights<moe_config>(gate_w, g.data());
+  moe_gate<moe_config>(u.data(), gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
   for (int e = 0; e < EXPERTS; e++) wr_i32(expert_queue_len[e]);
   for (int e = 0; e < EXPERTS; e++)
     for (int n = 0; n < expert_queue_len[e]; n++) {
@@ -114,7 +128,7 @@ static void job_moe() {
   wr_i32(expert_meta_len);
   for (int a = 0; a < expert_meta_len; a++) wr_i32(expert_meta[a]);
   wr_ticks();
-  moe_experts(out, u.data(), hidden, w1.data(), b1.data(), w2.data(), b2.data(), expert_queue_idx, expert_queue_p, expert_queue_len,
+  moe_experts<moe_config, linear_unit>(out, u.data(), hidden, w1.data(), b1.data(), w2.data(), b2.data(), expert_queue_idx, expert_queue_p, expert_queue_len,
               expert_meta, expert_meta_len, wping, wpong, bping, bpong);
   wr_words(out, TOKEN_BUF_WORDS);
   wr_ticks();

@@ -76,7 +76,7 @@ describe('plan: renderKernelSources', function () {
     const k = renderKernelSources(plan).get('src/kernel.cpp')!;
     assert.match(k, /extern "C" void edgemoe_top\(word_t \*inout1, word_t \*inout2, word_t \*inout3, word_t \*inout4, word_t \*weights, int num_images, int task_id, int reload, int debug_stop\)/);
     for (const b of plan.bundles) assert.match(k, new RegExp(`m_axi port = ${b.name} bundle = ${b.name} offset = slave`));
-    assert.match(k, /allocation function instances = compute_linear limit = 1/);
+    assert.match(k, /allocation function instances = linear_unit_step limit = 1/);
   });
 
   for (const [what, preset, sets] of [

@@ -4,6 +4,7 @@
 // One line per instance for test/kernel/instances.test.ts:
 //   add_<tag> N DIM LANES ACT_FRAC wrong wrapped overruns
 //   ln_<tag> N DIM LANES ACT_FRAC max_abs_err max|gamma| max|n| max_r ticks overruns
+//   lin_<tag> ROWS IN OUT LANES TILE_IN TILE_OUT wrong max|y − double| ACT_LSB overruns
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "count_cycles.h"
 #include "layernorm.h"
 #include "residual_add.h"
+#include "unified_linear.h"
 #include "test_rng.h"
 
 using namespace edgemoe;
@@ -48,6 +50,95 @@ struct ln_b_config {
   static const int WBIAS_BITS = 16, WBIAS_W = 16, PARAM_BANKS = 16, WS_BITS_WBIAS = 0;
   static const long long EPS_Q48 = 2814749767LL;  // 1e-5
 };
+
+// The linear unit: instance A as Edge-MoE's types (8 × 32-bit lanes, 16 × 16 tiles, 48 → 32); instance B a 16-bit
+// activation (16 lanes), a wider accumulator, an 8-input tile narrower than a word and a 32-output tile two words wide.
+struct lin_a_config {
+  typedef ap_fixed<32, 10> act_t;
+  typedef ap_fixed<32, 10> acc_t;
+  typedef ap_fixed<16, 2> wlin_t;
+  typedef ap_fixed<16, 7> wattnb_t;
+  typedef ap_fixed<16, 5> wbias_t;
+  typedef word256_t word_t;
+  typedef ap_uint<4> pidx_t;
+  static const int TOKENS = 5, EXPERTS = 1, DIM = 48, MLP_HIDDEN = 48, EXPERT_HIDDEN = 48, ACT_LANES = 8, ACT_BITS = 32;
+  static const int TILE_IN = 16, TILE_OUT = 16, LIN_WBUF_TILES = 6, LIN_MAX_IN = 48, LIN_MAX_OUT = 32, LIN_MIN_IN = 48;
+  static const int LIN_IN_TILES_MAX = 3, LIN_OUT_TILES_MAX = 2, LIN_TILES_II = 1;
+  static const int LIN_WLOAD_MAX_WORDS = 97, LIN_BLOAD_MAX_WORDS = 3, LIN_SLOAD_MAX_WORDS = 3;
+  static const int WLIN_BITS = 16, WLIN_LANES = 16, WLIN_W = 16, WLIN_SCALED = 0, WLIN_SCALE_BITS = 0, WLIN_SCALE_LANES = 16;
+  static const int WATTNB_BITS = 16, WATTNB_LANES = 16, WATTNB_W = 16, WBIAS_BITS = 16, WBIAS_LANES = 16, WBIAS_W = 16;
+  static const int WS_BITS_WLIN = 0, WS_BITS_WATTNB = 0, WS_BITS_WBIAS = 0;
+};
+struct lin_b_config {
+  typedef ap_fixed<16, 6> act_t;
+  typedef ap_fixed<40, 12> acc_t;
+  typedef ap_fixed<16, 2> wlin_t;
+  typedef ap_fixed<16, 7> wattnb_t;
+  typedef ap_fixed<16, 5> wbias_t;
+  typedef word256_t word_t;
+  typedef ap_uint<3> pidx_t;
+  static const int TOKENS = 3, EXPERTS = 1, DIM = 32, MLP_HIDDEN = 32, EXPERT_HIDDEN = 32, ACT_LANES = 16, ACT_BITS = 16;
+  static const int TILE_IN = 8, TILE_OUT = 32, LIN_WBUF_TILES = 8, LIN_MAX_IN = 32, LIN_MAX_OUT = 64, LIN_MIN_IN = 32;
+  static const int LIN_IN_TILES_MAX = 4, LIN_OUT_TILES_MAX = 2, LIN_TILES_II = 1;
+  static const int LIN_WLOAD_MAX_WORDS = 129, LIN_BLOAD_MAX_WORDS = 5, LIN_SLOAD_MAX_WORDS = 5;
+  static const int WLIN_BITS = 16, WLIN_LANES = 16, WLIN_W = 16, WLIN_SCALED = 0, WLIN_SCALE_BITS = 0, WLIN_SCALE_LANES = 16;
+  static const int WATTNB_BITS = 16, WATTNB_LANES = 16, WATTNB_W = 16, WBIAS_BITS = 16, WBIAS_LANES = 16, WBIAS_W = 16;
+  static const int WS_BITS_WLIN = 0, WS_BITS_WATTNB = 0, WS_BITS_WBIAS = 0;
+};
+
+// y = W·x + b over every row (direct mode, the MLP bias format), against the fixed-point model (bias, then each
+// product truncated to acc_t, result taken to act_t: exact while no sum overflows) and against float64.
+template <class C>
+static void run_lin(const char *tag, uint64_t seed) {
+  typedef typename C::act_t act_t;
+  typedef typename C::acc_t acc_t;
+  typedef typename C::wlin_t wlin_t;
+  typedef typename C::wbias_t wbias_t;
+  const int ROWS = C::TOKENS, IN = C::LIN_MAX_IN, OUT = C::LIN_MAX_OUT, L = C::ACT_LANES, CB = C::ACT_BITS, CANARY = 4;
+  const int IW = IN / L, OW = OUT / L;
+  const word256_t pattern = ~word256_t(0) - 3;
+  TestRng rng(seed);
+  std::vector<word256_t> src(ROWS * IW), dst(ROWS * OW + CANARY, pattern), wmem(OUT * IN / 16), bmem((OUT + 15) / 16);
+  std::vector<act_t> x(ROWS * IN);
+  std::vector<wlin_t> w(OUT * IN);
+  std::vector<wbias_t> b(OUT);
+  for (int i = 0; i < ROWS * IN; i++) {
+    x[i] = act_t(rng.uniform(-2, 2));
+    fxm_lane_set<act_t, CB>(src[i / L], i % L, x[i]);
+  }
+  for (int i = 0; i < OUT * IN; i++) {
+    w[i] = wlin_t(rng.uniform(-1, 1));
+    fxm_lane_set<wlin_t, 16>(wmem[i / 16], i % 16, w[i]);
+  }
+  for (int o = 0; o < OUT; o++) {
+    b[o] = wbias_t(rng.uniform(-1, 1));
+    fxm_lane_set<wbias_t, 16>(bmem[o / 16], o % 16, b[o]);
+  }
+  static typename lin_buffers<C>::w_t wbuf;
+  static typename lin_buffers<C>::b_t bbuf;
+  typename C::pidx_t qi[C::TOKENS] = {};
+  act_t qp[C::TOKENS] = {};
+  load_linear_weights<C>(wbuf, wmem.data(), 0, OUT, IN);
+  load_linear_bias<C, wbias_t, 16, 16>(bbuf, bmem.data(), 0, OUT);
+  compute_linear<C>(dst.data(), src.data(), wbuf, bbuf, OUT, IN, ROWS, qi, qp, false, false, false);
+  int wrong = 0, overruns = 0;
+  double max_err = 0;
+  for (int r = 0; r < ROWS; r++)
+    for (int o = 0; o < OUT; o++) {
+      acc_t acc = acc_t(b[o]);
+      double exact = b[o].to_double();
+      for (int i = 0; i < IN; i++) {
+        acc += acc_t(x[r * IN + i] * w[o * IN + i]);
+        exact += x[r * IN + i].to_double() * w[o * IN + i].to_double();
+      }
+      const act_t got = fxm_lane_get<act_t, CB>(dst[r * OW + o / L], o % L);
+      wrong += got != act_t(acc);
+      max_err = std::fmax(max_err, std::fabs(got.to_double() - exact));
+    }
+  for (int i = 0; i < CANARY; i++) overruns += dst[ROWS * OW + i] != pattern;
+  printf("lin_%s %d %d %d %d %d %d %d %.6e %.9g %d\n", tag, ROWS, IN, OUT, L, C::TILE_IN, C::TILE_OUT, wrong, max_err,
+         std::ldexp(1.0, -(act_t::width - act_t::iwidth)), overruns);
+}
 
 template <class C>
 static void run_add(const char *tag, uint64_t seed) {
@@ -134,5 +225,7 @@ int main() {
   run_add<add_b_config>("b", 2);
   run_ln<ln_a_config>("a", 3, 4.0);
   run_ln<ln_b_config>("b", 4, 3.0);
+  run_lin<lin_a_config>("a", 5);
+  run_lin<lin_b_config>("b", 6);
   return 0;
 }

@@ -26,15 +26,44 @@
 // pragmas name its functions as this scope sees them).
 using namespace edgemoe;
 
-/** One linear layer of block weights on a loaded buffer (linear_step): its bias (attention-bias format when
+typedef lin_buffers<linear_config>::w_t lin_wbuf_t;
+typedef lin_buffers<linear_config>::b_t lin_bbuf_t;
+typedef moe_buffers<moe_config>::qidx_t moe_qidx_t;
+typedef moe_buffers<moe_config>::qp_t moe_qp_t;
+
+/** The one linear unit of the design (linear_step: bias load, then compute while the next weights load): ONE instance
+ *  for every call site, by ALLOCATION in the top function on this plain function (a template name with its argument
+ *  list is ignored there: gotcha 9); the engine and loaders inside linear_step are then one instance each. */
+static void linear_unit_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
+                             const moe_qidx_t queue_idx, const moe_qp_t queue_p, int queue, bool use_gelu, bool use_expert,
+                             bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
+                             const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh) {
+#pragma HLS inline off
+  linear_step<linear_config>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem,
+                             b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh);
+}
+
+/** The expert loop's route to linear_unit_step (moe_experts' STEP_T). */
+struct linear_unit {
+  static void step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
+                   const moe_qidx_t queue_idx, const moe_qp_t queue_p, int queue, bool use_gelu, bool use_expert, bool use_score,
+                   const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext, const word_t *wmem_next, int next_first,
+                   int next_out, int next_in, int next_sh) {
+#pragma HLS inline
+    linear_unit_step(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem, b_first,
+                     b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh);
+  }
+};
+
+/** One linear layer of block weights on a loaded buffer (linear_unit_step): its bias (attention-bias format when
  *  attn_bias, shifted by b_sh) into `b`, then compute from (w, b) on all tokens while the next layer's weights
  *  (next_out x next_in from wmem + next_w, shifted by next_sh; next_out = 0: none) load into `wnext`, the other buffer
  *  of the ping/pong pair. b_sh, next_sh: per-tensor shifts (params.h WS_*). */
 static void linear_layer(bool attn_bias, word_t *dst, const word_t *src, const word_t *wmem, lin_wbuf_t w, lin_bbuf_t b, int b_off,
                          int out_dim, int in_dim, bool use_gelu, lin_wbuf_t wnext, int next_w, int next_out, int next_in,
                          const moe_qidx_t qidx, const moe_qp_t qp, int b_sh, int next_sh) {
-#pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one linear_step
-  linear_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wmem + b_off, 0, b_sh, attn_bias, wnext,
+#pragma HLS inline  // its calls must sit in the top function, where ALLOCATION keeps one linear_unit_step
+  linear_unit_step(dst, src, w, b, out_dim, in_dim, TOKENS, qidx, qp, 0, use_gelu, false, false, wmem + b_off, 0, b_sh, attn_bias, wnext,
               wmem + (next_out > 0 ? next_w : 0), 0, next_out, next_in, next_sh);
 }
 
@@ -68,12 +97,9 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS INTERFACE s_axilite port = debug_stop
 #pragma HLS INTERFACE s_axilite port = return
 // One unified linear engine, one weight loader and one bias loader per bias format for every call site (Edge-MoE
-// innovation 4), all inside the one linear_step (compute the current layer while the next one's weights load into the
-// other buffer); its ping/pong argument muxes are counted by the estimator.
-#pragma HLS allocation function instances = linear_step limit = 1
-#pragma HLS allocation function instances = linear_overlap limit = 1
-#pragma HLS allocation function instances = compute_linear limit = 1
-#pragma HLS allocation function instances = load_linear_weights limit = 1
+// innovation 4), all inside the one linear_unit_step (compute the current layer while the next one's weights load into
+// the other buffer); its ping/pong argument muxes are counted by the estimator.
+#pragma HLS allocation function instances = linear_unit_step limit = 1
 #pragma HLS allocation function instances = block_layernorm limit = 1  // LN1 and LN2 run one after the other
 #pragma HLS allocation function instances = block_residual_add limit = 1
 
@@ -105,7 +131,7 @@ extern "C" void edgemoe_top(word_t *inout1, word_t *inout2, word_t *inout3, word
 #pragma HLS array_partition variable = patch_w cyclic factor = PE_DIMS dim = 1  // PE_DIMS rows x PATCH columns per cycle
 #pragma HLS array_partition variable = patch_w cyclic factor = PATCH dim = 2
 #pragma HLS array_partition variable = patch_b cyclic factor = PE_B_BANKS  // PE_DIMS read, a word's lanes loaded per cycle
-  static moe_gate_w_t gate_w;
+  static moe_buffers<moe_config>::gate_w_t gate_w;
 #pragma HLS array_partition variable = gate_w complete dim = 1  // EXPERTS x ACT_LANES weights read per cycle
 #pragma HLS array_partition variable = gate_w cyclic factor = GATE_W_BANKS dim = 2  // ACT_LANES read, WLIN_LANES loaded
   static moe_qidx_t expert_queue_idx;
@@ -144,7 +170,7 @@ images:
       op = op0 + STEP_Q;
       EDGEMOE_OP_BEGIN(op);
       // Q's weights: a pure load (rows = 0) into ping; every later linear of the block finds its weights loaded.
-      linear_step(r_tmp2, r_tmp1, lin_wpong, lin_bbuf, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, wmem, 0, 0, true,
+      linear_unit_step(r_tmp2, r_tmp1, lin_wpong, lin_bbuf, 0, 0, 0, expert_queue_idx, expert_queue_p, 0, false, false, false, wmem, 0, 0, true,
                   lin_wping, wmem + WO_ATTN_Q_WEIGHT[i], 0, DIM, DIM, WS_ATTN_Q_WEIGHT[i]);
       linear_layer(true, r_tmp2, r_tmp1, wmem, lin_wping, lin_bbuf, WO_ATTN_Q_BIAS[i], DIM, DIM,
                                                                   false, lin_wpong, WO_ATTN_K_WEIGHT[i], DIM, DIM, expert_queue_idx,
@@ -205,14 +231,14 @@ images:
       if (BLOCK_IS_MOE[i]) {
         op = op0 + STEP_FFN1;
         EDGEMOE_OP_BEGIN(op);
-        load_gate_weights(gate_w, wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
-        moe_gate(r_tmp1, gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
+        load_gate_weights<moe_config>(gate_w, wmem + WO_GATE[i][gate_task], WS_GATE[i][gate_task]);
+        moe_gate<moe_config>(r_tmp1, gate_w, expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len);
         EDGEMOE_TRACE_GATE(op);  // the routing record (trace_hook.h); the gate writes no DRAM region
         if (debug_stop == op) return;
 
         op = op0 + STEP_FFN2;
         EDGEMOE_OP_BEGIN(op);
-        moe_experts(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
+        moe_experts<moe_config, linear_unit>(r_tmp3, r_tmp1, r_hidden, wmem + WO_EXP_HTOH4_WEIGHT[i], wmem + WO_EXP_HTOH4_BIAS[i], wmem + WO_EXP_H4TOH_WEIGHT[i],
                     wmem + WO_EXP_H4TOH_BIAS[i], expert_queue_idx, expert_queue_p, expert_queue_len, expert_meta, expert_meta_len,
                     lin_wping, lin_wpong, lin_bbuf, lin_bbuf, WS_EXP_HTOH4_WEIGHT[i], WS_EXP_HTOH4_BIAS[i], WS_EXP_H4TOH_WEIGHT[i],
                     WS_EXP_H4TOH_BIAS[i]);
