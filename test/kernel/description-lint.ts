@@ -316,26 +316,31 @@ function evalConst(expr: string, ctx: LintContext, fnBody: string): number | nul
   return evalBound(e, ctx.sym);
 }
 
-/** The dependence pragmas at the head of the loop labelled `label`. */
-export function loopDependences(label: string, ctx: LintContext): FoundDependence[] {
+/** The loop labelled `label`: its function, its header's parentheses (open, close) and its body's braces (bs, be). */
+function labelledLoop(label: string, ctx: LintContext) {
   for (const fn of ctx.fns.values()) {
     const m = new RegExp(`\\b${label}\\s*:\\s*\\bfor\\s*\\(`).exec(fn.body);
     if (!m) continue;
     const open = m.index + m[0].length - 1;
     const close = matchClose(fn.body, open);
     const bs = close + 1 + /^\s*\{/.exec(fn.body.slice(close + 1))![0].length - 1;
-    const body = fn.body.slice(bs + 1, matchClose(fn.body, bs));
-    const out: FoundDependence[] = [];
-    for (const d of head(body).matchAll(/#\s*pragma\s+HLS\s+dependence\b([^\n]*)/g)) {
-      const opts = d[1]!;
-      const variable = /variable\s*=\s*(\w+)/.exec(opts)?.[1] ?? '';
-      const inter = /\binter\s+(?:RAW\s+)?true\b/.test(opts) || !/\binter\s+(?:RAW\s+)?false\b/.test(opts);
-      const dist = /distance\s*=\s*(\w+)/.exec(opts)?.[1];
-      out.push({ variable, inter, distance: dist === undefined ? null : evalConst(dist, ctx, fn.body) });
-    }
-    return out;
+    return { fn, open, close, bs, be: matchClose(fn.body, bs) };
   }
   throw new Error(`description lint: no loop labelled ${label}`);
+}
+
+/** The dependence pragmas at the head of the loop labelled `label`. */
+export function loopDependences(label: string, ctx: LintContext): FoundDependence[] {
+  const { fn, bs, be } = labelledLoop(label, ctx);
+  const out: FoundDependence[] = [];
+  for (const d of head(fn.body.slice(bs + 1, be)).matchAll(/#\s*pragma\s+HLS\s+dependence\b([^\n]*)/g)) {
+    const opts = d[1]!;
+    const variable = /variable\s*=\s*(\w+)/.exec(opts)?.[1] ?? '';
+    const inter = /\binter\s+(?:RAW\s+)?true\b/.test(opts) || !/\binter\s+(?:RAW\s+)?false\b/.test(opts);
+    const dist = /distance\s*=\s*(\w+)/.exec(opts)?.[1];
+    out.push({ variable, inter, distance: dist === undefined ? null : evalConst(dist, ctx, fn.body) });
+  }
+  return out;
 }
 
 /** Distinct run-time integer products (address / index arithmetic whose operands are both run-time integers, e.g.
@@ -343,46 +348,39 @@ export function loopDependences(label: string, ctx: LintContext): FoundDependenc
  *  are compile-time constants (a product with one is a shift or a constant multiply); each distinct expression is
  *  one multiplier (HLS shares identical expressions across unrolled copies). */
 export function indexProducts(label: string, ctx: LintContext): number {
-  for (const fn of ctx.fns.values()) {
-    const m = new RegExp(`\\b${label}\\s*:\\s*\\bfor\\s*\\(`).exec(fn.body);
-    if (!m) continue;
-    const open = m.index + m[0].length - 1;
-    const close = matchClose(fn.body, open);
-    const bs = close + 1 + /^\s*\{/.exec(fn.body.slice(close + 1))![0].length - 1;
-    const text = (fn.body.slice(open + 1, close).split(';')[1] ?? '') + '\n' + fn.body.slice(bs + 1, matchClose(fn.body, bs)).replace(/#\s*pragma[^\n]*/g, '');
-    const ints = new Set([...ctx.ints, ...fn.ints]);
-    const isConst = (x: string) => /^(\d+|[A-Z][A-Z0-9_]*)$/.test(x) || x in ctx.sym;
-    const runtimeInt = (x: string) => !isConst(x) && ints.has(x);
-    /** The operand's names, or null when it is not integer. */
-    const names = (op: string): string[] | null => {
-      const ns = [...op.matchAll(/[A-Za-z_]\w*/g)].map((n) => n[0]);
-      return ns.every((n) => isConst(n) || ints.has(n)) ? ns : null;
-    };
-    const seen = new Set<string>();
-    for (const p of text.matchAll(/([A-Za-z_]\w*|\))\s*\*\s*(?!=)(?=([A-Za-z_]\w*|\())/g)) {
-      let left = p[1]!;
-      let right = p[2]!;
-      let start = p.index!;
-      if (left === ')') {
-        let depth = 0, i = p.index!;
-        for (; i >= 0; i--) {
-          if (text[i] === ')') depth++;
-          else if (text[i] === '(' && --depth === 0) break;
-        }
-        left = text.slice(i, p.index! + 1);
-        start = i;
+  const { fn, open, close, bs, be } = labelledLoop(label, ctx);
+  const text = (fn.body.slice(open + 1, close).split(';')[1] ?? '') + '\n' + fn.body.slice(bs + 1, be).replace(/#\s*pragma[^\n]*/g, '');
+  const ints = new Set([...ctx.ints, ...fn.ints]);
+  const isConst = (x: string) => /^(\d+|[A-Z][A-Z0-9_]*)$/.test(x) || x in ctx.sym;
+  const runtimeInt = (x: string) => !isConst(x) && ints.has(x);
+  /** The operand's names, or null when it is not integer. */
+  const names = (op: string): string[] | null => {
+    const ns = [...op.matchAll(/[A-Za-z_]\w*/g)].map((n) => n[0]);
+    return ns.every((n) => isConst(n) || ints.has(n)) ? ns : null;
+  };
+  const seen = new Set<string>();
+  for (const p of text.matchAll(/([A-Za-z_]\w*|\))\s*\*\s*(?!=)(?=([A-Za-z_]\w*|\())/g)) {
+    let left = p[1]!;
+    let right = p[2]!;
+    let start = p.index!;
+    if (left === ')') {
+      let depth = 0, i = p.index!;
+      for (; i >= 0; i--) {
+        if (text[i] === ')') depth++;
+        else if (text[i] === '(' && --depth === 0) break;
       }
-      if (right === '(') {
-        const o = p.index! + p[0].length;
-        right = text.slice(o, matchClose(text, o) + 1);
-      }
-      if (/_t$/.test(left) || ['const', 'return'].includes(left)) continue; // pointer declarations
-      const ln = names(left);
-      const rn = names(right);
-      if (!ln || !rn || !ln.some(runtimeInt) || !rn.some(runtimeInt)) continue;
-      seen.add((text.slice(start, p.index! + p[0].length) + right).replace(/\s+/g, ''));
+      left = text.slice(i, p.index! + 1);
+      start = i;
     }
-    return seen.size;
+    if (right === '(') {
+      const o = p.index! + p[0].length;
+      right = text.slice(o, matchClose(text, o) + 1);
+    }
+    if (/_t$/.test(left) || ['const', 'return'].includes(left)) continue; // pointer declarations
+    const ln = names(left);
+    const rn = names(right);
+    if (!ln || !rn || !ln.some(runtimeInt) || !rn.some(runtimeInt)) continue;
+    seen.add((text.slice(start, p.index! + p[0].length) + right).replace(/\s+/g, ''));
   }
-  throw new Error(`description lint: no loop labelled ${label}`);
+  return seen.size;
 }
