@@ -183,6 +183,20 @@ describe('edgemoe run (tiny design)', function () {
     assert.deepEqual(readNpy(join(o, 'image.task1.npy')).shape, [9, 32]);
   });
 
+  it('xrt accepts an xclbin whose scalar argument HLS renamed with _r (task_id → task_id_r), as `edgemoe build` may make it', async function () {
+    requireXrt(this);
+    const env = noopEmulationEnv(join(scratch(), 'em'));
+    const spec = specForDesign(readDesign(dir).manifest);
+    assert.ok(spec.args.some((a) => a.name === 'task_id'), 'design.json names the task argument task_id');
+    const renamed = join(scratch(), 'renamed.xclbin');
+    writeFileSync(renamed, buildXclbin({ ...spec, args: spec.args.map((a) => (a.name === 'task_id' ? { ...a, name: 'task_id_r' } : a)) }));
+    const o = out();
+    const r = await runCli(['run', '-d', dir, '-w', weights(), '-t', '0', '-b', 'xrt', '-x', renamed, '--timeout', '5000', '-o', o, image], { env });
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /image\.png\s+task0\s+xrt\s+\d+\.\d{3} ms/);
+    assert.ok(existsSync(join(o, 'image.task0.npy')));
+  });
+
   it('xrt refuses a malformed or mismatched xclbin before XRT sees it', async function () {
     requireXrt(this);
     const env = noopEmulationEnv(join(scratch(), 'em'));
