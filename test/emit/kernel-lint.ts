@@ -78,7 +78,7 @@ export function stripDebugBlocks(src: string): string {
 }
 
 /** Index of the bracket matching the opening one at `open` (or -1). */
-function matchBracket(s: string, open: number): number {
+export function matchBracket(s: string, open: number): number {
   const o = s[open]!;
   const c = o === '(' ? ')' : o === '{' ? '}' : o === '[' ? ']' : '>';
   let depth = 0;

@@ -2,7 +2,7 @@
 // loop, the `#pragma HLS pipeline` and its II, the products (`*` between non-integer operands), and the exp /
 // reciprocal / rsqrt / GELU unit calls one iteration makes, counting through unrolled loops (by their constant
 // bounds) and through calls to other library functions (expanded in place). Code under debug macros is ignored.
-import { stripCommentsAndStrings, stripDebugBlocks } from '../emit/kernel-lint.ts';
+import { matchBracket as matchClose, stripCommentsAndStrings, stripDebugBlocks } from '../emit/kernel-lint.ts';
 
 /** What one iteration of a loop (or a region) instantiates. */
 export interface Counts {
@@ -30,17 +30,6 @@ const addTo = (a: Counts, b: Counts, k = 1) => {
 /** The start of a loop body, before any nested loop: where its own pragmas are. */
 const head = (body: string) => body.slice(0, Math.min(400, ...[/\bfor\s*\(/.exec(body)?.index ?? 400]));
 const isPipelined = (body: string) => /#\s*pragma\s+HLS\s+pipeline\b/.test(head(body));
-
-function matchClose(s: string, open: number): number {
-  const o = s[open]!;
-  const c = o === '(' ? ')' : o === '{' ? '}' : ']';
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === o) depth++;
-    else if (s[i] === c && --depth === 0) return i;
-  }
-  return -1;
-}
 
 interface Fn {
   name: string;
