@@ -19,21 +19,29 @@ export function parseTrace(bytes: Uint8Array, wordBytes: number, path = 'trace')
   return out;
 }
 
+/** Reads a little-endian two's-complement container of `bytes` (1, 2 or 4) at byte offset `p`. */
+export function containerReader(view: DataView, bytes: number): (p: number) => number {
+  if (bytes === 4) return (p) => view.getInt32(p, true);
+  if (bytes === 2) return (p) => view.getInt16(p, true);
+  if (bytes === 1) return (p) => view.getInt8(p);
+  throw new Error(`${8 * bytes}-bit activation containers are not supported`);
+}
+
 /**
- * Activations [rows][features] stored token-major with rows padded to whole words (32-bit containers of the
- * activation type) → float64 values raw / 2^frac, C order without the padding. `rowStride` (bytes; e.g. design.json's
- * output.rowStride) overrides the word-padded row length.
+ * Activations [rows][features] stored token-major with rows padded to whole words (8/16/32-bit containers of the
+ * activation type, as the kernel packs them) → float64 values raw / 2^frac, C order without the padding. `rowStride`
+ * (bytes; e.g. design.json's output.rowStride) overrides the word-padded row length.
  */
 export function decodeActivations(bytes: Uint8Array, rows: number, features: number, plan: Plan, rowStride?: number): Float64Array {
   const act = plan.types.activation;
-  if (act.containerBits !== 32) throw new Error(`decodeActivations: ${act.containerBits}-bit activation containers are not supported`);
-  if (rowStride !== undefined && (rowStride % 4 !== 0 || rowStride < features * 4)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} 32-bit activations`);
-  const rowElems = rowStride !== undefined ? rowStride / 4 : Math.ceil(features / act.lanes) * act.lanes;
-  if (bytes.length < rows * rowElems * 4) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * 4}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const eb = act.containerBits / 8;
+  if (rowStride !== undefined && (rowStride % eb !== 0 || rowStride < features * eb)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} ${act.containerBits}-bit activations`);
+  const rowElems = rowStride !== undefined ? rowStride / eb : Math.ceil(features / act.lanes) * act.lanes;
+  if (bytes.length < rows * rowElems * eb) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * eb}`);
+  const at = containerReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), eb);
   const scale = 2 ** -act.frac;
   const out = new Float64Array(rows * features);
-  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = view.getInt32((r * rowElems + f) * 4, true) * scale;
+  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = at((r * rowElems + f) * eb) * scale;
   return out;
 }
 

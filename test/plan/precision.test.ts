@@ -61,7 +61,17 @@ describe('plan: per-tensor precision', () => {
   });
 
   it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<16,2>', () => {
-    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }));
+    const config = resolveConfig({ preset: 'm3vit-t-cityscapes-w8' });
+    const plan = buildPlan(config);
+    // Its own types (README "Precision"), pinned: 16-bit rounded, saturated activations in 16-bit containers, the
+    // 32-bit accumulator, 24-bit biases, GPTQ rounding of the rows by pack.
+    assert.equal(plan.types.activation.cpp, 'ap_fixed<16,5,AP_RND,AP_SAT,0>');
+    assert.equal(plan.types.activation.containerBits, 16);
+    assert.equal(plan.sizes.actLanes, 16);
+    assert.equal(plan.types.accumulator.cpp, 'ap_fixed<32,10>');
+    assert.equal(config.precision.attnBias.W, 24);
+    assert.equal(config.precision.bias.W, 24);
+    assert.equal(config.precision.linearWeight.gptq, true);
     const t = plan.types.linearWeight;
     assert.equal(t.containerBits, 8);
     assert.equal(t.lanes, 32);
