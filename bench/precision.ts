@@ -14,11 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../generator/config/index.ts';
-import { inputPipeline } from '../generator/config/input.ts';
 import { readDesign } from '../generator/emit/design.ts';
-import { loadImage } from '../generator/io/image.ts';
-import { collectHessians } from '../generator/pack/calibrate.ts';
-import { calibrationSet } from '../generator/pack/calibration-set.ts';
+import { calibrate, calibrationSet } from '../generator/pack/calibration-set.ts';
 import { loadStateDict, packDesign } from '../generator/pack/pack.ts';
 import { runCsim } from '../generator/csim/run.ts';
 import { emitDesign } from '../generator/emit/emit.ts';
@@ -54,11 +51,14 @@ try {
     let packedFor = '';
     for (const image of images) {
       const files = rounding && rounding !== 'nearest' ? calibrationFor(image, rounding) : [];
+      if (rounding === 'nearest' && !packedFor) {
+        packDesign(design, weights, undefined, sd, null);
+        packedFor = 'nearest';
+      }
       if (files.length && files.join() !== packedFor) {
         packedFor = files.join();
         const t0 = performance.now();
-        const hessians = collectHessians(design.config, sd, files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize: 'stretch' })));
-        packDesign(design, weights, undefined, sd, { images: files, hessians });
+        packDesign(design, weights, undefined, sd, calibrate(design.config, sd, files, 'stretch'));
         console.log(`${preset}: packed with GPTQ on ${files.map((f) => f.split('/').pop()).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
       for (const task of [0, 1]) {
