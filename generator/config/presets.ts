@@ -112,12 +112,13 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
 /**
  * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE) with a scale per output
  * channel (README "Precision"): each tensor's integer bits hold the trained M³ViT-T ranges (as the accurate preset's),
- * and `pack` gives every matrix row the finest scale m/8 · 2^-sh (sh ≤ 4) that holds that row's largest value, so the
+ * and `pack` gives every matrix row the finest scale m/32 · 2^-sh (sh ≤ 4) that holds that row's largest value, so the
  * preset fits any checkpoint without re-deriving it; `gptq` makes `pack` round the rows with GPTQ calibrated on the
- * shipped calibration set (photographs independent of the demo images). On chip the rows become ap_fixed<16,2> (wlin_t:
- * 8 stored + 3 mantissa + 4 shift + 1 bit of per-tensor spread), Edge-MoE's weight width, so the MAC engine is
- * unchanged. Biases and LayerNorm parameters in 24 bits (as the accurate preset, for the same reason). Kept explicit
- * here rather than derived from the accurate preset, so that its measured figures (README "Measured") stay its own.
+ * shipped calibration set (photographs independent of the demo images). On chip the rows become ap_fixed<18,2> (wlin_t:
+ * 8 stored + 5 mantissa + 4 shift + 1 bit of per-tensor spread): one 18-bit BRAM port and one DSP48E2 per 18×16-bit
+ * product, as m/8's 16-bit rows (the estimator counts the same DSPs and BRAMs, 1.2k more LUTs for the wider scaling).
+ * Biases and LayerNorm parameters in 24 bits (as the accurate preset, for the same reason). Kept explicit here rather
+ * than derived from the accurate preset, so that its measured figures (README "Measured") stay its own.
  */
 const w8Tensors = (): Record<string, FixedTypePatch> => ({
   'blocks.*.attn.qkv.weight': rs(1),
@@ -137,7 +138,7 @@ const w8Tensors = (): Record<string, FixedTypePatch> => ({
   'patch_embed.proj.bias': rs(4),
   'patch_embed.proj.weight': rs(0),
 });
-const W8_SCALE: Partial<FixedType> = { granularity: 'channel', scaleBits: 3, scaleShift: 4, gptq: true };
+const W8_SCALE: Partial<FixedType> = { granularity: 'channel', scaleBits: 5, scaleShift: 4, gptq: true };
 
 /**
  * The w8 preset's activations (README "Precision"): 16 bits, half the activation traffic and two lanes per 32-bit
@@ -183,7 +184,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     },
   },
   'm3vit-t-cityscapes-w8': {
-    description: "Edge-MoE's model with 8-bit linear/expert/gate weights (a scale per output channel, m/8 · 2^-sh; GPTQ-rounded by pack on the shipped calibration set) and 16-bit activations ap_fixed<16,5>, rounded",
+    description: "Edge-MoE's model with 8-bit linear/expert/gate weights (a scale per output channel, m/32 · 2^-sh; GPTQ-rounded by pack on the shipped calibration set) and 16-bit activations ap_fixed<16,5>, rounded",
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-w8';
