@@ -3,7 +3,7 @@
 //   npx tsx bench/precision.ts [-s path=value]… [preset…]   (default: m3vit-t-cityscapes, -accurate, -w8; ~1 min per
 //   run, loaded VM; every -s applies to every preset)
 // Each preset is packed as `edgemoe pack` packs it: GPTQ-rounded on the shipped calibration set when its
-// linearWeight.rounding is 'gptq', else to nearest. A suffix overrides that: `+nearest` rounds to nearest, `+gptq`
+// precision.linearWeight.gptq is set, else by its types' modes. A suffix overrides that: `+nearest` rounds to nearest, `+gptq`
 // calibrates on the shipped independent set (test/fixtures/calibration), `+gptq-other` on the other scene's 512×512
 // and 640×480 photographs stretched to 256×128 (held out per measured photograph), `+gptq-all` on all four larger
 // photographs of the two measured scenes (not independent of them).
