@@ -101,7 +101,7 @@ describe('plan: linear weight banking (lin_wping / lin_wpong lanes packed into f
     // The ping/pong muxes: 256 banks × 2 ports × (16 data + 2 × 10 address + 2 enables).
     assert.equal(item(p, 'mux lin_wping / lin_wpong').LUT, 256 * 2 * (16 + 2 * 10 + 2));
     // Every pragma reason is a comment (the block is rendered with its why).
-    assert.match(kernel(p), /Banking chosen by generator\/plan\/storage\.ts \(block TILE_OUT\/2 × complete TILE_IN/);
+    assert.match(kernel(p), /Banking chosen by generator\/plan\/storage\.ts: block TILE_OUT\/2 × complete TILE_IN.*;\n  \/\/ 256 RAMB18 per array instead of 512 with a bank per lane/);
   });
 
   it('8-bit on-chip weights in shallow banks: the row reshaped into one word, simple dual-port 512 × 36', () => {
