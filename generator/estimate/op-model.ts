@@ -149,7 +149,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
   const addWLoad = (traffic: Traffic, outDim: number, inDim: number, start: number) => {
     if (outDim <= 0) return;
     const part = wordsSpanned(start, outDim * inDim, wL) / ports;
-    add(traffic, 'weights', wLoad(outDim, inDim, start) - part * (ports - 1), 0);
+    add(traffic, 'weights', wLoad(outDim, inDim, start), 0); // the scale entries and part 0
     for (const r of WEIGHT_PART_REGIONS.slice(0, ports - 1)) add(traffic, r, part, 0);
   };
   /** The nests of a linear weight load (the loader, and beside it one reader per weight port when there are several). */
