@@ -19,13 +19,18 @@ describe('explore/space + evaluate on tiny', function () {
   });
 
   it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
-    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length;
+    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length * GRID.weightPorts.length;
     assert.equal(points.length + rejected, n);
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
-    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256 }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
+    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, weightPorts: 1 }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
     assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
     assert.ok(points.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored');
     for (const p of points) assert.deepEqual(knobsOf(p.config), p.knobs);
+    // Two weight ports fit ZCU102 (five bundles of six ports); the point id and config carry them.
+    const two = points.find((p) => p.knobs.weightPorts === 2)!;
+    assert.match(two.id, /-w2$/);
+    assert.equal(two.config.hardware.weightPorts, 2);
+    assert.throws(() => withKnobs(base, { ...knobsOf(base), weightPorts: 4 }), (e) => e instanceof ConfigError && /weightPorts 4 needs 3 free memory ports beside the 5 bundles.*ZCU102 has 6.*1 free/.test(e.message));
   });
 
   it('retarget moves the config to another board and its part, and keeps the rest', () => {
