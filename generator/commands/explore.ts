@@ -195,7 +195,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
       .command('explore')
       .summary('search the hardware options for the best fit')
       .description(
-        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
+        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width, weight ports 1 or 2: exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))
