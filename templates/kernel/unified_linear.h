@@ -202,12 +202,21 @@ lin_wload_ports:
   }
 }
 
-/** The readers and the loader of PORTS weight ports as one DATAFLOW region (a form per supported PORTS). */
+/** A load over PORTS weight ports (load_linear_weights' arguments): the rows' scales (WLIN_SCALED, from the weights
+ *  region, PORTS read per cycle by the loader), then the readers and the loader as one DATAFLOW region; a form per
+ *  supported PORTS (the primary template is never called: one port takes load_linear_weights' own loops). */
 template <class CONFIG_T, int PORTS>
 struct lin_wload_ports {
   static void run(typename lin_buffers<CONFIG_T>::w_t, const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *,
-                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int, const ap_uint<16> *, int, int, int) {}
+                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int, int, int, int) {}
 };
+
+/** The row scales of a PORTS-port load into rs (sh carries the table's word offset above bit 8, as for one port). */
+template <class CONFIG_T, int N>
+void lin_wload_port_scales(ap_uint<16> rs[N], const typename CONFIG_T::word_t *wmem, int first, int out_dim, int in_dim, int sh) {
+#pragma HLS inline
+  if (CONFIG_T::WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, N>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
+}
 
 template <class CONFIG_T>
 void lin_wload_ports2(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
@@ -239,20 +248,29 @@ void lin_wload_ports4(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename C
 template <class CONFIG_T>
 struct lin_wload_ports<CONFIG_T, 2> {
   static void run(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
-                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int off, const ap_uint<16> *rs, int words, int in_dim,
-                  int sh) {
+                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int first, int out_dim, int in_dim, int sh) {
 #pragma HLS inline
-    lin_wload_ports2<CONFIG_T>(wbuf, p0 + off, p1 + off, rs, words, in_dim, sh);
+    const int N = CONFIG_T::WLIN_SCALED ? CONFIG_T::LIN_MAX_OUT : 2;
+    ap_uint<16> rs[N];
+#pragma HLS array_partition variable = rs cyclic factor = 2  // two rows' scales read per cycle
+    lin_wload_port_scales<CONFIG_T, N>(rs, p0, first, out_dim, in_dim, sh);
+    const int off = first / (CONFIG_T::WLIN_LANES * 2);  // each part of the matrix starts this many words in
+    lin_wload_ports2<CONFIG_T>(wbuf, p0 + off, p1 + off, rs, out_dim * (in_dim / CONFIG_T::WLIN_LANES) / 2, in_dim, CONFIG_T::WLIN_SCALED ? sh & 255 : sh);
   }
 };
 
 template <class CONFIG_T>
 struct lin_wload_ports<CONFIG_T, 4> {
   static void run(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
-                  const typename CONFIG_T::word_t *p2, const typename CONFIG_T::word_t *p3, int off, const ap_uint<16> *rs, int words, int in_dim,
-                  int sh) {
+                  const typename CONFIG_T::word_t *p2, const typename CONFIG_T::word_t *p3, int first, int out_dim, int in_dim, int sh) {
 #pragma HLS inline
-    lin_wload_ports4<CONFIG_T>(wbuf, p0 + off, p1 + off, p2 + off, p3 + off, rs, words, in_dim, sh);
+    const int N = CONFIG_T::WLIN_SCALED ? CONFIG_T::LIN_MAX_OUT : 4;
+    ap_uint<16> rs[N];
+#pragma HLS array_partition variable = rs cyclic factor = 4  // four rows' scales read per cycle
+    lin_wload_port_scales<CONFIG_T, N>(rs, p0, first, out_dim, in_dim, sh);
+    const int off = first / (CONFIG_T::WLIN_LANES * 4);  // each part of the matrix starts this many words in
+    lin_wload_ports4<CONFIG_T>(wbuf, p0 + off, p1 + off, p2 + off, p3 + off, rs, out_dim * (in_dim / CONFIG_T::WLIN_LANES) / 4, in_dim,
+                               CONFIG_T::WLIN_SCALED ? sh & 255 : sh);
   }
 };
 
@@ -266,17 +284,15 @@ void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typenam
   typedef typename CONFIG_T::word_t word_t;
   const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
   const int WLIN_SCALED = CONFIG_T::WLIN_SCALED, LIN_MAX_OUT = CONFIG_T::LIN_MAX_OUT;
-  // Per-channel scales: sh carries the scale table's word offset above bit 8 (params.h WS_*); its rows load first.
   const int PORTS = lin_weight_ports<CONFIG_T>::N;
-  ap_uint<16> rs[WLIN_SCALED ? LIN_MAX_OUT : 1];
-#pragma HLS array_partition variable = rs cyclic factor = PORTS  // WEIGHT_PORTS rows' scales read per cycle
-  if (WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
-  if (WLIN_SCALED) sh &= 255;
-  if (PORTS > 1) {  // rows alternate over the ports; each part of the matrix starts first / (WLIN_LANES · PORTS) words in
-    lin_wload_ports<CONFIG_T, PORTS>::run(wbuf, wmem, wmem1, wmem2, wmem3, first / (WLIN_LANES * PORTS), rs, out_dim * (in_dim / WLIN_LANES) / PORTS, in_dim,
-                                          sh);
+  if (PORTS > 1) {  // rows alternate over the ports (WEIGHT_PORTS > 1: a form of its own, scales included)
+    lin_wload_ports<CONFIG_T, PORTS>::run(wbuf, wmem, wmem1, wmem2, wmem3, first, out_dim, in_dim, sh);
     return;
   }
+  // Per-channel scales: sh carries the scale table's word offset above bit 8 (params.h WS_*); its rows load first.
+  ap_uint<16> rs[WLIN_SCALED ? LIN_MAX_OUT : 1];
+  if (WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
+  if (WLIN_SCALED) sh &= 255;
   const int total = out_dim * in_dim;
   const int lane0 = first % WLIN_LANES;
   const int words = (lane0 + total + WLIN_LANES - 1) / WLIN_LANES;
