@@ -2,7 +2,6 @@
 // reference's block{i}.topk_idx / topk_p / gate_probs. A token whose expert set differs is almost always a near-tie
 // between the k-th and (k+1)-th probability, where the fixed-point gate legitimately picks the other expert.
 import { UserError } from '../errors.ts';
-import { containerReader } from './trace.ts';
 import { compareArrays, type Comparison } from '../reference/compare.ts';
 import type { RouteLayout } from '../plan/index.ts';
 import { asF64, type Tensor, type TensorMap } from '../tensor.ts';
@@ -51,14 +50,14 @@ export interface RoutingReport {
   referenceIdx: Int32Array;
 }
 
-/** Decodes a routing record (elements in the activation containers of `containerBits`, rows of layout.rowElems;
+/** Decodes a routing record (elements of `elemBits`, the activation container: 32 or 16; rows of layout.rowElems;
  *  probabilities/logits raw / 2^frac). */
-export function decodeRouting(bytes: Uint8Array, layout: RouteLayout, frac: number, containerBits = 32): KernelRouting {
+export function decodeRouting(bytes: Uint8Array, layout: RouteLayout, frac: number, elemBits: 32 | 16 = 32): KernelRouting {
   const { tokens: N, experts: E, topK: K, rowElems } = layout;
-  const eb = containerBits / 8;
+  const eb = elemBits / 8;
   if (bytes.length < N * rowElems * eb) throw new UserError(`routing record has ${bytes.length} bytes, ${N} tokens × ${rowElems} elements need ${N * rowElems * eb}`);
-  const read = containerReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), eb);
-  const at = (t: number, col: number) => read((t * rowElems + col) * eb);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const at = eb === 4 ? (t: number, col: number) => v.getInt32((t * rowElems + col) * 4, true) : (t: number, col: number) => v.getInt16((t * rowElems + col) * 2, true);
   const scale = 2 ** -frac;
   const logits = new Float64Array(N * E);
   const probs = new Float64Array(N * K);

@@ -19,29 +19,23 @@ export function parseTrace(bytes: Uint8Array, wordBytes: number, path = 'trace')
   return out;
 }
 
-/** Reads a little-endian two's-complement container of `bytes` (1, 2 or 4) at byte offset `p`. */
-export function containerReader(view: DataView, bytes: number): (p: number) => number {
-  if (bytes === 4) return (p) => view.getInt32(p, true);
-  if (bytes === 2) return (p) => view.getInt16(p, true);
-  if (bytes === 1) return (p) => view.getInt8(p);
-  throw new Error(`${8 * bytes}-bit activation containers are not supported`);
-}
-
 /**
- * Activations [rows][features] stored token-major with rows padded to whole words (8/16/32-bit containers of the
- * activation type, as the kernel packs them) → float64 values raw / 2^frac, C order without the padding. `rowStride`
- * (bytes; e.g. design.json's output.rowStride) overrides the word-padded row length.
+ * Activations [rows][features] stored token-major with rows padded to whole words (16- or 32-bit containers of the
+ * activation type) → float64 values raw / 2^frac, C order without the padding. `rowStride` (bytes; e.g. design.json's
+ * output.rowStride) overrides the word-padded row length.
  */
 export function decodeActivations(bytes: Uint8Array, rows: number, features: number, plan: Plan, rowStride?: number): Float64Array {
   const act = plan.types.activation;
+  if (act.containerBits !== 32 && act.containerBits !== 16) throw new Error(`decodeActivations: ${act.containerBits}-bit activation containers are not supported`);
   const eb = act.containerBits / 8;
   if (rowStride !== undefined && (rowStride % eb !== 0 || rowStride < features * eb)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} ${act.containerBits}-bit activations`);
   const rowElems = rowStride !== undefined ? rowStride / eb : Math.ceil(features / act.lanes) * act.lanes;
   if (bytes.length < rows * rowElems * eb) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * eb}`);
-  const at = containerReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), eb);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scale = 2 ** -act.frac;
+  const get = eb === 4 ? (i: number) => view.getInt32(i * 4, true) : (i: number) => view.getInt16(i * 2, true);
   const out = new Float64Array(rows * features);
-  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = at((r * rowElems + f) * eb) * scale;
+  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = get(r * rowElems + f) * scale;
   return out;
 }
 

@@ -50,6 +50,7 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
   const region = (r: PlanRegion) => ({ bundle: bundleIndex(m, r.bundle), wordOffset: r.wordOffset, bytes: r.bytes, paramsName: paramsName(r) });
   const s = plan.sizes;
   const act = plan.types.activation;
+  if (act.containerBits !== 32 && act.containerBits !== 16) throw new UserError(`the testbench reads 16- or 32-bit activation containers; precision.activation.W = ${act.W} uses ${act.containerBits}-bit ones`);
   // Per-image strides come from design.json (the same numbers the host reads); the testbench static_asserts them
   // against params.h.
   const imageBytes = m.input.shape.reduce((x, y) => x * y, 1);
@@ -69,6 +70,10 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     callArgs,
     bundles: plan.bundles.map((b) => ({ name: b.name, upper: upper(b.name), words: b.bytes / wb })),
     weights: region(plan.weightsRegion),
+    // Several weight ports: the other weight regions, each at its byte offset in the packed image (parts one after another).
+    weightParts: plan.weightParts.slice(1).map((r, i) => ({ ...region(r), at: plan.weightParts.slice(0, i + 1).reduce((a, x) => a + x.bytes, 0) })),
+    weightsImageBytes: plan.weightParts.reduce((a, x) => a + x.bytes, 0),
+    weightPortCount: plan.weightParts.length,
     images: { ...region(plan.regions.images), perImageBytes: imageBytes, perImageWords: words(m.input.stride, 'input.stride') },
     output: { ...region(plan.regions.x), perImageWords: outImageWords },
     imageShape: `${s.inCh}][${s.imgH}][${s.imgW}`,
@@ -76,6 +81,9 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     outDim: s.dim,
     outRowElems: rowElems,
     outFrac: act.frac,
+    outBits: act.containerBits,
+    outBytes: act.containerBits / 8,
+    out16: act.containerBits === 16,
     numTasks: s.tasks,
     ops,
   };

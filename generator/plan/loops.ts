@@ -4,7 +4,7 @@
 // units). The kernel headers are written to this table: test/kernel/description.test.ts lints the emitted C++ and
 // fails when a loop gains a product, a unit or a pipeline pragma the table does not list; the estimator takes every
 // II, depth and DSP from it.
-import type { PlanSizes, PlanTypes, PlanWeight } from './types.ts';
+import type { PlanBanking, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 /** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word in sequence,
  *  'gather' data-dependent row addresses (no burst: one single-beat request per word, reads or writes), 'none'. */
@@ -148,14 +148,18 @@ export interface PlanSharedPair {
   width: number;
   /** Words per bank (for the address width). */
   depth: number;
+  /** Ports per bank (2 when true dual-port). */
+  ports: number;
   what: string;
 }
 
 /** The ping/pong pairs of linear_step (unified_linear.h): the weights (w read by the engine, wnext written by the
- *  loader). The biases need none: one buffer, loaded before each compute. */
-export function planSharedPairs(s: PlanSizes, t: PlanTypes): PlanSharedPair[] {
+ *  loader), banked as the plan's lin_wbuf (`banking`, generator/plan/storage.ts; absent: a bank per tile lane). The
+ *  biases need none: one buffer, loaded before each compute. */
+export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking): PlanSharedPair[] {
+  const k = banking ?? { banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, tdp: false };
   return [
-    { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, what: 'w (engine reads) / wnext (loader writes)' },
+    { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: k.banks, width: k.width, depth: k.depth, ports: k.tdp ? 2 : 1, what: 'w (engine reads) / wnext (loader writes)' },
   ];
 }
 
@@ -235,8 +239,18 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // Run-time integer multiplies (indexProducts): the direct movers' loop bounds rows · steps (a computable trip count
   // keeps their bursts) and the gathered paths' row addresses t · row_words. The weight loader's tile row and the ends
   // of the compute and gathered loops are counted instead.
-  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, shifters: linShift, what: 'weight loader (word-aligned rows)' });
-  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, shifters: linShift, what: 'weight loader (general layout)' });
+  const ports = s.weightPorts;
+  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned && ports === 1, shifters: linShift, what: 'weight loader (word-aligned rows)' });
+  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned && ports === 1, shifters: linShift, what: 'weight loader (general layout)' });
+  // hardware.weightPorts > 1 (word-aligned rows only, validated): one reader per port streams that port's rows, the
+  // loader takes a word of every port per cycle, one row each (WEIGHT_PORTS rows of a tile at once).
+  row(U, 'lin_wport_words', 1, 3, { axi: 'read', live: ports > 1, what: `weight port reader (one per port, ${ports} instances): one word per cycle into its stream` });
+  row(U, 'lin_wload_ports', 1, 4, {
+    ticks: true,
+    live: ports > 1,
+    shifters: shl('linearWeight', ports, `weight lanes of ${ports} ports`),
+    what: `weight loader from ${ports} port streams: a word of each per cycle`,
+  });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {
     ticks: true,

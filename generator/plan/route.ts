@@ -1,6 +1,7 @@
 // The MoE routing record the kernel traces after each gate under -DEDGEMOE_TRACE (templates/kernel/trace_hook.h):
-// per token one row of elements in the activation containers (ACT_BITS) — EXPERTS gate logits (act_t raw), TOP_K pick
-// probabilities (act_t raw, pick order), TOP_K expert indices (integers) — padded to whole AXI words.
+// per token one row of activation-container elements (32 or 16 bits) — EXPERTS gate logits (act_t raw), TOP_K pick
+// probabilities (act_t raw, pick order), TOP_K expert indices (integers of the container width) — padded to whole AXI
+// words.
 import type { PlanSizes } from './types.ts';
 
 /** Column layout of one token's row of the routing record. */

@@ -1,6 +1,6 @@
 // The plan: the typed IR computed once from a validated Config. Kernels, params.h, kernel.cpp, design.json,
 // the packer, csim and the estimator all read it; nothing downstream re-derives sizes from the config.
-import type { Config, DramRegion, PrecisionClass } from '../config/schema.ts';
+import type { Config, DramRegion, PlanRegionName, PrecisionClass, WeightPartRegion } from '../config/schema.ts';
 import type { PlanLoop } from './loops.ts';
 
 /** Every size the kernels are parameterised by (the constants of params.h). */
@@ -29,6 +29,8 @@ export interface PlanSizes {
   qBlocks: number;
   maxImages: number;
   axiBits: number;
+  /** m_axi ports the linear weight loader reads in parallel (hardware.weightPorts). */
+  weightPorts: number;
   /** Activation elements per AXI word (container bits = 32 for Edge-MoE). */
   actLanes: number;
   /** Widest linear layer input / output (the row cache and output tile sizes). */
@@ -79,7 +81,7 @@ export type PlanTypes = Record<PrecisionClass, PlanType>;
 
 /** One DRAM region inside an m_axi bundle. */
 export interface PlanRegion {
-  name: DramRegion;
+  name: PlanRegionName;
   bundle: string;
   /** Byte offset from the bundle base (4096-aligned) and its word offset (offset / (axiBits/8)). */
   offset: number;
@@ -132,6 +134,10 @@ export interface PlanWeight {
   layout: string;
   /** Block index for per-block tensors, else null. */
   block: number | null;
+  /** hardware.weightPorts > 1 and a linear-loader tensor: its rows alternate over `ports` weight regions, each part
+   *  `partWords` words at this tensor's wordOffset of its region (part 0 in the weights region, then the scales). */
+  ports?: number;
+  partWords?: number;
 }
 
 export const OP_KINDS = [
@@ -189,6 +195,28 @@ export interface PlanBuffer {
   what: string;
   /** 'uram': bound to UltraRAM by a bind_storage pragma (generator/plan/storage.ts); absent: HLS's default binding. */
   storage?: 'uram';
+  /** Set on lin_wbuf when the plan packs its lanes into fewer, fuller block RAMs (generator/plan/storage.ts
+   *  linWeightBanking); absent: one bank per tile lane. */
+  banking?: PlanBanking;
+}
+
+/** How each of the linear weight arrays (lin_wping, lin_wpong) is banked on chip (generator/plan/storage.ts). */
+export interface PlanBanking {
+  /** 'lanes': a bank per tile lane (array_partition complete on TILE_OUT and TILE_IN);
+   *  'row-words': a bank per tile row holding its TILE_IN weights in one word (array_reshape complete on TILE_IN);
+   *  'row-pairs': a bank per two tile rows × lane, the rows stacked in depth, both read each cycle (block partition,
+   *  true dual-port). */
+  kind: 'lanes' | 'row-words' | 'row-pairs';
+  /** Banks of one array. */
+  banks: number;
+  /** Words per bank and bits per word. */
+  depth: number;
+  width: number;
+  /** True dual-port (two reads or two writes per cycle; RAMB18 at most 18 bits wide) or simple dual-port. */
+  tdp: boolean;
+  /** RAMB18 blocks of one array. */
+  ramb18: number;
+  why: string;
 }
 
 /** The plan of one design. */
@@ -202,10 +230,12 @@ export interface Plan {
   sizes: PlanSizes;
   types: PlanTypes;
   bundles: PlanBundle[];
-  /** Every region by name (the same objects as in bundles). */
-  regions: Record<DramRegion, PlanRegion>;
-  /** Bundle and region holding the packed weights. */
+  /** Every region by name (the same objects as in bundles); weights1 … only with hardware.weightPorts > 1. */
+  regions: Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>>;
+  /** Bundle and region holding the packed weights (part 0 of split tensors). */
   weightsRegion: PlanRegion;
+  /** The weight regions in port order: weightsRegion, then weights1 … (hardware.weightPorts of them). */
+  weightParts: PlanRegion[];
   weights: PlanWeight[];
   ops: PlanOp[];
   /** Ops per transformer block and the id of block i's step k: 1 + i·opsPerBlock + k. */

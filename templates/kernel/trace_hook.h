@@ -4,7 +4,7 @@
 // header adds no state, so the synthesised kernel is unchanged.
 //
 // MoE routing (traced under the gate op's id, whose result otherwise stays on chip): moe_gate records, per token, one
-// row of MOE_ROUTE_ROW_WORDS words of ACT_BITS-bit elements, the activation containers (params.h;
+// row of MOE_ROUTE_ROW_WORDS words of ACT_BITS-bit elements (the activation container, 32 or 16 bits; params.h;
 // generator/plan/route.ts has the same layout):
 //   columns [0, EXPERTS)                      gate logits as act_t raw bits (sign-extended to ACT_BITS)
 //   columns [EXPERTS, EXPERTS+TOP_K)          the picks' probabilities as act_t raw bits, in pick order
@@ -30,7 +30,7 @@ inline word_t *moe_route_rec() {
 /** The word of the routing record holding column `col` of token t. */
 inline word_t &moe_route_word(int t, int col) { return moe_route_rec()[t * MOE_ROUTE_ROW_WORDS + col / ACT_LANES]; }
 
-/** Stores an integer (an expert index, < 2^7) in the ACT_BITS-bit container at column `col` of token t. */
+/** Stores an ACT_BITS-bit integer at column `col` of token t. */
 inline void moe_route_set_int(int t, int col, int v) {
   const int lo = (col % ACT_LANES) * ACT_BITS;
   moe_route_word(t, col).range(lo + ACT_BITS - 1, lo) = ap_int<ACT_BITS>(v).range(ACT_BITS - 1, 0);

@@ -2,7 +2,7 @@
 // Usage: testbench --weights W.bin --image IMG.bin [--num-images N] [--task T] [--debug-stop K] [--out OUT.bin]
 //                  [--golden G.f32 | --golden-raw G.bin] [--max-mse X] [--trace TRACE.bin] [--runs R]
 //   W.bin    the packed weights region (`edgemoe pack`), IMG.bin raw pixels [N][3][32][64] as bytes (value = byte/256).
-//   OUT.bin  the output region after the run: raw two's-complement act_t in ACT_BITS-bit containers, [N][9][32];
+//   OUT.bin  the output region after the run: raw two's-complement act_t in 32-bit containers, [N][9][32];
 //            with --debug-stop K, the region op K wrote (image 0), in its own layout.
 //   --golden compares image 0's output with float32 values [9][32]; --golden-raw with raw int32.
 //   --runs R calls the kernel R times (reload=1 first, then 0) and checks every run gives the same output.
@@ -144,10 +144,8 @@ std::vector<double> output_values() {
   std::vector<double> v(size_t(OUT_TOKENS) * OUT_DIM);
   for (int t = 0; t < OUT_TOKENS; t++)
     for (int f = 0; f < OUT_DIM; f++) {
-      // The ACT_BITS-bit container, little-endian, sign-extended.
-      uint32_t u = 0;
-      for (int b = 0; b < ACT_BITS / 8; b++) u |= uint32_t(bytes[(size_t(t) * OUT_ROW_ELEMS + f) * (ACT_BITS / 8) + b]) << (8 * b);
-      const int64_t raw = ACT_BITS < 32 && (u >> (ACT_BITS - 1)) & 1 ? int64_t(u) - (int64_t(1) << ACT_BITS) : int64_t(int32_t(u));
+      int32_t raw;
+      std::memcpy(&raw, &bytes[(size_t(t) * OUT_ROW_ELEMS + f) * 4], 4);
       v[size_t(t) * OUT_DIM + f] = std::ldexp(double(raw), -OUT_FRAC);
     }
   return v;
