@@ -135,5 +135,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   const wbuf = plan.buffers.find((b) => b.name === 'lin_wbuf')!;
   const banking = wbuf.storage === 'uram' ? null : linWeightBanking(sizes, types);
   if (banking) wbuf.banking = banking;
+  // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
+  plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
   return plan;
 }

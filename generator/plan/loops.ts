@@ -163,8 +163,23 @@ export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBankin
   ];
 }
 
+/** Store sites of the weight loader on one bank of lin_wping / lin_wpong per cycle (see above): WLIN_LANES / TILE_IN
+ *  (at least 1) per row the bank holds that one cycle writes. */
+export function linLoaderWrites(s: PlanSizes, t: PlanTypes, kind: PlanBanking['kind']): number {
+  const perRow = Math.max(1, t.linearWeight.lanes / s.tileIn);
+  const rows = kind === 'row-pairs' ? Math.min(2, s.weightPorts) : 1;
+  return perRow * rows;
+}
+
+/** II of the weight loader with lin_wbuf banked as `banking` (null: a bank per lane, HLS's default binding; also
+ *  the URAM-bound ram_2p): its writes per bank over the bank's write ports (generator/plan/storage.ts). */
+export function linLoaderII(s: PlanSizes, t: PlanTypes, banking: PlanBanking | null | undefined): number {
+  const kind = banking?.kind ?? 'lanes';
+  return Math.ceil(linLoaderWrites(s, t, kind) / (banking?.tdp ? 2 : 1));
+}
+
 /** The description of a config's kernel library. */
-export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftClass, number>): PlanLoop[] {
+export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftClass, number>, banking?: PlanBanking | null): PlanLoop[] {
   const act = t.activation.W;
   const acc = t.accumulator.W;
   const wl = t.linearWeight.W;
@@ -245,11 +260,14 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // hardware.weightPorts > 1 (word-aligned rows only, validated): one reader per port streams that port's rows, the
   // loader takes a word of every port per cycle, one row each (WEIGHT_PORTS rows of a tile at once).
   row(U, 'lin_wport_words', 1, 3, { axi: 'read', live: ports > 1, what: `weight port reader (one per port, ${ports} instances): one word per cycle into its stream` });
-  row(U, 'lin_wload_ports', 1, 4, {
+  // Its II: the loader's writes per lin_wbuf bank over the bank's write ports (linLoaderII: 1 unless a weight word
+  // holds several tile rows of a lane, WLIN_LANES > TILE_IN, on banks with one write port).
+  const wloadII = linLoaderII(s, t, banking);
+  row(U, 'lin_wload_ports', wloadII, 4, {
     ticks: true,
     live: ports > 1,
     shifters: shl('linearWeight', ports, `weight lanes of ${ports} ports`),
-    what: `weight loader from ${ports} port streams: a word of each per cycle`,
+    what: `weight loader from ${ports} port streams: a word of each per ${wloadII > 1 ? `${wloadII} cycles (${linLoaderWrites(s, t, banking?.kind ?? 'lanes')} writes per weight bank)` : 'cycle'}`,
   });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {

@@ -84,6 +84,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('LIN_MIN_IN', Math.min(s.dim, s.mlpHidden, s.expertHidden), 'narrowest linear input (row cache reuse distance)'),
     size('ATTN_FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
     size('ATTN_AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
+    size('LIN_WLOAD_PORTS_II', loopII('lin_wload_ports'), 'II of the weight-port loader: its writes per weight bank over the bank\'s write ports (plan.loops)'),
     size('LIN_TILES_II', loopII('lin_tiles'), 'II of the linear compute loop: ceil(row cache RMW latency / fewest input tiles) (plan.loops)'),
     size('PE_MAC_II', loopII('pe_macs'), 'II of the patch MAC loop: ceil(sum RMW latency / its update distance) (plan.loops)'),
     size('GATE_W_BANKS', banks.gateW, 'gate weight column banks: lcm(ACT_LANES, WLIN_LANES)'),
@@ -302,7 +303,7 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
       types: [act, acc, wlin, ty('wattnb_t', `::${t.attnBias.name}`), ty('wbias_t', `::${t.bias.name}`), word, pidx],
       ints: pick([
         'TOKENS', 'EXPERTS', 'DIM', 'MLP_HIDDEN', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'TILE_IN', 'TILE_OUT',
-        'LIN_WBUF_TILES', 'LIN_MAX_IN', 'LIN_MAX_OUT', 'LIN_MIN_IN', 'LIN_IN_TILES_MAX', 'LIN_OUT_TILES_MAX', 'LIN_TILES_II',
+        'LIN_WBUF_TILES', 'LIN_MAX_IN', 'LIN_MAX_OUT', 'LIN_MIN_IN', 'LIN_IN_TILES_MAX', 'LIN_OUT_TILES_MAX', 'LIN_TILES_II', 'LIN_WLOAD_PORTS_II',
         'LIN_WLOAD_MAX_WORDS', 'LIN_BLOAD_MAX_WORDS', ...wlinInts, ...(plan.sizes.weightPorts > 1 ? ['WEIGHT_PORTS'] : []),
         'WATTNB_BITS', 'WATTNB_LANES', 'WATTNB_W', 'WBIAS_BITS', 'WBIAS_LANES', 'WBIAS_W', 'WS_BITS_WATTNB', 'WS_BITS_WBIAS',
       ]),

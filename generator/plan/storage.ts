@@ -13,6 +13,7 @@
 // Buffers are taken greedily, the best BRAM36-per-URAM first (then the larger saving, then by name).
 import { platformInfo } from '../build/platforms.ts';
 import { URAM_BITS, URAM_WORDS, bufferLayout, ramb18 } from '../estimate/resources.ts';
+import { linLoaderWrites } from './loops.ts';
 import type { Plan, PlanBanking, PlanBuffer, PlanSizes, PlanTypes } from './types.ts';
 
 /** BRAM36 a URAM block must free to be worth it. */
@@ -70,8 +71,16 @@ export function placeUram(plan: Pick<Plan, 'config' | 'sizes' | 'loops' | 'buffe
 //                two → true dual-port, where a RAMB18 port is at most 18 bits wide and packing buys next to nothing.
 //   'row-pairs'  array_partition block factor TILE_OUT/2 on TILE_OUT (complete on TILE_IN): rows 2j and 2j+1 of a
 //                lane share a bank, stacked in depth; the engine reads both each cycle through the two ports of a
-//                true dual-port bank, the loader writes one row at a time (at most two words of a lane per cycle:
-//                rows word-aligned, WLIN_LANES ≤ 2·TILE_IN). At 16 bits two rows of up to 512 tiles fill a 1K×18.
+//                true dual-port bank. The one-port loader writes one row at a time, the weightPorts-port loader
+//                (weightPorts ≥ 2) both rows of a pair in the same cycle, so a bank sees WLIN_LANES / TILE_IN (at
+//                least 1) writes per row, times min(weightPorts, 2) rows: allowed while that is ≤ the 2 write ports.
+//                At 16 bits two rows of up to 512 tiles fill a 1K×18.
+// Writes per bank per loader cycle (linLoaderWrites) are the loader's store sites on one bank: unified_linear.h's
+// lin_wload_put stores every lane at a constant column bank, and the port loader unrolls its rows with a run-time
+// enable, so each row a bank holds adds WLIN_LANES / TILE_IN (at least one) stores. The port loader's II
+// (linLoaderII in generator/plan/loops.ts, the II of lin_wload_ports) is those writes over the bank's write ports: 2 for a true
+// dual-port binding, else 1 (the per-lane layout has no bind_storage: HLS's default 1R1W binding is assumed, not
+// checked). A packing whose writes exceed its write ports is not offered (the per-lane layout is the fall-back).
 // Partial reshape factors (a few lanes per word) would need array_reshape and array_partition on the same dimension
 // or a 4-D buffer type (new indices in the loader and the engine); not done. The plan takes the packing with the fewest
 // RAMB18s when it saves at least LIN_PACK_MIN_SAVING of the per-lane layout's (a layout change is worth a clear
@@ -93,9 +102,9 @@ export function linWeightBankings(s: PlanSizes, t: PlanTypes): PlanBanking[] {
   // lin_geometry::WROWS_WORD_ALIGNED (unified_linear.h): a weight word never straddles two matrix rows.
   const aligned = L > 0 && [s.dim, s.mlpHidden, s.expertHidden].every((n) => n % L === 0);
   if (!aligned) return out;
-  const writes = Math.max(1, L / TI); // words of one lane bank the loader writes per cycle
-  if (L % TI === 0 && writes <= 2) {
-    const tdp = writes === 2;
+  const rwWrites = linLoaderWrites(s, t, 'row-words'); // whole words of one row bank the loader writes per cycle
+  if (L % TI === 0 && rwWrites <= 2) {
+    const tdp = rwWrites === 2;
     out.push({
       kind: 'row-words',
       banks: TO,
@@ -103,10 +112,11 @@ export function linWeightBankings(s: PlanSizes, t: PlanTypes): PlanBanking[] {
       width: TI * W,
       tdp,
       ramb18: TO * ramb18(D, TI * W, tdp),
-      why: `reshaped: a bank per tile row, its TILE_IN weights one ${TI * W}-bit word, ${writes} whole word${writes > 1 ? 's' : ''} written per cycle`,
+      why: `reshaped: a bank per tile row, its TILE_IN weights one ${TI * W}-bit word, ${rwWrites} whole word${rwWrites > 1 ? 's' : ''} written per cycle`,
     });
   }
-  if (TO % 2 === 0 && Number.isInteger(writes) && writes <= 2) {
+  const rpWrites = linLoaderWrites(s, t, 'row-pairs'); // lane writes of one row-pair bank per cycle (both rows with ≥ 2 ports)
+  if (TO % 2 === 0 && Number.isInteger(rpWrites) && rpWrites <= 2) {
     out.push({
       kind: 'row-pairs',
       banks: (TO / 2) * TI,
@@ -114,7 +124,7 @@ export function linWeightBankings(s: PlanSizes, t: PlanTypes): PlanBanking[] {
       width: W,
       tdp: true,
       ramb18: (TO / 2) * TI * ramb18(2 * D, W, true),
-      why: 'block TILE_OUT/2 × complete TILE_IN: two tile rows per lane bank, stacked in depth, both read per cycle',
+      why: `block TILE_OUT/2 × complete TILE_IN: two tile rows per lane bank, stacked in depth, both read per cycle, ${rpWrites} written per cycle`,
     });
   }
   return out;

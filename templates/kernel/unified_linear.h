@@ -6,6 +6,7 @@
 //   typedef act_t, acc_t, wlin_t, wattnb_t, wbias_t, word_t, pidx_t;
 //   static const int TOKENS, EXPERTS, DIM, MLP_HIDDEN, EXPERT_HIDDEN, ACT_LANES, ACT_BITS, TILE_IN, TILE_OUT;
 //   static const int LIN_WBUF_TILES, LIN_MAX_IN, LIN_MAX_OUT, LIN_MIN_IN, LIN_IN_TILES_MAX, LIN_OUT_TILES_MAX, LIN_TILES_II;
+//   static const int LIN_WLOAD_PORTS_II;   with WEIGHT_PORTS > 1: the port loader's II (the plan's, from the banking)
 //   static const int LIN_WLOAD_MAX_WORDS, LIN_BLOAD_MAX_WORDS, LIN_SLOAD_MAX_WORDS;   loop tripcounts
 //   static const int WLIN_*, WATTNB_*, WBIAS_* (BITS, LANES, W), WLIN_SCALED, WLIN_SCALE_BITS, WLIN_SCALE_LANES, WS_BITS_*;
 // The caller owns two weight buffers ping/pong (lin_buffers<CONFIG_T>::w_t) and a bias buffer (::b_t):
@@ -17,7 +18,9 @@
 // With CONFIG_T::WEIGHT_PORTS = N > 1 (hardware.weightPorts; absent = 1) the rows of every matrix alternate over N
 // weight regions on N m_axi ports (row r in region r mod N, every part at the tensor's own offset): the loader, and
 // linear_overlap / linear_step around it, take the other regions' pointers to the same tensor as wmem1 … wmem3, and
-// one reader process per port streams its rows while the loader fills N rows of a tile per cycle.
+// one reader process per port streams its rows while the loader fills N rows of a tile per cycle. Those three are
+// always real pointers (overloads of linear_step / load_linear_weights with fewer repeat one the design has): no null
+// m_axi pointer reaches a function that is not inlined.
 // The header reads nothing from params.h, so one translation unit may instantiate it with several configs. ALLOCATION
 // ignores a template name with its argument list (gotcha 9): the top function shares ONE linear_step instance through a
 // plain wrapper of its own (kernel.cpp's linear_unit_step).
@@ -108,9 +111,12 @@ struct lin_geometry {
  * Loads the [out_dim][in_dim] matrix whose element 0 is element `first` counted from wmem (one AXI word per cycle)
  * into `wbuf` as tiles in out-major, in-minor order: tile (o / TILE_OUT)·(in_dim / TILE_IN) + i / TILE_IN.
  * When LIN_WROWS_WORD_ALIGNED (every preset; `first` is then a multiple of WLIN_LANES, as every caller passes a whole
- * number of matrices), the column of lane j is iw·WLIN_LANES + j: HLS sees that lane j always writes column bank
- * j % TILE_IN of the partitioned buffer, so the writes of a word go to distinct banks and the loop keeps II=1.
- * (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct banks.)
+ * number of matrices), a word's lanes are whole tile rows or one part of a tile row, and lin_wload_put stores them
+ * with constant column banks: lane j at column j % TILE_IN when TILE_IN ≤ WLIN_LANES, else column c from lane
+ * c % WLIN_LANES under the enable c / WLIN_LANES == (word of the tile row). A lane bank then has WLIN_LANES / TILE_IN
+ * store sites (at least one) per row it holds, which the plan's banking counts against its write ports
+ * (generator/plan/storage.ts). (The general path counts (o, i) per element; HLS cannot prove its writes hit distinct
+ * banks.)
  */
 /** Per-channel weight scales (WLIN_SCALED): loads the 16-bit entries of rows row0 .. row0 + rows − 1 of a scale
  *  table (one word per cycle) into rs. Entry = sh | m << 8 (params.h). */
@@ -148,8 +154,9 @@ typename CONFIG_T::wlin_t wlin_lane(const typename CONFIG_T::word_t &word, int j
 
 // ---- several weight ports (WEIGHT_PORTS > 1): a reader per port, the loader takes a word of each per cycle ----
 
-/** One weight port's reader: `words` consecutive words from p into ws, one per cycle (the port's only m_axi access). */
-template <class CONFIG_T, int T_WORDS_MAX = CONFIG_T::LIN_WLOAD_MAX_WORDS>
+/** One weight port's reader: `words` consecutive words from p into ws, one per cycle (the port's only m_axi access).
+ *  T_WORDS_MAX: its share of a load (LIN_WLOAD_MAX_WORDS / PORTS), the loop tripcount. */
+template <class CONFIG_T, int T_WORDS_MAX>
 void lin_wport_read(const typename CONFIG_T::word_t *p, int words, hls::stream<typename CONFIG_T::word_t> &ws) {
 #pragma HLS inline off  // one process per port (of lin_wload_ports's DATAFLOW)
 lin_wport_words:
@@ -160,42 +167,83 @@ lin_wport_words:
   }
 }
 
+/** Stores the WLIN_LANES weights v of one word into tile row r, the word's first weight in tile `tile` at column
+ *  cw·WLIN_LANES (cw = 0 when a word spans whole tile rows: TILE_IN ≤ WLIN_LANES). Every store has a constant column
+ *  bank: lane j goes to column j % TILE_IN of tile tile + j / TILE_IN, or, when a tile row takes several words, column
+ *  c is written from lane c % WLIN_LANES under the run-time enable c / WLIN_LANES == cw (one store site per bank). */
+template <class CONFIG_T>
+FXM_INLINE void lin_wload_put(typename lin_buffers<CONFIG_T>::w_t wbuf, int tile, int r, int cw, const typename CONFIG_T::wlin_t v[CONFIG_T::WLIN_LANES]) {
+#pragma HLS inline
+  const int TILE_IN = CONFIG_T::TILE_IN, WLIN_LANES = CONFIG_T::WLIN_LANES;
+  if (TILE_IN > WLIN_LANES) {
+  lin_wload_put_cols:
+    for (int c = 0; c < TILE_IN; c++) {
+#pragma HLS unroll
+      if (c / WLIN_LANES == cw) wbuf[tile][r][c] = v[c % WLIN_LANES];
+    }
+  } else {
+  lin_wload_put_lanes:
+    for (int j = 0; j < WLIN_LANES; j++) {
+#pragma HLS unroll
+      wbuf[tile + j / TILE_IN][r][j % TILE_IN] = v[j];
+    }
+  }
+}
+
 /** The loader of PORTS streams: word wi of port k is word wi % row_words of matrix row PORTS·(wi / row_words) + k, so
- *  one cycle fills PORTS rows of a tile (distinct banks of the TILE_OUT-way partitioned dim, PORTS | TILE_OUT). rs: the
- *  rows' scale entries (WLIN_SCALED), read PORTS at a time. */
-template <class CONFIG_T, int PORTS, int T_WORDS_MAX = CONFIG_T::LIN_WLOAD_MAX_WORDS>
+ *  one cycle fills the PORTS rows g·PORTS … g·PORTS + PORTS − 1 of a tile (row group g, PORTS | TILE_OUT). The stores
+ *  are unrolled over all TILE_OUT rows with the run-time enable r / PORTS == g, so each one names a constant row bank
+ *  and a bank sees one store site per row it holds (HLS cannot prove a run-time row index distinct per port). rs: the
+ *  rows' scale entries (WLIN_SCALED), entry og·PORTS + k of row group og (a constant bank k of the cyclic-PORTS
+ *  partition). T_II: the plan's II (generator/plan/loops.ts, from the banking's writes per bank and write ports). */
+template <class CONFIG_T, int PORTS, int T_WORDS_MAX, int T_WLOAD_II = CONFIG_T::LIN_WLOAD_PORTS_II>
 void lin_wload_fill(typename lin_buffers<CONFIG_T>::w_t wbuf, hls::stream<typename CONFIG_T::word_t> ws[PORTS], const ap_uint<16> *rs, int words,
                     int in_dim, int sh) {
 #pragma HLS inline off  // the loader process
-  typedef typename CONFIG_T::word_t word_t;
+  typedef typename CONFIG_T::wlin_t wlin_t;
   const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
   const int WLIN_SCALED = CONFIG_T::WLIN_SCALED;
+  const int GROUPS = TILE_OUT / PORTS;                                     // row groups of a tile
+  const int COL_WORDS = TILE_IN > WLIN_LANES ? TILE_IN / WLIN_LANES : 1;  // words of one tile row
+  const int TILE_STEP = TILE_IN > WLIN_LANES ? 1 : WLIN_LANES / TILE_IN;  // tiles a word spans (or 1 per COL_WORDS words)
   const int row_words = in_dim / WLIN_LANES;
   const int in_tiles = in_dim / TILE_IN;
-  int o = 0, iw = 0;
-  int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted
+  int iw = 0, og = 0;    // word of the row, row group of the matrix (rows og·PORTS + k)
+  int g = 0, trow = 0;   // row group of the tile (og % GROUPS) and its first tile ((og / GROUPS) · in_tiles), counted
+  int xt = 0, cw = 0;    // tile of the row and column word of the tile of word iw, counted
 lin_wload_ports:
   for (int wi = 0; wi < words; wi++) {
 #pragma HLS loop_tripcount min = 1 max = T_WORDS_MAX
-#pragma HLS pipeline II = 1
+#pragma HLS pipeline II = T_WLOAD_II
     EDGEMOE_TICK();
+    wlin_t v[PORTS][WLIN_LANES];
+#pragma HLS array_partition variable = v complete dim = 0  // registers
   lin_wload_port_words:
     for (int k = 0; k < PORTS; k++) {
 #pragma HLS unroll
-      const word_t word = ws[k].read();
+      const typename CONFIG_T::word_t word = ws[k].read();
     lin_wload_port_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        const int i = iw * WLIN_LANES + j;
-        wbuf[trow + i / TILE_IN][oo + k][i % TILE_IN] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o + k : 0]);
+        v[k][j] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? og * PORTS + k : 0]);
       }
+    }
+  lin_wload_port_rows:
+    for (int r = 0; r < TILE_OUT; r++) {
+#pragma HLS unroll
+      if (r / PORTS == g) lin_wload_put<CONFIG_T>(wbuf, trow + xt, r, cw, v[r % PORTS]);
+    }
+    if (++cw == COL_WORDS) {
+      cw = 0;
+      xt += TILE_STEP;
     }
     if (++iw == row_words) {
       iw = 0;
-      o += PORTS;
-      oo += PORTS;
-      if (oo == TILE_OUT) {
-        oo = 0;
+      cw = 0;
+      xt = 0;
+      og++;
+      if (++g == GROUPS) {
+        g = 0;
         trow += in_tiles;
       }
     }
@@ -225,9 +273,10 @@ void lin_wload_ports2(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename C
 #pragma HLS dataflow
   hls::stream<typename CONFIG_T::word_t> ws[2];
 #pragma HLS stream variable = ws depth = 2  // each reader runs a word ahead of the loader
-  lin_wport_read<CONFIG_T>(p0, words, ws[0]);
-  lin_wport_read<CONFIG_T>(p1, words, ws[1]);
-  lin_wload_fill<CONFIG_T, 2>(wbuf, ws, rs, words, in_dim, sh);
+  const int MAXW = CONFIG_T::LIN_WLOAD_MAX_WORDS / 2 + 1;  // a port's share of the largest load (tripcount)
+  lin_wport_read<CONFIG_T, MAXW>(p0, words, ws[0]);
+  lin_wport_read<CONFIG_T, MAXW>(p1, words, ws[1]);
+  lin_wload_fill<CONFIG_T, 2, MAXW>(wbuf, ws, rs, words, in_dim, sh);
 }
 
 template <class CONFIG_T>
@@ -238,11 +287,12 @@ void lin_wload_ports4(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename C
 #pragma HLS dataflow
   hls::stream<typename CONFIG_T::word_t> ws[4];
 #pragma HLS stream variable = ws depth = 2  // each reader runs a word ahead of the loader
-  lin_wport_read<CONFIG_T>(p0, words, ws[0]);
-  lin_wport_read<CONFIG_T>(p1, words, ws[1]);
-  lin_wport_read<CONFIG_T>(p2, words, ws[2]);
-  lin_wport_read<CONFIG_T>(p3, words, ws[3]);
-  lin_wload_fill<CONFIG_T, 4>(wbuf, ws, rs, words, in_dim, sh);
+  const int MAXW = CONFIG_T::LIN_WLOAD_MAX_WORDS / 4 + 1;  // a port's share of the largest load (tripcount)
+  lin_wport_read<CONFIG_T, MAXW>(p0, words, ws[0]);
+  lin_wport_read<CONFIG_T, MAXW>(p1, words, ws[1]);
+  lin_wport_read<CONFIG_T, MAXW>(p2, words, ws[2]);
+  lin_wport_read<CONFIG_T, MAXW>(p3, words, ws[3]);
+  lin_wload_fill<CONFIG_T, 4, MAXW>(wbuf, ws, rs, words, in_dim, sh);
 }
 
 template <class CONFIG_T>
@@ -275,11 +325,13 @@ struct lin_wload_ports<CONFIG_T, 4> {
 };
 
 /** With WEIGHT_PORTS > 1, wmem1 … point at the same tensor in the other weight regions and the matrix's rows alternate
- *  over them (`first` then counts a whole matrix of the tensor, as every caller passes). */
+ *  over them (`first` then counts a whole matrix of the tensor, as every caller passes). Ports the design does not
+ *  have get a real pointer too (wmem, or the last real port), never a null one: the function is not inlined, and an
+ *  m_axi argument HLS does not remove must bind to a bundle (kernel.cpp's "no null m_axi pointer" rule). */
 template <class CONFIG_T, int T_WLOAD_MAX_WORDS = CONFIG_T::LIN_WLOAD_MAX_WORDS>
 void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
-                         int in_dim, int sh = 0, const typename CONFIG_T::word_t *wmem1 = 0, const typename CONFIG_T::word_t *wmem2 = 0,
-                         const typename CONFIG_T::word_t *wmem3 = 0) {
+                         int in_dim, int sh, const typename CONFIG_T::word_t *wmem1, const typename CONFIG_T::word_t *wmem2,
+                         const typename CONFIG_T::word_t *wmem3) {
 #pragma HLS inline off  // one loader process (of linear_overlap's DATAFLOW)
   typedef typename CONFIG_T::word_t word_t;
   const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
@@ -300,22 +352,33 @@ void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typenam
   const word_t *base = wmem + first / WLIN_LANES;
   if (lin_geometry<CONFIG_T>::WROWS_WORD_ALIGNED) {
     const int row_words = in_dim / WLIN_LANES;
+    const int COL_WORDS = TILE_IN > WLIN_LANES ? TILE_IN / WLIN_LANES : 1;  // words of one tile row
+    const int TILE_STEP = TILE_IN > WLIN_LANES ? 1 : WLIN_LANES / TILE_IN;  // tiles a word spans (or 1 per COL_WORDS words)
     int o = 0, iw = 0;
     int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted (no run-time multiply per cycle)
+    int xt = 0, cw = 0;    // tile of the row and column word of the tile of word iw, counted
   lin_wload_rows:
     for (int wi = 0; wi < words; wi++) {
 #pragma HLS loop_tripcount min = 1 max = T_WLOAD_MAX_WORDS
 #pragma HLS pipeline II = 1
       EDGEMOE_TICK();
       const word_t word = base[wi];
+      typename CONFIG_T::wlin_t v[WLIN_LANES];
+#pragma HLS array_partition variable = v complete  // registers
     lin_wload_row_lanes:
       for (int j = 0; j < WLIN_LANES; j++) {
 #pragma HLS unroll
-        const int i = iw * WLIN_LANES + j;
-        wbuf[trow + i / TILE_IN][oo][i % TILE_IN] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+        v[j] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o : 0]);
+      }
+      lin_wload_put<CONFIG_T>(wbuf, trow + xt, oo, cw, v);  // one row per cycle: its run-time row bank has one store site
+      if (++cw == COL_WORDS) {
+        cw = 0;
+        xt += TILE_STEP;
       }
       if (++iw == row_words) {
         iw = 0;
+        cw = 0;
+        xt = 0;
         o++;
         if (++oo == TILE_OUT) {
           oo = 0;
@@ -350,6 +413,14 @@ lin_wload_words:
       }
     }
   }
+}
+
+/** load_linear_weights with one weight port (csim drivers): wmem stands in for the ports the design does not have. */
+template <class CONFIG_T>
+FXM_INLINE void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
+                                    int in_dim, int sh = 0) {
+#pragma HLS inline
+  load_linear_weights<CONFIG_T>(wbuf, wmem, first, out_dim, in_dim, sh, wmem, wmem, wmem);
 }
 
 /** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
@@ -760,8 +831,8 @@ template <class CONFIG_T>
 void linear_overlap(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
                            int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
                            bool use_gelu, bool use_expert, bool use_score, typename lin_buffers<CONFIG_T>::w_t wnext, const typename CONFIG_T::word_t *wmem_next,
-                           int next_first, int next_out, int next_in, int next_sh, const typename CONFIG_T::word_t *wmem_next1 = 0,
-                           const typename CONFIG_T::word_t *wmem_next2 = 0, const typename CONFIG_T::word_t *wmem_next3 = 0) {
+                           int next_first, int next_out, int next_in, int next_sh, const typename CONFIG_T::word_t *wmem_next1,
+                           const typename CONFIG_T::word_t *wmem_next2, const typename CONFIG_T::word_t *wmem_next3) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   compute_linear<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
@@ -787,9 +858,9 @@ template <class CONFIG_T>
 void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim, int in_dim, int rows,
                         const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu,
                         bool use_expert, bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
-                        const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0,
-                        const typename CONFIG_T::word_t *wmem_next1 = 0, const typename CONFIG_T::word_t *wmem_next2 = 0,
-                        const typename CONFIG_T::word_t *wmem_next3 = 0) {
+                        const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh,
+                        const typename CONFIG_T::word_t *wmem_next1, const typename CONFIG_T::word_t *wmem_next2,
+                        const typename CONFIG_T::word_t *wmem_next3) {
 #pragma HLS inline off
   if (b_attn)
     load_linear_bias<CONFIG_T, typename CONFIG_T::wattnb_t, CONFIG_T::WATTNB_BITS, CONFIG_T::WATTNB_LANES, CONFIG_T::WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
@@ -797,6 +868,32 @@ void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t
     load_linear_bias<CONFIG_T, typename CONFIG_T::wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_LANES, CONFIG_T::WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
   linear_overlap<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
                  next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
+}
+
+/** linear_step with one weight port (WEIGHT_PORTS absent or 1): wmem_next stands in for the three port pointers
+ *  (the 4-pointer linear_step above). */
+template <class CONFIG_T>
+FXM_INLINE void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim,
+                            int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
+                            const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu, bool use_expert,
+                            bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
+                            const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
+#pragma HLS inline  // the caller's linear_step instance is the 4-pointer one above
+  linear_step<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh,
+                        b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next, wmem_next, wmem_next);
+}
+
+/** linear_step with two weight ports: wmem_next1 (a real port) stands in for the two the design does not have. */
+template <class CONFIG_T>
+FXM_INLINE void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim,
+                            int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
+                            const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu, bool use_expert,
+                            bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
+                            const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh,
+                            const typename CONFIG_T::word_t *wmem_next1) {
+#pragma HLS inline  // the caller's linear_step instance is the 4-pointer one above
+  linear_step<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh,
+                        b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next1, wmem_next1, wmem_next1);
 }
 
 }  // namespace edgemoe

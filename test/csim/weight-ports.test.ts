@@ -55,4 +55,17 @@ describe('csim with several weight ports (hardware.weightPorts)', function () {
     const { q1, qn } = sameAndCounted(one, four, 4);
     assert.ok(qn < q1, `block0.q: ${qn} iterations with 4 ports, ${q1} with 1`);
   });
+
+  // The loader's stores at constant banks (lin_wload_put): a weight word spanning two tiles (TILE_IN 8 < 16 weights
+  // per word; the plan then charges the port loader II 2) and a tile row taking two words (TILE_IN 32 > 16: columns
+  // under a run-time enable), each against one port with the same tile.
+  for (const [tin, ports, sets] of [[8, 2, []], [32, 4, [MERGED]]] as const) {
+    it(`tiny, TILE_IN ${tin}, ${ports} ports: output byte-equal to 1 port, every op ticks as estimated`, async () => {
+      const tile = `hardware.linearTile.in=${tin}`;
+      const one = await run(`t${tin}-1`, [...sets, tile], 0);
+      const many = await run(`t${tin}-${ports}`, [...sets, tile, `hardware.weightPorts=${ports}`], 0);
+      const { q1, qn } = sameAndCounted(one, many, ports);
+      assert.ok(qn < q1, `block0.q: ${qn} iterations with ${ports} ports, ${q1} with 1`);
+    });
+  }
 });

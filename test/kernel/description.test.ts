@@ -26,6 +26,7 @@ const CASES = [
   { what: 'm3vit-t-cityscapes, P 8', preset: 'm3vit-t-cityscapes', sets: ['hardware.attnParallel=8'] },
   { what: 'tiny, 512-bit AXI (lin_tiles and av_blocks at II 2)', preset: 'tiny', sets: ['hardware.axiBits=512'] },
   { what: 'tiny, 2 weight ports (port readers + port loader)', preset: 'tiny', sets: ['hardware.weightPorts=2'] },
+  { what: 'tiny, tile 8 wide, 2 weight ports (a word spans two tiles: the port loader at II 2)', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.weightPorts=2'] },
   {
     what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
     preset: 'tiny',

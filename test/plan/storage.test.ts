@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { estimateResources, ramb18 } from '../../generator/estimate/resources.ts';
 import { buildPlan, type Plan } from '../../generator/plan/index.ts';
+import { linLoaderII, linLoaderWrites } from '../../generator/plan/loops.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
 import { LIN_PACK_MIN_SAVING, URAM_MIN_SAVING, linWeightBanking, linWeightBankings, placeUram, uramBudget, uramCost } from '../../generator/plan/storage.ts';
 
@@ -143,6 +144,32 @@ describe('plan: linear weight banking (lin_wping / lin_wpong lanes packed into f
       const chosen = linWeightBanking(p.sizes, p.types);
       if (chosen) assert.ok(chosen.ramb18 <= (1 - LIN_PACK_MIN_SAVING) * linWeightBankings(p.sizes, p.types)[0]!.ramb18);
     }
+  });
+
+  it('with weightPorts ≥ 2 a row-pair bank takes both rows per cycle: packed only while its writes fit the two ports', () => {
+    const loader = (p: Plan) => p.loops.find((l) => l.label === 'lin_wload_ports')!;
+    const params = (p: Plan) => renderKernelSources(p).get('src/params.h')!;
+    // 8×16 tile, 16 weights per 256-bit word: a word is two tile rows of a lane, so one row writes 2 words of a bank.
+    const tile = ['hardware.linearTile.in=8', 'hardware.linearTile.out=16'];
+    const one = vitT(tile);
+    assert.equal(linLoaderWrites(one.sizes, one.types, 'row-pairs'), 2);
+    assert.equal(one.buffers.find((b) => b.name === 'lin_wbuf')!.banking?.kind, 'row-pairs', 'one port: 2 writes on a true dual-port bank');
+    // Two ports write rows 2j and 2j+1 together: 4 writes into a 2-write-port bank, so no row-pairs; the per-lane layout
+    // (one write port) takes 2 lane writes per bank, and the port loader's II is 2, in the description and the pragma.
+    const two = vitT([...tile, 'hardware.weightPorts=2']);
+    assert.equal(linLoaderWrites(two.sizes, two.types, 'row-pairs'), 4);
+    assert.ok(!linWeightBankings(two.sizes, two.types).some((o) => o.kind === 'row-pairs'));
+    assert.equal(two.buffers.find((b) => b.name === 'lin_wbuf')!.banking, undefined);
+    assert.equal(loader(two).ii, 2);
+    assert.equal(linLoaderII(two.sizes, two.types, null), 2);
+    assert.match(params(two), /^  static const int LIN_WLOAD_PORTS_II = 2;/m);
+    // 64×16 tile at 128-bit AXI (8 weights per word): one lane write per row, both rows of a pair fit the two ports.
+    const wide = vitT(['hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.axiBits=128', 'hardware.attnParallel=16', 'hardware.weightPorts=2', 'precision.activation.W=16', 'precision.activation.I=5']);
+    const k = wide.buffers.find((b) => b.name === 'lin_wbuf')!.banking!;
+    assert.equal(k.kind, 'row-pairs');
+    assert.equal(linLoaderWrites(wide.sizes, wide.types, 'row-pairs'), 2);
+    assert.equal(loader(wide).ii, 1);
+    assert.match(params(wide), /^  static const int LIN_WLOAD_PORTS_II = 1;/m);
   });
 
   it('ramb18: true dual-port banks have no 512×36 aspect', () => {
