@@ -225,10 +225,35 @@ const UNIT_LOGIC: Record<'exp' | 'recip' | 'rsqrt' | 'gelu', { LUT: number; FF: 
   gelu: { LUT: 60, FF: 80 },
 };
 
+/** LUT / FF of one conversion into a type (`ap_fixed<W,I,Q,O>` from a wider value: plan.loops' `roundings`): with a
+ *  rounding quantisation (any Q but AP_TRN) an incrementer of the result plus the OR of the dropped bits and the tie
+ *  test, ~W + 6 LUT and a W-bit pipeline register; with a saturating overflow mode (AP_SAT…) a range test of the
+ *  dropped high bits and a clamp mux, ~W + 4 LUT more. AP_TRN with AP_WRAP (Edge-MoE's types) is wiring: nothing. */
+export function conversionLogic(cpp: string): { LUT: number; FF: number; what: string } {
+  const m = /ap_u?fixed<\s*(\d+)\s*,\s*-?\d+\s*(?:,\s*(AP_\w+)\s*)?(?:,\s*(AP_\w+)\s*)?/.exec(cpp);
+  if (!m) return { LUT: 0, FF: 0, what: '' };
+  const W = Number(m[1]);
+  const q = m[2] ?? 'AP_TRN';
+  const o = m[3] ?? 'AP_WRAP';
+  const rnd = q !== 'AP_TRN';
+  const sat = o.startsWith('AP_SAT');
+  return {
+    LUT: (rnd ? W + ROUND_LUT_EXTRA : 0) + (sat ? W + SAT_LUT_EXTRA : 0),
+    FF: rnd || sat ? W : 0,
+    what: [rnd ? q : '', sat ? o : ''].filter(Boolean).join(' + '),
+  };
+}
+/** LUTs of a rounding conversion beyond its W-bit incrementer (dropped-bit OR, tie test) and of a saturating one
+ *  beyond its W-bit clamp mux (overflow test of the dropped high bits). */
+export const ROUND_LUT_EXTRA = 6;
+export const SAT_LUT_EXTRA = 4;
+
 /** The compute item of one described loop: its products and units (DSP from the 27×18 rule), or null when empty. */
 function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
   const kinds = (['exp', 'recip', 'rsqrt', 'gelu'] as const).filter((k) => l[k] > 0);
-  if (!l.products.length && !kinds.length && !l.indexProducts && !l.shifters.length) return null;
+  const conv = conversionLogic(plan.types.activation.cpp);
+  const rounds = conv.LUT > 0 ? l.roundings : 0;
+  if (!l.products.length && !kinds.length && !l.indexProducts && !l.shifters.length && !rounds) return null;
   const acc = plan.types.accumulator.W;
   let DSP = 0, LUT = 0, FF = 0;
   const parts: string[] = [];
@@ -250,6 +275,11 @@ function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
     // A log shifter: `bits` stages of 2:1 muxes over the value, two stages per LUT6 (a 4:1 mux).
     LUT += sh.count * sh.width * Math.ceil(sh.bits / 2);
     parts.push(`${sh.count}× ${sh.width}-bit left shifter by ${sh.bits} bit${sh.bits > 1 ? 's' : ''} (${sh.what}, per-tensor shifts)`);
+  }
+  if (rounds) {
+    LUT += rounds * conv.LUT;
+    FF += rounds * conv.FF;
+    parts.push(`${rounds}× conversion into ${plan.types.activation.cpp} (${conv.what}: ${conv.LUT} LUT each)`);
   }
   for (const k of kinds) {
     DSP += l[k] * unitDsp(plan, k);

@@ -76,6 +76,10 @@ export interface PlanLoop {
   /** Run-time left shifters on loader lanes (per-tensor shifts, fixed_math.h fxm_lane_get_shifted): none when every
    *  shift of the class is 0 (params.h WS_BITS_* = 0). */
   shifters: PlanShifter[];
+  /** Conversions into the activation type (act_t) one iteration instantiates (counted by hand from the C++, not
+   *  linted): each is a rounding adder when precision.activation rounds (AP_RND…) and a clamp when it saturates
+   *  (AP_SAT…), costed by the estimator (generator/estimate/resources.ts conversionLogic). */
+  roundings: number;
   what: string;
 }
 
@@ -197,9 +201,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     label: string,
     ii: number | null,
     depth: number,
-    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu' | 'shifters'>> & { what: string },
+    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu' | 'shifters' | 'roundings'>> & { what: string },
   ) => {
-    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, shifters: [], ...o };
+    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, shifters: [], roundings: 0, ...o };
     // Every config: a pipelined loop runs no faster than its carried dependences allow (short distances, e.g. a
     // narrow layer over a wide tile, raise it; params.h carries the II into the loop's pragma).
     if (l.ii !== null) l.ii = Math.max(l.ii, recurrenceII(l));
@@ -221,12 +225,12 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(A, 'attn_read_q_words', 1, 3, { axi: 'read', what: 'Q reader: N rows, one word per cycle' });
   row(A, 'attn_read_q_pad', 1, 2, { what: 'Q reader: zero words of the padded rows' });
   row(A, 'attn_read_kv_words', 1, 3, { axi: 'read', what: 'K / V reader: the region once per q-block' });
-  row(A, 'qk_blocks', 1, 12, {
+  row(A, 'qk_blocks', 1, 12, { roundings: P * H,
     ticks: true,
     products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
     what: 'Q·Kᵀ: one K block per cycle, adder tree per slot',
   });
-  row(A, 'qk_fin_slots', finII, 36, {
+  row(A, 'qk_fin_slots', finII, 36, { roundings: H,
     products: [mul(H, sumBits, 32, 'running sum × e (rescale)')],
     carried: [carry('state', P, SOFTMAX_RESCALE_LATENCY, "a slot's (m, s) rotates through a P-register chain, back at its head P iterations later", true)],
     exp: H,
@@ -237,12 +241,12 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(A, 'attn_write_info_words', 1, 3, { axi: 'write', what: 'softmax-info writer' });
   row(A, 'attn_read_scores_words', 1, 3, { axi: 'read', what: 'score reader' });
   row(A, 'attn_read_info_words', 1, 3, { axi: 'read', what: 'softmax-info reader' });
-  row(A, 'av_prep_slots', 1, 30, {
+  row(A, 'av_prep_slots', 1, 30, { roundings: H,
     products: [mul(H, 32, act, 'e × (1/s)')],
     exp: H,
     what: 'prepare: p = e^(a−m)/s, one slot per cycle, HEADS exp units time-multiplexed over P slots',
   });
-  row(A, 'av_blocks', 1, 10, {
+  row(A, 'av_blocks', 1, 10, { roundings: L,
     ticks: true,
     carried: [carry('acc', B, RMW_LATENCY, 'block d of a slot\'s accumulator is next updated DIM/ACT_LANES iterations later')],
     products: [mul(P * L, act, act, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
@@ -280,7 +284,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
   const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
-  row(U, 'lin_tiles', 1, 10, {
+  row(U, 'lin_tiles', 1, 10, { roundings: s.tileOut,
     ticks: true,
     carried: [carry('xrow', minInTiles, RMW_LATENCY, 'input tile it is written at output tile 0 and read at the next output tile, in_tiles iterations later')],
     products: [mul(s.tileOut * s.tileIn, act, wl, 'tile MACs (adder tree per output)')],
@@ -288,7 +292,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     what: 'compute: one TILE_OUT×TILE_IN tile per cycle',
   });
   row(U, 'lin_write_direct_steps', 1, 3, { axi: 'write', indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
-  row(U, 'lin_write_gather_steps', 1, 5, {
+  row(U, 'lin_write_gather_steps', 1, 5, { roundings: L,
     axi: 'gather',
     indexProducts: 1,
     independent: ['dst'],
@@ -303,15 +307,15 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
   row(M, 'gate_read_words', 1, 3, { axi: 'read', what: 'gate reader' });
   row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
-  row(M, 'gate_softmax_topk', gateII, 12, {
+  row(M, 'gate_softmax_topk', gateII, 12, { roundings: 1,
     ticks: true,
     carried: [carry('st', 1, SOFTMAX_RESCALE_LATENCY, 'one row: s ← s·e + 1 feeds the next expert')],
     products: [mul(1, sumBits, 32, 'running sum × e')],
     exp: 1,
     what: `gate online softmax + top-k insertion (II=${gateII}: the loop-carried rescale s·e + 1)`,
   });
-  row(M, 'gate_tokens', null, 0, { recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
-  row(M, 'gate_enqueue', 1, 30, { ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
+  row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
+  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
   row(M, 'gate_metaqueue', 1, 2, { ticks: true, what: 'metaqueue of active experts' });
   row(M, 'moe_zero', 1, 2, { ticks: true, axi: 'write', what: 'zero the MoE output' });
 
@@ -328,7 +332,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     products: [mul(s.pePatches * s.peDims * s.patch, t.pixel.W, t.patchWeight.W, 'patch MACs')],
     what: 'patch MACs: PE_PATCHES × PE_DIMS × PATCH per cycle',
   });
-  row(E, 'pe_emit_words', 1, 2, { what: 'patch row sums out, one word per cycle' });
+  row(E, 'pe_emit_words', 1, 2, { roundings: L, what: 'patch row sums out, one word per cycle' });
   row(E, 'pe_read_pos_words', 1, 3, { axi: 'read', what: 'pos_embed reader' });
   row(E, 'pe_write_words', 1, 3, { ticks: true, axi: 'write', what: 'pos add + token writer' });
 
@@ -351,7 +355,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     rsqrt: 1,
     what: 'statistics: exact Σx, Σx² and one rsqrt per token',
   });
-  row(N, 'ln_pass2', 1, 10, {
+  row(N, 'ln_pass2', 1, 10, { roundings: L,
     products: [mul(L, act + 24 + 1, 64, '(x − mean) · r'), mul(L, 56, t.bias.W, '· gamma')],
     what: 'normalise one word per cycle',
   });

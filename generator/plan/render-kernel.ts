@@ -6,7 +6,7 @@ import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
 import { patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
-import { loaderShiftBits, planBanks } from './loops.ts';
+import { linLoaderWrites, loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
@@ -330,6 +330,13 @@ function linBankingView(plan: Plan): Record<string, unknown> {
     lanesRamb18: lanes.ramb18,
     ramType: k?.tdp ? 'ram_t2p' : 'ram_2p',
     portWhy: k?.tdp ? 'the loader writes two words of a bank per cycle: true dual-port' : 'one word written (the loader) or read (the engine) per cycle: simple dual-port, 512 x 36 aspect per RAMB18',
+    // Who writes a row-pair bank per cycle (storage.ts linLoaderWrites): one row with one port, both rows of the pair
+    // with several (the port loader fills weightPorts rows of a tile per cycle).
+    pairLoader:
+      plan.sizes.weightPorts > 1
+        ? `The ${plan.sizes.weightPorts}-port loader writes ${plan.sizes.weightPorts} tile rows per cycle, both rows of a pair`
+        : 'The loader writes one tile row per cycle',
+    pairWrites: k?.kind === 'row-pairs' ? linLoaderWrites(plan.sizes, plan.types, 'row-pairs') : 0,
   };
 }
 
@@ -343,6 +350,9 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     weightPorts: n,
     wx,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
+    // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
+    // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).
+    stepPorts: [1, 2, 3].map((k) => `, wmem_next${k < n ? k : n > 1 ? 1 : ''}`).join(''),
     moeArgs: n > 1 ? `, ${moePart('WO_EXP_HTOH4_WEIGHT')}, ${moePart('WO_EXP_H4TOH_WEIGHT')}` : '',
     name: plan.name,
     kernel: plan.kernelName,

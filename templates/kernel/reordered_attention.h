@@ -522,6 +522,13 @@ av_blocks:
     const word_t vw = vs.read();
     const int h = d / BH;
     word_t ow = 0;
+    acc_t fin[CONFIG_T::ACT_LANES];  // the finishing slot's new sums, selected before the one conversion per lane
+#pragma HLS array_partition variable=fin complete
+  av_fin_init:
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
+#pragma HLS unroll
+      fin[j] = 0;
+    }
   av_slots:
     for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
@@ -531,8 +538,13 @@ av_blocks:
         acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating
         acc_t nv = (kk == o) ? prod : acc_t(acc[o][d][j] + prod);  // kk == o: the row's first key
         acc[o][d][j] = nv;
-        if (o == fo) fxm_lane_set<act_t, CB>(ow, j, act_t(nv));
+        if (o == fo) fin[j] = nv;
       }
+    }
+  av_out_lanes:  // ACT_LANES conversions to act_t (a rounder each with a rounding act_t), not P × ACT_LANES
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
+#pragma HLS unroll
+      fxm_lane_set<act_t, CB>(ow, j, act_t(fin[j]));
     }
     if (out_row >= 0 && out_row < T_N) outs.write(ow);
     if (++d == B) {

@@ -10,17 +10,18 @@
 //   static const int LIN_WLOAD_MAX_WORDS, LIN_BLOAD_MAX_WORDS, LIN_SLOAD_MAX_WORDS;   loop tripcounts
 //   static const int WLIN_*, WATTNB_*, WBIAS_* (BITS, LANES, W), WLIN_SCALED, WLIN_SCALE_BITS, WLIN_SCALE_LANES, WS_BITS_*;
 // The caller owns two weight buffers ping/pong (lin_buffers<CONFIG_T>::w_t) and a bias buffer (::b_t):
-//   load_linear_weights<CONFIG_T>(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT);
+//   load_linear_weights<CONFIG_T>(wping, wmem + WO_X_WEIGHT, first_elem, out_dim, in_dim, WS_X_WEIGHT, wmem1, wmem2, wmem3);
 //   load_linear_bias<CONFIG_T, wattnb_t, WATTNB_BITS, WATTNB_LANES, WATTNB_W>(bping, wmem + WO_X_BIAS, first_elem, out_dim, WS_X_BIAS);
 //   compute_linear<CONFIG_T>(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
 //   linear_step<CONFIG_T>(dst, src, wping, bping, ..., bmem, b_first, b_sh, b_attn, wpong, wmem_next, next_first, next_out,
-//               next_in, next_sh);  // bias of ping's layer, then compute ping while the next layer loads into pong
+//               next_in, next_sh, wmem_next, wmem_next, wmem_next);  // bias of ping's layer, then compute ping while
+//               the next layer loads into pong (one weight port: wmem_next stands in for the three port pointers)
 // With CONFIG_T::WEIGHT_PORTS = N > 1 (hardware.weightPorts; absent = 1) the rows of every matrix alternate over N
 // weight regions on N m_axi ports (row r in region r mod N, every part at the tensor's own offset): the loader, and
 // linear_overlap / linear_step around it, take the other regions' pointers to the same tensor as wmem1 … wmem3, and
 // one reader process per port streams its rows while the loader fills N rows of a tile per cycle. Those three are
-// always real pointers (overloads of linear_step / load_linear_weights with fewer repeat one the design has): no null
-// m_axi pointer reaches a function that is not inlined.
+// always real pointers (a design with fewer ports repeats one it has: kernel.cpp's linear_unit_step): no null m_axi
+// pointer reaches a function that is not inlined.
 // The header reads nothing from params.h, so one translation unit may instantiate it with several configs. ALLOCATION
 // ignores a template name with its argument list (gotcha 9): the top function shares ONE linear_step instance through a
 // plain wrapper of its own (kernel.cpp's linear_unit_step).
@@ -326,8 +327,8 @@ struct lin_wload_ports<CONFIG_T, 4> {
 
 /** With WEIGHT_PORTS > 1, wmem1 … point at the same tensor in the other weight regions and the matrix's rows alternate
  *  over them (`first` then counts a whole matrix of the tensor, as every caller passes). Ports the design does not
- *  have get a real pointer too (wmem, or the last real port), never a null one: the function is not inlined, and an
- *  m_axi argument HLS does not remove must bind to a bundle (kernel.cpp's "no null m_axi pointer" rule). */
+ *  have get a real pointer too (wmem with one port, wmem1 with two), never a null one: the function is not inlined,
+ *  and an m_axi argument HLS does not remove must bind to a bundle (kernel.cpp's "no null m_axi pointer" rule). */
 template <class CONFIG_T, int T_WLOAD_MAX_WORDS = CONFIG_T::LIN_WLOAD_MAX_WORDS>
 void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
                          int in_dim, int sh, const typename CONFIG_T::word_t *wmem1, const typename CONFIG_T::word_t *wmem2,
@@ -413,14 +414,6 @@ lin_wload_words:
       }
     }
   }
-}
-
-/** load_linear_weights with one weight port (csim drivers): wmem stands in for the ports the design does not have. */
-template <class CONFIG_T>
-FXM_INLINE void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
-                                    int in_dim, int sh = 0) {
-#pragma HLS inline
-  load_linear_weights<CONFIG_T>(wbuf, wmem, first, out_dim, in_dim, sh, wmem, wmem, wmem);
 }
 
 /** Loads out_dim biases of type BT (CB-bit containers of SW-bit raw values, LANES per word; the tensor's raw value
@@ -868,32 +861,6 @@ void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t
     load_linear_bias<CONFIG_T, typename CONFIG_T::wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_LANES, CONFIG_T::WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
   linear_overlap<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
                  next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
-}
-
-/** linear_step with one weight port (WEIGHT_PORTS absent or 1): wmem_next stands in for the three port pointers
- *  (the 4-pointer linear_step above). */
-template <class CONFIG_T>
-FXM_INLINE void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim,
-                            int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
-                            const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu, bool use_expert,
-                            bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
-                            const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
-#pragma HLS inline  // the caller's linear_step instance is the 4-pointer one above
-  linear_step<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh,
-                        b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next, wmem_next, wmem_next);
-}
-
-/** linear_step with two weight ports: wmem_next1 (a real port) stands in for the two the design does not have. */
-template <class CONFIG_T>
-FXM_INLINE void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim,
-                            int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
-                            const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu, bool use_expert,
-                            bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
-                            const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh,
-                            const typename CONFIG_T::word_t *wmem_next1) {
-#pragma HLS inline  // the caller's linear_step instance is the 4-pointer one above
-  linear_step<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh,
-                        b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next1, wmem_next1, wmem_next1);
 }
 
 }  // namespace edgemoe

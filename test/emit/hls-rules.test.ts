@@ -203,6 +203,23 @@ describe('generated kernel: HLS synthesis rules', function () {
     });
   }
 
+  it('no null m_axi pointer reaches the non-inlined linear unit: linear_step gets three real weight-port pointers with 1, 2 and 4 ports', () => {
+    const merged = 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}';
+    const want: Array<[string[], string]> = [
+      [[], 'wmem_next, wmem_next, wmem_next'],
+      [['hardware.weightPorts=2'], 'wmem_next1, wmem_next1, wmem_next1'],
+      [[merged, 'hardware.weightPorts=4'], 'wmem_next1, wmem_next2, wmem_next3'],
+    ];
+    for (const [sets, ports] of want) {
+      const k = String(renderDesign(resolveConfig({ preset: 'tiny', sets })).files.get('src/kernel.cpp'));
+      const call = /linear_step<linear_config>\(([^;]*)\);/.exec(k)![1]!.replace(/\s+/g, ' ');
+      assert.ok(call.endsWith(`next_sh, ${ports}`), `${sets.join(' ') || '1 port'}: linear_step(${call})`);
+    }
+    // The library itself gives no pointer a null default (linear_step, linear_overlap, load_linear_weights).
+    const lib = stripCommentsAndStrings(String(renderDesign(resolveConfig({ preset: 'tiny' })).files.get('src/unified_linear.h')));
+    assert.deepEqual(lib.match(/word_t\s*\*\s*\w+\s*=\s*0\b/g) ?? [], []);
+  });
+
   it('tiny: one-time weights persist across calls (reload=0 reuses them, never re-reads them) and matter (reload=1 sees new ones)', async () => {
     const d = render('tiny');
     const top = d.manifest.kernel;

@@ -25,7 +25,7 @@ struct linear_unit {
                    bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
                    const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh) {
     linear_step<linear_config>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem,
-                               b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh);
+                               b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next, wmem_next, wmem_next);
   }
 };
 
@@ -91,7 +91,7 @@ static void job_linear() {
   static lin_wbuf_t wbuf;
   static lin_bbuf_t bbuf;
   ticks();
-  load_linear_weights<linear_config>(wbuf, w.data(), w_first, out_dim, in_dim);
+  load_linear_weights<linear_config>(wbuf, w.data(), w_first, out_dim, in_dim, 0, w.data(), w.data(), w.data());
   if (bias_kind == 0)
     load_linear_bias<linear_config, wattnb_t, WATTNB_BITS, WATTNB_LANES>(bbuf, b.data(), b_first, out_dim);
   else

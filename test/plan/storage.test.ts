@@ -170,6 +170,9 @@ describe('plan: linear weight banking (lin_wping / lin_wpong lanes packed into f
     assert.equal(linLoaderWrites(wide.sizes, wide.types, 'row-pairs'), 2);
     assert.equal(loader(wide).ii, 1);
     assert.match(params(wide), /^  static const int LIN_WLOAD_PORTS_II = 1;/m);
+    // kernel.cpp says who writes a bank per cycle (one port: one row; two: both rows of a pair).
+    assert.match(kernel(one), /The loader writes one tile row per cycle:\n  \/\/ 2 write\(s\) per bank per cycle/);
+    assert.match(kernel(wide), /The 2-port loader writes 2 tile rows per cycle, both rows of a pair:\n  \/\/ 2 write\(s\) per bank per cycle/);
   });
 
   it('ramb18: true dual-port banks have no 512×36 aspect', () => {

@@ -118,7 +118,7 @@ static void run_lin(const char *tag, uint64_t seed) {
   static typename lin_buffers<C>::b_t bbuf;
   typename C::pidx_t qi[C::TOKENS] = {};
   act_t qp[C::TOKENS] = {};
-  load_linear_weights<C>(wbuf, wmem.data(), 0, OUT, IN);
+  load_linear_weights<C>(wbuf, wmem.data(), 0, OUT, IN, 0, wmem.data(), wmem.data(), wmem.data());
   load_linear_bias<C, wbias_t, 16, 16>(bbuf, bmem.data(), 0, OUT);
   compute_linear<C>(dst.data(), src.data(), wbuf, bbuf, OUT, IN, ROWS, qi, qp, false, false, false);
   int wrong = 0, overruns = 0;

@@ -33,14 +33,15 @@ typedef moe_buffers<moe_config>::qp_t moe_qp_t;
 
 /** The one linear unit of the design (linear_step: bias load, then compute while the next weights load): ONE instance
  *  for every call site, by ALLOCATION in the top function on this plain function (a template name with its argument
- *  list is ignored there: gotcha 9); the engine and loaders inside linear_step are then one instance each. */
+ *  list is ignored there: gotcha 9); the engine and loaders inside linear_step are then one instance each. linear_step
+ *  takes three weight-port pointers whatever the design has: the ports it lacks get one it has, never a null pointer. */
 static void linear_unit_step(word_t *dst, const word_t *src, lin_wbuf_t w, lin_bbuf_t bias, int out_dim, int in_dim, int rows,
                              const moe_qidx_t queue_idx, const moe_qp_t queue_p, int queue, bool use_gelu, bool use_expert,
                              bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, lin_wbuf_t wnext,
                              const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh) {
 #pragma HLS inline off
   linear_step<linear_config>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, bmem,
-                             b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh);
+                             b_first, b_sh, b_attn, wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next, wmem_next, wmem_next);
 }
 
 /** The expert loop's route to linear_unit_step (moe_experts' STEP_T). */
