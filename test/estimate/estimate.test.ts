@@ -241,6 +241,21 @@ describe('estimate with two weight ports (hardware.weightPorts = 2)', () => {
   });
 });
 
+describe('estimate: the weight-port loader at the II its banking allows', () => {
+  it('tiny, TILE_IN 8 under 16 weights per word, 2 ports: lin_wload_ports at II 2, charged per iteration (ticks as before)', () => {
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.weightPorts=2'] }));
+    const l = plan.loops.find((x) => x.label === 'lin_wload_ports')!;
+    assert.equal(l.ii, 2);
+    const at1 = { ...plan, loops: plan.loops.map((x) => (x === l ? { ...x, ii: 1 } : x)) };
+    const e2 = estimatePlan(plan);
+    const e1 = estimatePlan(at1);
+    assert.equal(e2.totals.loadTicks, e1.totals.loadTicks, 'the same iterations');
+    const q = (e: typeof e1) => e.ops.find((o) => o.name === 'block0.q')!.cycles;
+    // Q's own load is exposed: its words / 2 iterations cost twice the cycles at II 2.
+    assert.ok(q(e2) > q(e1), `block0.q: ${q(e2)} cycles at II 2, ${q(e1)} at II 1`);
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { estimatePlan } from '../../generator/estimate/estimate.ts';
-import { bankCost, bufferLayout, estimateResources, fifoCost, planFifos, ramb18 } from '../../generator/estimate/resources.ts';
+import { bankCost, bufferLayout, conversionLogic, estimateResources, fifoCost, planFifos, ramb18, ROUND_LUT_EXTRA, SAT_LUT_EXTRA } from '../../generator/estimate/resources.ts';
 import { buildPlan, planBanks, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -219,5 +219,30 @@ describe('resource estimate', () => {
     const t = e.resources.total;
     assert.match(r.stdout, new RegExp(`^total +${t.DSP.toLocaleString('en-US')} +${t.BRAM36} +${t.LUT.toLocaleString('en-US')} +${t.FF.toLocaleString('en-US')}$`, 'm'));
     assert.match(r.stdout, /^ZCU102 +2,520 +912 +274,080 +548,160$/m);
+  });
+});
+
+describe('resource estimate: conversions into a rounding or saturating activation type', () => {
+  it('conversionLogic: AP_TRN/AP_WRAP is wiring; rounding costs an incrementer, saturation a clamp', () => {
+    assert.deepEqual(conversionLogic('ap_fixed<32,10>'), { LUT: 0, FF: 0, what: '' });
+    assert.deepEqual(conversionLogic('ap_fixed<16,5,AP_TRN,AP_WRAP,0>'), { LUT: 0, FF: 0, what: '' });
+    assert.deepEqual(conversionLogic('ap_fixed<16,5,AP_RND_CONV,AP_WRAP,0>'), { LUT: 16 + ROUND_LUT_EXTRA, FF: 16, what: 'AP_RND_CONV' });
+    assert.deepEqual(conversionLogic('ap_fixed<16,5,AP_TRN,AP_SAT,0>'), { LUT: 16 + SAT_LUT_EXTRA, FF: 16, what: 'AP_SAT' });
+    assert.deepEqual(conversionLogic('ap_fixed<16,5,AP_RND_CONV,AP_SAT>'), { LUT: 32 + ROUND_LUT_EXTRA + SAT_LUT_EXTRA, FF: 16, what: 'AP_RND_CONV + AP_SAT' });
+  });
+
+  it('16-bit rounded activations: every described conversion is charged, the default preset (AP_TRN) none', () => {
+    const base = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    const act16 = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['precision.activation.W=16', 'precision.activation.I=5', 'precision.activation.q=AP_RND_CONV', 'hardware.axiBits=128'] }));
+    assert.ok(!estimateResources(base).items.some((i) => /conversion into/.test(i.what)));
+    const items = estimateResources(act16).items.filter((i) => /conversion into/.test(i.what));
+    const n = act16.loops.filter((l) => l.live).reduce((a, l) => a + l.roundings, 0);
+    const s = act16.sizes;
+    // qk_emit P·HEADS, finalize and prepare HEADS each, softmax·V ACT_LANES (the finishing slot only), lin_finish
+    // TILE_OUT, the gathered writer, patch emit and LayerNorm ACT_LANES each, the gate three.
+    assert.equal(n, s.attnP * s.heads + 2 * s.heads + 4 * s.actLanes + s.tileOut + 3);
+    const counted = items.reduce((a, i) => a + Number(/(\d+)× conversion into/.exec(i.what)![1]), 0);
+    assert.equal(counted, n);
+    assert.match(items.find((i) => i.unit === 'loop av_blocks')!.what, new RegExp(`${s.actLanes}× conversion into`));
   });
 });
