@@ -253,7 +253,10 @@ function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
   const kinds = (['exp', 'recip', 'rsqrt', 'gelu'] as const).filter((k) => l[k] > 0);
   const conv = conversionLogic(plan.types.activation.cpp);
   const rounds = conv.LUT > 0 ? l.roundings : 0;
-  if (!l.products.length && !kinds.length && !l.indexProducts && !l.shifters.length && !rounds) return null;
+  // A sum of two act_t back into act_t keeps the LSB: only a saturating mode's clamp.
+  const clamp = conversionLogic(plan.types.activation.cpp.replace(/,\s*AP_RND\w*/, ',AP_TRN'));
+  const clamps = clamp.LUT > 0 ? l.clamps : 0;
+  if (!l.products.length && !kinds.length && !l.indexProducts && !l.shifters.length && !rounds && !clamps) return null;
   const acc = plan.types.accumulator.W;
   let DSP = 0, LUT = 0, FF = 0;
   const parts: string[] = [];
@@ -280,6 +283,11 @@ function loopItem(plan: Plan, l: PlanLoop): ResourceItem | null {
     LUT += rounds * conv.LUT;
     FF += rounds * conv.FF;
     parts.push(`${rounds}× conversion into ${plan.types.activation.cpp} (${conv.what}: ${conv.LUT} LUT each)`);
+  }
+  if (clamps) {
+    LUT += clamps * clamp.LUT;
+    FF += clamps * clamp.FF;
+    parts.push(`${clamps}× sum clamped to ${plan.types.activation.cpp} (${clamp.what}: ${clamp.LUT} LUT each)`);
   }
   for (const k of kinds) {
     DSP += l[k] * unitDsp(plan, k);

@@ -6,8 +6,10 @@ import { ConfigError, validateConfig, type Config, type Platform } from '../conf
 import { platformInfo } from '../build/platforms.ts';
 
 /** The precision profiles of the search: 'own' is the base config's precision; 'act16' its activations as
- *  ap_fixed<16, ACT16_INT_BITS, AP_RND_CONV> (half the activation DRAM traffic, twice the lanes per AXI word, one DSP
- *  per MAC where 32-bit activations take two), everything else kept (the overflow mode too). */
+ *  ap_fixed<16, ACT16_INT_BITS, AP_RND_CONV, AP_SAT> (half the activation DRAM traffic, twice the lanes per AXI word,
+ *  one DSP per MAC where 32-bit activations take two), everything else kept. Saturating, not the base's wrap: the
+ *  5 integer bits were sized on random weights, and a trained model's value beyond ±16 then clamps instead of
+ *  flipping sign (the clamps are counted by the estimator: generator/estimate/resources.ts conversionLogic). */
 export const PRECISION_PROFILES = ['own', 'act16'] as const;
 export type PrecisionProfile = (typeof PRECISION_PROFILES)[number];
 
@@ -18,6 +20,7 @@ export type PrecisionProfile = (typeof PRECISION_PROFILES)[number];
  *  one photograph). The csim check of the best points measures it on every calibration image. */
 export const ACT16_INT_BITS = 5;
 export const ACT16_QUANT = 'AP_RND_CONV' as const;
+export const ACT16_OVERFLOW = 'AP_SAT' as const;
 
 /** One point's knobs: the hardware and the precision profile. */
 export interface Knobs {
@@ -70,7 +73,7 @@ export function knobsOf(c: Config): Knobs {
 export function profilePrecision(base: Config, profile: PrecisionProfile): Config['precision'] | null {
   if (profile === 'own') return null;
   const p = structuredClone(base.precision);
-  p.activation = { ...p.activation, W: 16, I: ACT16_INT_BITS, q: ACT16_QUANT };
+  p.activation = { ...p.activation, W: 16, I: ACT16_INT_BITS, q: ACT16_QUANT, o: ACT16_OVERFLOW };
   return isDeepStrictEqual(p, base.precision) ? null : p;
 }
 

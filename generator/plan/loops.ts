@@ -80,6 +80,10 @@ export interface PlanLoop {
    *  linted): each is a rounding adder when precision.activation rounds (AP_RND…) and a clamp when it saturates
    *  (AP_SAT…), costed by the estimator (generator/estimate/resources.ts conversionLogic). */
   roundings: number;
+  /** Sums of two act_t stored back as act_t one iteration instantiates (residual add, pos add; by hand, not linted;
+   *  the cls add of an unfolded cls token is not counted): the same LSB, so no rounding, but a clamp when
+   *  precision.activation saturates (AP_SAT…). */
+  clamps: number;
   what: string;
 }
 
@@ -201,9 +205,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     label: string,
     ii: number | null,
     depth: number,
-    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu' | 'shifters' | 'roundings'>> & { what: string },
+    o: Partial<Pick<PlanLoop, 'ticks' | 'axi' | 'live' | 'products' | 'indexProducts' | 'carried' | 'independent' | 'exp' | 'recip' | 'rsqrt' | 'gelu' | 'shifters' | 'roundings' | 'clamps'>> & { what: string },
   ) => {
-    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, shifters: [], roundings: 0, ...o };
+    const l: PlanLoop = { label, file, ii, depth, ticks: false, axi: 'none', live: true, products: [], indexProducts: 0, carried: [], independent: [], exp: 0, recip: 0, rsqrt: 0, gelu: 0, shifters: [], roundings: 0, clamps: 0, ...o };
     // Every config: a pipelined loop runs no faster than its carried dependences allow (short distances, e.g. a
     // narrow layer over a wide tile, raise it; params.h carries the II into the loop's pragma).
     if (l.ii !== null) l.ii = Math.max(l.ii, recurrenceII(l));
@@ -334,7 +338,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   });
   row(E, 'pe_emit_words', 1, 2, { roundings: L, what: 'patch row sums out, one word per cycle' });
   row(E, 'pe_read_pos_words', 1, 3, { axi: 'read', what: 'pos_embed reader' });
-  row(E, 'pe_write_words', 1, 3, { ticks: true, axi: 'write', what: 'pos add + token writer' });
+  row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: 'write', what: 'pos add + token writer' });
 
   // ---- layernorm.h ----
   const N = 'layernorm.h';
@@ -364,7 +368,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- residual_add.h ----
   const R = 'residual_add.h';
   row(R, 'residual_read_words', 1, 3, { axi: 'read', what: 'x / y reader (two instances), one word per cycle' });
-  row(R, 'residual_sum_words', 1, 2, { ticks: true, what: 'x + y, one word per cycle' });
+  row(R, 'residual_sum_words', 1, 2, { clamps: L, ticks: true, what: 'x + y, one word per cycle' });
   row(R, 'residual_write_words', 1, 3, { axi: 'write', what: 'sum writer (back to x)' });
   return loops;
 }

@@ -245,4 +245,16 @@ describe('resource estimate: conversions into a rounding or saturating activatio
     assert.equal(counted, n);
     assert.match(items.find((i) => i.unit === 'loop av_blocks')!.what, new RegExp(`${s.actLanes}× conversion into`));
   });
+
+  it('saturating 16-bit activations (explore\'s act16): the residual and pos sums get a clamp each, no rounder', () => {
+    const sets = ['precision.activation.W=16', 'precision.activation.I=5', 'precision.activation.q=AP_RND_CONV', 'hardware.axiBits=128'];
+    const wrap = estimateResources(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets })));
+    const sat = estimateResources(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: [...sets, 'precision.activation.o=AP_SAT'] })));
+    const res = (r: typeof sat) => r.items.find((i) => i.unit === 'loop residual_sum_words');
+    assert.equal(res(wrap), undefined, 'a wrapping sum is wiring');
+    const L = 128 / 16;
+    assert.equal(res(sat)!.LUT, L * (16 + SAT_LUT_EXTRA));
+    assert.match(res(sat)!.what, /8× sum clamped to ap_fixed<16,5,AP_RND_CONV,AP_SAT/);
+    assert.ok(sat.total.LUT > wrap.total.LUT);
+  });
 });

@@ -35,20 +35,20 @@ describe('explore/space + evaluate on tiny', function () {
     assert.throws(() => withKnobs(base, { ...knobsOf(base), weightPorts: 4 }), (e) => e instanceof ConfigError && /weightPorts 4 needs 3 free memory ports beside the 5 bundles.*ZCU102 has 6.*1 free/.test(e.message));
   });
 
-  it('the precision axis: the base precision, and activations ap_fixed<16,5> rounded with everything else kept', () => {
+  it('the precision axis: the base precision, and activations ap_fixed<16,5> rounded and saturating with everything else kept', () => {
     const own = points.filter((p) => p.knobs.precision === 'own');
     const a16 = points.filter((p) => p.knobs.precision === 'act16');
     assert.ok(own.length > 0 && a16.length > 0);
     for (const p of own) assert.deepEqual(p.config.precision, base.precision, p.id);
     for (const p of a16) {
-      assert.deepEqual(p.config.precision.activation, { ...base.precision.activation, W: 16, I: ACT16_INT_BITS, q: 'AP_RND_CONV' }, p.id);
+      assert.deepEqual(p.config.precision.activation, { ...base.precision.activation, W: 16, I: ACT16_INT_BITS, q: 'AP_RND_CONV', o: 'AP_SAT' }, p.id);
       assert.deepEqual({ ...p.config.precision, activation: null }, { ...base.precision, activation: null }, p.id);
     }
     // 16-bit activations pack twice the lanes into an AXI word, so a tile must be twice as wide: fewer pass the rules.
     assert.ok(a16.length < own.length);
     assert.ok(!a16.some((p) => p.knobs.tileIn * 16 < p.knobs.axiBits));
     // A base already at these 16-bit activations has one profile: no duplicate points.
-    const b16 = resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', `precision.activation.I=${ACT16_INT_BITS}`, 'precision.activation.q=AP_RND_CONV'] });
+    const b16 = resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', `precision.activation.I=${ACT16_INT_BITS}`, 'precision.activation.q=AP_RND_CONV', 'precision.activation.o=AP_SAT'] });
     assert.deepEqual(profilesOf(b16), ['own']);
   });
 
