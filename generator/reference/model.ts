@@ -163,18 +163,18 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
     }
     // q_h·k_hᵀ is a Linear with k_h as the weight; the scale is applied after the product, as the reference code does.
     // With the SIMD kernel both products and the softmax run on the scores where the first product leaves them.
-    const simd = linearKernel() === 'simd' && attentionHeadSimd(qh, kh, vt, N, hd, (m, off, stride) => {
+    const simd = linearKernel() === 'simd' && attentionHeadSimd(qh, kh, vt, N, hd, (m, off, stride, row0, rows) => {
       if (logits) {
-        for (let n = 0; n < N; n++) {
+        for (let n = 0; n < rows; n++) {
           const row = m.subarray(off + n * stride, off + n * stride + N);
           for (let j = 0; j < N; j++) row[j]! *= scale;
-          logits.set(row, h * N * N + n * N);
+          logits.set(row, (h * N + row0 + n) * N);
         }
-        softmaxRowsInPlace(m, N, N, 1, off, stride);
+        softmaxRowsInPlace(m, rows, N, 1, off, stride);
       } else {
-        softmaxRowsInPlace(m, N, N, scale, off, stride);
+        softmaxRowsInPlace(m, rows, N, scale, off, stride);
       }
-      if (probs) for (let n = 0; n < N; n++) probs.set(m.subarray(off + n * stride, off + n * stride + N), h * N * N + n * N);
+      if (probs) for (let n = 0; n < rows; n++) probs.set(m.subarray(off + n * stride, off + n * stride + N), (h * N + row0 + n) * N);
     }, ctxH);
     if (!simd) {
       S ??= new Float64Array(N * N);

@@ -32,7 +32,7 @@ describe('reference/gemm-wasm (WebAssembly SIMD matrix product)', () => {
 
   // The head's two products run on the scores in the kernel's memory (padded row stride): the same values as two
   // linearSimd calls around the softmax, bit for bit, on odd and even token counts and head widths.
-  for (const [N, hd] of [[1, 1], [5, 3], [8, 4], [33, 6], [130, 32]] as const) {
+  for (const [N, hd] of [[1, 1], [5, 3], [8, 4], [33, 6], [130, 32], [16, 2], [17, 2]] as const) {
     it(`attention head N=${N}, hd=${hd}: q·kᵀ, softmax, ·v in place equal the two linearSimd products exactly`, () => {
       const q = values(N * hd, 11), k = values(N * hd, 12), vt = values(hd * N, 13);
       const S = linearSimd(q, N, hd, k, null, N)!;
@@ -40,10 +40,11 @@ describe('reference/gemm-wasm (WebAssembly SIMD matrix product)', () => {
       const want = linearSimd(S, N, N, vt, null, hd)!;
       const seen: number[] = [];
       const got = new Float64Array(N * hd).fill(NaN);
-      assert.ok(attentionHeadSimd(q, k, vt, N, hd, (m, off, stride) => {
+      assert.ok(attentionHeadSimd(q, k, vt, N, hd, (m, off, stride, row0, rows) => {
         assert.ok(stride >= N);
-        softmaxRowsInPlace(m, N, N, 0.125, off, stride);
-        for (let n = 0; n < N; n++) seen.push(...m.subarray(off + n * stride, off + n * stride + N));
+        assert.equal(row0, seen.length / N, 'row blocks in order, none skipped');
+        softmaxRowsInPlace(m, rows, N, 0.125, off, stride);
+        for (let n = 0; n < rows; n++) seen.push(...m.subarray(off + n * stride, off + n * stride + N));
       }, got));
       assert.deepEqual(Array.from(got), Array.from(want));
       assert.deepEqual(seen, Array.from(S), 'the callback sees the probabilities, row by row');
