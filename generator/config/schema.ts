@@ -36,6 +36,8 @@ export const GRANULARITIES = ['tensor', 'channel'] as const;
  * `scaleShift` only apply to precision.linearWeight (README "Precision"): with 'channel', row c of every linear,
  * expert and gate matrix is stored as ap_fixed<W,I> of w / s_c with s_c = m_c / 2^scaleBits · 2^-sh_c,
  * sh_c in 0..scaleShift and m_c ≤ 2^scaleBits chosen per row at pack time (scaleBits 0: a power of two).
+ * `gptq` (linearWeight with granularity 'channel' only): `pack` rounds those rows with GPTQ, calibrated on the shipped
+ * calibration set (test/fixtures/calibration) unless `pack --calibrate` names other images, instead of by `q`.
  */
 export const fixedTypeSchema = z
   .object({
@@ -48,6 +50,7 @@ export const fixedTypeSchema = z
     granularity: z.enum(GRANULARITIES).optional(),
     scaleBits: z.number().int().optional(),
     scaleShift: z.number().int().optional(),
+    gptq: z.boolean().optional(),
   })
   .strict();
 export type FixedType = z.infer<typeof fixedTypeSchema>;
@@ -149,6 +152,10 @@ export const hardwareSchema = z
     attnParallel: atMost(LIMITS.attnParallel, 'attnParallel'),
     /** m_axi bundle name → the DRAM regions it carries (images, x, tmp1, tmp2, tmp3, hidden, attn, softmaxInfo, weights). */
     bundles: z.record(z.string(), z.array(z.string())),
+    /** m_axi ports the linear unit's weight loader reads in parallel (1, 2 or 4; default 1): the rows of every linear and
+     *  expert matrix alternate over the `weights` region and N − 1 extra regions weights1 … on bundles of the same names,
+     *  each mapped to its own memory port. */
+    weightPorts: z.number().int().optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -168,3 +175,12 @@ export type Config = z.infer<typeof configSchema>;
 /** The DRAM regions a design has; hardware.bundles must place each exactly once. */
 export const DRAM_REGIONS = ['images', 'x', 'tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo', 'weights'] as const;
 export type DramRegion = (typeof DRAM_REGIONS)[number];
+
+/** The extra weight regions of hardware.weightPorts > 1 (each on a bundle of its own name, added by the plan). */
+export const WEIGHT_PART_REGIONS = ['weights1', 'weights2', 'weights3'] as const;
+export type WeightPartRegion = (typeof WEIGHT_PART_REGIONS)[number];
+/** Every region name a plan can have. */
+export type PlanRegionName = DramRegion | WeightPartRegion;
+
+/** Weight ports of a config (hardware.weightPorts, default 1). */
+export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number => c.hardware.weightPorts ?? 1;
