@@ -4,7 +4,8 @@
 // A preset named with a `+gptq` suffix (e.g. m3vit-t-cityscapes-w8+gptq) is packed with GPTQ rounding (pack
 // --calibrate) on held-out calibration images: for each measured photograph, the other scene's 512×512 and 640×480
 // photographs stretched to 256×128, every task; `+gptq-all` calibrates on all four larger photographs instead.
-// Prints MSE, MSE/var, top-k agreement and flips at reference margin > 1e-3 per run, then checks the targets:
+// Prints MSE, MSE/var, top-k agreement and flips at reference margin > 1e-3 per run (and, when at most 6 (token, MoE
+// block) sets differ, each one with its reference margin), then checks the targets:
 // accurate ≤ ¼ of the default's MSE per run and no flips at margin > 1e-3 beyond the default's; w8 MSE/var ≤ 1e-3 and
 // top-k agreement ≥ 97 %.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,14 +57,16 @@ try {
         const k = topKAgreement(r.routing)!;
         const run = `${image.split('/').pop()!.split('-')[0]} t${task}`;
         out.push({ run, mse: r.final.mse, rel: r.final.relMse, share: k.share, clear: k.clearFlips });
-        console.log(`${preset.padEnd(28)} ${run.padEnd(13)} MSE ${r.final.mse.toExponential(3)}  MSE/var ${r.final.relMse.toExponential(3)}  top-k ${(100 * k.share).toFixed(2)} %  flips > 1e-3: ${k.clearFlips} (${k.clearAfterFlip} after the token flipped earlier)`);
+        const flips = r.routing.flatMap((b) => b.differ.map((d) => `block ${b.block} token ${d.token} (${d.margin.toExponential(1)})`));
+        const listed = flips.length && flips.length <= 6 ? `: ${flips.join(', ')}` : '';
+        console.log(`${preset.padEnd(28)} ${run.padEnd(13)} MSE ${r.final.mse.toExponential(3)}  MSE/var ${r.final.relMse.toExponential(3)}  top-k ${(100 * k.share).toFixed(2)} %  flips > 1e-3: ${k.clearFlips} (${k.clearAfterFlip} after the token flipped earlier)${listed}`);
       }
     }
     rows.set(preset, out);
   }
   const d = rows.get('m3vit-t-cityscapes');
   const a = rows.get('m3vit-t-cityscapes-accurate');
-  if (d && a) a.forEach((x, i) => console.log(`accurate ${x.run}: ${(x.mse / d[i]!.mse).toFixed(3)} of the default MSE (target ≤ 0.25) ${x.mse <= d[i]!.mse / 4 ? 'met' : 'NOT met'}; flips > 1e-3 ${x.clear} (default ${d[i]!.clear})`));
+  if (d && a) a.forEach((x, i) => console.log(`accurate ${x.run}: ${(x.mse / d[i]!.mse).toPrecision(2)} of the default MSE (target ≤ 0.25) ${x.mse <= d[i]!.mse / 4 ? 'met' : 'NOT met'}; flips > 1e-3 ${x.clear} (default ${d[i]!.clear})`));
   for (const [p, w] of rows) if (p.startsWith('m3vit-t-cityscapes-w8')) w.forEach((x) => console.log(`${p.slice('m3vit-t-cityscapes-'.length)} ${x.run}: MSE/var ${x.rel.toExponential(2)} ${x.rel <= 1e-3 ? 'met' : 'NOT met'}, top-k ${(100 * x.share).toFixed(2)} % ${x.share >= 0.97 ? 'met' : 'NOT met'}`));
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -82,15 +82,11 @@ const vitSPrecision = (): Config['precision'] => {
 const rs = (I: number): FixedTypePatch => ({ I, q: 'AP_RND_CONV', o: 'AP_SAT' });
 
 /**
- * Edge-MoE's weight widths, better placed and rounded (README "Precision"): every weight tensor gets the fewest integer
- * bits that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as the dense MLP before
- * them) and the profile of the seeded random weights on the demo images (`edgemoe profile --propose`), rounded to
- * nearest. Biases and LayerNorm parameters (0.4 % of the weight bytes) are stored in 24 bits: at 16 bits the integer
- * bits trained checkpoints need (qkv bias up to 51, LayerNorm gamma up to 15.6) leave steps of 2^-9 and 2^-11, and a
- * float model of the rounded weights alone shows that this noise flips a near-tie gate in block 1, whose token then
- * spreads error through attention into clear-margin flips later (README "Measured").
+ * Integer bits per weight matrix that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as
+ * the dense MLP before them) and the profile of the seeded random weights on the demo images (`edgemoe profile
+ * --propose`), rounded to nearest: the w8 preset's per-tensor upper bounds (the accurate preset scales rows instead).
  */
-const accurateTensors = (): Record<string, FixedTypePatch> => ({
+const accurateMatrices = (): Record<string, FixedTypePatch> => ({
   'blocks.*.attn.qkv.weight': rs(1),
   'blocks.*.attn.proj.weight': rs(1),
   'blocks.*.mlp.fc1.weight': rs(1),
@@ -98,6 +94,16 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
   'blocks.*.mlp.experts.htoh4.weight': rs(1),
   'blocks.*.mlp.experts.h4toh.weight': rs(2),
   'blocks.*.mlp.gate.*': rs(1),
+});
+
+/**
+ * Biases, LayerNorm parameters and the patch embedding, per tensor (same sources as accurateMatrices). Biases and
+ * LayerNorm parameters (0.4 % of the weight bytes) are stored in 24 bits: at 16 bits the integer bits trained
+ * checkpoints need (qkv bias up to 51, LayerNorm gamma up to 15.6) leave steps of 2^-9 and 2^-11, and a float model of
+ * the rounded weights alone shows that this noise flips a near-tie gate in block 1, whose token then spreads error
+ * through attention into clear-margin flips later (README "Measured").
+ */
+const accurateVectors = (): Record<string, FixedTypePatch> => ({
   'blocks.*.attn.qkv.bias': rs(7),
   'blocks.*.attn.proj.bias': rs(5),
   'blocks.*.mlp.fc1.bias': rs(3),
@@ -108,6 +114,22 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
   'patch_embed.proj.bias': rs(4),
   'patch_embed.proj.weight': rs(0),
 });
+
+/**
+ * Edge-MoE's 16-bit linear weights, better placed and rounded (README "Precision"): a power-of-two scale per output
+ * channel, 2^-sh with sh ≤ 2, under one upper bound I = 2 for every matrix (it holds every trained M³ViT-T matrix, fc2
+ * up to 1.04), so a row gets up to two more fraction bits than its tensor's own I gave it (qkv rows of the seeded
+ * weights reach 0.25: I 1 → 2^-2·2; expert h4toh rows 0.12: I 2 → 2^-2·2). On chip every row is exact in
+ * ap_fixed<18,2> (16 stored + 2 shift bits; one I, so no per-tensor spread), which still fits the 18-bit RAMB18 port
+ * of the weight tile banks and the same DSPs. Patch weights are stored in 18 bits (32-bit containers, loaded once per
+ * call, the same RAMB18 banks). With one type per tensor, a float model of the rounded weights alone flipped a near-tie
+ * gate (margin 1.3e-4, astronaut task 1, block 3), the patch weights' 16-bit steps the largest share of that noise,
+ * and its token then flipped at a clear margin (4.1e-3) in block 5 (README "Measured").
+ */
+const ACCURATE_LINEAR: Partial<FixedType> = { I: 2, granularity: 'channel', scaleBits: 0, scaleShift: 2 };
+/** Every matrix rounded to nearest and saturated at pack time under the class's upper bound (the on-chip type stays
+ *  plain: the modes only act when packing). */
+const accurateScaledMatrices = (): Record<string, FixedTypePatch> => Object.fromEntries(Object.keys(accurateMatrices()).map((k) => [k, rs(2)]));
 
 /**
  * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE) with a scale per output
@@ -144,13 +166,15 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     }),
   },
   'm3vit-t-cityscapes-accurate': {
-    description: "Edge-MoE's model and widths (16-bit weights, 24-bit biases/LayerNorm parameters, 32-bit activations), per-tensor integer bits, rounded to nearest",
+    description: "Edge-MoE's model, 16-bit linear weights with a power-of-two scale per output channel (sh ≤ 2), 18-bit patch weights, 24-bit biases/LayerNorm parameters, 32-bit activations, rounded to nearest",
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-accurate';
+      c.precision.linearWeight = { ...c.precision.linearWeight, ...ACCURATE_LINEAR };
       c.precision.attnBias = { ...c.precision.attnBias, W: 24 };
       c.precision.bias = { ...c.precision.bias, W: 24 };
-      c.precision.tensors = accurateTensors();
+      c.precision.patchWeight = { ...c.precision.patchWeight, W: 18 };
+      c.precision.tensors = { ...accurateScaledMatrices(), ...accurateVectors() };
       return c;
     },
   },
@@ -159,7 +183,12 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes-accurate']!.config();
       c.name = 'm3vit-t-cityscapes-w8';
-      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: 1, ...W8_SCALE };
+      // Its own types, not the accurate preset's row scales and 18-bit patch weights: Edge-MoE's class types, with
+      // per-tensor integer bits as upper bounds of its own scales.
+      const d = PRESETS['m3vit-t-cityscapes']!.config().precision;
+      c.precision.linearWeight = { ...d.linearWeight, W: 8, I: 1, ...W8_SCALE };
+      c.precision.patchWeight = d.patchWeight;
+      c.precision.tensors = { ...accurateMatrices(), ...accurateVectors() };
       return c;
     },
   },
