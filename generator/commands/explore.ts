@@ -1,6 +1,6 @@
-// `edgemoe explore`: search the hardware knobs of a config for the fastest (or cheapest) design that fits the board,
-// check the best few by C-simulation, write the chosen config, the Pareto front as a table and an HTML page, and
-// optionally a sweep dir of HLS jobs (local make or a Slurm job array).
+// `edgemoe explore`: search the hardware knobs and the activation precision of a config for the fastest (or cheapest)
+// design that fits the board, check the best few by C-simulation, write the chosen config, the Pareto front as a table
+// and an HTML page, and optionally a sweep dir of HLS jobs (local make or a Slurm job array).
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -15,7 +15,7 @@ import { explorationJson, fmtMs, formatExploration, formatNoFit, type Exploratio
 import { explorationHtml } from '../explore/html.ts';
 import { calibrationImages } from '../explore/images.ts';
 import { emitSweep } from '../explore/jobs.ts';
-import { enumeratePoints, retarget } from '../explore/space.ts';
+import { ACT16_INT_BITS, enumeratePoints, profilesOf, retarget, type PrecisionProfile } from '../explore/space.ts';
 import { DEFAULT_TOLERANCE } from '../csim/run.ts';
 import { randomWeights } from '../weights/random.ts';
 import { writeSafetensors } from '../weights/index.ts';
@@ -70,12 +70,12 @@ function writeAtomic(file: string, data: string): void {
 }
 
 /** The chosen point as a config that extends the input: its hardware section, plus any section --set changed. */
-export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string): object {
+export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string, profile: PrecisionProfile = 'own'): object {
   const ext = opts.config ? relative(outDir, resolve(opts.config)) : (opts.preset ?? DEFAULT_PRESET);
   const touched = new Set((opts.set ?? []).map((s) => s.split('.')[0]!.trim()));
   const json: Record<string, unknown> = { extends: ext, name: `${chosen.name}-${pointId}` };
   if (touched.has('model')) json.model = chosen.model;
-  if (touched.has('precision')) json.precision = chosen.precision;
+  if (touched.has('precision') || profile !== 'own') json.precision = chosen.precision;
   json.hardware = chosen.hardware;
   return json;
 }
@@ -125,7 +125,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file${nonUtf8Note(opts.weights)}`);
 
   const { points, rejected } = enumeratePoints(base);
-  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected} grid points, ${rejected} rejected by the config rules; estimating ${points.length}`);
+  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules; estimating ${points.length}`);
   const evaluated = evaluatePoints(points, { maxUtil, progress: progress('explore: estimated') });
   const ranked = rankPoints(evaluated, objective);
   if (!ranked.length) throw new UserError(formatNoFit(base.name, board.board, maxUtil, whyNothingFits(evaluated), evaluated.length));
@@ -140,7 +140,14 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
 
   mkdirSync(outDir, { recursive: true });
   let checks: PointCheck[] = [];
-  const toCheck = ranked.slice(0, top);
+  // The best --top, plus the best point of each precision profile not among them: a point of lower precision only
+  // wins when its csim passes, and the best of the base precision is there to fall back on. In rank order.
+  const checkSet = new Set(ranked.slice(0, top));
+  if (top > 0) for (const prof of profilesOf(base)) if (![...checkSet].some((p) => p.knobs.precision === prof)) {
+    const best = ranked.find((p) => p.knobs.precision === prof);
+    if (best) checkSet.add(best);
+  }
+  const toCheck = ranked.filter((p) => checkSet.has(p));
   if (toCheck.length) {
     let weights = opts.weights;
     if (!weights) {
@@ -175,7 +182,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   let chosenFile: string | null = null;
   if (chosen) {
     chosenFile = join(outDir, `${base.name}-${chosen.id}.json`);
-    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id), null, 2)}\n`);
+    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id, chosen.knobs.precision), null, 2)}\n`);
   }
   const rel = (f: string) => relative(process.cwd(), f) || '.';
   if (opts.json) process.stdout.write(`${JSON.stringify(explorationJson(x, chosenFile && rel(chosenFile), rel(htmlFile)), null, 2)}\n`);
@@ -193,9 +200,9 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
   withConfigOptions(
     program
       .command('explore')
-      .summary('search the hardware options for the best fit')
+      .summary('search the hardware options and precision for the best fit')
       .description(
-        'search the hardware options of a config (linear tile in × out, attention parallelism P, AXI width: exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top on calibration images against the float reference (MSE/var, cosine, top-k routing agreement), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)',
+        `search the hardware options and precision of a config (linear tile in × out, attention parallelism P, AXI width, and the activation type: the config's own or ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest; exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))
@@ -204,7 +211,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
     .option('--images <file...>', "calibration images for the csim checks (default: the shipped photographs of the model's input size, test/fixtures/images)")
     .option('-w, --weights <file>', `float weights for the csim checks (default: seeded random weights, seed ${EXPLORE_SEED}, written to the --out dir)`)
     .option('-t, --task <task>', 'task index or name of the csim checks', '0')
-    .option('--top <k>', 'how many of the best points to C-simulate (0: none); with --emit-jobs they join the Pareto front in the sweep', '3')
+    .option('--top <k>', 'how many of the best points to C-simulate (0: none; the best of each precision not among them is checked too); with --emit-jobs they join the Pareto front in the sweep', '3')
     .option('--tolerance <x>', 'largest MSE/var of a checked point', String(DEFAULT_TOLERANCE))
     .option('--min-agreement <x>', 'smallest fraction of tokens routed to the reference\'s top-k experts', '0.97')
     .option('--json', 'print JSON instead of the table')

@@ -50,12 +50,14 @@ export interface RoutingReport {
   referenceIdx: Int32Array;
 }
 
-/** Decodes a routing record (32-bit elements, rows of layout.rowElems; probabilities/logits raw / 2^frac). */
-export function decodeRouting(bytes: Uint8Array, layout: RouteLayout, frac: number): KernelRouting {
+/** Decodes a routing record (elements of `elemBits`, the activation container: 32 or 16; rows of layout.rowElems;
+ *  probabilities/logits raw / 2^frac). */
+export function decodeRouting(bytes: Uint8Array, layout: RouteLayout, frac: number, elemBits: 32 | 16 = 32): KernelRouting {
   const { tokens: N, experts: E, topK: K, rowElems } = layout;
-  if (bytes.length < N * rowElems * 4) throw new UserError(`routing record has ${bytes.length} bytes, ${N} tokens × ${rowElems} elements need ${N * rowElems * 4}`);
+  const eb = elemBits / 8;
+  if (bytes.length < N * rowElems * eb) throw new UserError(`routing record has ${bytes.length} bytes, ${N} tokens × ${rowElems} elements need ${N * rowElems * eb}`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const at = (t: number, col: number) => v.getInt32((t * rowElems + col) * 4, true);
+  const at = eb === 4 ? (t: number, col: number) => v.getInt32((t * rowElems + col) * 4, true) : (t: number, col: number) => v.getInt16((t * rowElems + col) * 2, true);
   const scale = 2 ** -frac;
   const logits = new Float64Array(N * E);
   const probs = new Float64Array(N * K);

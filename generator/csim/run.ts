@@ -191,7 +191,7 @@ export async function runCsim(o: CsimOptions): Promise<CsimResult> {
         if (op.kind === 'moe_gate') {
           // The gate's routing record: logits and top-k probabilities as table rows, the expert sets as a routing line.
           const b = op.block!;
-          const k = decodeRouting(bytes, layout, plan.types.activation.frac);
+          const k = decodeRouting(bytes, layout, plan.types.activation.frac, plan.types.activation.containerBits === 16 ? 16 : 32);
           const rr = referenceRouting(refTrace, b);
           const route = compareRouting(k, rr, layout, { block: b, id: op.id, name: op.name });
           ops.push({ id: op.id, op: op.name, trace: `block${b}.gate_logits`, ...compareArrays(k.logits, asF64(rr.gateLogits)) });

@@ -20,20 +20,22 @@ export function parseTrace(bytes: Uint8Array, wordBytes: number, path = 'trace')
 }
 
 /**
- * Activations [rows][features] stored token-major with rows padded to whole words (32-bit containers of the
+ * Activations [rows][features] stored token-major with rows padded to whole words (16- or 32-bit containers of the
  * activation type) → float64 values raw / 2^frac, C order without the padding. `rowStride` (bytes; e.g. design.json's
  * output.rowStride) overrides the word-padded row length.
  */
 export function decodeActivations(bytes: Uint8Array, rows: number, features: number, plan: Plan, rowStride?: number): Float64Array {
   const act = plan.types.activation;
-  if (act.containerBits !== 32) throw new Error(`decodeActivations: ${act.containerBits}-bit activation containers are not supported`);
-  if (rowStride !== undefined && (rowStride % 4 !== 0 || rowStride < features * 4)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} 32-bit activations`);
-  const rowElems = rowStride !== undefined ? rowStride / 4 : Math.ceil(features / act.lanes) * act.lanes;
-  if (bytes.length < rows * rowElems * 4) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * 4}`);
+  if (act.containerBits !== 32 && act.containerBits !== 16) throw new Error(`decodeActivations: ${act.containerBits}-bit activation containers are not supported`);
+  const eb = act.containerBits / 8;
+  if (rowStride !== undefined && (rowStride % eb !== 0 || rowStride < features * eb)) throw new UserError(`row stride ${rowStride} bytes cannot hold ${features} ${act.containerBits}-bit activations`);
+  const rowElems = rowStride !== undefined ? rowStride / eb : Math.ceil(features / act.lanes) * act.lanes;
+  if (bytes.length < rows * rowElems * eb) throw new UserError(`activation dump has ${bytes.length} bytes, [${rows}][${features}] needs ${rows * rowElems * eb}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const scale = 2 ** -act.frac;
+  const get = eb === 4 ? (i: number) => view.getInt32(i * 4, true) : (i: number) => view.getInt16(i * 2, true);
   const out = new Float64Array(rows * features);
-  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = view.getInt32((r * rowElems + f) * 4, true) * scale;
+  for (let r = 0; r < rows; r++) for (let f = 0; f < features; f++) out[r * features + f] = get(r * rowElems + f) * scale;
   return out;
 }
 

@@ -50,7 +50,7 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
   const region = (r: PlanRegion) => ({ bundle: bundleIndex(m, r.bundle), wordOffset: r.wordOffset, bytes: r.bytes, paramsName: paramsName(r) });
   const s = plan.sizes;
   const act = plan.types.activation;
-  if (act.containerBits !== 32) throw new UserError(`the testbench reads 32-bit activation containers; precision.activation.W = ${act.W} uses ${act.containerBits}-bit ones`);
+  if (act.containerBits !== 32 && act.containerBits !== 16) throw new UserError(`the testbench reads 16- or 32-bit activation containers; precision.activation.W = ${act.W} uses ${act.containerBits}-bit ones`);
   // Per-image strides come from design.json (the same numbers the host reads); the testbench static_asserts them
   // against params.h.
   const imageBytes = m.input.shape.reduce((x, y) => x * y, 1);
@@ -77,6 +77,9 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     outDim: s.dim,
     outRowElems: rowElems,
     outFrac: act.frac,
+    outBits: act.containerBits,
+    outBytes: act.containerBits / 8,
+    out16: act.containerBits === 16,
     numTasks: s.tasks,
     ops,
   };

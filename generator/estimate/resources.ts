@@ -30,11 +30,12 @@ export function dspPerProduct(a: number, b: number): number {
 /** Operand width of a run-time integer multiply (C++ `int`; HLS keeps 32 bits without range information). */
 export const INDEX_PRODUCT_BITS = 32;
 
-/** LUTs of the 2:1 muxes on a ping/pong pair's bank ports when one function instance is bound to both: per bank the
- *  read data (width), the address of each of the two arrays and their two write enables; a LUT6 per muxed bit. */
-export function sharedPairLut(p: { banks: number; width: number; depth: number }): number {
+/** LUTs of the 2:1 muxes on a ping/pong pair's bank ports when one function instance is bound to both: per bank port
+ *  (two on a true dual-port bank) the read data (width), the address of each of the two arrays and their two write
+ *  enables; a LUT6 per muxed bit. */
+export function sharedPairLut(p: { banks: number; width: number; depth: number; ports?: number }): number {
   const addr = Math.max(1, Math.ceil(Math.log2(p.depth)));
-  return p.banks * (p.width + 2 * addr + 2);
+  return p.banks * (p.ports ?? 1) * (p.width + 2 * addr + 2);
 }
 
 /** Bank sizes below which storage goes to registers / LUTRAM instead of block RAM (bits). */
@@ -50,12 +51,14 @@ export const SHALLOW_FIFO_DEPTH = 16;
 export const URAM_WORDS = 4096;
 export const URAM_BITS = 72;
 
-/** RAMB18 blocks holding `depth` words of `width` bits (0 when small enough for LUTRAM/registers). */
-export function ramb18(depth: number, width: number): number {
+/** RAMB18 blocks holding `depth` words of `width` bits (0 when small enough for LUTRAM/registers). `tdp`: the bank
+ *  is true dual-port (two writes, or two reads, per cycle), where a RAMB18 port is at most 18 bits wide (1K×18); the
+ *  512×36 aspect exists only simple dual-port (one read port + one write port). */
+export function ramb18(depth: number, width: number, tdp = false): number {
   if (depth * width <= LUTRAM_MAX_BITS) return 0;
   const aspects: Array<[number, number]> = [[512, 36], [1024, 18], [2048, 9], [4096, 4], [8192, 2], [16384, 1]];
   let best = Infinity;
-  for (const [d, w] of aspects) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
+  for (const [d, w] of aspects) if (!tdp || w <= 18) best = Math.min(best, Math.ceil(depth / d) * Math.ceil(width / w));
   return best;
 }
 
@@ -72,12 +75,12 @@ export function lutram(depth: number, width: number): number {
   return width * Math.ceil(depth / 64);
 }
 
-/** One bank under the storage rule (registers ≤ 64 bits, LUTRAM ≤ 1 Kbit, else RAMB18s by aspect). */
-export function bankCost(depth: number, width: number): BankCost {
+/** One bank under the storage rule (registers ≤ 64 bits, LUTRAM ≤ 1 Kbit, else RAMB18s by aspect; `tdp` as ramb18). */
+export function bankCost(depth: number, width: number, tdp = false): BankCost {
   const bits = depth * width;
   if (bits <= REGISTER_MAX_BITS) return { kind: 'registers', ramb18: 0, LUT: 0, FF: bits };
   if (bits <= LUTRAM_MAX_BITS) return { kind: 'LUTRAM', ramb18: 0, LUT: lutram(depth, width), FF: 0 };
-  return { kind: 'BRAM', ramb18: ramb18(depth, width), LUT: 0, FF: 0 };
+  return { kind: 'BRAM', ramb18: ramb18(depth, width, tdp), LUT: 0, FF: 0 };
 }
 
 /** One FIFO of `depth` × `width` bits (SRL, LUTRAM or block RAM; see the header). */
@@ -110,6 +113,11 @@ export interface BufferLayout {
   copies: number;
   /** Fully partitioned ROM read `romReads` times per cycle with a run-time index: LUT logic, no memory. */
   romReads?: number;
+  /** Words per bank and bits per word when lanes are packed (default ⌈elems / banks⌉ × elemBits). */
+  depth?: number;
+  width?: number;
+  /** True dual-port banks (ramb18's tdp). */
+  tdp?: boolean;
   why: string;
 }
 
@@ -125,8 +133,12 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
   const one = (why: string): BufferLayout => ({ banks: 1, copies: 1, why });
   const banks = (n: number, why: string): BufferLayout => ({ banks: n, copies: 1, why });
   switch (b.name) {
-    case 'lin_wbuf':
+    case 'lin_wbuf': {
+      // generator/plan/storage.ts linWeightBanking: the plan's packing, or a bank per tile lane.
+      const k = b.banking;
+      if (k) return { banks: 2 * k.banks, copies: 1, depth: k.depth, width: k.width, tdp: k.tdp, why: `ping and pong are two arrays, each ${k.why}` };
       return banks(2 * s.tileOut * s.tileIn, 'ping and pong are two arrays, each complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle');
+    }
     case 'lin_bias':
       return banks(pb.linBias, `one buffer, cyclic ${pb.linBias}: TILE_OUT biases read, a word's lanes loaded per cycle`);
     case 'lin_xrow':
@@ -254,16 +266,18 @@ function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
     const lut = l.romReads * b.elemBits * Math.ceil(b.elems / 64);
     return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit ROM, ${l.romReads} reads per cycle (${l.why})`, storage: 'logic', DSP: 0, BRAM36: 0, URAM: 0, LUT: lut, FF: 0 };
   }
-  const depth = Math.ceil(b.elems / l.banks);
+  const depth = l.depth ?? Math.ceil(b.elems / l.banks);
+  const width = l.width ?? b.elemBits;
+  const shape = width === b.elemBits ? '' : ` × ${width} bit`;
   if (b.storage === 'uram') {
     // bind_storage impl=uram (generator/plan/storage.ts): ⌈depth/4096⌉ URAM288 blocks per bank, no block RAM.
     const per = Math.ceil(depth / URAM_WORDS);
     const n = l.banks * l.copies;
     return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit, ${n} bank${n === 1 ? '' : 's'} of ${depth} in URAM (${l.why})`, storage: `${n} × ${per} URAM`, DSP: 0, BRAM36: 0, URAM: n * per, LUT: 0, FF: 0 };
   }
-  const c = bankCost(depth, b.elemBits);
+  const c = bankCost(depth, width, l.tdp);
   const n = l.banks * l.copies;
-  const layout = l.copies > 1 ? `${l.copies} copies` : `${l.banks} bank${l.banks === 1 ? '' : 's'} of ${depth}`;
+  const layout = l.copies > 1 ? `${l.copies} copies` : `${l.banks} bank${l.banks === 1 ? '' : 's'} of ${depth}${shape}${l.tdp ? ' (true dual-port)' : ''}`;
   return {
     unit: `buffer ${b.name}`,
     what: `${b.elems} × ${b.elemBits} bit, ${layout} (${l.why})`,
@@ -299,10 +313,11 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   // hardware description (test/kernel/description.test.ts checks it against the emitted C++).
   const items: ResourceItem[] = plan.loops.filter((l) => l.live).flatMap((l) => loopItem(plan, l) ?? []);
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
-  for (const p of planSharedPairs(s, t)) {
+  const wbuf = plan.buffers.find((b) => b.name === 'lin_wbuf');
+  for (const p of planSharedPairs(s, t, wbuf?.banking)) {
     items.push({
       unit: `mux ${p.buffers}`,
-      what: `${p.fn} (one instance) bound to both: ${p.banks} banks × (${p.width}-bit read data + 2 addresses + 2 enables), ${p.what}`,
+      what: `${p.fn} (one instance) bound to both: ${p.banks} banks${p.ports > 1 ? ` × ${p.ports} ports` : ''} × (${p.width}-bit read data + 2 addresses + 2 enables), ${p.what}`,
       storage: 'logic',
       DSP: 0,
       BRAM36: 0,

@@ -10,7 +10,7 @@ import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies } from './dram.ts';
 import { loaderShiftBits, planLoops } from './loops.ts';
-import { placeUram } from './storage.ts';
+import { linWeightBanking, placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
 import { DEFAULT_MAX_IMAGES, planSizes, planTypes } from './sizes.ts';
 import type { Plan, PlanBuffer, PlanConstant, PlanSizes, PlanTypes } from './types.ts';
@@ -130,5 +130,9 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   };
   const uram = placeUram(plan);
   for (const b of plan.buffers) if (uram.has(b.name)) b.storage = 'uram';
+  // Linear weight banking (storage.ts): lanes packed into fuller block RAMs, unless the buffer went to URAM.
+  const wbuf = plan.buffers.find((b) => b.name === 'lin_wbuf')!;
+  const banking = wbuf.storage === 'uram' ? null : linWeightBanking(sizes, types);
+  if (banking) wbuf.banking = banking;
   return plan;
 }

@@ -4,7 +4,7 @@
 // units). The kernel headers are written to this table: test/kernel/description.test.ts lints the emitted C++ and
 // fails when a loop gains a product, a unit or a pipeline pragma the table does not list; the estimator takes every
 // II, depth and DSP from it.
-import type { PlanSizes, PlanTypes, PlanWeight } from './types.ts';
+import type { PlanBanking, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 /** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word in sequence,
  *  'gather' data-dependent row addresses (no burst: one single-beat request per word, reads or writes), 'none'. */
@@ -148,14 +148,18 @@ export interface PlanSharedPair {
   width: number;
   /** Words per bank (for the address width). */
   depth: number;
+  /** Ports per bank (2 when true dual-port). */
+  ports: number;
   what: string;
 }
 
 /** The ping/pong pairs of linear_step (unified_linear.h): the weights (w read by the engine, wnext written by the
- *  loader). The biases need none: one buffer, loaded before each compute. */
-export function planSharedPairs(s: PlanSizes, t: PlanTypes): PlanSharedPair[] {
+ *  loader), banked as the plan's lin_wbuf (`banking`, generator/plan/storage.ts; absent: a bank per tile lane). The
+ *  biases need none: one buffer, loaded before each compute. */
+export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking): PlanSharedPair[] {
+  const k = banking ?? { banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, tdp: false };
   return [
-    { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, what: 'w (engine reads) / wnext (loader writes)' },
+    { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: k.banks, width: k.width, depth: k.depth, ports: k.tdp ? 2 : 1, what: 'w (engine reads) / wnext (loader writes)' },
   ];
 }
 

@@ -10,7 +10,7 @@ import { loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
-import { URAM_CANDIDATES } from './storage.ts';
+import { URAM_CANDIDATES, linWeightBankings } from './storage.ts';
 import type { Plan } from './types.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -315,6 +315,22 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
   ];
 }
 
+/** The lin_wbuf banking fields kernel.cpp.hbs reads (all false / empty without a packing). */
+function linBankingView(plan: Plan): Record<string, unknown> {
+  const k = plan.buffers.find((b) => b.name === 'lin_wbuf')?.banking;
+  const lanes = linWeightBankings(plan.sizes, plan.types)[0]!;
+  return {
+    rowWords: k?.kind === 'row-words',
+    rowPairs: k?.kind === 'row-pairs',
+    rowBanks: plan.sizes.tileOut / 2,
+    why: k?.why ?? '',
+    ramb18: k?.ramb18 ?? lanes.ramb18,
+    lanesRamb18: lanes.ramb18,
+    ramType: k?.tdp ? 'ram_t2p' : 'ram_2p',
+    portWhy: k?.tdp ? 'the loader writes two words of a bank per cycle: true dual-port' : 'one word written (the loader) or read (the engine) per cycle: simple dual-port, 512 x 36 aspect per RAMB18',
+  };
+}
+
 /** The view model kernel.cpp.hbs renders. */
 export function kernelView(plan: Plan): Record<string, unknown> {
   return {
@@ -329,6 +345,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     scalars: plan.scalars,
     // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.
     uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
+    // lin_wping / lin_wpong packing (generator/plan/storage.ts linWeightBanking), if any.
+    linBanking: linBankingView(plan),
   };
 }
 

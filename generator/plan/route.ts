@@ -1,6 +1,7 @@
 // The MoE routing record the kernel traces after each gate under -DEDGEMOE_TRACE (templates/kernel/trace_hook.h):
-// per token one row of 32-bit elements — EXPERTS gate logits (act_t raw), TOP_K pick probabilities (act_t raw, pick
-// order), TOP_K expert indices (int32) — padded to whole AXI words.
+// per token one row of activation-container elements (32 or 16 bits) — EXPERTS gate logits (act_t raw), TOP_K pick
+// probabilities (act_t raw, pick order), TOP_K expert indices (integers of the container width) — padded to whole AXI
+// words.
 import type { PlanSizes } from './types.ts';
 
 /** Column layout of one token's row of the routing record. */
@@ -12,7 +13,7 @@ export interface RouteLayout {
   logitCol: number;
   probCol: number;
   idxCol: number;
-  /** Words per token row (MOE_ROUTE_ROW_WORDS in params.h) and 32-bit elements per row (padding included). */
+  /** Words per token row (MOE_ROUTE_ROW_WORDS in params.h) and elements per row (padding included). */
   rowWords: number;
   rowElems: number;
   /** Words of the whole record (what the trace hook receives). */

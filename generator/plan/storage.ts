@@ -13,7 +13,7 @@
 // Buffers are taken greedily, the best BRAM36-per-URAM first (then the larger saving, then by name).
 import { platformInfo } from '../build/platforms.ts';
 import { URAM_BITS, URAM_WORDS, bufferLayout, ramb18 } from '../estimate/resources.ts';
-import type { Plan, PlanBuffer } from './types.ts';
+import type { Plan, PlanBanking, PlanBuffer, PlanSizes, PlanTypes } from './types.ts';
 
 /** BRAM36 a URAM block must free to be worth it. */
 export const URAM_MIN_SAVING = 1.5;
@@ -58,4 +58,73 @@ export function placeUram(plan: Pick<Plan, 'config' | 'sizes' | 'loops' | 'buffe
     chosen.add(c.name);
   }
   return chosen;
+}
+
+// ---- Linear weight banking: lin_wping / lin_wpong, TILE_OUT × TILE_IN lanes read every cycle ----
+// A bank per tile lane holds LIN_WBUF_TILES words (288 for a 64×8 tile on ViT-T): a quarter of a RAMB18 at 16 bits.
+// Two packings put two or more lanes in one block RAM without changing a loader or the engine (pragmas only):
+//   'row-words'  array_reshape complete on TILE_IN: a bank per tile row, one TILE_IN·W-bit word per tile. Only when
+//                every loader write fills whole words (the lanes of a weight word are whole tile rows: rows
+//                word-aligned, WLIN_LANES a multiple of TILE_IN), so no write is a partial word. The loader then
+//                writes WLIN_LANES / TILE_IN words of a bank per cycle: one → simple dual-port (512×36 aspect);
+//                two → true dual-port, where a RAMB18 port is at most 18 bits wide and packing buys next to nothing.
+//   'row-pairs'  array_partition block factor TILE_OUT/2 on TILE_OUT (complete on TILE_IN): rows 2j and 2j+1 of a
+//                lane share a bank, stacked in depth; the engine reads both each cycle through the two ports of a
+//                true dual-port bank, the loader writes one row at a time (at most two words of a lane per cycle:
+//                rows word-aligned, WLIN_LANES ≤ 2·TILE_IN). At 16 bits two rows of up to 512 tiles fill a 1K×18.
+// Partial reshape factors (a few lanes per word) would need array_reshape and array_partition on the same dimension
+// or a 4-D buffer type (new indices in the loader and the engine); not done. The plan takes the packing with the fewest
+// RAMB18s when it saves at least LIN_PACK_MIN_SAVING of the per-lane layout's (a layout change is worth a clear
+// saving; on a tie 'row-pairs', plain partitioning, before 'row-words'); lin_wbuf bound to URAM is never packed.
+
+/** Share of lin_wbuf's per-lane RAMB18s a packing must save to be used. */
+export const LIN_PACK_MIN_SAVING = 0.25;
+
+/** The banking options of one linear weight array for a plan's sizes and types, the per-lane layout first. */
+export function linWeightBankings(s: PlanSizes, t: PlanTypes): PlanBanking[] {
+  const W = t.linearWeight.W;
+  const L = t.linearWeight.lanes;
+  const D = s.linWeightTiles;
+  const TI = s.tileIn;
+  const TO = s.tileOut;
+  const out: PlanBanking[] = [
+    { kind: 'lanes', banks: TO * TI, depth: D, width: W, tdp: false, ramb18: TO * TI * ramb18(D, W), why: 'complete on the tile dims: a TILE_OUT×TILE_IN tile per cycle' },
+  ];
+  // lin_geometry::WROWS_WORD_ALIGNED (unified_linear.h): a weight word never straddles two matrix rows.
+  const aligned = L > 0 && [s.dim, s.mlpHidden, s.expertHidden].every((n) => n % L === 0);
+  if (!aligned) return out;
+  const writes = Math.max(1, L / TI); // words of one lane bank the loader writes per cycle
+  if (L % TI === 0 && writes <= 2) {
+    const tdp = writes === 2;
+    out.push({
+      kind: 'row-words',
+      banks: TO,
+      depth: D,
+      width: TI * W,
+      tdp,
+      ramb18: TO * ramb18(D, TI * W, tdp),
+      why: `reshaped: a bank per tile row, its TILE_IN weights one ${TI * W}-bit word, ${writes} whole word${writes > 1 ? 's' : ''} written per cycle`,
+    });
+  }
+  if (TO % 2 === 0 && Number.isInteger(writes) && writes <= 2) {
+    out.push({
+      kind: 'row-pairs',
+      banks: (TO / 2) * TI,
+      depth: 2 * D,
+      width: W,
+      tdp: true,
+      ramb18: (TO / 2) * TI * ramb18(2 * D, W, true),
+      why: 'block TILE_OUT/2 × complete TILE_IN: two tile rows per lane bank, stacked in depth, both read per cycle',
+    });
+  }
+  return out;
+}
+
+/** The packing the plan uses for lin_wping / lin_wpong, or null (a bank per tile lane). */
+export function linWeightBanking(s: PlanSizes, t: PlanTypes): PlanBanking | null {
+  const [lanes, ...packed] = linWeightBankings(s, t);
+  const order = { 'row-pairs': 0, 'row-words': 1, lanes: 2 } as const;
+  const best = packed.sort((a, b) => a.ramb18 - b.ramb18 || order[a.kind] - order[b.kind])[0];
+  if (!best || lanes!.ramb18 === 0) return null;
+  return best.ramb18 <= (1 - LIN_PACK_MIN_SAVING) * lanes!.ramb18 ? best : null;
 }

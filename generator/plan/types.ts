@@ -189,6 +189,28 @@ export interface PlanBuffer {
   what: string;
   /** 'uram': bound to UltraRAM by a bind_storage pragma (generator/plan/storage.ts); absent: HLS's default binding. */
   storage?: 'uram';
+  /** Set on lin_wbuf when the plan packs its lanes into fewer, fuller block RAMs (generator/plan/storage.ts
+   *  linWeightBanking); absent: one bank per tile lane. */
+  banking?: PlanBanking;
+}
+
+/** How each of the linear weight arrays (lin_wping, lin_wpong) is banked on chip (generator/plan/storage.ts). */
+export interface PlanBanking {
+  /** 'lanes': a bank per tile lane (array_partition complete on TILE_OUT and TILE_IN);
+   *  'row-words': a bank per tile row holding its TILE_IN weights in one word (array_reshape complete on TILE_IN);
+   *  'row-pairs': a bank per two tile rows × lane, the rows stacked in depth, both read each cycle (block partition,
+   *  true dual-port). */
+  kind: 'lanes' | 'row-words' | 'row-pairs';
+  /** Banks of one array. */
+  banks: number;
+  /** Words per bank and bits per word. */
+  depth: number;
+  width: number;
+  /** True dual-port (two reads or two writes per cycle; RAMB18 at most 18 bits wide) or simple dual-port. */
+  tdp: boolean;
+  /** RAMB18 blocks of one array. */
+  ramb18: number;
+  why: string;
 }
 
 /** The plan of one design. */

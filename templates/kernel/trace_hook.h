@@ -4,10 +4,11 @@
 // header adds no state, so the synthesised kernel is unchanged.
 //
 // MoE routing (traced under the gate op's id, whose result otherwise stays on chip): moe_gate records, per token, one
-// row of MOE_ROUTE_ROW_WORDS words of 32-bit elements (params.h; generator/plan/route.ts has the same layout):
-//   columns [0, EXPERTS)                      gate logits as act_t raw bits (sign-extended to 32 bits)
+// row of MOE_ROUTE_ROW_WORDS words of ACT_BITS-bit elements (the activation container, 32 or 16 bits; params.h;
+// generator/plan/route.ts has the same layout):
+//   columns [0, EXPERTS)                      gate logits as act_t raw bits (sign-extended to ACT_BITS)
 //   columns [EXPERTS, EXPERTS+TOP_K)          the picks' probabilities as act_t raw bits, in pick order
-//   columns [EXPERTS+TOP_K, EXPERTS+2*TOP_K)  the picks' expert indices as int32, in pick order
+//   columns [EXPERTS+TOP_K, EXPERTS+2*TOP_K)  the picks' expert indices as ACT_BITS-bit integers, in pick order
 // EDGEMOE_TRACE_GATE_LOGIT / _PICK expand where fxm_lane_set (fixed_math.h) is visible, i.e. in patch_reordering.h.
 #ifndef EDGEMOE_TRACE_HOOK_H
 #define EDGEMOE_TRACE_HOOK_H
@@ -29,10 +30,10 @@ inline word_t *moe_route_rec() {
 /** The word of the routing record holding column `col` of token t. */
 inline word_t &moe_route_word(int t, int col) { return moe_route_rec()[t * MOE_ROUTE_ROW_WORDS + col / ACT_LANES]; }
 
-/** Stores an int32 at column `col` of token t. */
+/** Stores an ACT_BITS-bit integer at column `col` of token t. */
 inline void moe_route_set_int(int t, int col, int v) {
-  const int lo = (col % ACT_LANES) * 32;
-  moe_route_word(t, col).range(lo + 31, lo) = ap_int<32>(v).range(31, 0);
+  const int lo = (col % ACT_LANES) * ACT_BITS;
+  moe_route_word(t, col).range(lo + ACT_BITS - 1, lo) = ap_int<ACT_BITS>(v).range(ACT_BITS - 1, 0);
 }
 
 #define EDGEMOE_TRACE_GATE_LOGIT(t, e, l) fxm_lane_set<act_t, ACT_BITS>(moe_route_word((t), (e)), (e) % ACT_LANES, (l))

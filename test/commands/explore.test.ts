@@ -22,10 +22,17 @@ describe('commands: explore and sweep gather (CLI)', function () {
     const j = JSON.parse(r.stdout);
     assert.equal(j.platform, 'zcu102');
     assert.equal(j.chosen.id, j.ranked[0].id, 'the fastest point, which passed its check, is chosen');
-    assert.equal(j.checks.length, 1);
-    const c = j.checks[0];
+    // --top 1 plus the best point of the other precision: the fastest is a 16-bit-activation point, the best of
+    // tiny's own precision is checked beside it, in rank order.
+    const bestOwn = j.ranked.find((p: { knobs: { precision: string } }) => p.knobs.precision === 'own');
+    assert.equal(j.ranked[0].knobs.precision, 'act16');
+    assert.deepEqual(j.checks.map((c: { id: string }) => c.id), [j.ranked[0].id, bestOwn.id]);
+    const own = j.checks[1];
     // tiny's csim vs the float reference: MSE/var ≈ 3e-5 (README); every token routed to the reference's experts.
-    assert.ok(c.relMse < 1e-4 && c.cosine > 0.9999 && c.topkAgreement === 1 && c.passed, JSON.stringify(c));
+    assert.ok(own.relMse < 1e-4 && own.cosine > 0.9999 && own.topkAgreement === 1 && own.passed, JSON.stringify(own));
+    // ap_fixed<16,5> activations rounded: within the 1e-3 bound, every token routed alike.
+    const a16 = j.checks[0];
+    assert.ok(a16.relMse > own.relMse && a16.relMse < 1e-3 && a16.topkAgreement === 1 && a16.passed, JSON.stringify(a16));
     for (const p of j.front) for (const q of j.front) if (p !== q) assert.ok(!(q.latency.cycles <= p.latency.cycles && q.resources.DSP < p.resources.DSP), `${q.id} dominates ${p.id}`);
     // The chosen config extends the preset and gives back the chosen knobs; estimate agrees with explore.
     const file = join(out, `tiny-${j.chosen.id}.json`);
@@ -34,6 +41,9 @@ describe('commands: explore and sweep gather (CLI)', function () {
     const cfg = resolveConfig({ file });
     assert.deepEqual(cfg.hardware.linearTile, { in: j.chosen.knobs.tileIn, out: j.chosen.knobs.tileOut });
     assert.equal(cfg.hardware.attnParallel, j.chosen.knobs.attnParallel);
+    // The chosen point's precision profile is written out (it is not the preset's).
+    assert.deepEqual([cfg.precision.activation.W, cfg.precision.activation.I, cfg.precision.activation.q], [16, 5, 'AP_RND_CONV']);
+    assert.deepEqual(cfg.precision.accumulator, resolveConfig({ preset: 'tiny' }).precision.accumulator);
     const e = await runCli(['estimate', '-c', file, '--json']);
     assert.equal(e.exitCode, 0, e.stderr);
     assert.equal(JSON.parse(e.stdout).totals.bound, j.chosen.latency.cycles);

@@ -66,6 +66,29 @@ describe('csim MoE routing diagnostics', () => {
     assert.throws(() => decodeRouting(bad, layout, FRAC), /token 2 pick 0 names expert 7/);
   });
 
+  it('16-bit activation containers: the record of a 16-bit design (16 lanes per 256-bit word) decodes the same', () => {
+    const p16 = buildPlan(resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', 'precision.activation.I=5'] }));
+    const l16 = routeLayout(p16.sizes);
+    const frac = p16.types.activation.frac;
+    assert.deepEqual([p16.types.activation.containerBits, l16.rowElems], [16, 16]);
+    const buf = new Int16Array(l16.tokens * l16.rowElems);
+    for (let t = 0; t < l16.tokens; t++) {
+      [-1.5, 0.25 * t, -0.001, 3].forEach((v, e) => (buf[t * l16.rowElems + l16.logitCol + e] = Math.round(v * 2 ** frac)));
+      [[3, 0.5], [1, 0.125]].forEach(([e, v], j) => {
+        buf[t * l16.rowElems + l16.probCol + j] = Math.round(v! * 2 ** frac);
+        buf[t * l16.rowElems + l16.idxCol + j] = e!;
+      });
+    }
+    const k = decodeRouting(new Uint8Array(buf.buffer), l16, frac, 16);
+    assert.equal(k.logits[0], -1.5);
+    assert.equal(k.logits[4 * 4 + 1], 1);
+    assert.ok(Math.abs(k.logits[2]! + 0.001) < 2 ** -frac);
+    assert.deepEqual(Array.from(k.idx.subarray(0, 2)), [3, 1]);
+    assert.deepEqual(Array.from(k.probs.subarray(0, 2)), [0.5, 0.125]);
+    // Read as 32-bit elements the same bytes are garbage (the width matters): the record is half as long.
+    assert.throws(() => decodeRouting(new Uint8Array(buf.buffer), l16, frac, 32), /routing record has \d+ bytes/);
+  });
+
   it('the fixture against itself: no token differs, topk_p error 0 up to the act_t step, nearest tie reported', () => {
     const r = compareRouting(fromReference(probs, idx, logits), ref, layout, op);
     assert.equal(r.differ.length, 0);

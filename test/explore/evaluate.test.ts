@@ -6,7 +6,7 @@ import { platformInfo } from '../../generator/build/platforms.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 import { evaluatePoints, paretoFront, rankPoints, RESOURCE_NAMES, whyNothingFits, type EvaluatedPoint } from '../../generator/explore/evaluate.ts';
 import { formatNoFit } from '../../generator/explore/format.ts';
-import { enumeratePoints, GRID, knobsOf, pointId, retarget, withKnobs } from '../../generator/explore/space.ts';
+import { ACT16_INT_BITS, enumeratePoints, GRID, knobsOf, pointId, PRECISION_PROFILES, profilesOf, retarget, withKnobs } from '../../generator/explore/space.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 
 describe('explore/space + evaluate on tiny', function () {
@@ -20,12 +20,37 @@ describe('explore/space + evaluate on tiny', function () {
 
   it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
     const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length;
-    assert.equal(points.length + rejected, n);
+    assert.deepEqual(profilesOf(base), ['own', 'act16']);
+    assert.equal(points.length + rejected, 2 * n, 'the hardware grid once per precision profile');
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
-    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256 }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
+    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, precision: 'own' }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
     assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
     assert.ok(points.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored');
-    for (const p of points) assert.deepEqual(knobsOf(p.config), p.knobs);
+    for (const p of points) assert.deepEqual({ ...knobsOf(p.config), precision: p.knobs.precision }, p.knobs);
+  });
+
+  it('the precision axis: the base precision, and activations ap_fixed<16,5> rounded with everything else kept', () => {
+    const own = points.filter((p) => p.knobs.precision === 'own');
+    const a16 = points.filter((p) => p.knobs.precision === 'act16');
+    assert.ok(own.length > 0 && a16.length > 0);
+    for (const p of own) assert.deepEqual(p.config.precision, base.precision, p.id);
+    for (const p of a16) {
+      assert.deepEqual(p.config.precision.activation, { ...base.precision.activation, W: 16, I: ACT16_INT_BITS, q: 'AP_RND_CONV' }, p.id);
+      assert.deepEqual({ ...p.config.precision, activation: null }, { ...base.precision, activation: null }, p.id);
+    }
+    // 16-bit activations pack twice the lanes into an AXI word, so a tile must be twice as wide: fewer pass the rules.
+    assert.ok(a16.length < own.length);
+    assert.ok(!a16.some((p) => p.knobs.tileIn * 16 < p.knobs.axiBits));
+    // A base already at these 16-bit activations has one profile: no duplicate points.
+    const b16 = resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', `precision.activation.I=${ACT16_INT_BITS}`, 'precision.activation.q=AP_RND_CONV'] });
+    assert.deepEqual(profilesOf(b16), ['own']);
+  });
+
+  it('point ids are stable: the base precision keeps its ids, another profile appends its name', () => {
+    assert.equal(pointId({ tileIn: 16, tileOut: 16, attnParallel: 4, axiBits: 256, precision: 'own' }), 't16x16-p4-a256');
+    assert.equal(pointId({ tileIn: 16, tileOut: 32, attnParallel: 8, axiBits: 128, precision: 'act16' }), 't16x32-p8-a128-act16');
+    assert.deepEqual(enumeratePoints(base).points.map((p) => p.id), points.map((p) => p.id), 'same order on every run');
+    assert.deepEqual(PRECISION_PROFILES, ['own', 'act16']);
   });
 
   it('retarget moves the config to another board and its part, and keeps the rest', () => {

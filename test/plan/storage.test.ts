@@ -3,10 +3,10 @@
 // those buffers and the estimator counts their URAM instead of their block RAM.
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { estimateResources } from '../../generator/estimate/resources.ts';
+import { estimateResources, ramb18 } from '../../generator/estimate/resources.ts';
 import { buildPlan, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
-import { URAM_MIN_SAVING, placeUram, uramBudget, uramCost } from '../../generator/plan/storage.ts';
+import { LIN_PACK_MIN_SAVING, URAM_MIN_SAVING, linWeightBanking, linWeightBankings, placeUram, uramBudget, uramCost } from '../../generator/plan/storage.ts';
 
 const onUram = (p: Plan) => p.buffers.filter((b) => b.storage === 'uram').map((b) => b.name).sort();
 const bound = (p: Plan) => [...renderKernelSources(p).get('src/kernel.cpp')!.matchAll(/^#pragma HLS bind_storage variable = (\w+) type = ram_2p impl = uram\b/gm)].map((m) => m[1]).sort();
@@ -62,5 +62,93 @@ describe('plan: URAM placement', function () {
     assert.equal(uramCost(vits, { ...q, elemBits: 73 }).uram, 0, 'a 73-bit word takes no URAM');
     const wide = { ...vits, buffers: vits.buffers.map((b) => (b.name === 'expert_queue_p' ? { ...b, elemBits: 73, bits: 73 * b.elems } : b)) };
     assert.ok(!placeUram(wide).has('expert_queue_p'));
+  });
+});
+
+describe('plan: linear weight banking (lin_wping / lin_wpong lanes packed into fuller block RAMs)', function () {
+  this.timeout(60_000);
+  const kernel = (p: Plan) => renderKernelSources(p).get('src/kernel.cpp')!;
+  const pragmas = (p: Plan) => kernel(p).split('\n').filter((l) => /^#pragma HLS \w+ variable = lin_wp(?:ing|ong)\b/.test(l)).map((l) => l.replace(/\s*\/\/.*$/, ''));
+  const item = (p: Plan, unit: string) => estimateResources(p).items.find((i) => i.unit === unit)!;
+  const vitT = (sets: string[]) => buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets }));
+
+  it('the default preset keeps a bank per lane: no packing saves 25 % (its pragmas and estimate as before)', () => {
+    const p = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' }));
+    const opts = linWeightBankings(p.sizes, p.types);
+    assert.deepEqual(opts.map((o) => [o.kind, o.ramb18]), [['lanes', 256], ['row-words', 240], ['row-pairs', 256]]);
+    assert.equal(linWeightBanking(p.sizes, p.types), null);
+    assert.equal(p.buffers.find((b) => b.name === 'lin_wbuf')!.banking, undefined);
+    assert.deepEqual(pragmas(p), ['#pragma HLS array_partition variable = lin_wping complete dim = 2', '#pragma HLS array_partition variable = lin_wping complete dim = 3', '#pragma HLS array_partition variable = lin_wpong complete dim = 2', '#pragma HLS array_partition variable = lin_wpong complete dim = 3']);
+    assert.equal(item(p, 'buffer lin_wbuf').BRAM36, 256);
+  });
+
+  it('64×8 tile, 128-bit AXI (ViT-T): two tile rows per lane bank, true dual-port, half the block RAM', () => {
+    const p = vitT(['hardware.linearTile.in=8', 'hardware.linearTile.out=64', 'hardware.axiBits=128', 'hardware.attnParallel=16']);
+    const k = p.buffers.find((b) => b.name === 'lin_wbuf')!.banking!;
+    // 288 tiles per array; a lane bank of 288 × 16 bit is a quarter of a RAMB18, two rows stacked fill half a 1K×18.
+    assert.equal(p.sizes.linWeightTiles, 288);
+    assert.deepEqual({ kind: k.kind, banks: k.banks, depth: k.depth, width: k.width, tdp: k.tdp, ramb18: k.ramb18 }, { kind: 'row-pairs', banks: 256, depth: 576, width: 16, tdp: true, ramb18: 256 });
+    assert.deepEqual(pragmas(p), [
+      '#pragma HLS array_partition variable = lin_wping block factor = 32 dim = 2',
+      '#pragma HLS array_partition variable = lin_wping complete dim = 3',
+      '#pragma HLS array_partition variable = lin_wpong block factor = 32 dim = 2',
+      '#pragma HLS array_partition variable = lin_wpong complete dim = 3',
+      '#pragma HLS bind_storage variable = lin_wping type = ram_t2p impl = bram',
+      '#pragma HLS bind_storage variable = lin_wpong type = ram_t2p impl = bram',
+    ]);
+    assert.equal(item(p, 'buffer lin_wbuf').BRAM36, 256, 'was 1,024 RAMB18 = 512 BRAM36 with a bank per lane');
+    assert.equal(item(p, 'buffer lin_wbuf').storage, '512 × 1 RAMB18');
+    // The ping/pong muxes: 256 banks × 2 ports × (16 data + 2 × 10 address + 2 enables).
+    assert.equal(item(p, 'mux lin_wping / lin_wpong').LUT, 256 * 2 * (16 + 2 * 10 + 2));
+    // Every pragma reason is a comment (the block is rendered with its why).
+    assert.match(kernel(p), /Banking chosen by generator\/plan\/storage\.ts: block TILE_OUT\/2 × complete TILE_IN.*;\n  \/\/ 256 RAMB18 per array instead of 512 with a bank per lane/);
+  });
+
+  it('8-bit on-chip weights in shallow banks: the row reshaped into one word, simple dual-port 512 × 36', () => {
+    const p = vitT(['hardware.linearTile.in=16', 'hardware.linearTile.out=32', 'hardware.axiBits=128', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1']);
+    const k = p.buffers.find((b) => b.name === 'lin_wbuf')!.banking!;
+    // 16 lanes × 8 bit = 128 bit per 288-deep row bank: 4 RAMB18 at 512×36 for 16 lanes (a bank per lane: 16).
+    assert.deepEqual({ kind: k.kind, banks: k.banks, depth: k.depth, width: k.width, tdp: k.tdp, ramb18: k.ramb18 }, { kind: 'row-words', banks: 32, depth: 288, width: 128, tdp: false, ramb18: 128 });
+    assert.deepEqual(pragmas(p), [
+      '#pragma HLS array_partition variable = lin_wping complete dim = 2',
+      '#pragma HLS array_reshape variable = lin_wping complete dim = 3',
+      '#pragma HLS array_partition variable = lin_wpong complete dim = 2',
+      '#pragma HLS array_reshape variable = lin_wpong complete dim = 3',
+      '#pragma HLS bind_storage variable = lin_wping type = ram_2p impl = bram',
+      '#pragma HLS bind_storage variable = lin_wpong type = ram_2p impl = bram',
+    ]);
+    assert.equal(item(p, 'buffer lin_wbuf').BRAM36, 128);
+  });
+
+  it('no packing where a loader write would fill part of a word or more than two words of a bank, nor on URAM', () => {
+    // 16×16 tile, 128-bit AXI, 16-bit weights: 8 lanes per weight word, half a tile row: row-words not offered.
+    const half = vitT(['hardware.axiBits=128']);
+    assert.ok(!linWeightBankings(half.sizes, half.types).some((o) => o.kind === 'row-words'));
+    // 4-wide tile, 8-bit weights at 128-bit AXI: a weight word is 4 tile rows of a lane bank, beyond two ports.
+    const four = vitT(['hardware.linearTile.in=4', 'hardware.linearTile.out=64', 'hardware.axiBits=128', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1']);
+    assert.deepEqual(linWeightBankings(four.sizes, four.types).map((o) => o.kind), ['lanes']);
+    // ViT-S on U280: lin_wbuf is in URAM, so it keeps its per-lane banks.
+    const vits = buildPlan(resolveConfig({ preset: 'm3vit-s-pascal' }));
+    assert.equal(vits.buffers.find((b) => b.name === 'lin_wbuf')!.banking, undefined);
+  });
+
+  it('every option holds the array: banks × depth × width ≥ tiles × TILE_OUT × TILE_IN × W, the chosen one saves ≥ 25 %', () => {
+    for (const sets of [[], ['hardware.axiBits=128'], ['hardware.linearTile.in=8', 'hardware.linearTile.out=32'], ['hardware.axiBits=512', 'hardware.attnParallel=1']]) {
+      const p = vitT(sets);
+      const need = p.sizes.linWeightTiles * p.sizes.tileOut * p.sizes.tileIn * p.types.linearWeight.W;
+      for (const o of linWeightBankings(p.sizes, p.types)) {
+        assert.ok(o.banks * o.depth * o.width >= need, `${sets.join(' ')} ${o.kind}`);
+        assert.equal(o.ramb18, o.banks * ramb18(o.depth, o.width, o.tdp));
+      }
+      const chosen = linWeightBanking(p.sizes, p.types);
+      if (chosen) assert.ok(chosen.ramb18 <= (1 - LIN_PACK_MIN_SAVING) * linWeightBankings(p.sizes, p.types)[0]!.ramb18);
+    }
+  });
+
+  it('ramb18: true dual-port banks have no 512×36 aspect', () => {
+    assert.equal(ramb18(288, 32), 1);
+    assert.equal(ramb18(288, 32, true), 2);
+    assert.equal(ramb18(576, 16, true), 1);
+    assert.equal(ramb18(288, 128, true), 8);
   });
 });
