@@ -3,6 +3,11 @@ import { z } from 'zod';
 
 /** Bumped when a field is added or changes meaning; the host accepts exactly this format. /2: input/output strides; /3: input.preprocess. */
 export const MANIFEST_FORMAT = 'edgemoe-design/3';
+/** The format of a design with several weight ports (hardware.weightPorts > 1): /3 plus weights.parts and a tensor's
+ *  `ports`, so a host that predates them refuses the design instead of writing one weights buffer. */
+export const MANIFEST_FORMAT_PORTS = 'edgemoe-design/4';
+/** Every format this edgemoe reads. */
+export const MANIFEST_FORMATS = [MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS] as const;
 
 /** A named slice of one m_axi bundle's DRAM buffer. Offsets and sizes are bytes; offsets are 4096-aligned. */
 export const regionSchema = z.object({
@@ -75,11 +80,15 @@ export const packedTensorSchema = z.object({
   /** Per-channel scales (precision.linearWeight.granularity 'channel'): `rows` 16-bit entries at byte `offset` from
    *  the tensor's start, entry = sh | m << 8; row r's value is raw · 2^-frac · m / 2^scaleBits · 2^-sh. */
   scale: z.object({ offset: z.number().int(), rows: z.number().int(), scaleBits: z.number().int(), scaleShift: z.number().int() }).optional(),
+  /** Format /4, several weight ports: the rows (C order over all but the last dim) alternate over the `ports` weight
+   *  parts: row r is row ⌊r/ports⌋ of part r mod ports, each part at byte `offset` of its part's region; `bytes` and
+   *  the scale table are those of part 0 (in the weights region). */
+  ports: z.number().int().optional(),
 });
 export type PackedTensor = z.infer<typeof packedTensorSchema>;
 
 export const manifestSchema = z.object({
-  format: z.literal(MANIFEST_FORMAT),
+  format: z.enum(MANIFEST_FORMATS),
   name: z.string(),
   /** sha256 of the canonical config JSON this design was generated from. */
   configHash: z.string(),
@@ -102,6 +111,9 @@ export const manifestSchema = z.object({
     region: z.string(),
     /** The packed image written by `edgemoe pack`, relative to the design dir. */
     file: z.string(),
+    /** Format /4, several weight ports: the weight regions in port order, the first being bundle + region above; the
+     *  packed image is their contents one after the other (each region's whole size). */
+    parts: z.array(z.object({ bundle: z.string(), region: z.string() })).optional(),
     tensors: z.array(packedTensorSchema),
   }),
   /** Scalar argument names with fixed meaning. */

@@ -2,6 +2,7 @@
 // Buffers come from design.json; packed weights are written once and rewritten only when their hash changes; reload=1
 // only on the first run after that; switching task changes only the task argument.
 import { UserError } from '../generator/errors.ts';
+import { weightParts, weightsImageBytes } from '../generator/emit/design.ts';
 import type { Backend, BackendName } from './backend.ts';
 import { CsimBackend } from './csim/backend.ts';
 import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign, type IoLayout } from './design.ts';
@@ -103,10 +104,15 @@ export class Accelerator {
   loadWeights(w: PackedWeights): boolean {
     if (w.hash === this.weightsHash) return false;
     const m = this.design.manifest;
-    const { buffer, region } = regionOf(m, m.weights.region);
-    if (w.bytes.length !== region.bytes) throw new UserError(`weights ${w.origin}: ${w.bytes.length} bytes, the weights region holds ${region.bytes}`);
+    // The image is the weight regions one after another (one region unless the design has several weight ports).
+    const parts = weightParts(m);
+    const total = weightsImageBytes(m);
+    if (w.bytes.length !== total) throw new UserError(`weights ${w.origin}: ${w.bytes.length} bytes, the weights region${parts.length > 1 ? `s hold` : ' holds'} ${total}`);
     this.weightsHash = undefined; // a failed write leaves the device image unknown
-    this.backend.write(buffer, region.offset, w.bytes);
+    for (const p of parts) {
+      const { buffer, region } = regionOf(m, p.region.name);
+      this.backend.write(buffer, region.offset, parts.length > 1 ? w.bytes.subarray(p.at, p.at + region.bytes) : w.bytes);
+    }
     this.weightsHash = w.hash;
     this.reloadPending = true;
     return true;

@@ -102,6 +102,10 @@ function checkManifest(m: DesignManifest, path: string): void {
   ioLayout(m, fail);
   const w = regionOf(m, m.weights.region);
   if (bufferArgs(m)[w.buffer]!.bundle !== m.weights.bundle) fail(`weights region '${m.weights.region}' is not on bundle '${m.weights.bundle}'`);
+  // Several weight ports (format /4): every part region on its own buffer argument's bundle.
+  for (const p of m.weights.parts ?? []) {
+    if (bundleOf(p.region)?.name !== p.bundle) fail(`weight part region '${p.region}' is not on a buffer argument's bundle '${p.bundle}'`);
+  }
 }
 
 /** Where images go and outputs come from: design.json's per-image strides, checked against the region sizes. */

@@ -2,11 +2,11 @@
 // or a weights source (.safetensors, .pth, sharded dir) packed in memory for the design.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { UserError } from '../generator/errors.ts';
-import { readDesign } from '../generator/emit/design.ts';
+import { readDesign, weightsImageBytes } from '../generator/emit/design.ts';
 import { sha256 } from '../generator/emit/hash.ts';
 import { layoutHash, loadStateDict, packImage, PACK_META_FORMAT, type PackMeta } from '../generator/pack/pack.ts';
 import { checkWeights } from '../generator/weights/check.ts';
-import { regionOf, type HostDesign } from './design.ts';
+import type { HostDesign } from './design.ts';
 import { nonUtf8Note, readHead } from '../generator/io/files.ts';
 import { notWeightsKind } from '../generator/weights/load.ts';
 
@@ -36,7 +36,7 @@ export function isWeightsSource(path: string): boolean {
 /** Loads `path` as the design's packed weights (packing a source in memory); mismatches are UserErrors. */
 export function loadPackedWeights(design: HostDesign, path: string): PackedWeights {
   const m = design.manifest;
-  const region = regionOf(m, m.weights.region).region;
+  const imageBytes = weightsImageBytes(m);
   if (!existsSync(path)) throw new UserError(`cannot read weights ${path}: no such file${nonUtf8Note(path)}`);
   if (isWeightsSource(path)) {
     const full = readDesign(design.dir);
@@ -48,8 +48,9 @@ export function loadPackedWeights(design: HostDesign, path: string): PackedWeigh
   const kind = notWeightsKind(path, readHead(path, 16));
   if (kind && !kind.startsWith('a packed weights image')) throw new UserError(`weights ${path}: this is ${kind}, not weights (expected a packed weights image, .safetensors, .pth or a sharded checkpoint dir)`);
   const bytes = new Uint8Array(readFileSync(path));
-  if (bytes.length !== region.bytes) {
-    throw new UserError(`weights ${path}: ${bytes.length} bytes, but design '${m.name}' has a ${region.bytes}-byte weights region (a packed image for another design? pass a .safetensors/.pth to pack it, or run \`edgemoe pack\`)`);
+  if (bytes.length !== imageBytes) {
+    const what = m.weights.parts ? `${imageBytes} bytes of weights in ${m.weights.parts.length} weight regions` : `a ${imageBytes}-byte weights region`;
+    throw new UserError(`weights ${path}: ${bytes.length} bytes, but design '${m.name}' has ${what} (a packed image for another design? pass a .safetensors/.pth to pack it, or run \`edgemoe pack\`)`);
   }
   const metaPath = `${path}.meta.json`;
   if (existsSync(metaPath)) {

@@ -64,6 +64,9 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
       : []),
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,
+    ...((hw.weightPorts ?? 1) > 1
+      ? [`            weight ports: ${hw.weightPorts} (linear and expert matrix rows alternate over weights${Array.from({ length: hw.weightPorts! - 1 }, (_, k) => `, weights${k + 1}`).join('')}; one bundle each)`]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

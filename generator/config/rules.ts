@@ -1,6 +1,7 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
-import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from './schema.ts';
+import { platformInfo } from '../build/platforms.ts';
+import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -200,7 +201,36 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
     }
   }
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
+  checkWeightPorts(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
+}
+
+/** WEIGHT_PORTS values the loader has a form for (a power of two, so rows alternate evenly over a TILE_OUT tile). */
+export const WEIGHT_PORTS = [1, 2, 4] as const;
+
+/** hardware.weightPorts: a loader form exists, every matrix splits into whole rows per port, and the board has a free
+ *  memory port for each extra weight bundle. */
+function checkWeightPorts(c: Config, bad: (path: string, rule: string) => void): void {
+  const hw = c.hardware;
+  const n = hw.weightPorts;
+  if (n === undefined || n === 1) return;
+  const path = 'hardware.weightPorts';
+  if (!(WEIGHT_PORTS as readonly number[]).includes(n)) return bad(path, `weightPorts must be one of ${WEIGHT_PORTS.join(', ')} (got ${n})`);
+  if (isPow2(hw.linearTile.out) && hw.linearTile.out % n !== 0) bad(path, `weightPorts (${n}) must divide hardware.linearTile.out (${hw.linearTile.out}): each port loads every ${n}th row of a tile`);
+  const lanes = hw.axiBits / c.precision.linearWeight.W;
+  const m = c.model;
+  const widths: Array<[string, number]> = [['model.dim', m.dim], ['model.dim × model.mlpRatio', Math.round(m.dim * m.mlpRatio)], ['model.moe.expertHidden', m.moe.expertHidden]];
+  for (const [what, w] of widths) {
+    if (Number.isInteger(lanes) && lanes >= 1 && w % lanes !== 0)
+      bad(path, `weightPorts > 1 needs whole weight words per matrix row: ${what} (${w}) is not a multiple of ${lanes} weights per word (hardware.axiBits / precision.linearWeight.W)`);
+  }
+  for (const r of WEIGHT_PART_REGIONS) if (r in hw.bundles) bad(`hardware.bundles.${r}`, `bundle name '${r}' is taken by the extra weight port of hardware.weightPorts; rename the bundle`);
+  const p = platformInfo(hw.platform);
+  const bundles = Object.keys(hw.bundles).length;
+  const ports = p.memory.banks.length;
+  if (bundles + n - 1 > ports) {
+    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
+  }
 }
 
 /** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */

@@ -149,6 +149,10 @@ export const hardwareSchema = z
     attnParallel: atMost(LIMITS.attnParallel, 'attnParallel'),
     /** m_axi bundle name → the DRAM regions it carries (images, x, tmp1, tmp2, tmp3, hidden, attn, softmaxInfo, weights). */
     bundles: z.record(z.string(), z.array(z.string())),
+    /** m_axi ports the linear unit's weight loader reads in parallel (1, 2 or 4; default 1): the rows of every linear and
+     *  expert matrix alternate over the `weights` region and N − 1 extra regions weights1 … on bundles of the same names,
+     *  each mapped to its own memory port. */
+    weightPorts: z.number().int().optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -168,3 +172,12 @@ export type Config = z.infer<typeof configSchema>;
 /** The DRAM regions a design has; hardware.bundles must place each exactly once. */
 export const DRAM_REGIONS = ['images', 'x', 'tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo', 'weights'] as const;
 export type DramRegion = (typeof DRAM_REGIONS)[number];
+
+/** The extra weight regions of hardware.weightPorts > 1 (each on a bundle of its own name, added by the plan). */
+export const WEIGHT_PART_REGIONS = ['weights1', 'weights2', 'weights3'] as const;
+export type WeightPartRegion = (typeof WEIGHT_PART_REGIONS)[number];
+/** Every region name a plan can have. */
+export type PlanRegionName = DramRegion | WeightPartRegion;
+
+/** Weight ports of a config (hardware.weightPorts, default 1). */
+export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number => c.hardware.weightPorts ?? 1;

@@ -5,7 +5,7 @@ import { validateConfig } from '../config/index.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { fsErrorReason, nonUtf8Note } from '../io/files.ts';
-import { MANIFEST_FORMAT, manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS, MANIFEST_FORMATS, manifestSchema, type DesignManifest, type Region } from '../manifest.ts';
 
 /** File names inside a design dir. */
 export const DESIGN_JSON = 'design.json';
@@ -39,7 +39,7 @@ function readJson(path: string, what: string): unknown {
 export function parseManifest(raw: unknown, path: string): DesignManifest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`${path}: expected a JSON object (an edgemoe design.json)`);
   const format = (raw as { format?: unknown }).format;
-  if (format !== MANIFEST_FORMAT) {
+  if (!(MANIFEST_FORMATS as readonly unknown[]).includes(format)) {
     const has = typeof format === 'string' ? `has format '${format}'` : 'has no "format" field';
     throw new UserError(`${path} ${has}, this edgemoe writes ${MANIFEST_FORMAT}: regenerate it with \`edgemoe gen\``);
   }
@@ -48,7 +48,17 @@ export function parseManifest(raw: unknown, path: string): DesignManifest {
     const lines = parsed.error.issues.slice(0, 10).map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
     throw new UserError(`${path} does not match the design.json contract (regenerate the design with \`edgemoe gen\`):\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const m = parsed.data;
+  // Several weight ports come with format /4 and only with it (a /3 reader would write one weights buffer).
+  const parts = m.weights.parts;
+  if ((m.format === MANIFEST_FORMAT_PORTS) !== (parts !== undefined && parts.length > 1))
+    throw new UserError(`${path}: format ${m.format} ${m.format === MANIFEST_FORMAT_PORTS ? 'needs weights.parts with two or more weight regions' : 'cannot carry weights.parts (several weight ports are format ' + MANIFEST_FORMAT_PORTS + ')'}`);
+  if (parts) {
+    if (parts[0]!.bundle !== m.weights.bundle || parts[0]!.region !== m.weights.region) throw new UserError(`${path}: weights.parts[0] must be the weights bundle and region (${m.weights.bundle}/${m.weights.region})`);
+    for (const p of parts) findRegion(m, p.bundle, p.region);
+    for (const t of m.weights.tensors) if (t.ports !== undefined && t.ports !== parts.length) throw new UserError(`${path}: tensor ${t.name} is split over ${t.ports} weight ports, weights.parts lists ${parts.length}`);
+  } else if (m.weights.tensors.some((t) => t.ports !== undefined)) throw new UserError(`${path}: a tensor is split over weight ports but weights.parts is absent`);
+  return m;
 }
 
 /** Reads and validates `<dir>/design.json` and `<dir>/config.json`; a bad or missing design is a UserError. */
@@ -67,6 +77,24 @@ export function findRegion(m: DesignManifest, bundle: string, region: string): R
   const r = b?.regions.find((x) => x.name === region);
   if (!r) throw new UserError(`design.json: no region '${region}' on bundle '${bundle}'`);
   return r;
+}
+
+/** The weight regions of a design in port order (one without weights.parts), each with its byte offset in the packed
+ *  image (the regions' contents one after the other). */
+export function weightParts(m: DesignManifest): Array<{ bundle: string; region: Region; at: number }> {
+  const list = m.weights.parts ?? [{ bundle: m.weights.bundle, region: m.weights.region }];
+  let at = 0;
+  return list.map((p) => {
+    const region = findRegion(m, p.bundle, p.region);
+    const out = { bundle: p.bundle, region, at };
+    at += region.bytes;
+    return out;
+  });
+}
+
+/** Bytes of a design's packed weights image: the sum of its weight regions. */
+export function weightsImageBytes(m: DesignManifest): number {
+  return weightParts(m).reduce((a, p) => a + p.region.bytes, 0);
 }
 
 /** The bundle carrying region `region`, and the region. */

@@ -70,6 +70,10 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     callArgs,
     bundles: plan.bundles.map((b) => ({ name: b.name, upper: upper(b.name), words: b.bytes / wb })),
     weights: region(plan.weightsRegion),
+    // Several weight ports: the other weight regions, each at its byte offset in the packed image (parts one after another).
+    weightParts: plan.weightParts.slice(1).map((r, i) => ({ ...region(r), at: plan.weightParts.slice(0, i + 1).reduce((a, x) => a + x.bytes, 0) })),
+    weightsImageBytes: plan.weightParts.reduce((a, x) => a + x.bytes, 0),
+    weightPortCount: plan.weightParts.length,
     images: { ...region(plan.regions.images), perImageBytes: imageBytes, perImageWords: words(m.input.stride, 'input.stride') },
     output: { ...region(plan.regions.x), perImageWords: outImageWords },
     imageShape: `${s.inCh}][${s.imgH}][${s.imgW}`,

@@ -10,7 +10,7 @@
 // entry, a read-modify-write twice; a 'gather' loop (data-dependent row addresses, no burst inferred) issues
 // single-beat requests with M_AXI_OUTSTANDING in flight, so its effective II is max(II, ⌈latency / outstanding⌉).
 // A process costs the sum of its loops, a stage the slowest of its processes, an op the sum of its stages.
-import type { DramRegion } from '../config/schema.ts';
+import { WEIGHT_PART_REGIONS, type PlanRegionName } from '../config/schema.ts';
 import { attnQBlocks } from '../kernels/attention.ts';
 import { computeLinearTrips, loadLinearBiasTrips, loadLinearWeightsTrips, wordsSpanned } from '../kernels/linear.ts';
 import { moeExpertsTrips, type MoeSizes } from '../kernels/moe.ts';
@@ -52,7 +52,7 @@ export interface LoopNest {
 }
 
 /** Words an op reads and writes per DRAM region. */
-export type Traffic = Partial<Record<DramRegion, { read: number; write: number }>>;
+export type Traffic = Partial<Record<PlanRegionName, { read: number; write: number }>>;
 
 /** The model of one op. */
 export interface OpModel {
@@ -80,7 +80,7 @@ export function expectedActiveExperts(experts: number, topK: number, tokens: num
   return experts * (1 - ((experts - topK) / experts) ** tokens);
 }
 
-const add = (t: Traffic, r: DramRegion, read: number, write: number) => {
+const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
   const cur = t[r] ?? { read: 0, write: 0 };
   t[r] = { read: cur.read + read, write: cur.write + write };
 };
@@ -123,7 +123,9 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
   const sL = t.linearWeight.scale?.lanes ?? 0;
   const desc = new Map(plan.loops.map((l) => [l.label, l]));
   const live = (a: string, b: string) => (desc.get(a)!.live ? a : b);
-  const wload = live('lin_wload_rows', 'lin_wload_words');
+  // hardware.weightPorts > 1: the linear loader fills from one reader per weight port, a word of each per cycle.
+  const ports = s.weightPorts;
+  const wload = ports > 1 ? 'lin_wload_ports' : live('lin_wload_rows', 'lin_wload_words');
   const nest = (loop: string, what: string, trips: number, entries: number, stage: number, proc: string, o: { gather?: boolean; load?: boolean } = {}): LoopNest => {
     const d = desc.get(loop);
     if (!d) throw new Error(`estimate: loop ${loop} is not in the plan's hardware description`);
@@ -141,19 +143,36 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
       proc,
     };
   };
+  /** A linear weight load of [outDim][inDim] from element `start`: its trips, and its words on each weight port
+   *  (the scale entries and part 0 on the weights region, part k on weights<k>). */
+  const wLoad = (outDim: number, inDim: number, start: number) => loadLinearWeightsTrips(outDim, inDim, wL, start, sL, ports);
+  const addWLoad = (traffic: Traffic, outDim: number, inDim: number, start: number) => {
+    if (outDim <= 0) return;
+    const part = wordsSpanned(start, outDim * inDim, wL) / ports;
+    add(traffic, 'weights', wLoad(outDim, inDim, start), 0); // the scale entries and part 0
+    for (const r of WEIGHT_PART_REGIONS.slice(0, ports - 1)) add(traffic, r, part, 0);
+  };
+  /** The nests of a linear weight load (the loader, and beside it one reader per weight port when there are several). */
+  const wLoadNests = (what: string, outDim: number, inDim: number, start: number, stage: number, proc: string): LoopNest[] => {
+    if (outDim <= 0) return [];
+    const ns = [nest(wload, what, wLoad(outDim, inDim, start), 1, stage, proc, { load: true })];
+    const part = wordsSpanned(start, outDim * inDim, wL) / ports;
+    for (let k = 0; k < ports && ports > 1; k++) ns.push(nest('lin_wport_words', `${what}: port ${k} reader`, part, 1, stage, `${proc} port ${k}`));
+    return ns;
+  };
   const out: OpModel[] = [];
   const xTilesPerWord = lanes > s.tileIn ? lanes / s.tileIn : 1;
   const wordsPerYTile = s.tileOut >= lanes ? s.tileOut / lanes : 1;
 
   /** The compute of one linear pass (reader, tiles, writer; gathered rows) as one stage, plus the concurrent load. */
-  const linearPass = (stage: number, rows: number, outDim: number, inDim: number, what: string, prefetch: number, gather: boolean): LoopNest[] => {
+  const linearPass = (stage: number, rows: number, outDim: number, inDim: number, what: string, prefetch: [number, number, number] | null, gather: boolean): LoopNest[] => {
     const path = gather ? 'gather' : 'direct';
     const ns = [
       nest(`lin_read_${path}_steps`, `${what}: reader (${path})`, rows * rowW(inDim) * xTilesPerWord, 1, stage, 'reader'),
       nest('lin_tiles', `${what}: tiles`, computeLinearTrips(rows, outDim, inDim, s.tileIn, s.tileOut), 1, stage, 'compute'),
       nest(`lin_write_${path}_steps`, `${what}: writer (${path})`, rows * (outDim / s.tileOut) * wordsPerYTile, 1, stage, 'writer'),
     ];
-    if (prefetch > 0) ns.push(nest(wload, `${what}: next weights (prefetch)`, prefetch, 1, stage, 'prefetch', { load: true }));
+    if (prefetch) ns.push(...wLoadNests(`${what}: next weights (prefetch)`, prefetch[0], prefetch[1], prefetch[2], stage, 'prefetch'));
     return ns;
   };
 
@@ -211,19 +230,20 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const biasLanes = op.step === STEP.ffn1 || op.step === STEP.ffn2 ? t.bias.lanes : t.attnBias.lanes;
         const moe = plan.moeBlocks.includes(op.block!);
         // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
-        const own = op.step === STEP.q ? loadLinearWeightsTrips(outDim, inDim, wL, 0, sL) : 0;
-        const next: [number, number] | null =
-          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden] : null;
-        const pre = next ? loadLinearWeightsTrips(next[0], next[1], wL, 0, sL) : 0;
+        const own = op.step === STEP.q;
+        const next: [number, number, number] | null =
+          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
         const bWords = loadLinearBiasTrips(outDim, biasLanes);
         const traffic: Traffic = {};
-        add(traffic, 'weights', own + bWords + pre, 0);
+        add(traffic, 'weights', bWords, 0);
+        if (own) addWLoad(traffic, outDim, inDim, 0);
+        if (next) addWLoad(traffic, next[0], next[1], 0);
         add(traffic, r(0), s.tokens * rowW(inDim), 0);
         add(traffic, op.output!, 0, s.tokens * rowW(outDim));
         const nests: LoopNest[] = [];
-        if (own) nests.push(nest(wload, 'weight load', own, 1, 0, 'load', { load: true }));
+        if (own) nests.push(...wLoadNests('weight load', outDim, inDim, 0, 0, 'load'));
         nests.push(nest('lin_bload_words', 'bias load', bWords, 1, 1, 'load', { load: true }));
-        nests.push(...linearPass(2, s.tokens, outDim, inDim, 'linear', pre, false));
+        nests.push(...linearPass(2, s.tokens, outDim, inDim, 'linear', next, false));
         out.push({ op, nests, traffic, macs: s.tokens * outDim * inDim });
         break;
       }
@@ -318,18 +338,17 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         let stage = 1;
         active.forEach(([n, e], a) => {
           pairs += n;
-          const w1 = loadLinearWeightsTrips(H, D, wL, e * H * D, sL);
           const b1 = loadLinearBiasTrips(H, t.bias.lanes, e * H);
-          const w2 = loadLinearWeightsTrips(D, H, wL, e * D * H, sL);
           const b2 = loadLinearBiasTrips(D, t.bias.lanes, e * D);
-          if (a === 0) nests.push(nest(wload, `expert ${e} W1 (prologue)`, w1, 1, stage++, 'load', { load: true }));
+          if (a === 0) nests.push(...wLoadNests(`expert ${e} W1 (prologue)`, H, D, e * H * D, stage++, 'load'));
           const nextE = active[a + 1]?.[1];
-          const w1Next = nextE === undefined ? 0 : loadLinearWeightsTrips(H, D, wL, nextE * H * D, sL);
           nests.push(nest('lin_bload_words', `expert ${e} b1`, b1, 1, stage++, 'load', { load: true }));
-          nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, w2, true));
+          nests.push(...linearPass(stage++, n, H, D, `expert ${e} FC1+GELU`, [D, H, e * D * H], true));
           nests.push(nest('lin_bload_words', `expert ${e} b2`, b2, 1, stage++, 'load', { load: true }));
-          nests.push(...linearPass(stage++, n, D, H, `expert ${e} FC2·p`, w1Next, true));
-          add(traffic, 'weights', w1 + b1 + w2 + b2, 0);
+          nests.push(...linearPass(stage++, n, D, H, `expert ${e} FC2·p`, nextE === undefined ? null : [H, D, nextE * H * D], true));
+          addWLoad(traffic, H, D, e * H * D);
+          addWLoad(traffic, D, H, e * D * H);
+          add(traffic, 'weights', b1 + b2, 0);
           add(traffic, 'tmp1', n * dimW, 0);
           add(traffic, 'hidden', n * rowW(H), n * rowW(H));
           add(traffic, 'tmp3', n * dimW, n * dimW);
@@ -370,6 +389,7 @@ export function moeSizes(plan: Plan): MoeSizes {
     wLanes: plan.types.linearWeight.lanes,
     bLanes: plan.types.bias.lanes,
     sLanes: plan.types.linearWeight.scale?.lanes ?? 0,
+    wPorts: s.weightPorts,
   };
 }
 

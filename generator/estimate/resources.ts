@@ -208,6 +208,7 @@ export function planFifos(plan: Plan): PlanFifo[] {
     { name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' },
     { name: 'patch words', depth: 2, width: w, count: 1, what: 'patch-embed sums → writer' },
     { name: 'patch pos', depth: s.dim / s.actLanes, width: w, count: 1, what: 'patch-embed pos_embed reader → writer' },
+    ...(s.weightPorts > 1 ? [{ name: 'weight ports', depth: 2, width: w, count: s.weightPorts, what: 'weight port readers → the linear weight loader (hardware.weightPorts)' }] : []),
   ];
 }
 
@@ -329,6 +330,9 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   for (const f of planFifos(plan)) items.push(fifoItem(f));
   const nb = plan.bundles.length;
   items.push({ unit: 'm_axi adapters', what: `${nb} bundles × ${s.axiBits}-bit`, storage: 'BRAM', DSP: 0, BRAM36: nb * 2, URAM: 0, LUT: nb * 2000, FF: nb * 3500 });
+  // hardware.weightPorts > 1: each port's reader process (address counter, trip count, stream handshake) and the
+  // loader's per-port stream selects; a guess in the spirit of the m_axi adapter figure above.
+  if (s.weightPorts > 1) items.push({ unit: 'weight port readers', what: `${s.weightPorts} reader processes (counter, trip count, stream handshake)`, storage: '', DSP: 0, BRAM36: 0, URAM: 0, LUT: s.weightPorts * 150, FF: s.weightPorts * 200 });
   items.push({ unit: 'control', what: 's_axilite, op schedule, loop control', storage: '', DSP: 0, BRAM36: 0, URAM: 0, LUT: 8000, FF: 10000 });
   const total: ResourceCounts = { DSP: 0, BRAM36: 0, URAM: 0, LUT: 0, FF: 0 };
   for (const i of items) {

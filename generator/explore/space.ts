@@ -1,6 +1,6 @@
 // The design space `edgemoe explore` searches: the hardware knobs a config already has (linear tile in × out,
-// attention parallelism P, AXI width), each on a bounded grid of powers of two, and a precision axis (the config's
-// own activation type, or 16-bit activations), around a base config.
+// attention parallelism P, AXI width, weight ports), each on a bounded grid of powers of two, and a precision axis
+// (the config's own activation type, or 16-bit activations), around a base config.
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, validateConfig, type Config, type Platform } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
@@ -25,6 +25,8 @@ export interface Knobs {
   tileOut: number;
   attnParallel: number;
   axiBits: number;
+  /** hardware.weightPorts (1 when the config leaves it unset). */
+  weightPorts: number;
   precision: PrecisionProfile;
 }
 
@@ -40,18 +42,28 @@ export const GRID = {
   tile: [4, 8, 16, 32, 64, 128],
   attnParallel: [1, 2, 4, 8, 16, 32],
   axiBits: [128, 256, 512],
+  /** Points with more weight ports than the board has free memory ports are rejected by the config rules. */
+  weightPorts: [1, 2],
 } as const;
 
 /** `t16x16-p4-a256` (the base precision) or `t16x16-p4-a256-act16`: the knobs in a name usable as a file and
  *  directory name; a point of the base precision keeps the id it had before the precision axis. */
 export function pointId(k: Knobs): string {
-  return `t${k.tileIn}x${k.tileOut}-p${k.attnParallel}-a${k.axiBits}${k.precision === 'own' ? '' : `-${k.precision}`}`;
+  const ports = k.weightPorts > 1 ? `-w${k.weightPorts}` : '';
+  return `t${k.tileIn}x${k.tileOut}-p${k.attnParallel}-a${k.axiBits}${ports}${k.precision === 'own' ? '' : `-${k.precision}`}`;
 }
 
 /** The knobs a config has now (its precision is its own). */
 export function knobsOf(c: Config): Knobs {
   const hw = c.hardware;
-  return { tileIn: hw.linearTile.in, tileOut: hw.linearTile.out, attnParallel: hw.attnParallel, axiBits: hw.axiBits, precision: 'own' };
+  return {
+    tileIn: hw.linearTile.in,
+    tileOut: hw.linearTile.out,
+    attnParallel: hw.attnParallel,
+    axiBits: hw.axiBits,
+    weightPorts: hw.weightPorts ?? 1,
+    precision: 'own',
+  };
 }
 
 /** The precision section a profile gives the base config, or null when it is the base's own (no second point). */
@@ -70,6 +82,9 @@ export function withKnobs(base: Config, k: Knobs): Config {
   json.hardware.axiBits = k.axiBits;
   const precision = profilePrecision(base, k.precision);
   if (precision) json.precision = precision;
+  // Unset stays unset at 1 (the default config bytes); a base that sets it gets it set, so a chosen config that
+  // extends the base cannot inherit the base's other value.
+  if (k.weightPorts > 1 || json.hardware.weightPorts !== undefined) json.hardware.weightPorts = k.weightPorts;
   // The board fit is explore's own check (under --max-util), so a point over the board is kept and reported.
   return validateConfig(json, `(point ${pointId(k)})`, { boardFit: false });
 }
@@ -101,14 +116,15 @@ export function enumeratePoints(base: Config): { points: DesignPoint[]; rejected
     for (const tileIn of axis(GRID.tile, own.tileIn))
       for (const tileOut of axis(GRID.tile, own.tileOut))
         for (const attnParallel of axis(GRID.attnParallel, own.attnParallel))
-          for (const axiBits of axis(GRID.axiBits, own.axiBits)) {
-            const knobs: Knobs = { tileIn, tileOut, attnParallel, axiBits, precision };
-            try {
-              points.push({ id: pointId(knobs), knobs, config: withKnobs(base, knobs) });
-            } catch (e) {
-              if (!(e instanceof ConfigError)) throw e;
-              rejected++;
+          for (const axiBits of axis(GRID.axiBits, own.axiBits))
+            for (const weightPorts of axis(GRID.weightPorts, own.weightPorts)) {
+              const knobs: Knobs = { tileIn, tileOut, attnParallel, axiBits, weightPorts, precision };
+              try {
+                points.push({ id: pointId(knobs), knobs, config: withKnobs(base, knobs) });
+              } catch (e) {
+                if (!(e instanceof ConfigError)) throw e;
+                rejected++;
+              }
             }
-          }
   return { points, rejected };
 }

@@ -7,10 +7,11 @@ export function wordsSpanned(start: number, n: number, lanes: number): number {
 }
 
 /** load_linear_weights: one AXI word per cycle over the [out][in] matrix starting at element `start`; with per-channel
- *  scales (sLanes 16-bit entries per word, 0 = none) first the words of its rows' scale entries (load_row_scales). */
-export function loadLinearWeightsTrips(outDim: number, inDim: number, wLanes: number, start = 0, sLanes = 0): number {
+ *  scales (sLanes 16-bit entries per word, 0 = none) first the words of its rows' scale entries (load_row_scales).
+ *  With `ports` weight ports (hardware.weightPorts > 1, whole words per row) one word of each port per cycle. */
+export function loadLinearWeightsTrips(outDim: number, inDim: number, wLanes: number, start = 0, sLanes = 0, ports = 1): number {
   const scales = sLanes > 0 && outDim > 0 ? wordsSpanned(Math.floor(start / inDim), outDim, sLanes) : 0;
-  return scales + wordsSpanned(start, outDim * inDim, wLanes);
+  return scales + wordsSpanned(start, outDim * inDim, wLanes) / ports;
 }
 
 /** load_linear_bias: one AXI word per cycle over `outDim` biases starting at element `start`. */
@@ -38,13 +39,15 @@ export function linearOpTrips(p: {
   bLanes: number;
   /** Row-scale entries per word (per-channel scales), 0 = none. */
   sLanes?: number;
+  /** Weight ports (hardware.weightPorts), default 1. */
+  wPorts?: number;
   ownLoad: boolean;
   prefetch: { outDim: number; inDim: number } | null;
 }): number {
   return (
-    (p.ownLoad ? loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes, 0, p.sLanes) : 0) +
+    (p.ownLoad ? loadLinearWeightsTrips(p.outDim, p.inDim, p.wLanes, 0, p.sLanes, p.wPorts) : 0) +
     loadLinearBiasTrips(p.outDim, p.bLanes) +
     computeLinearTrips(p.rows, p.outDim, p.inDim, p.tileIn, p.tileOut) +
-    (p.prefetch ? loadLinearWeightsTrips(p.prefetch.outDim, p.prefetch.inDim, p.wLanes, 0, p.sLanes) : 0)
+    (p.prefetch ? loadLinearWeightsTrips(p.prefetch.outDim, p.prefetch.inDim, p.wLanes, 0, p.sLanes, p.wPorts) : 0)
   );
 }

@@ -15,6 +15,8 @@ export interface MoeSizes {
   bLanes: number;
   /** Row-scale entries per word of the linear weights (per-channel scales), 0 or absent = none. */
   sLanes?: number;
+  /** Weight ports of the linear loader (hardware.weightPorts; the gate loader reads one), default 1. */
+  wPorts?: number;
 }
 
 /** moe_gate: gate-weight load (E·D words of the task's [E,D] gate), logits (one act word per cycle, E·lanes MACs),
@@ -36,9 +38,9 @@ export function moeExpertsTrips(s: MoeSizes, queueLens: readonly number[]): numb
   let t = s.tokens * (D / s.actLanes);
   queueLens.forEach((n, e) => {
     if (n <= 0) return;
-    t += loadLinearWeightsTrips(H, D, s.wLanes, e * H * D, s.sLanes) + loadLinearBiasTrips(H, s.bLanes, e * H);
+    t += loadLinearWeightsTrips(H, D, s.wLanes, e * H * D, s.sLanes, s.wPorts) + loadLinearBiasTrips(H, s.bLanes, e * H);
     t += computeLinearTrips(n, H, D, s.tileIn, s.tileOut);
-    t += loadLinearWeightsTrips(D, H, s.wLanes, e * D * H, s.sLanes) + loadLinearBiasTrips(D, s.bLanes, e * D);
+    t += loadLinearWeightsTrips(D, H, s.wLanes, e * D * H, s.sLanes, s.wPorts) + loadLinearBiasTrips(D, s.bLanes, e * D);
     t += computeLinearTrips(n, D, H, s.tileIn, s.tileOut);
   });
   return t;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Config, FixedType } from '../config/schema.ts';
-import { findRegion, type Design } from '../emit/design.ts';
+import { findRegion, weightParts, weightsImageBytes, type Design } from '../emit/design.ts';
 import { canonicalJson, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
@@ -54,7 +54,9 @@ export interface PackMeta {
 /** Hash of everything that decides the packed layout (region size and every tensor's placement and type). */
 export function layoutHash(m: DesignManifest): string {
   const r = findRegion(m, m.weights.bundle, m.weights.region);
-  return sha256(canonicalJson({ region: r, tensors: m.weights.tensors }));
+  // Several weight ports: the other parts' regions decide the layout too (absent for one, so its hash is unchanged).
+  const parts = m.weights.parts ? { parts: weightParts(m).map((p) => p.region) } : {};
+  return sha256(canonicalJson({ region: r, tensors: m.weights.tensors, ...parts }));
 }
 
 /** Loads a weights source (.safetensors, .pth checkpoint or FastMoE sharded dir) as a backbone state dict. */
@@ -69,8 +71,12 @@ export function weightsSourceHash(path: string): string {
   return sha256(listFiles(abs).map((rel) => `${rel}\0${sha256(readFileSync(join(abs, rel)))}`).join('\n'));
 }
 
-function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number): void {
-  const need = numel(t.shape) * t.elemBytes;
+function checkPlacement(t: PackedTensor, regionBytes: number, wordBytes: number, partBytes: number[]): void {
+  const ports = t.ports ?? 1;
+  const rows = numel(t.shape) / (t.shape[t.shape.length - 1] ?? 1);
+  if (ports > 1 && (rows % ports !== 0 || partBytes.length !== ports)) throw new UserError(`design.json: tensor ${t.name}: ${rows} rows do not split over ${ports} weight ports (${partBytes.length} weight regions)`);
+  const need = (numel(t.shape) * t.elemBytes) / ports;
+  for (let k = 1; k < ports; k++) if (t.offset + need > partBytes[k]!) throw new UserError(`design.json: tensor ${t.name}: part ${k} ends at byte ${t.offset + need}, past its weight region (${partBytes[k]} bytes)`);
   if (![1, 2, 4].includes(t.elemBytes)) throw new UserError(`design.json: tensor ${t.name} has element size ${t.elemBytes} (expected 1, 2 or 4)`);
   if (t.offset % wordBytes !== 0) throw new UserError(`design.json: tensor ${t.name} starts at byte ${t.offset}, not on a ${wordBytes}-byte word boundary`);
   if (need > t.bytes) throw new UserError(`design.json: tensor ${t.name} ${shapeStr(t.shape)} needs ${need} bytes, ${t.bytes} reserved`);
@@ -87,20 +93,34 @@ export function packImage(config: Config, manifest: DesignManifest, sd: TensorMa
   if (endianness() !== 'LE') throw new Error('edgemoe pack assumes a little-endian host');
   const region = findRegion(manifest, manifest.weights.bundle, manifest.weights.region);
   const wordBytes = config.hardware.axiBits / 8;
-  const buf = new ArrayBuffer(region.bytes);
+  const parts = weightParts(manifest);
+  const buf = new ArrayBuffer(weightsImageBytes(manifest));
   const reports: PackedTensorReport[] = [];
   for (const t of manifest.weights.tensors) {
-    checkPlacement(t, region.bytes, wordBytes);
+    checkPlacement(t, region.bytes, wordBytes, parts.map((p) => p.region.bytes));
     const type = parseCppType(t.ctype, `design.json tensor ${t.name}`);
     if (type.W > t.elemBytes * 8) throw new UserError(`design.json: tensor ${t.name} type ${t.ctype} does not fit a ${t.elemBytes}-byte container`);
     if (type.W - type.I !== t.frac || type.signed !== t.signed) throw new UserError(`design.json: tensor ${t.name}: frac/signed (${t.frac}, ${t.signed}) disagree with its type ${t.ctype}`);
     const values = deriveTensor(config, sd, t.name, t.shape);
-    const out = containerView(buf, t.offset, values.length, t.elemBytes, t.signed);
+    // Split over weight ports: quantize in C order into a scratch image, then deal its rows out to the parts.
+    const ports = t.ports ?? 1;
+    const scratch = ports > 1 ? new ArrayBuffer(values.length * t.elemBytes) : buf;
+    const out = containerView(scratch, ports > 1 ? 0 : t.offset, values.length, t.elemBytes, t.signed);
     const stats = t.scale ? quantizeChannels(values, type, out, t, buf, hessians?.get(t.name)) : quantizeInto(values, type, out);
+    if (ports > 1) dealRows(new Uint8Array(scratch), new Uint8Array(buf), t, parts.map((p) => p.at));
     const typeMax = 2 ** (type.signed ? type.I - 1 : type.I);
     reports.push({ name: t.name, shape: t.shape, ctype: t.ctype, values: values.length, typeMax, ...stats });
   }
   return { bytes: new Uint8Array(buf), tensors: reports };
+}
+
+/** Row r of a split tensor (C-order bytes in `src`) to row ⌊r/ports⌋ of part r mod ports, at the tensor's offset of
+ *  that part's region (which starts at byte partAt[k] of the image `dst`). */
+function dealRows(src: Uint8Array, dst: Uint8Array, t: PackedTensor, partAt: number[]): void {
+  const ports = t.ports!;
+  const rowBytes = t.shape[t.shape.length - 1]! * t.elemBytes;
+  const rows = src.length / rowBytes;
+  for (let r = 0; r < rows; r++) dst.set(src.subarray(r * rowBytes, (r + 1) * rowBytes), partAt[r % ports]! + t.offset + Math.floor(r / ports) * rowBytes);
 }
 
 /** One row's scale: s = m / 2^M · 2^-sh, the finest (largest sh, then smallest m) whose range holds the row's max. */
@@ -194,8 +214,8 @@ export function packStaleness(design: Design, weightsPath: string): string {
   if (m.sourceSha256 !== weightsSourceHash(weightsPath)) return `it was packed from other weights (${m.source})`;
   // The image itself: cut short (a full disk, a copy stopped half-way) or changed after packing.
   const size = statSync(file).size;
-  const region = findRegion(design.manifest, design.manifest.weights.bundle, design.manifest.weights.region).bytes;
-  if (size !== m.bytes || size !== region) return `${design.manifest.weights.file} is ${size} bytes, ${basename(meta)} says ${m.bytes} (the weights region holds ${region})`;
+  const region = weightsImageBytes(design.manifest);
+  if (size !== m.bytes || size !== region) return `${design.manifest.weights.file} is ${size} bytes, ${basename(meta)} says ${m.bytes} (the weights region${design.manifest.weights.parts ? 's hold' : ' holds'} ${region})`;
   if (m.imageSha256 !== undefined && sha256(readFileSync(file)) !== m.imageSha256) return `${design.manifest.weights.file} changed after packing (its sha256 differs from ${basename(meta)})`;
   return '';
 }

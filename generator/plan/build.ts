@@ -1,5 +1,5 @@
 // buildPlan: the one place a validated Config becomes sizes, types, the DRAM map, the schedule and buffers.
-import type { Config, DramRegion } from '../config/schema.ts';
+import { WEIGHT_PART_REGIONS, type Config, type DramRegion } from '../config/schema.ts';
 import { cppType, quantize } from '../fixed.ts';
 import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
@@ -8,7 +8,7 @@ import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
-import { placeRegions, regionBodies } from './dram.ts';
+import { placeRegions, regionBodies, weightPartBodies } from './dram.ts';
 import { loaderShiftBits, planLoops } from './loops.ts';
 import { linWeightBanking, placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
@@ -88,8 +88,8 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   // Op names do not depend on types: resolve tensor types first, op types once the schedule exists.
   const first = resolvePrecision(c, specs, []);
   const types = planTypes(c, first.union);
-  const weights = layoutWeights(specs, types, sizes.axiBits, { types: first.tensors, shifts: first.shifts });
-  const { bundles, regions } = placeRegions(c, sizes, regionBodies(sizes, types, weights));
+  const weights = layoutWeights(specs, types, sizes.axiBits, { types: first.tensors, shifts: first.shifts }, sizes.weightPorts);
+  const { bundles, regions } = placeRegions(c, sizes, regionBodies(sizes, types, weights), weightPartBodies(sizes, weights));
   const moeBlocks = moeBlockIndices(c.model);
   const ops = buildSchedule(sizes, types, regions, new Set(moeBlocks));
   const resolved = resolvePrecision(c, specs, ops.map((o) => o.name));
@@ -106,6 +106,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     bundles,
     regions,
     weightsRegion,
+    weightParts: [weightsRegion, ...WEIGHT_PART_REGIONS.slice(0, sizes.weightPorts - 1).map((n) => regions[n]!)],
     weights,
     ops,
     opsPerBlock: OPS_PER_BLOCK,

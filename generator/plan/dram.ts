@@ -1,5 +1,5 @@
 // The DRAM map: every region's size, element type and layout, placed in its m_axi bundle at 4096-aligned offsets.
-import type { Config, DramRegion } from '../config/schema.ts';
+import { WEIGHT_PART_REGIONS, type Config, type DramRegion, type WeightPartRegion } from '../config/schema.ts';
 import { attnInfoTokenWords, attnStepWords as attnStepWordsOf } from '../kernels/attention.ts';
 import type { PlanBundle, PlanRegion, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
@@ -87,16 +87,42 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
   };
 }
 
-/** Places the regions in their bundles in config order. */
-export function placeRegions(c: Config, s: PlanSizes, bodies: Record<DramRegion, RegionBody>): { bundles: PlanBundle[]; regions: Record<DramRegion, PlanRegion> } {
+/** The extra weight regions of hardware.weightPorts > 1 (weights1 …): each holds part k of every split tensor at the
+ *  tensor's own offset, so it ends where the last split tensor's part ends. */
+export function weightPartBodies(s: PlanSizes, weights: PlanWeight[]): Array<[WeightPartRegion, RegionBody]> {
   const wb = s.axiBits / 8;
-  const regions = {} as Record<DramRegion, PlanRegion>;
-  const bundles: PlanBundle[] = Object.entries(c.hardware.bundles).map(([bundle, names]) => {
+  const words = Math.max(0, ...weights.filter((w) => w.ports).map((w) => w.wordOffset + w.partWords!));
+  return WEIGHT_PART_REGIONS.slice(0, s.weightPorts - 1).map((name, k) => [
+    name,
+    {
+      bytes: words * wb,
+      words,
+      ctype: 'ap_uint<8>',
+      elemBytes: 1,
+      shape: [words * wb],
+      layout: `weight port ${k + 1} of ${s.weightPorts}: part ${k + 1} (rows r with r mod ${s.weightPorts} = ${k + 1}) of every linear and expert matrix, at the tensor's offset of the weights region (see weights.tensors); blank elsewhere`,
+    },
+  ]);
+}
+
+/** Places the regions in their bundles in config order; the extra weight regions (`parts`) each get a bundle of their
+ *  own name after them. */
+export function placeRegions(
+  c: Config,
+  s: PlanSizes,
+  bodies: Record<DramRegion, RegionBody>,
+  parts: Array<[WeightPartRegion, RegionBody]> = [],
+): { bundles: PlanBundle[]; regions: Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>> } {
+  const wb = s.axiBits / 8;
+  const regions = {} as Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>>;
+  const all = { ...bodies, ...Object.fromEntries(parts) } as Record<DramRegion | WeightPartRegion, RegionBody>;
+  const layout: Array<[string, string[]]> = [...Object.entries(c.hardware.bundles), ...parts.map(([n]): [string, string[]] => [n, [n]])];
+  const bundles: PlanBundle[] = layout.map(([bundle, names]) => {
     let at = 0;
     const rs = names.map((n) => {
-      const name = n as DramRegion;
+      const name = n as DramRegion | WeightPartRegion;
       const offset = alignUp(at, REGION_ALIGN);
-      const r: PlanRegion = { name, bundle, offset, wordOffset: offset / wb, ...bodies[name] };
+      const r: PlanRegion = { name, bundle, offset, wordOffset: offset / wb, ...all[name] };
       at = offset + r.bytes;
       regions[name] = r;
       return r;

@@ -239,8 +239,18 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // Run-time integer multiplies (indexProducts): the direct movers' loop bounds rows · steps (a computable trip count
   // keeps their bursts) and the gathered paths' row addresses t · row_words. The weight loader's tile row and the ends
   // of the compute and gathered loops are counted instead.
-  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned, shifters: linShift, what: 'weight loader (word-aligned rows)' });
-  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned, shifters: linShift, what: 'weight loader (general layout)' });
+  const ports = s.weightPorts;
+  row(U, 'lin_wload_rows', 1, 4, { ticks: true, axi: 'read', live: aligned && ports === 1, shifters: linShift, what: 'weight loader (word-aligned rows)' });
+  row(U, 'lin_wload_words', 1, 4, { ticks: true, axi: 'read', live: !aligned && ports === 1, shifters: linShift, what: 'weight loader (general layout)' });
+  // hardware.weightPorts > 1 (word-aligned rows only, validated): one reader per port streams that port's rows, the
+  // loader takes a word of every port per cycle, one row each (WEIGHT_PORTS rows of a tile at once).
+  row(U, 'lin_wport_words', 1, 3, { axi: 'read', live: ports > 1, what: `weight port reader (one per port, ${ports} instances): one word per cycle into its stream` });
+  row(U, 'lin_wload_ports', 1, 4, {
+    ticks: true,
+    live: ports > 1,
+    shifters: shl('linearWeight', ports, `weight lanes of ${ports} ports`),
+    what: `weight loader from ${ports} port streams: a word of each per cycle`,
+  });
   const sc = t.linearWeight.scale;
   row(U, 'lin_sload_words', 1, 4, {
     ticks: true,

@@ -1,6 +1,6 @@
 // planToManifest: the design.json (generator/manifest.ts) a plan implies.
 import { inputPipeline } from '../config/input.ts';
-import { MANIFEST_FORMAT, type DesignManifest, type KernelArg } from '../manifest.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS, type DesignManifest, type KernelArg } from '../manifest.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import type { Plan } from './types.ts';
 
@@ -40,7 +40,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
   const s = plan.sizes;
   const w = plan.weightsRegion;
   return {
-    format: MANIFEST_FORMAT,
+    format: plan.weightParts.length > 1 ? MANIFEST_FORMAT_PORTS : MANIFEST_FORMAT,
     name: plan.name,
     configHash,
     kernel: { name: plan.kernelName, args: kernelArgs(plan) },
@@ -66,6 +66,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
       bundle: w.bundle,
       region: w.name,
       file: WEIGHTS_FILE,
+      ...(plan.weightParts.length > 1 ? { parts: plan.weightParts.map((r) => ({ bundle: r.bundle, region: r.name })) } : {}),
       tensors: plan.weights.map((t) => ({
         name: t.name,
         offset: t.offset,
@@ -79,6 +80,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
         ...(t.scale
           ? { scale: { offset: t.scale.wordOffset * (plan.sizes.axiBits / 8), rows: t.scale.rows, scaleBits: t.scale.scaleBits, scaleShift: t.scale.scaleShift } }
           : {}),
+        ...(t.ports ? { ports: t.ports } : {}),
       })),
     },
     scalars: { ...plan.scalars },

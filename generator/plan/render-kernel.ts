@@ -112,6 +112,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   };
   const wsc = t.linearWeight.scale;
   sizes.push(
+    ...(s.weightPorts > 1 ? [size('WEIGHT_PORTS', s.weightPorts, 'weight ports of the linear loader: matrix rows alternate over the weights regions (hardware.weightPorts)')] : []),
     size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
     size('WLIN_SCALE_BITS', wsc?.scaleBits ?? 0, 'mantissa bits of a row scale (0: a power of two, no product)'),
     size('WLIN_SCALE_LANES', s.axiBits / 16, '16-bit row-scale entries per AXI word'),
@@ -302,7 +303,7 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
       ints: pick([
         'TOKENS', 'EXPERTS', 'DIM', 'MLP_HIDDEN', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'TILE_IN', 'TILE_OUT',
         'LIN_WBUF_TILES', 'LIN_MAX_IN', 'LIN_MAX_OUT', 'LIN_MIN_IN', 'LIN_IN_TILES_MAX', 'LIN_OUT_TILES_MAX', 'LIN_TILES_II',
-        'LIN_WLOAD_MAX_WORDS', 'LIN_BLOAD_MAX_WORDS', ...wlinInts,
+        'LIN_WLOAD_MAX_WORDS', 'LIN_BLOAD_MAX_WORDS', ...wlinInts, ...(plan.sizes.weightPorts > 1 ? ['WEIGHT_PORTS'] : []),
         'WATTNB_BITS', 'WATTNB_LANES', 'WATTNB_W', 'WBIAS_BITS', 'WBIAS_LANES', 'WBIAS_W', 'WS_BITS_WATTNB', 'WS_BITS_WBIAS',
       ]),
     },
@@ -333,7 +334,15 @@ function linBankingView(plan: Plan): Record<string, unknown> {
 
 /** The view model kernel.cpp.hbs renders. */
 export function kernelView(plan: Plan): Record<string, unknown> {
+  // hardware.weightPorts > 1: the extra weight regions' pointers (wmem1 …) beside wmem on every weight load.
+  const n = plan.sizes.weightPorts;
+  const wx = Array.from({ length: n - 1 }, (_, i) => ({ k: i + 1 }));
+  const moePart = (tensor: string) => [1, 2, 3].map((k) => (k < n ? `wmem${k} + ${tensor}[i]` : '0')).join(', ');
   return {
+    weightPorts: n,
+    wx,
+    wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
+    moeArgs: n > 1 ? `, ${moePart('WO_EXP_HTOH4_WEIGHT')}, ${moePart('WO_EXP_H4TOH_WEIGHT')}` : '',
     name: plan.name,
     kernel: plan.kernelName,
     axiBits: plan.sizes.axiBits,

@@ -56,6 +56,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
       wLanes: wL,
       bLanes: t[biasCls].lanes,
       sLanes: sL,
+      wPorts: s.weightPorts,
       ownLoad,
       prefetch: prefetch ? { outDim: prefetch[0], inDim: prefetch[1] } : null,
     });
@@ -71,6 +72,7 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     wLanes: wL,
     bLanes: t.bias.lanes,
     sLanes: sL,
+    wPorts: s.weightPorts,
   };
   const lnTrips = layernormTicks(s.tokens, s.dim, lanes, s.axiBits, t.bias.containerBits);
   const addTrips = residualAddTicks(s.tokens, s.dim, lanes);

@@ -85,6 +85,7 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
     qBlocks: Math.ceil((tokens + P - 1) / P),
     maxImages,
     axiBits: c.hardware.axiBits,
+    weightPorts: c.hardware.weightPorts ?? 1,
     actLanes,
     linMaxIn: Math.max(dim, mlpHidden, eh),
     linMaxOut: Math.max(dim, mlpHidden, eh),

@@ -1,6 +1,6 @@
 // The plan: the typed IR computed once from a validated Config. Kernels, params.h, kernel.cpp, design.json,
 // the packer, csim and the estimator all read it; nothing downstream re-derives sizes from the config.
-import type { Config, DramRegion, PrecisionClass } from '../config/schema.ts';
+import type { Config, DramRegion, PlanRegionName, PrecisionClass, WeightPartRegion } from '../config/schema.ts';
 import type { PlanLoop } from './loops.ts';
 
 /** Every size the kernels are parameterised by (the constants of params.h). */
@@ -29,6 +29,8 @@ export interface PlanSizes {
   qBlocks: number;
   maxImages: number;
   axiBits: number;
+  /** m_axi ports the linear weight loader reads in parallel (hardware.weightPorts). */
+  weightPorts: number;
   /** Activation elements per AXI word (container bits = 32 for Edge-MoE). */
   actLanes: number;
   /** Widest linear layer input / output (the row cache and output tile sizes). */
@@ -79,7 +81,7 @@ export type PlanTypes = Record<PrecisionClass, PlanType>;
 
 /** One DRAM region inside an m_axi bundle. */
 export interface PlanRegion {
-  name: DramRegion;
+  name: PlanRegionName;
   bundle: string;
   /** Byte offset from the bundle base (4096-aligned) and its word offset (offset / (axiBits/8)). */
   offset: number;
@@ -132,6 +134,10 @@ export interface PlanWeight {
   layout: string;
   /** Block index for per-block tensors, else null. */
   block: number | null;
+  /** hardware.weightPorts > 1 and a linear-loader tensor: its rows alternate over `ports` weight regions, each part
+   *  `partWords` words at this tensor's wordOffset of its region (part 0 in the weights region, then the scales). */
+  ports?: number;
+  partWords?: number;
 }
 
 export const OP_KINDS = [
@@ -224,10 +230,12 @@ export interface Plan {
   sizes: PlanSizes;
   types: PlanTypes;
   bundles: PlanBundle[];
-  /** Every region by name (the same objects as in bundles). */
-  regions: Record<DramRegion, PlanRegion>;
-  /** Bundle and region holding the packed weights. */
+  /** Every region by name (the same objects as in bundles); weights1 … only with hardware.weightPorts > 1. */
+  regions: Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>>;
+  /** Bundle and region holding the packed weights (part 0 of split tensors). */
   weightsRegion: PlanRegion;
+  /** The weight regions in port order: weightsRegion, then weights1 … (hardware.weightPorts of them). */
+  weightParts: PlanRegion[];
   weights: PlanWeight[];
   ops: PlanOp[];
   /** Ops per transformer block and the id of block i's step k: 1 + i·opsPerBlock + k. */

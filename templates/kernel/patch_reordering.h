@@ -12,7 +12,9 @@
 //   moe_experts<CONFIG_T, STEP_T>(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping,
 //               bpong, sh_w1, sh_b1, sh_w2, sh_b2);                           // per-tensor shifts (params.h WS_*)
 // STEP_T::step(...) takes linear_step's arguments and runs it: the top function routes it to its one shared
-// linear_step instance (ALLOCATION names a plain wrapper; a template name is ignored there, gotcha 9).
+// linear_step instance (ALLOCATION names a plain wrapper; a template name is ignored there, gotcha 9). With several
+// weight ports (lin_config::WEIGHT_PORTS > 1) moe_experts also takes w1 / w2 in the other weight regions (w1_1 …,
+// w2_1 …) and STEP_T::step linear_step's trailing wmem_next1 … arguments.
 // The routing state (gate_w, qidx, qp, qlen, meta) and the ping/pong buffers belong to the caller (moe_buffers<CONFIG_T>).
 // The header reads nothing from params.h (trace_hook.h, csim diagnostics only, does).
 //
@@ -246,6 +248,37 @@ void moe_gate(const typename CONFIG_T::word_t *u, typename moe_buffers<CONFIG_T>
   gate_compute<CONFIG_T>(us, gate_w, qidx, qp, qlen, meta, meta_len);
 }
 
+/** STEP_T::step of the expert loop: with several weight ports (PORTS) the next weights' pointers into the other weight
+ *  regions follow linear_step's arguments; with one, STEP_T::step has no such arguments and they are dropped. */
+template <class CONFIG_T, class STEP_T, bool PORTS>
+struct moe_step {
+  typedef typename CONFIG_T::lin_config L;
+  typedef typename CONFIG_T::word_t word_t;
+  static void run(word_t *dst, const word_t *src, typename lin_buffers<L>::w_t w, typename lin_buffers<L>::b_t bias, int out_dim, int in_dim,
+                  int rows, const typename moe_buffers<CONFIG_T>::qidx_t qidx, const typename moe_buffers<CONFIG_T>::qp_t qp, int queue, bool use_gelu,
+                  bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<L>::w_t wnext,
+                  const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh, const word_t *, const word_t *, const word_t *) {
+#pragma HLS inline
+    STEP_T::step(dst, src, w, bias, out_dim, in_dim, rows, qidx, qp, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh, b_attn, wnext,
+                 wmem_next, next_first, next_out, next_in, next_sh);
+  }
+};
+
+template <class CONFIG_T, class STEP_T>
+struct moe_step<CONFIG_T, STEP_T, true> {
+  typedef typename CONFIG_T::lin_config L;
+  typedef typename CONFIG_T::word_t word_t;
+  static void run(word_t *dst, const word_t *src, typename lin_buffers<L>::w_t w, typename lin_buffers<L>::b_t bias, int out_dim, int in_dim,
+                  int rows, const typename moe_buffers<CONFIG_T>::qidx_t qidx, const typename moe_buffers<CONFIG_T>::qp_t qp, int queue, bool use_gelu,
+                  bool use_expert, bool use_score, const word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<L>::w_t wnext,
+                  const word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh, const word_t *x1, const word_t *x2,
+                  const word_t *x3) {
+#pragma HLS inline
+    STEP_T::step(dst, src, w, bias, out_dim, in_dim, rows, qidx, qp, queue, use_gelu, use_expert, use_score, bmem, b_first, b_sh, b_attn, wnext,
+                 wmem_next, next_first, next_out, next_in, next_sh, x1, x2, x3);
+  }
+};
+
 /**
  * The expert loop with real double buffering: out = 0, W1 of the first active expert into ping, then for each
  * active expert e (ascending): hidden[patch] = GELU(W1[e]·u[patch] + b1[e]) from ping WHILE W2[e] loads into pong;
@@ -261,9 +294,12 @@ void moe_experts(typename CONFIG_T::word_t *out, const typename CONFIG_T::word_t
                  const typename moe_buffers<CONFIG_T>::qp_t qp, const int qlen[CONFIG_T::EXPERTS], const int meta[CONFIG_T::EXPERTS],
                  int meta_len, typename lin_buffers<typename CONFIG_T::lin_config>::w_t wping,
                  typename lin_buffers<typename CONFIG_T::lin_config>::w_t wpong, typename lin_buffers<typename CONFIG_T::lin_config>::b_t bping,
-                 typename lin_buffers<typename CONFIG_T::lin_config>::b_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0) {
+                 typename lin_buffers<typename CONFIG_T::lin_config>::b_t bpong, int sh_w1 = 0, int sh_b1 = 0, int sh_w2 = 0, int sh_b2 = 0,
+                 const typename CONFIG_T::word_t *w1_1 = 0, const typename CONFIG_T::word_t *w1_2 = 0, const typename CONFIG_T::word_t *w1_3 = 0,
+                 const typename CONFIG_T::word_t *w2_1 = 0, const typename CONFIG_T::word_t *w2_2 = 0, const typename CONFIG_T::word_t *w2_3 = 0) {
 #pragma HLS inline  // into the top function, whose ALLOCATION shares linear_step (through STEP_T) with it
   const int DIM = CONFIG_T::DIM, EXPERT_HIDDEN = CONFIG_T::EXPERT_HIDDEN;
+  typedef moe_step<CONFIG_T, STEP_T, (lin_weight_ports<typename CONFIG_T::lin_config>::N > 1)> step;
   const int TOKEN_BUF_WORDS = CONFIG_T::TOKEN_BUF_WORDS;
 moe_zero:
   for (int wi = 0; wi < TOKEN_BUF_WORDS; wi++) {
@@ -272,8 +308,8 @@ moe_zero:
     out[wi] = 0;
   }
   if (meta_len > 0)  // prologue: W1 of the first active expert (a pure load: rows = 0)
-    STEP_T::step(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, b1, 0, 0, false, wping, w1,
-                meta[0] * EXPERT_HIDDEN * DIM, EXPERT_HIDDEN, DIM, sh_w1);
+    step::run(hidden, u, wpong, bpong, 0, 0, 0, qidx, qp, 0, false, false, false, b1, 0, 0, false, wping, w1, meta[0] * EXPERT_HIDDEN * DIM,
+              EXPERT_HIDDEN, DIM, sh_w1, w1_1, w1_2, w1_3);
 moe_active_experts:
   for (int a = 0; a < meta_len; a++) {
 #pragma HLS loop_tripcount min = 1 max = T_EXPERTS
@@ -281,10 +317,10 @@ moe_active_experts:
     const int n = qlen[e];
     const bool more = a + 1 < meta_len;
     const int e_next = more ? meta[a + 1] : e;
-    STEP_T::step(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, b1, e * EXPERT_HIDDEN, sh_b1, false,
-                wpong, w2, e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2);
-    STEP_T::step(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, b2, e * DIM, sh_b2, false, wping, w1,
-                e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1);
+    step::run(hidden, u, wping, bping, EXPERT_HIDDEN, DIM, n, qidx, qp, e, true, true, false, b1, e * EXPERT_HIDDEN, sh_b1, false, wpong, w2,
+              e * DIM * EXPERT_HIDDEN, DIM, EXPERT_HIDDEN, sh_w2, w2_1, w2_2, w2_3);
+    step::run(out, hidden, wpong, bpong, DIM, EXPERT_HIDDEN, n, qidx, qp, e, false, true, true, b2, e * DIM, sh_b2, false, wping, w1,
+              e_next * EXPERT_HIDDEN * DIM, more ? EXPERT_HIDDEN : 0, DIM, sh_w1, w1_1, w1_2, w1_3);
   }
 }
 

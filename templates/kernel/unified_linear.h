@@ -14,6 +14,10 @@
 //   compute_linear<CONFIG_T>(dst, src, wping, bping, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
 //   linear_step<CONFIG_T>(dst, src, wping, bping, ..., bmem, b_first, b_sh, b_attn, wpong, wmem_next, next_first, next_out,
 //               next_in, next_sh);  // bias of ping's layer, then compute ping while the next layer loads into pong
+// With CONFIG_T::WEIGHT_PORTS = N > 1 (hardware.weightPorts; absent = 1) the rows of every matrix alternate over N
+// weight regions on N m_axi ports (row r in region r mod N, every part at the tensor's own offset): the loader, and
+// linear_overlap / linear_step around it, take the other regions' pointers to the same tensor as wmem1 … wmem3, and
+// one reader process per port streams its rows while the loader fills N rows of a tile per cycle.
 // The header reads nothing from params.h, so one translation unit may instantiate it with several configs. ALLOCATION
 // ignores a template name with its argument list (gotcha 9): the top function shares ONE linear_step instance through a
 // plain wrapper of its own (kernel.cpp's linear_unit_step).
@@ -50,6 +54,20 @@
 #include "gelu_approx.h"
 
 namespace edgemoe {
+
+/** Weight ports of a config: CONFIG_T::WEIGHT_PORTS when the config declares it (hardware.weightPorts > 1), else 1. */
+template <int>
+struct lin_int_void {
+  typedef void type;
+};
+template <class CONFIG_T, class = void>
+struct lin_weight_ports {
+  static const int N = 1;
+};
+template <class CONFIG_T>
+struct lin_weight_ports<CONFIG_T, typename lin_int_void<CONFIG_T::WEIGHT_PORTS>::type> {
+  static const int N = CONFIG_T::WEIGHT_PORTS;
+};
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
 template <class CONFIG_T>
@@ -128,13 +146,149 @@ typename CONFIG_T::wlin_t wlin_lane(const typename CONFIG_T::word_t &word, int j
   return fxm_lane_get_shifted<wlin_t, CONFIG_T::WLIN_BITS, CONFIG_T::WLIN_W, CONFIG_T::WS_BITS_WLIN>(word, j, sh);
 }
 
+// ---- several weight ports (WEIGHT_PORTS > 1): a reader per port, the loader takes a word of each per cycle ----
+
+/** One weight port's reader: `words` consecutive words from p into ws, one per cycle (the port's only m_axi access). */
+template <class CONFIG_T, int T_WORDS_MAX = CONFIG_T::LIN_WLOAD_MAX_WORDS>
+void lin_wport_read(const typename CONFIG_T::word_t *p, int words, hls::stream<typename CONFIG_T::word_t> &ws) {
+#pragma HLS inline off  // one process per port (of lin_wload_ports's DATAFLOW)
+lin_wport_words:
+  for (int wi = 0; wi < words; wi++) {
+#pragma HLS loop_tripcount min = 1 max = T_WORDS_MAX
+#pragma HLS pipeline II = 1
+    ws.write(p[wi]);
+  }
+}
+
+/** The loader of PORTS streams: word wi of port k is word wi % row_words of matrix row PORTS·(wi / row_words) + k, so
+ *  one cycle fills PORTS rows of a tile (distinct banks of the TILE_OUT-way partitioned dim, PORTS | TILE_OUT). rs: the
+ *  rows' scale entries (WLIN_SCALED), read PORTS at a time. */
+template <class CONFIG_T, int PORTS, int T_WORDS_MAX = CONFIG_T::LIN_WLOAD_MAX_WORDS>
+void lin_wload_fill(typename lin_buffers<CONFIG_T>::w_t wbuf, hls::stream<typename CONFIG_T::word_t> ws[PORTS], const ap_uint<16> *rs, int words,
+                    int in_dim, int sh) {
+#pragma HLS inline off  // the loader process
+  typedef typename CONFIG_T::word_t word_t;
+  const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
+  const int WLIN_SCALED = CONFIG_T::WLIN_SCALED;
+  const int row_words = in_dim / WLIN_LANES;
+  const int in_tiles = in_dim / TILE_IN;
+  int o = 0, iw = 0;
+  int oo = 0, trow = 0;  // o % TILE_OUT and (o / TILE_OUT) * in_tiles, counted
+lin_wload_ports:
+  for (int wi = 0; wi < words; wi++) {
+#pragma HLS loop_tripcount min = 1 max = T_WORDS_MAX
+#pragma HLS pipeline II = 1
+    EDGEMOE_TICK();
+  lin_wload_port_words:
+    for (int k = 0; k < PORTS; k++) {
+#pragma HLS unroll
+      const word_t word = ws[k].read();
+    lin_wload_port_lanes:
+      for (int j = 0; j < WLIN_LANES; j++) {
+#pragma HLS unroll
+        const int i = iw * WLIN_LANES + j;
+        wbuf[trow + i / TILE_IN][oo + k][i % TILE_IN] = wlin_lane<CONFIG_T>(word, j, sh, rs[WLIN_SCALED ? o + k : 0]);
+      }
+    }
+    if (++iw == row_words) {
+      iw = 0;
+      o += PORTS;
+      oo += PORTS;
+      if (oo == TILE_OUT) {
+        oo = 0;
+        trow += in_tiles;
+      }
+    }
+  }
+}
+
+/** A load over PORTS weight ports (load_linear_weights' arguments): the rows' scales (WLIN_SCALED, from the weights
+ *  region, PORTS read per cycle by the loader), then the readers and the loader as one DATAFLOW region; a form per
+ *  supported PORTS (the primary template is never called: one port takes load_linear_weights' own loops). */
+template <class CONFIG_T, int PORTS>
+struct lin_wload_ports {
+  static void run(typename lin_buffers<CONFIG_T>::w_t, const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *,
+                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int, int, int, int) {}
+};
+
+/** The row scales of a PORTS-port load into rs (sh carries the table's word offset above bit 8, as for one port). */
+template <class CONFIG_T, int N>
+void lin_wload_port_scales(ap_uint<16> rs[N], const typename CONFIG_T::word_t *wmem, int first, int out_dim, int in_dim, int sh) {
+#pragma HLS inline
+  if (CONFIG_T::WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, N>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
+}
+
+template <class CONFIG_T>
+void lin_wload_ports2(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
+                      const ap_uint<16> *rs, int words, int in_dim, int sh) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
+#pragma HLS dataflow
+  hls::stream<typename CONFIG_T::word_t> ws[2];
+#pragma HLS stream variable = ws depth = 2  // each reader runs a word ahead of the loader
+  lin_wport_read<CONFIG_T>(p0, words, ws[0]);
+  lin_wport_read<CONFIG_T>(p1, words, ws[1]);
+  lin_wload_fill<CONFIG_T, 2>(wbuf, ws, rs, words, in_dim, sh);
+}
+
+template <class CONFIG_T>
+void lin_wload_ports4(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
+                      const typename CONFIG_T::word_t *p2, const typename CONFIG_T::word_t *p3, const ap_uint<16> *rs, int words, int in_dim,
+                      int sh) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
+#pragma HLS dataflow
+  hls::stream<typename CONFIG_T::word_t> ws[4];
+#pragma HLS stream variable = ws depth = 2  // each reader runs a word ahead of the loader
+  lin_wport_read<CONFIG_T>(p0, words, ws[0]);
+  lin_wport_read<CONFIG_T>(p1, words, ws[1]);
+  lin_wport_read<CONFIG_T>(p2, words, ws[2]);
+  lin_wport_read<CONFIG_T>(p3, words, ws[3]);
+  lin_wload_fill<CONFIG_T, 4>(wbuf, ws, rs, words, in_dim, sh);
+}
+
+template <class CONFIG_T>
+struct lin_wload_ports<CONFIG_T, 2> {
+  static void run(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
+                  const typename CONFIG_T::word_t *, const typename CONFIG_T::word_t *, int first, int out_dim, int in_dim, int sh) {
+#pragma HLS inline
+    const int N = CONFIG_T::WLIN_SCALED ? CONFIG_T::LIN_MAX_OUT : 2;
+    ap_uint<16> rs[N];
+#pragma HLS array_partition variable = rs cyclic factor = 2  // two rows' scales read per cycle
+    lin_wload_port_scales<CONFIG_T, N>(rs, p0, first, out_dim, in_dim, sh);
+    const int off = first / (CONFIG_T::WLIN_LANES * 2);  // each part of the matrix starts this many words in
+    lin_wload_ports2<CONFIG_T>(wbuf, p0 + off, p1 + off, rs, out_dim * (in_dim / CONFIG_T::WLIN_LANES) / 2, in_dim, CONFIG_T::WLIN_SCALED ? sh & 255 : sh);
+  }
+};
+
+template <class CONFIG_T>
+struct lin_wload_ports<CONFIG_T, 4> {
+  static void run(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *p0, const typename CONFIG_T::word_t *p1,
+                  const typename CONFIG_T::word_t *p2, const typename CONFIG_T::word_t *p3, int first, int out_dim, int in_dim, int sh) {
+#pragma HLS inline
+    const int N = CONFIG_T::WLIN_SCALED ? CONFIG_T::LIN_MAX_OUT : 4;
+    ap_uint<16> rs[N];
+#pragma HLS array_partition variable = rs cyclic factor = 4  // four rows' scales read per cycle
+    lin_wload_port_scales<CONFIG_T, N>(rs, p0, first, out_dim, in_dim, sh);
+    const int off = first / (CONFIG_T::WLIN_LANES * 4);  // each part of the matrix starts this many words in
+    lin_wload_ports4<CONFIG_T>(wbuf, p0 + off, p1 + off, p2 + off, p3 + off, rs, out_dim * (in_dim / CONFIG_T::WLIN_LANES) / 4, in_dim,
+                               CONFIG_T::WLIN_SCALED ? sh & 255 : sh);
+  }
+};
+
+/** With WEIGHT_PORTS > 1, wmem1 … point at the same tensor in the other weight regions and the matrix's rows alternate
+ *  over them (`first` then counts a whole matrix of the tensor, as every caller passes). */
 template <class CONFIG_T, int T_WLOAD_MAX_WORDS = CONFIG_T::LIN_WLOAD_MAX_WORDS>
 void load_linear_weights(typename lin_buffers<CONFIG_T>::w_t wbuf, const typename CONFIG_T::word_t *wmem, int first, int out_dim,
-                         int in_dim, int sh = 0) {
+                         int in_dim, int sh = 0, const typename CONFIG_T::word_t *wmem1 = 0, const typename CONFIG_T::word_t *wmem2 = 0,
+                         const typename CONFIG_T::word_t *wmem3 = 0) {
 #pragma HLS inline off  // one loader process (of linear_overlap's DATAFLOW)
   typedef typename CONFIG_T::word_t word_t;
   const int TILE_IN = CONFIG_T::TILE_IN, TILE_OUT = CONFIG_T::TILE_OUT, WLIN_LANES = CONFIG_T::WLIN_LANES;
   const int WLIN_SCALED = CONFIG_T::WLIN_SCALED, LIN_MAX_OUT = CONFIG_T::LIN_MAX_OUT;
+  const int PORTS = lin_weight_ports<CONFIG_T>::N;
+  if (PORTS > 1) {  // rows alternate over the ports (WEIGHT_PORTS > 1: a form of its own, scales included)
+    lin_wload_ports<CONFIG_T, PORTS>::run(wbuf, wmem, wmem1, wmem2, wmem3, first, out_dim, in_dim, sh);
+    return;
+  }
   // Per-channel scales: sh carries the scale table's word offset above bit 8 (params.h WS_*); its rows load first.
   ap_uint<16> rs[WLIN_SCALED ? LIN_MAX_OUT : 1];
   if (WLIN_SCALED && out_dim > 0) load_row_scales<CONFIG_T, WLIN_SCALED ? LIN_MAX_OUT : 1>(rs, wmem + (sh >> 8), first / in_dim, out_dim);
@@ -606,11 +760,12 @@ template <class CONFIG_T>
 void linear_overlap(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
                            int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
                            bool use_gelu, bool use_expert, bool use_score, typename lin_buffers<CONFIG_T>::w_t wnext, const typename CONFIG_T::word_t *wmem_next,
-                           int next_first, int next_out, int next_in, int next_sh) {
+                           int next_first, int next_out, int next_in, int next_sh, const typename CONFIG_T::word_t *wmem_next1 = 0,
+                           const typename CONFIG_T::word_t *wmem_next2 = 0, const typename CONFIG_T::word_t *wmem_next3 = 0) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   compute_linear<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
-  load_linear_weights<CONFIG_T>(wnext, wmem_next, next_first, next_out, next_in, next_sh);
+  load_linear_weights<CONFIG_T>(wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
 }
 
 /**
@@ -632,14 +787,16 @@ template <class CONFIG_T>
 void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::w_t w, typename lin_buffers<CONFIG_T>::b_t bias, int out_dim, int in_dim, int rows,
                         const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_gelu,
                         bool use_expert, bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
-                        const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0) {
+                        const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh = 0,
+                        const typename CONFIG_T::word_t *wmem_next1 = 0, const typename CONFIG_T::word_t *wmem_next2 = 0,
+                        const typename CONFIG_T::word_t *wmem_next3 = 0) {
 #pragma HLS inline off
   if (b_attn)
     load_linear_bias<CONFIG_T, typename CONFIG_T::wattnb_t, CONFIG_T::WATTNB_BITS, CONFIG_T::WATTNB_LANES, CONFIG_T::WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
   else
     load_linear_bias<CONFIG_T, typename CONFIG_T::wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_LANES, CONFIG_T::WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
   linear_overlap<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
-                 next_first, next_out, next_in, next_sh);
+                 next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
 }
 
 }  // namespace edgemoe

@@ -73,6 +73,11 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['precision.activation.n=3', 'precision.activation.o="AP_SAT"'], 'precision.activation.n', /only applies/],
   [['precision.activation.n=40'], 'precision.activation.n', /0\.\.W/],
   [['name=my model'], 'name'],
+  [['hardware.weightPorts=3'], 'hardware.weightPorts', /one of 1, 2, 4 \(got 3\)/],
+  [['hardware.weightPorts=4'], 'hardware.weightPorts', /weightPorts 4 needs 3 free memory ports beside the 5 bundles of hardware\.bundles, but the ZCU102 has 6 \(HP0, HP1, HP2, HP3, HPC0, HPC1\): 1 free/],
+  [['hardware.weightPorts=4', 'hardware.linearTile.out=2', 'hardware.bundles={"a":["tmp1","attn","images","tmp2","x","tmp3","hidden","softmaxInfo"],"weights":["weights"]}'], 'hardware.weightPorts', /must divide hardware\.linearTile\.out \(2\)/],
+  [['hardware.weightPorts=2', 'hardware.bundles.weights1=["hidden"]', 'hardware.bundles.inout4=["softmaxInfo"]'], 'hardware.bundles.weights1', /taken by the extra weight port/],
+  [['hardware.weightPorts=2', 'model.dim=40', 'model.heads=5'], 'hardware.weightPorts', /model\.dim \(40\) is not a multiple of 16 weights per word/],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],

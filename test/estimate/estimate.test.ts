@@ -204,6 +204,43 @@ describe('estimate of the precision presets', () => {
   });
 });
 
+describe('estimate with two weight ports (hardware.weightPorts = 2)', () => {
+  const one = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+  const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.weightPorts=2'] }));
+  const two = estimatePlan(plan);
+  const bundleRead = (e: typeof one, b: string) => e.ops.reduce((a, o) => a + (o.traffic.find((t) => t.bundle === b)?.read ?? 0), 0);
+
+  it('the extra bundle gets its own HP port; the same bytes move, the linear and expert matrices half on each port', () => {
+    assert.deepEqual(two.ports.find((p) => p.bundle === 'weights1'), { bundle: 'weights1', port: 'HP1' });
+    assert.equal(new Set(two.ports.map((p) => p.port)).size, two.ports.length, 'six bundles on six distinct ports');
+    assert.equal(two.totals.bytes, one.totals.bytes);
+    const w0 = bundleRead(two, 'weights');
+    const w1 = bundleRead(two, 'weights1');
+    assert.equal(w0 + w1, bundleRead(one, 'weights'));
+    // weights1 carries half of every split matrix; weights the other half plus the biases, norms, pos_embed and gates.
+    const split = plan.weights.filter((w) => w.ports === 2);
+    assert.equal(split.length, 12 * 4 + 6 * 2 + 6 * 2, 'q, k, v, proj per block; fc1, fc2 per dense block; htoh4, h4toh per MoE block');
+    assert.ok(w1 < w0 && w1 > 0.45 * (w0 + w1), `${w0} vs ${w1} bytes`);
+  });
+
+  it('weight loads tick half as often and the weight port binds less: moe_experts and the total bound drop', () => {
+    const ex = (e: typeof one) => e.ops.filter((o) => o.kind === 'moe_experts');
+    assert.ok(two.totals.loadTicks < 0.6 * one.totals.loadTicks, `${two.totals.loadTicks} vs ${one.totals.loadTicks} load ticks`);
+    assert.ok(ex(two).reduce((a, o) => a + o.bound, 0) < ex(one).reduce((a, o) => a + o.bound, 0));
+    assert.ok(two.totals.bound < one.totals.bound, `${two.totals.bound} vs ${one.totals.bound}`);
+    assert.equal(two.totals.computeTicks, one.totals.computeTicks);
+  });
+
+  it('resources: a second m_axi adapter, the port readers and their FIFOs', () => {
+    const item = (e: typeof one, u: string) => e.resources.items.find((i) => i.unit === u);
+    assert.match(item(two, 'm_axi adapters')!.what, /^6 bundles/);
+    assert.ok(item(two, 'weight port readers')!.LUT > 0 && item(one, 'weight port readers') === undefined);
+    assert.ok(item(two, 'fifo weight ports') !== undefined);
+    assert.ok(two.resources.total.LUT > one.resources.total.LUT && two.resources.total.FF > one.resources.total.FF);
+    assert.equal(two.resources.total.DSP, one.resources.total.DSP);
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);

@@ -19,14 +19,20 @@ describe('explore/space + evaluate on tiny', function () {
   });
 
   it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
-    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length;
+    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length * GRID.weightPorts.length;
     assert.deepEqual(profilesOf(base), ['own', 'act16']);
     assert.equal(points.length + rejected, 2 * n, 'the hardware grid once per precision profile');
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
-    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, precision: 'own' }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
+    assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, weightPorts: 1, precision: 'own' }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
     assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
     assert.ok(points.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored');
     for (const p of points) assert.deepEqual({ ...knobsOf(p.config), precision: p.knobs.precision }, p.knobs);
+    // Two weight ports fit ZCU102 (five bundles of six ports); the point id and config carry them.
+    const two = points.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'own')!;
+    assert.match(two.id, /-w2$/);
+    assert.equal(two.config.hardware.weightPorts, 2);
+    assert.match(points.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'act16')!.id, /-w2-act16$/);
+    assert.throws(() => withKnobs(base, { ...knobsOf(base), weightPorts: 4 }), (e) => e instanceof ConfigError && /weightPorts 4 needs 3 free memory ports beside the 5 bundles.*ZCU102 has 6.*1 free/.test(e.message));
   });
 
   it('the precision axis: the base precision, and activations ap_fixed<16,5> rounded with everything else kept', () => {
@@ -47,8 +53,8 @@ describe('explore/space + evaluate on tiny', function () {
   });
 
   it('point ids are stable: the base precision keeps its ids, another profile appends its name', () => {
-    assert.equal(pointId({ tileIn: 16, tileOut: 16, attnParallel: 4, axiBits: 256, precision: 'own' }), 't16x16-p4-a256');
-    assert.equal(pointId({ tileIn: 16, tileOut: 32, attnParallel: 8, axiBits: 128, precision: 'act16' }), 't16x32-p8-a128-act16');
+    assert.equal(pointId({ tileIn: 16, tileOut: 16, attnParallel: 4, axiBits: 256, weightPorts: 1, precision: 'own' }), 't16x16-p4-a256');
+    assert.equal(pointId({ tileIn: 16, tileOut: 32, attnParallel: 8, axiBits: 128, weightPorts: 1, precision: 'act16' }), 't16x32-p8-a128-act16');
     assert.deepEqual(enumeratePoints(base).points.map((p) => p.id), points.map((p) => p.id), 'same order on every run');
     assert.deepEqual(PRECISION_PROFILES, ['own', 'act16']);
   });

@@ -25,6 +25,20 @@ const CASES = [
   { what: 'tiny, tile 8×4, P 3, 128-bit AXI', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128'] },
   { what: 'm3vit-t-cityscapes, P 8', preset: 'm3vit-t-cityscapes', sets: ['hardware.attnParallel=8'] },
   { what: 'tiny, 512-bit AXI (lin_tiles and av_blocks at II 2)', preset: 'tiny', sets: ['hardware.axiBits=512'] },
+  { what: 'tiny, 2 weight ports (port readers + port loader)', preset: 'tiny', sets: ['hardware.weightPorts=2'] },
+  {
+    what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
+    preset: 'tiny',
+    sets: [
+      'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}',
+      'hardware.weightPorts=4',
+      'precision.linearWeight.W=8',
+      'precision.linearWeight.I=1',
+      'precision.linearWeight.granularity=channel',
+      'precision.linearWeight.scaleBits=3',
+      'precision.linearWeight.scaleShift=4',
+    ],
+  },
 ];
 
 const want = (l: Plan['loops'][number]): Counts => ({
