@@ -84,12 +84,11 @@ describe('config/presets', () => {
     }
   });
 
-  it('precision presets: -accurate scales 16-bit matrix rows (sh ≤ 2 under I 2) and stores 18-bit patch weights; -w8 keeps its own types', () => {
+  it('the accurate preset scales 16-bit matrix rows (sh ≤ 2 under I 2) and stores 18-bit patch weights, rounded to nearest', () => {
     const types = (preset: string) => {
       const p = resolveConfig({ preset }).precision;
       return Object.fromEntries(PRECISION_CLASSES.map((k) => [k, cppType(p[k])]));
     };
-    const d = resolveConfig().precision;
     const a = resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }).precision;
     assert.deepEqual(types('m3vit-t-cityscapes-accurate'), {
       activation: 'ap_fixed<32,10>',
@@ -105,16 +104,6 @@ describe('config/presets', () => {
     for (const k of ['blocks.*.attn.qkv.weight', 'blocks.*.attn.proj.weight', 'blocks.*.mlp.fc1.weight', 'blocks.*.mlp.fc2.weight', 'blocks.*.mlp.experts.htoh4.weight', 'blocks.*.mlp.experts.h4toh.weight', 'blocks.*.mlp.gate.*'])
       assert.deepEqual(a.tensors?.[k], { I: 2, q: 'AP_RND_CONV', o: 'AP_SAT' }, k);
     assert.deepEqual(a.tensors?.['blocks.*.attn.qkv.bias'], { I: 7, q: 'AP_RND_CONV', o: 'AP_SAT' });
-    // -w8 derives from -accurate but keeps the types it had before the accurate preset's row scales: 8-bit rows scaled
-    // by m/8 · 2^-sh under per-tensor I, Edge-MoE's 16-bit patch weights, the accurate preset's 24-bit biases.
-    const w = resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }).precision;
-    assert.deepEqual(types('m3vit-t-cityscapes-w8'), { ...types('m3vit-t-cityscapes-accurate'), linearWeight: 'ap_fixed<8,1>', patchWeight: 'ap_fixed<16,0>' });
-    assert.deepEqual(w.patchWeight, d.patchWeight);
-    assert.deepEqual([w.linearWeight.granularity, w.linearWeight.scaleBits, w.linearWeight.scaleShift], ['channel', 3, 4]);
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(w.tensors ?? {}).filter(([k]) => !k.includes('bias') && !k.includes('norm') && !k.startsWith('patch')).map(([k, v]) => [k, v.I])),
-      { 'blocks.*.attn.qkv.weight': 1, 'blocks.*.attn.proj.weight': 1, 'blocks.*.mlp.fc1.weight': 1, 'blocks.*.mlp.fc2.weight': 2, 'blocks.*.mlp.experts.htoh4.weight': 1, 'blocks.*.mlp.experts.h4toh.weight': 2, 'blocks.*.mlp.gate.*': 1 },
-    );
   });
 
   it('tiny preset is exactly the m3vit-tiny-test fixture model (shapes from its safetensors header)', () => {
