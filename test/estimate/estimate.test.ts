@@ -191,7 +191,7 @@ describe('estimate of the precision presets', () => {
     return e.moe!.worstWeightBytesPerBlock;
   };
 
-  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases)', () => {
+  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases, 18-bit patch weights, row-scale tables)', () => {
     const a = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' })));
     const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
     assert.equal(a.totals.computeTicks, d.totals.computeTicks);

@@ -44,35 +44,53 @@ describe('plan: per-tensor precision', () => {
     }
   });
 
-  it('the accurate preset: each tensor its own type, the class type their union, shifts = I − the class minimum', () => {
+  it('the accurate preset: 16-bit matrices under one I = 2 with power-of-two row scales (on chip ap_fixed<18,2>), per-tensor biases shifted into their union', () => {
     const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
     const w = (n: string) => plan.weights.find((x) => x.name === n)!;
-    assert.equal(w('blocks.0.attn.q.weight').ctype, 'ap_fixed<16,1,AP_RND_CONV,AP_SAT,0>');
-    assert.equal(w('blocks.0.mlp.fc2.weight').ctype, 'ap_fixed<16,2,AP_RND_CONV,AP_SAT,0>');
-    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<17,2>');
+    for (const n of ['blocks.0.attn.q.weight', 'blocks.0.mlp.fc2.weight', 'blocks.1.mlp.experts.h4toh.weight', 'blocks.1.mlp.gate.0.w_gate']) {
+      assert.equal(w(n).ctype, 'ap_fixed<16,2,AP_RND_CONV,AP_SAT,0>', n);
+      assert.equal(w(n).elemBytes, 2, n);
+      assert.equal(w(n).shift, 2, `${n}: I − Imin (0) + scaleShift (2)`);
+      assert.equal(w(n).scale?.scaleShift, 2, n);
+    }
+    assert.deepEqual(w('blocks.0.mlp.fc2.weight').scale, { rows: 192, wordOffset: (192 * 768) / 16, words: 12, scaleBits: 0, scaleShift: 2 });
+    // 16 stored bits + 2 shift bits, no per-tensor spread: the same 18-bit RAMB18 port as one bank before.
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<18,2>');
     assert.equal(plan.types.linearWeight.containerBits, 16);
-    assert.equal(w('blocks.0.attn.q.weight').shift, 0);
-    assert.equal(w('blocks.0.mlp.fc2.weight').shift, 1);
-    assert.equal(w('blocks.1.mlp.gate.0.w_gate').frac, 15);
+    assert.deepEqual(plan.types.linearWeight.scale, { scaleBits: 0, scaleShift: 2, lanes: 16 });
+    assert.equal(w('patch_embed.proj.weight').ctype, 'ap_fixed<18,0,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(plan.types.patchWeight.containerBits, 32);
+    assert.equal(w('blocks.0.attn.q.bias').ctype, 'ap_fixed<24,7,AP_RND_CONV,AP_SAT,0>');
     assert.equal(w('blocks.0.attn.q.bias').shift, 7 - 5);
     const params = renderKernelSources(plan).get('src/params.h')!;
-    assert.match(params, /static const int WS_MLP_FC2_WEIGHT\[DEPTH\] = \{ 1, -?\d/);
+    assert.match(params, /static const int WLIN_SCALED = 1;/);
     assert.match(params, /static const int WLIN_W = 16;/);
+    assert.match(params, new RegExp(`static const int WS_MLP_FC2_WEIGHT\\[DEPTH\\] = \\{ ${2 + 256 * ((192 * 768) / 16)}, `));
   });
 
-  it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<16,2>', () => {
-    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }));
+  it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<18,2>', () => {
+    const config = resolveConfig({ preset: 'm3vit-t-cityscapes-w8' });
+    const plan = buildPlan(config);
+    // Its own types (README "Precision"), pinned: 16-bit rounded, saturated activations in 16-bit containers, the
+    // 32-bit accumulator, 24-bit biases, GPTQ rounding of the rows by pack.
+    assert.equal(plan.types.activation.cpp, 'ap_fixed<16,5,AP_RND,AP_SAT,0>');
+    assert.equal(plan.types.activation.containerBits, 16);
+    assert.equal(plan.sizes.actLanes, 16);
+    assert.equal(plan.types.accumulator.cpp, 'ap_fixed<32,10>');
+    assert.equal(config.precision.attnBias.W, 24);
+    assert.equal(config.precision.bias.W, 24);
+    assert.equal(config.precision.linearWeight.gptq, true);
     const t = plan.types.linearWeight;
     assert.equal(t.containerBits, 8);
     assert.equal(t.lanes, 32);
-    assert.deepEqual(t.scale, { scaleBits: 3, scaleShift: 4, lanes: 16 });
-    // 8 stored + 3 mantissa + 4 shift bits + the spread of the tensors' I (1..2).
-    assert.equal(t.cpp, 'ap_fixed<16,2>');
+    assert.deepEqual(t.scale, { scaleBits: 5, scaleShift: 4, lanes: 16 });
+    // 8 stored + 5 mantissa + 4 shift bits + the spread of the tensors' I (1..2).
+    assert.equal(t.cpp, 'ap_fixed<18,2>');
     const fc2 = plan.weights.find((x) => x.name === 'blocks.0.mlp.fc2.weight')!;
     assert.equal(fc2.ctype, 'ap_fixed<8,2,AP_RND_CONV,AP_SAT,0>');
     assert.equal(fc2.shift, 1 + 4);
     // 192 rows of 16-bit entries = 12 words, after the 192·768/32 words of the matrix.
-    assert.deepEqual(fc2.scale, { rows: 192, wordOffset: (192 * 768) / 32, words: 12, scaleBits: 3, scaleShift: 4 });
+    assert.deepEqual(fc2.scale, { rows: 192, wordOffset: (192 * 768) / 32, words: 12, scaleBits: 5, scaleShift: 4 });
     assert.equal(fc2.words, (192 * 768) / 32 + 12);
     const gate = plan.weights.find((x) => x.name === 'blocks.1.mlp.gate.1.w_gate')!;
     assert.equal(gate.scale!.rows, 16, 'one scale per expert row of the transposed gate');
