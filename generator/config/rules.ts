@@ -252,9 +252,10 @@ function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): 
     if (m.patch % g !== 0 || lanes % g !== 0)
       bad(path, `patchEmbed 'unified' reads min(pixels per word, p) = ${g} pixels of one image row per step: model.patch (${m.patch}) and the ${lanes} pixels per AXI word must both be multiples of it`);
   }
-  const wl = hw.axiBits / c.precision.linearWeight.W;
+  const wb = containerBits(c.precision.linearWeight.W);
+  const wl = wb > 0 ? hw.axiBits / wb : 0;
   if (Number.isInteger(wl) && wl >= 1 && K % wl !== 0)
-    bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / precision.linearWeight.W)`);
+    bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / the linear weight container)`);
 }
 
 /** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */
