@@ -4,6 +4,7 @@ PRESET  ?= m3vit-t-cityscapes
 DEMO    := hls-out/demo
 # A photograph of the preset's input size (test/fixtures/images, public domain); IMAGE=… overrides it.
 IMAGE_m3vit-t-cityscapes := test/fixtures/images/astronaut-256x128.png
+IMAGE_m3vit-t-cityscapes-w8 := test/fixtures/images/astronaut-256x128.png
 IMAGE_m3vit-s-pascal     := test/fixtures/images/coffee-512x512.png
 IMAGE_m3vit-s-nyud       := test/fixtures/images/astronaut-640x480.png
 IMAGE_tiny               := test/fixtures/m3vit-tiny-test/image.png

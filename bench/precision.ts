@@ -1,9 +1,12 @@
 // Full-size accuracy of the precision presets (issue 10's targets), too slow for a test: seed-1 random weights, the two
 // 256×128 photographs × both tasks, csim --trace of each preset against the float reference.
-//   npx tsx bench/precision.ts [preset…]     (default: m3vit-t-cityscapes, -accurate, -w8; ~1 min per run, loaded VM)
-// A preset named with a `+gptq` suffix (e.g. m3vit-t-cityscapes-w8+gptq) is packed with GPTQ rounding (pack
-// --calibrate) on held-out calibration images: for each measured photograph, the other scene's 512×512 and 640×480
-// photographs stretched to 256×128, every task; `+gptq-all` calibrates on all four larger photographs instead.
+//   npx tsx bench/precision.ts [-s path=value]… [preset…]   (default: m3vit-t-cityscapes, -accurate, -w8; ~1 min per
+//   run, loaded VM; every -s applies to every preset)
+// Each preset is packed as `edgemoe pack` packs it: GPTQ-rounded on the shipped calibration set when its
+// precision.linearWeight.gptq is set, else by its types' modes. A suffix overrides that: `+nearest` rounds to nearest, `+gptq`
+// calibrates on the shipped independent set (test/fixtures/calibration), `+gptq-other` on the other scene's 512×512
+// and 640×480 photographs stretched to 256×128 (held out per measured photograph), `+gptq-all` on all four larger
+// photographs of the two measured scenes (not independent of them).
 // Prints MSE, MSE/var, top-k agreement and flips at reference margin > 1e-3 per run, then checks the targets:
 // accurate ≤ ¼ of the default's MSE per run and no flips at margin > 1e-3 beyond the default's; w8 MSE/var ≤ 1e-3 and
 // top-k agreement ≥ 97 %.
@@ -11,10 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../generator/config/index.ts';
-import { inputPipeline } from '../generator/config/input.ts';
 import { readDesign } from '../generator/emit/design.ts';
-import { loadImage } from '../generator/io/image.ts';
-import { collectHessians } from '../generator/pack/calibrate.ts';
+import { calibrate, calibrationSet } from '../generator/pack/calibration-set.ts';
 import { loadStateDict, packDesign } from '../generator/pack/pack.ts';
 import { runCsim } from '../generator/csim/run.ts';
 import { emitDesign } from '../generator/emit/emit.ts';
@@ -22,13 +23,19 @@ import { topKAgreement } from '../generator/reference/fidelity.ts';
 import { randomWeights } from '../generator/weights/random.ts';
 import { writeSafetensors } from '../generator/weights/safetensors.ts';
 
-const presets = process.argv.slice(2).length ? process.argv.slice(2) : ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8'];
+const args = process.argv.slice(2);
+const sets = args.flatMap((a, i) => (args[i - 1] === '-s' ? [a] : []));
+const named = args.filter((a, i) => a !== '-s' && args[i - 1] !== '-s');
+const presets = named.length ? named : ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8'];
 const fixture = (f: string) => join(import.meta.dirname, '..', 'test', 'fixtures', 'images', f);
 const images = ['astronaut-256x128.png', 'coffee-256x128.png'].map(fixture);
 const scenes = ['astronaut', 'coffee'];
-/** Calibration photographs for a measured image: the other scene's larger sizes (held out), or every larger size. */
-const calibrationFor = (image: string, all: boolean) =>
-  scenes.filter((s) => all || !image.includes(s)).flatMap((s) => [`${s}-512x512.png`, `${s}-640x480.png`].map(fixture));
+/** Calibration photographs for a measured image: the shipped independent set, the other scene's larger sizes (held
+ *  out), or every larger size of both scenes. */
+const calibrationFor = (image: string, rounding: string): string[] =>
+  rounding === 'gptq'
+    ? calibrationSet()
+    : scenes.filter((s) => rounding === 'gptq-all' || !image.includes(s)).flatMap((s) => [`${s}-512x512.png`, `${s}-640x480.png`].map(fixture));
 const work = mkdtempSync(join(tmpdir(), 'edgemoe-bench-precision-'));
 try {
   const weights = join(work, 'w1.safetensors');
@@ -37,18 +44,21 @@ try {
   for (const preset of presets) {
     const [base, rounding] = preset.split('+');
     const dir = join(work, preset);
-    emitDesign(resolveConfig({ preset: base! }), dir);
+    emitDesign(resolveConfig({ preset: base!, sets }), dir);
     const design = readDesign(dir);
     const sd = loadStateDict(weights);
     const out: Array<{ run: string; mse: number; rel: number; share: number; clear: number }> = [];
     let packedFor = '';
     for (const image of images) {
-      const files = rounding ? calibrationFor(image, rounding === 'gptq-all') : [];
-      if (rounding && files.join() !== packedFor) {
+      const files = rounding && rounding !== 'nearest' ? calibrationFor(image, rounding) : [];
+      if (rounding === 'nearest' && !packedFor) {
+        packDesign(design, weights, undefined, sd, null);
+        packedFor = 'nearest';
+      }
+      if (files.length && files.join() !== packedFor) {
         packedFor = files.join();
         const t0 = performance.now();
-        const hessians = collectHessians(design.config, sd, files.map((f) => loadImage(f, inputPipeline(design.config.model), { resize: 'stretch' })));
-        packDesign(design, weights, undefined, sd, { images: files, hessians });
+        packDesign(design, weights, undefined, sd, calibrate(design.config, sd, files, 'stretch'));
         console.log(`${preset}: packed with GPTQ on ${files.map((f) => f.split('/').pop()).join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       }
       for (const task of [0, 1]) {

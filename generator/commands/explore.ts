@@ -200,7 +200,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
   withConfigOptions(
     program
       .command('explore')
-      .summary('search the hardware options and precision for the best fit')
+      .summary('search hardware and precision for the best fit')
       .description(
         `search the hardware options and precision of a config (linear tile in × out, attention parallelism P, AXI width, weight ports 1 or 2, and the activation type: the config's own or ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest; exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
       ),

@@ -60,7 +60,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     `types       ${PRECISION_CLASSES.map((p) => `${p} ${cppType(c.precision[p])}`).join(', ')}`,
     ...(c.precision.tensors ? [`            per tensor: ${Object.keys(c.precision.tensors).length} pattern(s) in precision.tensors (each tensor's type: design.json weights.tensors[].ctype)`] : []),
     ...(channelScale(c.precision.linearWeight)
-      ? [`            per channel: linearWeight rows scaled by m/2^${channelScale(c.precision.linearWeight)!.scaleBits} · 2^-sh (sh ≤ ${channelScale(c.precision.linearWeight)!.scaleShift}), set per row by pack`]
+      ? [`            per channel: linearWeight rows scaled by m/2^${channelScale(c.precision.linearWeight)!.scaleBits} · 2^-sh (sh ≤ ${channelScale(c.precision.linearWeight)!.scaleShift}), set per row by pack${c.precision.linearWeight.gptq ? '; rows GPTQ-rounded by pack on the shipped calibration set (or --calibrate IMAGES)' : ''}`]
       : []),
     `hardware    ${hw.platform} (${hw.part}) @ ${hw.clockMHz} MHz; AXI ${hw.axiBits} bit = ${axiLanes(c)} lanes; linear tile ${hw.linearTile.in}x${hw.linearTile.out}; attention P=${hw.attnParallel}`,
     `bundles     ${Object.entries(hw.bundles).map(([b, r]) => `${b}: ${r.join(' ')}`).join('; ')}`,

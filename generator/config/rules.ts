@@ -69,7 +69,7 @@ export function checkFixedType(cls: PrecisionClass, t: FixedType, bad: (path: st
 /** Per-channel scale fields: linearWeight only (the one loader that reads a scale table), in their ranges. */
 function checkChannelFields(cls: PrecisionClass, t: FixedType, bad: (path: string, rule: string) => void): void {
   const p = `precision.${cls}`;
-  const set = (['granularity', 'scaleBits', 'scaleShift'] as const).filter((k) => t[k] !== undefined);
+  const set = (['granularity', 'scaleBits', 'scaleShift', 'gptq'] as const).filter((k) => t[k] !== undefined);
   if (set.length === 0) return;
   if (cls !== 'linearWeight') {
     bad(`${p}.${set[0]}`, `per-channel scales exist for linearWeight only (the linear, expert and gate matrices, one scale per row); remove ${set.join(', ')}`);
@@ -77,6 +77,7 @@ function checkChannelFields(cls: PrecisionClass, t: FixedType, bad: (path: strin
   }
   const channel = t.granularity === 'channel';
   if (!channel && (t.scaleBits !== undefined || t.scaleShift !== undefined)) bad(`${p}.granularity`, 'scaleBits / scaleShift need granularity "channel"');
+  if (!channel && t.gptq) bad(`${p}.gptq`, 'GPTQ rounding needs granularity "channel" (pack rounds each scaled matrix row on its own grid)');
   if (t.scaleBits !== undefined && (t.scaleBits < 0 || t.scaleBits > MAX_SCALE_BITS)) bad(`${p}.scaleBits`, `scaleBits (mantissa bits of a channel scale) must be in 0..${MAX_SCALE_BITS}`);
   if (t.scaleShift !== undefined && (t.scaleShift < 0 || t.scaleShift > MAX_SCALE_SHIFT)) bad(`${p}.scaleShift`, `scaleShift (most bits a channel scale shifts down) must be in 0..${MAX_SCALE_SHIFT}`);
 }

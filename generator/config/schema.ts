@@ -36,6 +36,8 @@ export const GRANULARITIES = ['tensor', 'channel'] as const;
  * `scaleShift` only apply to precision.linearWeight (README "Precision"): with 'channel', row c of every linear,
  * expert and gate matrix is stored as ap_fixed<W,I> of w / s_c with s_c = m_c / 2^scaleBits · 2^-sh_c,
  * sh_c in 0..scaleShift and m_c ≤ 2^scaleBits chosen per row at pack time (scaleBits 0: a power of two).
+ * `gptq` (linearWeight with granularity 'channel' only): `pack` rounds those rows with GPTQ, calibrated on the shipped
+ * calibration set (test/fixtures/calibration) unless `pack --calibrate` names other images, instead of by `q`.
  */
 export const fixedTypeSchema = z
   .object({
@@ -48,6 +50,7 @@ export const fixedTypeSchema = z
     granularity: z.enum(GRANULARITIES).optional(),
     scaleBits: z.number().int().optional(),
     scaleShift: z.number().int().optional(),
+    gptq: z.boolean().optional(),
   })
   .strict();
 export type FixedType = z.infer<typeof fixedTypeSchema>;

@@ -15,6 +15,7 @@ import { listFiles } from '../emit/write-dir.ts';
 import { parseCppType } from './ctype.ts';
 import { deriveTensor } from './derive.ts';
 import type { LayerHessian } from './calibrate.ts';
+import { calibrate, type Calibration } from './calibration-set.ts';
 import { gptqFactor, gptqRow } from './gptq.ts';
 import { containerView, quantizeInto, type QuantizeStats, type RawContainer } from './quantize.ts';
 
@@ -47,7 +48,7 @@ export interface PackMeta {
   bytes: number;
   /** sha256 of the packed image itself (older metas lack it): a file changed or cut after packing is detected. */
   imageSha256?: string;
-  /** GPTQ rounding of the per-channel weights: the calibration images' names (absent: round per the types' modes). */
+  /** GPTQ rounding of the per-channel weights: the calibration images' names (absent: rounded per the types' modes). */
   calibration?: string[];
 }
 
@@ -175,10 +176,13 @@ export function packedPaths(design: Design, out?: string): { file: string; meta:
 
 /**
  * Packs `weightsPath` for `design` (its already loaded state dict may be passed as `sd`), writes the image and its
- * sidecar atomically, returns the report.
+ * sidecar atomically, returns the report. `calibration`: GPTQ statistics to round the per-channel rows with; absent,
+ * the config decides (precision.linearWeight.gptq: calibrated on the shipped set, `onCalibrate` told of each reference
+ * run); null rounds by the types' modes whatever the config says.
  */
-export function packDesign(design: Design, weightsPath: string, out?: string, sd: TensorMap = loadStateDict(weightsPath), calibration?: { images: string[]; hessians: ReadonlyMap<string, LayerHessian> }): PackedImage & { file: string } {
+export function packDesign(design: Design, weightsPath: string, out?: string, sd: TensorMap = loadStateDict(weightsPath), calibration?: Calibration | null, onCalibrate?: (done: number, total: number) => void): PackedImage & { file: string; calibration?: string[] } {
   checkWeights(design.config, sd, `weights ${weightsPath}`);
+  if (calibration === undefined && design.config.precision.linearWeight.gptq) calibration = calibrate(design.config, sd, undefined, 'stretch', onCalibrate);
   const image = packImage(design.config, design.manifest, sd, calibration?.hessians);
   const { file, meta } = packedPaths(design, out);
   const m: PackMeta = {
@@ -195,7 +199,7 @@ export function packDesign(design: Design, weightsPath: string, out?: string, sd
   writeFileAtomic(file, [image.bytes]);
   // A device or pipe (-o /dev/null) gets the image only: a sidecar beside it would be a stray file in /dev.
   if (!streamed) writeFileAtomic(meta, [new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`)]);
-  return { ...image, file };
+  return { ...image, file, ...(calibration ? { calibration: calibration.images } : {}) };
 }
 
 /** Why the packed image of a design is not usable for `weightsPath` ('' when it is up to date). */

@@ -124,7 +124,7 @@ export function resolvePrecision(c: Config, specs: readonly TypedTensorSpec[], o
     // on-chip type gains M + S fraction bits below the tensor types' (the loader's shift is the tensor's I − Imin + S).
     const ch = channelScale(p[cls]);
     const extra = ch ? ch.scaleBits + ch.scaleShift : 0;
-    const { granularity: _g, scaleBits: _m, scaleShift: _s, ...plain } = p[cls];
+    const { granularity: _g, scaleBits: _m, scaleShift: _s, gptq: _q, ...plain } = p[cls];
     union[cls] = same && !ch ? first : { ...plain, W: p[cls].W + hi - lo + extra, I: hi };
     for (const i of idx) shifts[i] = tensors[i]!.I - lo + (ch ? ch.scaleShift : 0);
     if (p[cls].W + hi - lo + extra > 64) bad(`precision.tensors`, `the ${cls} tensors' integer bits span ${lo}..${hi}${ch ? ` and channel scales add ${extra} bits` : ''}: the on-chip union type would be ${p[cls].W + hi - lo + extra} bits (> 64)`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { PRESETS } from '../../generator/config/presets.ts';
 import { runCsim } from '../../generator/csim/run.ts';
+import { topKAgreement } from '../../generator/reference/fidelity.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import type { TensorMap } from '../../generator/tensor.ts';
@@ -109,7 +110,15 @@ describe('csim: per-tensor weight types (shifted loads)', function () {
     for (const preset of ['m3vit-t-cityscapes', 'm3vit-t-cityscapes-accurate', 'm3vit-t-cityscapes-w8']) {
       emitDesign(withPrecision(preset), join(dir, preset));
       for (const task of [0, 1]) {
-        const r = await runCsim({ design: join(dir, preset), weights: join(TINY, 'weights.safetensors'), task, image: join(TINY, 'image.png') });
+        // w8 (16-bit activation containers) with --trace: its per-op dumps and routing record decode from 16-bit lanes.
+        const w8 = preset === 'm3vit-t-cityscapes-w8';
+        const r = await runCsim({ design: join(dir, preset), weights: join(TINY, 'weights.safetensors'), task, image: join(TINY, 'image.png'), trace: w8 });
+        if (w8) {
+          const k = topKAgreement(r.routing)!;
+          assert.deepEqual([k.agree, k.total], [9, 9], `task ${task}: every token's top-2 as the reference's`);
+          const worst = Math.max(...r.ops.filter((o) => !o.trace.endsWith('topk_p')).map((o) => o.relMse));
+          assert.ok(r.ops.length > 0 && worst < 1e-3, `task ${task}: per-op MSE/var from the 16-bit dumps, worst ${worst}`);
+        }
         (mse[preset] ??= []).push(r.final.mse);
         (rel[preset] ??= []).push(r.final.relMse);
       }

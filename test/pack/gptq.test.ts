@@ -8,6 +8,7 @@ import type { FixedType } from '../../generator/config/schema.ts';
 import { inputPipeline } from '../../generator/config/input.ts';
 import { loadImage } from '../../generator/io/image.ts';
 import { collectHessians } from '../../generator/pack/calibrate.ts';
+import { CALIBRATION_DIR, calibrationSet } from '../../generator/pack/calibration-set.ts';
 import { cholesky, gptqFactor, gptqRow } from '../../generator/pack/gptq.ts';
 import { channelScaleOf, channelScaleValue, loadStateDict, packImage } from '../../generator/pack/pack.ts';
 import { quantizeInto } from '../../generator/pack/quantize.ts';
@@ -136,5 +137,50 @@ describe('pack: GPTQ rounding', () => {
     assert.equal(m.exitCode, 2);
     assert.match(m.stderr, /--calibrate .*nope\.png/);
     assert.ok(!existsSync(join(d, 'weights.bin')));
+    // A wrong-size --calibrate image without --resize is still refused (the shipped set is 256×128, tiny is 64×32).
+    const big = join(CALIBRATION_DIR, 'chelsea-256x128.png');
+    const s = await runCli(['pack', '--design', d, '--weights', weights, '--calibrate', big]);
+    assert.equal(s.exitCode, 2);
+    assert.match(s.stderr, /chelsea-256x128\.png: image is .*256x128 pixels.* expects .*64x32 pixels/);
+    assert.ok(!existsSync(join(d, 'weights.bin')));
+  });
+
+  it('precision.linearWeight.gptq: pack calibrates on the shipped set by default, the same bytes twice; --no-calibrate and --calibrate override it', async () => {
+    const weights = join(TINY, 'weights.safetensors');
+    const dir = scratch();
+    const design = (name: string, sets: string[]) => {
+      const d = join(dir, name);
+      const config = resolveConfig({ preset: 'tiny', sets });
+      mkdirSync(d);
+      writeFileSync(join(d, 'design.json'), JSON.stringify(planToManifest(buildPlan(config), 'test')));
+      writeFileSync(join(d, 'config.json'), JSON.stringify(config));
+      return d;
+    };
+    const shipped = calibrationSet().map((f) => f.split('/').pop());
+    assert.ok(shipped.length >= 4 && !shipped.some((f) => /astronaut|coffee/.test(f!)), `independent of the demo images: ${shipped}`);
+    const packed = async (name: string, sets: string[], args: string[]) => {
+      const d = design(name, sets);
+      const r = await runCli(['pack', '-q', '--design', d, '--weights', weights, ...args]);
+      assert.equal(r.exitCode, 0, r.stderr);
+      return { bytes: readFileSync(join(d, 'weights.bin')), meta: JSON.parse(readFileSync(join(d, 'weights.bin.meta.json'), 'utf8')) as { calibration?: string[] }, stdout: r.stdout };
+    };
+    const G = [...W8, 'precision.linearWeight.gptq=true'];
+    const [a, b] = [await packed('g0', G, []), await packed('g1', G, [])];
+    assert.ok(a.bytes.equals(b.bytes), 'same bytes twice');
+    assert.deepEqual(a.meta.calibration, shipped);
+    assert.match(a.stdout, new RegExp(`GPTQ-rounded on ${shipped.length} images`));
+    const near = await packed('near', G, ['--no-calibrate']);
+    assert.equal(near.meta.calibration, undefined);
+    assert.ok(!near.bytes.equals(a.bytes), '--no-calibrate rounds to nearest');
+    const plainW8 = await packed('plain-w8', W8, []);
+    assert.ok(plainW8.bytes.equals(near.bytes), 'without gptq: nearest, as before');
+    const explicit = await packed('explicit', W8, ['--calibrate']);
+    assert.ok(explicit.bytes.equals(a.bytes), '--calibrate without images = the shipped set');
+  });
+
+  it('precision.linearWeight.gptq needs granularity "channel" and exists for linearWeight only', () => {
+    const bad = (sets: string[], re: RegExp) => assert.throws(() => resolveConfig({ preset: 'tiny', sets }), (e: Error) => re.test(e.message), sets.join(' '));
+    bad(['precision.linearWeight.gptq=true'], /precision\.linearWeight\.gptq: GPTQ rounding needs granularity "channel"/);
+    bad(['precision.bias.gptq=true'], /precision\.bias\.gptq: per-channel scales exist for linearWeight only/);
   });
 });

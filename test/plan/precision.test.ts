@@ -60,19 +60,29 @@ describe('plan: per-tensor precision', () => {
     assert.match(params, /static const int WLIN_W = 16;/);
   });
 
-  it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<16,2>', () => {
-    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }));
+  it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<18,2>', () => {
+    const config = resolveConfig({ preset: 'm3vit-t-cityscapes-w8' });
+    const plan = buildPlan(config);
+    // Its own types (README "Precision"), pinned: 16-bit rounded, saturated activations in 16-bit containers, the
+    // 32-bit accumulator, 24-bit biases, GPTQ rounding of the rows by pack.
+    assert.equal(plan.types.activation.cpp, 'ap_fixed<16,5,AP_RND,AP_SAT,0>');
+    assert.equal(plan.types.activation.containerBits, 16);
+    assert.equal(plan.sizes.actLanes, 16);
+    assert.equal(plan.types.accumulator.cpp, 'ap_fixed<32,10>');
+    assert.equal(config.precision.attnBias.W, 24);
+    assert.equal(config.precision.bias.W, 24);
+    assert.equal(config.precision.linearWeight.gptq, true);
     const t = plan.types.linearWeight;
     assert.equal(t.containerBits, 8);
     assert.equal(t.lanes, 32);
-    assert.deepEqual(t.scale, { scaleBits: 3, scaleShift: 4, lanes: 16 });
-    // 8 stored + 3 mantissa + 4 shift bits + the spread of the tensors' I (1..2).
-    assert.equal(t.cpp, 'ap_fixed<16,2>');
+    assert.deepEqual(t.scale, { scaleBits: 5, scaleShift: 4, lanes: 16 });
+    // 8 stored + 5 mantissa + 4 shift bits + the spread of the tensors' I (1..2).
+    assert.equal(t.cpp, 'ap_fixed<18,2>');
     const fc2 = plan.weights.find((x) => x.name === 'blocks.0.mlp.fc2.weight')!;
     assert.equal(fc2.ctype, 'ap_fixed<8,2,AP_RND_CONV,AP_SAT,0>');
     assert.equal(fc2.shift, 1 + 4);
     // 192 rows of 16-bit entries = 12 words, after the 192·768/32 words of the matrix.
-    assert.deepEqual(fc2.scale, { rows: 192, wordOffset: (192 * 768) / 32, words: 12, scaleBits: 3, scaleShift: 4 });
+    assert.deepEqual(fc2.scale, { rows: 192, wordOffset: (192 * 768) / 32, words: 12, scaleBits: 5, scaleShift: 4 });
     assert.equal(fc2.words, (192 * 768) / 32 + 12);
     const gate = plan.weights.find((x) => x.name === 'blocks.1.mlp.gate.1.w_gate')!;
     assert.equal(gate.scale!.rows, 16, 'one scale per expert row of the transposed gate');
