@@ -1,10 +1,10 @@
 // hardware.patchEmbed = 'unified': the patch embedding runs on the unified linear unit. Its arithmetic is the own
 // array's (each pixel·weight product truncated to acc_t, summed in acc_t from the bias, taken to act_t, pos_embed
-// added in act_t; wrapping sums do not depend on the order), so with the patch weights at the values the own array
-// holds (precision.tensors sets their integer bits to precision.patchWeight's I = 0 inside the linear weight class)
-// the csim output is byte-identical to 'own'. With the class type alone (ap_fixed<16,2>: two fraction bits fewer than
-// ap_fixed<16,0>) it differs only by that quantisation and stays within the float reference's bounds. Every op ticks
-// exactly as the estimator predicts, and the one-time load is gone.
+// added in act_t; wrapping sums do not depend on the order), and the patch weights keep precision.patchWeight's type
+// inside the linear weight class (plan/precision.ts baseType), so the csim output is byte-identical to 'own'. Given the
+// linear class's own type instead (ap_fixed<16,2>: two fraction bits fewer than ap_fixed<16,0>) it differs only by that
+// quantisation and stays within the float reference's bounds. Every op ticks exactly as the estimator predicts, and
+// the one-time load is gone.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,8 +18,8 @@ import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
 
 const UNIFIED = 'hardware.patchEmbed=unified';
-/** The patch weights at precision.patchWeight's integer bits (I = 0) inside the linear weight class. */
-const PATCH_I0 = 'precision.tensors={"patch_embed.proj.weight":{"I":0}}';
+/** The patch weights at the linear weight class's own type (ap_fixed<16,2>) instead of precision.patchWeight's. */
+const PATCH_I2 = 'precision.tensors={"patch_embed.proj.weight":{"I":2}}';
 
 describe("csim with the patch embedding on the unified linear unit (hardware.patchEmbed = 'unified')", function () {
   this.timeout(900_000);
@@ -37,13 +37,15 @@ describe("csim with the patch embedding on the unified linear unit (hardware.pat
     for (const row of x.r.cycles!.rows) assert.equal(row.counted, row.predicted, `${row.name}: counted ${row.counted}, estimated ${row.predicted}`);
   };
 
-  it('tiny: byte-identical to the own array with the patch weights at I = 0; every op ticks as estimated; no one-time load', async () => {
+  it('tiny: byte-identical to the own array; every op ticks as estimated; no one-time load', async () => {
     const own = await run('own', []);
-    const uni = await run('uni-i0', [UNIFIED, PATCH_I0]);
+    const uni = await run('uni', [UNIFIED]);
     assert.ok(own.bytes.equals(uni.bytes), 'the unified output .npy differs from the own array');
     counted(own);
     counted(uni);
-    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: [UNIFIED, PATCH_I0] }));
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: [UNIFIED] }));
+    assert.equal(plan.weights.find((w) => w.name === 'patch_embed.proj.weight')!.ctype, 'ap_fixed<16,0>');
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<18,2>', 'the union of the linear weights and the patch weights');
     const s = plan.sizes;
     const t = plan.types;
     const embed = uni.r.cycles!.rows.find((row) => row.name === 'embed')!;
@@ -63,15 +65,15 @@ describe("csim with the patch embedding on the unified linear unit (hardware.pat
       ['p2', ['hardware.weightPorts=2']],
     ] as Array<[string, string[]]>) {
       const own = await run(`own-${name}`, sets, 1);
-      const uni = await run(`uni-${name}`, [...sets, UNIFIED, PATCH_I0], 1);
+      const uni = await run(`uni-${name}`, [...sets, UNIFIED], 1);
       assert.ok(own.bytes.equals(uni.bytes), `${name}: the unified output differs from the own array`);
       counted(uni);
     }
   });
 
-  it('tiny with the class type ap_fixed<16,2> for the patch weights: differs from own by that quantisation only, within the float bounds', async () => {
+  it('tiny with the linear class type ap_fixed<16,2> for the patch weights: differs from own by that quantisation only, within the float bounds', async () => {
     const own = await run('own-t1', [], 1);
-    const uni = await run('uni-t1', [UNIFIED], 1);
+    const uni = await run('uni-t1', [UNIFIED, PATCH_I2], 1);
     assert.ok(!own.bytes.equals(uni.bytes), 'two fraction bits fewer per patch weight must change some output');
     counted(uni);
     assert.ok(uni.r.final.relMse <= 1e-3, `MSE/var ${uni.r.final.relMse}`);
