@@ -82,22 +82,24 @@ const vitSPrecision = (): Config['precision'] => {
 const rs = (I: number): FixedTypePatch => ({ I, q: 'AP_RND_CONV', o: 'AP_SAT' });
 
 /**
- * Edge-MoE's weight widths, better placed and rounded (README "Precision"): every weight tensor gets the fewest integer
- * bits that hold both the trained M³ViT-T ranges (../spec m3vit-weights-stats.md, experts as the dense MLP before
- * them) and the profile of the seeded random weights on the demo images (`edgemoe profile --propose`), rounded to
- * nearest. Biases and LayerNorm parameters (0.4 % of the weight bytes) are stored in 24 bits: at 16 bits the integer
- * bits trained checkpoints need (qkv bias up to 51, LayerNorm gamma up to 15.6) leave steps of 2^-9 and 2^-11, and a
- * float model of the rounded weights alone shows that this noise flips a near-tie gate in block 1, whose token then
- * spreads error through attention into clear-margin flips later (README "Measured").
+ * The accurate preset's per-tensor types. Every matrix is rounded to nearest and saturated at pack time under the
+ * class's upper bound I = 2 (ACCURATE_LINEAR; the on-chip type stays plain, the modes only act when packing). Biases,
+ * LayerNorm parameters and the patch embedding get the integer bits that hold both the trained M³ViT-T ranges
+ * (../spec m3vit-weights-stats.md, experts as the dense MLP before them) and the profile of the seeded random weights
+ * on the demo images (`edgemoe profile --propose`). Biases and LayerNorm parameters (0.4 % of the weight bytes) are
+ * stored in 24 bits: at 16 bits the integer bits trained checkpoints need (qkv bias up to 51, LayerNorm gamma up to
+ * 15.6) leave steps of 2^-9 and 2^-11, and a float model of the rounded weights alone shows that this noise flips a
+ * near-tie gate in block 1, whose token then spreads error through attention into clear-margin flips later (README
+ * "Measured").
  */
 const accurateTensors = (): Record<string, FixedTypePatch> => ({
-  'blocks.*.attn.qkv.weight': rs(1),
-  'blocks.*.attn.proj.weight': rs(1),
-  'blocks.*.mlp.fc1.weight': rs(1),
+  'blocks.*.attn.qkv.weight': rs(2),
+  'blocks.*.attn.proj.weight': rs(2),
+  'blocks.*.mlp.fc1.weight': rs(2),
   'blocks.*.mlp.fc2.weight': rs(2),
-  'blocks.*.mlp.experts.htoh4.weight': rs(1),
+  'blocks.*.mlp.experts.htoh4.weight': rs(2),
   'blocks.*.mlp.experts.h4toh.weight': rs(2),
-  'blocks.*.mlp.gate.*': rs(1),
+  'blocks.*.mlp.gate.*': rs(2),
   'blocks.*.attn.qkv.bias': rs(7),
   'blocks.*.attn.proj.bias': rs(5),
   'blocks.*.mlp.fc1.bias': rs(3),
@@ -110,15 +112,30 @@ const accurateTensors = (): Record<string, FixedTypePatch> => ({
 });
 
 /**
+ * Edge-MoE's 16-bit linear weights, better placed and rounded (README "Precision"): a power-of-two scale per output
+ * channel, 2^-sh with sh ≤ 2, under one upper bound I = 2 for every matrix (it holds every trained M³ViT-T matrix, fc2
+ * up to 1.04), so a row gets up to two more fraction bits than its tensor's own I gave it (a seeded qkv row with
+ * largest |w| 0.25 is stored in ±0.5 instead of ±1, an expert h4toh row with 0.12 in ±0.5 instead of ±2). On chip
+ * every row is exact in ap_fixed<18,2> (16 stored + 2 shift bits; one I, so no per-tensor spread), which still fits
+ * the 18-bit RAMB18 port of the weight tile banks and the same DSPs. Patch weights are stored in 18 bits (32-bit
+ * containers, loaded once per call, the same RAMB18 banks). With one type per tensor, a float model of the rounded
+ * weights alone (bench/weight-rounding.ts) flipped a near-tie gate (margin 1.3e-4, astronaut task 1, block 3), the
+ * patch weights' 16-bit steps half of that noise, and its token then flipped at a clear margin (4.1e-3) in block 5;
+ * with both changes no flip at a margin above 1e-3 remains on the demo images (README "Measured").
+ */
+const ACCURATE_LINEAR: Partial<FixedType> = { I: 2, granularity: 'channel', scaleBits: 0, scaleShift: 2 };
+
+/**
  * 8-bit linear, expert and gate weights (half the weight bytes and bandwidth of Edge-MoE) with a scale per output
- * channel (README "Precision"): each tensor's integer bits hold the trained M³ViT-T ranges (as the accurate preset's),
- * and `pack` gives every matrix row the finest scale m/32 · 2^-sh (sh ≤ 4) that holds that row's largest value, so the
- * preset fits any checkpoint without re-deriving it; `gptq` makes `pack` round the rows with GPTQ calibrated on the
- * shipped calibration set (photographs independent of the demo images). On chip the rows become ap_fixed<18,2> (wlin_t:
- * 8 stored + 5 mantissa + 4 shift + 1 bit of per-tensor spread): one 18-bit BRAM port and one DSP48E2 per 18×16-bit
- * product, as m/8's 16-bit rows (the estimator counts the same DSPs and BRAMs, 1.2k more LUTs for the wider scaling).
- * Biases and LayerNorm parameters in 24 bits (as the accurate preset, for the same reason). Kept explicit here rather
- * than derived from the accurate preset, so that its measured figures (README "Measured") stay its own.
+ * channel (README "Precision"): each tensor's integer bits hold the trained M³ViT-T ranges (the accurate preset's
+ * before its row scales), and `pack` gives every matrix row the finest scale m/32 · 2^-sh (sh ≤ 4) that holds that
+ * row's largest value, so the preset fits any checkpoint without re-deriving it; `gptq` makes `pack` round the rows
+ * with GPTQ calibrated on the shipped calibration set (photographs independent of the demo images). On chip the rows
+ * become ap_fixed<18,2> (wlin_t: 8 stored + 5 mantissa + 4 shift + 1 bit of per-tensor spread): one 18-bit BRAM port
+ * and one DSP48E2 per 18×16-bit product, as m/8's 16-bit rows (the estimator counts the same DSPs and BRAMs, 1.2k more
+ * LUTs for the wider scaling). Biases and LayerNorm parameters in 24 bits (as the accurate preset, for the same
+ * reason). Kept explicit here rather than derived from the accurate preset, so that its measured figures (README
+ * "Measured") stay its own.
  */
 const w8Tensors = (): Record<string, FixedTypePatch> => ({
   'blocks.*.attn.qkv.weight': rs(1),
@@ -173,12 +190,14 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     }),
   },
   'm3vit-t-cityscapes-accurate': {
-    description: "Edge-MoE's model and widths (16-bit weights, 24-bit biases/LayerNorm parameters, 32-bit activations), per-tensor integer bits, rounded to nearest",
+    description: "Edge-MoE's model, 16-bit linear weights with a power-of-two scale per output channel (sh ≤ 2), 18-bit patch weights, 24-bit biases/LayerNorm parameters, 32-bit activations, rounded to nearest",
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-accurate';
+      c.precision.linearWeight = { ...c.precision.linearWeight, ...ACCURATE_LINEAR };
       c.precision.attnBias = { ...c.precision.attnBias, W: 24 };
       c.precision.bias = { ...c.precision.bias, W: 24 };
+      c.precision.patchWeight = { ...c.precision.patchWeight, W: 18 };
       c.precision.tensors = accurateTensors();
       return c;
     },

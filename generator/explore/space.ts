@@ -1,9 +1,12 @@
 // The design space `edgemoe explore` searches: the hardware knobs a config already has (linear tile in × out,
-// attention parallelism P, AXI width, weight ports, the patch embedding's unit), each on a bounded grid of powers of two, and a precision axis
-// (the config's own activation type, or 16-bit activations), around a base config.
+// attention parallelism P, AXI width, weight ports, the patch embedding's unit), each on a bounded grid of powers of
+// two (P also on the values that fit the model's token count), and a precision axis (the config's own activation
+// type, or 16-bit activations), around a base config.
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, validateConfig, type Config, type Platform } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
+import { attnQBlocks } from '../kernels/attention.ts';
+import { tokenCount } from '../model/stats.ts';
 
 /** The precision profiles of the search: 'own' is the base config's precision; 'act16' its activations as
  *  ap_fixed<16, ACT16_INT_BITS, AP_RND_CONV> (half the activation DRAM traffic, twice the lanes per AXI word, one DSP
@@ -39,7 +42,8 @@ export interface DesignPoint {
   config: Config;
 }
 
-/** The grid: every combination is tried; those the config rules reject are counted, not kept. */
+/** The grid: every combination is tried; those the config rules reject are counted, not kept. attnParallel lists the
+ *  powers of two and bounds P; attnParallelAxis adds the token-aware values of a model. */
 export const GRID = {
   tile: [4, 8, 16, 32, 64, 128],
   attnParallel: [1, 2, 4, 8, 16, 32],
@@ -49,6 +53,18 @@ export const GRID = {
   /** The patch embedding on its own array or on the unified linear unit (hardware.patchEmbed). */
   patchEmbed: ['own', 'unified'],
 } as const;
+
+/** The attention parallelisms explored for a model of `tokens` tokens: the powers of two of GRID.attnParallel plus,
+ *  up to its largest value, the smallest P of every pass count (q-blocks ⌈(N+P−1)/P⌉ of reordered_attention.h, so
+ *  attention's cycles step down only at these P: for N = 129 they are 1..13, 15, 16, 19, 22, 26, 32 — 5 passes at
+ *  32, 6 at 26, 7 at 22, 8 at 19, 9 at 16 — and any P between two of them costs DSPs for no cycle); sorted, distinct.
+ *  The config rules reject P > N. */
+export function attnParallelAxis(tokens: number): number[] {
+  const bound = Math.max(...GRID.attnParallel);
+  const out = new Set<number>(GRID.attnParallel);
+  for (let p = 1; p <= Math.min(bound, tokens); p++) if (p === 1 || attnQBlocks(tokens, p) < attnQBlocks(tokens, p - 1)) out.add(p);
+  return [...out].sort((a, b) => a - b);
+}
 
 /** `t16x16-p4-a256` (the base precision) or `t16x16-p4-a256-act16`: the knobs in a name usable as a file and
  *  directory name; a point of the base precision keeps the id it had before the precision axis. */
@@ -117,12 +133,13 @@ export function profilesOf(base: Config): PrecisionProfile[] {
  *  precision's points first, then each other profile's, each in the hardware grid's order. */
 export function enumeratePoints(base: Config): { points: DesignPoint[]; rejected: number } {
   const own = knobsOf(base);
+  const parallel = attnParallelAxis(tokenCount(base.model));
   const points: DesignPoint[] = [];
   let rejected = 0;
   for (const precision of profilesOf(base))
     for (const tileIn of axis(GRID.tile, own.tileIn))
       for (const tileOut of axis(GRID.tile, own.tileOut))
-        for (const attnParallel of axis(GRID.attnParallel, own.attnParallel))
+        for (const attnParallel of axis(parallel, own.attnParallel))
           for (const axiBits of axis(GRID.axiBits, own.axiBits))
             for (const weightPorts of axis(GRID.weightPorts, own.weightPorts))
             for (const pe of GRID.patchEmbed) {

@@ -84,6 +84,28 @@ describe('config/presets', () => {
     }
   });
 
+  it('the accurate preset scales 16-bit matrix rows (sh ≤ 2 under I 2) and stores 18-bit patch weights, rounded to nearest', () => {
+    const types = (preset: string) => {
+      const p = resolveConfig({ preset }).precision;
+      return Object.fromEntries(PRECISION_CLASSES.map((k) => [k, cppType(p[k])]));
+    };
+    const a = resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }).precision;
+    assert.deepEqual(types('m3vit-t-cityscapes-accurate'), {
+      activation: 'ap_fixed<32,10>',
+      accumulator: 'ap_fixed<32,10>',
+      linearWeight: 'ap_fixed<16,2>', // each matrix's pattern rounds and saturates; the class type is the rows' upper bound
+      attnBias: 'ap_fixed<24,7>',
+      bias: 'ap_fixed<24,5>',
+      patchWeight: 'ap_fixed<18,0>',
+      pixel: 'ap_ufixed<8,0>',
+    });
+    assert.deepEqual([a.linearWeight.granularity, a.linearWeight.scaleBits, a.linearWeight.scaleShift], ['channel', 0, 2]);
+    // Every matrix pattern: I 2 (the class's), rounded to nearest, saturated; the biases keep their per-tensor I.
+    for (const k of ['blocks.*.attn.qkv.weight', 'blocks.*.attn.proj.weight', 'blocks.*.mlp.fc1.weight', 'blocks.*.mlp.fc2.weight', 'blocks.*.mlp.experts.htoh4.weight', 'blocks.*.mlp.experts.h4toh.weight', 'blocks.*.mlp.gate.*'])
+      assert.deepEqual(a.tensors?.[k], { I: 2, q: 'AP_RND_CONV', o: 'AP_SAT' }, k);
+    assert.deepEqual(a.tensors?.['blocks.*.attn.qkv.bias'], { I: 7, q: 'AP_RND_CONV', o: 'AP_SAT' });
+  });
+
   it('tiny preset is exactly the m3vit-tiny-test fixture model (shapes from its safetensors header)', () => {
     const c = resolveConfig({ preset: 'tiny' });
     const m = c.model;

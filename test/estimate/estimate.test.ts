@@ -63,6 +63,12 @@ const CONFIGS: Array<{ what: string; cfg: () => Config }> = [
   { what: 'tiny', cfg: () => resolveConfig({ preset: 'tiny' }) },
   { what: 'tiny, linear tile 8×4, P = 3, 128-bit AXI', cfg: () => resolveConfig({ preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128'] }) },
   {
+    // 9 tokens at P = 5: 3 q-blocks, the second holding 4 rows and a padded slot; 5 slots per key against 4 feature
+    // blocks, so finalize / prepare (II 1 over the slots) run longer than the compute loop they follow.
+    what: 'tiny, P = 5, 16-bit activations on 128-bit AXI',
+    cfg: () => resolveConfig({ preset: 'tiny', sets: ['hardware.attnParallel=5', 'hardware.axiBits=128', 'precision.activation.W=16', 'precision.activation.I=5', 'precision.activation.q=AP_RND_CONV'] }),
+  },
+  {
     what: 'small: 3×48×64 (13 tokens), D 64, 4 heads, 8 experts top-3, P 5, MoE on even blocks',
     cfg: () =>
       resolveConfig({
@@ -185,7 +191,7 @@ describe('estimate of the precision presets', () => {
     return e.moe!.worstWeightBytesPerBlock;
   };
 
-  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases)', () => {
+  it('the accurate preset (LayerNorm parameters wider on chip than stored): same compute, < 1 % more bytes (24-bit biases, 18-bit patch weights, row-scale tables)', () => {
     const a = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' })));
     const d = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
     assert.equal(a.totals.computeTicks, d.totals.computeTicks);

@@ -200,6 +200,19 @@ describe('resource estimate', () => {
     assert.match(withItem.what, /left shifter/);
   });
 
+  it("the accurate preset's 18-bit on-chip weights (row scales sh ≤ 2) keep the default's block RAM; sh ≤ 4 would not", () => {
+    const bram = (plan: Plan, unit: string) => estimateResources(plan).items.find((i) => i.unit === unit)!.BRAM36;
+    const dflt = PLANS[0]!.plan;
+    const acc = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
+    assert.equal(acc.types.linearWeight.W, 18);
+    for (const unit of ['buffer lin_wbuf', 'buffer patch_w']) assert.equal(bram(acc, unit), bram(dflt, unit), unit);
+    assert.equal(estimateResources(acc).total.BRAM36, estimateResources(dflt).total.BRAM36);
+    // Two more shift bits make the rows 20 bits wide, past a RAMB18's 18-bit port: the tile banks need more block RAM.
+    const wide = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate', sets: ['precision.linearWeight.scaleShift=4'] }));
+    assert.equal(wide.types.linearWeight.W, 20);
+    assert.ok(bram(wide, 'buffer lin_wbuf') > bram(dflt, 'buffer lin_wbuf'), `${bram(wide, 'buffer lin_wbuf')} vs ${bram(dflt, 'buffer lin_wbuf')}`);
+  });
+
   it('partitioning follows the config: an 8×4 tile has 2 × 16 lin_wbuf banks (ping and pong, two tile rows per lane bank: 256 tiles of 16 bit per lane are over a LUTRAM) and 8 lin_bias banks (one buffer; lcm of TILE_OUT 4 and the 8 bias lanes a 128-bit load writes per cycle)', () => {
     const plan = PLANS[1]!.plan;
     const r = estimateResources(plan);

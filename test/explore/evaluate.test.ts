@@ -6,8 +6,9 @@ import { platformInfo } from '../../generator/build/platforms.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 import { evaluatePoints, paretoFront, rankPoints, RESOURCE_NAMES, whyNothingFits, type EvaluatedPoint } from '../../generator/explore/evaluate.ts';
 import { formatNoFit } from '../../generator/explore/format.ts';
-import { ACT16_INT_BITS, enumeratePoints, GRID, knobsOf, pointId, PRECISION_PROFILES, profilesOf, retarget, withKnobs } from '../../generator/explore/space.ts';
+import { ACT16_INT_BITS, attnParallelAxis, enumeratePoints, GRID, knobsOf, pointId, PRECISION_PROFILES, profilesOf, retarget, withKnobs } from '../../generator/explore/space.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
+import { attnQBlocks } from '../../generator/kernels/attention.ts';
 
 describe('explore/space + evaluate on tiny', function () {
   this.timeout(60_000);
@@ -19,7 +20,7 @@ describe('explore/space + evaluate on tiny', function () {
   });
 
   it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
-    const n = GRID.tile.length ** 2 * GRID.attnParallel.length * GRID.axiBits.length * GRID.weightPorts.length * GRID.patchEmbed.length;
+    const n = GRID.tile.length ** 2 * attnParallelAxis(9).length * GRID.axiBits.length * GRID.weightPorts.length * GRID.patchEmbed.length;
     assert.deepEqual(profilesOf(base), ['own', 'act16']);
     assert.equal(points.length + rejected, 2 * n, 'the hardware grid once per precision profile');
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
@@ -50,6 +51,25 @@ describe('explore/space + evaluate on tiny', function () {
     // A base already at these 16-bit activations has one profile: no duplicate points.
     const b16 = resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', `precision.activation.I=${ACT16_INT_BITS}`, 'precision.activation.q=AP_RND_CONV'] });
     assert.deepEqual(profilesOf(b16), ['own']);
+  });
+
+  it('the P axis: the powers of two plus the smallest P of every attention pass count up to 32, per token count', () => {
+    // tiny has 9 tokens: 3 joins the powers (4 passes at P = 3, 5 at P = 2); 5..7 give P = 4's 3 passes, 9 P = 8's 2.
+    assert.deepEqual(attnParallelAxis(9), [1, 2, 3, 4, 8, 16, 32]);
+    assert.deepEqual([...new Set(points.map((p) => p.knobs.attnParallel))].sort((a, b) => a - b), [1, 2, 3, 4, 8], 'P > 9 tokens refused by the rules');
+    // M³ViT-T's 129 tokens: 5 passes at 32, 6 at 26, 7 at 22, 8 at 19, 9 at 16 (the kernel's ⌈(N+P−1)/P⌉ q-blocks).
+    assert.deepEqual(attnParallelAxis(129), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 19, 22, 26, 32]);
+    for (const n of [9, 13, 129, 197, 1025]) {
+      const axisN = attnParallelAxis(n);
+      assert.deepEqual(axisN, [...new Set(axisN)].sort((a, b) => a - b), `N=${n}: sorted, distinct`);
+      for (const p of GRID.attnParallel) assert.ok(axisN.includes(p), `N=${n}: power of two ${p}`);
+      // Every P up to the bound is either on the axis or as slow as the next smaller value on it (it only costs DSPs).
+      for (let p = 1; p <= Math.min(32, n); p++) {
+        const below = Math.max(...axisN.filter((q) => q <= p));
+        if (!axisN.includes(p)) assert.equal(attnQBlocks(n, p), attnQBlocks(n, below), `N=${n} P=${p}`);
+        else if (p > 1 && !GRID.attnParallel.includes(p as never)) assert.ok(attnQBlocks(n, p) < attnQBlocks(n, p - 1), `N=${n} P=${p} saves a pass`);
+      }
+    }
   });
 
   it('point ids are stable: the base precision keeps its ids, another profile appends its name', () => {

@@ -60,20 +60,28 @@ describe('plan: per-tensor precision', () => {
     assert.equal(w8.scale?.rows, 192);
   });
 
-  it('the accurate preset: each tensor its own type, the class type their union, shifts = I − the class minimum', () => {
+  it('the accurate preset: 16-bit matrices under one I = 2 with power-of-two row scales (on chip ap_fixed<18,2>), per-tensor biases shifted into their union', () => {
     const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
     const w = (n: string) => plan.weights.find((x) => x.name === n)!;
-    assert.equal(w('blocks.0.attn.q.weight').ctype, 'ap_fixed<16,1,AP_RND_CONV,AP_SAT,0>');
-    assert.equal(w('blocks.0.mlp.fc2.weight').ctype, 'ap_fixed<16,2,AP_RND_CONV,AP_SAT,0>');
-    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<17,2>');
+    for (const n of ['blocks.0.attn.q.weight', 'blocks.0.mlp.fc2.weight', 'blocks.1.mlp.experts.h4toh.weight', 'blocks.1.mlp.gate.0.w_gate']) {
+      assert.equal(w(n).ctype, 'ap_fixed<16,2,AP_RND_CONV,AP_SAT,0>', n);
+      assert.equal(w(n).elemBytes, 2, n);
+      assert.equal(w(n).shift, 2, `${n}: I − Imin (0) + scaleShift (2)`);
+      assert.equal(w(n).scale?.scaleShift, 2, n);
+    }
+    assert.deepEqual(w('blocks.0.mlp.fc2.weight').scale, { rows: 192, wordOffset: (192 * 768) / 16, words: 12, scaleBits: 0, scaleShift: 2 });
+    // 16 stored bits + 2 shift bits, no per-tensor spread: the same 18-bit RAMB18 port as one bank before.
+    assert.equal(plan.types.linearWeight.cpp, 'ap_fixed<18,2>');
     assert.equal(plan.types.linearWeight.containerBits, 16);
-    assert.equal(w('blocks.0.attn.q.weight').shift, 0);
-    assert.equal(w('blocks.0.mlp.fc2.weight').shift, 1);
-    assert.equal(w('blocks.1.mlp.gate.0.w_gate').frac, 15);
+    assert.deepEqual(plan.types.linearWeight.scale, { scaleBits: 0, scaleShift: 2, lanes: 16 });
+    assert.equal(w('patch_embed.proj.weight').ctype, 'ap_fixed<18,0,AP_RND_CONV,AP_SAT,0>');
+    assert.equal(plan.types.patchWeight.containerBits, 32);
+    assert.equal(w('blocks.0.attn.q.bias').ctype, 'ap_fixed<24,7,AP_RND_CONV,AP_SAT,0>');
     assert.equal(w('blocks.0.attn.q.bias').shift, 7 - 5);
     const params = renderKernelSources(plan).get('src/params.h')!;
-    assert.match(params, /static const int WS_MLP_FC2_WEIGHT\[DEPTH\] = \{ 1, -?\d/);
+    assert.match(params, /static const int WLIN_SCALED = 1;/);
     assert.match(params, /static const int WLIN_W = 16;/);
+    assert.match(params, new RegExp(`static const int WS_MLP_FC2_WEIGHT\\[DEPTH\\] = \\{ ${2 + 256 * ((192 * 768) / 16)}, `));
   });
 
   it('the w8 preset: 8-bit containers, a row-scale table after every linear matrix, rows on chip in ap_fixed<18,2>', () => {

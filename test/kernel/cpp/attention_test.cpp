@@ -4,6 +4,7 @@
 //   case N DIM HEADS P range qk_ticks av_ticks scores_words info_words out_mismatches overruns max_err_double min_s
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <vector>
 #define EDGEMOE_COUNT_CYCLES
 #include "params.h"
@@ -22,7 +23,7 @@ static act_t get(const std::vector<word_t> &m, int row, int f, int dim) {
 /** Plain attention, one row at a time, keys in the row's rotated order (r%P, ..., N-1, 0, ...), same arithmetic. */
 template <int N, int DIM, int H, int P>
 static void plain_attention(const std::vector<word_t> &q, const std::vector<word_t> &k, const std::vector<word_t> &v,
-                            std::vector<word_t> &out) {
+                            std::vector<word_t> &out, std::vector<act_t> &row_inv_s) {
   const int B = DIM / ACT_LANES, BH = B / H;
   const attn_scale_t scale = fxm_from_raw<attn_scale_t>(ap_uint<25>(attn_scale_raw(DIM / H)));
   std::vector<act_t> score(N * H);
@@ -47,7 +48,7 @@ static void plain_attention(const std::vector<word_t> &q, const std::vector<word
       }
     }
     act_t inv_s[H];
-    for (int h = 0; h < H; h++) inv_s[h] = softmax_inv_sum(st[h]);
+    for (int h = 0; h < H; h++) row_inv_s[r * H + h] = inv_s[h] = softmax_inv_sum(st[h]);
     std::vector<acc_t> acc(DIM);
     for (int i = 0; i < N; i++) {
       int key = (r % P + i) % N;
@@ -72,6 +73,14 @@ struct attn_test_config {
   static const int FIN_II = 1, AV_II = 1;  // pragma values only, unused by g++
 };
 
+/** A case's output words and the 1/s of every (row, head) in its rotated key order, for the cross-P comparison. */
+struct case_result {
+  std::vector<word_t> out;
+  std::vector<act_t> inv_s;
+};
+/** Each case's result by (seed, P) (cases of one seed share q, k, v). */
+static std::map<std::pair<uint64_t, int>, case_result> outputs;
+
 template <int N, int DIM, int H, int P>
 static void run_case(uint64_t seed, double range) {
   const int B = DIM / ACT_LANES, HD = DIM / H;
@@ -94,7 +103,9 @@ static void run_case(uint64_t seed, double range) {
   attention_av<attn_test_config<N, DIM, H, P> >(attn.data(), info.data(), v.data(), out.data());
   EDGEMOE_OP_BEGIN(0);
 
-  plain_attention<N, DIM, H, P>(q, k, v, ref);
+  std::vector<act_t> inv_s(N * H);
+  plain_attention<N, DIM, H, P>(q, k, v, ref, inv_s);
+  outputs[std::make_pair(seed, P)] = case_result{std::vector<word_t>(out.begin(), out.begin() + N * B), inv_s};
   int mismatches = 0;
   for (int i = 0; i < N * B; i++) mismatches += (out[i] != ref[i]);
   int overruns = 0;  // canary words changed, and region words never written
@@ -125,7 +136,7 @@ static void run_case(uint64_t seed, double range) {
         max_err = std::fmax(max_err, std::fabs(get(out, r, f, DIM).to_double() - o));
       }
     }
-  printf("case_%d_%d_%d_%d %d %d %d %d %g %llu %llu %zu %zu %d %d %.6e %.9g\n", N, DIM, H, P, N, DIM, H, P, range,
+  printf("case_%d_%d_%d_%d_s%llu %d %d %d %d %g %llu %llu %zu %zu %d %d %.6e %.9g\n", N, DIM, H, P, (unsigned long long)seed, N, DIM, H, P, range,
          edgemoe_count::counters()[1], edgemoe_count::counters()[2], attn.size() - CANARY, info.size() - CANARY,
          mismatches, overruns, max_err, min_s);
 }
@@ -145,5 +156,37 @@ int main() {
   run_case<33, 32, 2, 8>(20, 4.0);  // peaky softmax: scores spread over tens
   run_case<129, 32, 1, 3>(21, 1.0);
   run_case<129, 192, 3, 4>(22, 1.0);  // Edge-MoE: 33 q-blocks x 129 keys x 24 blocks
+  // P neither a power of two nor a divisor of N, on the same q, k, v (seed 22): 7 and 4 q-blocks, the last holding
+  // the rotated tails; and P = 16's 9 q-blocks.
+  run_case<129, 192, 3, 16>(22, 1.0);
+  run_case<129, 192, 3, 22>(22, 1.0);
+  run_case<129, 192, 3, 43>(22, 1.0);
+  run_case<129, 192, 3, 4>(26, 4.0);  // peaky: new maxima rescale the softmax sums in each row's own key order
+  run_case<129, 192, 3, 22>(26, 4.0);
+  run_case<129, 192, 3, 43>(26, 4.0);
+  // Cross-P (N 129, DIM 192, 3 heads): output words that differ from P = 4's on the same q, k, v, the largest
+  // difference in act_t LSBs, the (row, head) pairs whose 1/s differs between the two rotated key orders, and the
+  // differing words of a (row, head) whose 1/s agrees. Only the softmax sum's rescaling on a new maximum depends on the
+  // key order (m is a max; the attn.V sum wraps, so its order does not matter): that last count must be 0.
+  const int XB = 192 / ACT_LANES, XBH = XB / 3;
+  for (const std::pair<uint64_t, int> &sp : std::vector<std::pair<uint64_t, int> >{{22, 16}, {22, 22}, {22, 43}, {26, 22}, {26, 43}}) {
+    const case_result &base = outputs[std::make_pair(sp.first, 4)];
+    const case_result &o = outputs[sp];
+    int words = 0, inv_differ = 0, unexplained = 0;
+    double max_lsb = 0;
+    for (size_t i = 0; i < o.inv_s.size(); i++) inv_differ += o.inv_s[i] != base.inv_s[i];
+    for (size_t i = 0; i < base.out.size(); i++) {
+      const int row = i / XB, h = (i % XB) / XBH;
+      const bool differs = o.out[i] != base.out[i];
+      words += differs;
+      unexplained += differs && o.inv_s[row * 3 + h] == base.inv_s[row * 3 + h];
+      for (int j = 0; j < ACT_LANES; j++) {
+        const double d = std::fabs(fxm_lane_get<act_t, CB>(o.out[i], j).to_double() - fxm_lane_get<act_t, CB>(base.out[i], j).to_double());
+        max_lsb = std::fmax(max_lsb, std::ldexp(d, act_t::width - act_t::iwidth));
+      }
+    }
+    printf("cross_p_%llu_%d %llu %d %d %zu %.0f %d %d\n", (unsigned long long)sp.first, sp.second, (unsigned long long)sp.first,
+           sp.second, words, base.out.size(), max_lsb, inv_differ, unexplained);
+  }
   return 0;
 }
