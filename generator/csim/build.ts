@@ -23,6 +23,13 @@ export interface BuildOptions {
 export const CXX = process.env.CXX || 'g++';
 export const CXXFLAGS = ['-std=c++14', '-O2', '-Wno-unknown-pragmas', '-fPIC'];
 
+/** g++ only: collect garbage at 30 % heap growth instead of the RAM-scaled default (up to 100 %); the default design's
+ *  kernel then compiles in ~237 MB instead of ~297 MB at the same CPU time. Not for clang (no such parameter). */
+export const GCC_FLAGS = ['--param', 'ggc-min-expand=30'];
+async function compilerFlags(): Promise<string[]> {
+  return /clang/i.test(await compilerVersion()) ? [] : GCC_FLAGS;
+}
+
 /** Include dirs: Vitis headers when XILINX_HLS is set, else the design's csim-include; then src/ and tb/. */
 export function includeDirs(designDir: string, csimInclude: string): string[] {
   const hls = process.env.XILINX_HLS ? join(process.env.XILINX_HLS, 'include') : join(designDir, csimInclude);
@@ -132,8 +139,9 @@ export async function buildCsim(designDir: string, opts: BuildOptions): Promise<
   // Loaded into the host process, the bridge must neither abort on an empty stream nor print at exit.
   const hostDefines = opts.kind === 'shared' ? ['EDGEMOE_STREAM_THROW_ON_EMPTY', 'EDGEMOE_STREAM_NO_EXIT_INFO'] : [];
   const defines = [...new Set([...(opts.defines ?? []), ...hostDefines])].sort().map((d) => `-D${d}`);
-  const flags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${d}`)];
-  const keyFlags = [...CXXFLAGS, ...defines, ...inc.map((d) => `-I${keyPath(dir, d)}`)];
+  const base = [...CXXFLAGS, ...(await compilerFlags())];
+  const flags = [...base, ...defines, ...inc.map((d) => `-I${d}`)];
+  const keyFlags = [...base, ...defines, ...inc.map((d) => `-I${keyPath(dir, d)}`)];
   const headers = headersHash(dir, inc);
   const driver = opts.kind === 'exe' ? manifest.sources.testbench.find((f) => f.endsWith('.cpp'))! : manifest.sources.bridge;
   const sources = [...manifest.sources.kernel.filter((f) => f.endsWith('.cpp')), driver].map((f) => resolve(dir, f));

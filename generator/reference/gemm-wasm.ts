@@ -124,6 +124,8 @@ function instance(): { gemm: Gemm; mem: WebAssembly.Memory } | null {
 
 /** Rows per kernel call: a block of x (≤ 48 rows of ≤ 1,536 inputs) stays in L2 while w streams past it once. */
 const ROW_BLOCK = 48;
+/** Rows of scores per step of an attention head (even: the kernel takes row pairs). */
+const HEAD_ROW_BLOCK = 16;
 
 /**
  * y[n,o] = Σ_i x[n,i]·w[o,i] + b[o] with the SIMD kernel, or null when it is unavailable. x [rows,inF], w [outF,inF]
@@ -154,12 +156,47 @@ export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float6
   return y;
 }
 
+/** Called between the two products of `attentionHeadSimd` with `rows` rows of one head's scores (rows row0.. of the
+ *  [N,N] scores; row row0 at `off` in `m`, row stride `stride`); it turns them into probabilities in place (and may
+ *  copy them for a trace). */
+export type ScoresToProbs = (m: Float64Array, off: number, stride: number, row0: number, rows: number) => void;
+
+/**
+ * One attention head, both products in the kernel's memory: S = q·kᵀ ([N,N], as `linearSimd(q, N, hd, k, null, N)`),
+ * `toProbs(S)` in place, then ctx = S·v ([N,hd], as `linearSimd(S, N, N, vt, null, hd)`), written into `out`. The
+ * scores never leave the kernel's memory: S is the first product's output and the second's input, its row stride
+ * (N rounded up to 4) serving as both; the padding columns are q·0 = 0, and the zero products they add to the second
+ * product change no sum, so the values are those of the two `linearSimd` calls. Rows go through all three steps a
+ * block at a time, so a block of scores is still in cache when the softmax and the second product read it. false
+ * where the kernel is missing.
+ */
+export function attentionHeadSimd(q: Float64Array, k: Float64Array, vt: Float64Array, N: number, hd: number, toProbs: ScoresToProbs, out: Float64Array): boolean {
+  const kern = instance();
+  if (!kern || N === 0 || hd === 0) return false;
+  const hdP = hd + (hd & 1), rowsP = N + (N & 1), nP = (N + 3) & ~3, hdO = (hd + 3) & ~3;
+  const kOff = 0, qOff = kOff + nP * hdP, sOff = qOff + rowsP * hdP, vOff = sOff + rowsP * nP, cOff = vOff + hdO * nP;
+  const need = (cOff + rowsP * hdO) * 8;
+  if (need > kern.mem.buffer.byteLength) kern.mem.grow(Math.ceil((need - kern.mem.buffer.byteLength) / 65536));
+  const m = new Float64Array(kern.mem.buffer);
+  copyPadded(m, kOff, k, N, hd, nP, hdP);
+  copyPadded(m, qOff, q, N, hd, rowsP, hdP);
+  copyPadded(m, vOff, vt, hd, N, hdO, nP);
+  for (let n = 0; n < rowsP; n += HEAD_ROW_BLOCK) {
+    const r = Math.min(HEAD_ROW_BLOCK, rowsP - n);
+    kern.gemm((qOff + n * hdP) * 8, kOff * 8, (sOff + n * nP) * 8, r, hdP, nP);
+    toProbs(m, sOff + n * nP, nP, n, Math.min(r, N - n));
+    kern.gemm((sOff + n * nP) * 8, vOff * 8, (cOff + n * hdO) * 8, r, nP, hdO);
+  }
+  for (let n = 0; n < N; n++) out.set(m.subarray(cOff + n * hdO, cOff + n * hdO + hd), n * hd);
+  return true;
+}
+
 /** a [rows,cols] into m at off as [rowsP,colsP], zero-padded. */
 function copyPadded(m: Float64Array, off: number, a: Float64Array, rows: number, cols: number, rowsP: number, colsP: number): void {
   if (cols === colsP) m.set(a.subarray(0, rows * cols), off);
   else for (let r = 0; r < rows; r++) {
     m.set(a.subarray(r * cols, (r + 1) * cols), off + r * colsP);
-    m[off + r * colsP + cols] = 0;
+    m.fill(0, off + r * colsP + cols, off + (r + 1) * colsP);
   }
   m.fill(0, off + rows * colsP, off + rowsP * colsP);
 }

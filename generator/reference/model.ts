@@ -2,7 +2,8 @@
 import type { Config } from '../config/index.ts';
 import { UserError } from '../errors.ts';
 import { f64, type Tensor, type TensorMap } from '../tensor.ts';
-import { add, geluAll, layerNorm, linear, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
+import { attentionHeadSimd } from './gemm-wasm.ts';
+import { add, geluAll, layerNorm, linear, linearKernel, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import { WeightReader } from './weight-reader.ts';
 
@@ -148,7 +149,8 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
   const probs = keepAll ? new Float64Array(heads * N * N) : undefined;
   const ctx = new Float64Array(N * D);
   const qh = new Float64Array(N * hd), kh = new Float64Array(N * hd), vt = new Float64Array(hd * N);
-  const S = new Float64Array(N * N), ctxH = new Float64Array(N * hd); // reused by every head
+  const ctxH = new Float64Array(N * hd); // reused by every head
+  let S: Float64Array | undefined; // the scores of the plain path (the SIMD path keeps them in the kernel's memory)
   for (let h = 0; h < heads; h++) {
     // Contiguous per-head copies (v transposed) so every inner loop is a unit-stride dot product.
     for (let n = 0; n < N; n++) {
@@ -160,17 +162,34 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
       }
     }
     // q_h·k_hᵀ is a Linear with k_h as the weight; the scale is applied after the product, as the reference code does.
-    linear(qh, N, hd, kh, null, N, S);
-    if (logits) {
-      for (let i = 0; i < S.length; i++) S[i]! *= scale;
-      logits.set(S, h * N * N);
-      softmaxRowsInPlace(S, N, N);
-    } else {
-      softmaxRowsInPlace(S, N, N, scale);
+    // With the SIMD kernel both products and the softmax run on the scores where the first product leaves them.
+    const simd = linearKernel() === 'simd' && attentionHeadSimd(qh, kh, vt, N, hd, (m, off, stride, row0, rows) => {
+      if (logits) {
+        for (let n = 0; n < rows; n++) {
+          const row = m.subarray(off + n * stride, off + n * stride + N);
+          for (let j = 0; j < N; j++) row[j]! *= scale;
+          logits.set(row, (h * N + row0 + n) * N);
+        }
+        softmaxRowsInPlace(m, rows, N, 1, off, stride);
+      } else {
+        softmaxRowsInPlace(m, rows, N, scale, off, stride);
+      }
+      if (probs) for (let n = 0; n < rows; n++) probs.set(m.subarray(off + n * stride, off + n * stride + N), (h * N + row0 + n) * N);
+    }, ctxH);
+    if (!simd) {
+      S ??= new Float64Array(N * N);
+      linear(qh, N, hd, kh, null, N, S);
+      if (logits) {
+        for (let i = 0; i < S.length; i++) S[i]! *= scale;
+        logits.set(S, h * N * N);
+        softmaxRowsInPlace(S, N, N);
+      } else {
+        softmaxRowsInPlace(S, N, N, scale);
+      }
+      probs?.set(S, h * N * N);
+      // A_h·v_h is a Linear with v_hᵀ [hd,N] as the weight.
+      linear(S, N, N, vt, null, hd, ctxH);
     }
-    probs?.set(S, h * N * N);
-    // A_h·v_h is a Linear with v_hᵀ [hd,N] as the weight.
-    linear(S, N, N, vt, null, hd, ctxH);
     for (let i = 0; i < N; i++) ctx.set(ctxH.subarray(i * hd, (i + 1) * hd), i * D + h * hd);
   }
   let q: Float64Array | undefined, k: Float64Array | undefined, v: Float64Array | undefined;

@@ -11,6 +11,10 @@ export function setLinearKernel(k: LinearKernel): LinearKernel {
   kernel = k;
   return before;
 }
+/** The matrix-product kernel in use. */
+export function linearKernel(): LinearKernel {
+  return kernel;
+}
 
 /** y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF]. `out` ([rows,outF]) is
  *  written and returned instead of a new array (a buffer reused across attention heads). */
@@ -104,10 +108,10 @@ export function layerNorm(x: Float64Array, rows: number, dim: number, gamma: Flo
 }
 
 /** Exact softmax of each row of x·scale [rows,cols], in place (the scaled values are not stored first: one pass less
- *  over attention's [N,N] scores, the same doubles). */
-export function softmaxRowsInPlace(x: Float64Array, rows: number, cols: number, scale = 1): void {
+ *  over attention's [N,N] scores, the same doubles). Row n starts at off + n·stride. */
+export function softmaxRowsInPlace(x: Float64Array, rows: number, cols: number, scale = 1, off = 0, stride = cols): void {
   for (let n = 0; n < rows; n++) {
-    const o = n * cols;
+    const o = off + n * stride;
     let m = -Infinity;
     for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]! * scale);
     let s = 0;

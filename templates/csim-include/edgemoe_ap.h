@@ -61,6 +61,8 @@ template <int W, bool S> struct rett {
       type;
 };
 struct raw_tag {};
+// Selects raw_base's zeroing constructor (the value types' default constructors).
+struct zero_tag {};
 }  // namespace apx
 
 // --------------------------------------------------------------------------------------------- bit / range proxies
@@ -78,7 +80,9 @@ struct ap_range_ref {
   // The field as an unsigned W-bit value.
   ap_int_base<W, false> get() const;
   void get_general(apx::u64* out) const;
-  void set(const apx::u64* v, int nv) {  // v: field bits, low-aligned, zero-extended
+  // Inlined (a lane write of a packed word, or a raw write of a whole value, is a mask-and-or); fields across limbs
+  // take set_general.
+  __attribute__((always_inline)) void set(const apx::u64* v, int nv) {  // v: field bits, low-aligned, zero-extended
     const int len = length();
     if (hi >= lo && (hi >> 6) == (lo >> 6)) {  // the field lies in one limb (every lane of a packed word)
       const int L = lo >> 6, b = lo & 63;
@@ -88,6 +92,10 @@ struct ap_range_ref {
       p[L] = L == NLW - 1 ? apx::norm64(t, W - 64 * (NLW - 1), S) : t;
       return;
     }
+    set_general(v, nv);
+  }
+  void set_general(const apx::u64* v, int nv) {
+    const int len = length();
     if (hi >= lo) {
       apx::wsetfield(p, NLW, lo, len, v, nv);
     } else {
@@ -175,6 +183,10 @@ struct raw_base {
   enum { NLW = NL(W) };
   u64 rv_[NLW];
 
+  // Uninitialised storage for the constructors that write every limb; zeroed (constexpr) for the default ones.
+  raw_base() = default;
+  constexpr explicit raw_base(zero_tag) : rv_{} {}
+
   bool is_neg() const { return S && wneg(rv_, NLW); }
   bool iszero() const { return wiszero(rv_, NLW); }
   bool to_bool() const { return !wiszero(rv_, NLW); }
@@ -189,7 +201,8 @@ struct raw_base {
   ap_range_ref<W, S> range(int hi, int lo) { return ap_range_ref<W, S>(rv_, hi, lo); }
   ap_range_ref<W, S> range() { return ap_range_ref<W, S>(rv_, W - 1, 0); }
   ap_range_ref<W, S> operator()(int hi, int lo) { return range(hi, lo); }
-  ap_int_base<W, false> range(int hi, int lo) const { return ap_range_ref<W, S>(const_cast<u64*>(rv_), hi, lo).get(); }
+  // Inlined like get(): a lane read of a packed word (the attention and load loops) is then a shift and a mask.
+  __attribute__((always_inline)) ap_int_base<W, false> range(int hi, int lo) const { return ap_range_ref<W, S>(const_cast<u64*>(rv_), hi, lo).get(); }
   ap_int_base<W, false> range() const { return range(W - 1, 0); }
   ap_int_base<W, false> operator()(int hi, int lo) const { return range(hi, lo); }
   ap_bit_ref<W, S> operator[](int i) { return ap_bit_ref<W, S>(rv_, i); }
@@ -291,7 +304,9 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
   using Raw::operator++;  // the derived pre-increments would hide them
   using Raw::operator--;
 
-  ap_int_base() { std::memset(rv_, 0, sizeof rv_); }
+  // constexpr: g++ then zero-initialises a local array of values as one aggregate, which dead-store elimination drops
+  // when the loop after it writes every element (no per-element constructor loop).
+  constexpr ap_int_base() : Raw(apx::zero_tag{}) {}
   ap_int_base(apx::raw_tag) {}
   template <int W2, bool S2>
   ap_int_base(const ap_int_base<W2, S2>& o) {
@@ -433,14 +448,14 @@ struct ap_int_base : apx::raw_base<ap_int_base<W, S>, typename apx::intt<W, S>::
 template <int W>
 struct ap_int : ap_int_base<W, true> {
   typedef ap_int_base<W, true> Base;
-  ap_int() {}
+  constexpr ap_int() {}
   using Base::Base;
   ap_int(const Base& b) : Base(b) {}
 };
 template <int W>
 struct ap_uint : ap_int_base<W, false> {
   typedef ap_int_base<W, false> Base;
-  ap_uint() {}
+  constexpr ap_uint() {}
   using Base::Base;
   ap_uint(const Base& b) : Base(b) {}
 };
@@ -542,9 +557,9 @@ struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename a
       std::exit(1);
     }
   }
-  ap_fixed_base() {
-    check_mode();
-    std::memset(rv_, 0, sizeof rv_);
+  // constexpr (see ap_int_base()); the mode check runs only for the one invalid combination.
+  constexpr ap_fixed_base() : Raw(apx::zero_tag{}) {
+    if (!S && O == AP_WRAP_SM) check_mode();
   }
   ap_fixed_base(apx::raw_tag) {}
   template <int W2, int I2, bool S2, ap_q_mode Q2, ap_o_mode O2, int N2>
@@ -657,14 +672,14 @@ struct ap_fixed_base : apx::raw_base<ap_fixed_base<W, I, S, Q, O, N>, typename a
 template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 struct ap_fixed : ap_fixed_base<W, I, true, Q, O, N> {
   typedef ap_fixed_base<W, I, true, Q, O, N> Base;
-  ap_fixed() {}
+  constexpr ap_fixed() {}
   using Base::Base;
   ap_fixed(const Base& b) : Base(b) {}
 };
 template <int W, int I, ap_q_mode Q, ap_o_mode O, int N>
 struct ap_ufixed : ap_fixed_base<W, I, false, Q, O, N> {
   typedef ap_fixed_base<W, I, false, Q, O, N> Base;
-  ap_ufixed() {}
+  constexpr ap_ufixed() {}
   using Base::Base;
   ap_ufixed(const Base& b) : Base(b) {}
 };

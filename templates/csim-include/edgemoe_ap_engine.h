@@ -171,6 +171,9 @@ inline u64 lowmask(int W) { return W >= 64 ? ~0ULL : (W <= 0 ? 0 : (1ULL << W) -
 // Normalise a W-bit value (W <= 64) held in 64 bits.
 inline u64 norm64(u64 x, int W, bool S) {
   if (W >= 64) return x;
+  // 32-bit values through int32_t / uint32_t (the same bits): g++ then sees that a sum of wrapped values wrapped once
+  // more needs only the last wrap (an adder tree of acc_t products costs one sign-extension, not one per product).
+  if (W == 32) return S ? (u64)(i64)(int32_t)(uint32_t)x : (u64)(uint32_t)x;
   return S ? (u64)((i64)(x << (64 - W)) >> (64 - W)) : (x & ((1ULL << W) - 1));
 }
 inline i128 val64(u64 x, bool S) { return S ? (i128)(i64)x : (i128)x; }
@@ -564,7 +567,9 @@ __attribute__((noinline)) inline bool store_wide_rt(u64* out, const u64* v, int 
 template <int W, int I, bool S, ap_q_mode Q, ap_o_mode O, int N, int Ws, bool Ss, bool CNT = true>
 inline void store_raw(u64* out, const u64* src, int d) {
   if (W <= 64 && Ws <= 64 && (Ws + 1) + W + 1 <= 126) {
-    out[0] = store64<W, I, S, Q, O, N, CNT>(val64(src[0], Ss), d, Ws + 1);
+    // A signed source of Ws bits needs Ws bits (an unsigned one Ws + 1): a signed 64-bit product (32 x 32 bits) then
+    // takes store64's 64-bit paths.
+    out[0] = store64<W, I, S, Q, O, N, CNT>(val64(src[0], Ss), d, Ss ? Ws : Ws + 1);
   } else if (W <= 64 && Ws <= 125 && (d > 0 || (Ws + 1) + W + 1 <= 126)) {
     // Two-limb source narrowed into one limb (products such as 56 x 16 bits): exact in 128-bit arithmetic.
     out[0] = store64<W, I, S, Q, O, N, CNT>((i128)val128<Ws, Ss>(src), d, Ws + 1);

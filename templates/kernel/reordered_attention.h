@@ -201,6 +201,9 @@ qk_blocks:
       acc_t prod[CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=prod complete
     qk_lanes:
+#ifndef __SYNTHESIS__
+#pragma GCC unroll 64  // csim speed: constant lane indices (g++ does not unroll on its own)
+#endif
       for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
         prod[j] = q_slot[o][d][j] * fxm_lane_get<act_t, CB>(kw, j);  // truncated before accumulating
@@ -526,6 +529,9 @@ av_blocks:
     for (int o = 0; o < T_P; o++) {
 #pragma HLS unroll
     av_lanes:
+#ifndef __SYNTHESIS__
+#pragma GCC unroll 64  // csim speed: constant lane indices (g++ does not unroll on its own)
+#endif
       for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
 #pragma HLS unroll
         acc_t prod = p.v[o][h] * fxm_lane_get<act_t, CB>(vw, j);  // truncated before accumulating

@@ -695,6 +695,9 @@ lin_tiles:
       acc_t prod[TILE_IN];
 #pragma HLS array_partition variable = prod complete
     lin_tile_in:
+#ifndef __SYNTHESIS__
+#pragma GCC unroll 64  // csim speed: constant lane indices (g++ does not unroll on its own)
+#endif
       for (int i = 0; i < TILE_IN; i++) {
 #pragma HLS unroll
         prod[i] = xv[i] * w[tile][o][i];  // product truncated to acc_t first

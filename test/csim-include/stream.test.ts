@@ -1,6 +1,7 @@
 // hls::stream and compile-time behaviours of our csim headers that the conformance probes cannot show: the
 // empty-read error (abort) and its ALLOW_EMPTY_HLS_STREAM_READS warning, leftover-data warnings with the stream's
-// name, the unbounded FIFO, the ap_ufixed + AP_WRAP_SM rejection, and ap_fixed (op) double not compiling.
+// name, the unbounded FIFO, the ap_ufixed + AP_WRAP_SM rejection, zero (constexpr) default values, and ap_fixed (op)
+// double not compiling.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -77,6 +78,19 @@ describe('csim-include hls::stream and compile errors', function () {
     assert.equal(r.exitCode, 1);
     assert.equal(String(r.stdout), 'before');
     assert.match(String(r.stderr), /AP_WRAP_SM/);
+  });
+
+  it('default-constructed values are zero, and constexpr; a default ap_ufixed with AP_WRAP_SM is rejected (exit status 1)', async () => {
+    // g++ -std=c++14 -O2 [-DDEFAULT_WRAP_SM] -I templates/csim-include default_zero.cpp
+    const zero = join(dir, 'default_zero'), wrapSm = join(dir, 'default_wrap_sm');
+    await Promise.all([compile(join(CPP, 'default_zero.cpp'), zero, ['-std=c++14', '-O2']), compile(join(CPP, 'default_zero.cpp'), wrapSm, ['-std=c++14', '-O2', '-DDEFAULT_WRAP_SM'])]);
+    const r = await execa(zero, { reject: false });
+    assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.equal(String(r.stdout), 'nonzero 0');
+    const w = await execa(wrapSm, { reject: false });
+    assert.equal(w.exitCode, 1);
+    assert.equal(String(w.stdout), 'before');
+    assert.match(String(w.stderr), /AP_WRAP_SM/);
   });
 
   it('ap_fixed (op) double does not compile; the wrapped-constant form and double comparisons do', async () => {

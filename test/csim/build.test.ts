@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
-import { buildCsim, CompileError, CXXFLAGS } from '../../generator/csim/build.ts';
+import { buildCsim, CompileError, CXXFLAGS, GCC_FLAGS } from '../../generator/csim/build.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { runCli } from '../helpers/cli.ts';
 import { scratch, TINY } from '../helpers/paths.ts';
@@ -27,6 +27,15 @@ describe('buildCsim', function () {
     assert.equal(hls.length, 1, `one standard in run_hls.tcl: ${hls}`);
     assert.deepEqual(std(CXXFLAGS.join(' ')), hls);
     assert.deepEqual(std(/^CXXFLAGS \?=.*$/m.exec(readFileSync(join(dir, 'Makefile'), 'utf8'))![0]), hls);
+  });
+
+  it("g++ builds pass the lower-memory garbage-collection parameter (GCC_FLAGS; the Makefile's compile lines)", async () => {
+    assert.deepEqual(GCC_FLAGS, ['--param', 'ggc-min-expand=30']);
+    const { execa } = await import('execa');
+    const r = await execa('make', ['-n', '-C', dir, 'CXX=g++', 'csim', 'bridge']);
+    const compiles = String(r.stdout).split('\n').filter((l) => l.startsWith('g++ '));
+    assert.equal(compiles.length, 2, String(r.stdout));
+    for (const l of compiles) assert.ok(l.includes(' --param ggc-min-expand=30 '), l);
   });
 
   it('compiles once, then serves the cache; the shared build compiles the kernel for the host (stream defines)', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { linearSimd } from '../../generator/reference/gemm-wasm.ts';
-import { linearPlain } from '../../generator/reference/ops.ts';
+import { attentionHeadSimd, linearSimd } from '../../generator/reference/gemm-wasm.ts';
+import { linearPlain, softmaxRowsInPlace } from '../../generator/reference/ops.ts';
 
 /** Deterministic values in [-1, 1) (LCG), so a failure reproduces. */
 function values(n: number, seed: number): Float64Array {
@@ -28,6 +28,27 @@ describe('reference/gemm-wasm (WebAssembly SIMD matrix product)', () => {
         assert.ok(worst <= 1e-12, `max |diff| ${worst}`);
       });
     }
+  }
+
+  // The head's two products run on the scores in the kernel's memory (padded row stride): the same values as two
+  // linearSimd calls around the softmax, bit for bit, on odd and even token counts and head widths.
+  for (const [N, hd] of [[1, 1], [5, 3], [8, 4], [33, 6], [130, 32], [16, 2], [17, 2]] as const) {
+    it(`attention head N=${N}, hd=${hd}: q·kᵀ, softmax, ·v in place equal the two linearSimd products exactly`, () => {
+      const q = values(N * hd, 11), k = values(N * hd, 12), vt = values(hd * N, 13);
+      const S = linearSimd(q, N, hd, k, null, N)!;
+      softmaxRowsInPlace(S, N, N, 0.125);
+      const want = linearSimd(S, N, N, vt, null, hd)!;
+      const seen: number[] = [];
+      const got = new Float64Array(N * hd).fill(NaN);
+      assert.ok(attentionHeadSimd(q, k, vt, N, hd, (m, off, stride, row0, rows) => {
+        assert.ok(stride >= N);
+        assert.equal(row0, seen.length / N, 'row blocks in order, none skipped');
+        softmaxRowsInPlace(m, rows, N, 0.125, off, stride);
+        for (let n = 0; n < rows; n++) seen.push(...m.subarray(off + n * stride, off + n * stride + N));
+      }, got));
+      assert.deepEqual(Array.from(got), Array.from(want));
+      assert.deepEqual(seen, Array.from(S), 'the callback sees the probabilities, row by row');
+    });
   }
 
   it('inputs are not modified and a second call on other shapes reuses the memory correctly', () => {
