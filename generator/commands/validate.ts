@@ -67,6 +67,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     ...((hw.weightPorts ?? 1) > 1
       ? [`            weight ports: ${hw.weightPorts} (linear and expert matrix rows alternate over weights${Array.from({ length: hw.weightPorts! - 1 }, (_, k) => `, weights${k + 1}`).join('')}; one bundle each)`]
       : []),
+    ...(hw.patchEmbed === 'unified' ? ['            patch embedding: on the unified linear unit (a [dim][C·p·p] layer per image; no patch MAC array, nothing loaded once)'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -203,6 +203,7 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   }
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
+  checkPatchEmbed(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
 }
 
@@ -232,6 +233,30 @@ function checkWeightPorts(c: Config, bad: (path: string, rule: string) => void):
   if (bundles + n - 1 > ports) {
     bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
   }
+}
+
+/** hardware.patchEmbed = 'unified': the patch matrix [dim][C·p·p] must tile the linear unit, and the patch reader's
+ *  pixel groups (min(pixels per word, p) pixels of one image row) must lie inside one AXI word. */
+function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): void {
+  const hw = c.hardware;
+  const mode = hw.patchEmbed;
+  if (mode === undefined || mode === 'own') return;
+  const path = 'hardware.patchEmbed';
+  const m = c.model;
+  const K = m.image[0] * m.patch * m.patch;
+  if (isPow2(hw.linearTile.in) && K % hw.linearTile.in !== 0)
+    bad(path, `patchEmbed 'unified' needs C·p·p (${K}) to be a multiple of hardware.linearTile.in (${hw.linearTile.in}): the patch matrix is a linear layer of C·p·p inputs`);
+  const pb = containerBits(c.precision.pixel.W);
+  if (pb > 0 && (AXI_WIDTHS as readonly number[]).includes(hw.axiBits) && isPosInt(m.patch)) {
+    const lanes = hw.axiBits / pb;
+    const g = Math.min(lanes, m.patch);
+    if (m.patch % g !== 0 || lanes % g !== 0)
+      bad(path, `patchEmbed 'unified' reads min(pixels per word, p) = ${g} pixels of one image row per step: model.patch (${m.patch}) and the ${lanes} pixels per AXI word must both be multiples of it`);
+  }
+  const wb = containerBits(c.precision.linearWeight.W);
+  const wl = wb > 0 ? hw.axiBits / wb : 0;
+  if (Number.isInteger(wl) && wl >= 1 && K % wl !== 0)
+    bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / the linear weight container)`);
 }
 
 /** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */

@@ -156,6 +156,11 @@ export const hardwareSchema = z
      *  expert matrix alternate over the `weights` region and N − 1 extra regions weights1 … on bundles of the same names,
      *  each mapped to its own memory port. */
     weightPorts: z.number().int().optional(),
+    /** Where the patch embedding runs: 'own' (default) its own MAC array with on-chip weights loaded once (reload = 1),
+     *  'unified' the unified linear unit as a [dim][C·p·p] linear layer over the patches (a patch-gathering reader, the
+     *  weights reloaded per image into the linear weight buffer, pos_embed added by a pass of its own): no
+     *  patch_w / patch_b arrays and no patch MAC array. */
+    patchEmbed: z.enum(['own', 'unified']).optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -184,3 +189,6 @@ export type PlanRegionName = DramRegion | WeightPartRegion;
 
 /** Weight ports of a config (hardware.weightPorts, default 1). */
 export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number => c.hardware.weightPorts ?? 1;
+
+/** True when the patch embedding runs on the unified linear unit (hardware.patchEmbed = 'unified'). */
+export const patchUnified = (c: { hardware: { patchEmbed?: 'own' | 'unified' } }): boolean => c.hardware.patchEmbed === 'unified';

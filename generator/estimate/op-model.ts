@@ -18,6 +18,7 @@ import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { attnStepWords, softmaxInfoWords } from '../plan/dram.ts';
 import type { Plan, PlanOp } from '../plan/index.ts';
 import { STEP } from '../plan/schedule.ts';
+import { patchInputs } from '../plan/sizes.ts';
 
 /** Cycles a pipelined loop costs per entry beyond its iterations, besides its depth (loop entry/exit). */
 export const LOOP_OVERHEAD = 2;
@@ -180,6 +181,38 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     const r = (i: number) => op.inputs[i]!;
     switch (op.kind) {
       case 'patch_embed': {
+        if (s.patchUnified) {
+          // hardware.patchEmbed = 'unified' (kernel.cpp): the patch matrix loads into ping (a pure load), its bias, the
+          // unit over the patches (the patch reader beside the tiles and the direct writer into tmp1), then the
+          // pos-embed pass (sums reader, pos_embed reader, writer into x).
+          const K = patchInputs(s);
+          const patches = s.gridH * s.gridW;
+          const G = Math.min(s.axiBits / t.pixel.containerBits, s.patch);
+          const xt = G >= s.tileIn ? G / s.tileIn : 1;
+          const bWords = loadLinearBiasTrips(s.dim, t.bias.lanes);
+          const traffic: Traffic = {};
+          addWLoad(traffic, s.dim, K, 0);
+          add(traffic, 'weights', bWords + s.tokens * dimW, 0); // bias, pos_embed (and cls row)
+          add(traffic, 'images', patches * s.inCh * s.patch * (s.patch / G), 0); // one single-beat word per pixel group
+          add(traffic, 'tmp1', patches * dimW, patches * dimW);
+          add(traffic, 'x', 0, s.tokens * dimW);
+          out.push({
+            op,
+            nests: [
+              ...wLoadNests('patch weight load', s.dim, K, 0, 0, 'load'),
+              nest('lin_bload_words', 'patch bias load', bWords, 1, 1, 'load', { load: true }),
+              nest('lin_read_patch_steps', 'patch reader', patches * s.inCh * s.patch * (s.patch / G) * xt, 1, 2, 'reader'),
+              nest('lin_tiles', 'patches: tiles', computeLinearTrips(patches, s.dim, K, s.tileIn, s.tileOut), 1, 2, 'compute'),
+              nest('lin_write_direct_steps', 'patches: writer (direct)', patches * (s.dim / s.tileOut) * wordsPerYTile, 1, 2, 'writer'),
+              nest('pe_read_sums_words', 'patch sums reader', patches * dimW, 1, 3, 'sums'),
+              nest('pe_read_pos_words', 'pos_embed reader', s.tokens * dimW, 1, 3, 'pos'),
+              nest('pe_write_words', 'pos add + write', s.tokens * dimW, 1, 3, 'writer'),
+            ],
+            traffic,
+            macs: patches * s.dim * K,
+          });
+          break;
+        }
         const groups = s.gridW / s.pePatches;
         const steps = s.gridH * s.inCh * s.patch * groups;
         const mac = steps * (s.dim / s.peDims);
@@ -397,6 +430,7 @@ export function moeSizes(plan: Plan): MoeSizes {
 export function reloadModel(plan: Plan): { nests: LoopNest[]; words: number } {
   const s = plan.sizes;
   const t = plan.types;
+  if (s.patchUnified) return { nests: [], words: 0 }; // hardware.patchEmbed = 'unified': nothing loads once
   const w = wordsSpanned(0, s.dim * s.inCh * s.patch * s.patch, t.patchWeight.lanes);
   const b = wordsSpanned(0, s.dim, t.bias.lanes);
   if (w + b !== patchEmbedLoadTrips({ dim: s.dim, inCh: s.inCh, patch: s.patch, gridH: s.gridH, gridW: s.gridW, actLanes: s.actLanes, pePatches: s.pePatches, peDims: s.peDims, wLanes: t.patchWeight.lanes, bLanes: t.bias.lanes })) {

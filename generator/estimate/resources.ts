@@ -205,8 +205,9 @@ export function planFifos(plan: Plan): PlanFifo[] {
     { name: 'ln words', depth: 2, width: w, count: 2, what: 'LayerNorm reader → pass 1, pass 2 → writer' },
     { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },
     { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
-    { name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' },
-    { name: 'patch words', depth: 2, width: w, count: 1, what: 'patch-embed sums → writer' },
+    // hardware.patchEmbed = 'unified': no image reader → MACs stream; the sums come from the pos pass's reader.
+    ...(s.patchUnified ? [] : [{ name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' }]),
+    { name: 'patch words', depth: 2, width: w, count: 1, what: s.patchUnified ? 'pos pass: sums reader → writer' : 'patch-embed sums → writer' },
     { name: 'patch pos', depth: s.dim / s.actLanes, width: w, count: 1, what: 'patch-embed pos_embed reader → writer' },
     ...(s.weightPorts > 1 ? [{ name: 'weight ports', depth: 2, width: w, count: s.weightPorts, what: 'weight port readers → the linear weight loader (hardware.weightPorts)' }] : []),
   ];

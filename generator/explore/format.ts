@@ -36,7 +36,8 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'n
 export function knobText(p: EvaluatedPoint): string {
   const act = p.config.precision.activation;
   const ports = p.knobs.weightPorts > 1 ? `, ${p.knobs.weightPorts} wports` : '';
-  return `${p.knobs.tileIn}×${p.knobs.tileOut}, P ${p.knobs.attnParallel}, ${p.knobs.axiBits}-bit${ports}${p.knobs.precision === 'own' ? '' : `, act <${act.W},${act.I}> ${act.q === 'AP_TRN' ? 'trn' : 'rnd'}${act.o.startsWith('AP_SAT') ? ' sat' : ''}`}`;
+  const pe = p.knobs.patchEmbed === 'unified' ? ', patch on unit' : '';
+  return `${p.knobs.tileIn}×${p.knobs.tileOut}, P ${p.knobs.attnParallel}, ${p.knobs.axiBits}-bit${ports}${pe}${p.knobs.precision === 'own' ? '' : `, act <${act.W},${act.I}> ${act.q === 'AP_TRN' ? 'trn' : 'rnd'}${act.o.startsWith('AP_SAT') ? ' sat' : ''}`}`;
 }
 
 const HEAD = ['point', 'tile, P, AXI', 'ms (high)', 'ms (low)', 'limited by', 'DSP', 'BRAM36', 'URAM', 'LUT', 'FF', 'highest util', 'MSE/var', 'cosine', 'top-k'];

@@ -1,7 +1,7 @@
 // The design space `edgemoe explore` searches: the hardware knobs a config already has (linear tile in × out,
-// attention parallelism P, AXI width, weight ports), each on a bounded grid of powers of two (P also on the values
-// that fit the model's token count), and a precision axis (the config's own activation type, or 16-bit
-// activations), around a base config.
+// attention parallelism P, AXI width, weight ports, the patch embedding's unit), each on a bounded grid of powers of
+// two (P also on the values that fit the model's token count), and a precision axis (the config's own activation
+// type, or 16-bit activations), around a base config.
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError, validateConfig, type Config, type Platform } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
@@ -33,6 +33,8 @@ export interface Knobs {
   axiBits: number;
   /** hardware.weightPorts (1 when the config leaves it unset). */
   weightPorts: number;
+  /** hardware.patchEmbed = 'unified' (absent: the own array). */
+  patchEmbed?: 'unified';
   precision: PrecisionProfile;
 }
 
@@ -51,6 +53,8 @@ export const GRID = {
   axiBits: [128, 256, 512],
   /** Points with more weight ports than the board has free memory ports are rejected by the config rules. */
   weightPorts: [1, 2],
+  /** The patch embedding on its own array or on the unified linear unit (hardware.patchEmbed). */
+  patchEmbed: ['own', 'unified'],
 } as const;
 
 /** The attention parallelisms explored for a model of `tokens` tokens: the powers of two of GRID.attnParallel plus,
@@ -69,7 +73,8 @@ export function attnParallelAxis(tokens: number): number[] {
  *  directory name; a point of the base precision keeps the id it had before the precision axis. */
 export function pointId(k: Knobs): string {
   const ports = k.weightPorts > 1 ? `-w${k.weightPorts}` : '';
-  return `t${k.tileIn}x${k.tileOut}-p${k.attnParallel}-a${k.axiBits}${ports}${k.precision === 'own' ? '' : `-${k.precision}`}`;
+  const pe = k.patchEmbed === 'unified' ? '-pu' : '';
+  return `t${k.tileIn}x${k.tileOut}-p${k.attnParallel}-a${k.axiBits}${ports}${pe}${k.precision === 'own' ? '' : `-${k.precision}`}`;
 }
 
 /** The knobs a config has now (its precision is its own). */
@@ -81,6 +86,7 @@ export function knobsOf(c: Config): Knobs {
     attnParallel: hw.attnParallel,
     axiBits: hw.axiBits,
     weightPorts: hw.weightPorts ?? 1,
+    ...(hw.patchEmbed === 'unified' ? { patchEmbed: 'unified' as const } : {}),
     precision: 'own',
   };
 }
@@ -104,6 +110,7 @@ export function withKnobs(base: Config, k: Knobs): Config {
   // Unset stays unset at 1 (the default config bytes); a base that sets it gets it set, so a chosen config that
   // extends the base cannot inherit the base's other value.
   if (k.weightPorts > 1 || json.hardware.weightPorts !== undefined) json.hardware.weightPorts = k.weightPorts;
+  if (k.patchEmbed === 'unified' || json.hardware.patchEmbed !== undefined) json.hardware.patchEmbed = k.patchEmbed ?? 'own';
   // The board fit is explore's own check (under --max-util), so a point over the board is kept and reported.
   return validateConfig(json, `(point ${pointId(k)})`, { boardFit: false });
 }
@@ -137,8 +144,9 @@ export function enumeratePoints(base: Config): { points: DesignPoint[]; rejected
       for (const tileOut of axis(GRID.tile, own.tileOut))
         for (const attnParallel of axis(parallel, own.attnParallel))
           for (const axiBits of axis(GRID.axiBits, own.axiBits))
-            for (const weightPorts of axis(GRID.weightPorts, own.weightPorts)) {
-              const knobs: Knobs = { tileIn, tileOut, attnParallel, axiBits, weightPorts, precision };
+            for (const weightPorts of axis(GRID.weightPorts, own.weightPorts))
+            for (const pe of GRID.patchEmbed) {
+              const knobs: Knobs = { tileIn, tileOut, attnParallel, axiBits, weightPorts, ...(pe === 'unified' ? { patchEmbed: pe } : {}), precision };
               try {
                 points.push({ id: pointId(knobs), knobs, config: withKnobs(base, knobs) });
               } catch (e) {

@@ -1,5 +1,5 @@
 // Trip counts of templates/kernel/patch_embed.h.
-import { wordsSpanned } from './linear.ts';
+import { computeLinearTrips, loadLinearBiasTrips, loadLinearWeightsTrips, wordsSpanned } from './linear.ts';
 
 export interface PatchEmbedSizes {
   dim: number;
@@ -29,4 +29,32 @@ export function patchEmbedTrips(s: PatchEmbedSizes): number {
   const write = s.gridH * s.gridW * rowWords;
   const cls = rowWords;
   return mac + write + cls;
+}
+
+/** hardware.patchEmbed = 'unified': the patch embedding on the unified linear unit, per image: the [dim][C·p·p]
+ *  weights into the linear weight buffer (load_linear_weights: row scales, then one word per cycle of each port),
+ *  the bias (load_linear_bias), one TILE_OUT×TILE_IN tile per cycle over the gridH·gridW patches (compute_linear), then
+ *  the pos-embed pass (patch_embed_pos: one token word per cycle, the cls row included). */
+export function patchEmbedUnifiedTrips(s: {
+  dim: number;
+  inCh: number;
+  patch: number;
+  gridH: number;
+  gridW: number;
+  actLanes: number;
+  tileIn: number;
+  tileOut: number;
+  wLanes: number;
+  bLanes: number;
+  sLanes: number;
+  wPorts: number;
+}): number {
+  const K = s.inCh * s.patch * s.patch;
+  const tokens = 1 + s.gridH * s.gridW;
+  return (
+    loadLinearWeightsTrips(s.dim, K, s.wLanes, 0, s.sLanes, s.wPorts) +
+    loadLinearBiasTrips(s.dim, s.bLanes) +
+    computeLinearTrips(s.gridH * s.gridW, s.dim, K, s.tileIn, s.tileOut) +
+    tokens * (s.dim / s.actLanes)
+  );
 }

@@ -49,9 +49,14 @@ function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
     b('expert_queue_idx', `ap_uint<${patchIndexBits(s.tokens)}>`, patchIndexBits(s.tokens), s.experts * s.tokens, 'expert queues: patch indices'),
     b('expert_queue_p', 'act_t', act, s.experts * s.tokens, 'expert queues: gate probabilities'),
     b('expert_meta', 'int', 32, 2 * s.experts, 'queue lengths and the metaqueue of active experts'),
-    b('patch_w', 'wpatch_t', t.patchWeight.W, s.dim * s.inCh * s.patch * s.patch, 'patch-embed weights (loaded on reload)'),
-    b('patch_b', 'acc_t', acc, s.dim, 'patch-embed bias (loaded on reload)'),
-    b('patch_acc', 'acc_t', acc, s.gridW * s.dim, 'patch-embed accumulators for one patch row'),
+    // The patch MAC array's on-chip state (hardware.patchEmbed = 'own'; 'unified' runs on the linear unit's buffers).
+    ...(s.patchUnified
+      ? []
+      : [
+          b('patch_w', 'wpatch_t', t.patchWeight.W, s.dim * s.inCh * s.patch * s.patch, 'patch-embed weights (loaded on reload)'),
+          b('patch_b', 'acc_t', acc, s.dim, 'patch-embed bias (loaded on reload)'),
+          b('patch_acc', 'acc_t', acc, s.gridW * s.dim, 'patch-embed accumulators for one patch row'),
+        ]),
     b('ln_params', 'wbias_t', t.bias.W, 2 * s.dim, 'LayerNorm gamma/beta'),
     b('q_rows', 'act_t', act, s.attnP * s.dim, 'reordered attention: P query rows'),
     b('attn_acc', 'acc_t', acc, s.attnP * s.dim, 'attn·V accumulators'),
@@ -113,7 +118,8 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     moeBlocks,
     buffers: buffers(sizes, types),
     loops: planLoops(sizes, types, loaderShiftBits(weights)),
-    reloadTrips: patchEmbedLoadTrips({
+    // hardware.patchEmbed = 'unified': nothing is loaded once (the patch weights load per image into the linear unit).
+    reloadTrips: sizes.patchUnified ? 0 : patchEmbedLoadTrips({
       dim: sizes.dim,
       inCh: sizes.inCh,
       patch: sizes.patch,

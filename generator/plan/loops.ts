@@ -4,6 +4,7 @@
 // units). The kernel headers are written to this table: test/kernel/description.test.ts lints the emitted C++ and
 // fails when a loop gains a product, a unit or a pipeline pragma the table does not list; the estimator takes every
 // II, depth and DSP from it.
+import { linMinIn } from './sizes.ts';
 import type { PlanBanking, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
 /** How a loop touches DRAM: 'read' / 'write' sequential bursts, 'rmw' read-modify-write of the same word in sequence,
@@ -287,7 +288,10 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: [...shl('attnBias', 1, 'attention-bias lanes'), ...shl('bias', 1, 'MLP-bias lanes')], what: 'bias loader (an instance per bias format)' });
   row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
-  const minInTiles = Math.min(s.dim, s.mlpHidden, s.expertHidden) / s.tileIn;
+  // hardware.patchEmbed = 'unified': the patch embedding's reader (one group of min(pixels per word, p) pixels of one
+  // image row per step; the group's address jumps an image row or channel plane between steps: single-beat requests).
+  row(U, 'lin_read_patch_steps', 1, 4, { axi: 'gather', live: s.patchUnified === true, what: 'reader, patches: a pixel group per step, in (c, ky, kx) order per patch (single-beat requests)' });
+  const minInTiles = linMinIn(s) / s.tileIn;
   row(U, 'lin_tiles', 1, 10, { roundings: s.tileOut,
     ticks: true,
     carried: [carry('xrow', minInTiles, RMW_LATENCY, 'input tile it is written at output tile 0 and read at the next output tile, in_tiles iterations later')],
@@ -326,18 +330,21 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- patch_embed.h ----
   const E = 'patch_embed.h';
   const peAligned = (s.inCh * s.patch * s.patch) % t.patchWeight.lanes === 0;
-  row(E, 'pe_wload_rows', 1, 4, { ticks: true, axi: 'read', live: peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader (reload)' });
-  row(E, 'pe_wload_words', 1, 4, { ticks: true, axi: 'read', live: !peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader, general layout (reload)' });
-  row(E, 'pe_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: shl('bias', 1, 'patch bias lanes'), what: 'patch bias loader (reload)' });
-  row(E, 'pe_read_groups', 1, 3, { axi: 'gather', what: 'image reader: one patch group per cycle; its address jumps a channel plane between rows (no affine pattern), so single-beat requests' });
+  const own = s.patchUnified !== true; // the patch MAC array and its on-chip weights exist (hardware.patchEmbed = 'own')
+  row(E, 'pe_wload_rows', 1, 4, { ticks: true, axi: 'read', live: own && peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader (reload)' });
+  row(E, 'pe_wload_words', 1, 4, { ticks: true, axi: 'read', live: own && !peAligned, shifters: shl('patchWeight', 1, 'patch weight lanes'), what: 'patch weight loader, general layout (reload)' });
+  row(E, 'pe_bload_words', 1, 4, { ticks: true, axi: 'read', live: own, shifters: shl('bias', 1, 'patch bias lanes'), what: 'patch bias loader (reload)' });
+  row(E, 'pe_read_groups', 1, 3, { axi: 'gather', live: own, what: 'image reader: one patch group per cycle; its address jumps a channel plane between rows (no affine pattern), so single-beat requests' });
   row(E, 'pe_macs', 1, 8, {
+    live: own,
     ticks: true,
     carried: [carry('acc', (s.dim / s.peDims) * (s.gridW / s.pePatches), RMW_LATENCY, 'a (patch, dim) sum is next updated at the next pixel row, a row of groups later')],
     products: [mul(s.pePatches * s.peDims * s.patch, t.pixel.W, t.patchWeight.W, 'patch MACs')],
     what: 'patch MACs: PE_PATCHES × PE_DIMS × PATCH per cycle',
   });
-  row(E, 'pe_emit_words', 1, 2, { roundings: L, what: 'patch row sums out, one word per cycle' });
+  row(E, 'pe_emit_words', 1, 2, { roundings: L, live: own, what: 'patch row sums out, one word per cycle' });
   row(E, 'pe_read_pos_words', 1, 3, { axi: 'read', what: 'pos_embed reader' });
+  row(E, 'pe_read_sums_words', 1, 3, { axi: 'read', live: !own, what: "patch sums reader (hardware.patchEmbed 'unified': the linear unit's output rows)" });
   row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: 'write', what: 'pos add + token writer' });
 
   // ---- layernorm.h ----

@@ -47,6 +47,17 @@ export function applyOverrides(base: FixedType, overrides: Record<string, FixedT
   return { type, used };
 }
 
+/** The type a tensor starts from before its overrides: its class type, except the patch weights of hardware.patchEmbed
+ *  = 'unified' (packed in the linearWeight class): they keep precision.patchWeight when it has the class's stored width
+ *  and signedness and the class has no per-channel scales, so the unit multiplies the values the own array would
+ *  (bit-exact to 'own'; the class's on-chip union type widens to hold them). */
+export function baseType(p: Config['precision'], s: TypedTensorSpec): FixedType {
+  const lw = p.linearWeight;
+  const pw = p.patchWeight;
+  if (s.name === 'patch_embed.proj.weight' && s.cls === 'linearWeight' && pw.W === lw.W && pw.signed === lw.signed && !channelScale(lw)) return pw;
+  return p[s.cls];
+}
+
 /** One tensor to type: its packed name and precision class. */
 export interface TypedTensorSpec {
   name: string;
@@ -75,7 +86,7 @@ export function resolvePrecision(c: Config, specs: readonly TypedTensorSpec[], o
   const bad = (path: string, rule: string) => violations.push({ path, rule });
   const usedT = new Set<string>();
   const tensors = specs.map((s) => {
-    const { type, used } = applyOverrides(p[s.cls], p.tensors, tensorAliases(s.name));
+    const { type, used } = applyOverrides(baseType(p, s), p.tensors, tensorAliases(s.name));
     used.forEach((u) => usedT.add(u));
     if (used.length) {
       const where = `precision.tensors.${key(used[used.length - 1]!)}`;

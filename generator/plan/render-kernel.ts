@@ -11,6 +11,7 @@ import { routeLayout } from './route.ts';
 import { STEP, OP_PATCH_EMBED } from './schedule.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import { URAM_CANDIDATES, linWeightBankings } from './storage.ts';
+import { linMinIn, patchInputs } from './sizes.ts';
 import type { Plan } from './types.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -81,7 +82,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     size('IMAGE_WORDS', plan.regions.images.words / s.maxImages, 'AXI words per image'),
     size('LIN_MAX_IN', s.linMaxIn, 'widest linear input (row cache)'),
     size('LIN_MAX_OUT', s.linMaxOut, 'widest linear output (bias tile buffer)'),
-    size('LIN_MIN_IN', Math.min(s.dim, s.mlpHidden, s.expertHidden), 'narrowest linear input (row cache reuse distance)'),
+    size('LIN_MIN_IN', linMinIn(s), 'narrowest linear input (row cache reuse distance)'),
     size('ATTN_FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
     size('ATTN_AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
     size('LIN_WLOAD_PORTS_II', loopII('lin_wload_ports'), 'II of the weight-port loader: its writes per weight bank over the bank\'s write ports (plan.loops)'),
@@ -112,6 +113,13 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     return w ? w.shift + (w.scale ? w.scale.wordOffset * 256 : 0) : 0;
   };
   const wsc = t.linearWeight.scale;
+  // hardware.patchEmbed = 'unified' (absent for 'own', so those params.h stay as they were).
+  if (s.patchUnified) {
+    sizes.push(
+      size('PATCH_UNIFIED', 1, "1: the patch embedding runs on the unified linear unit (hardware.patchEmbed 'unified')"),
+      size('PE_K', patchInputs(s), 'inputs per patch C·p·p: the patch matrix [DIM][PE_K] on the linear unit'),
+    );
+  }
   sizes.push(
     ...(s.weightPorts > 1 ? [size('WEIGHT_PORTS', s.weightPorts, 'weight ports of the linear loader: matrix rows alternate over the weights regions (hardware.weightPorts)')] : []),
     size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
@@ -300,11 +308,12 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
     {
       name: 'linear_config',
       what: 'unified_linear.h: the one linear unit (Q, K, V, proj, dense MLP, experts)',
-      types: [act, acc, wlin, ty('wattnb_t', `::${t.attnBias.name}`), ty('wbias_t', `::${t.bias.name}`), word, pidx],
+      types: [act, acc, wlin, ty('wattnb_t', `::${t.attnBias.name}`), ty('wbias_t', `::${t.bias.name}`), word, pidx, ...(plan.sizes.patchUnified ? [ty('pixel_t', `::${t.pixel.name}`)] : [])],
       ints: pick([
         'TOKENS', 'EXPERTS', 'DIM', 'MLP_HIDDEN', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'TILE_IN', 'TILE_OUT',
         'LIN_WBUF_TILES', 'LIN_MAX_IN', 'LIN_MAX_OUT', 'LIN_MIN_IN', 'LIN_IN_TILES_MAX', 'LIN_OUT_TILES_MAX', 'LIN_TILES_II', 'LIN_WLOAD_PORTS_II',
         'LIN_WLOAD_MAX_WORDS', 'LIN_BLOAD_MAX_WORDS', ...wlinInts, ...(plan.sizes.weightPorts > 1 ? ['WEIGHT_PORTS'] : []),
+        ...(plan.sizes.patchUnified ? ['PATCH_UNIFIED', 'IN_CH', 'PATCH', 'GRID_H', 'GRID_W', 'IMG_H', 'IMG_W', 'PIXEL_BITS'] : []),
         'WATTNB_BITS', 'WATTNB_LANES', 'WATTNB_W', 'WBIAS_BITS', 'WBIAS_LANES', 'WBIAS_W', 'WS_BITS_WATTNB', 'WS_BITS_WBIAS',
       ]),
     },
@@ -349,6 +358,9 @@ export function kernelView(plan: Plan): Record<string, unknown> {
   return {
     weightPorts: n,
     wx,
+    // hardware.patchEmbed = 'unified': the patch embedding on linear_unit_step (its use_patch argument), and the
+    // zero pointers that fill linear_step's unused weight-port arguments before it.
+    peUnified: plan.sizes.patchUnified === true,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
     // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
     // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).

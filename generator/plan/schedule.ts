@@ -5,7 +5,7 @@ import { layernormTicks } from '../kernels/layernorm.ts';
 import { linearOpTrips } from '../kernels/linear.ts';
 import { residualAddTicks } from '../kernels/residual.ts';
 import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
-import { patchEmbedTrips } from '../kernels/patch-embed.ts';
+import { patchEmbedTrips, patchEmbedUnifiedTrips } from '../kernels/patch-embed.ts';
 import { numel } from '../tensor.ts';
 import { routeLayout } from './route.ts';
 import type { OpKind, PlanOp, PlanRegion, PlanSizes, PlanTypes } from './types.ts';
@@ -93,18 +93,20 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     trace: 'embed',
     weights: ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed'],
     outType: t.activation.cpp,
-    trips: patchEmbedTrips({
-      dim: s.dim,
-      inCh: s.inCh,
-      patch: s.patch,
-      gridH: s.gridH,
-      gridW: s.gridW,
-      actLanes: lanes,
-      pePatches: s.pePatches,
-      peDims: s.peDims,
-      wLanes: t.patchWeight.lanes,
-      bLanes: t.bias.lanes,
-    }),
+    trips: s.patchUnified
+      ? patchEmbedUnifiedTrips({ ...s, actLanes: lanes, wLanes: wL, bLanes: t.bias.lanes, sLanes: sL, wPorts: s.weightPorts })
+      : patchEmbedTrips({
+          dim: s.dim,
+          inCh: s.inCh,
+          patch: s.patch,
+          gridH: s.gridH,
+          gridW: s.gridW,
+          actLanes: lanes,
+          pePatches: s.pePatches,
+          peDims: s.peDims,
+          wLanes: t.patchWeight.lanes,
+          bLanes: t.bias.lanes,
+        }),
   });
   for (let i = 0; i < s.depth; i++) {
     const b = `blocks.${i}.`;

@@ -1,5 +1,5 @@
 // Sizes and element types of a plan, derived from a validated config.
-import { PRECISION_CLASSES, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
+import { PRECISION_CLASSES, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
 import { channelScale } from './precision.ts';
@@ -61,6 +61,9 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
   const actLanes = types.activation.lanes;
   // Linear layers the unified unit runs: [out, in] pairs.
   const shapes: Array<[number, number]> = [[dim, dim], [mlpHidden, dim], [dim, mlpHidden], [eh, dim], [dim, eh]];
+  // hardware.patchEmbed = 'unified': the patch matrix [dim][C·p·p] is one more layer of the unit.
+  const K = C * m.patch * m.patch;
+  if (patchUnified(c)) shapes.push([dim, K]);
   const linWeightTiles = Math.max(...shapes.map(([o, i]) => (o / tileOut) * (i / tileIn)));
   return {
     dim,
@@ -87,11 +90,20 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
     axiBits: c.hardware.axiBits,
     weightPorts: c.hardware.weightPorts ?? 1,
     actLanes,
-    linMaxIn: Math.max(dim, mlpHidden, eh),
+    linMaxIn: Math.max(...shapes.map(([, i]) => i)),
     linMaxOut: Math.max(dim, mlpHidden, eh),
     linWeightTiles,
     hiddenWidth: Math.max(mlpHidden, eh),
     pePatches: gridW % 2 === 0 ? 2 : 1,
     peDims: dim % actLanes === 0 ? actLanes : 1,
+    ...(patchUnified(c) ? { patchUnified: true as const } : {}),
   };
+}
+
+/** Inputs per patch of the patch embedding (C·p·p): the patch matrix's width. */
+export const patchInputs = (s: Pick<PlanSizes, 'inCh' | 'patch'>): number => s.inCh * s.patch * s.patch;
+
+/** The narrowest input of a layer the unified linear unit runs (the row cache's reuse distance in input tiles). */
+export function linMinIn(s: PlanSizes): number {
+  return Math.min(s.dim, s.mlpHidden, s.expertHidden, ...(s.patchUnified ? [patchInputs(s)] : []));
 }

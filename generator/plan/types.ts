@@ -43,6 +43,9 @@ export interface PlanSizes {
   /** Patch-embed parallelism: patches and output dims per cycle. */
   pePatches: number;
   peDims: number;
+  /** hardware.patchEmbed = 'unified' (absent for 'own'): the patch embedding is a [dim][C·p·p] layer of the unified
+   *  linear unit over the gridH·gridW patches. */
+  patchUnified?: true;
 }
 
 /** One fixed-point (or integer) element type, as the C++ and the packer see it. */

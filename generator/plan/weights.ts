@@ -1,6 +1,6 @@
 // The packed weight tensors of the weights region: names, shapes, element types, layouts and offsets.
 import { describeInput, inputPipeline } from '../config/input.ts';
-import type { Config, FixedType, PrecisionClass } from '../config/schema.ts';
+import { patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { cppType, frac } from '../fixed.ts';
 import { numel } from '../tensor.ts';
 import { moeBlockIndices } from '../model/stats.ts';
@@ -28,7 +28,9 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
   const add = (name: string, shape: number[], cls: PrecisionClass, layout: string, block: number | null = null, linear = false) =>
     out.push({ name, shape, cls, layout, block, ...(linear ? { linear } : {}) });
   const norm = inputPipeline(c.model).identity ? '' : `; input preprocessing folded in (${describeInput(c.model)}: w/(std_c·${c.model.pixelDivisor}/256), b − Σ w·mean_c/std_c)`;
-  add('patch_embed.proj.weight', [D, K], 'patchWeight', `[D][C·p·p], each row flattened (c, ky, kx) (proj.weight [D,C,p,p] in C order)${norm}`);
+  // hardware.patchEmbed = 'unified': a linear-unit matrix (linearWeight format, its rows over the weight ports).
+  if (patchUnified(c)) add('patch_embed.proj.weight', [D, K], 'linearWeight', `[D][C·p·p] = [out][in] of the unified linear unit, each row flattened (c, ky, kx) (proj.weight [D,C,p,p] in C order)${norm}`, null, true);
+  else add('patch_embed.proj.weight', [D, K], 'patchWeight', `[D][C·p·p], each row flattened (c, ky, kx) (proj.weight [D,C,p,p] in C order)${norm}`);
   add('patch_embed.proj.bias', [D], 'bias', `[D]${norm}`);
   const cls = c.model.cls === 'folded' ? '; cls_token added into row 0 (folded)' : '; row 0 is the cls position (cls_token separate)';
   add('pos_embed', [s.tokens, D], 'activation', `[N][D] (pos_embed [1,N,D] squeezed)${cls}`);

@@ -14,6 +14,8 @@
 //
 // Arithmetic: the accumulator starts at the bias; each pixel·weight product is truncated to acc_t before it is added
 // (as Edge-MoE); the sum is taken to act_t and pos_embed (act_t) added, wrapping as act_t.
+// hardware.patchEmbed = 'unified' uses only the pos-embed pass here (patch_embed_pos): the sums come from the unified
+// linear unit (unified_linear.h's patch reader), and no patch_w / patch_b exist.
 // Cycle model (EDGEMOE_TICK, generator/kernels/patch-embed.ts): one-time load one word per cycle; per patch row,
 // channel, pixel row, group of PE_PATCHES patches and group of PE_DIMS dims one cycle (PE_PATCHES·PE_DIMS·PATCH MACs,
 // 256 for Edge-MoE's sizes), fed by an image reader process; the writer then writes every token one word per cycle
@@ -337,6 +339,37 @@ void patch_embed(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t *
 #pragma HLS stream variable = ps depth = T_DIM_WORDS  // the cls row passes before the first sums arrive
   pe_read_image<CONFIG_T>(img, groups);
   pe_mac<CONFIG_T>(groups, patch_w, patch_b, sums);
+  pe_read_pos<CONFIG_T>(pos, cls, ps);
+  pe_write<CONFIG_T>(sums, ps, x);
+}
+
+/** Sums reader (hardware.patchEmbed = 'unified'): the patch tokens' words of a [TOKENS][DIM] buffer (tokens 1 ..
+ *  TOKENS − 1, the linear unit's output rows) in order, one per cycle. */
+template <class CONFIG_T>
+void pe_read_sums(const typename CONFIG_T::word_t *y, hls::stream<typename CONFIG_T::word_t> &sums) {
+#pragma HLS inline off  // a DATAFLOW process of its own
+  const int DIM_WORDS = pe_geometry<CONFIG_T>::DIM_WORDS;
+pe_read_sums_words:
+  for (int i = 0; i < CONFIG_T::GRID_H * CONFIG_T::GRID_W * DIM_WORDS; i++) {
+#pragma HLS pipeline II = 1
+    sums.write(y[DIM_WORDS + i]);
+  }
+}
+
+/**
+ * The pos-embed pass of hardware.patchEmbed = 'unified': x = y + pos_embed for the patch tokens (the act_t outputs of
+ * the linear unit in y's rows 1 .., wrapping as act_t, as patch_embed's writer) and x's row 0 = pos_embed row 0 (plus
+ * cls_token when !CLS_FOLDED). A dataflow of the sums reader, the pos_embed reader and the writer of patch_embed.
+ */
+template <class CONFIG_T, int T_DIM_WORDS = CONFIG_T::DIM / CONFIG_T::ACT_LANES>  // the pos stream's depth as one name
+void patch_embed_pos(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t *y, const typename CONFIG_T::word_t *pos,
+                     const typename CONFIG_T::word_t *cls) {
+#pragma HLS inline off
+#pragma HLS dataflow
+  hls::stream<typename CONFIG_T::word_t> sums, ps;
+#pragma HLS stream variable = sums depth = 2
+#pragma HLS stream variable = ps depth = T_DIM_WORDS  // the cls row passes before the first sums arrive
+  pe_read_sums<CONFIG_T>(y, sums);
   pe_read_pos<CONFIG_T>(pos, cls, ps);
   pe_write<CONFIG_T>(sums, ps, x);
 }

@@ -28,12 +28,15 @@
 // queue_idx / queue_p are the [EXPERTS][TOKENS] expert queues and `queue` the expert whose row is used: an index, not
 // a row pointer, so HLS never sees a sub-array at a run-time offset passed into the engine (Edge-MoE passes the expert
 // index too). A single-queue overload (queue_idx[TOKENS], queue_p[TOKENS]) serves csim drivers.
-// Modes of compute_linear (run time, one instance for every call site):
+// Modes of compute_linear (run time, one instance for every call site; use_patch, the last argument of linear_step /
+// compute_linear, exists in every config but only a CONFIG_T with PATCH_UNIFIED = 1 has its reader path):
 //   direct     rows = TOKENS, token t reads src row t and writes dst row t;
 //   use_expert token r of the expert queue: reads src row queue_idx[r] (gather) and writes dst row queue_idx[r]
 //              (scatter), so tokens never move in DRAM (Edge-MoE's patch reordering);
 //   use_score  dst row += queue_p[r] · y (read-modify-write: two experts of a token accumulate in place);
-//   use_gelu   y = GELU(y) through gelu_approx.h before it is written.
+//   use_gelu   y = GELU(y) through gelu_approx.h before it is written;
+//   use_patch  hardware.patchEmbed = 'unified': src is one image [C][H][W] of pixel_t, row r is patch r (row-major
+//              over the GRID_H x GRID_W grid), its C·p·p inputs in (c, ky, kx) order (lin_read_patch); dst direct.
 // A row of `w` features occupies ceil(w / ACT_LANES) words at token stride ceil(w / ACT_LANES) (kernel contract).
 //
 // Arithmetic (as Edge-MoE, edge-moe.md §6): the accumulator starts at the bias; every product x·w is truncated to
@@ -71,6 +74,18 @@ struct lin_weight_ports {
 template <class CONFIG_T>
 struct lin_weight_ports<CONFIG_T, typename lin_int_void<CONFIG_T::WEIGHT_PORTS>::type> {
   static const int N = CONFIG_T::WEIGHT_PORTS;
+};
+
+/** hardware.patchEmbed = 'unified': CONFIG_T::PATCH_UNIFIED = 1 when the config declares it (absent = 0). The reader
+ *  then has a patch path (lin_read_patch) and the config carries IN_CH, PATCH, GRID_H, GRID_W, IMG_H, IMG_W, PIXEL_BITS
+ *  and pixel_t. */
+template <class CONFIG_T, class = void>
+struct lin_patch_unified {
+  static const bool ON = false;
+};
+template <class CONFIG_T>
+struct lin_patch_unified<CONFIG_T, typename lin_int_void<CONFIG_T::PATCH_UNIFIED>::type> {
+  static const bool ON = CONFIG_T::PATCH_UNIFIED != 0;
 };
 
 /** Words of a row of n activations (the token stride of an n-wide buffer). */
@@ -568,13 +583,128 @@ lin_read_gather_steps:
   }
 }
 
-/** Reader: the direct or the gathered path (one process; only one of its loops runs per call). */
+/** The patch reader's geometry (PATCH_UNIFIED configs): a step reads a group of G = min(pixels per word, PATCH)
+ *  pixels of one image row (inside one AXI word: validated), XT tiles per group when G ≥ TILE_IN, or GT groups per
+ *  tile when G < TILE_IN. A patch's C·p·p inputs come in (c, ky, kx) order, the patch matrix's column order. */
+template <class CONFIG_T>
+struct lin_patch_geometry {
+  static const int PL = CONFIG_T::word_t::width / CONFIG_T::PIXEL_BITS;  // pixels per word
+  static const int G = PL < CONFIG_T::PATCH ? PL : CONFIG_T::PATCH;
+  static const int ROW_GROUPS = CONFIG_T::PATCH / G;  // groups per patch row of pixels
+  static const int XT = G >= CONFIG_T::TILE_IN ? G / CONFIG_T::TILE_IN : 1;
+  static const int GT = CONFIG_T::TILE_IN > G ? CONFIG_T::TILE_IN / G : 1;
+  static const int STEPS = CONFIG_T::IN_CH * CONFIG_T::PATCH * ROW_GROUPS * XT;  // steps per patch
+  static const int PATCHES = CONFIG_T::GRID_H * CONFIG_T::GRID_W;
+};
+
+/** Reader, patch path (hardware.patchEmbed = 'unified'): row r is patch r = (py, px) of the image at img, its
+ *  C·p·p pixels converted to act_t (the pixel type's values are exact in act_t when act_t has ≥ its fraction bits).
+ *  Fixed trip count; the element address is counted (no multiply). Each group is its own request: single beats. */
+template <class CONFIG_T, int T_STEPS = lin_patch_geometry<CONFIG_T>::PATCHES * lin_patch_geometry<CONFIG_T>::STEPS>
+void lin_read_patch(const typename CONFIG_T::word_t *img, hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::pixel_t pixel_t;
+  typedef typename CONFIG_T::word_t word_t;
+  typedef lin_patch_geometry<CONFIG_T> PG;
+  const int TILE_IN = CONFIG_T::TILE_IN, PATCH = CONFIG_T::PATCH, IMG_W = CONFIG_T::IMG_W, IMG_H = CONFIG_T::IMG_H;
+  const int G = PG::G, PL = PG::PL;
+  act_t gv[G];       // the group being split into tiles
+  act_t xa[TILE_IN];  // the tile being filled
+#pragma HLS array_partition variable = gv complete
+#pragma HLS array_partition variable = xa complete
+  int r = 0, px = 0, c = 0, ky = 0, kg = 0, sub = 0, gi = 0;
+  int pb = 0;   // element index of the patch's pixel (0, py·PATCH, px·PATCH)
+  int off = 0;  // c·IMG_H·IMG_W + ky·IMG_W + kg·G
+lin_read_patch_steps:
+  for (int i = 0; i < T_STEPS; i++) {
+#pragma HLS pipeline II = 1
+    if (c == 0 && ky == 0 && kg == 0 && sub == 0) {
+      lin_rowinfo_t<CONFIG_T> ri;
+      ri.t = r;
+      ri.score = 0;
+      info.write(ri);
+    }
+    if (sub == 0) {
+      const int e = pb + off;
+      const word_t word = img[e / PL];
+      const int l0 = G == PL ? 0 : e % PL;  // a multiple of G: the group lies inside the word
+    lin_read_patch_pixels:
+      for (int q = 0; q < G; q++) {
+#pragma HLS unroll
+        gv[q] = act_t(fxm_lane_get<pixel_t, CONFIG_T::PIXEL_BITS>(word, l0 + q));
+      }
+    }
+    if (G >= TILE_IN) {  // one group holds XT tiles
+    lin_read_patch_split:
+      for (int k = 0; k < TILE_IN; k++) {
+#pragma HLS unroll
+        xa[k] = gv[sub * TILE_IN + k];
+      }
+    } else {  // GT groups fill one tile
+    lin_read_patch_fill:
+      for (int q = 0; q < G; q++) {
+#pragma HLS unroll
+        xa[gi * G + q] = gv[q];
+      }
+    }
+    if (G >= TILE_IN || gi == PG::GT - 1) {
+      lin_xtile_t<CONFIG_T> x;
+    lin_read_patch_push:
+      for (int k = 0; k < TILE_IN; k++) {
+#pragma HLS unroll
+        x.v[k] = xa[k];
+      }
+      xs.write(x);
+    }
+    if (++sub == PG::XT) {
+      sub = 0;
+      if (++gi == PG::GT) gi = 0;
+      off += G;
+      if (++kg == PG::ROW_GROUPS) {
+        kg = 0;
+        off += IMG_W - PATCH;
+        if (++ky == PATCH) {
+          ky = 0;
+          off += (IMG_H - PATCH) * IMG_W;
+          if (++c == CONFIG_T::IN_CH) {
+            c = 0;
+            off = 0;
+            r++;
+            pb += PATCH;
+            if (++px == CONFIG_T::GRID_W) {
+              px = 0;
+              pb += (PATCH - 1) * IMG_W;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The patch path of lin_read, present only for PATCH_UNIFIED configs (the primary template is never called). */
+template <class CONFIG_T, bool ON>
+struct lin_patch_reader {
+  static void run(const typename CONFIG_T::word_t *, hls::stream<lin_xtile_t<CONFIG_T> > &, hls::stream<lin_rowinfo_t<CONFIG_T> > &) {}
+};
+template <class CONFIG_T>
+struct lin_patch_reader<CONFIG_T, true> {
+  static void run(const typename CONFIG_T::word_t *img, hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+#pragma HLS inline
+    lin_read_patch<CONFIG_T>(img, xs, info);
+  }
+};
+
+/** Reader: the direct, the gathered or (PATCH_UNIFIED, use_patch: src is then an image) the patch path (one process;
+ *  only one of its loops runs per call). */
 template <class CONFIG_T>
 void lin_read(const typename CONFIG_T::word_t *src, int in_dim, int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS],
                      const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue, bool use_expert, bool use_score,
-                     hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info) {
+                     hls::stream<lin_xtile_t<CONFIG_T> > &xs, hls::stream<lin_rowinfo_t<CONFIG_T> > &info, bool use_patch) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  if (use_expert || use_score)  // the writer takes the same path (one info entry per row either way)
+  if (lin_patch_unified<CONFIG_T>::ON && use_patch)  // compile-time false without PATCH_UNIFIED
+    lin_patch_reader<CONFIG_T, lin_patch_unified<CONFIG_T>::ON>::run(src, xs, info);
+  else if (use_expert || use_score)  // the writer takes the same path (one info entry per row either way)
     lin_read_gather<CONFIG_T>(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info);
   else
     lin_read_direct<CONFIG_T>(src, in_dim, rows, xs, info);
@@ -784,7 +914,7 @@ void lin_write(typename CONFIG_T::word_t *dst, int out_dim, int rows, bool use_e
 template <class CONFIG_T, int T_XS_DEPTH = CONFIG_T::LIN_IN_TILES_MAX>  // a whole input row: the reader runs one row ahead
 void lin_dataflow(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
                          int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
-                         bool use_gelu, bool use_expert, bool use_score) {
+                         bool use_gelu, bool use_expert, bool use_score, bool use_patch = false) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
   hls::stream<lin_xtile_t<CONFIG_T> > xs;
@@ -794,7 +924,7 @@ void lin_dataflow(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_
   hls::stream<lin_rowinfo_t<CONFIG_T> > info_rc, info_cw;  // row info: reader -> compute -> writer (no bypass)
 #pragma HLS stream variable = info_rc depth = 4  // the reader runs at most about a row ahead
 #pragma HLS stream variable = info_cw depth = 4
-  lin_read<CONFIG_T>(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc);
+  lin_read<CONFIG_T>(src, in_dim, rows, queue_idx, queue_p, queue, use_expert, use_score, xs, info_rc, use_patch);
   lin_compute<CONFIG_T>(w, bias, out_dim, in_dim, rows, use_gelu, xs, info_rc, ys, info_cw);
   lin_write<CONFIG_T>(dst, out_dim, rows, use_expert, use_score, ys, info_cw);
 }
@@ -806,9 +936,9 @@ void lin_dataflow(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_
 template <class CONFIG_T>
 void compute_linear(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t *src, typename lin_buffers<CONFIG_T>::cw_t w, typename lin_buffers<CONFIG_T>::cb_t bias, int out_dim, int in_dim,
                            int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
-                           bool use_gelu, bool use_expert, bool use_score) {
+                           bool use_gelu, bool use_expert, bool use_score, bool use_patch = false) {
 #pragma HLS inline off  // the one engine (inside the one linear_step instance)
-  lin_dataflow<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+  lin_dataflow<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, use_patch);
 }
 
 /** compute_linear with one queue (csim drivers; the top function uses the [EXPERTS][TOKENS] form): the queue is
@@ -828,10 +958,10 @@ void linear_overlap(typename CONFIG_T::word_t *dst, const typename CONFIG_T::wor
                            int rows, const typename CONFIG_T::pidx_t queue_idx[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], const typename CONFIG_T::act_t queue_p[CONFIG_T::EXPERTS][CONFIG_T::TOKENS], int queue,
                            bool use_gelu, bool use_expert, bool use_score, typename lin_buffers<CONFIG_T>::w_t wnext, const typename CONFIG_T::word_t *wmem_next,
                            int next_first, int next_out, int next_in, int next_sh, const typename CONFIG_T::word_t *wmem_next1,
-                           const typename CONFIG_T::word_t *wmem_next2, const typename CONFIG_T::word_t *wmem_next3) {
+                           const typename CONFIG_T::word_t *wmem_next2, const typename CONFIG_T::word_t *wmem_next3, bool use_patch = false) {
 #pragma HLS inline off  // keeps the DATAFLOW region a function of its own
 #pragma HLS dataflow
-  compute_linear<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score);
+  compute_linear<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, use_patch);
   load_linear_weights<CONFIG_T>(wnext, wmem_next, next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
 }
 
@@ -856,14 +986,14 @@ void linear_step(typename CONFIG_T::word_t *dst, const typename CONFIG_T::word_t
                         bool use_expert, bool use_score, const typename CONFIG_T::word_t *bmem, int b_first, int b_sh, bool b_attn, typename lin_buffers<CONFIG_T>::w_t wnext,
                         const typename CONFIG_T::word_t *wmem_next, int next_first, int next_out, int next_in, int next_sh,
                         const typename CONFIG_T::word_t *wmem_next1, const typename CONFIG_T::word_t *wmem_next2,
-                        const typename CONFIG_T::word_t *wmem_next3) {
+                        const typename CONFIG_T::word_t *wmem_next3, bool use_patch = false) {
 #pragma HLS inline off
   if (b_attn)
     load_linear_bias<CONFIG_T, typename CONFIG_T::wattnb_t, CONFIG_T::WATTNB_BITS, CONFIG_T::WATTNB_LANES, CONFIG_T::WATTNB_W>(bias, bmem, b_first, out_dim, b_sh);
   else
     load_linear_bias<CONFIG_T, typename CONFIG_T::wbias_t, CONFIG_T::WBIAS_BITS, CONFIG_T::WBIAS_LANES, CONFIG_T::WBIAS_W>(bias, bmem, b_first, out_dim, b_sh);
   linear_overlap<CONFIG_T>(dst, src, w, bias, out_dim, in_dim, rows, queue_idx, queue_p, queue, use_gelu, use_expert, use_score, wnext, wmem_next,
-                 next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3);
+                 next_first, next_out, next_in, next_sh, wmem_next1, wmem_next2, wmem_next3, use_patch);
 }
 
 }  // namespace edgemoe

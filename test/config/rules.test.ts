@@ -78,6 +78,11 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['hardware.weightPorts=4', 'hardware.linearTile.out=2', 'hardware.bundles={"a":["tmp1","attn","images","tmp2","x","tmp3","hidden","softmaxInfo"],"weights":["weights"]}'], 'hardware.weightPorts', /must divide hardware\.linearTile\.out \(2\)/],
   [['hardware.weightPorts=2', 'hardware.bundles.weights1=["hidden"]', 'hardware.bundles.inout4=["softmaxInfo"]'], 'hardware.bundles.weights1', /taken by the extra weight port/],
   [['hardware.weightPorts=2', 'model.dim=40', 'model.heads=5'], 'hardware.weightPorts', /model\.dim \(40\) is not a multiple of 16 weights per word/],
+  // hardware.patchEmbed = 'unified': the patch matrix must tile the unit and a pixel group must lie inside one word.
+  [['hardware.patchEmbed=unified', 'model.patch=4', 'hardware.linearTile.in=32'], 'hardware.patchEmbed', /C·p·p \(48\) to be a multiple of hardware\.linearTile\.in \(32\)/],
+  [['hardware.patchEmbed=unified', 'model.image=[3,48,96]', 'model.patch=24'], 'hardware.patchEmbed', /min\(pixels per word, p\) = 24 pixels .* the 32 pixels per AXI word/],
+  [['hardware.patchEmbed=unified', 'model.patch=4', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1'], 'hardware.patchEmbed', /C·p·p \(48\) is not a multiple of 32 weights per word/],
+  [['hardware.patchEmbed="shared"'], 'hardware.patchEmbed'],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],

@@ -262,6 +262,31 @@ describe('estimate: the weight-port loader at the II its banking allows', () => 
   });
 });
 
+describe("estimate with the patch embedding on the unified unit (hardware.patchEmbed = 'unified')", () => {
+  const own = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+  const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.patchEmbed=unified'] }));
+  const uni = estimatePlan(plan);
+  const embed = (e: typeof own) => e.ops.find((o) => o.kind === 'patch_embed')!;
+
+  it('no patch MAC array: 256 DSPs and the 128 BRAM36 of patch_w freed, no one-time load', () => {
+    assert.equal(own.resources.total.DSP - uni.resources.total.DSP, 256);
+    const units = (e: typeof own) => e.resources.items.map((i) => i.unit);
+    assert.ok(units(own).includes('buffer patch_w') && units(own).includes('loop pe_macs'));
+    assert.deepEqual(units(uni).filter((u) => /patch_[wba]|pe_macs|patch groups/.test(u)), []);
+    assert.ok(own.resources.total.BRAM36 - uni.resources.total.BRAM36 >= 128, `${own.resources.total.BRAM36} vs ${uni.resources.total.BRAM36} BRAM36`);
+    assert.equal(uni.reload.ticks, 0);
+    assert.ok(own.reload.ticks > 0);
+  });
+
+  it("the embed op: the patch matrix's load, bias, 128 patches × 12 × 48 tiles and the pos pass; the blocks unchanged", () => {
+    // [192][768] weights at 16 per word, 12 bias words, 128·(192/16)·(768/16) tiles, 129 tokens × 24 words.
+    assert.equal(embed(uni).ticks, (192 * 768) / 16 + 12 + 128 * 12 * 48 + 129 * 24);
+    assert.equal(embed(uni).macs, 128 * 192 * 768);
+    const rest = (e: typeof own) => e.ops.filter((o) => o.kind !== 'patch_embed').reduce((a, o) => a + o.ticks, 0);
+    assert.equal(rest(uni), rest(own));
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);

@@ -27,6 +27,8 @@ const CASES = [
   { what: 'tiny, 512-bit AXI (lin_tiles and av_blocks at II 2)', preset: 'tiny', sets: ['hardware.axiBits=512'] },
   { what: 'tiny, 2 weight ports (port readers + port loader)', preset: 'tiny', sets: ['hardware.weightPorts=2'] },
   { what: 'tiny, tile 8 wide, 2 weight ports (a word spans two tiles: the port loader at II 2)', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.weightPorts=2'] },
+  { what: "tiny, patch embedding on the unified unit (patch reader, pos pass; no patch MAC array)", preset: 'tiny', sets: ['hardware.patchEmbed=unified'] },
+  { what: "m3vit-t-cityscapes, unified patch embedding, 2 weight ports, 128-bit AXI", preset: 'm3vit-t-cityscapes', sets: ['hardware.patchEmbed=unified', 'hardware.weightPorts=2', 'hardware.axiBits=128'] },
   {
     what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
     preset: 'tiny',

@@ -44,6 +44,22 @@ describe('plan: per-tensor precision', () => {
     }
   });
 
+  it("hardware.patchEmbed 'unified': the patch weights join the linear class at precision.patchWeight's type when the widths match (bit-exact to 'own')", () => {
+    const tensor = (preset: string, sets: string[]) => {
+      const plan = buildPlan(resolveConfig({ preset, sets: ['hardware.patchEmbed=unified', ...sets] }));
+      const w = plan.weights.find((x) => x.name === 'patch_embed.proj.weight')!;
+      return { cls: w.cls, ctype: w.ctype, shift: w.shift, ports: w.ports, wlin: plan.types.linearWeight.cpp, patch: plan.types.patchWeight.cpp };
+    };
+    // Edge-MoE's types: ap_fixed<16,0> patch weights beside ap_fixed<16,2> linear weights → union ap_fixed<18,2>.
+    assert.deepEqual(tensor('m3vit-t-cityscapes', []), { cls: 'linearWeight', ctype: 'ap_fixed<16,0>', shift: 0, ports: undefined, wlin: 'ap_fixed<18,2>', patch: 'ap_fixed<16,0>' });
+    // An explicit override wins (the linear class's own type: no widening; the other linear tensors shift by 0 too).
+    assert.deepEqual(tensor('m3vit-t-cityscapes', ['precision.tensors={"patch_embed.proj.weight":{"I":2}}', 'hardware.weightPorts=2']), { cls: 'linearWeight', ctype: 'ap_fixed<16,2>', shift: 0, ports: 2, wlin: 'ap_fixed<16,2>', patch: 'ap_fixed<16,0>' });
+    // 8-bit per-channel linear weights: the patch matrix is one more scaled 8-bit matrix (a scale table of 192 rows).
+    const w8 = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: ['hardware.patchEmbed=unified'] })).weights.find((x) => x.name === 'patch_embed.proj.weight')!;
+    assert.equal(w8.elemBytes, 1);
+    assert.equal(w8.scale?.rows, 192);
+  });
+
   it('the accurate preset: 16-bit matrices under one I = 2 with power-of-two row scales (on chip ap_fixed<18,2>), per-tensor biases shifted into their union', () => {
     const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-accurate' }));
     const w = (n: string) => plan.weights.find((x) => x.name === n)!;
