@@ -61,74 +61,101 @@ export function outputPath(out: string, image: string, task: string): string {
   return join(out, `${basename(image, extname(image))}.${task}.npy`);
 }
 
-/** Runs every image for every task; whole-run problems (design, weights, task, backend) throw, per-image ones are reported. */
-export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
-  if (opts.images.length === 0) throw new UserError('no images given');
+/** What a run keeps between image lists: the design, its tasks and an open accelerator with the weights loaded. */
+export interface RunSession {
+  design: ReturnType<typeof loadDesign>;
+  tasks: string[];
+  acc: Accelerator;
+  close(): void;
+}
+
+/** Opens the backend and loads the weights once; whole-run problems (design, weights, task, backend) throw. */
+export async function openRunSession(opts: Omit<RunOptions, 'images' | 'out'>): Promise<RunSession> {
   const design = loadDesign(opts.design);
   const m = design.manifest;
   const tasks = [...new Set(opts.tasks.map((t) => m.tasks[taskIndex(m, t)]!))];
   const weights = loadPackedWeights(design, opts.weights);
   const acc = await Accelerator.open(design, { backend: opts.backend, xclbin: opts.xclbin, device: opts.device, timeoutMs: opts.timeoutMs, csimLibrary: opts.csimLibrary });
   try {
-    hooks.onSelect?.(acc.selection);
     acc.loadWeights(weights);
-    makeDirs(opts.out, 'output directory');
+  } catch (e) {
+    acc.close();
+    throw e;
+  }
+  return { design, tasks, acc, close: () => acc.close() };
+}
 
-    // Decode every image first; a bad one is reported and left out of the kernel calls.
-    const shape = m.input.shape as unknown as ImageShape;
-    if (shape.length !== 3) throw new UserError(`design.json input shape ${JSON.stringify(m.input.shape)} is not [C,H,W]`);
-    const pre = m.input.preprocess;
-    if (pre.mean.length !== shape[0] || pre.std.length !== shape[0]) throw new UserError(`design.json input.preprocess has ${pre.mean.length} means and ${pre.std.length} stds for ${shape[0]} channels`);
-    // A .npy image is the model's input tensor; this undoes the preprocessing the patch embedding has folded in.
-    const input: InputPipeline = { shape, ...pre, identity: pre.divisor === HARDWARE_PIXEL_DIVISOR && pre.mean.every((x) => x === 0) && pre.std.every((x) => x === 1) };
-    const ok: Array<{ idx: number; path: string; bytes: Uint8Array }> = [];
-    const bad: Array<{ idx: number; path: string; error: string }> = [];
-    const stems = new Map<string, string>();
-    opts.images.forEach((path, idx) => {
+/** Runs every image for every task; whole-run problems (design, weights, task, backend) throw, per-image ones are reported. */
+export async function runImages(opts: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
+  if (opts.images.length === 0) throw new UserError('no images given');
+  const session = await openRunSession(opts);
+  try {
+    return await runInSession(session, opts, hooks);
+  } finally {
+    session.close();
+  }
+}
+
+/** runImages on an open session (the pool's workers keep one for all the images they are handed). */
+export async function runInSession(session: RunSession, opts: Pick<RunOptions, 'images' | 'out' | 'resize'>, hooks: RunHooks = {}): Promise<RunReport> {
+  if (opts.images.length === 0) throw new UserError('no images given');
+  const { design, tasks, acc } = session;
+  const m = design.manifest;
+  hooks.onSelect?.(acc.selection);
+  makeDirs(opts.out, 'output directory');
+
+  // Decode every image first; a bad one is reported and left out of the kernel calls.
+  const shape = m.input.shape as unknown as ImageShape;
+  if (shape.length !== 3) throw new UserError(`design.json input shape ${JSON.stringify(m.input.shape)} is not [C,H,W]`);
+  const pre = m.input.preprocess;
+  if (pre.mean.length !== shape[0] || pre.std.length !== shape[0]) throw new UserError(`design.json input.preprocess has ${pre.mean.length} means and ${pre.std.length} stds for ${shape[0]} channels`);
+  // A .npy image is the model's input tensor; this undoes the preprocessing the patch embedding has folded in.
+  const input: InputPipeline = { shape, ...pre, identity: pre.divisor === HARDWARE_PIXEL_DIVISOR && pre.mean.every((x) => x === 0) && pre.std.every((x) => x === 1) };
+  const ok: Array<{ idx: number; path: string; bytes: Uint8Array }> = [];
+  const bad: Array<{ idx: number; path: string; error: string }> = [];
+  const stems = new Map<string, string>();
+  opts.images.forEach((path, idx) => {
+    try {
+      const stem = basename(path, extname(path));
+      const prev = stems.get(stem);
+      if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
+      const bytes = loadImageBytes(path, input, { resize: opts.resize });
+      stems.set(stem, path);
+      ok.push({ idx, path, bytes });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      bad.push({ idx, path, error: (e as Error).message });
+    }
+  });
+
+  const total = opts.images.length * tasks.length;
+  let done = 0;
+  const byImage: RunResult[][] = opts.images.map(() => []);
+  const add = (idx: number, r: RunResult) => {
+    byImage[idx]!.push(r);
+    hooks.onProgress?.(++done, total, r);
+  };
+  // csim gains nothing from batching (no DRAM latency to hide): one image per call gives per-image progress and times.
+  const perCall = acc.backendName === 'csim' ? 1 : m.maxImages;
+  const t0 = performance.now();
+  for (const b of bad) for (const task of tasks) add(b.idx, { image: b.path, task, backend: acc.backendName, error: b.error });
+  for (const task of tasks) {
+    for (let i = 0; i < ok.length; i += perCall) {
+      const batch = ok.slice(i, i + perCall);
       try {
-        const stem = basename(path, extname(path));
-        const prev = stems.get(stem);
-        if (prev !== undefined) throw new UserError(`${path}: its outputs would overwrite those of ${prev} (same file stem '${stem}')`);
-        const bytes = loadImageBytes(path, input, { resize: opts.resize });
-        stems.set(stem, path);
-        ok.push({ idx, path, bytes });
+        const r = await acc.inferAsync(batch.map((b) => b.bytes), task);
+        batch.forEach((b, k) => {
+          const output = outputPath(opts.out, b.path, task);
+          writeNpy(output, { dtype: 'f32', shape: [...m.output.shape], data: r.outputs[k]! });
+          add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms / batch.length, batch: batch.length, output: resolve(output) });
+        });
       } catch (e) {
         if (!isUserError(e)) throw e;
-        bad.push({ idx, path, error: (e as Error).message });
-      }
-    });
-
-    const total = opts.images.length * tasks.length;
-    let done = 0;
-    const byImage: RunResult[][] = opts.images.map(() => []);
-    const add = (idx: number, r: RunResult) => {
-      byImage[idx]!.push(r);
-      hooks.onProgress?.(++done, total, r);
-    };
-    // csim gains nothing from batching (no DRAM latency to hide): one image per call gives per-image progress and times.
-    const perCall = acc.backendName === 'csim' ? 1 : m.maxImages;
-    const t0 = performance.now();
-    for (const b of bad) for (const task of tasks) add(b.idx, { image: b.path, task, backend: acc.backendName, error: b.error });
-    for (const task of tasks) {
-      for (let i = 0; i < ok.length; i += perCall) {
-        const batch = ok.slice(i, i + perCall);
-        try {
-          const r = await acc.inferAsync(batch.map((b) => b.bytes), task);
-          batch.forEach((b, k) => {
-            const output = outputPath(opts.out, b.path, task);
-            writeNpy(output, { dtype: 'f32', shape: [...m.output.shape], data: r.outputs[k]! });
-            add(b.idx, { image: b.path, task, backend: acc.backendName, latencyMs: r.ms / batch.length, batch: batch.length, output: resolve(output) });
-          });
-        } catch (e) {
-          if (!isUserError(e)) throw e;
-          for (const b of batch) add(b.idx, { image: b.path, task, backend: acc.backendName, error: (e as Error).message });
-        }
+        for (const b of batch) add(b.idx, { image: b.path, task, backend: acc.backendName, error: (e as Error).message });
       }
     }
-    // Report in the order the images were given, tasks in the order asked.
-    const results = byImage.flatMap((rs) => rs.sort((x, y) => tasks.indexOf(x.task) - tasks.indexOf(y.task)));
-    return { selection: acc.selection, backend: acc.backendName, results, seconds: (performance.now() - t0) / 1000 };
-  } finally {
-    acc.close();
   }
+  // Report in the order the images were given, tasks in the order asked.
+  const results = byImage.flatMap((rs) => rs.sort((x, y) => tasks.indexOf(x.task) - tasks.indexOf(y.task)));
+  return { selection: acc.selection, backend: acc.backendName, results, seconds: (performance.now() - t0) / 1000 };
 }

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../../generator/config/index.ts';
 import { emitDesign } from '../../../generator/emit/emit.ts';
-import { runImagesPooled, shares } from '../../../host/pool/pool.ts';
+import { runImagesPooled } from '../../../host/pool/pool.ts';
 import { runImages } from '../../../host/run.ts';
 import { scratch, TINY } from '../../helpers/paths.ts';
 
@@ -13,13 +13,7 @@ describe('host/pool: run on every core', function () {
   const root = scratch('edgemoe-pool-');
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('shares: contiguous, sizes differ by at most one, nothing empty', () => {
-    assert.deepEqual(shares(8, 2), [[0, 4], [4, 8]]);
-    assert.deepEqual(shares(5, 3), [[0, 2], [2, 4], [4, 5]]);
-    assert.deepEqual(shares(2, 4), [[0, 1], [1, 2]]);
-  });
-
-  it('tiny design, 5 images × 2 tasks on 2 worker processes: byte-identical outputs and results in the given order; a bad image is still reported', async () => {
+  it('tiny design, 5 images × 2 tasks on 2 lanes (this process and a worker process, images handed out one at a time): byte-identical outputs and results in the given order; a bad image is still reported', async () => {
     const dir = join(root, 'tiny');
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
     mkdirSync(join(root, 'imgs'));
