@@ -35,20 +35,14 @@ export function patchEmbedTrips(s: PatchEmbedSizes): number {
  *  weights into the linear weight buffer (load_linear_weights: row scales, then one word per cycle of each port),
  *  the bias (load_linear_bias), one TILE_OUT×TILE_IN tile per cycle over the gridH·gridW patches (compute_linear), then
  *  the pos-embed pass (patch_embed_pos: one token word per cycle, the cls row included). */
-export function patchEmbedUnifiedTrips(s: {
-  dim: number;
-  inCh: number;
-  patch: number;
-  gridH: number;
-  gridW: number;
-  actLanes: number;
-  tileIn: number;
-  tileOut: number;
-  wLanes: number;
-  bLanes: number;
-  sLanes: number;
-  wPorts: number;
-}): number {
+export function patchEmbedUnifiedTrips(
+  s: Pick<PatchEmbedSizes, 'dim' | 'inCh' | 'patch' | 'gridH' | 'gridW' | 'actLanes' | 'wLanes' | 'bLanes'> & {
+    tileIn: number;
+    tileOut: number;
+    sLanes: number;
+    wPorts: number;
+  },
+): number {
   const K = s.inCh * s.patch * s.patch;
   const tokens = 1 + s.gridH * s.gridW;
   return (

@@ -15,7 +15,6 @@ async function sessionFor(opts: RunOptions): Promise<RunSession> {
   const key = JSON.stringify(setup);
   if (kept?.key !== key) {
     kept?.session.close();
-    kept = undefined;
     kept = { key, session: await openRunSession(setup) };
   }
   return kept.session;
