@@ -15,7 +15,7 @@ import { explorationJson, fmtMs, formatExploration, formatNoFit, type Exploratio
 import { explorationHtml } from '../explore/html.ts';
 import { calibrationImages } from '../explore/images.ts';
 import { emitSweep } from '../explore/jobs.ts';
-import { ACT16_INT_BITS, enumeratePoints, profilesOf, retarget, type PrecisionProfile } from '../explore/space.ts';
+import { ACT16_INT_BITS, enumeratePoints, profilesOf, retarget, SKIPS, type PrecisionProfile } from '../explore/space.ts';
 import { DEFAULT_TOLERANCE } from '../csim/run.ts';
 import { randomWeights } from '../weights/random.ts';
 import { writeSafetensors } from '../weights/index.ts';
@@ -124,8 +124,8 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   for (const im of images) if (!existsSync(im)) throw new UserError(`--images: cannot read ${im}: no such file${nonUtf8Note(im)}`);
   if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file${nonUtf8Note(opts.weights)}`);
 
-  const { points, rejected } = enumeratePoints(base);
-  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules; estimating ${points.length}`);
+  const { points, rejected, skipped } = enumeratePoints(base);
+  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected + skipped} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules${skipped ? `, ${skipped} skipped (${SKIPS.map((r) => r.why).join('; ')})` : ''}; estimating ${points.length}`);
   const evaluated = evaluatePoints(points, { maxUtil, progress: progress('explore: estimated') });
   const ranked = rankPoints(evaluated, objective);
   if (!ranked.length) throw new UserError(formatNoFit(base.name, board.board, maxUtil, whyNothingFits(evaluated), evaluated.length));
@@ -167,7 +167,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
     platform: board,
     objective,
     maxUtil,
-    counts: { grid: points.length + rejected, rejected, evaluated: points.length, fitting: ranked.length },
+    counts: { grid: points.length + rejected + skipped, rejected, skipped, evaluated: points.length, fitting: ranked.length },
     ranked,
     front,
     checks,
@@ -202,7 +202,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
       .command('explore')
       .summary('search hardware and precision for the best fit')
       .description(
-        `search the hardware options and precision of a config (linear tile in × out, attention parallelism P (the powers of two up to 32 plus, for the model's token count, the smallest P of each attention pass count: 1..13, 15, 16, 19, 22, 26, 32 for 129 tokens), AXI width, weight ports 1 or 2, and the activation type: the config's own or ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest; exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
+        `search the hardware options and precision of a config (linear tile in × out, attention parallelism P (the powers of two up to 32 plus, for the model's token count, the smallest P of each attention pass count: 1..13, 15, 16, 19, 22, 26, 32 for 129 tokens), AXI width, weight ports 1, 2 or 4 (with the activation bundles merged where the board has too few free memory ports, split for the least modelled latency), the patch embedding's unit, and the precision: the config's own, its activations as ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest, or the -w8 preset's 8-bit per-channel weights (GPTQ-rounded when packed for the check) with 16-bit activations; w8 with the patch embedding on the linear unit is skipped (too coarse); exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))

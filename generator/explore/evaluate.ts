@@ -6,6 +6,7 @@ import { platformInfo, type ResourceCounts } from '../build/platforms.ts';
 import { cyclesToMs, estimatePlan } from '../estimate/estimate.ts';
 import { estimateResources } from '../estimate/resources.ts';
 import { buildPlan } from '../plan/index.ts';
+import { balanceBundles } from './bundles.ts';
 import type { DesignPoint } from './space.ts';
 
 export const RESOURCE_NAMES = ['DSP', 'BRAM36', 'URAM', 'LUT', 'FF'] as const;
@@ -54,13 +55,25 @@ function utilisation(used: ResourceCounts, cap: ResourceCounts): Record<Resource
 /** Resources and fit of every point, then the latency of those that fit. */
 export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOptions): EvaluatedPoint[] {
   const out: EvaluatedPoint[] = [];
-  points.forEach((p, i) => {
-    const plan = buildPlan(p.config);
+  points.forEach((p0, i) => {
+    let p = p0;
     const cap = platformInfo(p.config.hardware.platform).capacity;
-    const resources = estimateResources(plan).total;
-    const util = utilisation(resources, cap);
-    const over = RESOURCE_NAMES.filter((r) => util[r] > o.maxUtil);
-    const binding = RESOURCE_NAMES.reduce((a, r) => (util[r] > util[a] ? r : a), RESOURCE_NAMES[0] as ResourceName);
+    const fitOf = (resources: ResourceCounts) => {
+      const util = utilisation(resources, cap);
+      const over = RESOURCE_NAMES.filter((r) => util[r] > o.maxUtil);
+      const binding = RESOURCE_NAMES.reduce((a, r) => (util[r] > util[a] ? r : a), RESOURCE_NAMES[0] as ResourceName);
+      return { resources, util, over, binding };
+    };
+    let plan = buildPlan(p.config);
+    let f = fitOf(estimateResources(plan).total);
+    // Merged activation bundles: a point that fits gets the split with the least modelled latency (bundles.ts), and
+    // its resources again from that plan (they count bundles, not their regions, so they should not change).
+    if (f.over.length === 0 && p.mergedBundles) {
+      p = { ...p, config: balanceBundles(p.config) };
+      plan = buildPlan(p.config);
+      f = fitOf(estimateResources(plan).total);
+    }
+    const { resources, util, over, binding } = f;
     let latency: PointLatency | null = null;
     if (over.length === 0) {
       const e = estimatePlan(plan);

@@ -1,0 +1,149 @@
+// The m_axi bundle layout of explore's points that have more weight ports than the board has free memory ports
+// (ZCU102: six PS ports; the presets' five bundles leave one): the bundle carrying `weights` stays as it is, and the
+// activation regions are merged onto the ports left. A point gets a provisional split first (enough for the resource
+// model, which counts bundles, not their regions); a point that fits gets the split with the least modelled latency.
+import { validateConfig, type Config } from '../config/index.ts';
+import { platformInfo } from '../build/platforms.ts';
+import { estimatePlan } from '../estimate/estimate.ts';
+import { buildPlan } from '../plan/index.ts';
+
+type Bundles = Config['hardware']['bundles'];
+
+/** The bundle that carries the `weights` region. */
+function weightsBundleOf(b: Bundles): string {
+  const name = Object.keys(b).find((k) => b[k]!.includes('weights'));
+  if (!name) throw new Error('explore: no bundle carries the weights region');
+  return name;
+}
+
+/** Memory ports the board leaves for activation bundles beside the weights bundle and the extra weight ports. */
+export function activationPorts(c: Config): number {
+  return platformInfo(c.hardware.platform).memory.banks.length - (c.hardware.weightPorts ?? 1);
+}
+
+/** True when the config's bundles plus its extra weight ports are more than the board's memory ports and merging
+ *  the activation bundles onto the ports left would make room (at least one port is left for them). */
+export function needsMergedBundles(c: Config): boolean {
+  const b = c.hardware.bundles;
+  const room = activationPorts(c);
+  return Object.keys(b).length - 1 > room && room >= 1;
+}
+
+/** The activation regions in the config's bundle order (every region not on the weights bundle). */
+export function activationRegions(c: Config): string[] {
+  const b = c.hardware.bundles;
+  const w = weightsBundleOf(b);
+  return Object.keys(b).filter((k) => k !== w).flatMap((k) => b[k]!);
+}
+
+/** The bundles of a split: group g of the activation regions on `inout<g+1>` (a name the weights bundle holds is
+ *  skipped), the weights bundle last, as in the presets. */
+export function bundlesOf(c: Config, groups: readonly string[][]): Bundles {
+  const w = weightsBundleOf(c.hardware.bundles);
+  const out: Bundles = {};
+  let n = 1;
+  for (const g of groups) {
+    while (`inout${n}` === w) n++;
+    out[`inout${n++}`] = [...g] as Bundles[string];
+  }
+  out[w] = [...c.hardware.bundles[w]!];
+  return out;
+}
+
+/** The provisional merge: the activation regions in order, cut into activationPorts(c) runs of near-equal length. */
+export function mergeActivationBundles(c: Config): Bundles {
+  const regions = activationRegions(c);
+  const k = Math.min(activationPorts(c), regions.length);
+  const groups: string[][] = Array.from({ length: k }, (_, g) => regions.slice(Math.floor((g * regions.length) / k), Math.floor(((g + 1) * regions.length) / k)));
+  return bundlesOf(c, groups);
+}
+
+/** Every partition of items 0..n−1 into exactly k non-empty groups, as group indices (restricted growth strings:
+ *  item 0 in group 0, each item at most one group above the largest so far), in lexicographic order. */
+export function partitions(n: number, k: number): number[][] {
+  const out: number[][] = [];
+  const a = new Array<number>(n).fill(0);
+  const rec = (i: number, max: number) => {
+    if (n - i < k - 1 - max) return; // too few items left to open the remaining groups
+    if (i === n) {
+      if (max === k - 1) out.push([...a]);
+      return;
+    }
+    for (let g = 0; g <= Math.min(max + 1, k - 1); g++) {
+      a[i] = g;
+      rec(i + 1, Math.max(max, g));
+    }
+  };
+  if (n >= 1 && k >= 1 && k <= n) {
+    a[0] = 0;
+    rec(1, 0);
+  }
+  return out;
+}
+
+/** The split of the activation regions over activationPorts(c) bundles with the least modelled latency: per op the
+ *  estimator's bound (estimate.ts opEstimates: the larger of its compute-bound cycles and its busiest port's or the
+ *  whole memory's cycles), summed over the ops; ties to the first split in partitions' order. Returns the config
+ *  with that layout (validated). For a config whose activation bundles were merged (mergeActivationBundles). */
+export function balanceBundles(c: Config): Config {
+  const regions = activationRegions(c);
+  const k = Math.min(activationPorts(c), regions.length);
+  const w = weightsBundleOf(c.hardware.bundles);
+  // The probe: one bundle per activation region (a plan only, never a design: the board has not that many ports).
+  const probe = structuredClone(c);
+  probe.hardware.bundles = { ...Object.fromEntries(regions.map((r) => [`probe_${r}`, [r]])), [w]: [...c.hardware.bundles[w]!] } as Bundles;
+  const e = estimatePlan(buildPlan(probe));
+  const portBpc = e.portBytesPerCycle;
+  const memBpc = e.memoryBytesPerCycle;
+  // Per op: the part of its bound no split changes (compute, the weight ports, the whole memory) and its bytes per
+  // activation region. An op whose bound stays put even with every activation region on one port is left out.
+  const n = regions.length;
+  const fixed: number[] = [];
+  const reads: Float64Array[] = [];
+  const writes: Float64Array[] = [];
+  let constant = 0;
+  for (const op of e.ops) {
+    const rd = new Float64Array(n);
+    const wr = new Float64Array(n);
+    let floor = op.traffic.reduce((a, t) => a + t.read + t.write, 0) / memBpc;
+    for (const t of op.traffic) {
+      const i = t.bundle.startsWith('probe_') ? regions.indexOf(t.bundle.slice('probe_'.length)) : -1;
+      if (i >= 0) [rd[i], wr[i]] = [t.read, t.write];
+      else floor = Math.max(floor, Math.max(t.read, t.write) / portBpc);
+    }
+    const worst = Math.max(floor, Math.max(rd.reduce((a, x) => a + x, 0), wr.reduce((a, x) => a + x, 0)) / portBpc);
+    if (Math.ceil(worst) <= op.computeBound) constant += op.computeBound;
+    else {
+      fixed.push(Math.max(op.computeBound, Math.ceil(floor)));
+      reads.push(rd);
+      writes.push(wr);
+    }
+  }
+  let best: number[] | null = null;
+  let bestCost = Infinity;
+  const rdG = new Float64Array(k);
+  const wrG = new Float64Array(k);
+  for (const split of partitions(n, k)) {
+    let cost = constant;
+    for (let o = 0; o < fixed.length && cost < bestCost; o++) {
+      rdG.fill(0);
+      wrG.fill(0);
+      const rd = reads[o]!;
+      const wr = writes[o]!;
+      for (let i = 0; i < n; i++) {
+        rdG[split[i]!]! += rd[i]!;
+        wrG[split[i]!]! += wr[i]!;
+      }
+      let port = 0;
+      for (let g = 0; g < k; g++) port = Math.max(port, rdG[g]!, wrG[g]!);
+      cost += Math.max(fixed[o]!, Math.ceil(port / portBpc));
+    }
+    if (cost < bestCost) [best, bestCost] = [split, cost];
+  }
+  const groups: string[][] = Array.from({ length: k }, () => []);
+  regions.forEach((r, i) => groups[best![i]!]!.push(r));
+  const json = structuredClone(c);
+  json.hardware.bundles = bundlesOf(c, groups);
+  return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+}
+
