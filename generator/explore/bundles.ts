@@ -81,22 +81,21 @@ export function partitions(n: number, k: number): number[][] {
   return out;
 }
 
-/** The split of the activation regions over activationPorts(c) bundles with the least modelled latency: per op the
- *  estimator's bound (estimate.ts opEstimates: the larger of its compute-bound cycles and its busiest port's or the
- *  whole memory's cycles), summed over the ops; ties to the first split in partitions' order. Returns the config
- *  with that layout (validated). For a config whose activation bundles were merged (mergeActivationBundles). */
-export function balanceBundles(c: Config): Config {
+/** The modelled latency of each split of a merged config's activation regions over activationPorts(c) bundles: per
+ *  op the estimator's bound (estimate.ts opEstimates: the larger of its compute-bound cycles and its busiest port's or
+ *  the whole memory's cycles), summed over the ops, from a probe plan with every activation region on a bundle of
+ *  its own (a plan only, never a design: the board has not that many ports). `cost(split, limit)` may stop at limit. */
+export function splitScorer(c: Config): { regions: string[]; k: number; cost: (split: readonly number[], limit?: number) => number } {
   const regions = activationRegions(c);
   const k = Math.min(activationPorts(c), regions.length);
   const w = weightsBundleOf(c.hardware.bundles);
-  // The probe: one bundle per activation region (a plan only, never a design: the board has not that many ports).
   const probe = structuredClone(c);
   probe.hardware.bundles = { ...Object.fromEntries(regions.map((r) => [`probe_${r}`, [r]])), [w]: [...c.hardware.bundles[w]!] } as Bundles;
   const e = estimatePlan(buildPlan(probe));
   const portBpc = e.portBytesPerCycle;
   const memBpc = e.memoryBytesPerCycle;
   // Per op: the part of its bound no split changes (compute, the weight ports, the whole memory) and its bytes per
-  // activation region. An op whose bound stays put even with every activation region on one port is left out.
+  // activation region. An op whose bound stays put even with every activation region on one port is summed once.
   const n = regions.length;
   const fixed: number[] = [];
   const reads: Float64Array[] = [];
@@ -119,13 +118,11 @@ export function balanceBundles(c: Config): Config {
       writes.push(wr);
     }
   }
-  let best: number[] | null = null;
-  let bestCost = Infinity;
   const rdG = new Float64Array(k);
   const wrG = new Float64Array(k);
-  for (const split of partitions(n, k)) {
-    let cost = constant;
-    for (let o = 0; o < fixed.length && cost < bestCost; o++) {
+  const cost = (split: readonly number[], limit = Infinity): number => {
+    let sum = constant;
+    for (let o = 0; o < fixed.length && sum < limit; o++) {
       rdG.fill(0);
       wrG.fill(0);
       const rd = reads[o]!;
@@ -136,14 +133,31 @@ export function balanceBundles(c: Config): Config {
       }
       let port = 0;
       for (let g = 0; g < k; g++) port = Math.max(port, rdG[g]!, wrG[g]!);
-      cost += Math.max(fixed[o]!, Math.ceil(port / portBpc));
+      sum += Math.max(fixed[o]!, Math.ceil(port / portBpc));
     }
-    if (cost < bestCost) [best, bestCost] = [split, cost];
-  }
-  const groups: string[][] = Array.from({ length: k }, () => []);
-  regions.forEach((r, i) => groups[best![i]!]!.push(r));
-  const json = structuredClone(c);
-  json.hardware.bundles = bundlesOf(c, groups);
-  return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+    return sum;
+  };
+  return { regions, k, cost };
 }
 
+/** The groups of a split (split[i]: the group of regions[i]). */
+export function groupsOf(regions: readonly string[], k: number, split: readonly number[]): string[][] {
+  const groups: string[][] = Array.from({ length: k }, () => []);
+  regions.forEach((r, i) => groups[split[i]!]!.push(r));
+  return groups;
+}
+
+/** The config with the split of least modelled latency (splitScorer; ties to the first split in partitions' order),
+ *  validated. For a config whose activation bundles were merged (mergeActivationBundles). */
+export function balanceBundles(c: Config): Config {
+  const { regions, k, cost } = splitScorer(c);
+  let best: number[] | null = null;
+  let bestCost = Infinity;
+  for (const split of partitions(regions.length, k)) {
+    const x = cost(split, bestCost);
+    if (x < bestCost) [best, bestCost] = [split, x];
+  }
+  const json = structuredClone(c);
+  json.hardware.bundles = bundlesOf(c, groupsOf(regions, k, best!));
+  return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+}

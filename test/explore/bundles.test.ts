@@ -1,0 +1,71 @@
+// The bundle layout of explore's points with four weight ports: on ZCU102 (six PS ports) the activation regions are
+// merged onto the two ports left, split for the least modelled latency — the scorer is the estimator's own bound.
+import assert from 'node:assert/strict';
+import { resolveConfig, validateConfig } from '../../generator/config/index.ts';
+import { estimatePlan } from '../../generator/estimate/estimate.ts';
+import { activationRegions, balanceBundles, bundlesOf, groupsOf, mergeActivationBundles, needsMergedBundles, partitions, splitScorer } from '../../generator/explore/bundles.ts';
+import { evaluatePoints } from '../../generator/explore/evaluate.ts';
+import { knobsOf, retarget, withKnobs } from '../../generator/explore/space.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
+
+describe('explore/bundles: merged activation bundles for four weight ports', function () {
+  this.timeout(120_000);
+  const vitT = resolveConfig({ preset: 'm3vit-t-cityscapes' });
+  // The best four-port point of ViT-T on ZCU102 (16-bit activations, patch embedding on the unit).
+  const point = withKnobs(vitT, { tileIn: 64, tileOut: 16, attnParallel: 26, axiBits: 128, weightPorts: 4, patchEmbed: 'unified', precision: 'act16' });
+
+  it('partitions: every split into exactly k non-empty groups once (Stirling numbers of the second kind)', () => {
+    assert.deepEqual(partitions(3, 2), [[0, 0, 1], [0, 1, 0], [0, 1, 1]]);
+    assert.equal(partitions(8, 2).length, 127);
+    assert.equal(partitions(8, 3).length, 966);
+    assert.equal(partitions(4, 4).length, 1);
+    assert.deepEqual(partitions(2, 3), []);
+    for (const s of partitions(6, 3)) assert.equal(new Set(s).size, 3);
+    assert.equal(new Set(partitions(6, 3).map((s) => s.join())).size, 90);
+  });
+
+  it('a merge only where the board is short of ports: ZCU102 with 4 ports, not with 2, not the U280', () => {
+    const at = (c: typeof vitT, ports: number) => ({ ...c, hardware: { ...c.hardware, weightPorts: ports } });
+    assert.equal(needsMergedBundles(at(vitT, 2)), false, '5 bundles + 1 extra port = 6');
+    assert.equal(needsMergedBundles(at(vitT, 4)), true, '5 + 3 > 6');
+    assert.equal(needsMergedBundles(at(retarget(vitT, 'u280'), 4)), false, '32 HBM channels');
+    const u = withKnobs(retarget(vitT, 'u280'), { ...knobsOf(vitT), weightPorts: 4 });
+    assert.deepEqual(u.hardware.bundles, vitT.hardware.bundles);
+    // The provisional merge: the regions in bundle order, two runs of four; the weights bundle kept, last.
+    assert.deepEqual(mergeActivationBundles(at(vitT, 4)), { inout1: ['tmp1', 'attn', 'images', 'tmp2'], inout2: ['x', 'tmp3', 'hidden', 'softmaxInfo'], weights: ['weights'] });
+    assert.deepEqual(activationRegions(vitT), ['tmp1', 'attn', 'images', 'tmp2', 'x', 'tmp3', 'hidden', 'softmaxInfo']);
+  });
+
+  it("the scorer is the estimator's binding bound for every split, and the balanced split is the least of them", () => {
+    const { regions, k, cost } = splitScorer(point);
+    assert.equal(k, 2);
+    const all = partitions(regions.length, k);
+    const bounds = all.map((split) => {
+      const json = structuredClone(point);
+      json.hardware.bundles = bundlesOf(point, groupsOf(regions, k, split));
+      return estimatePlan(buildPlan(validateConfig(json, '(test split)', { boardFit: false }))).totals.bound;
+    });
+    all.forEach((split, i) => assert.equal(cost(split), bounds[i], `split ${split.join('')}`));
+    const least = Math.min(...bounds);
+    assert.ok(Math.max(...bounds) > least, 'the split matters at this point');
+    const balanced = balanceBundles(point);
+    assert.equal(estimatePlan(buildPlan(balanced)).totals.bound, least);
+    assert.deepEqual(balanced.hardware.bundles, bundlesOf(point, groupsOf(regions, k, all[bounds.indexOf(least)]!)), 'ties go to the first split');
+    // README's hand-written example split is no better.
+    const readme = structuredClone(point);
+    readme.hardware.bundles = { inout1: ['tmp1', 'attn', 'images', 'tmp2', 'x'], inout3: ['tmp3', 'hidden', 'softmaxInfo'], weights: ['weights'] };
+    assert.ok(estimatePlan(buildPlan(validateConfig(readme, '(readme split)', { boardFit: false }))).totals.bound >= least);
+  });
+
+  it('evaluate gives a fitting merged point the balanced split, with its resources and latency from that plan', () => {
+    const p = { id: 't64x16-p26-a128-w4-pu-act16', knobs: knobsOf(point), config: point, mergedBundles: true as const };
+    assert.deepEqual(point.hardware.bundles, mergeActivationBundles(point), 'withKnobs merged provisionally');
+    const [e] = evaluatePoints([p], { maxUtil: 0.9 });
+    assert.ok(e!.fits);
+    const balanced = balanceBundles(p.config);
+    assert.deepEqual(e!.config.hardware.bundles, balanced.hardware.bundles);
+    const est = estimatePlan(buildPlan(balanced));
+    assert.equal(e!.latency!.cycles, est.totals.bound);
+    assert.deepEqual(e!.resources, est.resources.total);
+  });
+});
