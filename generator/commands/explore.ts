@@ -69,14 +69,26 @@ function writeAtomic(file: string, data: string): void {
   renameSync(tmp, file);
 }
 
-/** The chosen point as a config that extends the input: its hardware section, plus any section --set changed. */
-export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string, profile: PrecisionProfile = 'own'): object {
+/** `section` with a null for every key of `base` it lacks, at every depth of plain objects: what "extends" then
+ *  removes (a bundle merged away for four weight ports, a precision pattern the profile drops). */
+function withRemovals(section: unknown, base: unknown): unknown {
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!obj(section) || !obj(base)) return section;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(section)) out[k] = withRemovals(v, base[k]);
+  for (const k of Object.keys(base)) if (!(k in section)) out[k] = null;
+  return out;
+}
+
+/** The chosen point as a config that extends the input: its hardware section, plus any section --set changed; keys of
+ *  the input (`base`, the resolved input config) the chosen config lacks are written as null (removed). */
+export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string, profile: PrecisionProfile = 'own', base?: Config): object {
   const ext = opts.config ? relative(outDir, resolve(opts.config)) : (opts.preset ?? DEFAULT_PRESET);
   const touched = new Set((opts.set ?? []).map((s) => s.split('.')[0]!.trim()));
   const json: Record<string, unknown> = { extends: ext, name: `${chosen.name}-${pointId}` };
   if (touched.has('model')) json.model = chosen.model;
-  if (touched.has('precision') || profile !== 'own') json.precision = chosen.precision;
-  json.hardware = chosen.hardware;
+  if (touched.has('precision') || profile !== 'own') json.precision = withRemovals(chosen.precision, base?.precision);
+  json.hardware = withRemovals(chosen.hardware, base?.hardware);
   return json;
 }
 
@@ -182,7 +194,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   let chosenFile: string | null = null;
   if (chosen) {
     chosenFile = join(outDir, `${base.name}-${chosen.id}.json`);
-    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id, chosen.knobs.precision), null, 2)}\n`);
+    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id, chosen.knobs.precision, base0), null, 2)}\n`);
   }
   const rel = (f: string) => relative(process.cwd(), f) || '.';
   if (opts.json) process.stdout.write(`${JSON.stringify(explorationJson(x, chosenFile && rel(chosenFile), rel(htmlFile)), null, 2)}\n`);
