@@ -2,10 +2,11 @@
 // (ZCU102: six PS ports; the presets' five bundles leave one): the bundle carrying `weights` stays as it is, and the
 // activation regions are merged onto the ports left. A point gets a provisional split first (enough for the resource
 // model, which counts bundles, not their regions); a point that fits gets the split with the least modelled latency.
+import { isDeepStrictEqual } from 'node:util';
 import { validateConfig, type Config } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
-import { estimatePlan } from '../estimate/estimate.ts';
-import { buildPlan } from '../plan/index.ts';
+import { estimatePlan, type Estimate } from '../estimate/estimate.ts';
+import { buildPlan, type Plan } from '../plan/index.ts';
 
 type Bundles = Config['hardware']['bundles'];
 
@@ -160,4 +161,40 @@ export function balanceBundles(c: Config): Config {
   const json = structuredClone(c);
   json.hardware.bundles = bundlesOf(c, groupsOf(regions, k, best!));
   return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+}
+
+/** True when no split of the activation regions can model lower than this estimate of `c`: every op's bound is
+ *  already its floor, the part no split changes (its compute, the weight ports, the whole memory). */
+export function splitIsLeast(e: Estimate, c: Config): boolean {
+  const w = weightsBundleOf(c.hardware.bundles);
+  const activation = new Set(Object.keys(c.hardware.bundles).filter((k) => k !== w));
+  for (const op of e.ops) {
+    let floor = op.traffic.reduce((a, t) => a + t.read + t.write, 0) / e.memoryBytesPerCycle;
+    for (const t of op.traffic) if (!activation.has(t.bundle)) floor = Math.max(floor, Math.max(t.read, t.write) / e.portBytesPerCycle);
+    if (op.bound > Math.max(op.computeBound, Math.ceil(floor))) return false;
+  }
+  return true;
+}
+
+/** A merged config's plan and estimate with a split of least modelled latency: first the split `memo` holds (the one
+ *  an earlier point needed; else the config's own), kept when splitIsLeast says no split can do better, else
+ *  balanceBundles' (one probe plan more), which `memo` then holds. Either way the latency is the least over all
+ *  splits; only which of several equal splits is written may depend on the points before. */
+export function settleBundles(c: Config, memo: { bundles?: Bundles }): { config: Config; plan: Plan; estimate: Estimate } {
+  let config = c;
+  const m = memo.bundles;
+  if (m && isDeepStrictEqual(Object.values(m).flat().sort(), Object.values(c.hardware.bundles).flat().sort()) && !isDeepStrictEqual(m, c.hardware.bundles)) {
+    const json = structuredClone(c);
+    json.hardware.bundles = structuredClone(m);
+    config = validateConfig(json, `(${c.name}: merged bundles)`, { boardFit: false });
+  }
+  let plan = buildPlan(config);
+  let estimate = estimatePlan(plan);
+  if (!splitIsLeast(estimate, config)) {
+    config = balanceBundles(c);
+    plan = buildPlan(config);
+    estimate = estimatePlan(plan);
+    memo.bundles = config.hardware.bundles;
+  }
+  return { config, plan, estimate };
 }

@@ -1,9 +1,10 @@
 // The bundle layout of explore's points with four weight ports: on ZCU102 (six PS ports) the activation regions are
 // merged onto the two ports left, split for the least modelled latency — the scorer is the estimator's own bound.
 import assert from 'node:assert/strict';
-import { resolveConfig, validateConfig } from '../../generator/config/index.ts';
+import { isDeepStrictEqual } from 'node:util';
+import { resolveConfig, validateConfig, type Config } from '../../generator/config/index.ts';
 import { estimatePlan } from '../../generator/estimate/estimate.ts';
-import { activationRegions, balanceBundles, bundlesOf, groupsOf, mergeActivationBundles, needsMergedBundles, partitions, splitScorer } from '../../generator/explore/bundles.ts';
+import { activationRegions, balanceBundles, bundlesOf, groupsOf, mergeActivationBundles, needsMergedBundles, partitions, settleBundles, splitIsLeast, splitScorer } from '../../generator/explore/bundles.ts';
 import { evaluatePoints } from '../../generator/explore/evaluate.ts';
 import { knobsOf, retarget, withKnobs } from '../../generator/explore/space.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
@@ -36,36 +37,54 @@ describe('explore/bundles: merged activation bundles for four weight ports', fun
     assert.deepEqual(activationRegions(vitT), ['tmp1', 'attn', 'images', 'tmp2', 'x', 'tmp3', 'hidden', 'softmaxInfo']);
   });
 
-  it("the scorer is the estimator's binding bound for every split, and the balanced split is the least of them", () => {
-    const { regions, k, cost } = splitScorer(point);
-    assert.equal(k, 2);
-    const all = partitions(regions.length, k);
-    const bounds = all.map((split) => {
+  // Every two-way split of the point, with the estimator's binding bound of each.
+  let splits: Array<{ split: number[]; config: Config; bound: number }>;
+  let least: number;
+  before(() => {
+    const { regions, k } = splitScorer(point);
+    splits = partitions(regions.length, k).map((split) => {
       const json = structuredClone(point);
       json.hardware.bundles = bundlesOf(point, groupsOf(regions, k, split));
-      return estimatePlan(buildPlan(validateConfig(json, '(test split)', { boardFit: false }))).totals.bound;
+      const config = validateConfig(json, '(test split)', { boardFit: false });
+      return { split, config, bound: estimatePlan(buildPlan(config)).totals.bound };
     });
-    all.forEach((split, i) => assert.equal(cost(split), bounds[i], `split ${split.join('')}`));
-    const least = Math.min(...bounds);
-    assert.ok(Math.max(...bounds) > least, 'the split matters at this point');
+    least = Math.min(...splits.map((x) => x.bound));
+  });
+
+  it("the scorer is the estimator's binding bound for every split, and the balanced split is the least of them", () => {
+    const { cost } = splitScorer(point);
+    for (const x of splits) assert.equal(cost(x.split), x.bound, `split ${x.split.join('')}`);
+    assert.ok(Math.max(...splits.map((x) => x.bound)) > least, 'the split matters at this point');
     const balanced = balanceBundles(point);
     assert.equal(estimatePlan(buildPlan(balanced)).totals.bound, least);
-    assert.deepEqual(balanced.hardware.bundles, bundlesOf(point, groupsOf(regions, k, all[bounds.indexOf(least)]!)), 'ties go to the first split');
+    assert.deepEqual(balanced.hardware.bundles, splits.find((x) => x.bound === least)!.config.hardware.bundles, 'ties go to the first split');
     // README's hand-written example split is no better.
     const readme = structuredClone(point);
     readme.hardware.bundles = { inout1: ['tmp1', 'attn', 'images', 'tmp2', 'x'], inout3: ['tmp3', 'hidden', 'softmaxInfo'], weights: ['weights'] };
     assert.ok(estimatePlan(buildPlan(validateConfig(readme, '(readme split)', { boardFit: false }))).totals.bound >= least);
   });
 
-  it('evaluate gives a fitting merged point the balanced split, with its resources and latency from that plan', () => {
+  it('splitIsLeast: true exactly for the splits at the least bound (every op at its split-independent floor)', () => {
+    for (const x of splits) assert.equal(splitIsLeast(estimatePlan(buildPlan(x.config)), x.config), x.bound === least, `split ${x.split.join('')}`);
+  });
+
+  it('evaluate gives a fitting merged point a split of least latency, with its resources and latency from that plan', () => {
     const p = { id: 't64x16-p26-a128-w4-pu-act16', knobs: knobsOf(point), config: point, mergedBundles: true as const };
     assert.deepEqual(point.hardware.bundles, mergeActivationBundles(point), 'withKnobs merged provisionally');
-    const [e] = evaluatePoints([p], { maxUtil: 0.9 });
-    assert.ok(e!.fits);
-    const balanced = balanceBundles(p.config);
-    assert.deepEqual(e!.config.hardware.bundles, balanced.hardware.bundles);
-    const est = estimatePlan(buildPlan(balanced));
-    assert.equal(e!.latency!.cycles, est.totals.bound);
-    assert.deepEqual(e!.resources, est.resources.total);
+    assert.ok(splits.find((x) => isDeepStrictEqual(x.config.hardware.bundles, point.hardware.bundles))!.bound > least, 'the provisional split is not least here');
+    // Twice in one call: the second point starts from the split the first needed (no probe) and ends the same.
+    const [e, again] = evaluatePoints([p, p], { maxUtil: 0.9 });
+    for (const x of [e!, again!]) {
+      assert.ok(x.fits);
+      assert.equal(x.latency!.cycles, least);
+      const est = estimatePlan(buildPlan(x.config));
+      assert.equal(est.totals.bound, least);
+      assert.deepEqual(x.resources, est.resources.total);
+    }
+    assert.deepEqual(again!.config.hardware.bundles, e!.config.hardware.bundles);
+    const memo: { bundles?: Config['hardware']['bundles'] } = {};
+    const s = settleBundles(point, memo);
+    assert.equal(s.estimate.totals.bound, least);
+    assert.deepEqual(memo.bundles, s.config.hardware.bundles, 'the memo holds the split the point needed');
   });
 });
