@@ -85,8 +85,9 @@ export function partitions(n: number, k: number): number[][] {
 /** The modelled latency of each split of a merged config's activation regions over activationPorts(c) bundles: per
  *  op the estimator's bound (estimate.ts opEstimates: the larger of its compute-bound cycles and its busiest port's or
  *  the whole memory's cycles), summed over the ops, from a probe plan with every activation region on a bundle of
- *  its own (a plan only, never a design: the board has not that many ports). `cost(split, limit)` may stop at limit. */
-export function splitScorer(c: Config): { regions: string[]; k: number; cost: (split: readonly number[], limit?: number) => number } {
+ *  its own (a plan only, never a design: the board has not that many ports). `cost(split, limit)` may stop at limit;
+ *  `costLow` is the same sum of the low bounds (estimate.ts boundFlat). */
+export function splitScorer(c: Config): { regions: string[]; k: number; cost: (split: readonly number[], limit?: number) => number; costLow: (split: readonly number[]) => number } {
   const regions = activationRegions(c);
   const k = Math.min(activationPorts(c), regions.length);
   const w = weightsBundleOf(c.hardware.bundles);
@@ -95,13 +96,15 @@ export function splitScorer(c: Config): { regions: string[]; k: number; cost: (s
   const e = estimatePlan(buildPlan(probe));
   const portBpc = e.portBytesPerCycle;
   const memBpc = e.memoryBytesPerCycle;
-  // Per op: the part of its bound no split changes (compute, the weight ports, the whole memory) and its bytes per
-  // activation region. An op whose bound stays put even with every activation region on one port is summed once.
+  // Per op: the part of its bounds no split changes (compute, the weight ports, the whole memory) and its bytes per
+  // activation region. An op whose bounds stay put even with every activation region on one port is summed once.
   const n = regions.length;
   const fixed: number[] = [];
+  const fixedLow: number[] = [];
   const reads: Float64Array[] = [];
   const writes: Float64Array[] = [];
   let constant = 0;
+  let constantLow = 0;
   for (const op of e.ops) {
     const rd = new Float64Array(n);
     const wr = new Float64Array(n);
@@ -112,33 +115,44 @@ export function splitScorer(c: Config): { regions: string[]; k: number; cost: (s
       else floor = Math.max(floor, Math.max(t.read, t.write) / portBpc);
     }
     const worst = Math.max(floor, Math.max(rd.reduce((a, x) => a + x, 0), wr.reduce((a, x) => a + x, 0)) / portBpc);
-    if (Math.ceil(worst) <= op.computeBound) constant += op.computeBound;
-    else {
+    // The low bound's compute part is at most the high one's, so this also keeps every op whose high bound can move.
+    if (Math.ceil(worst) <= op.computeBoundFlat) {
+      constant += op.computeBound;
+      constantLow += op.computeBoundFlat;
+    } else {
       fixed.push(Math.max(op.computeBound, Math.ceil(floor)));
+      fixedLow.push(Math.max(op.computeBoundFlat, Math.ceil(floor)));
       reads.push(rd);
       writes.push(wr);
     }
   }
   const rdG = new Float64Array(k);
   const wrG = new Float64Array(k);
+  // Per variable op, the cycles of its busiest activation port under a split.
+  const portCycles = (o: number, split: readonly number[]): number => {
+    rdG.fill(0);
+    wrG.fill(0);
+    const rd = reads[o]!;
+    const wr = writes[o]!;
+    for (let i = 0; i < n; i++) {
+      rdG[split[i]!]! += rd[i]!;
+      wrG[split[i]!]! += wr[i]!;
+    }
+    let port = 0;
+    for (let g = 0; g < k; g++) port = Math.max(port, rdG[g]!, wrG[g]!);
+    return Math.ceil(port / portBpc);
+  };
   const cost = (split: readonly number[], limit = Infinity): number => {
     let sum = constant;
-    for (let o = 0; o < fixed.length && sum < limit; o++) {
-      rdG.fill(0);
-      wrG.fill(0);
-      const rd = reads[o]!;
-      const wr = writes[o]!;
-      for (let i = 0; i < n; i++) {
-        rdG[split[i]!]! += rd[i]!;
-        wrG[split[i]!]! += wr[i]!;
-      }
-      let port = 0;
-      for (let g = 0; g < k; g++) port = Math.max(port, rdG[g]!, wrG[g]!);
-      sum += Math.max(fixed[o]!, Math.ceil(port / portBpc));
-    }
+    for (let o = 0; o < fixed.length && sum < limit; o++) sum += Math.max(fixed[o]!, portCycles(o, split));
     return sum;
   };
-  return { regions, k, cost };
+  const costLow = (split: readonly number[]): number => {
+    let sum = constantLow;
+    for (let o = 0; o < fixed.length; o++) sum += Math.max(fixedLow[o]!, portCycles(o, split));
+    return sum;
+  };
+  return { regions, k, cost, costLow };
 }
 
 /** The groups of a split (split[i]: the group of regions[i]). */
@@ -148,30 +162,33 @@ export function groupsOf(regions: readonly string[], k: number, split: readonly 
   return groups;
 }
 
-/** The config with the split of least modelled latency (splitScorer; ties to the first split in partitions' order),
- *  validated. For a config whose activation bundles were merged (mergeActivationBundles). */
+/** The config with the split of least modelled latency (splitScorer: the high bound, then the low one; ties to the
+ *  first split in partitions' order), validated. For a config whose activation bundles were merged. */
 export function balanceBundles(c: Config): Config {
-  const { regions, k, cost } = splitScorer(c);
+  const { regions, k, cost, costLow } = splitScorer(c);
   let best: number[] | null = null;
   let bestCost = Infinity;
+  let bestLow = Infinity;
   for (const split of partitions(regions.length, k)) {
     const x = cost(split, bestCost);
-    if (x < bestCost) [best, bestCost] = [split, x];
+    if (x > bestCost) continue;
+    const low = costLow(split);
+    if (x < bestCost || low < bestLow) [best, bestCost, bestLow] = [split, x, low];
   }
   const json = structuredClone(c);
   json.hardware.bundles = bundlesOf(c, groupsOf(regions, k, best!));
   return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
 }
 
-/** True when no split of the activation regions can model lower than this estimate of `c`: every op's bound is
- *  already its floor, the part no split changes (its compute, the weight ports, the whole memory). */
+/** True when no split of the activation regions can model lower than this estimate of `c`: every op's bounds (high
+ *  and low) are already at their floor, the part no split changes (its compute, the weight ports, the whole memory). */
 export function splitIsLeast(e: Estimate, c: Config): boolean {
   const w = weightsBundleOf(c.hardware.bundles);
   const activation = new Set(Object.keys(c.hardware.bundles).filter((k) => k !== w));
   for (const op of e.ops) {
     let floor = op.traffic.reduce((a, t) => a + t.read + t.write, 0) / e.memoryBytesPerCycle;
     for (const t of op.traffic) if (!activation.has(t.bundle)) floor = Math.max(floor, Math.max(t.read, t.write) / e.portBytesPerCycle);
-    if (op.bound > Math.max(op.computeBound, Math.ceil(floor))) return false;
+    if (op.bound > Math.max(op.computeBound, Math.ceil(floor)) || op.boundFlat > Math.max(op.computeBoundFlat, Math.ceil(floor))) return false;
   }
   return true;
 }

@@ -38,7 +38,7 @@ describe('explore/bundles: merged activation bundles for four weight ports', fun
   });
 
   // Every two-way split of the point, with the estimator's binding bound of each.
-  let splits: Array<{ split: number[]; config: Config; bound: number }>;
+  let splits: Array<{ split: number[]; config: Config; bound: number; low: number }>;
   let least: number;
   before(() => {
     const { regions, k } = splitScorer(point);
@@ -46,26 +46,29 @@ describe('explore/bundles: merged activation bundles for four weight ports', fun
       const json = structuredClone(point);
       json.hardware.bundles = bundlesOf(point, groupsOf(regions, k, split));
       const config = validateConfig(json, '(test split)', { boardFit: false });
-      return { split, config, bound: estimatePlan(buildPlan(config)).totals.bound };
+      const t = estimatePlan(buildPlan(config)).totals;
+      return { split, config, bound: t.bound, low: t.boundFlat };
     });
     least = Math.min(...splits.map((x) => x.bound));
   });
 
   it("the scorer is the estimator's binding bound for every split, and the balanced split is the least of them", () => {
-    const { cost } = splitScorer(point);
-    for (const x of splits) assert.equal(cost(x.split), x.bound, `split ${x.split.join('')}`);
+    const { cost, costLow } = splitScorer(point);
+    for (const x of splits) assert.deepEqual([cost(x.split), costLow(x.split)], [x.bound, x.low], `split ${x.split.join('')}`);
     assert.ok(Math.max(...splits.map((x) => x.bound)) > least, 'the split matters at this point');
     const balanced = balanceBundles(point);
     assert.equal(estimatePlan(buildPlan(balanced)).totals.bound, least);
-    assert.deepEqual(balanced.hardware.bundles, splits.find((x) => x.bound === least)!.config.hardware.bundles, 'ties go to the first split');
+    const leastLow = Math.min(...splits.filter((x) => x.bound === least).map((x) => x.low));
+    assert.deepEqual(balanced.hardware.bundles, splits.find((x) => x.bound === least && x.low === leastLow)!.config.hardware.bundles, 'then the low bound, then the first split');
     // README's hand-written example split is no better.
     const readme = structuredClone(point);
     readme.hardware.bundles = { inout1: ['tmp1', 'attn', 'images', 'tmp2', 'x'], inout3: ['tmp3', 'hidden', 'softmaxInfo'], weights: ['weights'] };
     assert.ok(estimatePlan(buildPlan(validateConfig(readme, '(readme split)', { boardFit: false }))).totals.bound >= least);
   });
 
-  it('splitIsLeast: true exactly for the splits at the least bound (every op at its split-independent floor)', () => {
-    for (const x of splits) assert.equal(splitIsLeast(estimatePlan(buildPlan(x.config)), x.config), x.bound === least, `split ${x.split.join('')}`);
+  it('splitIsLeast: true exactly for the splits at the least high and low bounds (every op at its split-independent floor)', () => {
+    const leastLow = Math.min(...splits.filter((x) => x.bound === least).map((x) => x.low));
+    for (const x of splits) assert.equal(splitIsLeast(estimatePlan(buildPlan(x.config)), x.config), x.bound === least && x.low === leastLow, `split ${x.split.join('')}`);
   });
 
   it('evaluate gives a fitting merged point a split of least latency, with its resources and latency from that plan', () => {
@@ -77,6 +80,7 @@ describe('explore/bundles: merged activation bundles for four weight ports', fun
     for (const x of [e!, again!]) {
       assert.ok(x.fits);
       assert.equal(x.latency!.cycles, least);
+      assert.equal(x.latency!.cyclesLow, Math.min(...splits.filter((y) => y.bound === least).map((y) => y.low)));
       const est = estimatePlan(buildPlan(x.config));
       assert.equal(est.totals.bound, least);
       assert.deepEqual(x.resources, est.resources.total);
