@@ -10,6 +10,7 @@ import { readDesign } from '../emit/design.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { loadStateDict, packDesign, packStaleness } from '../pack/pack.ts';
 import { calibrate, type Calibration } from '../pack/calibration-set.ts';
+import { outOfRangeWarning } from '../pack/report.ts';
 import { runCsim } from '../csim/run.ts';
 import type { DesignPoint } from './space.ts';
 
@@ -108,7 +109,9 @@ function packPoint(dir: string, weights: string, log: (l: string) => void): void
       calibrations.set(key, (calibration = calibrate(c, sd)));
     }
   }
-  packDesign(design, weights, undefined, sd, calibration);
+  // As csim does when it packs: values the types cannot hold are named (they saturate or wrap).
+  const warning = outOfRangeWarning(packDesign(design, weights, undefined, sd, calibration).tensors);
+  if (warning) log(warning.trimEnd());
 }
 
 async function checkPoint(p: DesignPoint, o: CheckOptions): Promise<PointCheck> {
