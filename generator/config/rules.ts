@@ -204,6 +204,7 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
   checkPatchEmbed(c, bad);
+  checkGate(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
 }
 
@@ -257,6 +258,32 @@ function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): 
   const wl = wb > 0 ? hw.axiBits / wb : 0;
   if (Number.isInteger(wl) && wl >= 1 && K % wl !== 0)
     bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / the linear weight container)`);
+}
+
+/** hardware.gate = 'unified': the gate [experts][dim] must tile the linear unit (whole output tiles, whole activation
+ *  words per logit row, whole rows per weight port), its logit rows must fit the hidden region's rows, and the
+ *  accumulator must wrap: the unit sums TILE_IN products per step where the own array sums ACT_LANES, and only
+ *  wrap-around sums are the same in any order (so the logits stay bit-exact to the own gate's). */
+function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
+  const hw = c.hardware;
+  if (hw.gate === undefined || hw.gate === 'own') return;
+  const path = 'hardware.gate';
+  const m = c.model;
+  const E = m.moe.experts;
+  if (!isPosInt(E)) return;
+  if (isPow2(hw.linearTile.out) && E % hw.linearTile.out !== 0)
+    bad(path, `gate 'unified' needs model.moe.experts (${E}) to be a multiple of hardware.linearTile.out (${hw.linearTile.out}): the gate is a linear layer of ${E} outputs`);
+  if ((AXI_WIDTHS as readonly number[]).includes(hw.axiBits) && c.precision.activation.W >= 1) {
+    const lanes = axiLanes(c);
+    if (Number.isInteger(lanes) && E % lanes !== 0)
+      bad(path, `gate 'unified' writes each token's ${E} logits as whole activation words: model.moe.experts (${E}) must be a multiple of the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W)`);
+  }
+  const ports = hw.weightPorts ?? 1;
+  if (E % ports !== 0) bad(path, `gate 'unified' loads the gate's ${E} rows over ${ports} weight ports (hardware.weightPorts): model.moe.experts must be a multiple of it`);
+  const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
+  if (E > hidden) bad(path, `gate 'unified' writes the logits into the hidden region's rows: model.moe.experts (${E}) must be at most the hidden width (${hidden})`);
+  if (c.precision.accumulator.o !== 'AP_WRAP')
+    bad(path, `gate 'unified' needs precision.accumulator.o = AP_WRAP (got ${c.precision.accumulator.o}): the unit adds the logit's products in another grouping than the own gate, which gives the same sum only when the accumulator wraps`);
 }
 
 /** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */

@@ -161,6 +161,11 @@ export const hardwareSchema = z
      *  weights reloaded per image into the linear weight buffer, pos_embed added by a pass of its own): no
      *  patch_w / patch_b arrays and no patch MAC array. */
     patchEmbed: z.enum(['own', 'unified']).optional(),
+    /** Where the MoE gate's logits are computed: 'own' (default) its own E×lanes MAC array with the task's gate
+     *  weights loaded per block into gate_w, 'unified' the unified linear unit as an [experts][dim] layer over all
+     *  tokens (its weights prefetched into the linear weight buffer during attn proj, a zero bias, the act_t logits
+     *  written to the hidden region), then a routing process (softmax, top-k, queue appends) over every token. */
+    gate: z.enum(['own', 'unified']).optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -192,3 +197,6 @@ export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number
 
 /** True when the patch embedding runs on the unified linear unit (hardware.patchEmbed = 'unified'). */
 export const patchUnified = (c: { hardware: { patchEmbed?: 'own' | 'unified' } }): boolean => c.hardware.patchEmbed === 'unified';
+
+/** True when the MoE gate's logits run on the unified linear unit (hardware.gate = 'unified'). */
+export const gateUnified = (c: { hardware: { gate?: 'own' | 'unified' } }): boolean => c.hardware.gate === 'unified';

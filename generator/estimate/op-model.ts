@@ -265,7 +265,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
         const own = op.step === STEP.q;
         const next: [number, number, number] | null =
-          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
+          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? (s.gateUnified ? [s.experts, s.dim, 0] : null) : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
         const bWords = loadLinearBiasTrips(outDim, biasLanes);
         const traffic: Traffic = {};
         add(traffic, 'weights', bWords, 0);
@@ -340,6 +340,32 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'moe_gate': {
+        if (s.gateUnified) {
+          // hardware.gate = 'unified' (kernel.cpp): the zero bias, the logits on the unit over all tokens (its weights
+          // loaded during attn proj) into the hidden region, then moe_route: its reader beside the store, softmax +
+          // top-k, appends and metaqueue (one process, in sequence).
+          const lw = s.experts / lanes;
+          const bWords = loadLinearBiasTrips(s.experts, t.bias.lanes);
+          const traffic: Traffic = {};
+          add(traffic, 'weights', bWords, 0);
+          add(traffic, 'tmp1', s.tokens * dimW, 0);
+          add(traffic, 'hidden', s.tokens * lw, s.tokens * lw);
+          out.push({
+            op,
+            nests: [
+              nest('lin_bload_words', 'zero bias load', bWords, 1, 0, 'load', { load: true }),
+              ...linearPass(1, s.tokens, s.experts, s.dim, 'gate logits', null, false),
+              nest('gate_route_read_words', 'routing reader', s.tokens * lw, 1, 2, 'reader'),
+              nest('gate_route_store', 'logit store', s.tokens * lw, 1, 2, 'route'),
+              nest('gate_route_softmax', 'softmax + top-k (expert-major)', s.experts * s.tokens, 1, 2, 'route'),
+              nest('gate_route_enqueue', 'queue appends', s.tokens * s.topK, 1, 2, 'route'),
+              nest('gate_route_meta', 'metaqueue', s.experts, 1, 2, 'route'),
+            ],
+            traffic,
+            macs: s.tokens * s.dim * s.experts,
+          });
+          break;
+        }
         const load = loadLinearWeightsTrips(s.experts, s.dim, wL, 0, sL);
         const traffic: Traffic = {};
         add(traffic, 'weights', load, 0);

@@ -145,6 +145,8 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
       return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':
       return banks(s.experts * pb.gateW, `complete on experts × cyclic ${pb.gateW}: E×lanes weights read, a word loaded per cycle`);
+    case 'gate_route_topk':
+      return banks(s.topK, 'complete on the top-k slots: every slot of a token read and written per cycle');
     case 'expert_queue_idx':
     case 'expert_queue_p':
       return one('one entry per cycle (not partitioned)');
@@ -204,7 +206,10 @@ export function planFifos(plan: Plan): PlanFifo[] {
     { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: w, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
     { name: 'ln words', depth: 2, width: w, count: 2, what: 'LayerNorm reader → pass 1, pass 2 → writer' },
     { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },
-    { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
+    // hardware.gate = 'unified': the routing reader's stream instead of the own gate's.
+    s.gateUnified
+      ? { name: 'route words', depth: 2, width: w, count: 1, what: 'routing reader → logit store' }
+      : { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
     // hardware.patchEmbed = 'unified': no image reader → MACs stream; the sums come from the pos pass's reader.
     ...(s.patchUnified ? [] : [{ name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' }]),
     { name: 'patch words', depth: 2, width: w, count: 1, what: s.patchUnified ? 'pos pass: sums reader → writer' : 'patch-embed sums → writer' },

@@ -45,7 +45,16 @@ function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
     b('lin_wbuf', 'wlin_t', t.linearWeight.W, 2 * s.linWeightTiles * tile, 'unified linear ping/pong weight buffers, each the largest layer in TILE_OUT×TILE_IN tiles'),
     b('lin_bias', 'acc_t', acc, s.linMaxOut, 'unified linear bias tile buffer (one: loaded before each compute)'),
     b('lin_xrow', 'act_t', act, s.linMaxIn, 'unified linear input row cache'),
-    b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]"),
+    // hardware.gate = 'own': the gate's weights on chip; 'unified': they load into lin_wbuf, the routing keeps the
+    // logits and each token's softmax / top-k state.
+    ...(s.gateUnified
+      ? [
+          b('gate_logits', 'word_t', s.axiBits, s.tokens * (s.experts / s.actLanes), 'routing: the logit words of every token (from the linear unit)'),
+          b('gate_route_m', 'act_t', act, s.tokens, "routing: each token's running softmax max"),
+          b('gate_route_s', 'softmax_sum_t', 48, s.tokens, "routing: each token's running softmax sum"),
+          b('gate_route_topk', 'act_t + expert + flag', act + 7 + 1, s.tokens * s.topK, "routing: each token's top-k slots (logit, expert, occupied)"),
+        ]
+      : [b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]")]),
     b('expert_queue_idx', `ap_uint<${patchIndexBits(s.tokens)}>`, patchIndexBits(s.tokens), s.experts * s.tokens, 'expert queues: patch indices'),
     b('expert_queue_p', 'act_t', act, s.experts * s.tokens, 'expert queues: gate probabilities'),
     b('expert_meta', 'int', 32, 2 * s.experts, 'queue lengths and the metaqueue of active experts'),

@@ -311,20 +311,52 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- patch_reordering.h ----
   const M = 'patch_reordering.h';
   const gateAligned = s.dim % t.linearWeight.lanes === 0;
-  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: gateAligned, shifters: linShift, what: 'gate weight loader' });
-  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
-  row(M, 'gate_read_words', 1, 3, { axi: 'read', what: 'gate reader' });
-  row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
+  const ownGate = s.gateUnified !== true; // the gate's own MAC array, gate_w and per-token softmax (hardware.gate = 'own')
+  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: ownGate && gateAligned, shifters: linShift, what: 'gate weight loader' });
+  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: ownGate && !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
+  row(M, 'gate_read_words', 1, 3, { axi: 'read', live: ownGate, what: 'gate reader' });
+  row(M, 'gate_logit_words', 1, 8, { ticks: true, live: ownGate, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
   row(M, 'gate_softmax_topk', gateII, 12, { roundings: 1,
     ticks: true,
+    live: ownGate,
     carried: [carry('st', 1, SOFTMAX_RESCALE_LATENCY, 'one row: s ← s·e + 1 feeds the next expert')],
     products: [mul(1, sumBits, 32, 'running sum × e')],
     exp: 1,
     what: `gate online softmax + top-k insertion (II=${gateII}: the loop-carried rescale s·e + 1)`,
   });
-  row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
-  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
-  row(M, 'gate_metaqueue', 1, 2, { ticks: true, what: 'metaqueue of active experts' });
+  row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, live: ownGate, what: 'per token: 1/s of the gate softmax (sequential)' });
+  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, live: ownGate, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
+  row(M, 'gate_metaqueue', 1, 2, { ticks: true, live: ownGate, what: 'metaqueue of active experts' });
+  // hardware.gate = 'unified': the unit writes the logits; the routing keeps them on chip and runs the softmax + top-k
+  // expert-major over all tokens (a token's state comes round again TOKENS iterations later), then the appends.
+  const tok = s.tokens;
+  row(M, 'gate_route_read_words', 1, 3, { axi: 'read', live: !ownGate, what: 'routing reader: the logit words of every token (one burst)' });
+  row(M, 'gate_route_store', 1, 2, { ticks: true, live: !ownGate, what: 'routing: the logit words into an on-chip array, one per cycle' });
+  row(M, 'gate_route_softmax', 1, 14, {
+    ticks: true,
+    live: !ownGate,
+    carried: [
+      carry('st_m', tok, RMW_LATENCY, "token t's running max: read, compared and written back, next read TOKENS iterations later"),
+      carry('st_s', tok, RMW_LATENCY + SOFTMAX_RESCALE_LATENCY, "token t's running sum: read, s·e + 1 (or s + e), written back, next read TOKENS iterations later"),
+      carry('top_l', tok, RMW_LATENCY, "token t's top-k slots: compared, shifted and written back TOKENS iterations before the next read"),
+      carry('top_e', tok, RMW_LATENCY, "token t's top-k experts (as top_l)"),
+      carry('top_ok', tok, RMW_LATENCY, "token t's slot flags (as top_l)"),
+    ],
+    products: [mul(1, sumBits, 32, 'running sum × e')],
+    exp: 1,
+    what: 'routing: online softmax + top-k insertion, one (expert, token) per cycle, expert-major over all tokens',
+  });
+  row(M, 'gate_route_enqueue', 1, 30, {
+    roundings: 2,
+    ticks: true,
+    live: !ownGate,
+    independent: ['qidx', 'qp'],
+    products: [mul(1, 32, act, 'e × (1/s)')],
+    exp: 1,
+    recip: 1,
+    what: "routing: queue appends, one pick per cycle (1/s at a token's first pick; p = e^(l−m)/s), tokens in order",
+  });
+  row(M, 'gate_route_meta', 1, 2, { ticks: true, live: !ownGate, what: 'routing: queue lengths out and the metaqueue of active experts' });
   row(M, 'moe_zero', 1, 2, { ticks: true, axi: 'write', what: 'zero the MoE output' });
 
   // ---- patch_embed.h ----

@@ -13,6 +13,7 @@ import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import { URAM_CANDIDATES, linWeightBankings } from './storage.ts';
 import { linMinIn, patchInputs } from './sizes.ts';
 import type { Plan } from './types.ts';
+import { GATE_ZERO_BIAS } from './weights.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
@@ -120,6 +121,13 @@ export function paramsView(plan: Plan): Record<string, unknown> {
       size('PE_K', patchInputs(s), 'inputs per patch C·p·p: the patch matrix [DIM][PE_K] on the linear unit'),
     );
   }
+  // hardware.gate = 'unified' (absent for 'own').
+  if (s.gateUnified) {
+    sizes.push(
+      size('GATE_LOGIT_WORDS', s.experts / s.actLanes, "words per token of the gate logits the linear unit writes (hardware.gate 'unified')"),
+      size('GATE_ROUTE_II', loopII('gate_route_softmax'), 'II of the routing softmax over all tokens: ceil(state update latency / TOKENS) (plan.loops)'),
+    );
+  }
   sizes.push(
     ...(s.weightPorts > 1 ? [size('WEIGHT_PORTS', s.weightPorts, 'weight ports of the linear loader: matrix rows alternate over the weights regions (hardware.weightPorts)')] : []),
     size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
@@ -152,7 +160,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     { name: 'WPATCH', bits: t.patchWeight.containerBits, lanes: t.patchWeight.lanes, w: t.patchWeight.storedW },
     { name: 'PIXEL', bits: t.pixel.containerBits, lanes: t.pixel.lanes, w: t.pixel.storedW },
   ];
-  const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token'];
+  const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token', ...(s.gateUnified ? [GATE_ZERO_BIAS] : [])];
   const globalWeights = globals.map((name) => {
     const w = byName.get(name);
     return { cname: weightCName(name), name, wordOffset: w ? w.wordOffset : -1, shapeText: w ? `[${w.shape.join(',')}]` : '(absent)' };
@@ -321,7 +329,10 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
       name: 'moe_config',
       what: 'patch_reordering.h: the MoE gate and the expert loop (on the linear unit of lin_config)',
       types: [act, acc, wlin, word, pidx, ty('lin_config', '::linear_config')],
-      ints: pick(['TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts]),
+      ints: pick([
+        'TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts,
+        ...(plan.sizes.gateUnified ? ['GATE_LOGIT_WORDS', 'GATE_ROUTE_II'] : []),
+      ]),
     },
   ];
 }
@@ -361,6 +372,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     // hardware.patchEmbed = 'unified': the patch embedding on linear_unit_step (its use_patch argument), and the
     // zero pointers that fill linear_step's unused weight-port arguments before it.
     peUnified: plan.sizes.patchUnified === true,
+    // hardware.gate = 'unified': the gate's logits on linear_unit_step (its weights prefetched during proj), then moe_route.
+    gateUnified: plan.sizes.gateUnified === true,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
     // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
     // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).

@@ -4,10 +4,11 @@ import { attnAvTicks, attnQkTicks } from '../kernels/attention.ts';
 import { layernormTicks } from '../kernels/layernorm.ts';
 import { linearOpTrips } from '../kernels/linear.ts';
 import { residualAddTicks } from '../kernels/residual.ts';
-import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
+import { moeExpertsTripsAllActive, moeGateTrips, moeGateUnifiedTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedTrips, patchEmbedUnifiedTrips } from '../kernels/patch-embed.ts';
 import { numel } from '../tensor.ts';
 import { routeLayout } from './route.ts';
+import { GATE_ZERO_BIAS } from './weights.ts';
 import type { OpKind, PlanOp, PlanRegion, PlanSizes, PlanTypes } from './types.ts';
 
 /** Ops per transformer block; block i's step k (1..OPS_PER_BLOCK) has id 1 + i·OPS_PER_BLOCK + k. */
@@ -133,12 +134,13 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
     op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
     op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
-    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? null : [s.mlpHidden, s.dim]));
+    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? (s.gateUnified ? [s.experts, s.dim] : null) : [s.mlpHidden, s.dim]));
     op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
     op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);
     if (moe) {
       const gates = Array.from({ length: s.tasks }, (_, tk) => `${b}mlp.gate.${tk}.w_gate`);
-      op(STEP.ffn1, 'gate', 'moe_gate', ['tmp1', 'weights'], null, [], null, gates, moeGateTrips(moeSizes));
+      // hardware.gate = 'unified': the logits go through the hidden region (written by the unit, read by the routing).
+      op(STEP.ffn1, 'gate', 'moe_gate', s.gateUnified ? ['tmp1', 'weights', 'hidden'] : ['tmp1', 'weights'], null, [], null, s.gateUnified ? [...gates, GATE_ZERO_BIAS] : gates, s.gateUnified ? moeGateUnifiedTrips(moeSizes) : moeGateTrips(moeSizes));
       const ex = ['htoh4.weight', 'htoh4.bias', 'h4toh.weight', 'h4toh.bias'].map((n) => `${b}mlp.experts.${n}`);
       op(STEP.ffn2, 'mlp_out', 'moe_experts', ['tmp1', 'hidden', 'tmp3', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, ex, moeExpertsTripsAllActive(moeSizes));
     } else {

@@ -46,6 +46,9 @@ export interface PlanSizes {
   /** hardware.patchEmbed = 'unified' (absent for 'own'): the patch embedding is a [dim][C·p·p] layer of the unified
    *  linear unit over the gridH·gridW patches. */
   patchUnified?: true;
+  /** hardware.gate = 'unified' (absent for 'own'): the MoE gate's logits are an [experts][dim] layer of the unified
+   *  linear unit over all tokens, routed by gate_route (patch_reordering.h). */
+  gateUnified?: true;
 }
 
 /** One fixed-point (or integer) element type, as the C++ and the packer see it. */
