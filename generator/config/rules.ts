@@ -1,6 +1,7 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
 import { platformInfo } from '../build/platforms.ts';
+import { GATE_ROUTE_LATENCY } from '../plan/loops.ts';
 import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
@@ -282,6 +283,9 @@ function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
   if (E % ports !== 0) bad(path, `gate 'unified' loads the gate's ${E} rows over ${ports} weight ports (hardware.weightPorts): model.moe.experts must be a multiple of it`);
   const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
   if (E > hidden) bad(path, `gate 'unified' writes the logits into the hidden region's rows: model.moe.experts (${E}) must be at most the hidden width (${hidden})`);
+  const tokens = isPosInt(m.patch) ? 1 + Math.floor(m.image[1] / m.patch) * Math.floor(m.image[2] / m.patch) : NaN;
+  if (tokens < GATE_ROUTE_LATENCY)
+    bad(path, `gate 'unified' routes expert-major over all tokens at II 1, which needs at least ${GATE_ROUTE_LATENCY} tokens (the softmax state's update latency); the model has ${tokens}`);
   if (c.precision.accumulator.o !== 'AP_WRAP')
     bad(path, `gate 'unified' needs precision.accumulator.o = AP_WRAP (got ${c.precision.accumulator.o}): the unit adds the logit's products in another grouping than the own gate, which gives the same sum only when the accumulator wraps`);
 }

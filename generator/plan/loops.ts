@@ -42,6 +42,11 @@ export const RMW_LATENCY = 3;
 /** Cycles of the online softmax's s ← s·e + 1 (48×32-bit product on cascaded DSPs, add, select) at 300 MHz. */
 export const SOFTMAX_RESCALE_LATENCY = 5;
 
+/** Cycles of the routing's per-token softmax state update (hardware.gate = 'unified'): the running sum read from its
+ *  RAM, rescaled (s·e + 1) and written back. gate_route_softmax runs at II 1 because a token's state comes round
+ *  TOKENS iterations later, so the rules ask for at least this many tokens. */
+export const GATE_ROUTE_LATENCY = RMW_LATENCY + SOFTMAX_RESCALE_LATENCY;
+
 /** The II a loop's carried dependences allow (1 when it has none). */
 export function recurrenceII(l: Pick<PlanLoop, 'carried'>): number {
   return Math.max(1, ...l.carried.map((c) => Math.ceil(c.latency / c.distance)));
@@ -337,7 +342,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     live: !ownGate,
     carried: [
       carry('st_m', tok, RMW_LATENCY, "token t's running max: read, compared and written back, next read TOKENS iterations later"),
-      carry('st_s', tok, RMW_LATENCY + SOFTMAX_RESCALE_LATENCY, "token t's running sum: read, s·e + 1 (or s + e), written back, next read TOKENS iterations later"),
+      carry('st_s', tok, GATE_ROUTE_LATENCY, "token t's running sum: read, s·e + 1 (or s + e), written back, next read TOKENS iterations later"),
       carry('top_l', tok, RMW_LATENCY, "token t's top-k slots: compared, shifted and written back TOKENS iterations before the next read"),
       carry('top_e', tok, RMW_LATENCY, "token t's top-k experts (as top_l)"),
       carry('top_ok', tok, RMW_LATENCY, "token t's slot flags (as top_l)"),

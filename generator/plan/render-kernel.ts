@@ -125,7 +125,6 @@ export function paramsView(plan: Plan): Record<string, unknown> {
   if (s.gateUnified) {
     sizes.push(
       size('GATE_LOGIT_WORDS', s.experts / s.actLanes, "words per token of the gate logits the linear unit writes (hardware.gate 'unified')"),
-      size('GATE_ROUTE_II', loopII('gate_route_softmax'), 'II of the routing softmax over all tokens: ceil(state update latency / TOKENS) (plan.loops)'),
     );
   }
   sizes.push(
@@ -331,7 +330,7 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
       types: [act, acc, wlin, word, pidx, ty('lin_config', '::linear_config')],
       ints: pick([
         'TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts,
-        ...(plan.sizes.gateUnified ? ['GATE_LOGIT_WORDS', 'GATE_ROUTE_II'] : []),
+        ...(plan.sizes.gateUnified ? ['GATE_LOGIT_WORDS'] : []),
       ]),
     },
   ];

@@ -273,7 +273,7 @@ gate_route_read_words:
 /** Routing compute: keeps the logits on chip, then runs the softmax + top-k expert-major over all tokens (token t's
  *  state is next touched TOKENS iterations later, so the rescale s·e + 1 no longer bounds the II and no loop is
  *  entered per token), then the queue appends (a token's picks, tokens in order) and the metaqueue. */
-template <class CONFIG_T, int T_TOKENS = CONFIG_T::TOKENS, int T_ROUTE_II = CONFIG_T::GATE_ROUTE_II>
+template <class CONFIG_T, int T_TOKENS = CONFIG_T::TOKENS>
 void gate_route_compute(hls::stream<typename CONFIG_T::word_t> &ls, typename moe_buffers<CONFIG_T>::qidx_t qidx,
                         typename moe_buffers<CONFIG_T>::qp_t qp, int qlen[CONFIG_T::EXPERTS], int meta[CONFIG_T::EXPERTS], int &meta_len) {
 #pragma HLS inline off  // a DATAFLOW process of its own
@@ -304,10 +304,12 @@ gate_route_store:
     lg[i] = ls.read();
   }
   int t = 0, e = 0, ew = 0, wi = 0, lane = 0;  // wi = t·LW + e / ACT_LANES, lane = e % ACT_LANES, counted
+  // The state of token t (st_*, top_*) is read, updated and written back, then next read TOKENS iterations later: at
+  // least its update latency (validated), so II 1 (the dependence pragmas give HLS that distance).
 gate_route_softmax:
   for (int n = 0; n < EXPERTS * TOKENS; n++) {
-#pragma HLS pipeline II = T_ROUTE_II  // 1 when TOKENS covers the state's update latency (plan.loops)
-#pragma HLS dependence variable = st_m inter true distance = T_TOKENS  // token t's state: next read TOKENS iterations on
+#pragma HLS pipeline II = 1
+#pragma HLS dependence variable = st_m inter true distance = T_TOKENS
 #pragma HLS dependence variable = st_s inter true distance = T_TOKENS
 #pragma HLS dependence variable = top_l inter true distance = T_TOKENS
 #pragma HLS dependence variable = top_e inter true distance = T_TOKENS
