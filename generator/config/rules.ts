@@ -261,8 +261,8 @@ function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): 
     bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / the linear weight container)`);
 }
 
-/** hardware.gate = 'unified': the gate [experts][dim] must tile the linear unit (whole output tiles, whole activation
- *  words per logit row, whole rows per weight port), its logit rows must fit the hidden region's rows, and the
+/** hardware.gate = 'unified': the gate [experts][dim] must tile the linear unit (whole output tiles, hence whole rows
+ *  per weight port, which divide linearTile.out; whole activation words per logit row), its logit rows must fit the hidden region's rows, and the
  *  accumulator must wrap: the unit sums TILE_IN products per step where the own array sums ACT_LANES, and only
  *  wrap-around sums are the same in any order (so the logits stay bit-exact to the own gate's). */
 function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
@@ -279,8 +279,6 @@ function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
     if (Number.isInteger(lanes) && E % lanes !== 0)
       bad(path, `gate 'unified' writes each token's ${E} logits as whole activation words: model.moe.experts (${E}) must be a multiple of the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W)`);
   }
-  const ports = hw.weightPorts ?? 1;
-  if (E % ports !== 0) bad(path, `gate 'unified' loads the gate's ${E} rows over ${ports} weight ports (hardware.weightPorts): model.moe.experts must be a multiple of it`);
   const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
   if (E > hidden) bad(path, `gate 'unified' writes the logits into the hidden region's rows: model.moe.experts (${E}) must be at most the hidden width (${hidden})`);
   const tokens = isPosInt(m.patch) ? 1 + Math.floor(m.image[1] / m.patch) * Math.floor(m.image[2] / m.patch) : NaN;
