@@ -287,6 +287,37 @@ describe("estimate with the patch embedding on the unified unit (hardware.patchE
   });
 });
 
+describe("estimate with the MoE gate on the unified unit (hardware.gate = 'unified')", () => {
+  const own = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+  const uni = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.gate=unified'] })));
+  const item = (e: typeof own, unit: string) => e.resources.items.find((i) => i.unit === unit);
+  const dsp = (e: typeof own, re: RegExp) => e.resources.items.filter((i) => re.test(i.unit)).reduce((a, i) => a + i.DSP, 0);
+
+  it("no gate MAC array: its 16 × 8 products (256 DSP) and gate_w gone; the routing has the own gate's exp / recip units and products", () => {
+    assert.equal(item(own, 'loop gate_logit_words')!.DSP, 256);
+    assert.equal(own.resources.total.DSP - uni.resources.total.DSP, 256);
+    assert.deepEqual(uni.resources.items.map((i) => i.unit).filter((u) => /gate_(logit_words|softmax|tokens|enqueue|w\b|load)|gate words/.test(u)), []);
+    assert.equal(dsp(uni, /^loop gate_route_/), dsp(own, /^loop gate_(softmax_topk|tokens|enqueue)$/));
+    assert.ok(item(uni, 'buffer gate_logits') && item(uni, 'buffer gate_route_topk'));
+  });
+
+  it('the gate op: the zero bias, 129 × 12 logit tiles, the routing (store, 16 × 129 softmax steps, 129 × 2 appends, metaqueue); an MoE block\'s proj loads the gate', () => {
+    const ticks = (e: typeof own, name: string) => e.ops.find((o) => o.name === name)!.ticks;
+    assert.equal(ticks(uni, 'block1.gate'), 1 + 129 * 12 + 129 * 2 + 16 * 129 + 129 * 2 + 16);
+    assert.equal(ticks(uni, 'block1.attn_out') - ticks(own, 'block1.attn_out'), (16 * 192) / 16);
+    assert.equal(ticks(uni, 'block0.attn_out'), ticks(own, 'block0.attn_out'));
+    const rest = (e: typeof own) => e.ops.filter((o) => o.kind !== 'moe_gate' && !/\.attn_out$/.test(o.name)).reduce((a, o) => a + o.ticks, 0);
+    assert.equal(rest(uni), rest(own));
+  });
+
+  it('no loop is entered per token: the gate op fills < 200 cycles (own: > 6,000) and is bound by reading the LN2 output', () => {
+    const gate = (e: typeof own) => e.ops.find((o) => o.name === 'block1.gate')!;
+    assert.ok(gate(own).fill > 6000 && gate(uni).fill < 200, `fill ${gate(own).fill} → ${gate(uni).fill}`);
+    assert.ok(gate(uni).bound * 3 < gate(own).bound, `bound ${gate(own).bound} → ${gate(uni).bound}`);
+    assert.equal(gate(uni).bandwidthBound, 129 * 24 * 2, 'tmp1 read once (129 tokens × 24 words) at 2 cycles a word (256-bit words on a 128-bit HP port)');
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);
