@@ -68,6 +68,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
       ? [`            weight ports: ${hw.weightPorts} (linear and expert matrix rows alternate over weights${Array.from({ length: hw.weightPorts! - 1 }, (_, k) => `, weights${k + 1}`).join('')}; one bundle each)`]
       : []),
     ...(hw.patchEmbed === 'unified' ? ['            patch embedding: on the unified linear unit (a [dim][C·p·p] layer per image; no patch MAC array, nothing loaded once)'] : []),
+    ...(hw.gate === 'unified' ? ['            MoE gate: logits on the unified linear unit (an [experts][dim] layer over all tokens, loaded during attn proj; no gate MAC array), then a routing process'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -33,10 +33,14 @@ const W8_POINT = [
 describe("csim with the MoE gate on the unified linear unit (hardware.gate = 'unified')", function () {
   this.timeout(1_800_000);
 
-  const run = async (preset: string, name: string, sets: string[], weights: string, image: string, task: number): Promise<{ r: CsimResult; bytes: Buffer }> => {
+  /** Emits a design once; each run C-simulates one task on it (packed on the first run only). */
+  const design = (preset: string, name: string, sets: string[]) => {
     const dir = join(scratch(), `gate-${name}`);
     emitDesign(resolveConfig({ preset, sets }), dir);
-    const out = join(dir, 'out.npy');
+    return dir;
+  };
+  const run = async (dir: string, weights: string, image: string, task: number): Promise<{ r: CsimResult; bytes: Buffer }> => {
+    const out = join(dir, `out-${task}.npy`);
     const r = await runCsim({ design: dir, weights, task, image, out, cycles: true });
     return { r, bytes: readFileSync(out) };
   };
@@ -45,11 +49,13 @@ describe("csim with the MoE gate on the unified linear unit (hardware.gate = 'un
   };
   /** own vs unified on both tasks: byte-identical outputs, every op of the unified design as estimated. */
   const compare = async (preset: string, name: string, sets: string[], weights: string, image: string) => {
+    const own = design(preset, `${name}-own`, sets);
+    const uni = design(preset, `${name}-uni`, [...sets, UNIFIED]);
     for (const task of [0, 1]) {
-      const own = await run(preset, `${name}-own-${task}`, sets, weights, image, task);
-      const uni = await run(preset, `${name}-uni-${task}`, [...sets, UNIFIED], weights, image, task);
-      assert.ok(own.bytes.equals(uni.bytes), `${name}, task ${task}: the unified gate's output differs from the own gate's`);
-      counted(uni);
+      const o = await run(own, weights, image, task);
+      const u = await run(uni, weights, image, task);
+      assert.ok(o.bytes.equals(u.bytes), `${name}, task ${task}: the unified gate's output differs from the own gate's`);
+      counted(u);
     }
   };
 
