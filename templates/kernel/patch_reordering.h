@@ -368,7 +368,6 @@ gate_route_softmax:
       wi = ew;
     }
   }
-  act_t inv_s = 0;
   int j = 0;
   t = 0;
 gate_route_enqueue:
@@ -377,10 +376,14 @@ gate_route_enqueue:
 #pragma HLS dependence variable = qidx inter false  // each (expert, slot) is written once
 #pragma HLS dependence variable = qp inter false
     EDGEMOE_TICK();
-    if (j == 0) inv_s = fx_recip(st_s[t]);  // softmax_inv_sum: 1/s truncated to act_t
+    // 1/s of the token, at each of its picks: held across iterations it would carry the reciprocal's latency.
+    softmax_state_t<act_t> fin;
+    fin.m = st_m[t];
+    fin.s = st_s[t];
+    const act_t inv_s = softmax_inv_sum(fin);
     const int ex = top_e[t][j];
     const int q = len[ex];
-    const act_t p = softmax_prob(top_l[t][j], st_m[t], inv_s);
+    const act_t p = softmax_prob(top_l[t][j], fin.m, inv_s);
     qidx[ex][q] = t;
     qp[ex][q] = p;
     EDGEMOE_TRACE_GATE_PICK(t, j, ex, p);
