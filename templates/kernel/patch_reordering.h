@@ -290,7 +290,7 @@ void gate_route_compute(hls::stream<typename CONFIG_T::word_t> &ls, typename moe
 #pragma HLS array_partition variable = top_l complete dim = 2  // every slot of a token read and written per cycle
 #pragma HLS array_partition variable = top_e complete dim = 2
 #pragma HLS array_partition variable = top_ok complete dim = 2
-  int len[EXPERTS];  // queue lengths as registers: consecutive appends may hit one queue
+  ap_uint<16> len[EXPERTS];  // queue lengths (≤ TOKENS ≤ 16385) as registers: consecutive appends may hit one queue
 #pragma HLS array_partition variable = len complete
 gate_route_reset:
   for (int e = 0; e < EXPERTS; e++) {
