@@ -97,3 +97,29 @@ describe('plan: trip counts of the whole schedule', function () {
     for (const op of plan.ops.filter((o) => o.kind !== 'moe_experts')) assert.equal(two.counts.get(op.id), 2 * op.trips, op.name);
   });
 });
+
+describe("plan: trip counts with the MoE gate on the unified unit (hardware.gate = 'unified')", function () {
+  this.timeout(180_000);
+  it('tiny at 128-bit AXI, tile 16×4, seeded DRAM bits: every op ticks as the plan says (the gate op: bias, logits, routing)', async () => {
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4'] }));
+    const dir = scratch();
+    mkdirSync(join(dir, 'src'));
+    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
+    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
+    const exe = join(dir, 'main');
+    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+    const { counts, lens } = await run(exe, 1, 0);
+    const s = plan.sizes;
+    for (const op of plan.ops) {
+      const want =
+        op.kind === 'moe_experts'
+          ? moeExpertsTrips(
+              { tokens: s.tokens, dim: s.dim, experts: s.experts, topK: s.topK, expertHidden: s.expertHidden, actLanes: s.actLanes, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: plan.types.linearWeight.lanes, bLanes: plan.types.bias.lanes },
+              lens,
+            )
+          : op.trips;
+      assert.equal(counts.get(op.id) ?? 0, want, `op ${op.id} ${op.name}`);
+    }
+    assert.equal(lens.reduce((a, b) => a + b, 0), s.tokens * s.topK, 'every token queued for top-k distinct experts');
+  });
+});
