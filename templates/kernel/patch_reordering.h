@@ -9,6 +9,8 @@
 // GATE_SOFTMAX_II and the WLIN_* / WS_BITS_WLIN / LIN_SLOAD_MAX_WORDS weight-format members of linear_config.
 //   load_gate_weights<CONFIG_T>(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
 //   moe_gate<CONFIG_T>(u, gate_w, qidx, qp, qlen, meta, meta_len);  // u = LN2 output; fills the queues + metaqueue
+// or, with the logits from the unified linear unit (hardware.gate = 'unified'; CONFIG_T then has GATE_LOGIT_WORDS):
+//   moe_route<CONFIG_T>(logits, qidx, qp, qlen, meta, meta_len);     // logits [TOKENS][EXPERTS] act_t; same queues
 //   moe_experts<CONFIG_T, STEP_T>(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping,
 //               bpong, sh_w1, sh_b1, sh_w2, sh_b2);                           // per-tensor shifts (params.h WS_*)
 // STEP_T::step(...) takes linear_step's arguments and runs it: the top function routes it to its one shared
