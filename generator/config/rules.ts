@@ -262,8 +262,8 @@ function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): 
 }
 
 /** hardware.gate = 'unified': the gate [experts][dim] must tile the linear unit (whole output tiles, hence whole rows
- *  per weight port, which divide linearTile.out; whole activation words per logit row), its logit rows must fit the hidden region's rows, and the
- *  accumulator must wrap: the unit sums TILE_IN products per step where the own array sums ACT_LANES, and only
+ *  per weight port, which divide linearTile.out; whole activation words per logit row), its logit rows must fit the
+ *  hidden region's rows, the routing needs enough tokens for II 1, and the accumulator must wrap: the unit sums TILE_IN products per step where the own array sums ACT_LANES, and only
  *  wrap-around sums are the same in any order (so the logits stay bit-exact to the own gate's). */
 function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
   const hw = c.hardware;

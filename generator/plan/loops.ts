@@ -359,7 +359,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     products: [mul(1, 32, act, 'e × (1/s)')],
     exp: 1,
     recip: 1,
-    what: "routing: queue appends, one pick per cycle (1/s at a token's first pick; p = e^(l−m)/s), tokens in order",
+    what: 'routing: queue appends, one pick per cycle (1/s of the token and p = e^(l−m)/s per pick), tokens in order',
   });
   row(M, 'gate_route_meta', 1, 2, { ticks: true, live: !ownGate, what: 'routing: queue lengths out and the metaqueue of active experts' });
   row(M, 'moe_zero', 1, 2, { ticks: true, axi: 'write', what: 'zero the MoE output' });
