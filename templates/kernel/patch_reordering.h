@@ -252,7 +252,7 @@ void moe_gate(const typename CONFIG_T::word_t *u, typename moe_buffers<CONFIG_T>
 
 // ---- hardware.gate = 'unified': the logits come from the unified linear unit (kernel.cpp runs the task's gate
 // [EXPERTS][DIM] as a layer with a zero bias on all tokens and writes the act_t logits, GATE_LOGIT_WORDS words per
-// token, to a DRAM region); gate_route does the rest. The unit's logits equal the own array's bit for bit: both
+// token, to a DRAM region); moe_route does the rest. The unit's logits equal the own array's bit for bit: both
 // truncate each product to acc_t and add them in acc_t, which wraps (validated), so any grouping gives the same sum,
 // and both take the sum to act_t once. The routing then runs the own gate's arithmetic in the same order per token:
 // online softmax and top-k over experts 0 .. EXPERTS-1, p = e^(l - m) · (1/s), appends in token order. ----
