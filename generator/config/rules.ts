@@ -1,7 +1,7 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
 import { platformInfo } from '../build/platforms.ts';
-import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, type Config, type FixedType, type PrecisionClass } from './schema.ts';
+import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, activationsOnChip, dramRegionsOf, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -204,6 +204,8 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
   checkPatchEmbed(c, bad);
+  if (activationsOnChip(c) && hw.patchEmbed === 'unified')
+    bad('hardware.activations', "activations 'onchip' with patchEmbed 'unified' is not supported: the one linear unit's reader argument would be bound to the image's m_axi port at the patch call and to on-chip token arrays at every other call, which HLS cannot give one argument; use patchEmbed 'own' or activations 'dram'");
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
 }
 
@@ -228,10 +230,11 @@ function checkWeightPorts(c: Config, bad: (path: string, rule: string) => void):
   }
   for (const r of WEIGHT_PART_REGIONS) if (r in hw.bundles) bad(`hardware.bundles.${r}`, `bundle name '${r}' is taken by the extra weight port of hardware.weightPorts; rename the bundle`);
   const p = platformInfo(hw.platform);
-  const bundles = Object.keys(hw.bundles).length;
+  // hardware.activations = 'onchip': a bundle whose regions are all on chip gets no m_axi port.
+  const bundles = Object.values(hw.bundles).filter((rs) => dramRegionsOf(c, rs).length > 0).length;
   const ports = p.memory.banks.length;
   if (bundles + n - 1 > ports) {
-    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
+    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} ${activationsOnChip(c) ? 'DRAM ' : ''}bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
   }
 }
 

@@ -161,6 +161,11 @@ export const hardwareSchema = z
      *  weights reloaded per image into the linear weight buffer, pos_embed added by a pass of its own): no
      *  patch_w / patch_b arrays and no patch MAC array. */
     patchEmbed: z.enum(['own', 'unified']).optional(),
+    /** Where the activations live: 'dram' (default, Edge-MoE's layout) every region of hardware.bundles in DRAM; 'onchip'
+     *  the token buffers, hidden, the attention scores and softmaxInfo (ON_CHIP_REGIONS) and the working residual stream
+     *  are on-chip arrays, so DRAM carries the images, the weights and the output (the x region) only; bundles left
+     *  without a DRAM region get no m_axi port. */
+    activations: z.enum(['dram', 'onchip']).optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -192,3 +197,15 @@ export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number
 
 /** True when the patch embedding runs on the unified linear unit (hardware.patchEmbed = 'unified'). */
 export const patchUnified = (c: { hardware: { patchEmbed?: 'own' | 'unified' } }): boolean => c.hardware.patchEmbed === 'unified';
+
+/** The regions that become on-chip arrays with hardware.activations = 'onchip' (x stays in DRAM as the output; its
+ *  working copy, one image, is on chip too). */
+export const ON_CHIP_REGIONS = ['tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo'] as const;
+export type OnChipRegion = (typeof ON_CHIP_REGIONS)[number];
+
+/** True when the activations live on chip (hardware.activations = 'onchip'). */
+export const activationsOnChip = (c: { hardware: { activations?: 'dram' | 'onchip' } }): boolean => c.hardware.activations === 'onchip';
+
+/** The regions of one bundle that stay in DRAM (all of them unless the activations are on chip). */
+export const dramRegionsOf = (c: { hardware: { activations?: 'dram' | 'onchip' } }, regions: readonly string[]): string[] =>
+  activationsOnChip(c) ? regions.filter((r) => !(ON_CHIP_REGIONS as readonly string[]).includes(r)) : [...regions];

@@ -81,7 +81,7 @@ export function expectedActiveExperts(experts: number, topK: number, tokens: num
   return experts * (1 - ((experts - topK) / experts) ** tokens);
 }
 
-const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+const addTo = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
   const cur = t[r] ?? { read: 0, write: 0 };
   t[r] = { read: cur.read + read, write: cur.write + write };
 };
@@ -160,6 +160,12 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     const part = wordsSpanned(start, outDim * inDim, wL) / ports;
     for (let k = 0; k < ports && ports > 1; k++) ns.push(nest('lin_wport_words', `${what}: port ${k} reader`, part, 1, stage, `${proc} port ${k}`));
     return ns;
+  };
+  // hardware.activations = 'onchip': the on-chip regions and the working x move no DRAM words; DRAM x is written by
+  // the output writer only (counted on the last op, below).
+  const onChip = (r: PlanRegionName) => s.actOnChip === true && (r === 'x' || plan.regions[r]?.onChip === true);
+  const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+    if (!onChip(r)) addTo(t, r, read, write);
   };
   const out: OpModel[] = [];
   const xTilesPerWord = lanes > s.tileIn ? lanes / s.tileIn : 1;
@@ -326,6 +332,22 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         add(traffic, 'x', s.tokens * dimW, s.tokens * dimW);
         add(traffic, r(1), s.tokens * dimW, 0);
         const w = s.tokens * dimW;
+        if (s.actOnChip) {
+          // One read-add-write process on the on-chip x (kernel.cpp's block_residual_add); after the last block the
+          // output writer copies x to DRAM (a stage of its own, after the add).
+          const last = op.block === s.depth - 1 && op.step === STEP.add2;
+          if (last) addTo(traffic, 'x', 0, w);
+          out.push({
+            op,
+            nests: [
+              nest('residual_rmw_words', 'x += y (on chip)', w, 1, 0, 'add'),
+              ...(last ? [nest('residual_out_words', 'output writer (x to DRAM)', w, 1, 1, 'write out')] : []),
+            ],
+            traffic,
+            macs: 0,
+          });
+          break;
+        }
         out.push({
           op,
           nests: [

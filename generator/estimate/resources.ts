@@ -311,7 +311,7 @@ function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
   const shape = width === b.elemBits ? '' : ` × ${width} bit`;
   if (b.storage === 'uram') {
     // bind_storage impl=uram (generator/plan/storage.ts): ⌈depth/4096⌉ URAM288 blocks per bank, no block RAM.
-    const per = Math.ceil(depth / URAM_WORDS);
+    const per = Math.ceil(depth / URAM_WORDS) * Math.ceil(b.elemBits / URAM_BITS); // wider than 72 bits: side by side
     const n = l.banks * l.copies;
     return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit, ${n} bank${n === 1 ? '' : 's'} of ${depth} in URAM (${l.why})`, storage: `${n} × ${per} URAM`, DSP: 0, BRAM36: 0, URAM: n * per, LUT: 0, FF: 0 };
   }

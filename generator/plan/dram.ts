@@ -1,5 +1,5 @@
 // The DRAM map: every region's size, element type and layout, placed in its m_axi bundle at 4096-aligned offsets.
-import { WEIGHT_PART_REGIONS, type Config, type DramRegion, type WeightPartRegion } from '../config/schema.ts';
+import { ON_CHIP_REGIONS, WEIGHT_PART_REGIONS, dramRegionsOf, type Config, type DramRegion, type WeightPartRegion } from '../config/schema.ts';
 import { attnInfoTokenWords, attnStepWords as attnStepWordsOf } from '../kernels/attention.ts';
 import type { PlanBundle, PlanRegion, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
@@ -106,7 +106,8 @@ export function weightPartBodies(s: PlanSizes, weights: PlanWeight[]): Array<[We
 }
 
 /** Places the regions in their bundles in config order; the extra weight regions (`parts`) each get a bundle of their
- *  own name after them. */
+ *  own name after them. With hardware.activations = 'onchip' the ON_CHIP_REGIONS are on-chip arrays instead (bundle
+ *  '', offset 0, `onChip`), and a bundle left without a DRAM region is no bundle. */
 export function placeRegions(
   c: Config,
   s: PlanSizes,
@@ -116,7 +117,15 @@ export function placeRegions(
   const wb = s.axiBits / 8;
   const regions = {} as Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>>;
   const all = { ...bodies, ...Object.fromEntries(parts) } as Record<DramRegion | WeightPartRegion, RegionBody>;
-  const layout: Array<[string, string[]]> = [...Object.entries(c.hardware.bundles), ...parts.map(([n]): [string, string[]] => [n, [n]])];
+  for (const name of ON_CHIP_REGIONS) {
+    if (dramRegionsOf(c, [name]).length === 0) regions[name] = { name, bundle: '', offset: 0, wordOffset: 0, ...all[name], onChip: true };
+  }
+  const layout: Array<[string, string[]]> = [
+    ...Object.entries(c.hardware.bundles)
+      .map(([b, rs]): [string, string[]] => [b, dramRegionsOf(c, rs)])
+      .filter(([, rs]) => rs.length > 0),
+    ...parts.map(([n]): [string, string[]] => [n, [n]]),
+  ];
   const bundles: PlanBundle[] = layout.map(([bundle, names]) => {
     let at = 0;
     const rs = names.map((n) => {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
-import { patchIndexBits } from './build.ts';
+import { ON_CHIP_ARRAYS, patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { linLoaderWrites, loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
@@ -174,7 +174,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     pidxBits: patchIndexBits(s.tokens),
     lanes,
     sizes,
-    regions: Object.values(plan.regions).map((r) => ({ ...r, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    regions: Object.values(plan.regions).map((r) => ({ ...r, onChip: r.onChip === true, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
     globalWeights,
     blockWeights,
     depth: s.depth,
@@ -379,6 +379,14 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
     // lin_wping / lin_wpong packing (generator/plan/storage.ts linWeightBanking), if any.
     linBanking: linBankingView(plan),
+    // hardware.activations = 'onchip': the activation arrays (generator/plan/build.ts ON_CHIP_ARRAYS), their storage
+    // (generator/plan/storage.ts) and the region pointers that name them.
+    onchip: plan.sizes.actOnChip === true,
+    onchipArrays: ON_CHIP_ARRAYS.filter(({ array }) => plan.buffers.some((b) => b.name === array)).map(({ array }) => {
+      const b = plan.buffers.find((x) => x.name === array)!;
+      return { array, words: b.elems, what: b.what, impl: b.storage === 'uram' ? 'uram' : 'bram' };
+    }),
+    onchipRegions: ON_CHIP_ARRAYS.filter(({ region }) => region !== 'x' && plan.regions[region].onChip).map(({ array, region }) => ({ name: region, array })),
   };
 }
 

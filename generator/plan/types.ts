@@ -46,6 +46,9 @@ export interface PlanSizes {
   /** hardware.patchEmbed = 'unified' (absent for 'own'): the patch embedding is a [dim][C·p·p] layer of the unified
    *  linear unit over the gridH·gridW patches. */
   patchUnified?: true;
+  /** hardware.activations = 'onchip' (absent for 'dram'): the ON_CHIP_REGIONS and the working residual stream (one
+   *  image's x) are on-chip arrays; DRAM keeps images, weights and x as the output. */
+  actOnChip?: true;
 }
 
 /** One fixed-point (or integer) element type, as the C++ and the packer see it. */
@@ -99,6 +102,9 @@ export interface PlanRegion {
   /** Logical shape, C order. */
   shape: number[];
   layout: string;
+  /** hardware.activations = 'onchip': the region is an on-chip array of the top function (no bundle: `bundle` is '',
+   *  offsets 0), not in any PlanBundle. */
+  onChip?: true;
 }
 
 /** One m_axi bundle: a kernel pointer argument and its regions in config order. */
