@@ -172,6 +172,15 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
     }
     case 'rsqrt_rom':
       return one('one LayerNorm instance, one rsqrt per token');
+    case 'act_x':
+    case 'act_tmp1':
+    case 'act_tmp2':
+    case 'act_tmp3':
+    case 'act_hidden':
+    case 'act_attn':
+    case 'act_softmax_info':
+      // hardware.activations = 'onchip' (kernel.cpp): one AXI word read and one written per cycle, ram_2p, as DRAM had.
+      return one('one AXI word per element, one read and one write port (ram_2p)');
     default:
       return one('not partitioned');
   }
@@ -354,7 +363,8 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   const items: ResourceItem[] = plan.loops.filter((l) => l.live).flatMap((l) => loopItem(plan, l) ?? []);
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
   const wbuf = plan.buffers.find((b) => b.name === 'lin_wbuf');
-  for (const p of planSharedPairs(s, t, wbuf?.banking)) {
+  const actWords = s.actOnChip ? { tmp: plan.regions.tmp1.words, hidden: plan.regions.hidden.words } : undefined;
+  for (const p of planSharedPairs(s, t, wbuf?.banking, actWords)) {
     items.push({
       unit: `mux ${p.buffers}`,
       what: `${p.fn} (one instance) bound to both: ${p.banks} banks${p.ports > 1 ? ` × ${p.ports} ports` : ''} × (${p.width}-bit read data + 2 addresses + 2 enables), ${p.what}`,

@@ -165,11 +165,20 @@ export interface PlanSharedPair {
 /** The ping/pong pairs of linear_step (unified_linear.h): the weights (w read by the engine, wnext written by the
  *  loader), banked as the plan's lin_wbuf (`banking`, generator/plan/storage.ts; absent: a bank per tile lane). The
  *  biases need none: one buffer, loaded before each compute. */
-export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking): PlanSharedPair[] {
+export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking, actWords?: { tmp: number; hidden: number }): PlanSharedPair[] {
   const k = banking ?? { banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, tdp: false };
-  return [
+  const pairs: PlanSharedPair[] = [
     { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: k.banks, width: k.width, depth: k.depth, ports: k.tdp ? 2 : 1, what: 'w (engine reads) / wnext (loader writes)' },
   ];
+  // hardware.activations = 'onchip': the same instance's src argument is bound to act_tmp1 or act_hidden (one pair)
+  // and its dst to act_tmp2, act_tmp3 or act_hidden (a 3:1 mux, counted as two pairs; the gathered writer also reads
+  // dst); each array one AXI word wide, one bank.
+  if (s.actOnChip && actWords) {
+    const depth = Math.max(actWords.tmp, actWords.hidden);
+    pairs.push({ fn: 'linear_step', buffers: 'act_tmp1 / act_hidden (src)', banks: 1, width: s.axiBits, depth, ports: 1, what: 'the reader at each call site' });
+    pairs.push({ fn: 'linear_step', buffers: 'act_tmp2 / act_tmp3 / act_hidden (dst)', banks: 2, width: s.axiBits, depth, ports: 1, what: 'the writer at each call site (write data, addresses, enables; read data for use_score)' });
+  }
+  return pairs;
 }
 
 /** Store sites of the weight loader on one bank of lin_wping / lin_wpong per cycle (see above): WLIN_LANES / TILE_IN

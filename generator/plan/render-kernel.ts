@@ -386,7 +386,7 @@ export function kernelView(plan: Plan): Record<string, unknown> {
       const b = plan.buffers.find((x) => x.name === array)!;
       return { array, words: b.elems, what: b.what, impl: b.storage === 'uram' ? 'uram' : 'bram' };
     }),
-    onchipRegions: ON_CHIP_ARRAYS.filter(({ region }) => region !== 'x' && plan.regions[region].onChip).map(({ array, region }) => ({ name: region, array })),
+    onchipRegions: ON_CHIP_ARRAYS.filter(({ region }) => region !== 'x' && plan.regions[region].onChip).map(({ array, region }) => ({ name: region, array, words: plan.regions[region].words })),
   };
 }
 
