@@ -83,6 +83,9 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['hardware.patchEmbed=unified', 'model.image=[3,48,96]', 'model.patch=24'], 'hardware.patchEmbed', /min\(pixels per word, p\) = 24 pixels .* the 32 pixels per AXI word/],
   [['hardware.patchEmbed=unified', 'model.patch=4', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1'], 'hardware.patchEmbed', /C·p·p \(48\) is not a multiple of 32 weights per word/],
   [['hardware.patchEmbed="shared"'], 'hardware.patchEmbed'],
+  // hardware.activations = 'onchip': not with the unified patch embedding.
+  [['hardware.activations=onchip', 'hardware.patchEmbed=unified'], 'hardware.activations', /activations 'onchip' with patchEmbed 'unified' is not supported/],
+  [['hardware.activations="sram"'], 'hardware.activations'],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],
@@ -94,6 +97,11 @@ const CASES: Array<[string[], string, RegExp?]> = [
 describe('config/rules', () => {
   it('accepts every preset', () => {
     for (const name of Object.keys(PRESETS)) assert.deepEqual(checkRules(PRESETS[name]!.config()), [], name);
+  });
+
+  it("activations 'onchip': a bundle of on-chip regions only takes no memory port, so Edge-MoE's bundles leave three for weights", () => {
+    assert.doesNotThrow(() => resolveConfig({ sets: ['hardware.weightPorts=4', 'hardware.activations=onchip'] }));
+    assert.equal(violationsOf({ sets: ['hardware.weightPorts=4'] })[0]?.path, 'hardware.weightPorts');
   });
 
   for (const [sets, path, words] of CASES) {

@@ -185,6 +185,34 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
   });
 });
 
+describe("estimate with the activations on chip (hardware.activations = 'onchip')", () => {
+  const knobs = ['hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=4'];
+  const merged = 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}';
+  const dram = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...knobs, merged] })));
+  const oc = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...knobs, 'hardware.activations=onchip'] })));
+
+  it("ticks exactly as the DRAM design (the residual add's one process ticks as its adder did)", () => {
+    assert.equal(oc.totals.ticks, dram.totals.ticks);
+  });
+
+  it('moves only images, weights and the output through DRAM; the on-chip ops touch no bundle', () => {
+    const regions = new Set(oc.ops.flatMap((o) => o.traffic.map((t) => t.bundle)));
+    assert.deepEqual([...regions].sort(), ['inout1', 'inout2', 'weights', 'weights1', 'weights2', 'weights3']);
+    for (const o of oc.ops.filter((x) => x.kind === 'qk_softmax' || x.kind === 'attn_v' || x.kind === 'residual_add')) {
+      if (o.name === 'block11.out') assert.equal(o.traffic.reduce((a, t) => a + t.write, 0), 129 * 24 * 16, 'the output writer: one token buffer of 128-bit words');
+      else assert.equal(o.traffic.length, 0, `${o.name} has DRAM traffic`);
+    }
+  });
+
+  it('the experts pay no gather penalty and no m_axi latency on their token rows: each MoE block at most 50 k cycles, under 3/4 of DRAM', () => {
+    const ex = (e: typeof oc) => e.ops.filter((o) => o.kind === 'moe_experts').map((o) => o.bound);
+    for (const [a, b] of ex(oc).map((c, i) => [c, ex(dram)[i]!] as const)) {
+      assert.ok(a <= 50_000, `experts ${a} cycles on chip`);
+      assert.ok(a < 0.75 * b, `experts ${a} on chip vs ${b} in DRAM`);
+    }
+  });
+});
+
 describe('estimate of the precision presets', () => {
   const weightBytes = (preset: string) => {
     const e = estimatePlan(buildPlan(resolveConfig({ preset })));
