@@ -12,6 +12,11 @@ import { emitDesign } from '../../generator/emit/emit.ts';
 import { MANIFEST_FORMAT_ONCHIP } from '../../generator/manifest.ts';
 import { randomWeights } from '../../generator/weights/random.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
+import { loadImageBytes } from '../../generator/io/image.ts';
+import { packDesign } from '../../generator/pack/pack.ts';
+import { Accelerator } from '../../host/accelerator.ts';
+import { loadDesign } from '../../host/design.ts';
+import { loadPackedWeights } from '../../host/weights.ts';
 import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
 
 const ONCHIP = 'hardware.activations=onchip';
@@ -65,6 +70,26 @@ describe("csim with the activations on chip (hardware.activations = 'onchip')", 
     );
     assert.deepEqual(m.kernel.args.filter((a) => a.kind === 'buffer').map((a) => a.name), ['inout1', 'inout2', 'weights']);
     assert.equal(m.output.region, 'x');
+  });
+
+  it("the host on the csim bridge: a two-image call gives the DRAM design's outputs (the on-chip x is reused per image, each written to its slot)", async () => {
+    const weights = join(TINY, 'weights.safetensors');
+    const outs: Float32Array[][] = [];
+    const a = loadImageBytes(join(TINY, 'image.png'), [3, 32, 64]);
+    const b = Uint8Array.from(a, (v, i) => (v * 7 + i) & 0xff);
+    for (const [name, sets] of [['host-dram', []], ['host-oc', [ONCHIP]]] as Array<[string, string[]]>) {
+      const dir = join(scratch(), name);
+      emitDesign(resolveConfig({ preset: 'tiny', sets }), dir);
+      packDesign(readDesign(dir), weights);
+      const design = loadDesign(dir);
+      assert.ok(design.manifest.maxImages >= 2);
+      const acc = await Accelerator.open(design, { backend: 'csim' });
+      acc.loadWeights(loadPackedWeights(design, join(dir, 'weights.bin')));
+      outs.push(acc.infer([a, b], 1).outputs);
+      assert.deepEqual(acc.infer([b], 1).outputs[0], outs[outs.length - 1]![1], `${name}: image b alone differs from its slot in the pair`);
+      acc.close();
+    }
+    assert.deepEqual(outs[1], outs[0]);
   });
 
   it('m3vit-t-cityscapes, act16, tile 64×16, P 26, 128-bit AXI, 4 weight ports (seeded weights, astronaut 256×128): byte-identical to DRAM, within bounds, every op as estimated', async () => {
