@@ -1,7 +1,8 @@
 // hardware.activations = 'onchip': the token buffers, hidden, the attention scores, softmaxInfo and the working x are
 // on-chip arrays; only data movement changes (the same readers and writers on arrays, the residual add as one
 // read-add-write process, an output writer per image), so the csim output is byte-identical to the DRAM design of the
-// same precision, and every op ticks exactly as the estimator predicts.
+// same precision (tiny at three geometries, ViT-T with 16-bit activations and 4 weight ports; the host on the csim bridge
+// with two images per call), and every op ticks exactly as the estimator predicts.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,6 +71,24 @@ describe("csim with the activations on chip (hardware.activations = 'onchip')", 
     );
     assert.deepEqual(m.kernel.args.filter((a) => a.kind === 'buffer').map((a) => a.name), ['inout1', 'inout2', 'weights']);
     assert.equal(m.output.region, 'x');
+  });
+
+  it('tiny, other geometries (512-bit AXI: II 2 compute loops; tile 8×4, P 3, 128-bit AXI): byte-identical to DRAM, every op as estimated', async () => {
+    const weights = join(TINY, 'weights.safetensors');
+    const image = join(TINY, 'image.png');
+    for (const [name, sets] of [
+      ['a512', ['hardware.axiBits=512']],
+      ['t84', ['hardware.linearTile.in=8', 'hardware.linearTile.out=4', 'hardware.attnParallel=3', 'hardware.axiBits=128']],
+    ] as Array<[string, string[]]>) {
+      const dram = join(scratch(), `${name}-dram`);
+      const oc = join(scratch(), `${name}-oc`);
+      emitDesign(resolveConfig({ preset: 'tiny', sets }), dram);
+      emitDesign(resolveConfig({ preset: 'tiny', sets: [...sets, ONCHIP] }), oc);
+      const a = await run(dram, weights, image, 1);
+      const b = await run(oc, weights, image, 1);
+      assert.ok(a.bytes.equals(b.bytes), `${name}: the on-chip output differs from the DRAM one`);
+      counted(b);
+    }
   });
 
   it("the host on the csim bridge: a two-image call gives the DRAM design's outputs (the on-chip x is reused per image, each written to its slot)", async () => {
