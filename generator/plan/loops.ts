@@ -198,7 +198,7 @@ export function linLoaderII(s: PlanSizes, t: PlanTypes, banking: PlanBanking | n
 
 /** The description of a config's kernel library. */
 export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftClass, number>, banking?: PlanBanking | null): PlanLoop[] {
-  const actW = t.activation.W;
+  const act = t.activation.W;
   const acc = t.accumulator.W;
   const wl = t.linearWeight.W;
   const P = s.attnP;
@@ -213,7 +213,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // hardware.activations = 'onchip': the loops that move activations touch on-chip arrays (no m_axi: 'none'); the
   // weight, bias, parameter and image loaders and the output writer stay on DRAM.
   const oc = s.actOnChip === true;
-  const act = (k: AxiKind): AxiKind => (oc ? 'none' : k);
+  const mv = (k: AxiKind): AxiKind => (oc ? 'none' : k);
   const row = (
     file: string,
     label: string,
@@ -240,12 +240,12 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
 
   // ---- reordered_attention.h ----
   const A = 'reordered_attention.h';
-  row(A, 'attn_read_q_words', 1, 3, { axi: act('read'), what: 'Q reader: N rows, one word per cycle' });
+  row(A, 'attn_read_q_words', 1, 3, { axi: mv('read'), what: 'Q reader: N rows, one word per cycle' });
   row(A, 'attn_read_q_pad', 1, 2, { what: 'Q reader: zero words of the padded rows' });
-  row(A, 'attn_read_kv_words', 1, 3, { axi: act('read'), what: 'K / V reader: the region once per q-block' });
+  row(A, 'attn_read_kv_words', 1, 3, { axi: mv('read'), what: 'K / V reader: the region once per q-block' });
   row(A, 'qk_blocks', 1, 12, { roundings: P * H,
     ticks: true,
-    products: [mul(P * L, actW, actW, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
+    products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
     what: 'Q·Kᵀ: one K block per cycle, adder tree per slot',
   });
   row(A, 'qk_fin_slots', finII, 36, { roundings: H,
@@ -255,20 +255,20 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     recip: H,
     what: `finalize: online softmax, one slot per ${finII > 1 ? `${finII} cycles` : 'cycle'}, HEADS exp + HEADS recip units time-multiplexed over P slots`,
   });
-  row(A, 'attn_write_scores_words', 1, 3, { axi: act('write'), what: 'score writer' });
-  row(A, 'attn_write_info_words', 1, 3, { axi: act('write'), what: 'softmax-info writer' });
-  row(A, 'attn_read_scores_words', 1, 3, { axi: act('read'), what: 'score reader' });
-  row(A, 'attn_read_info_words', 1, 3, { axi: act('read'), what: 'softmax-info reader' });
+  row(A, 'attn_write_scores_words', 1, 3, { axi: mv('write'), what: 'score writer' });
+  row(A, 'attn_write_info_words', 1, 3, { axi: mv('write'), what: 'softmax-info writer' });
+  row(A, 'attn_read_scores_words', 1, 3, { axi: mv('read'), what: 'score reader' });
+  row(A, 'attn_read_info_words', 1, 3, { axi: mv('read'), what: 'softmax-info reader' });
   row(A, 'av_prep_slots', 1, 30, { roundings: H,
-    products: [mul(H, 32, actW, 'e × (1/s)')],
+    products: [mul(H, 32, act, 'e × (1/s)')],
     exp: H,
     what: 'prepare: p = e^(a−m)/s, one slot per cycle, HEADS exp units time-multiplexed over P slots',
   });
   row(A, 'av_blocks', 1, 10, { roundings: L,
     ticks: true,
     carried: [carry('acc', B, RMW_LATENCY, 'block d of a slot\'s accumulator is next updated DIM/ACT_LANES iterations later')],
-    products: [mul(P * L, actW, actW, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
-  row(A, 'attn_write_out_words', 1, 3, { axi: act('write'), what: 'attn·V writer: rows in natural order' });
+    products: [mul(P * L, act, act, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
+  row(A, 'attn_write_out_words', 1, 3, { axi: mv('write'), what: 'attn·V writer: rows in natural order' });
 
   // ---- unified_linear.h ----
   const U = 'unified_linear.h';
@@ -299,8 +299,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
   });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: [...shl('attnBias', 1, 'attention-bias lanes'), ...shl('bias', 1, 'MLP-bias lanes')], what: 'bias loader (an instance per bias format)' });
-  row(U, 'lin_read_direct_steps', 1, 4, { axi: act('read'), indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
-  row(U, 'lin_read_gather_steps', 1, 4, { axi: act('gather'), indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
+  row(U, 'lin_read_direct_steps', 1, 4, { axi: mv('read'), indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_read_gather_steps', 1, 4, { axi: mv('gather'), indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
   // hardware.patchEmbed = 'unified': the patch embedding's reader (one group of min(pixels per word, p) pixels of one
   // image row per step; the group's address jumps an image row or channel plane between steps: single-beat requests).
   row(U, 'lin_read_patch_steps', 1, 4, { axi: 'gather', live: s.patchUnified === true, what: 'reader, patches: a pixel group per step, in (c, ky, kx) order per patch (single-beat requests)' });
@@ -308,16 +308,16 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(U, 'lin_tiles', 1, 10, { roundings: s.tileOut,
     ticks: true,
     carried: [carry('xrow', minInTiles, RMW_LATENCY, 'input tile it is written at output tile 0 and read at the next output tile, in_tiles iterations later')],
-    products: [mul(s.tileOut * s.tileIn, actW, wl, 'tile MACs (adder tree per output)')],
+    products: [mul(s.tileOut * s.tileIn, act, wl, 'tile MACs (adder tree per output)')],
     gelu: s.tileOut,
     what: 'compute: one TILE_OUT×TILE_IN tile per cycle',
   });
-  row(U, 'lin_write_direct_steps', 1, 3, { axi: act('write'), indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_write_direct_steps', 1, 3, { axi: mv('write'), indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_write_gather_steps', 1, 5, { roundings: L,
-    axi: act('gather'),
+    axi: mv('gather'),
     indexProducts: 1,
     independent: ['dst'],
-    products: [mul(L, actW, actW, 'gate score × y (use_score)')],
+    products: [mul(L, act, act, 'gate score × y (use_score)')],
     what: 'writer, scattered: rows by expert queue, read-modify-write with use_score (single-beat requests)',
   });
 
@@ -326,8 +326,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   const gateAligned = s.dim % t.linearWeight.lanes === 0;
   row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: gateAligned, shifters: linShift, what: 'gate weight loader' });
   row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
-  row(M, 'gate_read_words', 1, 3, { axi: act('read'), what: 'gate reader' });
-  row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, actW, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
+  row(M, 'gate_read_words', 1, 3, { axi: mv('read'), what: 'gate reader' });
+  row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
   row(M, 'gate_softmax_topk', gateII, 12, { roundings: 1,
     ticks: true,
     carried: [carry('st', 1, SOFTMAX_RESCALE_LATENCY, 'one row: s ← s·e + 1 feeds the next expert')],
@@ -336,9 +336,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     what: `gate online softmax + top-k insertion (II=${gateII}: the loop-carried rescale s·e + 1)`,
   });
   row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
-  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, independent: ['qlen'], products: [mul(1, 32, actW, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
+  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
   row(M, 'gate_metaqueue', 1, 2, { ticks: true, what: 'metaqueue of active experts' });
-  row(M, 'moe_zero', 1, 2, { ticks: true, axi: act('write'), what: 'zero the MoE output' });
+  row(M, 'moe_zero', 1, 2, { ticks: true, axi: mv('write'), what: 'zero the MoE output' });
 
   // ---- patch_embed.h ----
   const E = 'patch_embed.h';
@@ -357,33 +357,33 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   });
   row(E, 'pe_emit_words', 1, 2, { roundings: L, live: own, what: 'patch row sums out, one word per cycle' });
   row(E, 'pe_read_pos_words', 1, 3, { axi: 'read', what: 'pos_embed reader' });
-  row(E, 'pe_read_sums_words', 1, 3, { axi: act('read'), live: !own, what: "patch sums reader (hardware.patchEmbed 'unified': the linear unit's output rows)" });
-  row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: act('write'), what: 'pos add + token writer' });
+  row(E, 'pe_read_sums_words', 1, 3, { axi: mv('read'), live: !own, what: "patch sums reader (hardware.patchEmbed 'unified': the linear unit's output rows)" });
+  row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: mv('write'), what: 'pos add + token writer' });
 
   // ---- layernorm.h ----
   const N = 'layernorm.h';
   const c2 = Math.ceil(Math.log2(s.dim));
-  const sumW = actW + c2 + 1;
-  const sumsqW = 2 * actW + c2;
+  const sumW = act + c2 + 1;
+  const sumsqW = 2 * act + c2;
   row(N, 'ln_load_words', 1, 3, { ticks: true, axi: 'read', shifters: shl('bias', 2, 'gamma and beta lanes (two call sites)'), what: 'gamma / beta loader' });
-  row(N, 'ln_read_words', 1, 3, { axi: act('read'), what: 'input reader' });
+  row(N, 'ln_read_words', 1, 3, { axi: mv('read'), what: 'input reader' });
   row(N, 'ln_pass1', 1, 40, {
     ticks: true,
     products: [
-      mul(L, actW, actW, 'x² per lane'),
+      mul(L, act, act, 'x² per lane'),
       mul(1, c2 + 2, sumsqW, 'DIM · Σx²', dimShift),
       mul(1, sumW, sumW, '(Σx)²'),
-      mul(1, 2 * actW + 2 * c2 + 1, 40, 'numerator / DIM²', dimShift),
+      mul(1, 2 * act + 2 * c2 + 1, 40, 'numerator / DIM²', dimShift),
       mul(1, sumW, 48, 'Σx / DIM', dimShift),
     ],
     rsqrt: 1,
     what: 'statistics: exact Σx, Σx² and one rsqrt per token',
   });
   row(N, 'ln_pass2', 1, 10, { roundings: L,
-    products: [mul(L, actW + 24 + 1, 64, '(x − mean) · r'), mul(L, 56, t.bias.W, '· gamma')],
+    products: [mul(L, act + 24 + 1, 64, '(x − mean) · r'), mul(L, 56, t.bias.W, '· gamma')],
     what: 'normalise one word per cycle',
   });
-  row(N, 'ln_write_words', 1, 3, { axi: act('write'), what: 'output writer' });
+  row(N, 'ln_write_words', 1, 3, { axi: mv('write'), what: 'output writer' });
 
   // ---- residual_add.h ----
   const R = 'residual_add.h';
