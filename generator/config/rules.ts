@@ -204,7 +204,18 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
   checkPatchEmbed(c, bad);
+  checkAttention(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
+}
+
+/** hardware.attention 'fused': V is written into the hidden region (tmp2 still holds Q while V is computed), so a
+ *  hidden row must hold a token's DIM activations. */
+function checkAttention(c: Config, bad: (path: string, rule: string) => void): void {
+  if (c.hardware.attention !== 'fused') return;
+  const m = c.model;
+  const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
+  if (Number.isFinite(hidden) && hidden < m.dim)
+    bad('hardware.attention', `attention 'fused' writes V into the hidden region, whose rows (max of model.dim × model.mlpRatio and model.moe.expertHidden = ${hidden}) must hold model.dim (${m.dim}) activations`);
 }
 
 /** WEIGHT_PORTS values the loader has a form for (a power of two, so rows alternate evenly over a TILE_OUT tile). */

@@ -4,6 +4,7 @@ import { cppType, quantize } from '../fixed.ts';
 import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockIndices } from '../model/stats.ts';
+import { ATTN_FUSED_INFO_DEPTH, attnFusedScoreDepth } from '../kernels/attention.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
@@ -143,5 +144,10 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (banking) wbuf.banking = banking;
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
+  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus what finalize's pipeline has in flight.
+  if (sizes.attnFused) {
+    const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
+    plan.attnFifos = { scoreDepth: attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!)), infoDepth: ATTN_FUSED_INFO_DEPTH };
+  }
   return plan;
 }

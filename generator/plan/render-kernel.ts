@@ -215,7 +215,7 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
   return [
     {
       name: 'attn_config',
-      what: 'reordered_attention.h: attention_qk and attention_av of every block',
+      what: plan.attnFifos ? "reordered_attention.h: attention_fused of every block (hardware.attention 'fused')" : 'reordered_attention.h: attention_qk and attention_av of every block',
       types: [act, { name: 'acc_t', cpp: `::${t.accumulator.name}` }, word],
       ints: [
         int('N', s.tokens, 'tokens'),
@@ -225,6 +225,12 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
         int('ACT_LANES', s.actLanes, 'activations per word'),
         int('FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
         int('AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
+        ...(plan.attnFifos
+          ? [
+              int('SCORE_DEPTH', plan.attnFifos.scoreDepth, 'attention_fused scores FIFO (steps): N-1 + finalize steps in flight + 1 (kernels/attention.ts)'),
+              int('INFO_DEPTH', plan.attnFifos.infoDepth, 'attention_fused (1/s, m) FIFO (rows)'),
+            ]
+          : []),
       ],
     },
     {
@@ -361,6 +367,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     // hardware.patchEmbed = 'unified': the patch embedding on linear_unit_step (its use_patch argument), and the
     // zero pointers that fill linear_step's unused weight-port arguments before it.
     peUnified: plan.sizes.patchUnified === true,
+    // hardware.attention = 'fused': V into hidden, then attention_fused (one DATAFLOW region, scores on chip).
+    attnFused: plan.sizes.attnFused === true,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
     // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
     // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).
