@@ -380,7 +380,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     bundles: plan.bundles.map((b) => ({
       name: b.name,
       depth: b.bytes / (plan.sizes.axiBits / 8),
-      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+      // An empty region (attn / softmaxInfo under hardware.attention 'fused') gets no pointer: nothing uses it.
+      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), used: r.words > 0 })),
     })),
     scalars: plan.scalars,
     // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.

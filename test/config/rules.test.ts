@@ -83,6 +83,9 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['hardware.patchEmbed=unified', 'model.image=[3,48,96]', 'model.patch=24'], 'hardware.patchEmbed', /min\(pixels per word, p\) = 24 pixels .* the 32 pixels per AXI word/],
   [['hardware.patchEmbed=unified', 'model.patch=4', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1'], 'hardware.patchEmbed', /C·p·p \(48\) is not a multiple of 32 weights per word/],
   [['hardware.patchEmbed="shared"'], 'hardware.patchEmbed'],
+  // hardware.attention = 'fused': V goes to the hidden region, whose rows must hold DIM activations.
+  [['hardware.attention=fused', 'model.mlpRatio=0.5', 'model.moe.expertHidden=16'], 'hardware.attention', /hidden region, whose rows \(max of .* = 16\) must hold model\.dim \(32\)/],
+  [['hardware.attention="both"'], 'hardware.attention'],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],

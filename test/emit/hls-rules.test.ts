@@ -27,8 +27,8 @@ interface Manifest {
 }
 
 /** Renders a preset's design into a scratch dir; returns the dir, its files and its manifest. */
-function render(preset: string): { dir: string; files: Map<string, string>; manifest: Manifest } {
-  const { files } = renderDesign(resolveConfig({ preset }));
+function render(preset: string, sets: string[] = []): { dir: string; files: Map<string, string>; manifest: Manifest } {
+  const { files } = renderDesign(resolveConfig({ preset, sets }));
   const dir = scratch('edgemoe-hls-');
   const text = new Map<string, string>();
   for (const [k, v] of files) {
@@ -108,9 +108,11 @@ describe('generated kernel: HLS synthesis rules', function () {
     });
   });
 
-  for (const preset of Object.keys(PRESETS)) {
-    describe(preset, () => {
-      const d = render(preset);
+  // Every preset, and the tiny design with hardware.attention 'fused' (attention_fused's region and stream depths).
+  const variants: Array<[string, string[]]> = [...Object.keys(PRESETS).map((p): [string, string[]] => [p, []]), ['tiny', ['hardware.attention=fused']]];
+  for (const [preset, sets] of variants) {
+    describe(`${preset}${sets.length ? ` (${sets.join(', ')})` : ''}`, () => {
+      const d = render(preset, sets);
       const kernel = d.files.get('src/kernel.cpp')!;
       const top = d.manifest.kernel;
 

@@ -29,6 +29,8 @@ const CASES = [
   { what: 'tiny, tile 8 wide, 2 weight ports (a word spans two tiles: the port loader at II 2)', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.weightPorts=2'] },
   { what: "tiny, patch embedding on the unified unit (patch reader, pos pass; no patch MAC array)", preset: 'tiny', sets: ['hardware.patchEmbed=unified'] },
   { what: "m3vit-t-cityscapes, unified patch embedding, 2 weight ports, 128-bit AXI", preset: 'm3vit-t-cityscapes', sets: ['hardware.patchEmbed=unified', 'hardware.weightPorts=2', 'hardware.axiBits=128'] },
+  { what: "tiny, fused attention (attention_fused: no score / info movers)", preset: 'tiny', sets: ['hardware.attention=fused'] },
+  { what: 'm3vit-t-cityscapes-w8, fused attention, tile 64×16, P 26, 128-bit AXI, 2 weight ports', preset: 'm3vit-t-cityscapes-w8', sets: ['hardware.attention=fused', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=2'] },
   {
     what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
     preset: 'tiny',
