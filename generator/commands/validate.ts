@@ -68,6 +68,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
       ? [`            weight ports: ${hw.weightPorts} (linear and expert matrix rows alternate over weights${Array.from({ length: hw.weightPorts! - 1 }, (_, k) => `, weights${k + 1}`).join('')}; one bundle each)`]
       : []),
     ...(hw.patchEmbed === 'unified' ? ['            patch embedding: on the unified linear unit (a [dim][C·p·p] layer per image; no patch MAC array, nothing loaded once)'] : []),
+    ...(hw.attention === 'fused' ? ['            attention: fused (Q·Kᵀ/softmax and softmax·V in one DATAFLOW region, scores on chip; V into hidden first)'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
