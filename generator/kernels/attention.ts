@@ -74,10 +74,12 @@ export function attnFusedTicks(n: number, dim: number, lanes: number, p: number)
  * Depth (in steps) of attention_fused's scores FIFO, finalize → prepare. Prepare starts row bP+o at step (b, o) and
  * needs its (1/s, m), which finalize writes when the row takes its last key, N−1 steps later, after forwarding those
  * steps' scores: N−1 steps wait. In hardware finalize's info write sits `finInFlight` iterations (its pipeline depth
- * over its II) behind the score forward of its step, ⌈finInFlight / P⌉ more steps; one step of slack on top.
+ * over its II) behind the score forward of its step, ⌈finInFlight / P⌉ more steps. The depth covers twice that (the
+ * real pipeline depth comes from synthesis, the plan's is assumed), plus one step of slack; below 512 steps the
+ * margin costs no block RAM (a 512-deep aspect).
  */
 export function attnFusedScoreDepth(n: number, p: number, finInFlight: number): number {
-  return n - 1 + Math.ceil(finInFlight / p) + 1;
+  return n - 1 + Math.ceil((2 * finInFlight) / p) + 1;
 }
 
 /** Depth of attention_fused's info FIFO: one row finishes per step at most and prepare takes it N−1 steps after it

@@ -144,7 +144,8 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (banking) wbuf.banking = banking;
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
-  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus what finalize's pipeline has in flight.
+  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus twice what finalize's pipeline has in
+  // flight (its depth is assumed, not synthesised).
   if (sizes.attnFused) {
     const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
     plan.attnFifos = { scoreDepth: attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!)), infoDepth: ATTN_FUSED_INFO_DEPTH };

@@ -177,12 +177,14 @@ describe('generator/kernels/attention (attention_fused FIFOs: finalize → prepa
     [17, 3, 12],
     [197, 16, 36],
   ] as const) {
-    it(`N=${n} P=${p}, ${inFlight} finalize iterations in flight: the plan's depths drain; one step less than the need deadlocks`, () => {
+    it(`N=${n} P=${p}, ${inFlight} finalize iterations in flight: the need is N − 1 + ⌈in flight / P⌉ steps; the plan's depths drain even at twice the depth`, () => {
+      const need = n - 1 + Math.ceil(inFlight / p);
+      assert.ok(attnFusedFifosDrain(n, p, inFlight, need, 1), 'the need drains (one info slot)');
+      assert.ok(!attnFusedFifosDrain(n, p, inFlight, need - 1, 1000), 'a scores FIFO one step short of the need must deadlock');
       const d = attnFusedScoreDepth(n, p, inFlight);
-      assert.equal(d, n - 1 + Math.ceil(inFlight / p) + 1);
+      assert.equal(d, n - 1 + Math.ceil((2 * inFlight) / p) + 1);
       assert.ok(attnFusedFifosDrain(n, p, inFlight, d, ATTN_FUSED_INFO_DEPTH), 'deadlock at the plan depths');
-      assert.ok(attnFusedFifosDrain(n, p, inFlight, d - 1, 1), 'the slack step is slack: depth − 1 and one info slot drain too');
-      assert.ok(!attnFusedFifosDrain(n, p, inFlight, d - 2, 1000), 'a scores FIFO one step short of N − 1 + in-flight steps must deadlock');
+      assert.ok(attnFusedFifosDrain(n, p, 2 * inFlight, d, ATTN_FUSED_INFO_DEPTH), "deadlock if finalize's pipeline is twice as deep as assumed");
       assert.ok(!attnFusedFifosDrain(n, p, inFlight, d, 0), 'no info slot must deadlock');
     });
   }
