@@ -338,7 +338,8 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const wait = (what: string, loop: string, stepCycles: number, fill: number, proc: string): LoopNest => ({
           what, loop, trips: s.tokens, entries: 1, ii: stepCycles, depth: fill, access: 'none', ticks: false, load: false, stage: 0, proc,
         });
-        const lag = (proc: string) => wait('waits a q-block for the first (1/s, m) (Q·Kᵀ + finalize)', 'qk_fin_slots', stepQk, depth('qk_blocks') + depth('qk_fin_slots'), proc);
+        // The first (1/s, m) also waits for K's first word (its m_axi latency).
+        const lag = (proc: string) => wait('waits a q-block for the first (1/s, m) (K read, Q·Kᵀ, finalize)', 'qk_fin_slots', stepQk, M_AXI_LATENCY + depth('qk_blocks') + depth('qk_fin_slots'), proc);
         const tail = (proc: string) => wait('the last q-block through softmax·V after it', 'av_blocks', stepAv, depth('av_prep_slots') + depth('av_blocks'), proc);
         const traffic: Traffic = {};
         add(traffic, r(0), s.tokens * dimW, 0); // Q rows once
