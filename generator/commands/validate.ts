@@ -72,6 +72,7 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
     ...(activationsOnChip(c)
       ? [`            activations on chip: ${ON_CHIP_REGIONS.join(' ')} and the working x are on-chip arrays; DRAM bundles: ${Object.entries(hw.bundles).filter(([, r]) => dramRegionsOf(c, r).length > 0).map(([b, r]) => `${b}: ${dramRegionsOf(c, r).join(' ')}`).join('; ')} (x: the output)`]
       : []),
+    ...(hw.attention === 'fused' ? ['            attention: fused (Q·Kᵀ/softmax and softmax·V in one DATAFLOW region, scores on chip; V into hidden first)'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

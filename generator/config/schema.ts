@@ -166,6 +166,11 @@ export const hardwareSchema = z
      *  are on-chip arrays, so DRAM carries the images, the weights and the output (the x region) only; bundles left
      *  without a DRAM region get no m_axi port. */
     activations: z.enum(['dram', 'onchip']).optional(),
+    /** How a block's attention runs: 'split' (default) Q·Kᵀ + softmax statistics, then softmax·V, each its own DATAFLOW
+     *  call with the scores and (1/s, m) in the attn / softmaxInfo DRAM regions; 'fused' both in ONE DATAFLOW region,
+     *  the scores and statistics on chip in FIFOs (softmax·V runs one q-block behind Q·Kᵀ), V computed before it into
+     *  the hidden region (Q is still being read from tmp2). */
+    attention: z.enum(['split', 'fused']).optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -194,6 +199,9 @@ export type PlanRegionName = DramRegion | WeightPartRegion;
 
 /** Weight ports of a config (hardware.weightPorts, default 1). */
 export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number => c.hardware.weightPorts ?? 1;
+
+/** True when Q·Kᵀ/softmax and softmax·V run concurrently in one DATAFLOW region (hardware.attention = 'fused'). */
+export const attentionFused = (c: { hardware: { attention?: 'split' | 'fused' } }): boolean => c.hardware.attention === 'fused';
 
 /** True when the patch embedding runs on the unified linear unit (hardware.patchEmbed = 'unified'). */
 export const patchUnified = (c: { hardware: { patchEmbed?: 'own' | 'unified' } }): boolean => c.hardware.patchEmbed === 'unified';

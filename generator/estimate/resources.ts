@@ -207,9 +207,19 @@ export function planFifos(plan: Plan): PlanFifo[] {
     { name: 'lin xs', depth: s.linMaxIn / s.tileIn, width: s.tileIn * act, count: 1, what: 'unified linear reader → compute: a whole input row of TILE_IN tiles' },
     { name: 'lin ys', depth: 4, width: s.tileOut * act, count: 1, what: 'unified linear compute → writer: output tiles' },
     { name: 'lin row info', depth: 4, width: 32 + act, count: 2, what: 'unified linear row index + gate score (reader → compute → writer)' },
-    { name: 'attn words', depth: 2, width: w, count: 5, what: 'attention Q, K, V readers → compute, compute → output writer' },
-    { name: 'attn steps', depth: 2, width: ph, count: 4, what: 'attention P×H scores / probabilities per key: compute → finalize → score writer, score reader → prepare → compute' },
-    { name: 'attn info', depth: 2, width: info, count: 2, what: 'attention (1/s, m) per head of a finished row' },
+    // hardware.attention = 'fused': one region, no score / info movers; finalize → prepare through the deep FIFOs.
+    ...(plan.attnFifos
+      ? [
+          { name: 'attn words', depth: 2, width: w, count: 4, what: 'attention Q, K, V readers → compute, compute → output writer' },
+          { name: 'attn steps', depth: 2, width: ph, count: 2, what: 'attention P×H scores / probabilities per key: Q·Kᵀ → finalize, prepare → softmax·V' },
+          { name: 'attn scores (fused)', depth: plan.attnFifos.scoreDepth, width: ph, count: 1, what: 'attention_fused finalize → prepare: a q-block of P×H score steps waiting for their rows\' (1/s, m)' },
+          { name: 'attn info', depth: plan.attnFifos.infoDepth, width: info, count: 1, what: 'attention (1/s, m) per head of a finished row, finalize → prepare' },
+        ]
+      : [
+          { name: 'attn words', depth: 2, width: w, count: 5, what: 'attention Q, K, V readers → compute, compute → output writer' },
+          { name: 'attn steps', depth: 2, width: ph, count: 4, what: 'attention P×H scores / probabilities per key: compute → finalize → score writer, score reader → prepare → compute' },
+          { name: 'attn info', depth: 2, width: info, count: 2, what: 'attention (1/s, m) per head of a finished row' },
+        ]),
     { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: w, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
     { name: 'ln words', depth: 2, width: w, count: 2, what: 'LayerNorm reader → pass 1, pass 2 → writer' },
     { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },

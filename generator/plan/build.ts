@@ -4,6 +4,7 @@ import { cppType, quantize } from '../fixed.ts';
 import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockIndices } from '../model/stats.ts';
+import { ATTN_FUSED_INFO_DEPTH, attnFusedScoreDepth } from '../kernels/attention.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
@@ -43,7 +44,8 @@ export const ON_CHIP_ARRAYS: ReadonlyArray<{ array: string; region: 'x' | OnChip
 
 function onChipBuffers(s: PlanSizes, regions: Plan['regions']): PlanBuffer[] {
   if (!s.actOnChip) return [];
-  return ON_CHIP_ARRAYS.map(({ array, region }) => {
+  // An empty region (attn / softmaxInfo with hardware.attention = 'fused') gets no array.
+  return ON_CHIP_ARRAYS.filter(({ region }) => regions[region].words > 0).map(({ array, region }) => {
     const elems = region === 'x' ? regions.x.words / s.maxImages : regions[region].words;
     const what = region === 'x' ? "one image's residual stream (x); the output writer copies it to DRAM x" : `region ${region} on chip`;
     return { name: array, elemType: 'word_t', elemBits: s.axiBits, elems, bits: elems * s.axiBits, what };
@@ -164,5 +166,11 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (banking) wbuf.banking = banking;
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
+  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus twice what finalize's pipeline has in
+  // flight (its depth is assumed, not synthesised).
+  if (sizes.attnFused) {
+    const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
+    plan.attnFifos = { scoreDepth: attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!)), infoDepth: ATTN_FUSED_INFO_DEPTH };
+  }
   return plan;
 }

@@ -34,8 +34,10 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
     actRegion([s.tokens, s.dim], s.dim, `token-major [tokens][dim], ${act.lanes} per word (${what})`);
   const imageWords = Math.ceil((s.inCh * s.imgH * s.imgW) / px.lanes);
   const weightWords = weights.reduce((a, w) => a + w.words, 0);
-  const attnWords = s.qBlocks * s.tokens * attnStepWords(s);
-  const infoWords = s.tokens * softmaxInfoWords(s);
+  // hardware.attention = 'fused': the scores and (1/s, m) stay in on-chip FIFOs; both scratch regions are empty.
+  const attnWords = s.attnFused ? 0 : s.qBlocks * s.tokens * attnStepWords(s);
+  const infoWords = s.attnFused ? 0 : s.tokens * softmaxInfoWords(s);
+  const unused = s.attnFused ? " (empty: hardware.attention 'fused' keeps them on chip)" : '';
   return {
     images: {
       bytes: s.maxImages * imageWords * wb,
@@ -63,8 +65,8 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
       elemBytes: act.containerBits / 8,
       frac: act.frac,
       signed: act.signed,
-      shape: [s.qBlocks, s.tokens, s.attnP, s.heads],
-      layout: `scaled scores in the reordered-attention order [qblock][key step][slot][head], ${attnStepWords(s)} words per step`,
+      shape: s.attnFused ? [0] : [s.qBlocks, s.tokens, s.attnP, s.heads],
+      layout: `scaled scores in the reordered-attention order [qblock][key step][slot][head], ${attnStepWords(s)} words per step${unused}`,
     },
     softmaxInfo: {
       bytes: infoWords * wb,
@@ -73,8 +75,8 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
       elemBytes: act.containerBits / 8,
       frac: act.frac,
       signed: act.signed,
-      shape: [s.tokens, s.heads, 2],
-      layout: `per token and head (1/sum, max), ${softmaxInfoWords(s)} words per token`,
+      shape: s.attnFused ? [0] : [s.tokens, s.heads, 2],
+      layout: `per token and head (1/sum, max), ${softmaxInfoWords(s)} words per token${unused}`,
     },
     weights: {
       bytes: weightWords * wb,

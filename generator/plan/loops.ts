@@ -255,10 +255,12 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     recip: H,
     what: `finalize: online softmax, one slot per ${finII > 1 ? `${finII} cycles` : 'cycle'}, HEADS exp + HEADS recip units time-multiplexed over P slots`,
   });
-  row(A, 'attn_write_scores_words', 1, 3, { axi: mv('write'), what: 'score writer' });
-  row(A, 'attn_write_info_words', 1, 3, { axi: mv('write'), what: 'softmax-info writer' });
-  row(A, 'attn_read_scores_words', 1, 3, { axi: mv('read'), what: 'score reader' });
-  row(A, 'attn_read_info_words', 1, 3, { axi: mv('read'), what: 'softmax-info reader' });
+  // hardware.attention = 'fused' (attention_fused): the scores and (1/s, m) stay on chip, no scratch movers.
+  const split = s.attnFused !== true;
+  row(A, 'attn_write_scores_words', 1, 3, { axi: mv('write'), live: split, what: 'score writer' });
+  row(A, 'attn_write_info_words', 1, 3, { axi: mv('write'), live: split, what: 'softmax-info writer' });
+  row(A, 'attn_read_scores_words', 1, 3, { axi: mv('read'), live: split, what: 'score reader' });
+  row(A, 'attn_read_info_words', 1, 3, { axi: mv('read'), live: split, what: 'softmax-info reader' });
   row(A, 'av_prep_slots', 1, 30, { roundings: H,
     products: [mul(H, 32, act, 'e × (1/s)')],
     exp: H,

@@ -1,5 +1,5 @@
 // Sizes and element types of a plan, derived from a validated config.
-import { PRECISION_CLASSES, activationsOnChip, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
+import { PRECISION_CLASSES, activationsOnChip, attentionFused, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
 import { channelScale } from './precision.ts';
@@ -98,6 +98,7 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
     peDims: dim % actLanes === 0 ? actLanes : 1,
     ...(patchUnified(c) ? { patchUnified: true as const } : {}),
     ...(activationsOnChip(c) ? { actOnChip: true as const } : {}),
+    ...(attentionFused(c) ? { attnFused: true as const } : {}),
   };
 }
 

@@ -86,6 +86,10 @@ const CASES: Array<[string[], string, RegExp?]> = [
   // hardware.activations = 'onchip': not with the unified patch embedding.
   [['hardware.activations=onchip', 'hardware.patchEmbed=unified'], 'hardware.activations', /activations 'onchip' with patchEmbed 'unified' is not supported/],
   [['hardware.activations="sram"'], 'hardware.activations'],
+  // hardware.attention = 'fused': V goes to the hidden region, whose rows must hold DIM activations.
+  [['hardware.attention=fused', 'model.mlpRatio=0.5', 'model.moe.expertHidden=16'], 'hardware.attention', /hidden region, whose rows \(max of .* = 16\) must hold model\.dim \(32\)/],
+  [['hardware.attention="both"'], 'hardware.attention'],
+  [['hardware.attention=fused', 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}'], 'hardware.attention', /reads K \(tmp3\) and V \(hidden\) concurrently: put them on different bundles .* \(both are on inout3\)/],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],

@@ -108,11 +108,13 @@ describe('generated kernel: HLS synthesis rules', function () {
     });
   });
 
-  // Every preset, and the activations on chip (arrays in place of DRAM regions, fewer bundles).
+  // Every preset, the activations on chip (arrays in place of DRAM regions, fewer bundles) and fused attention
+  // (attention_fused's region and stream depths).
   const designs: Array<[string, string, string[]]> = [
     ...Object.keys(PRESETS).map((p): [string, string, string[]] => [p, p, []]),
     ['tiny, activations on chip', 'tiny', ['hardware.activations=onchip']],
     ['m3vit-t-cityscapes-w8, activations on chip, 4 weight ports', 'm3vit-t-cityscapes-w8', ['hardware.activations=onchip', 'hardware.axiBits=128', 'hardware.weightPorts=4']],
+    ['tiny, fused attention', 'tiny', ['hardware.attention=fused']],
   ];
   for (const [what, preset, sets] of designs) {
     describe(what, () => {

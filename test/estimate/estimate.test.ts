@@ -315,6 +315,52 @@ describe("estimate with the patch embedding on the unified unit (hardware.patchE
   });
 });
 
+describe("estimate with fused attention (hardware.attention = 'fused')", () => {
+  // The w8 point of the task: tile 64×16, P 26, 128-bit AXI, 2 weight ports (N 129, 16-bit activations: 24 words/token).
+  const sets = ['hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=2'];
+  const split = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets })));
+  const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...sets, 'hardware.attention=fused'] }));
+  const fused = estimatePlan(plan);
+
+  it('one attention op per block ticking both compute loops; the other ops unchanged', () => {
+    const att = fused.ops.filter((o) => o.kind === 'attention');
+    assert.equal(att.length, 12);
+    assert.equal(att[0]!.ticks, 2 * 6 * 129 * 24);
+    assert.equal(fused.totals.ticks, split.totals.ticks);
+    const other = (e: typeof split) => e.ops.filter((o) => !['qk_softmax', 'attn_v', 'attention'].includes(o.kind)).map((o) => [o.name, o.cycles, o.fill]);
+    assert.deepEqual(other(fused), other(split));
+  });
+
+  it('costs max(T_qk + N·step_av, N·step_qk + T_av): a q-block (129 steps of 26 cycles, P-bound) after Q·Kᵀ, not a second pass', () => {
+    const att = fused.ops.find((o) => o.kind === 'attention' && o.block === 0)!;
+    // finalize and prepare bind at P = 26 iterations per key step (> 24 words): 6 q-blocks × 129 steps × 26, + 129 × 26.
+    assert.equal(att.cycles, 6 * 129 * 26 + 129 * 26);
+    const qk = split.ops.find((o) => o.kind === 'qk_softmax' && o.block === 0)!;
+    const av = split.ops.find((o) => o.kind === 'attn_v' && o.block === 0)!;
+    assert.equal(qk.cycles + av.cycles, 2 * 6 * 129 * 26);
+    assert.ok(att.computeBound < qk.computeBound + av.computeBound - 16_000, `${att.computeBound} vs ${qk.computeBound} + ${av.computeBound}`);
+    assert.ok(fused.totals.bound < split.totals.bound - 190_000, `${fused.totals.bound} vs ${split.totals.bound}`);
+  });
+
+  it('traffic: Q once, K and V per q-block, the context written; no score / info bytes; V read from hidden', () => {
+    const att = fused.ops.find((o) => o.kind === 'attention' && o.block === 0)!;
+    const bytes = att.traffic.reduce((a, t) => a + t.read + t.write, 0);
+    assert.equal(bytes, (129 * 24 + 2 * 6 * 129 * 24 + 129 * 24) * 16);
+    assert.equal(plan.regions.attn.words, 0);
+    assert.equal(plan.regions.softmaxInfo.words, 0);
+    assert.deepEqual(plan.ops.find((o) => o.name === 'block0.v')!.output, 'hidden');
+  });
+
+  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit) in block RAM, no score / info movers', () => {
+    assert.equal(fused.resources.total.DSP, split.resources.total.DSP);
+    assert.deepEqual(plan.attnFifos, { scoreDepth: 132, infoDepth: 2 });
+    const fifo = fused.resources.items.find((i) => i.unit === 'fifo attn scores (fused)')!;
+    assert.equal(fifo.BRAM36, Math.ceil(1248 / 36) / 2); // 35 RAMB18 of 512 × 36 side by side
+    assert.ok(plan.loops.filter((l) => /attn_(read|write)_(scores|info)_words/.test(l.label)).every((l) => !l.live));
+    assert.ok(fused.resources.total.BRAM36 - split.resources.total.BRAM36 <= fifo.BRAM36);
+  });
+});
+
 describe('MoE routing helpers', () => {
   it('spreads pairs evenly over the active experts', () => {
     assert.deepEqual(spreadPairs(4, 18, 3), [6, 6, 6, 0]);
