@@ -73,6 +73,24 @@ describe("csim with the activations on chip (hardware.activations = 'onchip')", 
     assert.equal(m.output.region, 'x');
   });
 
+  it("tiny with fused attention as well: byte-identical to the DRAM split design on both tasks, every op as estimated; the empty attn / softmaxInfo regions get no array", async () => {
+    const weights = join(TINY, 'weights.safetensors');
+    const image = join(TINY, 'image.png');
+    const dram = join(scratch(), 'dram-split');
+    const oc = join(scratch(), 'oc-fused');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dram);
+    emitDesign(resolveConfig({ preset: 'tiny', sets: [ONCHIP, 'hardware.attention=fused'] }), oc);
+    for (const task of [0, 1]) {
+      const a = await run(dram, weights, image, task);
+      const b = await run(oc, weights, image, task);
+      assert.ok(a.bytes.equals(b.bytes), `task ${task}: the on-chip fused output .npy differs from the DRAM split one`);
+      counted(b);
+    }
+    const kernel = readFileSync(join(oc, 'src', 'kernel.cpp'), 'utf8');
+    assert.doesNotMatch(kernel, /act_attn|act_softmax_info/);
+    assert.match(kernel, /static word_t act_tmp1\[/);
+  });
+
   it('tiny, other geometries (512-bit AXI: II 2 compute loops; tile 8×4, P 3, 128-bit AXI): byte-identical to DRAM, every op as estimated', async () => {
     const weights = join(TINY, 'weights.safetensors');
     const image = join(TINY, 'image.png');
