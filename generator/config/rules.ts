@@ -2,7 +2,7 @@
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
 import { platformInfo } from '../build/platforms.ts';
 import { GATE_ROUTE_LATENCY } from '../plan/loops.ts';
-import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, type Config, type FixedType, type PrecisionClass } from './schema.ts';
+import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, activationsOnChip, dramRegionsOf, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -205,8 +205,33 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
   checkPatchEmbed(c, bad);
+  if (activationsOnChip(c) && hw.patchEmbed === 'unified')
+    bad('hardware.activations', "activations 'onchip' with patchEmbed 'unified' is not supported: the one linear unit's reader argument would be bound to the image's m_axi port at the patch call and to on-chip token arrays at every other call, which HLS cannot give one argument; use patchEmbed 'own' or activations 'dram'");
+  checkAttention(c, bad);
   checkGate(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
+}
+
+/** hardware.attention 'fused': V is written into the hidden region (tmp2 still holds Q while V is computed), so a
+ *  hidden row must hold a token's DIM activations; and the Q (tmp2), K (tmp3) and V (hidden) readers run in one
+ *  DATAFLOW region, the V reader held back a q-block at the start, so each needs an m_axi bundle of its own (on a
+ *  shared read channel the held-back words would block the others': head-of-line deadlock, or half the rate). */
+function checkAttention(c: Config, bad: (path: string, rule: string) => void): void {
+  if (c.hardware.attention !== 'fused') return;
+  const m = c.model;
+  const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
+  if (Number.isFinite(hidden) && hidden < m.dim)
+    bad('hardware.attention', `attention 'fused' writes V into the hidden region, whose rows (max of model.dim × model.mlpRatio and model.moe.expertHidden = ${hidden}) must hold model.dim (${m.dim}) activations`);
+  if (activationsOnChip(c)) return; // Q, K and V are separate on-chip arrays: no shared read channel
+  const bundleOf = (r: string) => Object.entries(c.hardware.bundles).find(([, rs]) => rs.includes(r))?.[0];
+  const readers: Array<[string, string]> = [['tmp2', 'Q'], ['tmp3', 'K'], ['hidden', 'V']];
+  for (let i = 0; i < readers.length; i++)
+    for (let j = i + 1; j < readers.length; j++) {
+      const [a, b] = [readers[i]!, readers[j]!];
+      const ba = bundleOf(a[0]);
+      if (ba !== undefined && ba === bundleOf(b[0]))
+        bad('hardware.attention', `attention 'fused' reads ${a[1]} (${a[0]}) and ${b[1]} (${b[0]}) concurrently: put them on different bundles of hardware.bundles (both are on ${ba})`);
+    }
 }
 
 /** WEIGHT_PORTS values the loader has a form for (a power of two, so rows alternate evenly over a TILE_OUT tile). */
@@ -230,10 +255,11 @@ function checkWeightPorts(c: Config, bad: (path: string, rule: string) => void):
   }
   for (const r of WEIGHT_PART_REGIONS) if (r in hw.bundles) bad(`hardware.bundles.${r}`, `bundle name '${r}' is taken by the extra weight port of hardware.weightPorts; rename the bundle`);
   const p = platformInfo(hw.platform);
-  const bundles = Object.keys(hw.bundles).length;
+  // hardware.activations = 'onchip': a bundle whose regions are all on chip gets no m_axi port.
+  const bundles = Object.values(hw.bundles).filter((rs) => dramRegionsOf(c, rs).length > 0).length;
   const ports = p.memory.banks.length;
   if (bundles + n - 1 > ports) {
-    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
+    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} ${activationsOnChip(c) ? 'DRAM ' : ''}bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
   }
 }
 

@@ -1,9 +1,10 @@
 // buildPlan: the one place a validated Config becomes sizes, types, the DRAM map, the schedule and buffers.
-import { WEIGHT_PART_REGIONS, type Config, type DramRegion } from '../config/schema.ts';
+import { WEIGHT_PART_REGIONS, type Config, type DramRegion, type OnChipRegion } from '../config/schema.ts';
 import { cppType, quantize } from '../fixed.ts';
 import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockIndices } from '../model/stats.ts';
+import { ATTN_FUSED_INFO_DEPTH, attnFusedScoreDepth } from '../kernels/attention.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
@@ -27,6 +28,28 @@ export const KERNEL_NAME = 'edgemoe_top';
 /** Bits of an expert-queue patch index: enough for tokens − 1. */
 export function patchIndexBits(tokens: number): number {
   return Math.max(1, Math.ceil(Math.log2(tokens)));
+}
+
+/** hardware.activations = 'onchip': the top function's activation arrays (one AXI word per element, as the kernel
+ *  library's readers and writers address them), by the region each stands for; x is one image's residual stream. */
+export const ON_CHIP_ARRAYS: ReadonlyArray<{ array: string; region: 'x' | OnChipRegion }> = [
+  { array: 'act_x', region: 'x' },
+  { array: 'act_tmp1', region: 'tmp1' },
+  { array: 'act_tmp2', region: 'tmp2' },
+  { array: 'act_tmp3', region: 'tmp3' },
+  { array: 'act_hidden', region: 'hidden' },
+  { array: 'act_attn', region: 'attn' },
+  { array: 'act_softmax_info', region: 'softmaxInfo' },
+];
+
+function onChipBuffers(s: PlanSizes, regions: Plan['regions']): PlanBuffer[] {
+  if (!s.actOnChip) return [];
+  // An empty region (attn / softmaxInfo with hardware.attention = 'fused') gets no array.
+  return ON_CHIP_ARRAYS.filter(({ region }) => regions[region].words > 0).map(({ array, region }) => {
+    const elems = region === 'x' ? regions.x.words / s.maxImages : regions[region].words;
+    const what = region === 'x' ? "one image's residual stream (x); the output writer copies it to DRAM x" : `region ${region} on chip`;
+    return { name: array, elemType: 'word_t', elemBits: s.axiBits, elems, bits: elems * s.axiBits, what };
+  });
 }
 
 function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
@@ -125,7 +148,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     ops,
     opsPerBlock: OPS_PER_BLOCK,
     moeBlocks,
-    buffers: buffers(sizes, types),
+    buffers: [...buffers(sizes, types), ...onChipBuffers(sizes, regions)],
     loops: planLoops(sizes, types, loaderShiftBits(weights)),
     // hardware.patchEmbed = 'unified': nothing is loaded once (the patch weights load per image into the linear unit).
     reloadTrips: sizes.patchUnified ? 0 : patchEmbedLoadTrips({
@@ -152,5 +175,11 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (banking) wbuf.banking = banking;
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
+  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus twice what finalize's pipeline has in
+  // flight (its depth is assumed, not synthesised).
+  if (sizes.attnFused) {
+    const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
+    plan.attnFifos = { scoreDepth: attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!)), infoDepth: ATTN_FUSED_INFO_DEPTH };
+  }
   return plan;
 }

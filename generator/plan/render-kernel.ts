@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
-import { patchIndexBits } from './build.ts';
+import { ON_CHIP_ARRAYS, patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { linLoaderWrites, loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
@@ -181,7 +181,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     pidxBits: patchIndexBits(s.tokens),
     lanes,
     sizes,
-    regions: Object.values(plan.regions).map((r) => ({ ...r, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    regions: Object.values(plan.regions).map((r) => ({ ...r, onChip: r.onChip === true, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
     globalWeights,
     blockWeights,
     depth: s.depth,
@@ -222,7 +222,7 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
   return [
     {
       name: 'attn_config',
-      what: 'reordered_attention.h: attention_qk and attention_av of every block',
+      what: plan.attnFifos ? "reordered_attention.h: attention_fused of every block (hardware.attention 'fused')" : 'reordered_attention.h: attention_qk and attention_av of every block',
       types: [act, { name: 'acc_t', cpp: `::${t.accumulator.name}` }, word],
       ints: [
         int('N', s.tokens, 'tokens'),
@@ -232,6 +232,12 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
         int('ACT_LANES', s.actLanes, 'activations per word'),
         int('FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
         int('AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
+        ...(plan.attnFifos
+          ? [
+              int('SCORE_DEPTH', plan.attnFifos.scoreDepth, 'attention_fused scores FIFO (steps): N-1 + 2 x finalize steps in flight + 1 (kernels/attention.ts)'),
+              int('INFO_DEPTH', plan.attnFifos.infoDepth, 'attention_fused (1/s, m) FIFO (rows)'),
+            ]
+          : []),
       ],
     },
     {
@@ -373,6 +379,8 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     peUnified: plan.sizes.patchUnified === true,
     // hardware.gate = 'unified': the gate's logits on linear_unit_step (its weights prefetched during proj), then moe_route.
     gateUnified: plan.sizes.gateUnified === true,
+    // hardware.attention = 'fused': V into hidden, then attention_fused (one DATAFLOW region, scores on chip).
+    attnFused: plan.sizes.attnFused === true,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
     // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
     // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).
@@ -384,13 +392,22 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     bundles: plan.bundles.map((b) => ({
       name: b.name,
       depth: b.bytes / (plan.sizes.axiBits / 8),
-      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+      // An empty region (attn / softmaxInfo under hardware.attention 'fused') gets no pointer: nothing uses it.
+      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), used: r.words > 0 })),
     })),
     scalars: plan.scalars,
     // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.
     uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
     // lin_wping / lin_wpong packing (generator/plan/storage.ts linWeightBanking), if any.
     linBanking: linBankingView(plan),
+    // hardware.activations = 'onchip': the activation arrays (generator/plan/build.ts ON_CHIP_ARRAYS), their storage
+    // (generator/plan/storage.ts) and the region pointers that name them.
+    onchip: plan.sizes.actOnChip === true,
+    onchipArrays: ON_CHIP_ARRAYS.filter(({ array }) => plan.buffers.some((b) => b.name === array)).map(({ array }) => {
+      const b = plan.buffers.find((x) => x.name === array)!;
+      return { array, words: b.elems, what: b.what, impl: b.storage === 'uram' ? 'uram' : 'bram' };
+    }),
+    onchipRegions: ON_CHIP_ARRAYS.filter(({ region }) => region !== 'x' && plan.regions[region].onChip && plan.regions[region].words > 0).map(({ array, region }) => ({ name: region, array, words: plan.regions[region].words })),
   };
 }
 

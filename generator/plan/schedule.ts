@@ -131,9 +131,18 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);
     op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias', true, [s.dim, s.dim]));
     op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
-    op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
-    op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
-    op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
+    const vOp = (out: DramRegion) => op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], out, tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
+    if (s.attnFused) {
+      // hardware.attention = 'fused': V first, into hidden (tmp2 holds Q until the attention has read it), then one op
+      // for Q·Kᵀ/softmax and softmax·V with step attnV's id, name and trace (its output is the split design's); step
+      // qk has no op (ids stay in time order; the testbench and bridge refuse or ignore a debug stop there).
+      vOp('hidden');
+      op(STEP.attnV, 'attn_ctx', 'attention', ['tmp2', 'tmp3', 'hidden'], 'tmp1', tok, `block${i}.attn_ctx`, [], qkTrips + avTrips);
+    } else {
+      op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
+      vOp('tmp2');
+      op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
+    }
     op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? (s.gateUnified ? [s.experts, s.dim] : null) : [s.mlpHidden, s.dim]));
     op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
     op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);

@@ -1,5 +1,5 @@
 // Sizes and element types of a plan, derived from a validated config.
-import { PRECISION_CLASSES, gateUnified, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
+import { PRECISION_CLASSES, activationsOnChip, attentionFused, gateUnified, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
 import { channelScale } from './precision.ts';
@@ -99,6 +99,8 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
     pePatches: gridW % 2 === 0 ? 2 : 1,
     peDims: dim % actLanes === 0 ? actLanes : 1,
     ...(patchUnified(c) ? { patchUnified: true as const } : {}),
+    ...(activationsOnChip(c) ? { actOnChip: true as const } : {}),
+    ...(attentionFused(c) ? { attnFused: true as const } : {}),
     ...(gateUnified(c) ? { gateUnified: true as const } : {}),
   };
 }

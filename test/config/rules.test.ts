@@ -91,6 +91,13 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4', 'model.image=[3,32,48]'], 'hardware.gate', /at least 8 tokens .* the model has 7/],
   [['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4', 'model.mlpRatio=1', 'model.moe.expertHidden=32', 'model.moe.experts=64'], 'hardware.gate', /experts \(64\) must be at most the hidden width \(32\)/],
   [['hardware.gate="shared"'], 'hardware.gate'],
+  // hardware.activations = 'onchip': not with the unified patch embedding.
+  [['hardware.activations=onchip', 'hardware.patchEmbed=unified'], 'hardware.activations', /activations 'onchip' with patchEmbed 'unified' is not supported/],
+  [['hardware.activations="sram"'], 'hardware.activations'],
+  // hardware.attention = 'fused': V goes to the hidden region, whose rows must hold DIM activations.
+  [['hardware.attention=fused', 'model.mlpRatio=0.5', 'model.moe.expertHidden=16'], 'hardware.attention', /hidden region, whose rows \(max of .* = 16\) must hold model\.dim \(32\)/],
+  [['hardware.attention="both"'], 'hardware.attention'],
+  [['hardware.attention=fused', 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}'], 'hardware.attention', /reads K \(tmp3\) and V \(hidden\) concurrently: put them on different bundles .* \(both are on inout3\)/],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],
@@ -102,6 +109,11 @@ const CASES: Array<[string[], string, RegExp?]> = [
 describe('config/rules', () => {
   it('accepts every preset', () => {
     for (const name of Object.keys(PRESETS)) assert.deepEqual(checkRules(PRESETS[name]!.config()), [], name);
+  });
+
+  it("activations 'onchip': a bundle of on-chip regions only takes no memory port, so Edge-MoE's bundles leave three for weights", () => {
+    assert.doesNotThrow(() => resolveConfig({ sets: ['hardware.weightPorts=4', 'hardware.activations=onchip'] }));
+    assert.equal(violationsOf({ sets: ['hardware.weightPorts=4'] })[0]?.path, 'hardware.weightPorts');
   });
 
   for (const [sets, path, words] of CASES) {

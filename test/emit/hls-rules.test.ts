@@ -108,9 +108,13 @@ describe('generated kernel: HLS synthesis rules', function () {
     });
   });
 
-  // Every preset, and the options whose kernel.cpp differs in shape (hardware.gate = 'unified': the gate on the unit).
+  // Every preset, the activations on chip (arrays in place of DRAM regions, fewer bundles), fused attention
+  // (attention_fused's region and stream depths) and the MoE gate on the unified unit (its routing process).
   const designs: Array<[string, string, string[]]> = [
     ...Object.keys(PRESETS).map((p): [string, string, string[]] => [p, p, []]),
+    ['tiny, activations on chip', 'tiny', ['hardware.activations=onchip']],
+    ['m3vit-t-cityscapes-w8, activations on chip, 4 weight ports', 'm3vit-t-cityscapes-w8', ['hardware.activations=onchip', 'hardware.axiBits=128', 'hardware.weightPorts=4']],
+    ['tiny, fused attention', 'tiny', ['hardware.attention=fused']],
     ['m3vit-t-cityscapes, hardware.gate unified', 'm3vit-t-cityscapes', ['hardware.gate=unified']],
   ];
   for (const [what, preset, sets] of designs) {

@@ -35,6 +35,14 @@ const CASES = [
     preset: 'm3vit-t-cityscapes-w8',
     sets: ['hardware.gate=unified', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128'],
   },
+  { what: "tiny, activations on chip (in-place residual add, output writer)", preset: 'tiny', sets: ['hardware.activations=onchip'] },
+  {
+    what: "m3vit-t-cityscapes-w8, activations on chip, tile 64×16, P 26, 128-bit AXI, 4 weight ports",
+    preset: 'm3vit-t-cityscapes-w8',
+    sets: ['hardware.activations=onchip', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=4'],
+  },
+  { what: "tiny, fused attention (attention_fused: no score / info movers)", preset: 'tiny', sets: ['hardware.attention=fused'] },
+  { what: 'm3vit-t-cityscapes-w8, fused attention, tile 64×16, P 26, 128-bit AXI, 2 weight ports', preset: 'm3vit-t-cityscapes-w8', sets: ['hardware.attention=fused', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=2'] },
   {
     what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
     preset: 'tiny',
