@@ -84,6 +84,15 @@ describe("csim with the MoE gate on the unified linear unit (hardware.gate = 'un
     await compare('tiny', 'tiny-p2', sets, join(TINY, 'weights.safetensors'), join(TINY, 'image.png'));
   });
 
+  it('tiny with the activations on chip (logits through the on-chip hidden array) and with fused attention: byte-identical to own', async () => {
+    for (const [name, extra] of [
+      ['onchip', 'hardware.activations=onchip'],
+      ['fused', 'hardware.attention=fused'],
+    ] as Array<[string, string]>) {
+      await compare('tiny', `tiny-${name}`, [...TINY_GEOMETRY, extra], join(TINY, 'weights.safetensors'), join(TINY, 'image.png'));
+    }
+  });
+
   const vitT = (preset: string) => {
     const root = scratch();
     const w = join(root, 'w.safetensors');
