@@ -81,7 +81,7 @@ export function expectedActiveExperts(experts: number, topK: number, tokens: num
   return experts * (1 - ((experts - topK) / experts) ** tokens);
 }
 
-const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+const addTo = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
   const cur = t[r] ?? { read: 0, write: 0 };
   t[r] = { read: cur.read + read, write: cur.write + write };
 };
@@ -160,6 +160,12 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     const part = wordsSpanned(start, outDim * inDim, wL) / ports;
     for (let k = 0; k < ports && ports > 1; k++) ns.push(nest('lin_wport_words', `${what}: port ${k} reader`, part, 1, stage, `${proc} port ${k}`));
     return ns;
+  };
+  // hardware.activations = 'onchip': the on-chip regions and the working x move no DRAM words; DRAM x is written by
+  // the output writer only (counted on the last op, below).
+  const onChip = (r: PlanRegionName) => s.actOnChip === true && (r === 'x' || plan.regions[r]?.onChip === true);
+  const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+    if (!onChip(r)) addTo(t, r, read, write);
   };
   const out: OpModel[] = [];
   const xTilesPerWord = lanes > s.tileIn ? lanes / s.tileIn : 1;
@@ -265,7 +271,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
         const own = op.step === STEP.q;
         const next: [number, number, number] | null =
-          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
+          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? (s.gateUnified ? [s.experts, s.dim, 0] : null) : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
         const bWords = loadLinearBiasTrips(outDim, biasLanes);
         const traffic: Traffic = {};
         add(traffic, 'weights', bWords, 0);
@@ -321,11 +327,72 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         out.push({ op, nests, traffic, macs: s.tokens * s.tokens * s.dim });
         break;
       }
+      case 'attention': {
+        // hardware.attention = 'fused' (attention_fused): the Q·Kᵀ side (readers, compute, finalize) and the
+        // softmax·V side (V reader, prepare, compute, writer) as concurrent processes of one stage. Prepare needs a
+        // row's (1/s, m) when it starts the row, N−1 key steps before finalize has it, so the softmax·V side starts a
+        // q-block (N steps) after the Q·Kᵀ side and then keeps pace with it; when the Q·Kᵀ side is the slower one,
+        // softmax·V still runs its last q-block after it. Either way the op costs
+        // max(T_qk + N·step_av, N·step_qk + T_av) + fill: a step costs max(DIM/lanes · II, P · II of finalize / prepare).
+        const nb = attnQBlocks(s.tokens, s.attnP);
+        const steps = nb * s.tokens;
+        const ii = (l: string) => desc.get(l)!.ii ?? 1;
+        const depth = (l: string) => desc.get(l)!.depth;
+        const stepQk = Math.max(dimW * ii('qk_blocks'), s.attnP * ii('qk_fin_slots'));
+        const stepAv = Math.max(dimW * ii('av_blocks'), s.attnP * ii('av_prep_slots'));
+        // N steps of the other side, through its pipelines (a wait, not a loop of the C++: no ticks, no m_axi).
+        const wait = (what: string, loop: string, stepCycles: number, fill: number, proc: string): LoopNest => ({
+          what, loop, trips: s.tokens, entries: 1, ii: stepCycles, depth: fill, access: 'none', ticks: false, load: false, stage: 0, proc,
+        });
+        // The first (1/s, m) also waits for K's first word (its m_axi latency).
+        const lag = (proc: string) => wait('waits a q-block for the first (1/s, m) (K read, Q·Kᵀ, finalize)', 'qk_fin_slots', stepQk, M_AXI_LATENCY + depth('qk_blocks') + depth('qk_fin_slots'), proc);
+        const tail = (proc: string) => wait('the last q-block through softmax·V after it', 'av_blocks', stepAv, depth('av_prep_slots') + depth('av_blocks'), proc);
+        const traffic: Traffic = {};
+        add(traffic, r(0), s.tokens * dimW, 0); // Q rows once
+        add(traffic, r(1), steps * dimW, 0); // K re-read per q-block
+        add(traffic, r(2), steps * dimW, 0); // V re-read per q-block
+        add(traffic, op.output!, 0, s.tokens * dimW);
+        const nests: LoopNest[] = [
+          nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
+          nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
+          nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
+          nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute qk'),
+          tail('compute qk'),
+          nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
+          tail('finalize'),
+          lag('read v'),
+          nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
+          lag('prepare'),
+          nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
+          lag('compute av'),
+          nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute av'),
+          lag('writer'),
+          nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),
+        ];
+        out.push({ op, nests, traffic, macs: 2 * s.tokens * s.tokens * s.dim });
+        break;
+      }
       case 'residual_add': {
         const traffic: Traffic = {};
         add(traffic, 'x', s.tokens * dimW, s.tokens * dimW);
         add(traffic, r(1), s.tokens * dimW, 0);
         const w = s.tokens * dimW;
+        if (s.actOnChip) {
+          // One read-add-write process on the on-chip x (kernel.cpp's block_residual_add); after the last block the
+          // output writer copies x to DRAM (a stage of its own, after the add).
+          const last = op.block === s.depth - 1 && op.step === STEP.add2;
+          if (last) addTo(traffic, 'x', 0, w);
+          out.push({
+            op,
+            nests: [
+              nest('residual_rmw_words', 'x += y (on chip)', w, 1, 0, 'add'),
+              ...(last ? [nest('residual_out_words', 'output writer (x to DRAM)', w, 1, 1, 'write out')] : []),
+            ],
+            traffic,
+            macs: 0,
+          });
+          break;
+        }
         out.push({
           op,
           nests: [
@@ -340,6 +407,32 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'moe_gate': {
+        if (s.gateUnified) {
+          // hardware.gate = 'unified' (kernel.cpp): the zero bias, the logits on the unit over all tokens (its weights
+          // loaded during attn proj) into the hidden region, then moe_route: its reader beside the store, softmax +
+          // top-k, appends and metaqueue (one process, in sequence).
+          const lw = s.experts / lanes;
+          const bWords = loadLinearBiasTrips(s.experts, t.bias.lanes);
+          const traffic: Traffic = {};
+          add(traffic, 'weights', bWords, 0);
+          add(traffic, 'tmp1', s.tokens * dimW, 0);
+          add(traffic, 'hidden', s.tokens * lw, s.tokens * lw);
+          out.push({
+            op,
+            nests: [
+              nest('lin_bload_words', 'zero bias load', bWords, 1, 0, 'load', { load: true }),
+              ...linearPass(1, s.tokens, s.experts, s.dim, 'gate logits', null, false),
+              nest('gate_route_read_words', 'routing reader', s.tokens * lw, 1, 2, 'reader'),
+              nest('gate_route_store', 'logit store', s.tokens * lw, 1, 2, 'route'),
+              nest('gate_route_softmax', 'softmax + top-k (expert-major)', s.experts * s.tokens, 1, 2, 'route'),
+              nest('gate_route_enqueue', 'queue appends', s.tokens * s.topK, 1, 2, 'route'),
+              nest('gate_route_meta', 'metaqueue', s.experts, 1, 2, 'route'),
+            ],
+            traffic,
+            macs: s.tokens * s.dim * s.experts,
+          });
+          break;
+        }
         const load = loadLinearWeightsTrips(s.experts, s.dim, wL, 0, sL);
         const traffic: Traffic = {};
         add(traffic, 'weights', load, 0);

@@ -3,7 +3,7 @@
 // activation regions are merged onto the ports left. A point gets a provisional split first (enough for the resource
 // model, which counts bundles, not their regions); a point that fits gets the split with the least modelled latency.
 import { isDeepStrictEqual } from 'node:util';
-import { validateConfig, type Config } from '../config/index.ts';
+import { ConfigError, dramRegionsOf, validateConfig, type Config } from '../config/index.ts';
 import { platformInfo } from '../build/platforms.ts';
 import { estimatePlan, type Estimate } from '../estimate/estimate.ts';
 import { buildPlan, type Plan } from '../plan/index.ts';
@@ -26,8 +26,11 @@ export function activationPorts(c: Config): number {
  *  the activation bundles onto the ports left would make room (at least one port is left for them). */
 export function needsMergedBundles(c: Config): boolean {
   const b = c.hardware.bundles;
+  const w = weightsBundleOf(b);
   const room = activationPorts(c);
-  return Object.keys(b).length - 1 > room && room >= 1;
+  // As the rules count them: a bundle whose regions are all on chip (hardware.activations 'onchip') has no port.
+  const ported = Object.keys(b).filter((k) => k !== w && dramRegionsOf(c, b[k]!).length > 0).length;
+  return ported > room && room >= 1;
 }
 
 /** The activation regions in the config's bundle order (every region not on the weights bundle). */
@@ -163,21 +166,25 @@ export function groupsOf(regions: readonly string[], k: number, split: readonly 
 }
 
 /** The config with the split of least modelled latency (splitScorer: the high bound, then the low one; ties to the
- *  first split in partitions' order), validated. For a config whose activation bundles were merged. */
+ *  first split in partitions' order) among the splits the config rules accept (e.g. fused attention wants Q, K and V
+ *  on different bundles), validated. For a config whose activation bundles were merged. */
 export function balanceBundles(c: Config): Config {
   const { regions, k, cost, costLow } = splitScorer(c);
-  let best: number[] | null = null;
-  let bestCost = Infinity;
-  let bestLow = Infinity;
-  for (const split of partitions(regions.length, k)) {
-    const x = cost(split, bestCost);
-    if (x > bestCost) continue;
-    const low = costLow(split);
-    if (x < bestCost || low < bestLow) [best, bestCost, bestLow] = [split, x, low];
+  const ranked = partitions(regions.length, k)
+    .map((split, i) => ({ split, i, high: cost(split), low: costLow(split) }))
+    .sort((a, b) => a.high - b.high || a.low - b.low || a.i - b.i);
+  let first: unknown;
+  for (const { split } of ranked) {
+    const json = structuredClone(c);
+    json.hardware.bundles = bundlesOf(c, groupsOf(regions, k, split));
+    try {
+      return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      first ??= e;
+    }
   }
-  const json = structuredClone(c);
-  json.hardware.bundles = bundlesOf(c, groupsOf(regions, k, best!));
-  return validateConfig(json, `(${c.name}: balanced bundles)`, { boardFit: false });
+  throw first;
 }
 
 /** True when no split of the activation regions can model lower than this estimate of `c`: every op's bounds (high
@@ -203,7 +210,11 @@ export function settleBundles(c: Config, memo: { bundles?: Bundles }): { config:
   if (m && isDeepStrictEqual(Object.values(m).flat().sort(), Object.values(c.hardware.bundles).flat().sort()) && !isDeepStrictEqual(m, c.hardware.bundles)) {
     const json = structuredClone(c);
     json.hardware.bundles = structuredClone(m);
-    config = validateConfig(json, `(${c.name}: merged bundles)`, { boardFit: false });
+    try {
+      config = validateConfig(json, `(${c.name}: merged bundles)`, { boardFit: false });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e; // a split this point's rules refuse: balanceBundles below
+    }
   }
   let plan = buildPlan(config);
   let estimate = estimatePlan(plan);
