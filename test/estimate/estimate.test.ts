@@ -351,9 +351,9 @@ describe("estimate with fused attention (hardware.attention = 'fused')", () => {
     assert.deepEqual(plan.ops.find((o) => o.name === 'block0.v')!.output, 'hidden');
   });
 
-  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit) in block RAM, no score / info movers', () => {
+  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit, rounded up to the 512 its RAMB18 column holds) in block RAM, no score / info movers', () => {
     assert.equal(fused.resources.total.DSP, split.resources.total.DSP);
-    assert.deepEqual(plan.attnFifos, { scoreDepth: 132, infoDepth: 2 });
+    assert.deepEqual(plan.attnFifos, { scoreDepth: 512, infoDepth: 2 });
     const fifo = fused.resources.items.find((i) => i.unit === 'fifo attn scores (fused)')!;
     assert.equal(fifo.BRAM36, Math.ceil(1248 / 36) / 2); // 35 RAMB18 of 512 × 36 side by side
     assert.ok(plan.loops.filter((l) => /attn_(read|write)_(scores|info)_words/.test(l.label)).every((l) => !l.live));
