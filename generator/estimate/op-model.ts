@@ -296,19 +296,23 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const infoWords = s.tokens * wi;
         const traffic: Traffic = {};
         let nests: LoopNest[];
+        // The compute process zeroes its P slots' arrays before it takes its first word; the other processes fill
+        // their depth-2 FIFOs and wait on it: the zeroing is a stage (0) before the region's (1). It overlaps only the
+        // readers' first m_axi latency, so this is high by at most that per call.
         if (op.kind === 'qk_softmax') {
           add(traffic, 'tmp2', s.tokens * dimW, 0); // each q row streams in once
           add(traffic, 'tmp3', steps * dimW, 0); // one K block per cycle, K re-read per q-block
           add(traffic, 'attn', 0, scoreWords);
           add(traffic, 'softmaxInfo', 0, infoWords);
           nests = [
-            nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
-            nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
-            nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
-            nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute'),
-            nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
-            nest('attn_write_scores_words', 'score writer', scoreWords, 1, 0, 'write scores'),
-            nest('attn_write_info_words', 'info writer', infoWords, 1, 0, 'write info'),
+            nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 1, 'read q'),
+            nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 1, 'read q'),
+            nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 1, 'read k'),
+            nest('qk_init_slots', 'Q slots zeroed', s.attnP * dimW, 1, 0, 'compute'),
+            nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 1, 'compute'),
+            nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 1, 'finalize'),
+            nest('attn_write_scores_words', 'score writer', scoreWords, 1, 1, 'write scores'),
+            nest('attn_write_info_words', 'info writer', infoWords, 1, 1, 'write info'),
           ];
         } else {
           add(traffic, 'attn', scoreWords, 0);
@@ -316,12 +320,13 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
           add(traffic, 'tmp2', steps * dimW, 0); // one V block per cycle
           add(traffic, 'tmp1', 0, s.tokens * dimW);
           nests = [
-            nest('attn_read_scores_words', 'score reader', scoreWords, 1, 0, 'read scores'),
-            nest('attn_read_info_words', 'info reader', infoWords, 1, 0, 'read info'),
-            nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
-            nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
-            nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute'),
-            nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),
+            nest('attn_read_scores_words', 'score reader', scoreWords, 1, 1, 'read scores'),
+            nest('attn_read_info_words', 'info reader', infoWords, 1, 1, 'read info'),
+            nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 1, 'read v'),
+            nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 1, 'prepare'),
+            nest('av_init_acc', 'accumulators zeroed', s.attnP * dimW, 1, 0, 'compute'),
+            nest('av_blocks', 'softmax·V', steps * dimW, 1, 1, 'compute'),
+            nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 1, 'writer'),
           ];
         }
         out.push({ op, nests, traffic, macs: s.tokens * s.tokens * s.dim });
@@ -344,8 +349,17 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const wait = (what: string, loop: string, stepCycles: number, fill: number, proc: string): LoopNest => ({
           what, loop, trips: s.tokens, entries: 1, ii: stepCycles, depth: fill, access: 'none', ticks: false, load: false, stage: 0, proc,
         });
-        // The first (1/s, m) also waits for K's first word (its m_axi latency).
-        const lag = (proc: string) => wait('waits a q-block for the first (1/s, m) (K read, Q·Kᵀ, finalize)', 'qk_fin_slots', stepQk, M_AXI_LATENCY + depth('qk_blocks') + depth('qk_fin_slots'), proc);
+        // Each compute process first zeroes its slots' arrays. Q·Kᵀ's zeroing runs beside K's first-word latency.
+        const qkInit = nest('qk_init_slots', 'Q slots zeroed', s.attnP * dimW, 1, 0, 'compute qk');
+        // The first (1/s, m) also waits for K's first word (its m_axi latency) or Q·Kᵀ's zeroing, the later one.
+        const lag = (proc: string) =>
+          wait('waits a q-block for the first (1/s, m) (K read, Q·Kᵀ, finalize)', 'qk_fin_slots', stepQk, Math.max(M_AXI_LATENCY, nestCycles(qkInit)) + depth('qk_blocks') + depth('qk_fin_slots'), proc);
+        // softmax·V zeroes its accumulators while it waits for its first probabilities: max(zeroing, lag), then its
+        // blocks. The longer of the two runs in the compute process, the shorter beside it (a process of its own).
+        const avInit = nest('av_init_acc', 'accumulators zeroed', s.attnP * dimW, 1, 0, 'compute av');
+        const avLag = lag('compute av');
+        const [avFirst, avBeside] = nestCycles(avInit) > nestCycles(avLag) ? [avInit, avLag] : [avLag, avInit];
+        avBeside.proc = 'compute av (under its first wait)';
         const tail = (proc: string) => wait('the last q-block through softmax·V after it', 'av_blocks', stepAv, depth('av_prep_slots') + depth('av_blocks'), proc);
         const traffic: Traffic = {};
         add(traffic, r(0), s.tokens * dimW, 0); // Q rows once
@@ -356,6 +370,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
           nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
           nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
           nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
+          qkInit,
           nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute qk'),
           tail('compute qk'),
           nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
@@ -364,7 +379,8 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
           nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
           lag('prepare'),
           nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
-          lag('compute av'),
+          avBeside,
+          avFirst,
           nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute av'),
           lag('writer'),
           nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),

@@ -91,6 +91,21 @@ export function fifoCost(depth: number, width: number): BankCost {
   return { kind: 'BRAM', ramb18: ramb18(depth, width), LUT: 0, FF: width };
 }
 
+/** The deepest FIFO of `width` bits that costs what one of `depth` costs (fifoCost): the depth rounded up to what its
+ *  block RAM aspect or LUTRAM already holds (132 × 1,248 bit → 512, a column of 512×36 RAMB18s). Margin for free. */
+export function fifoFreeDepth(depth: number, width: number): number {
+  const cost = fifoCost(depth, width);
+  const same = (d: number) => {
+    const c = fifoCost(d, width);
+    return c.kind === cost.kind && c.ramb18 === cost.ramb18 && c.LUT === cost.LUT && c.FF === cost.FF;
+  };
+  const roundUp = (d: number) => Math.ceil(depth / d) * d;
+  // The kinds' limits (SRL, shallow LUTRAM, LUTRAM bits), a LUTRAM's 64 words, the block RAM aspects' depths.
+  const limits = [SRL_MAX_DEPTH, SHALLOW_FIFO_DEPTH, Math.floor(LUTRAM_MAX_BITS / width)];
+  const candidates = [depth, ...limits, roundUp(64), ...[512, 1024, 2048, 4096, 8192, 16384].map(roundUp)];
+  return Math.max(...candidates.filter((d) => d >= depth && same(d)));
+}
+
 /** One line of the resource estimate. */
 export interface ResourceItem {
   unit: string;

@@ -10,6 +10,7 @@ import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies, weightPartBodies } from './dram.ts';
+import { fifoFreeDepth } from '../estimate/resources.ts';
 import { loaderShiftBits, planLoops } from './loops.ts';
 import { linWeightBanking, placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
@@ -176,10 +177,12 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
   // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus twice what finalize's pipeline has in
-  // flight (its depth is assumed, not synthesised).
+  // flight (its depth is assumed, not synthesised), rounded up to what its storage holds anyway (free margin against
+  // a deeper finalize: a short FIFO here is a hang, not a slowdown). Its element is a step of P×H activations.
   if (sizes.attnFused) {
     const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
-    plan.attnFifos = { scoreDepth: attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!)), infoDepth: ATTN_FUSED_INFO_DEPTH };
+    const need = attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!));
+    plan.attnFifos = { scoreDepth: fifoFreeDepth(need, sizes.attnP * sizes.heads * types.activation.W), infoDepth: ATTN_FUSED_INFO_DEPTH };
   }
   return plan;
 }

@@ -248,6 +248,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   row(A, 'attn_read_q_words', 1, 3, { axi: mv('read'), what: 'Q reader: N rows, one word per cycle' });
   row(A, 'attn_read_q_pad', 1, 2, { what: 'Q reader: zero words of the padded rows' });
   row(A, 'attn_read_kv_words', 1, 3, { axi: mv('read'), what: 'K / V reader: the region once per q-block' });
+  // The compute processes zero their P slots' arrays first, a block of a slot (all lanes) per cycle, every call.
+  row(A, 'qk_init_slots', 1, 2, { what: 'Q·Kᵀ: zero the Q slots before block 0, P × DIM/lanes cycles per call' });
   row(A, 'qk_blocks', 1, 12, { roundings: P * H,
     ticks: true,
     products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
@@ -271,6 +273,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     exp: H,
     what: 'prepare: p = e^(a−m)/s, one slot per cycle, HEADS exp units time-multiplexed over P slots',
   });
+  row(A, 'av_init_acc', 1, 2, { what: 'softmax·V: zero the accumulators, P × DIM/lanes cycles per call' });
   row(A, 'av_blocks', 1, 10, { roundings: L,
     ticks: true,
     carried: [carry('acc', B, RMW_LATENCY, 'block d of a slot\'s accumulator is next updated DIM/ACT_LANES iterations later')],

@@ -234,7 +234,7 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
         int('AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
         ...(plan.attnFifos
           ? [
-              int('SCORE_DEPTH', plan.attnFifos.scoreDepth, 'attention_fused scores FIFO (steps): N-1 + 2 x finalize steps in flight + 1 (kernels/attention.ts)'),
+              int('SCORE_DEPTH', plan.attnFifos.scoreDepth, 'attention_fused scores FIFO (steps): N-1 + 2 x finalize steps in flight + 1 (kernels/attention.ts), rounded up to what its block RAM holds'),
               int('INFO_DEPTH', plan.attnFifos.infoDepth, 'attention_fused (1/s, m) FIFO (rows)'),
             ]
           : []),

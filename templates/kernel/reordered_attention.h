@@ -177,10 +177,16 @@ void attn_qk_compute(hls::stream<typename CONFIG_T::word_t> &qs, hls::stream<typ
   acc_t score[T_P][T_HEADS];
 #pragma HLS array_partition variable=score complete dim=0
 
+  int io = 0, id = 0;  // slot and block by counters: no divider on i
 qk_init_slots:
   for (int i = 0; i < T_P * B; i++) {
+#pragma HLS pipeline II=1  // a block of a slot per cycle (all lanes): P*B cycles, not P*B*ACT_LANES
   qk_init_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[io][id][j] = 0;  // deterministic garbage for block 0
+    if (++id == B) {
+      id = 0;
+      io++;
+    }
   }
 
   int kk = 0, d = 0;
@@ -509,10 +515,16 @@ void attn_av_compute(hls::stream<attn_step_t<CONFIG_T> > &probs, hls::stream<typ
   acc_t acc[T_P][B][CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=acc complete dim=1  // all P slots update every cycle
 #pragma HLS array_partition variable=acc complete dim=3
+  int io = 0, id = 0;  // slot and block by counters: no divider on i
 av_init_acc:
   for (int i = 0; i < T_P * B; i++) {
+#pragma HLS pipeline II=1  // a block of a slot per cycle (all lanes): P*B cycles, not P*B*ACT_LANES
   av_init_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) acc[i / B][i % B][j] = 0;
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) acc[io][id][j] = 0;
+    if (++id == B) {
+      id = 0;
+      io++;
+    }
   }
   attn_step_t<CONFIG_T> p;
   int b = 0, kk = 0, d = 0;

@@ -11,7 +11,7 @@ import { buildCsim } from '../../generator/csim/build.ts';
 import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
-import { expectedActiveExperts, spreadPairs } from '../../generator/estimate/op-model.ts';
+import { expectedActiveExperts, nestCycles, opModels, spreadPairs } from '../../generator/estimate/op-model.ts';
 import { packDesign } from '../../generator/pack/pack.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { runReference } from '../../generator/reference/model.ts';
@@ -337,9 +337,31 @@ describe("estimate with fused attention (hardware.attention = 'fused')", () => {
     assert.equal(att.cycles, 6 * 129 * 26 + 129 * 26);
     const qk = split.ops.find((o) => o.kind === 'qk_softmax' && o.block === 0)!;
     const av = split.ops.find((o) => o.kind === 'attn_v' && o.block === 0)!;
-    assert.equal(qk.cycles + av.cycles, 2 * 6 * 129 * 26);
+    assert.equal(qk.cycles + av.cycles, 2 * (26 * 24 + 6 * 129 * 26)); // each zeroes its 26 × 24 slot words first
     assert.ok(att.computeBound < qk.computeBound + av.computeBound - 16_000, `${att.computeBound} vs ${qk.computeBound} + ${av.computeBound}`);
     assert.ok(fused.totals.bound < split.totals.bound - 190_000, `${fused.totals.bound} vs ${split.totals.bound}`);
+  });
+
+  it('the compute processes zero their P × 24 slot words first: split, a stage before the region; fused, Q·Kᵀ\'s delays the first (1/s, m) and softmax·V\'s runs under its first wait', () => {
+    const models = (p: typeof plan) => opModels(p, () => ({ queueLens: spreadPairs(16, 129 * 2, 16) }));
+    const nests = (ms: ReturnType<typeof models>, kind: string) => ms.find((m) => m.op.kind === kind && m.op.block === 0)!.nests;
+    const splitModels = models(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets })));
+    for (const [kind, loop] of [['qk_softmax', 'qk_init_slots'], ['attn_v', 'av_init_acc']] as const) {
+      const ns = nests(splitModels, kind);
+      const init = ns.filter((n) => n.stage === 0);
+      assert.deepEqual(init.map((n) => [n.loop, n.trips, n.ticks]), [[loop, 26 * 24, false]]);
+      assert.ok(ns.filter((n) => n.loop !== loop).every((n) => n.stage === 1));
+    }
+    const fn = nests(models(plan), 'attention');
+    const qkInit = fn.find((n) => n.loop === 'qk_init_slots')!;
+    assert.equal(qkInit.proc, 'compute qk');
+    const zeroing = nestCycles(qkInit);
+    assert.equal(zeroing, 26 * 24 + 2 - 1 + 2);
+    const lags = fn.filter((n) => n.what.startsWith('waits a q-block'));
+    assert.ok(lags.length === 4 && lags.every((n) => n.depth === zeroing + 12 + 36), 'the first (1/s, m) after the zeroing, Q·Kᵀ and finalize');
+    const avInit = fn.find((n) => n.loop === 'av_init_acc')!;
+    assert.equal(avInit.proc, 'compute av (under its first wait)');
+    assert.ok(nestCycles(avInit) < nestCycles(lags.find((n) => n.proc === 'compute av')!));
   });
 
   it('traffic: Q once, K and V per q-block, the context written; no score / info bytes; V read from hidden', () => {
@@ -351,9 +373,9 @@ describe("estimate with fused attention (hardware.attention = 'fused')", () => {
     assert.deepEqual(plan.ops.find((o) => o.name === 'block0.v')!.output, 'hidden');
   });
 
-  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit) in block RAM, no score / info movers', () => {
+  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit, rounded up to the 512 its RAMB18 column holds) in block RAM, no score / info movers', () => {
     assert.equal(fused.resources.total.DSP, split.resources.total.DSP);
-    assert.deepEqual(plan.attnFifos, { scoreDepth: 132, infoDepth: 2 });
+    assert.deepEqual(plan.attnFifos, { scoreDepth: 512, infoDepth: 2 });
     const fifo = fused.resources.items.find((i) => i.unit === 'fifo attn scores (fused)')!;
     assert.equal(fifo.BRAM36, Math.ceil(1248 / 36) / 2); // 35 RAMB18 of 512 × 36 side by side
     assert.ok(plan.loops.filter((l) => /attn_(read|write)_(scores|info)_words/.test(l.label)).every((l) => !l.live));

@@ -12,6 +12,8 @@ import {
   attnSchedule,
   attnScoresWords,
 } from '../../generator/kernels/attention.ts';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
 import { buildDriver, runDriver, values, type DriverOutput } from './cpp-harness.ts';
 
 const LANES = 8;
@@ -188,6 +190,15 @@ describe('generator/kernels/attention (attention_fused FIFOs: finalize → prepa
       assert.ok(!attnFusedFifosDrain(n, p, inFlight, d, 0), 'no info slot must deadlock');
     });
   }
+  it("the plan's depth at N 129, P 26 (512 steps, what the 132-step FIFO's RAMB18 column holds) drains while finalize's (1/s, m) write trails its score forward by up to 9,984 iterations (cycles at II 1; 132 steps: 104)", () => {
+    const sets = ['hardware.attention=fused', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16'];
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets }));
+    assert.equal(plan.attnFifos!.scoreDepth, 512);
+    assert.ok(attnFusedFifosDrain(129, 26, 9984, 512, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(!attnFusedFifosDrain(129, 26, 9985, 512, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(attnFusedFifosDrain(129, 26, 104, 132, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(!attnFusedFifosDrain(129, 26, 105, 132, ATTN_FUSED_INFO_DEPTH));
+  });
   it('without pipeline skew (0 in flight) the need is exactly N − 1 steps: the wait between a row start and its (1/s, m)', () => {
     for (const [n, p] of [[9, 4], [129, 26], [33, 8]] as const) {
       assert.ok(attnFusedFifosDrain(n, p, 0, n - 1, 1));
