@@ -136,8 +136,8 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   for (const im of images) if (!existsSync(im)) throw new UserError(`--images: cannot read ${im}: no such file${nonUtf8Note(im)}`);
   if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file${nonUtf8Note(opts.weights)}`);
 
-  const { points, rejected, skipped } = enumeratePoints(base);
-  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected + skipped} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules${skipped ? `, ${skipped} skipped (${SKIPS.map((r) => r.why).join('; ')})` : ''}; estimating ${points.length}`);
+  const { points, grid, rejected, skipped, twins } = enumeratePoints(base);
+  log(`explore: ${base.name} on ${board.board}: ${grid} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules${skipped ? `, ${skipped} skipped (${SKIPS.map((r) => r.why).join('; ')})` : ''}; estimating ${points.length}, and of the ${twins} split-attention twins of fused points only those whose fused point does not fit`);
   const evaluated = evaluatePoints(points, { maxUtil, progress: progress('explore: estimated') });
   const ranked = rankPoints(evaluated, objective);
   if (!ranked.length) throw new UserError(formatNoFit(base.name, board.board, maxUtil, whyNothingFits(evaluated), evaluated.length));
@@ -179,7 +179,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
     platform: board,
     objective,
     maxUtil,
-    counts: { grid: points.length + rejected + skipped, rejected, skipped, evaluated: points.length, fitting: ranked.length },
+    counts: { grid, rejected, skipped, evaluated: evaluated.length, fitting: ranked.length },
     ranked,
     front,
     checks,

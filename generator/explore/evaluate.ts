@@ -52,13 +52,15 @@ function utilisation(used: ResourceCounts, cap: ResourceCounts): Record<Resource
   return u;
 }
 
-/** Resources and fit of every point, then the latency of those that fit. */
+/** Resources and fit of every point, then the latency of those that fit; a point's split-attention twin
+ *  (space.ts DOMINANCE) right after it, only when the point does not fit. */
 export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOptions): EvaluatedPoint[] {
   const out: EvaluatedPoint[] = [];
   // The split of merged activation bundles a four-port point needed last (bundles.ts settleBundles).
   const memo = {};
-  points.forEach((p0, i) => {
-    let p = p0;
+  const one = (p0: DesignPoint): EvaluatedPoint => {
+    const { twin: _twin, ...rest } = p0;
+    let p: DesignPoint = rest;
     const cap = platformInfo(p.config.hardware.platform).capacity;
     const fitOf = (resources: ResourceCounts) => {
       const util = utilisation(resources, cap);
@@ -94,7 +96,12 @@ export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOption
         };
     }
     const { resources, util, over, binding } = f;
-    out.push({ ...p, resources, util, over, binding, fits: over.length === 0, latency });
+    return { ...p, resources, util, over, binding, fits: over.length === 0, latency };
+  };
+  points.forEach((p, i) => {
+    const e = one(p);
+    out.push(e);
+    if (!e.fits && p.twin) out.push(one(p.twin));
     o.progress?.(i + 1, points.length);
   });
   return out;

@@ -40,6 +40,12 @@ export interface Knobs {
   weightPorts: number;
   /** hardware.patchEmbed = 'unified' (absent: the own array). */
   patchEmbed?: 'unified';
+  /** hardware.activations = 'onchip' (absent: DRAM). */
+  activations?: 'onchip';
+  /** hardware.attention = 'fused' (absent: split). Searched by dominance, not product: see DOMINANCE. */
+  attention?: 'fused';
+  /** hardware.gate = 'unified' (absent: the own gate array). */
+  gate?: 'unified';
   precision: PrecisionProfile;
 }
 
@@ -51,6 +57,9 @@ export interface DesignPoint {
   /** Its activation bundles were merged to free ports for the weight ports (a provisional split: evaluate gives a
    *  point that fits the split with the least modelled latency, bundles.ts balanceBundles). */
   mergedBundles?: true;
+  /** The split-attention twin of a fused point (DOMINANCE): estimated only when this point does not fit the caps;
+   *  null when the config rules refuse it. */
+  twin?: DesignPoint | null;
 }
 
 /** The grid: every combination is tried; those the config rules reject are counted, not kept. attnParallel lists the
@@ -88,6 +97,15 @@ export function profilePrecision(base: Config, profile: PrecisionProfile): Confi
     p.activation = { ...p.activation, W: 16, I: ACT16_INT_BITS, q: ACT16_QUANT, o: ACT16_OVERFLOW };
   }
   return isDeepStrictEqual(p, base.precision) ? null : p;
+}
+
+/** profilePrecision memoised per base config: every point of a profile shares it (w8Precision is not free). */
+const profileMemo = new WeakMap<Config, Map<PrecisionProfile, Config['precision'] | null>>();
+function profilePrecisionOnce(base: Config, profile: PrecisionProfile): Config['precision'] | null {
+  let m = profileMemo.get(base);
+  if (!m) profileMemo.set(base, (m = new Map()));
+  if (!m.has(profile)) m.set(profile, profilePrecision(base, profile));
+  return m.get(profile)!;
 }
 
 /** The sorted distinct values of a numeric grid axis plus the base config's own value. */
@@ -164,6 +182,36 @@ export const AXES: readonly AnyAxis[] = [
     },
     read: (c) => (c.hardware.patchEmbed === 'unified' ? 'unified' : undefined),
   }),
+  axisOf<'activations'>({
+    key: 'activations',
+    values: () => [undefined, 'onchip'],
+    id: (v) => (v === 'onchip' ? '-oc' : ''),
+    text: (v) => (v === 'onchip' ? ', act on chip' : ''),
+    apply: (j, v, b) => {
+      if (v === 'onchip' || b.hardware.activations !== undefined) j.hardware.activations = v ?? 'dram';
+    },
+    read: (c) => (c.hardware.activations === 'onchip' ? 'onchip' : undefined),
+  }),
+  axisOf<'attention'>({
+    key: 'attention',
+    values: () => [undefined, 'fused'],
+    id: (v) => (v === 'fused' ? '-af' : ''),
+    text: (v) => (v === 'fused' ? ', attn fused' : ''),
+    apply: (j, v, b) => {
+      if (v === 'fused' || b.hardware.attention !== undefined) j.hardware.attention = v ?? 'split';
+    },
+    read: (c) => (c.hardware.attention === 'fused' ? 'fused' : undefined),
+  }),
+  axisOf<'gate'>({
+    key: 'gate',
+    values: () => [undefined, 'unified'],
+    id: (v) => (v === 'unified' ? '-gu' : ''),
+    text: (v) => (v === 'unified' ? ', gate on unit' : ''),
+    apply: (j, v, b) => {
+      if (v === 'unified' || b.hardware.gate !== undefined) j.hardware.gate = v ?? 'own';
+    },
+    read: (c) => (c.hardware.gate === 'unified' ? 'unified' : undefined),
+  }),
   axisOf<'precision'>({
     key: 'precision',
     values: (b) => profilesOf(b),
@@ -175,8 +223,8 @@ export const AXES: readonly AnyAxis[] = [
       return v === 'w8' ? `, w8 gptq, ${act}` : `, ${act}`;
     },
     apply: (j, v, b) => {
-      const p = profilePrecision(b, v);
-      if (p) j.precision = p;
+      const p = profilePrecisionOnce(b, v);
+      if (p) j.precision = structuredClone(p);
     },
     read: () => 'own',
   }),
@@ -191,6 +239,14 @@ export const SKIPS: ReadonlyArray<{ why: string; when: (k: Knobs) => boolean }> 
     when: (k) => k.precision === 'w8' && k.patchEmbed === 'unified',
   },
 ];
+
+/** An axis searched by dominance instead of the product (README "Exploring designs"): a point with the `prefer` value
+ *  has the same DSPs as its twin with `other` and a modelled latency never above it (generator/estimate/op-model.ts:
+ *  fused attention costs max(T_qk + N·step_av, N·step_qk + T_av) + fill, split T_qk + T_av plus the scores' DRAM
+ *  round trip; both use the same Q·Kᵀ and softmax·V arrays; test/explore/space.test.ts checks it on a sample), so the
+ *  twin can never rank above it by latency (DSP breaking ties) nor sit on the Pareto front in its place. The twin is
+ *  estimated only when the preferred point is refused by the config rules or does not fit the caps. */
+export const DOMINANCE = { key: 'attention', prefer: 'fused', other: undefined } as const;
 
 /** `t16x16-p4-a256` (the base precision) or `t16x16-p4-a256-w2-act16`: the knobs in a name usable as a file and
  *  directory name; a point of the base precision keeps the id it had before the precision axis. */
@@ -238,27 +294,43 @@ export function profilesOf(base: Config): PrecisionProfile[] {
 }
 
 /** Every valid point of the grid around `base` (its own point always included), in a fixed order (AXES' order, the
- *  last axis fastest); `rejected` counts the combinations the config rules refuse, `skipped` those a SKIPS rule does. */
-export function enumeratePoints(base: Config): { points: DesignPoint[]; rejected: number; skipped: number } {
+ *  last axis fastest), the DOMINANCE axis at its preferred value with the other value as the point's `twin` (or in
+ *  its place when the rules refuse the preferred one). Counts: `grid` every combination of the product, `rejected`
+ *  those the config rules refuse, `skipped` those a SKIPS rule does, `twins` the held-back twins of valid points. */
+export function enumeratePoints(base: Config): { points: DesignPoint[]; grid: number; rejected: number; skipped: number; twins: number } {
   const points: DesignPoint[] = [];
+  let grid = 0;
   let rejected = 0;
   let skipped = 0;
-  const values = AXES.map((a) => a.values(base) as readonly unknown[]);
+  let twins = 0;
+  const values = AXES.map((a) => (a.key === DOMINANCE.key ? [DOMINANCE.prefer] : (a.values(base) as readonly unknown[])));
+  // One combination: a point, or null when a SKIPS rule or the config rules drop it (counted).
+  const build = (knobs: Knobs): DesignPoint | null => {
+    grid++;
+    if (SKIPS.some((s) => s.when(knobs))) {
+      skipped++;
+      return null;
+    }
+    try {
+      const config = withKnobs(base, knobs);
+      const merged = !isDeepStrictEqual(config.hardware.bundles, base.hardware.bundles);
+      return { id: pointId(knobs), knobs: { ...knobs }, config, ...(merged ? { mergedBundles: true as const } : {}) };
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      rejected++;
+      return null;
+    }
+  };
   const walk = (i: number, k: Record<string, unknown>): void => {
     if (i === AXES.length) {
-      const knobs = k as unknown as Knobs;
-      if (SKIPS.some((s) => s.when(knobs))) {
-        skipped++;
-        return;
-      }
-      try {
-        const config = withKnobs(base, knobs);
-        const merged = !isDeepStrictEqual(config.hardware.bundles, base.hardware.bundles);
-        points.push({ id: pointId(knobs), knobs: { ...knobs }, config, ...(merged ? { mergedBundles: true as const } : {}) });
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        rejected++;
-      }
+      const preferred = build(k as unknown as Knobs);
+      const other = { ...k };
+      delete other[DOMINANCE.key];
+      const twin = build(other as unknown as Knobs);
+      if (preferred) {
+        points.push({ ...preferred, twin });
+        if (twin) twins++;
+      } else if (twin) points.push(twin);
       return;
     }
     const key = AXES[i]!.key;
@@ -269,6 +341,14 @@ export function enumeratePoints(base: Config): { points: DesignPoint[]; rejected
       walk(i + 1, next);
     }
   };
-  walk(0, {});
-  return { points, rejected, skipped };
+  // Most combinations are refused (a ConfigError each): without stack traces they cost no stack capture; caught here,
+  // never shown.
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    walk(0, {});
+  } finally {
+    Error.stackTraceLimit = stackLimit;
+  }
+  return { points, grid, rejected, skipped, twins };
 }

@@ -13,7 +13,9 @@ import { attnQBlocks } from '../../generator/kernels/attention.ts';
 describe('explore/space + evaluate on tiny', function () {
   this.timeout(60_000);
   const base = resolveConfig({ preset: 'tiny' });
-  const { points, rejected, skipped } = enumeratePoints(base);
+  const { points, grid, rejected, skipped, twins } = enumeratePoints(base);
+  // Every point with the held-back split twins of fused points.
+  const all = points.flatMap((p) => [p, ...(p.twin ? [p.twin] : [])]);
   let evaluated: EvaluatedPoint[];
   before(() => {
     evaluated = evaluatePoints(points, { maxUtil: 0.9 });
@@ -22,28 +24,33 @@ describe('explore/space + evaluate on tiny', function () {
   it('the grid: every combination is a valid point, rejected by the rules or skipped by a stated rule; the base point is in it', () => {
     const n = GRID.tile.length ** 2 * attnParallelAxis(9).length * GRID.axiBits.length * GRID.weightPorts.length * GRID.patchEmbed.length;
     assert.deepEqual(profilesOf(base), ['own', 'act16', 'w8']);
-    assert.equal(points.length + rejected + skipped, 3 * n, 'the hardware grid once per precision profile');
-    assert.equal(skipped, n / 2, 'w8 with the patch embedding on the unit: half of the w8 grid');
-    assert.deepEqual(AXES.map((a) => a.key), ['tileIn', 'tileOut', 'attnParallel', 'axiBits', 'weightPorts', 'patchEmbed', 'precision']);
+    // × activations (dram, onchip) × attention (split, fused) × gate (own, unified).
+    assert.equal(grid, 3 * 8 * n, 'the hardware grid once per precision profile');
+    assert.equal(points.length + twins + rejected + skipped, grid, 'each combination a point, a held-back split twin, rejected or skipped');
+    assert.equal(skipped, (8 * n) / 2, 'w8 with the patch embedding on the unit: half of the w8 grid');
+    assert.deepEqual(AXES.map((a) => a.key), ['tileIn', 'tileOut', 'attnParallel', 'axiBits', 'weightPorts', 'patchEmbed', 'activations', 'attention', 'gate', 'precision']);
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
     assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, weightPorts: 1, precision: 'own' }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
     assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
-    assert.ok(points.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored');
+    assert.ok(all.some((p) => p.id === pointId(knobsOf(base))), 'the base point is explored (a split twin)');
+    assert.equal(new Set(all.map((p) => p.id)).size, all.length, 'twin ids are unique too');
     for (const p of points) assert.deepEqual({ ...knobsOf(p.config), precision: p.knobs.precision }, p.knobs);
     // Two weight ports fit ZCU102 (five bundles of six ports); the point id and config carry them.
-    const two = points.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'own')!;
+    // The points of the base's architecture (DRAM activations, split attention, own gate).
+    const plain = all.filter((p) => !p.knobs.activations && !p.knobs.attention && !p.knobs.gate);
+    const two = plain.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'own')!;
     assert.match(two.id, /-w2$/);
     assert.equal(two.config.hardware.weightPorts, 2);
-    assert.match(points.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'act16')!.id, /-w2-act16$/);
+    assert.match(plain.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'act16')!.id, /-w2-act16$/);
     // Four weight ports on ZCU102 (six PS ports): the activation regions merged onto the two ports left.
-    const four = points.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'own' && !p.knobs.patchEmbed)!;
+    const four = plain.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'own' && !p.knobs.patchEmbed)!;
     assert.match(four.id, /-w4$/);
     assert.equal(four.mergedBundles, true);
     assert.deepEqual(Object.keys(four.config.hardware.bundles), ['inout1', 'inout2', 'weights']);
     assert.deepEqual(Object.values(four.config.hardware.bundles).flat().sort(), Object.values(base.hardware.bundles).flat().sort());
-    assert.ok(!points.some((p) => p.knobs.weightPorts < 4 && p.mergedBundles), 'one and two ports keep the base bundles');
-    for (const p of points.filter((q) => q.knobs.weightPorts < 4)) assert.deepEqual(p.config.hardware.bundles, base.hardware.bundles, p.id);
-    assert.match(points.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'w8')!.id, /-w4-w8$/);
+    assert.ok(!all.some((p) => p.knobs.weightPorts < 4 && p.mergedBundles), 'one and two ports keep the base bundles');
+    for (const p of all.filter((q) => q.knobs.weightPorts < 4)) assert.deepEqual(p.config.hardware.bundles, base.hardware.bundles, p.id);
+    assert.match(plain.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'w8')!.id, /-w4-w8$/);
   });
 
   it('w8: the -w8 preset\'s precision on the base model, never with the patch embedding on the unit', () => {
@@ -136,8 +143,8 @@ describe('explore/space + evaluate on tiny', function () {
       assert.deepEqual(p.resources, e.resources.total, p.id);
     }
     // A cap just under the base point's DSP share puts it over on DSP.
-    const own = evaluated.find((p) => p.id === pointId(knobsOf(base)))!;
-    const [tight] = evaluatePoints([own], { maxUtil: own.util.DSP - 1e-9 });
+    const [own] = evaluatePoints([all.find((p) => p.id === pointId(knobsOf(base)))!], { maxUtil: 0.9 });
+    const [tight] = evaluatePoints([own!], { maxUtil: own!.util.DSP - 1e-9 });
     assert.ok(!tight!.fits && tight!.over.includes('DSP') && tight!.latency === null);
   });
 
@@ -167,17 +174,19 @@ describe('explore/space + evaluate on tiny', function () {
     assert.match(msg, /no single resource binds them all, each point is over on one or more of: /);
     assert.ok(msg.includes(`DSP (the least any point needs is ${least('DSP')}, the cap 2,268 of 2,520) in ${half(0).length}/${mixed.length}`), msg);
     assert.ok(msg.includes(`LUT (the least any point needs is ${least('LUT')}, the cap 246,672 of 274,080) in ${half(1).length}/${mixed.length}`), msg);
-    const one = formatNoFit('tiny', 'ZCU102', 0.15, whyNothingFits(evaluatePoints(points, { maxUtil: 0.15 })), points.length);
-    assert.match(one, new RegExp(`every one of the ${points.length} points is over on DSP \\(the least any point needs is [\\d,]+, the cap 378 of 2,520\\)$`));
+    const one = formatNoFit('tiny', 'ZCU102', 0.15, whyNothingFits(evaluatePoints(points, { maxUtil: 0.15 })), points.length + twins);
+    assert.match(one, new RegExp(`every one of the ${points.length + twins} points is over on DSP \\(the least any point needs is [\\d,]+, the cap 378 of 2,520\\)$`));
   });
 
   it('when nothing fits, the resource that bound every point is named', () => {
     // tiny needs > 15 % of the DSPs at its smallest (every exp/recip unit counted; 442 with the patch embedding on the
     // linear unit) and less than 15 % of the rest at its smallest.
-    const n = whyNothingFits(evaluatePoints(points, { maxUtil: 0.15 }));
+    const none = evaluatePoints(points, { maxUtil: 0.15 });
+    assert.equal(none.length, points.length + twins, 'nothing fits: every split twin is estimated too');
+    const n = whyNothingFits(none);
     assert.deepEqual(n.everywhere, ['DSP']);
     const dsp = n.counts.find((c) => c.resource === 'DSP')!;
-    assert.equal(dsp.points, points.length);
+    assert.equal(dsp.points, none.length);
     assert.equal(dsp.least, Math.min(...evaluated.map((p) => p.resources.DSP)));
   });
 });
