@@ -53,7 +53,8 @@ function utilisation(used: ResourceCounts, cap: ResourceCounts): Record<Resource
 }
 
 /** Resources and fit of every point, then the latency of those that fit; a point's split-attention twin
- *  (space.ts DOMINANCE) right after it, only when the point does not fit or has merged activation bundles. */
+ *  (space.ts DOMINANCE) right after it, only when the point does not fit (on another resource than DSPs, which the twin shares) or has
+ *  merged activation bundles. */
 export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOptions): EvaluatedPoint[] {
   const out: EvaluatedPoint[] = [];
   // The split of merged activation bundles a four-port point needed last (bundles.ts settleBundles).
@@ -103,7 +104,8 @@ export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOption
     out.push(e);
     // A merged-bundle point settles its own split, and fused attention refuses some (bundles.ts balanceBundles): the
     // twin may get a split the fused point cannot, so there the dominance is not proven and the twin is estimated.
-    if (p.twin && (!e.fits || p.mergedBundles)) out.push(one(p.twin));
+    // A point over on DSPs has a twin over on DSPs too (the same count): not estimated.
+    if (p.twin && (p.mergedBundles || (!e.fits && !e.over.includes('DSP')))) out.push(one(p.twin));
     o.progress?.(i + 1, points.length);
   });
   return out;

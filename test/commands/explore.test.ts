@@ -55,7 +55,11 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.equal(cfg.hardware.attnParallel, j.chosen.knobs.attnParallel);
     // The chosen point's precision profile is written out (it is not the preset's): the -w8 preset's precision.
     assert.deepEqual(cfg.precision, resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }).precision);
-    assert.deepEqual(cfg.hardware.bundles, j.chosen.knobs.weightPorts === 4 ? { inout1: cfg.hardware.bundles.inout1, inout2: cfg.hardware.bundles.inout2, weights: ['weights'] } : resolveConfig({ preset: 'tiny' }).hardware.bundles);
+    assert.equal(cfg.hardware.activations === 'onchip', j.chosen.knobs.activations === 'onchip');
+    assert.equal(cfg.hardware.attention === 'fused', j.chosen.knobs.attention === 'fused');
+    assert.equal(cfg.hardware.gate === 'unified', j.chosen.knobs.gate === 'unified');
+    // Four weight ports merge the activation bundles only where they live in DRAM.
+    assert.deepEqual(cfg.hardware.bundles, j.chosen.knobs.weightPorts === 4 && !j.chosen.knobs.activations ? { inout1: cfg.hardware.bundles.inout1, inout2: cfg.hardware.bundles.inout2, weights: ['weights'] } : resolveConfig({ preset: 'tiny' }).hardware.bundles);
     const e = await runCli(['estimate', '-c', file, '--json']);
     assert.equal(e.exitCode, 0, e.stderr);
     assert.equal(JSON.parse(e.stdout).totals.bound, j.chosen.latency.cycles);

@@ -63,12 +63,23 @@ describe('explore: fused attention dominates its split twin', function () {
     }
   });
 
-  it('the split twin is estimated right after its fused point only when that does not fit', () => {
+  it('the split twin is estimated right after its fused point only when that does not fit, and not when DSPs bind', () => {
     const p = paired.find((q) => !q.mergedBundles)!;
-    assert.deepEqual(evaluatePoints([p], { maxUtil: 1 }).map((e) => e.id), [p.id], 'fits: the twin is never estimated');
-    const none = evaluatePoints([p], { maxUtil: 1e-6 });
-    assert.deepEqual(none.map((e) => [e.id, e.fits]), [[p.id, false], [p.twin.id, false]]);
-    assert.ok(!('twin' in none[0]!), 'the twin is not carried into the result');
+    const [e] = evaluatePoints([p], { maxUtil: 1 });
+    assert.deepEqual([e!.id, e!.fits], [p.id, true], 'fits: the twin is never estimated');
+    assert.ok(!('twin' in e!), 'the twin is not carried into the result');
+    assert.deepEqual(evaluatePoints([p], { maxUtil: 1e-6 }).map((x) => x.id), [p.id], 'over on DSPs: so is the twin');
+    // A cap between the point's DSP share and its highest share (BRAM36 on explore's ViT-T choice): over, not on DSPs.
+    const t = retarget(resolveConfig({ preset: 'm3vit-t-cityscapes' }), 'zcu102');
+    const k = { tileIn: 64, tileOut: 16, attnParallel: 26, axiBits: 128, weightPorts: 4, activations: 'onchip', gate: 'unified', precision: 'w8' } as const;
+    const kf = { ...k, attention: 'fused' } as const;
+    const twin: DesignPoint = { id: pointId(k), knobs: k, config: withKnobs(t, k) };
+    const fused: DesignPoint = { id: pointId(kf), knobs: kf, config: withKnobs(t, kf), twin };
+    const u = evaluatePoints([fused], { maxUtil: 1 })[0]!.util;
+    assert.ok(u.BRAM36 > u.DSP, JSON.stringify(u));
+    const both = evaluatePoints([fused], { maxUtil: (u.DSP + u.BRAM36) / 2 });
+    assert.deepEqual(both.map((x) => [x.id, x.over.includes('DSP'), x.over.includes('BRAM36')]), [[fused.id, false, true], [twin.id, false, true]]);
+    assert.equal(both[0]!.fits, false);
   });
 
   it('merged activation bundles (four weight ports on ZCU102, DRAM activations) leave too few ports for fused attention', () => {
