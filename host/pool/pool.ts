@@ -21,7 +21,7 @@ export function defaultJobs(): number {
 }
 
 /** Whether these options run on the csim bridge (the only backend spread over processes; XRT has one device). */
-export function pooledBackend(opts: RunOptions): boolean {
+export function pooledBackend(opts: Pick<RunOptions, 'backend' | 'xclbin'>): boolean {
   return opts.backend === 'csim' || (opts.backend === 'auto' && !opts.xclbin);
 }
 
@@ -59,20 +59,62 @@ function unwrap<T>(r: LaneResult<T>): T {
   return r.ok;
 }
 
-/**
- * runImages over up to `jobs` lanes. Falls back to one process when there is one job, one image, an XRT backend, or
- * two images with the same stem (runImages reports that clash per image, which needs every image in one list).
- */
-export async function runImagesPooled(opts: RunOptions, hooks: PoolHooks, jobs: number): Promise<RunReport> {
+/** Lanes for these options: 1 (no pool) for one job, one image, an XRT backend or two images with the same stem. */
+function laneCount(opts: Pick<RunOptions, 'backend' | 'xclbin' | 'images'>, jobs: number): number {
   const stems = opts.images.map((p) => basename(p, extname(p)));
-  const workers = Math.min(jobs, opts.images.length);
-  if (workers <= 1 || !pooledBackend(opts) || new Set(stems).size !== stems.length) return runImages(opts, hooks);
-  const tStart = performance.now();
-  const since = () => (performance.now() - tStart) / 1000;
-  // Spawned before anything else here: a worker's start-up overlaps this process's own setup.
-  const pool = workerpool.pool(WORKER, { workerType: 'process', maxWorkers: workers - 1, minWorkers: workers - 1, workerTerminateTimeout: 1000 });
+  // Two images with one stem: runImages reports that clash per image, which needs every image in one list.
+  if (!pooledBackend(opts) || new Set(stems).size !== stems.length) return 1;
+  return Math.max(1, Math.min(jobs, opts.images.length));
+}
+
+/** Worker processes, from their spawn to their end (also at process exit: Ctrl-C kills them). */
+interface Workers {
+  pool: workerpool.Pool;
+  count: number;
+  end(): Promise<void>;
+}
+
+function spawnWorkers(count: number): Workers {
+  const pool = workerpool.pool(WORKER, { workerType: 'process', maxWorkers: count, minWorkers: count, workerTerminateTimeout: 1000 });
   const kill = () => void pool.terminate(true);
   process.once('exit', kill);
+  return {
+    pool,
+    count,
+    end: async () => {
+      process.removeListener('exit', kill);
+      await pool.terminate(true);
+    },
+  };
+}
+
+let warm: Workers | undefined;
+
+/**
+ * Spawns the worker processes of the runImagesPooled call to come with these options (none when it would not pool),
+ * so that their start-up runs beside the caller's own setup. Call it only when that call follows (or the process
+ * exits): the workers end with it.
+ */
+export function warmRunWorkers(opts: Pick<RunOptions, 'backend' | 'xclbin' | 'images'>, jobs: number): void {
+  const lanes = laneCount(opts, jobs);
+  if (!warm && lanes > 1) warm = spawnWorkers(lanes - 1);
+}
+
+/** runImages over up to `jobs` lanes (see laneCount for when it runs in this process alone). */
+export async function runImagesPooled(opts: RunOptions, hooks: PoolHooks, jobs: number): Promise<RunReport> {
+  const workers = laneCount(opts, jobs);
+  if (workers <= 1) return runImages(opts, hooks);
+  const tStart = performance.now();
+  const since = () => (performance.now() - tStart) / 1000;
+  // Spawned before anything else here (or earlier, by warmRunWorkers): a worker's start-up overlaps this process's setup.
+  let spawned: Workers;
+  if (warm?.count === workers - 1) spawned = warm;
+  else {
+    await warm?.end();
+    spawned = spawnWorkers(workers - 1);
+  }
+  warm = undefined;
+  const { pool } = spawned;
   let local: RunSession | undefined;
   try {
     // Build (or find cached) the bridge once here: workers building it at once would race on the cache.
@@ -133,7 +175,6 @@ export async function runImagesPooled(opts: RunOptions, hooks: PoolHooks, jobs: 
     return { selection: first.selection, backend: first.backend, results: reports.flatMap((r) => r.results), seconds: (performance.now() - t0) / 1000 };
   } finally {
     local?.close();
-    process.removeListener('exit', kill);
-    await pool.terminate(true);
+    await spawned.end();
   }
 }
