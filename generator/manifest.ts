@@ -6,8 +6,13 @@ export const MANIFEST_FORMAT = 'edgemoe-design/3';
 /** The format of a design with several weight ports (hardware.weightPorts > 1): /3 plus weights.parts and a tensor's
  *  `ports`, so a host that predates them refuses the design instead of writing one weights buffer. */
 export const MANIFEST_FORMAT_PORTS = 'edgemoe-design/4';
+/** The format of a design whose activations are on chip (hardware.activations = 'onchip'): /4 (weights.parts when
+ *  there are several weight ports) plus `onChip`, the regions that are arrays of the kernel rather than DRAM (the
+ *  bundles list only DRAM regions; the output region is written once per image after the last op, so a debug stop
+ *  leaves no output in DRAM), so a host that predates it refuses the design instead of reading a debug stop's output. */
+export const MANIFEST_FORMAT_ONCHIP = 'edgemoe-design/5';
 /** Every format this edgemoe reads. */
-export const MANIFEST_FORMATS = [MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS] as const;
+export const MANIFEST_FORMATS = [MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS, MANIFEST_FORMAT_ONCHIP] as const;
 
 /** A named slice of one m_axi bundle's DRAM buffer. Offsets and sizes are bytes; offsets are 4096-aligned. */
 export const regionSchema = z.object({
@@ -120,6 +125,8 @@ export const manifestSchema = z.object({
   scalars: z.object({ numImages: z.string(), task: z.string(), reload: z.string(), debugStop: z.string() }),
   /** Debug stop steps: value of the debugStop argument → the op after which the run ends (0 = run to the end). */
   debugSteps: z.array(z.object({ id: z.number().int(), op: z.string() })),
+  /** Format /5 only: the regions held on chip (hardware.activations = 'onchip'); no buffer, no debug-stop output. */
+  onChip: z.array(z.string()).optional(),
   /** Generated sources, relative to the design dir. */
   sources: z.object({
     kernel: z.array(z.string()),

@@ -150,6 +150,8 @@ export class Accelerator {
       if (im.length !== imageBytes) throw new UserError(`image ${i}: ${im.length} bytes, the design takes ${imageBytes} (${m.input.shape.join('x')})`);
     });
     const t = this.taskIndex(task);
+    if (opts.debugStop && m.onChip)
+      throw new UserError(`debug stop ${opts.debugStop}: this design keeps its activations on chip (design.json onChip), so a debug stop leaves no output in DRAM; use \`edgemoe csim --trace\``);
     const t0 = process.hrtime.bigint();
     // Each image straight to its slot (no staging copy; a batch is at most maxImages writes).
     images.forEach((im, i) => this.backend.write(input.buffer, input.offset + i * input.stride, im));

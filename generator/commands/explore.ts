@@ -15,7 +15,7 @@ import { explorationJson, fmtMs, formatExploration, formatNoFit, type Exploratio
 import { explorationHtml } from '../explore/html.ts';
 import { calibrationImages } from '../explore/images.ts';
 import { emitSweep } from '../explore/jobs.ts';
-import { ACT16_INT_BITS, enumeratePoints, profilesOf, retarget, type PrecisionProfile } from '../explore/space.ts';
+import { ACT16_INT_BITS, enumeratePoints, profilesOf, retarget, SKIPS, type PrecisionProfile } from '../explore/space.ts';
 import { DEFAULT_TOLERANCE } from '../csim/run.ts';
 import { randomWeights } from '../weights/random.ts';
 import { writeSafetensors } from '../weights/index.ts';
@@ -69,14 +69,26 @@ function writeAtomic(file: string, data: string): void {
   renameSync(tmp, file);
 }
 
-/** The chosen point as a config that extends the input: its hardware section, plus any section --set changed. */
-export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string, profile: PrecisionProfile = 'own'): object {
+/** `section` with a null for every key of `base` it lacks, at every depth of plain objects: what "extends" then
+ *  removes (a bundle merged away for four weight ports, a precision pattern the profile drops). */
+function withRemovals(section: unknown, base: unknown): unknown {
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!obj(section) || !obj(base)) return section;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(section)) out[k] = withRemovals(v, base[k]);
+  for (const k of Object.keys(base)) if (!(k in section)) out[k] = null;
+  return out;
+}
+
+/** The chosen point as a config that extends the input: its hardware section, plus any section --set changed; keys of
+ *  the input (`base`, the resolved input config) the chosen config lacks are written as null (removed). */
+export function chosenConfigJson(opts: Pick<ExploreOpts, 'preset' | 'config' | 'set'>, chosen: Config, outDir: string, pointId: string, profile: PrecisionProfile = 'own', base?: Config): object {
   const ext = opts.config ? relative(outDir, resolve(opts.config)) : (opts.preset ?? DEFAULT_PRESET);
   const touched = new Set((opts.set ?? []).map((s) => s.split('.')[0]!.trim()));
   const json: Record<string, unknown> = { extends: ext, name: `${chosen.name}-${pointId}` };
   if (touched.has('model')) json.model = chosen.model;
-  if (touched.has('precision') || profile !== 'own') json.precision = chosen.precision;
-  json.hardware = chosen.hardware;
+  if (touched.has('precision') || profile !== 'own') json.precision = withRemovals(chosen.precision, base?.precision);
+  json.hardware = withRemovals(chosen.hardware, base?.hardware);
   return json;
 }
 
@@ -124,8 +136,8 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   for (const im of images) if (!existsSync(im)) throw new UserError(`--images: cannot read ${im}: no such file${nonUtf8Note(im)}`);
   if (opts.weights !== undefined && !existsSync(opts.weights)) throw new UserError(`--weights ${opts.weights}: no such file${nonUtf8Note(opts.weights)}`);
 
-  const { points, rejected } = enumeratePoints(base);
-  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules; estimating ${points.length}`);
+  const { points, rejected, skipped } = enumeratePoints(base);
+  log(`explore: ${base.name} on ${board.board}: ${points.length + rejected + skipped} grid points (precision ${profilesOf(base).join(', ')}), ${rejected} rejected by the config rules${skipped ? `, ${skipped} skipped (${SKIPS.map((r) => r.why).join('; ')})` : ''}; estimating ${points.length}`);
   const evaluated = evaluatePoints(points, { maxUtil, progress: progress('explore: estimated') });
   const ranked = rankPoints(evaluated, objective);
   if (!ranked.length) throw new UserError(formatNoFit(base.name, board.board, maxUtil, whyNothingFits(evaluated), evaluated.length));
@@ -167,7 +179,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
     platform: board,
     objective,
     maxUtil,
-    counts: { grid: points.length + rejected, rejected, evaluated: points.length, fitting: ranked.length },
+    counts: { grid: points.length + rejected + skipped, rejected, skipped, evaluated: points.length, fitting: ranked.length },
     ranked,
     front,
     checks,
@@ -182,7 +194,7 @@ async function explore(opts: ExploreOpts, mapImages?: CheckImageMap): Promise<vo
   let chosenFile: string | null = null;
   if (chosen) {
     chosenFile = join(outDir, `${base.name}-${chosen.id}.json`);
-    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id, chosen.knobs.precision), null, 2)}\n`);
+    writeAtomic(chosenFile, `${JSON.stringify(chosenConfigJson(opts, chosen.config, outDir, chosen.id, chosen.knobs.precision, base0), null, 2)}\n`);
   }
   const rel = (f: string) => relative(process.cwd(), f) || '.';
   if (opts.json) process.stdout.write(`${JSON.stringify(explorationJson(x, chosenFile && rel(chosenFile), rel(htmlFile)), null, 2)}\n`);
@@ -202,7 +214,7 @@ export function register(program: Command, mapImages?: CheckImageMap): void {
       .command('explore')
       .summary('search hardware and precision for the best fit')
       .description(
-        `search the hardware options and precision of a config (linear tile in × out, attention parallelism P (the powers of two up to 32 plus, for the model's token count, the smallest P of each attention pass count: 1..13, 15, 16, 19, 22, 26, 32 for 129 tokens), AXI width, weight ports 1 or 2, and the activation type: the config's own or ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest; exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
+        `search the hardware options and precision of a config (linear tile in × out, attention parallelism P (the powers of two up to 32 plus, for the model's token count, the smallest P of each attention pass count: 1..13, 15, 16, 19, 22, 26, 32 for 129 tokens), AXI width, weight ports 1, 2 or 4 (with the activation bundles merged where the board has too few free memory ports, split for the least modelled latency), the patch embedding's unit, and the precision: the config's own, its activations as ap_fixed<16,${ACT16_INT_BITS}> rounded to nearest, or the -w8 preset's 8-bit per-channel weights (GPTQ-rounded when packed for the check) with 16-bit activations; w8 with the patch embedding on the linear unit is skipped (too coarse); exhaustive over a bounded grid; the exp / reciprocal units follow P and the heads, one per head per attention stage, so they are no separate knob) with the estimator, keep the points that fit the board under --max-util of every resource, rank them, C-simulate the best --top (plus the best point of each precision not among them) on calibration images against the float reference (MSE/var, cosine, top-k routing agreement; the best-ranked point within --tolerance and --min-agreement is chosen, so a lower precision only wins when its csim passes), print the Pareto front (latency vs DSP) and write it as an HTML page, with the chosen config (it extends the input). --emit-jobs writes a sweep dir of HLS jobs (Makefile for make -j N, Slurm job array sweep.sbatch)`,
       ),
   )
     .addOption(new Option('--platform <board>', 'explore for another board (its part; everything else of the config kept)').choices([...PLATFORMS]))

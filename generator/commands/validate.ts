@@ -3,6 +3,7 @@ import { describeInput } from '../config/input.ts';
 import type { Command } from 'commander';
 import { ConfigError, DEFAULT_PRESET, PRECISION_CLASSES, type Config } from '../config/index.ts';
 import { axiLanes } from '../config/rules.ts';
+import { ON_CHIP_REGIONS, activationsOnChip, dramRegionsOf } from '../config/schema.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { cppType } from '../fixed.ts';
 import { modelStats, type ModelStats } from '../model/stats.ts';
@@ -68,6 +69,11 @@ export function formatSummary(c: Config, s: ModelStats, origin: string): string 
       ? [`            weight ports: ${hw.weightPorts} (linear and expert matrix rows alternate over weights${Array.from({ length: hw.weightPorts! - 1 }, (_, k) => `, weights${k + 1}`).join('')}; one bundle each)`]
       : []),
     ...(hw.patchEmbed === 'unified' ? ['            patch embedding: on the unified linear unit (a [dim][C·p·p] layer per image; no patch MAC array, nothing loaded once)'] : []),
+    ...(hw.gate === 'unified' ? ['            MoE gate: logits on the unified linear unit (an [experts][dim] layer over all tokens, loaded during attn proj; no gate MAC array), then a routing process'] : []),
+    ...(activationsOnChip(c)
+      ? [`            activations on chip: ${ON_CHIP_REGIONS.join(' ')} and the working x are on-chip arrays; DRAM bundles: ${Object.entries(hw.bundles).filter(([, r]) => dramRegionsOf(c, r).length > 0).map(([b, r]) => `${b}: ${dramRegionsOf(c, r).join(' ')}`).join('; ')} (x: the output)`]
+      : []),
+    ...(hw.attention === 'fused' ? ['            attention: fused (Q·Kᵀ/softmax and softmax·V in one DATAFLOW region, scores on chip; V into hidden first)'] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

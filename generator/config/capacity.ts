@@ -56,18 +56,33 @@ export function dspViolations(plan: Plan): Violation[] {
   ];
 }
 
-/** Block RAM, URAM, LUT and FF: each resource the estimate needs beyond the whole board, with the numbers. */
+/** Block RAM, URAM, LUT and FF: each resource the estimate needs beyond the whole board, with the numbers. With
+ *  hardware.activations = 'onchip' a block RAM or URAM overflow names the activation arrays' share. */
 export function storageLogicViolations(plan: Plan): Violation[] {
   const p = platformInfo(plan.config.hardware.platform);
-  const used = estimateResources(plan).total;
+  const est = estimateResources(plan);
+  const used = est.total;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const board = p.board.split(' (')[0]!;
-  return (['BRAM36', 'URAM', 'LUT', 'FF'] as const)
-    .filter((k) => Math.round(used[k]) > p.capacity[k])
+  const over = (['BRAM36', 'URAM', 'LUT', 'FF'] as const).filter((k) => Math.round(used[k]) > p.capacity[k]);
+  const acts = est.items.filter((i) => /^buffer act_/.test(i.unit));
+  const onchip: Array<(typeof over)[number]> = plan.sizes.actOnChip === true ? over.filter((k) => k === 'BRAM36' || k === 'URAM') : [];
+  return [
+    ...onchip.map((k) => {
+      const share = acts.reduce((a, i) => a + i[k], 0);
+      const list = acts.filter((i) => i[k] > 0).map((i) => `${i.unit.replace(/^buffer /, '')} ${fmt(i[k])}`).join(', ');
+      return {
+        path: 'hardware.activations',
+        rule: `activations 'onchip' need ${fmt(used[k])} ${k} in all but the ${board} has ${fmt(p.capacity[k])}: the activation arrays take ${fmt(share)} (${list}), the rest of the design ${fmt(used[k] - share)}; use activations 'dram' or a smaller model or board`,
+      };
+    }),
+    ...over
+    .filter((k) => !onchip.includes(k))
     .map((k) => ({
       path: 'hardware',
       rule: `the design needs ${fmt(used[k])} ${k} but the ${board} has ${fmt(p.capacity[k])} (resource estimate; \`edgemoe estimate --resources\` lists every unit): reduce hardware.linearTile or hardware.attnParallel, or pick a larger platform`,
-    }));
+    })),
+  ];
 }
 
 /** Every plan rule's violations (empty when the config is usable). */

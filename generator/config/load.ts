@@ -34,11 +34,15 @@ function isObject(v: unknown): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep merge: objects merge key by key, everything else (arrays included) replaces. */
+/** Deep merge: objects merge key by key, everything else (arrays included) replaces; a null member removes the key
+ *  it inherits (as RFC 7396 JSON Merge Patch: a config extending a preset can drop one of its bundles). */
 export function deepMerge(base: Json, over: Json): Json {
   if (!isObject(base) || !isObject(over)) return structuredClone(over);
   const out: Record<string, Json> = structuredClone(base);
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k]!, v) : structuredClone(v);
+  for (const [k, v] of Object.entries(over)) {
+    if (v === null) delete out[k];
+    else out[k] = k in out ? deepMerge(out[k]!, v) : structuredClone(v);
+  }
   return out;
 }
 

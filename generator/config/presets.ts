@@ -165,6 +165,25 @@ const W8_SCALE: Partial<FixedType> = { granularity: 'channel', scaleBits: 5, sca
  */
 const W8_ACTIVATION: FixedType = { signed: true, W: 16, I: 5, q: 'AP_RND', o: 'AP_SAT', n: 0 };
 
+/**
+ * The w8 preset's precision applied to another model's `base` precision (`edgemoe explore`'s w8 profile; the preset is
+ * this of Edge-MoE's types). The patch weights keep the base's integer bits when it has more than the preset's 0: a
+ * model whose input normalisation is folded into them (ViT-S: ÷255 and ImageNet std, ≈4.4×) needs them.
+ */
+export function w8Precision(base: Config['precision']): Config['precision'] {
+  const tensors = w8Tensors();
+  tensors['patch_embed.proj.weight'] = rs(Math.max(tensors['patch_embed.proj.weight']!.I!, base.patchWeight.I));
+  return {
+    ...structuredClone(base),
+    activation: { ...W8_ACTIVATION },
+    accumulator: fx(32, 10),
+    linearWeight: { ...base.linearWeight, W: 8, I: 1, ...W8_SCALE },
+    attnBias: { ...base.attnBias, W: 24 },
+    bias: { ...base.bias, W: 24 },
+    tensors,
+  };
+}
+
 export const PRESETS: Record<string, { description: string; config: () => Config }> = {
   'm3vit-t-cityscapes': {
     description: 'Edge-MoE exactly: ViT-T, 3x128x256, 16 experts top-2, 2 tasks, ZCU102 @ 300 MHz (default)',
@@ -207,12 +226,7 @@ export const PRESETS: Record<string, { description: string; config: () => Config
     config: () => {
       const c = PRESETS['m3vit-t-cityscapes']!.config();
       c.name = 'm3vit-t-cityscapes-w8';
-      c.precision.activation = { ...W8_ACTIVATION };
-      c.precision.accumulator = fx(32, 10);
-      c.precision.linearWeight = { ...c.precision.linearWeight, W: 8, I: 1, ...W8_SCALE };
-      c.precision.attnBias = { ...c.precision.attnBias, W: 24 };
-      c.precision.bias = { ...c.precision.bias, W: 24 };
-      c.precision.tensors = w8Tensors();
+      c.precision = w8Precision(c.precision);
       return c;
     },
   },

@@ -1,7 +1,8 @@
 // Hardware rules a schema-valid config must also satisfy; each violation names its field path.
 import { isHdlKeyword } from '../build/hdl-keywords.ts';
 import { platformInfo } from '../build/platforms.ts';
-import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, type Config, type FixedType, type PrecisionClass } from './schema.ts';
+import { GATE_ROUTE_LATENCY } from '../plan/loops.ts';
+import { DRAM_REGIONS, LIMITS, PRECISION_CLASSES, WEIGHT_PART_REGIONS, activationsOnChip, dramRegionsOf, type Config, type FixedType, type PrecisionClass } from './schema.ts';
 
 /** One broken rule: the config path (e.g. `model.heads`) and what was expected. */
 export interface Violation {
@@ -204,7 +205,33 @@ function checkHardware(c: Config, bad: (path: string, rule: string) => void): vo
   for (const r of DRAM_REGIONS) if (!seen.has(r)) bad('hardware.bundles', `region '${r}' is on no bundle`);
   checkWeightPorts(c, bad);
   checkPatchEmbed(c, bad);
+  if (activationsOnChip(c) && hw.patchEmbed === 'unified')
+    bad('hardware.activations', "activations 'onchip' with patchEmbed 'unified' is not supported: the one linear unit's reader argument would be bound to the image's m_axi port at the patch call and to on-chip token arrays at every other call, which HLS cannot give one argument; use patchEmbed 'own' or activations 'dram'");
+  checkAttention(c, bad);
+  checkGate(c, bad);
   if (hw.slr !== undefined && hw.platform !== 'u280') bad('hardware.slr', `slr applies to the multi-SLR U280 only (platform is ${hw.platform})`);
+}
+
+/** hardware.attention 'fused': V is written into the hidden region (tmp2 still holds Q while V is computed), so a
+ *  hidden row must hold a token's DIM activations; and the Q (tmp2), K (tmp3) and V (hidden) readers run in one
+ *  DATAFLOW region, the V reader held back a q-block at the start, so each needs an m_axi bundle of its own (on a
+ *  shared read channel the held-back words would block the others': head-of-line deadlock, or half the rate). */
+function checkAttention(c: Config, bad: (path: string, rule: string) => void): void {
+  if (c.hardware.attention !== 'fused') return;
+  const m = c.model;
+  const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
+  if (Number.isFinite(hidden) && hidden < m.dim)
+    bad('hardware.attention', `attention 'fused' writes V into the hidden region, whose rows (max of model.dim × model.mlpRatio and model.moe.expertHidden = ${hidden}) must hold model.dim (${m.dim}) activations`);
+  if (activationsOnChip(c)) return; // Q, K and V are separate on-chip arrays: no shared read channel
+  const bundleOf = (r: string) => Object.entries(c.hardware.bundles).find(([, rs]) => rs.includes(r))?.[0];
+  const readers: Array<[string, string]> = [['tmp2', 'Q'], ['tmp3', 'K'], ['hidden', 'V']];
+  for (let i = 0; i < readers.length; i++)
+    for (let j = i + 1; j < readers.length; j++) {
+      const [a, b] = [readers[i]!, readers[j]!];
+      const ba = bundleOf(a[0]);
+      if (ba !== undefined && ba === bundleOf(b[0]))
+        bad('hardware.attention', `attention 'fused' reads ${a[1]} (${a[0]}) and ${b[1]} (${b[0]}) concurrently: put them on different bundles of hardware.bundles (both are on ${ba})`);
+    }
 }
 
 /** WEIGHT_PORTS values the loader has a form for (a power of two, so rows alternate evenly over a TILE_OUT tile). */
@@ -228,10 +255,11 @@ function checkWeightPorts(c: Config, bad: (path: string, rule: string) => void):
   }
   for (const r of WEIGHT_PART_REGIONS) if (r in hw.bundles) bad(`hardware.bundles.${r}`, `bundle name '${r}' is taken by the extra weight port of hardware.weightPorts; rename the bundle`);
   const p = platformInfo(hw.platform);
-  const bundles = Object.keys(hw.bundles).length;
+  // hardware.activations = 'onchip': a bundle whose regions are all on chip gets no m_axi port.
+  const bundles = Object.values(hw.bundles).filter((rs) => dramRegionsOf(c, rs).length > 0).length;
   const ports = p.memory.banks.length;
   if (bundles + n - 1 > ports) {
-    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
+    bad(path, `weightPorts ${n} needs ${n - 1} free memory port${n > 2 ? 's' : ''} beside the ${bundles} ${activationsOnChip(c) ? 'DRAM ' : ''}bundles of hardware.bundles, but the ${p.board.split(' (')[0]!} has ${ports} (${p.memory.banks.length <= 8 ? p.memory.banks.join(', ') : `${p.memory.banks[0]} … ${p.memory.banks[ports - 1]}`}): ${Math.max(0, ports - bundles)} free; merge bundles or lower weightPorts`);
   }
 }
 
@@ -257,6 +285,33 @@ function checkPatchEmbed(c: Config, bad: (path: string, rule: string) => void): 
   const wl = wb > 0 ? hw.axiBits / wb : 0;
   if (Number.isInteger(wl) && wl >= 1 && K % wl !== 0)
     bad(path, `patchEmbed 'unified' needs whole weight words per patch-matrix row (the loader's word-aligned form): C·p·p (${K}) is not a multiple of ${wl} weights per word (hardware.axiBits / the linear weight container)`);
+}
+
+/** hardware.gate = 'unified': the gate [experts][dim] must tile the linear unit (whole output tiles, hence whole rows
+ *  per weight port, which divide linearTile.out; whole activation words per logit row), its logit rows must fit the
+ *  hidden region's rows, the routing needs enough tokens for II 1, and the accumulator must wrap: the unit sums TILE_IN products per step where the own array sums ACT_LANES, and only
+ *  wrap-around sums are the same in any order (so the logits stay bit-exact to the own gate's). */
+function checkGate(c: Config, bad: (path: string, rule: string) => void): void {
+  const hw = c.hardware;
+  if (hw.gate === undefined || hw.gate === 'own') return;
+  const path = 'hardware.gate';
+  const m = c.model;
+  const E = m.moe.experts;
+  if (!isPosInt(E)) return;
+  if (isPow2(hw.linearTile.out) && E % hw.linearTile.out !== 0)
+    bad(path, `gate 'unified' needs model.moe.experts (${E}) to be a multiple of hardware.linearTile.out (${hw.linearTile.out}): the gate is a linear layer of ${E} outputs`);
+  if ((AXI_WIDTHS as readonly number[]).includes(hw.axiBits) && c.precision.activation.W >= 1) {
+    const lanes = axiLanes(c);
+    if (Number.isInteger(lanes) && E % lanes !== 0)
+      bad(path, `gate 'unified' writes each token's ${E} logits as whole activation words: model.moe.experts (${E}) must be a multiple of the AXI lane count ${lanes} (hardware.axiBits / precision.activation.W)`);
+  }
+  const hidden = Math.max(Math.round(m.dim * m.mlpRatio), m.moe.expertHidden);
+  if (E > hidden) bad(path, `gate 'unified' writes the logits into the hidden region's rows: model.moe.experts (${E}) must be at most the hidden width (${hidden})`);
+  const tokens = isPosInt(m.patch) ? 1 + Math.floor(m.image[1] / m.patch) * Math.floor(m.image[2] / m.patch) : NaN;
+  if (tokens < GATE_ROUTE_LATENCY)
+    bad(path, `gate 'unified' routes expert-major over all tokens at II 1, which needs at least ${GATE_ROUTE_LATENCY} tokens (the softmax state's update latency); the model has ${tokens}`);
+  if (c.precision.accumulator.o !== 'AP_WRAP')
+    bad(path, `gate 'unified' needs precision.accumulator.o = AP_WRAP (got ${c.precision.accumulator.o}): the unit adds the logit's products in another grouping than the own gate, which gives the same sum only when the accumulator wraps`);
 }
 
 /** Resource counts compared by the per-SLR fit rule (as in build/platforms.ts, kept local to avoid an import cycle). */

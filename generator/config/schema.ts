@@ -161,6 +161,21 @@ export const hardwareSchema = z
      *  weights reloaded per image into the linear weight buffer, pos_embed added by a pass of its own): no
      *  patch_w / patch_b arrays and no patch MAC array. */
     patchEmbed: z.enum(['own', 'unified']).optional(),
+    /** Where the MoE gate's logits are computed: 'own' (default) its own E×lanes MAC array with the task's gate
+     *  weights loaded per block into gate_w, 'unified' the unified linear unit as an [experts][dim] layer over all
+     *  tokens (its weights prefetched into the linear weight buffer during attn proj, a zero bias, the act_t logits
+     *  written to the hidden region), then a routing process (softmax, top-k, queue appends) over every token. */
+    gate: z.enum(['own', 'unified']).optional(),
+    /** Where the activations live: 'dram' (default, Edge-MoE's layout) every region of hardware.bundles in DRAM; 'onchip'
+     *  the token buffers, hidden, the attention scores and softmaxInfo (ON_CHIP_REGIONS) and the working residual stream
+     *  are on-chip arrays, so DRAM carries the images, the weights and the output (the x region) only; bundles left
+     *  without a DRAM region get no m_axi port. */
+    activations: z.enum(['dram', 'onchip']).optional(),
+    /** How a block's attention runs: 'split' (default) Q·Kᵀ + softmax statistics, then softmax·V, each its own DATAFLOW
+     *  call with the scores and (1/s, m) in the attn / softmaxInfo DRAM regions; 'fused' both in ONE DATAFLOW region,
+     *  the scores and statistics on chip in FIFOs (softmax·V runs one q-block behind Q·Kᵀ), V computed before it into
+     *  the hidden region (Q is still being read from tmp2). */
+    attention: z.enum(['split', 'fused']).optional(),
     /** Multi-SLR boards (U280): pin the kernel to this SLR, checked to fit it (default: its memory's SLR when it fits). */
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
@@ -190,5 +205,22 @@ export type PlanRegionName = DramRegion | WeightPartRegion;
 /** Weight ports of a config (hardware.weightPorts, default 1). */
 export const weightPortsOf = (c: { hardware: { weightPorts?: number } }): number => c.hardware.weightPorts ?? 1;
 
+/** True when Q·Kᵀ/softmax and softmax·V run concurrently in one DATAFLOW region (hardware.attention = 'fused'). */
+export const attentionFused = (c: { hardware: { attention?: 'split' | 'fused' } }): boolean => c.hardware.attention === 'fused';
+
 /** True when the patch embedding runs on the unified linear unit (hardware.patchEmbed = 'unified'). */
 export const patchUnified = (c: { hardware: { patchEmbed?: 'own' | 'unified' } }): boolean => c.hardware.patchEmbed === 'unified';
+
+/** True when the MoE gate's logits run on the unified linear unit (hardware.gate = 'unified'). */
+export const gateUnified = (c: { hardware: { gate?: 'own' | 'unified' } }): boolean => c.hardware.gate === 'unified';
+/** The regions that become on-chip arrays with hardware.activations = 'onchip' (x stays in DRAM as the output; its
+ *  working copy, one image, is on chip too). */
+export const ON_CHIP_REGIONS = ['tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo'] as const;
+export type OnChipRegion = (typeof ON_CHIP_REGIONS)[number];
+
+/** True when the activations live on chip (hardware.activations = 'onchip'). */
+export const activationsOnChip = (c: { hardware: { activations?: 'dram' | 'onchip' } }): boolean => c.hardware.activations === 'onchip';
+
+/** The regions of one bundle that stay in DRAM (all of them unless the activations are on chip). */
+export const dramRegionsOf = (c: { hardware: { activations?: 'dram' | 'onchip' } }, regions: readonly string[]): string[] =>
+  activationsOnChip(c) ? regions.filter((r) => !(ON_CHIP_REGIONS as readonly string[]).includes(r)) : [...regions];

@@ -5,7 +5,7 @@ import { validateConfig } from '../config/index.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import { fsErrorReason, nonUtf8Note } from '../io/files.ts';
-import { MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS, MANIFEST_FORMATS, manifestSchema, type DesignManifest } from '../manifest.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_ONCHIP, MANIFEST_FORMAT_PORTS, MANIFEST_FORMATS, manifestSchema, type DesignManifest } from '../manifest.ts';
 import { findRegion } from './regions.ts';
 
 export { findRegion, locateRegion, weightParts, weightsImageBytes } from './regions.ts';
@@ -52,9 +52,14 @@ export function parseManifest(raw: unknown, path: string): DesignManifest {
     throw new UserError(`${path} does not match the design.json contract (regenerate the design with \`edgemoe gen\`):\n${lines.join('\n')}`);
   }
   const m = parsed.data;
-  // Several weight ports come with format /4 and only with it (a /3 reader would write one weights buffer).
+  // On-chip activations come with format /5 and only with it (weight parts optional there).
+  if ((m.format === MANIFEST_FORMAT_ONCHIP) !== (m.onChip !== undefined))
+    throw new UserError(`${path}: format ${m.format} ${m.format === MANIFEST_FORMAT_ONCHIP ? 'needs onChip (the regions held on chip)' : 'cannot carry onChip (on-chip activations are format ' + MANIFEST_FORMAT_ONCHIP + ')'}`);
+  // Several weight ports come with format /4 (or /5) and only with it (a /3 reader would write one weights buffer).
   const parts = m.weights.parts;
-  if ((m.format === MANIFEST_FORMAT_PORTS) !== (parts !== undefined && parts.length > 1))
+  if (m.format === MANIFEST_FORMAT_ONCHIP) {
+    if (parts !== undefined && parts.length < 2) throw new UserError(`${path}: weights.parts needs two or more weight regions`);
+  } else if ((m.format === MANIFEST_FORMAT_PORTS) !== (parts !== undefined && parts.length > 1))
     throw new UserError(`${path}: format ${m.format} ${m.format === MANIFEST_FORMAT_PORTS ? 'needs weights.parts with two or more weight regions' : 'cannot carry weights.parts (several weight ports are format ' + MANIFEST_FORMAT_PORTS + ')'}`);
   if (parts) {
     if (parts[0]!.bundle !== m.weights.bundle || parts[0]!.region !== m.weights.region) throw new UserError(`${path}: weights.parts[0] must be the weights bundle and region (${m.weights.bundle}/${m.weights.region})`);

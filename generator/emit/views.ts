@@ -62,7 +62,9 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
   const outImageWords = words(m.output.stride, 'output.stride');
   const ops = plan.ops
     .filter((o) => o.output !== null)
-    .map((o) => ({ id: o.id, name: o.name, bundle: bundleIndex(m, plan.regions[o.output!].bundle), wordOffset: plan.regions[o.output!].wordOffset, words: o.outWords }));
+    // hardware.activations = 'onchip': every op writes an on-chip array (x too: DRAM x is written once per image after
+    // the last block), so no op's output can be dumped from DRAM (bundle -1; --trace still records each).
+    .map((o) => ({ id: o.id, name: o.name, bundle: s.actOnChip ? -1 : bundleIndex(m, plan.regions[o.output!].bundle), wordOffset: s.actOnChip ? 0 : plan.regions[o.output!].wordOffset, words: o.outWords }));
   return {
     name: plan.name,
     kernel: plan.kernelName,
@@ -86,6 +88,7 @@ export function testbenchView(plan: Plan, m: DesignManifest) {
     out16: act.containerBits === 16,
     numTasks: s.tasks,
     ops,
+    onchip: s.actOnChip === true,
   };
 }
 

@@ -106,7 +106,10 @@ const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a 
 /** Ideal cycles of nests: iterations at the effective II, concurrent processes overlapped. */
 const idealOf = (nests: readonly LoopNest[]) => stagedCycles(nests, (n) => n.trips * effectiveII(n));
 /** Lower estimate: fill once per loop, one m_axi latency per op. */
-const lowOf = (nests: readonly LoopNest[]) => stagedCycles(nests, (n) => (n.trips > 0 ? n.trips * effectiveII(n) + n.depth - 1 + LOOP_OVERHEAD : 0)) + M_AXI_LATENCY;
+// The op's one m_axi latency only when some loop of it touches DRAM (hardware.activations = 'onchip': a residual add
+// or an attention op touches on-chip arrays only).
+const lowOf = (nests: readonly LoopNest[]) =>
+  stagedCycles(nests, (n) => (n.trips > 0 ? n.trips * effectiveII(n) + n.depth - 1 + LOOP_OVERHEAD : 0)) + (nests.some((n) => n.trips > 0 && n.access !== 'none') ? M_AXI_LATENCY : 0);
 
 /** Per-op figures for given routing. */
 function opEstimates(plan: Plan, p: PlatformInfo, routing: (b: number) => MoeRouting): { ops: OpEstimate[]; totals: Totals } {

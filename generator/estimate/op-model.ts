@@ -81,7 +81,7 @@ export function expectedActiveExperts(experts: number, topK: number, tokens: num
   return experts * (1 - ((experts - topK) / experts) ** tokens);
 }
 
-const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+const addTo = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
   const cur = t[r] ?? { read: 0, write: 0 };
   t[r] = { read: cur.read + read, write: cur.write + write };
 };
@@ -160,6 +160,12 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
     const part = wordsSpanned(start, outDim * inDim, wL) / ports;
     for (let k = 0; k < ports && ports > 1; k++) ns.push(nest('lin_wport_words', `${what}: port ${k} reader`, part, 1, stage, `${proc} port ${k}`));
     return ns;
+  };
+  // hardware.activations = 'onchip': the on-chip regions and the working x move no DRAM words; DRAM x is written by
+  // the output writer only (counted on the last op, below).
+  const onChip = (r: PlanRegionName) => s.actOnChip === true && (r === 'x' || plan.regions[r]?.onChip === true);
+  const add = (t: Traffic, r: PlanRegionName, read: number, write: number) => {
+    if (!onChip(r)) addTo(t, r, read, write);
   };
   const out: OpModel[] = [];
   const xTilesPerWord = lanes > s.tileIn ? lanes / s.tileIn : 1;
@@ -265,7 +271,7 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         // linear_step's double buffering (kernel.cpp): Q loads its own weights, each linear prefetches the next one's.
         const own = op.step === STEP.q;
         const next: [number, number, number] | null =
-          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? null : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
+          op.step === STEP.q || op.step === STEP.k || op.step === STEP.v ? [s.dim, s.dim, 0] : op.step === STEP.proj ? (moe ? (s.gateUnified ? [s.experts, s.dim, 0] : null) : [s.mlpHidden, s.dim, 0]) : op.step === STEP.ffn1 ? [s.dim, s.mlpHidden, 0] : null;
         const bWords = loadLinearBiasTrips(outDim, biasLanes);
         const traffic: Traffic = {};
         add(traffic, 'weights', bWords, 0);
@@ -290,19 +296,23 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         const infoWords = s.tokens * wi;
         const traffic: Traffic = {};
         let nests: LoopNest[];
+        // The compute process zeroes its P slots' arrays before it takes its first word; the other processes fill
+        // their depth-2 FIFOs and wait on it: the zeroing is a stage (0) before the region's (1). It overlaps only the
+        // readers' first m_axi latency, so this is high by at most that per call.
         if (op.kind === 'qk_softmax') {
           add(traffic, 'tmp2', s.tokens * dimW, 0); // each q row streams in once
           add(traffic, 'tmp3', steps * dimW, 0); // one K block per cycle, K re-read per q-block
           add(traffic, 'attn', 0, scoreWords);
           add(traffic, 'softmaxInfo', 0, infoWords);
           nests = [
-            nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
-            nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
-            nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
-            nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute'),
-            nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
-            nest('attn_write_scores_words', 'score writer', scoreWords, 1, 0, 'write scores'),
-            nest('attn_write_info_words', 'info writer', infoWords, 1, 0, 'write info'),
+            nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 1, 'read q'),
+            nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 1, 'read q'),
+            nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 1, 'read k'),
+            nest('qk_init_slots', 'Q slots zeroed', s.attnP * dimW, 1, 0, 'compute'),
+            nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 1, 'compute'),
+            nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 1, 'finalize'),
+            nest('attn_write_scores_words', 'score writer', scoreWords, 1, 1, 'write scores'),
+            nest('attn_write_info_words', 'info writer', infoWords, 1, 1, 'write info'),
           ];
         } else {
           add(traffic, 'attn', scoreWords, 0);
@@ -310,15 +320,72 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
           add(traffic, 'tmp2', steps * dimW, 0); // one V block per cycle
           add(traffic, 'tmp1', 0, s.tokens * dimW);
           nests = [
-            nest('attn_read_scores_words', 'score reader', scoreWords, 1, 0, 'read scores'),
-            nest('attn_read_info_words', 'info reader', infoWords, 1, 0, 'read info'),
-            nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
-            nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
-            nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute'),
-            nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),
+            nest('attn_read_scores_words', 'score reader', scoreWords, 1, 1, 'read scores'),
+            nest('attn_read_info_words', 'info reader', infoWords, 1, 1, 'read info'),
+            nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 1, 'read v'),
+            nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 1, 'prepare'),
+            nest('av_init_acc', 'accumulators zeroed', s.attnP * dimW, 1, 0, 'compute'),
+            nest('av_blocks', 'softmax·V', steps * dimW, 1, 1, 'compute'),
+            nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 1, 'writer'),
           ];
         }
         out.push({ op, nests, traffic, macs: s.tokens * s.tokens * s.dim });
+        break;
+      }
+      case 'attention': {
+        // hardware.attention = 'fused' (attention_fused): the Q·Kᵀ side (readers, compute, finalize) and the
+        // softmax·V side (V reader, prepare, compute, writer) as concurrent processes of one stage. Prepare needs a
+        // row's (1/s, m) when it starts the row, N−1 key steps before finalize has it, so the softmax·V side starts a
+        // q-block (N steps) after the Q·Kᵀ side and then keeps pace with it; when the Q·Kᵀ side is the slower one,
+        // softmax·V still runs its last q-block after it. Either way the op costs
+        // max(T_qk + N·step_av, N·step_qk + T_av) + fill: a step costs max(DIM/lanes · II, P · II of finalize / prepare).
+        const nb = attnQBlocks(s.tokens, s.attnP);
+        const steps = nb * s.tokens;
+        const ii = (l: string) => desc.get(l)!.ii ?? 1;
+        const depth = (l: string) => desc.get(l)!.depth;
+        const stepQk = Math.max(dimW * ii('qk_blocks'), s.attnP * ii('qk_fin_slots'));
+        const stepAv = Math.max(dimW * ii('av_blocks'), s.attnP * ii('av_prep_slots'));
+        // N steps of the other side, through its pipelines (a wait, not a loop of the C++: no ticks, no m_axi).
+        const wait = (what: string, loop: string, stepCycles: number, fill: number, proc: string): LoopNest => ({
+          what, loop, trips: s.tokens, entries: 1, ii: stepCycles, depth: fill, access: 'none', ticks: false, load: false, stage: 0, proc,
+        });
+        // Each compute process first zeroes its slots' arrays. Q·Kᵀ's zeroing runs beside K's first-word latency.
+        const qkInit = nest('qk_init_slots', 'Q slots zeroed', s.attnP * dimW, 1, 0, 'compute qk');
+        // The first (1/s, m) also waits for K's first word (its m_axi latency) or Q·Kᵀ's zeroing, the later one.
+        const lag = (proc: string) =>
+          wait('waits a q-block for the first (1/s, m) (K read, Q·Kᵀ, finalize)', 'qk_fin_slots', stepQk, Math.max(M_AXI_LATENCY, nestCycles(qkInit)) + depth('qk_blocks') + depth('qk_fin_slots'), proc);
+        // softmax·V zeroes its accumulators while it waits for its first probabilities: max(zeroing, lag), then its
+        // blocks. The longer of the two runs in the compute process, the shorter beside it (a process of its own).
+        const avInit = nest('av_init_acc', 'accumulators zeroed', s.attnP * dimW, 1, 0, 'compute av');
+        const avLag = lag('compute av');
+        const [avFirst, avBeside] = nestCycles(avInit) > nestCycles(avLag) ? [avInit, avLag] : [avLag, avInit];
+        avBeside.proc = 'compute av (under its first wait)';
+        const tail = (proc: string) => wait('the last q-block through softmax·V after it', 'av_blocks', stepAv, depth('av_prep_slots') + depth('av_blocks'), proc);
+        const traffic: Traffic = {};
+        add(traffic, r(0), s.tokens * dimW, 0); // Q rows once
+        add(traffic, r(1), steps * dimW, 0); // K re-read per q-block
+        add(traffic, r(2), steps * dimW, 0); // V re-read per q-block
+        add(traffic, op.output!, 0, s.tokens * dimW);
+        const nests: LoopNest[] = [
+          nest('attn_read_q_words', 'Q reader', s.tokens * dimW, 1, 0, 'read q'),
+          nest('attn_read_q_pad', 'Q padding', (nb * s.attnP - s.tokens) * dimW, 1, 0, 'read q'),
+          nest('attn_read_kv_words', 'K reader', steps * dimW, nb, 0, 'read k'),
+          qkInit,
+          nest('qk_blocks', 'Q·Kᵀ', steps * dimW, 1, 0, 'compute qk'),
+          tail('compute qk'),
+          nest('qk_fin_slots', 'finalize (online softmax)', steps * s.attnP, 1, 0, 'finalize'),
+          tail('finalize'),
+          lag('read v'),
+          nest('attn_read_kv_words', 'V reader', steps * dimW, nb, 0, 'read v'),
+          lag('prepare'),
+          nest('av_prep_slots', 'prepare (probabilities)', steps * s.attnP, 1, 0, 'prepare'),
+          avBeside,
+          avFirst,
+          nest('av_blocks', 'softmax·V', steps * dimW, 1, 0, 'compute av'),
+          lag('writer'),
+          nest('attn_write_out_words', 'writer', s.tokens * dimW, 1, 0, 'writer'),
+        ];
+        out.push({ op, nests, traffic, macs: 2 * s.tokens * s.tokens * s.dim });
         break;
       }
       case 'residual_add': {
@@ -326,6 +393,22 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         add(traffic, 'x', s.tokens * dimW, s.tokens * dimW);
         add(traffic, r(1), s.tokens * dimW, 0);
         const w = s.tokens * dimW;
+        if (s.actOnChip) {
+          // One read-add-write process on the on-chip x (kernel.cpp's block_residual_add); after the last block the
+          // output writer copies x to DRAM (a stage of its own, after the add).
+          const last = op.block === s.depth - 1 && op.step === STEP.add2;
+          if (last) addTo(traffic, 'x', 0, w);
+          out.push({
+            op,
+            nests: [
+              nest('residual_rmw_words', 'x += y (on chip)', w, 1, 0, 'add'),
+              ...(last ? [nest('residual_out_words', 'output writer (x to DRAM)', w, 1, 1, 'write out')] : []),
+            ],
+            traffic,
+            macs: 0,
+          });
+          break;
+        }
         out.push({
           op,
           nests: [
@@ -340,6 +423,32 @@ export function opModels(plan: Plan, routing: (block: number) => MoeRouting): Op
         break;
       }
       case 'moe_gate': {
+        if (s.gateUnified) {
+          // hardware.gate = 'unified' (kernel.cpp): the zero bias, the logits on the unit over all tokens (its weights
+          // loaded during attn proj) into the hidden region, then moe_route: its reader beside the store, softmax +
+          // top-k, appends and metaqueue (one process, in sequence).
+          const lw = s.experts / lanes;
+          const bWords = loadLinearBiasTrips(s.experts, t.bias.lanes);
+          const traffic: Traffic = {};
+          add(traffic, 'weights', bWords, 0);
+          add(traffic, 'tmp1', s.tokens * dimW, 0);
+          add(traffic, 'hidden', s.tokens * lw, s.tokens * lw);
+          out.push({
+            op,
+            nests: [
+              nest('lin_bload_words', 'zero bias load', bWords, 1, 0, 'load', { load: true }),
+              ...linearPass(1, s.tokens, s.experts, s.dim, 'gate logits', null, false),
+              nest('gate_route_read_words', 'routing reader', s.tokens * lw, 1, 2, 'reader'),
+              nest('gate_route_store', 'logit store', s.tokens * lw, 1, 2, 'route'),
+              nest('gate_route_softmax', 'softmax + top-k (expert-major)', s.experts * s.tokens, 1, 2, 'route'),
+              nest('gate_route_enqueue', 'queue appends', s.tokens * s.topK, 1, 2, 'route'),
+              nest('gate_route_meta', 'metaqueue', s.experts, 1, 2, 'route'),
+            ],
+            traffic,
+            macs: s.tokens * s.dim * s.experts,
+          });
+          break;
+        }
         const load = loadLinearWeightsTrips(s.experts, s.dim, wL, 0, sL);
         const traffic: Traffic = {};
         add(traffic, 'weights', load, 0);

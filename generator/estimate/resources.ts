@@ -91,6 +91,21 @@ export function fifoCost(depth: number, width: number): BankCost {
   return { kind: 'BRAM', ramb18: ramb18(depth, width), LUT: 0, FF: width };
 }
 
+/** The deepest FIFO of `width` bits that costs what one of `depth` costs (fifoCost): the depth rounded up to what its
+ *  block RAM aspect or LUTRAM already holds (132 × 1,248 bit → 512, a column of 512×36 RAMB18s). Margin for free. */
+export function fifoFreeDepth(depth: number, width: number): number {
+  const cost = fifoCost(depth, width);
+  const same = (d: number) => {
+    const c = fifoCost(d, width);
+    return c.kind === cost.kind && c.ramb18 === cost.ramb18 && c.LUT === cost.LUT && c.FF === cost.FF;
+  };
+  const roundUp = (d: number) => Math.ceil(depth / d) * d;
+  // The kinds' limits (SRL, shallow LUTRAM, LUTRAM bits), a LUTRAM's 64 words, the block RAM aspects' depths.
+  const limits = [SRL_MAX_DEPTH, SHALLOW_FIFO_DEPTH, Math.floor(LUTRAM_MAX_BITS / width)];
+  const candidates = [depth, ...limits, roundUp(64), ...[512, 1024, 2048, 4096, 8192, 16384].map(roundUp)];
+  return Math.max(...candidates.filter((d) => d >= depth && same(d)));
+}
+
 /** One line of the resource estimate. */
 export interface ResourceItem {
   unit: string;
@@ -145,6 +160,8 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
       return banks(s.tileIn, 'cyclic TILE_IN: TILE_IN inputs per cycle');
     case 'gate_w':
       return banks(s.experts * pb.gateW, `complete on experts × cyclic ${pb.gateW}: E×lanes weights read, a word loaded per cycle`);
+    case 'gate_route_topk':
+      return banks(s.topK, 'complete on the top-k slots: every slot of a token read and written per cycle');
     case 'expert_queue_idx':
     case 'expert_queue_p':
       return one('one entry per cycle (not partitioned)');
@@ -172,6 +189,15 @@ export function bufferLayout(plan: Plan, b: PlanBuffer): BufferLayout {
     }
     case 'rsqrt_rom':
       return one('one LayerNorm instance, one rsqrt per token');
+    case 'act_x':
+    case 'act_tmp1':
+    case 'act_tmp2':
+    case 'act_tmp3':
+    case 'act_hidden':
+    case 'act_attn':
+    case 'act_softmax_info':
+      // hardware.activations = 'onchip' (kernel.cpp): one AXI word read and one written per cycle, ram_2p, as DRAM had.
+      return one('one AXI word per element, one read and one write port (ram_2p)');
     default:
       return one('not partitioned');
   }
@@ -198,13 +224,26 @@ export function planFifos(plan: Plan): PlanFifo[] {
     { name: 'lin xs', depth: s.linMaxIn / s.tileIn, width: s.tileIn * act, count: 1, what: 'unified linear reader → compute: a whole input row of TILE_IN tiles' },
     { name: 'lin ys', depth: 4, width: s.tileOut * act, count: 1, what: 'unified linear compute → writer: output tiles' },
     { name: 'lin row info', depth: 4, width: 32 + act, count: 2, what: 'unified linear row index + gate score (reader → compute → writer)' },
-    { name: 'attn words', depth: 2, width: w, count: 5, what: 'attention Q, K, V readers → compute, compute → output writer' },
-    { name: 'attn steps', depth: 2, width: ph, count: 4, what: 'attention P×H scores / probabilities per key: compute → finalize → score writer, score reader → prepare → compute' },
-    { name: 'attn info', depth: 2, width: info, count: 2, what: 'attention (1/s, m) per head of a finished row' },
+    // hardware.attention = 'fused': one region, no score / info movers; finalize → prepare through the deep FIFOs.
+    ...(plan.attnFifos
+      ? [
+          { name: 'attn words', depth: 2, width: w, count: 4, what: 'attention Q, K, V readers → compute, compute → output writer' },
+          { name: 'attn steps', depth: 2, width: ph, count: 2, what: 'attention P×H scores / probabilities per key: Q·Kᵀ → finalize, prepare → softmax·V' },
+          { name: 'attn scores (fused)', depth: plan.attnFifos.scoreDepth, width: ph, count: 1, what: 'attention_fused finalize → prepare: a q-block of P×H score steps waiting for their rows\' (1/s, m)' },
+          { name: 'attn info', depth: plan.attnFifos.infoDepth, width: info, count: 1, what: 'attention (1/s, m) per head of a finished row, finalize → prepare' },
+        ]
+      : [
+          { name: 'attn words', depth: 2, width: w, count: 5, what: 'attention Q, K, V readers → compute, compute → output writer' },
+          { name: 'attn steps', depth: 2, width: ph, count: 4, what: 'attention P×H scores / probabilities per key: compute → finalize → score writer, score reader → prepare → compute' },
+          { name: 'attn info', depth: 2, width: info, count: 2, what: 'attention (1/s, m) per head of a finished row' },
+        ]),
     { name: 'ln xs', depth: 2 * (s.dim / s.actLanes), width: w, count: 1, what: 'LayerNorm pass 1 → pass 2: two tokens of words' },
     { name: 'ln words', depth: 2, width: w, count: 2, what: 'LayerNorm reader → pass 1, pass 2 → writer' },
     { name: 'ln stats', depth: 2, width: act + 24 + 64, count: 1, what: 'LayerNorm (mean, rsqrt) per token' },
-    { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
+    // hardware.gate = 'unified': the routing reader's stream instead of the own gate's.
+    s.gateUnified
+      ? { name: 'route words', depth: 2, width: w, count: 1, what: 'routing reader → logit store' }
+      : { name: 'gate words', depth: s.dim / s.actLanes, width: w, count: 1, what: 'gate reader → logits: a token ahead' },
     // hardware.patchEmbed = 'unified': no image reader → MACs stream; the sums come from the pos pass's reader.
     ...(s.patchUnified ? [] : [{ name: 'patch groups', depth: 2, width: s.pePatches * s.patch * plan.types.pixel.W, count: 1, what: 'patch-embed image reader → MACs' }]),
     { name: 'patch words', depth: 2, width: w, count: 1, what: s.patchUnified ? 'pos pass: sums reader → writer' : 'patch-embed sums → writer' },
@@ -311,7 +350,7 @@ function bufferItem(plan: Plan, b: PlanBuffer): ResourceItem {
   const shape = width === b.elemBits ? '' : ` × ${width} bit`;
   if (b.storage === 'uram') {
     // bind_storage impl=uram (generator/plan/storage.ts): ⌈depth/4096⌉ URAM288 blocks per bank, no block RAM.
-    const per = Math.ceil(depth / URAM_WORDS);
+    const per = Math.ceil(depth / URAM_WORDS) * Math.ceil(b.elemBits / URAM_BITS); // wider than 72 bits: side by side
     const n = l.banks * l.copies;
     return { unit: `buffer ${b.name}`, what: `${b.elems} × ${b.elemBits} bit, ${n} bank${n === 1 ? '' : 's'} of ${depth} in URAM (${l.why})`, storage: `${n} × ${per} URAM`, DSP: 0, BRAM36: 0, URAM: n * per, LUT: 0, FF: 0 };
   }
@@ -354,7 +393,8 @@ export function estimateResources(plan: Plan): { items: ResourceItem[]; total: R
   const items: ResourceItem[] = plan.loops.filter((l) => l.live).flatMap((l) => loopItem(plan, l) ?? []);
   for (const b of plan.buffers) items.push(bufferItem(plan, b));
   const wbuf = plan.buffers.find((b) => b.name === 'lin_wbuf');
-  for (const p of planSharedPairs(s, t, wbuf?.banking)) {
+  const actWords = s.actOnChip ? { tmp: plan.regions.tmp1.words, hidden: plan.regions.hidden.words } : undefined;
+  for (const p of planSharedPairs(s, t, wbuf?.banking, actWords)) {
     items.push({
       unit: `mux ${p.buffers}`,
       what: `${p.fn} (one instance) bound to both: ${p.banks} banks${p.ports > 1 ? ` × ${p.ports} ports` : ''} × (${p.width}-bit read data + 2 addresses + 2 enables), ${p.what}`,

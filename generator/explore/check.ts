@@ -3,12 +3,14 @@
 // Without an image pool a point's images run one after another (they share its compiled testbench) and two points
 // run at once, each csim being a g++ build and a testbench child process, so both cores work. With one (mapImages,
 // the CLI's worker processes) the points go one at a time, built and packed first, and their images spread over it.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { emitDesign } from '../emit/emit.ts';
 import { buildCsim } from '../csim/build.ts';
 import { readDesign } from '../emit/design.ts';
 import { isUserError, UserError } from '../errors.ts';
-import { packDesign, packStaleness } from '../pack/pack.ts';
+import { loadStateDict, packDesign, packStaleness } from '../pack/pack.ts';
+import { calibrate, type Calibration } from '../pack/calibration-set.ts';
+import { outOfRangeWarning } from '../pack/report.ts';
 import { runCsim } from '../csim/run.ts';
 import type { DesignPoint } from './space.ts';
 
@@ -86,15 +88,41 @@ export async function checkImage(j: CheckImageJob): Promise<CheckImageResult> {
   }
 }
 
+/** GPTQ statistics by weights file and model + precision: the float reference's layer inputs on the shipped
+ *  calibration set depend on neither the hardware knobs nor the layout, so the w8 points of one run share them
+ *  (packDesign would collect them again for every point: 4 images × every task of the float model). */
+const calibrations = new Map<string, Calibration>();
+
+/** Packs a point's weights as `pack` does for its config (GPTQ on the shipped calibration set when the config asks for
+ *  it), with the statistics of an earlier point of the same model and precision. */
+function packPoint(dir: string, weights: string, log: (l: string) => void): void {
+  const design = readDesign(dir);
+  if (!packStaleness(design, weights)) return;
+  const c = design.config;
+  const sd = loadStateDict(weights);
+  let calibration: Calibration | undefined;
+  if (c.precision.linearWeight.gptq) {
+    const key = JSON.stringify([resolve(weights), c.model, c.precision]);
+    calibration = calibrations.get(key);
+    if (!calibration) {
+      log(`GPTQ statistics of ${c.name} on the shipped calibration set (once per model and precision)`);
+      calibrations.set(key, (calibration = calibrate(c, sd)));
+    }
+  }
+  // As csim does when it packs: values the types cannot hold are named (they saturate or wrap).
+  const warning = outOfRangeWarning(packDesign(design, weights, undefined, sd, calibration).tensors);
+  if (warning) log(warning.trimEnd());
+}
+
 async function checkPoint(p: DesignPoint, o: CheckOptions): Promise<PointCheck> {
   const log = o.log ?? (() => {});
   const dir = emitDesign(p.config, join(o.designsDir, p.id)).dir;
   const jobs = o.images.map((image) => ({ design: dir, weights: o.weights, image, task: o.task, tolerance: o.tolerance }));
+  // Packed here, not by csim: the workers would race on weights.bin, and the GPTQ statistics are shared.
+  packPoint(dir, o.weights, log);
   let results: CheckImageResult[];
   if (o.mapImages) {
-    // Pack and build once here: the workers would race on weights.bin and the build cache.
-    const design = readDesign(dir);
-    if (packStaleness(design, o.weights)) packDesign(design, o.weights);
+    // Built once here: the workers would race on the build cache.
     await buildCsim(dir, { kind: 'exe', defines: ['EDGEMOE_TRACE'] });
     results = await o.mapImages(jobs);
   } else {

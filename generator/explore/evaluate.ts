@@ -3,9 +3,10 @@
 // estimate is not (tens of ms on ViT-T), so every point gets its resources first and only the points that fit get a
 // latency estimate — the same result as estimating every point, since a point that does not fit is never ranked.
 import { platformInfo, type ResourceCounts } from '../build/platforms.ts';
-import { cyclesToMs, estimatePlan } from '../estimate/estimate.ts';
+import { cyclesToMs, estimatePlan, type Estimate } from '../estimate/estimate.ts';
 import { estimateResources } from '../estimate/resources.ts';
 import { buildPlan } from '../plan/index.ts';
+import { settleBundles } from './bundles.ts';
 import type { DesignPoint } from './space.ts';
 
 export const RESOURCE_NAMES = ['DSP', 'BRAM36', 'URAM', 'LUT', 'FF'] as const;
@@ -54,29 +55,45 @@ function utilisation(used: ResourceCounts, cap: ResourceCounts): Record<Resource
 /** Resources and fit of every point, then the latency of those that fit. */
 export function evaluatePoints(points: readonly DesignPoint[], o: EvaluateOptions): EvaluatedPoint[] {
   const out: EvaluatedPoint[] = [];
-  points.forEach((p, i) => {
-    const plan = buildPlan(p.config);
+  // The split of merged activation bundles a four-port point needed last (bundles.ts settleBundles).
+  const memo = {};
+  points.forEach((p0, i) => {
+    let p = p0;
     const cap = platformInfo(p.config.hardware.platform).capacity;
-    const resources = estimateResources(plan).total;
-    const util = utilisation(resources, cap);
-    const over = RESOURCE_NAMES.filter((r) => util[r] > o.maxUtil);
-    const binding = RESOURCE_NAMES.reduce((a, r) => (util[r] > util[a] ? r : a), RESOURCE_NAMES[0] as ResourceName);
+    const fitOf = (resources: ResourceCounts) => {
+      const util = utilisation(resources, cap);
+      const over = RESOURCE_NAMES.filter((r) => util[r] > o.maxUtil);
+      const binding = RESOURCE_NAMES.reduce((a, r) => (util[r] > util[a] ? r : a), RESOURCE_NAMES[0] as ResourceName);
+      return { resources, util, over, binding };
+    };
+    const plan = buildPlan(p.config);
+    let f = fitOf(estimateResources(plan).total);
     let latency: PointLatency | null = null;
-    if (over.length === 0) {
-      const e = estimatePlan(plan);
+    if (f.over.length === 0) {
+      // Merged activation bundles: a fitting point gets a split of least modelled latency (bundles.ts), and its
+      // resources again from that plan (they count bundles, not their regions, so they should not change).
+      let e: Estimate;
+      if (p.mergedBundles) {
+        const s = settleBundles(p.config, memo);
+        p = { ...p, config: s.config };
+        e = s.estimate;
+        f = fitOf(e.resources.total);
+      } else e = estimatePlan(plan);
       const mhz = p.config.hardware.clockMHz;
       const bw = e.ops.filter((op) => op.binding === 'bandwidth').reduce((a, op) => a + op.bound, 0);
       const cp = e.totals.bound - bw;
-      latency = {
-        cycles: e.totals.bound,
-        cyclesLow: e.totals.boundFlat,
-        ms: cyclesToMs(e.totals.bound, mhz),
-        msLow: cyclesToMs(e.totals.boundFlat, mhz),
-        bandwidthBoundCycles: bw,
-        computeBoundCycles: cp,
-        limitedBy: bw > cp ? 'bandwidth' : 'compute',
-      };
+      if (f.over.length === 0)
+        latency = {
+          cycles: e.totals.bound,
+          cyclesLow: e.totals.boundFlat,
+          ms: cyclesToMs(e.totals.bound, mhz),
+          msLow: cyclesToMs(e.totals.boundFlat, mhz),
+          bandwidthBoundCycles: bw,
+          computeBoundCycles: cp,
+          limitedBy: bw > cp ? 'bandwidth' : 'compute',
+        };
     }
+    const { resources, util, over, binding } = f;
     out.push({ ...p, resources, util, over, binding, fits: over.length === 0, latency });
     o.progress?.(i + 1, points.length);
   });

@@ -1,6 +1,7 @@
 // Text and JSON views of an exploration: the Pareto front with its csim checks, the chosen point, why nothing fits.
 import type { PlatformInfo } from '../build/platforms.ts';
 import type { PointCheck } from './check.ts';
+import { knobsText, SKIPS } from './space.ts';
 import { RESOURCE_NAMES as RESOURCE_ORDER, type EvaluatedPoint, type NoFit, type Objective } from './evaluate.ts';
 
 /** Everything one `edgemoe explore` run found. */
@@ -9,8 +10,9 @@ export interface Exploration {
   platform: PlatformInfo;
   objective: Objective;
   maxUtil: number;
-  /** Grid points tried, rejected by the config rules, evaluated, fitting. */
-  counts: { grid: number; rejected: number; evaluated: number; fitting: number };
+  /** Grid points tried, rejected by the config rules, skipped by a rule of the space (space.ts SKIPS), evaluated,
+   *  fitting. */
+  counts: { grid: number; rejected: number; skipped?: number; evaluated: number; fitting: number };
   ranked: EvaluatedPoint[];
   front: EvaluatedPoint[];
   checks: PointCheck[];
@@ -34,10 +36,7 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(0)}%` : 'n
 
 /** A point's knobs as the table shows them. */
 export function knobText(p: EvaluatedPoint): string {
-  const act = p.config.precision.activation;
-  const ports = p.knobs.weightPorts > 1 ? `, ${p.knobs.weightPorts} wports` : '';
-  const pe = p.knobs.patchEmbed === 'unified' ? ', patch on unit' : '';
-  return `${p.knobs.tileIn}×${p.knobs.tileOut}, P ${p.knobs.attnParallel}, ${p.knobs.axiBits}-bit${ports}${pe}${p.knobs.precision === 'own' ? '' : `, act <${act.W},${act.I}> ${act.q === 'AP_TRN' ? 'trn' : 'rnd'}${act.o.startsWith('AP_SAT') ? ' sat' : ''}`}`;
+  return knobsText(p.knobs, p.config);
 }
 
 const HEAD = ['point', 'tile, P, AXI', 'ms (high)', 'ms (low)', 'limited by', 'DSP', 'BRAM36', 'URAM', 'LUT', 'FF', 'highest util', 'MSE/var', 'cosine', 'top-k'];
@@ -70,7 +69,7 @@ export function formatExploration(x: Exploration): string {
   for (const p of x.ranked) if (checks.has(p.id) && !shown.includes(p)) shown.push(p);
   shown.sort((a, b) => a.resources.DSP - b.resources.DSP || a.latency!.cycles - b.latency!.cycles);
   const c = x.counts;
-  let s = `${x.name} on ${x.platform.board}: ${c.grid} grid points, ${c.rejected} rejected by the config rules, ${c.evaluated} estimated, ${c.fitting} fit under ${pct(x.maxUtil)} of every resource\n`;
+  let s = `${x.name} on ${x.platform.board}: ${c.grid} grid points, ${c.rejected} rejected by the config rules, ${c.skipped ? `${c.skipped} skipped (${SKIPS.map((r) => r.why).join('; ')}), ` : ''}${c.evaluated} estimated, ${c.fitting} fit under ${pct(x.maxUtil)} of every resource\n`;
   s += `Pareto front (modelled latency vs DSP)${x.checks.length ? ' and the csim-checked points' : ''}; '*' = chosen, ranked by ${x.objective}:\n`;
   s += textTable(HEAD, shown.map((p) => row(p, checks.get(p.id), p === x.chosen ? '*' : x.front.includes(p) ? ' ' : '+')));
   if (shown.some((p) => !x.front.includes(p))) s += "('+': checked, not on the front)\n";

@@ -4,6 +4,7 @@ import { chartSvg, type ChartSpec } from '../html/charts.ts';
 import { esc, figure, page, table } from '../html/page.ts';
 import type { PointCheck } from './check.ts';
 import { fmtMs, knobText, type Exploration } from './format.ts';
+import { SKIPS } from './space.ts';
 
 /** A point as the chart needs it (an EvaluatedPoint, or one of explore --json's points). */
 interface ChartPoint {
@@ -90,7 +91,7 @@ export async function explorationHtml(x: Exploration, command: string): Promise<
     {
       id: 'search',
       title: 'Search',
-      body: `<p>Exhaustive over a bounded grid (linear tile in × out, attention parallelism P, AXI width): ${n.grid} points, ${n.rejected} rejected by the config rules, ${n.evaluated} estimated, ${n.fitting} fit under ${(x.maxUtil * 100).toFixed(0)}% of every resource of the ${esc(x.platform.board)}. Latency is the estimator's binding bound (compute vs memory per op), a model, not a measurement.</p><p><code>${esc(command)}</code></p>`,
+      body: `<p>Exhaustive over a bounded grid (linear tile in × out, attention parallelism P, AXI width, weight ports, the patch embedding's unit, precision): ${n.grid} points, ${n.rejected} rejected by the config rules, ${n.skipped ? `${n.skipped} skipped (${esc(SKIPS.map((r) => r.why).join('; '))}), ` : ''}${n.evaluated} estimated, ${n.fitting} fit under ${(x.maxUtil * 100).toFixed(0)}% of every resource of the ${esc(x.platform.board)}. Latency is the estimator's binding bound (compute vs memory per op), a model, not a measurement.</p><p><code>${esc(command)}</code></p>`,
     },
   ];
   return page(`edgemoe explore: ${x.name}`, `${x.platform.board}, objective ${x.objective}${x.chosen ? `, chosen ${x.chosen.id} at ${fmtMs(x.chosen.latency!.ms)} ms modelled` : ''}`, sections);

@@ -30,6 +30,17 @@ export function moeGateTrips(s: MoeSizes): number {
   return load + logits + softmaxTopk + queues + meta;
 }
 
+/** hardware.gate = 'unified', the gate op (kernel.cpp; its weights load during attn proj): the zero bias (load_linear_
+ *  bias), the logits on the unit (one TILE_OUT×TILE_IN tile per cycle over all tokens), then moe_route: the logit words
+ *  into the on-chip store (one per cycle), the softmax + top-k (one (expert, token) per cycle), the appends (one pick
+ *  per cycle), the metaqueue (one expert per cycle). */
+export function moeGateUnifiedTrips(s: MoeSizes): number {
+  const bias = loadLinearBiasTrips(s.experts, s.bLanes);
+  const logits = computeLinearTrips(s.tokens, s.experts, s.dim, s.tileIn, s.tileOut);
+  const store = s.tokens * (s.experts / s.actLanes);
+  return bias + logits + store + s.experts * s.tokens + s.tokens * s.topK + s.experts;
+}
+
 /** moe_experts for given per-expert queue lengths (0 = inactive): zero the output, then per active expert
  *  W1/b1 load, FC1+GELU on its tokens, W2/b2 load, FC2 with score accumulation. */
 export function moeExpertsTrips(s: MoeSizes, queueLens: readonly number[]): number {

@@ -3,6 +3,7 @@
 import { HARDWARE_PIXEL_DIVISOR, inputPipeline } from '../config/input.ts';
 import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
+import { GATE_ZERO_BIAS } from '../plan/weights.ts';
 import { numel, shapeStr, type Tensor, type TensorMap } from '../tensor.ts';
 
 /** Float values a packed tensor is quantized from (C order of its packed shape). */
@@ -89,6 +90,7 @@ export function foldNormalization(config: Config, w: FloatValues, b: FloatValues
  */
 export function deriveTensor(config: Config, sd: TensorMap, name: string, shape: readonly number[]): FloatValues {
   const m = config.model;
+  if (name === GATE_ZERO_BIAS) return new Float64Array(numel(shape)); // hardware.gate = 'unified': the gate has no bias
   const qkv = QKV_PART.exec(name);
   if (qkv) {
     const [, blk, part, kind] = qkv;

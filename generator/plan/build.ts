@@ -1,14 +1,16 @@
 // buildPlan: the one place a validated Config becomes sizes, types, the DRAM map, the schedule and buffers.
-import { WEIGHT_PART_REGIONS, type Config, type DramRegion } from '../config/schema.ts';
+import { WEIGHT_PART_REGIONS, type Config, type DramRegion, type OnChipRegion } from '../config/schema.ts';
 import { cppType, quantize } from '../fixed.ts';
 import { PrecisionError, resolvePrecision } from './precision.ts';
 import { UserError } from '../errors.ts';
 import { moeBlockIndices } from '../model/stats.ts';
+import { ATTN_FUSED_INFO_DEPTH, attnFusedScoreDepth } from '../kernels/attention.ts';
 import { TABLE_SIZE } from '../kernels/fixed-math.ts';
 import { GELU_TABLE_FRAC, GELU_TABLE_SIZE } from '../kernels/gelu.ts';
 import { lnEpsQ48 } from '../kernels/layernorm.ts';
 import { patchEmbedLoadTrips } from '../kernels/patch-embed.ts';
 import { placeRegions, regionBodies, weightPartBodies } from './dram.ts';
+import { fifoFreeDepth } from '../estimate/resources.ts';
 import { loaderShiftBits, planLoops } from './loops.ts';
 import { linWeightBanking, placeUram } from './storage.ts';
 import { OPS_PER_BLOCK, buildSchedule } from './schedule.ts';
@@ -29,6 +31,28 @@ export function patchIndexBits(tokens: number): number {
   return Math.max(1, Math.ceil(Math.log2(tokens)));
 }
 
+/** hardware.activations = 'onchip': the top function's activation arrays (one AXI word per element, as the kernel
+ *  library's readers and writers address them), by the region each stands for; x is one image's residual stream. */
+export const ON_CHIP_ARRAYS: ReadonlyArray<{ array: string; region: 'x' | OnChipRegion }> = [
+  { array: 'act_x', region: 'x' },
+  { array: 'act_tmp1', region: 'tmp1' },
+  { array: 'act_tmp2', region: 'tmp2' },
+  { array: 'act_tmp3', region: 'tmp3' },
+  { array: 'act_hidden', region: 'hidden' },
+  { array: 'act_attn', region: 'attn' },
+  { array: 'act_softmax_info', region: 'softmaxInfo' },
+];
+
+function onChipBuffers(s: PlanSizes, regions: Plan['regions']): PlanBuffer[] {
+  if (!s.actOnChip) return [];
+  // An empty region (attn / softmaxInfo with hardware.attention = 'fused') gets no array.
+  return ON_CHIP_ARRAYS.filter(({ region }) => regions[region].words > 0).map(({ array, region }) => {
+    const elems = region === 'x' ? regions.x.words / s.maxImages : regions[region].words;
+    const what = region === 'x' ? "one image's residual stream (x); the output writer copies it to DRAM x" : `region ${region} on chip`;
+    return { name: array, elemType: 'word_t', elemBits: s.axiBits, elems, bits: elems * s.axiBits, what };
+  });
+}
+
 function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
   const b = (name: string, elemType: string, elemBits: number, elems: number, what: string): PlanBuffer => ({
     name,
@@ -45,7 +69,16 @@ function buffers(s: PlanSizes, t: PlanTypes): PlanBuffer[] {
     b('lin_wbuf', 'wlin_t', t.linearWeight.W, 2 * s.linWeightTiles * tile, 'unified linear ping/pong weight buffers, each the largest layer in TILE_OUT×TILE_IN tiles'),
     b('lin_bias', 'acc_t', acc, s.linMaxOut, 'unified linear bias tile buffer (one: loaded before each compute)'),
     b('lin_xrow', 'act_t', act, s.linMaxIn, 'unified linear input row cache'),
-    b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]"),
+    // hardware.gate = 'own': the gate's weights on chip; 'unified': they load into lin_wbuf, the routing keeps the
+    // logits and each token's softmax / top-k state.
+    ...(s.gateUnified
+      ? [
+          b('gate_logits', 'word_t', s.axiBits, s.tokens * (s.experts / s.actLanes), 'routing: the logit words of every token (from the linear unit)'),
+          b('gate_route_m', 'act_t', act, s.tokens, "routing: each token's running softmax max"),
+          b('gate_route_s', 'softmax_sum_t', 48, s.tokens, "routing: each token's running softmax sum"),
+          b('gate_route_topk', 'act_t + expert + flag', act + 7 + 1, s.tokens * s.topK, "routing: each token's top-k slots (logit, expert, occupied)"),
+        ]
+      : [b('gate_w', 'wlin_t', t.linearWeight.W, s.experts * s.dim, "the task's gate weights [E][D]")]),
     b('expert_queue_idx', `ap_uint<${patchIndexBits(s.tokens)}>`, patchIndexBits(s.tokens), s.experts * s.tokens, 'expert queues: patch indices'),
     b('expert_queue_p', 'act_t', act, s.experts * s.tokens, 'expert queues: gate probabilities'),
     b('expert_meta', 'int', 32, 2 * s.experts, 'queue lengths and the metaqueue of active experts'),
@@ -116,7 +149,7 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
     ops,
     opsPerBlock: OPS_PER_BLOCK,
     moeBlocks,
-    buffers: buffers(sizes, types),
+    buffers: [...buffers(sizes, types), ...onChipBuffers(sizes, regions)],
     loops: planLoops(sizes, types, loaderShiftBits(weights)),
     // hardware.patchEmbed = 'unified': nothing is loaded once (the patch weights load per image into the linear unit).
     reloadTrips: sizes.patchUnified ? 0 : patchEmbedLoadTrips({
@@ -143,5 +176,13 @@ export function buildPlan(config: Config, opts: PlanOptions = {}): Plan {
   if (banking) wbuf.banking = banking;
   // The weight loader's II follows the banking (linLoaderII): describe the loops again with it.
   plan.loops = planLoops(sizes, types, loaderShiftBits(weights), banking);
+  // hardware.attention = 'fused': the scores FIFO holds a q-block of steps plus twice what finalize's pipeline has in
+  // flight (its depth is assumed, not synthesised), rounded up to what its storage holds anyway (free margin against
+  // a deeper finalize: a short FIFO here is a hang, not a slowdown). Its element is a step of P×H activations.
+  if (sizes.attnFused) {
+    const fin = plan.loops.find((l) => l.label === 'qk_fin_slots')!;
+    const need = attnFusedScoreDepth(sizes.tokens, sizes.attnP, Math.ceil(fin.depth / fin.ii!));
+    plan.attnFifos = { scoreDepth: fifoFreeDepth(need, sizes.attnP * sizes.heads * types.activation.W), infoDepth: ATTN_FUSED_INFO_DEPTH };
+  }
   return plan;
 }

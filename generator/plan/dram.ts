@@ -1,5 +1,5 @@
 // The DRAM map: every region's size, element type and layout, placed in its m_axi bundle at 4096-aligned offsets.
-import { WEIGHT_PART_REGIONS, type Config, type DramRegion, type WeightPartRegion } from '../config/schema.ts';
+import { ON_CHIP_REGIONS, WEIGHT_PART_REGIONS, dramRegionsOf, type Config, type DramRegion, type WeightPartRegion } from '../config/schema.ts';
 import { attnInfoTokenWords, attnStepWords as attnStepWordsOf } from '../kernels/attention.ts';
 import type { PlanBundle, PlanRegion, PlanSizes, PlanTypes, PlanWeight } from './types.ts';
 
@@ -34,8 +34,10 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
     actRegion([s.tokens, s.dim], s.dim, `token-major [tokens][dim], ${act.lanes} per word (${what})`);
   const imageWords = Math.ceil((s.inCh * s.imgH * s.imgW) / px.lanes);
   const weightWords = weights.reduce((a, w) => a + w.words, 0);
-  const attnWords = s.qBlocks * s.tokens * attnStepWords(s);
-  const infoWords = s.tokens * softmaxInfoWords(s);
+  // hardware.attention = 'fused': the scores and (1/s, m) stay in on-chip FIFOs; both scratch regions are empty.
+  const attnWords = s.attnFused ? 0 : s.qBlocks * s.tokens * attnStepWords(s);
+  const infoWords = s.attnFused ? 0 : s.tokens * softmaxInfoWords(s);
+  const unused = s.attnFused ? " (empty: hardware.attention 'fused' keeps them on chip)" : '';
   return {
     images: {
       bytes: s.maxImages * imageWords * wb,
@@ -63,8 +65,8 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
       elemBytes: act.containerBits / 8,
       frac: act.frac,
       signed: act.signed,
-      shape: [s.qBlocks, s.tokens, s.attnP, s.heads],
-      layout: `scaled scores in the reordered-attention order [qblock][key step][slot][head], ${attnStepWords(s)} words per step`,
+      shape: s.attnFused ? [0] : [s.qBlocks, s.tokens, s.attnP, s.heads],
+      layout: `scaled scores in the reordered-attention order [qblock][key step][slot][head], ${attnStepWords(s)} words per step${unused}`,
     },
     softmaxInfo: {
       bytes: infoWords * wb,
@@ -73,8 +75,8 @@ export function regionBodies(s: PlanSizes, t: PlanTypes, weights: PlanWeight[]):
       elemBytes: act.containerBits / 8,
       frac: act.frac,
       signed: act.signed,
-      shape: [s.tokens, s.heads, 2],
-      layout: `per token and head (1/sum, max), ${softmaxInfoWords(s)} words per token`,
+      shape: s.attnFused ? [0] : [s.tokens, s.heads, 2],
+      layout: `per token and head (1/sum, max), ${softmaxInfoWords(s)} words per token${unused}`,
     },
     weights: {
       bytes: weightWords * wb,
@@ -106,7 +108,8 @@ export function weightPartBodies(s: PlanSizes, weights: PlanWeight[]): Array<[We
 }
 
 /** Places the regions in their bundles in config order; the extra weight regions (`parts`) each get a bundle of their
- *  own name after them. */
+ *  own name after them. With hardware.activations = 'onchip' the ON_CHIP_REGIONS are on-chip arrays instead (bundle
+ *  '', offset 0, `onChip`), and a bundle left without a DRAM region is no bundle. */
 export function placeRegions(
   c: Config,
   s: PlanSizes,
@@ -116,7 +119,15 @@ export function placeRegions(
   const wb = s.axiBits / 8;
   const regions = {} as Record<DramRegion, PlanRegion> & Partial<Record<WeightPartRegion, PlanRegion>>;
   const all = { ...bodies, ...Object.fromEntries(parts) } as Record<DramRegion | WeightPartRegion, RegionBody>;
-  const layout: Array<[string, string[]]> = [...Object.entries(c.hardware.bundles), ...parts.map(([n]): [string, string[]] => [n, [n]])];
+  for (const name of ON_CHIP_REGIONS) {
+    if (dramRegionsOf(c, [name]).length === 0) regions[name] = { name, bundle: '', offset: 0, wordOffset: 0, ...all[name], onChip: true };
+  }
+  const layout: Array<[string, string[]]> = [
+    ...Object.entries(c.hardware.bundles)
+      .map(([b, rs]): [string, string[]] => [b, dramRegionsOf(c, rs)])
+      .filter(([, rs]) => rs.length > 0),
+    ...parts.map(([n]): [string, string[]] => [n, [n]]),
+  ];
   const bundles: PlanBundle[] = layout.map(([bundle, names]) => {
     let at = 0;
     const rs = names.map((n) => {

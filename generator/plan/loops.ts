@@ -42,6 +42,11 @@ export const RMW_LATENCY = 3;
 /** Cycles of the online softmax's s ← s·e + 1 (48×32-bit product on cascaded DSPs, add, select) at 300 MHz. */
 export const SOFTMAX_RESCALE_LATENCY = 5;
 
+/** Cycles of the routing's per-token softmax state update (hardware.gate = 'unified'): the running sum read from its
+ *  RAM, rescaled (s·e + 1) and written back. gate_route_softmax runs at II 1 because a token's state comes round
+ *  TOKENS iterations later, so the rules ask for at least this many tokens. */
+export const GATE_ROUTE_LATENCY = RMW_LATENCY + SOFTMAX_RESCALE_LATENCY;
+
 /** The II a loop's carried dependences allow (1 when it has none). */
 export function recurrenceII(l: Pick<PlanLoop, 'carried'>): number {
   return Math.max(1, ...l.carried.map((c) => Math.ceil(c.latency / c.distance)));
@@ -165,11 +170,20 @@ export interface PlanSharedPair {
 /** The ping/pong pairs of linear_step (unified_linear.h): the weights (w read by the engine, wnext written by the
  *  loader), banked as the plan's lin_wbuf (`banking`, generator/plan/storage.ts; absent: a bank per tile lane). The
  *  biases need none: one buffer, loaded before each compute. */
-export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking): PlanSharedPair[] {
+export function planSharedPairs(s: PlanSizes, t: PlanTypes, banking?: PlanBanking, actWords?: { tmp: number; hidden: number }): PlanSharedPair[] {
   const k = banking ?? { banks: s.tileOut * s.tileIn, width: t.linearWeight.W, depth: s.linWeightTiles, tdp: false };
-  return [
+  const pairs: PlanSharedPair[] = [
     { fn: 'linear_step', buffers: 'lin_wping / lin_wpong', banks: k.banks, width: k.width, depth: k.depth, ports: k.tdp ? 2 : 1, what: 'w (engine reads) / wnext (loader writes)' },
   ];
+  // hardware.activations = 'onchip': the same instance's src argument is bound to act_tmp1 or act_hidden (one pair)
+  // and its dst to act_tmp2, act_tmp3 or act_hidden (a 3:1 mux, counted as two pairs; the gathered writer also reads
+  // dst); each array one AXI word wide, one bank.
+  if (s.actOnChip && actWords) {
+    const depth = Math.max(actWords.tmp, actWords.hidden);
+    pairs.push({ fn: 'linear_step', buffers: 'act_tmp1 / act_hidden (src)', banks: 1, width: s.axiBits, depth, ports: 1, what: 'the reader at each call site' });
+    pairs.push({ fn: 'linear_step', buffers: 'act_tmp2 / act_tmp3 / act_hidden (dst)', banks: 2, width: s.axiBits, depth, ports: 1, what: 'the writer at each call site (write data, addresses, enables; read data for use_score)' });
+  }
+  return pairs;
 }
 
 /** Store sites of the weight loader on one bank of lin_wping / lin_wpong per cycle (see above): WLIN_LANES / TILE_IN
@@ -201,6 +215,10 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   const finII = Math.ceil(SOFTMAX_RESCALE_LATENCY / P);
   const gateII = SOFTMAX_RESCALE_LATENCY;
   const loops: PlanLoop[] = [];
+  // hardware.activations = 'onchip': the loops that move activations touch on-chip arrays (no m_axi: 'none'); the
+  // weight, bias, parameter and image loaders and the output writer stay on DRAM.
+  const oc = s.actOnChip === true;
+  const mv = (k: AxiKind): AxiKind => (oc ? 'none' : k);
   const row = (
     file: string,
     label: string,
@@ -227,9 +245,11 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
 
   // ---- reordered_attention.h ----
   const A = 'reordered_attention.h';
-  row(A, 'attn_read_q_words', 1, 3, { axi: 'read', what: 'Q reader: N rows, one word per cycle' });
+  row(A, 'attn_read_q_words', 1, 3, { axi: mv('read'), what: 'Q reader: N rows, one word per cycle' });
   row(A, 'attn_read_q_pad', 1, 2, { what: 'Q reader: zero words of the padded rows' });
-  row(A, 'attn_read_kv_words', 1, 3, { axi: 'read', what: 'K / V reader: the region once per q-block' });
+  row(A, 'attn_read_kv_words', 1, 3, { axi: mv('read'), what: 'K / V reader: the region once per q-block' });
+  // The compute processes zero their P slots' arrays first, a block of a slot (all lanes) per cycle, every call.
+  row(A, 'qk_init_slots', 1, 2, { what: 'Q·Kᵀ: zero the Q slots before block 0, P × DIM/lanes cycles per call' });
   row(A, 'qk_blocks', 1, 12, { roundings: P * H,
     ticks: true,
     products: [mul(P * L, act, act, 'q·k lanes, P slots'), mul(P, acc, 25, '8-partial × HEAD_DIM^-0.5', scaleShift)],
@@ -242,20 +262,23 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     recip: H,
     what: `finalize: online softmax, one slot per ${finII > 1 ? `${finII} cycles` : 'cycle'}, HEADS exp + HEADS recip units time-multiplexed over P slots`,
   });
-  row(A, 'attn_write_scores_words', 1, 3, { axi: 'write', what: 'score writer' });
-  row(A, 'attn_write_info_words', 1, 3, { axi: 'write', what: 'softmax-info writer' });
-  row(A, 'attn_read_scores_words', 1, 3, { axi: 'read', what: 'score reader' });
-  row(A, 'attn_read_info_words', 1, 3, { axi: 'read', what: 'softmax-info reader' });
+  // hardware.attention = 'fused' (attention_fused): the scores and (1/s, m) stay on chip, no scratch movers.
+  const split = s.attnFused !== true;
+  row(A, 'attn_write_scores_words', 1, 3, { axi: mv('write'), live: split, what: 'score writer' });
+  row(A, 'attn_write_info_words', 1, 3, { axi: mv('write'), live: split, what: 'softmax-info writer' });
+  row(A, 'attn_read_scores_words', 1, 3, { axi: mv('read'), live: split, what: 'score reader' });
+  row(A, 'attn_read_info_words', 1, 3, { axi: mv('read'), live: split, what: 'softmax-info reader' });
   row(A, 'av_prep_slots', 1, 30, { roundings: H,
     products: [mul(H, 32, act, 'e × (1/s)')],
     exp: H,
     what: 'prepare: p = e^(a−m)/s, one slot per cycle, HEADS exp units time-multiplexed over P slots',
   });
+  row(A, 'av_init_acc', 1, 2, { what: 'softmax·V: zero the accumulators, P × DIM/lanes cycles per call' });
   row(A, 'av_blocks', 1, 10, { roundings: L,
     ticks: true,
     carried: [carry('acc', B, RMW_LATENCY, 'block d of a slot\'s accumulator is next updated DIM/ACT_LANES iterations later')],
     products: [mul(P * L, act, act, 'p·v lanes, P slots')], what: 'softmax·V: one V block per cycle' });
-  row(A, 'attn_write_out_words', 1, 3, { axi: 'write', what: 'attn·V writer: rows in natural order' });
+  row(A, 'attn_write_out_words', 1, 3, { axi: mv('write'), what: 'attn·V writer: rows in natural order' });
 
   // ---- unified_linear.h ----
   const U = 'unified_linear.h';
@@ -286,8 +309,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     what: `row-scale loader (per-channel scales: 16-bit entries before each weight load${sc && sc.scaleBits > 0 ? `; the weight loaders then scale each lane by shift-and-add, ${sc.scaleBits} adders per lane in LUTs` : ''})`,
   });
   row(U, 'lin_bload_words', 1, 4, { ticks: true, axi: 'read', shifters: [...shl('attnBias', 1, 'attention-bias lanes'), ...shl('bias', 1, 'MLP-bias lanes')], what: 'bias loader (an instance per bias format)' });
-  row(U, 'lin_read_direct_steps', 1, 4, { axi: 'read', indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
-  row(U, 'lin_read_gather_steps', 1, 4, { axi: 'gather', indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
+  row(U, 'lin_read_direct_steps', 1, 4, { axi: mv('read'), indexProducts: 1, what: 'reader, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_read_gather_steps', 1, 4, { axi: mv('gather'), indexProducts: 1, what: 'reader, gathered: rows by expert queue, one single-beat request per word' });
   // hardware.patchEmbed = 'unified': the patch embedding's reader (one group of min(pixels per word, p) pixels of one
   // image row per step; the group's address jumps an image row or channel plane between steps: single-beat requests).
   row(U, 'lin_read_patch_steps', 1, 4, { axi: 'gather', live: s.patchUnified === true, what: 'reader, patches: a pixel group per step, in (c, ky, kx) order per patch (single-beat requests)' });
@@ -299,9 +322,9 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     gelu: s.tileOut,
     what: 'compute: one TILE_OUT×TILE_IN tile per cycle',
   });
-  row(U, 'lin_write_direct_steps', 1, 3, { axi: 'write', indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
+  row(U, 'lin_write_direct_steps', 1, 3, { axi: mv('write'), indexProducts: 1, what: 'writer, direct: contiguous rows, one word per cycle (one burst)' });
   row(U, 'lin_write_gather_steps', 1, 5, { roundings: L,
-    axi: 'gather',
+    axi: mv('gather'),
     indexProducts: 1,
     independent: ['dst'],
     products: [mul(L, act, act, 'gate score × y (use_score)')],
@@ -311,21 +334,53 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   // ---- patch_reordering.h ----
   const M = 'patch_reordering.h';
   const gateAligned = s.dim % t.linearWeight.lanes === 0;
-  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: gateAligned, shifters: linShift, what: 'gate weight loader' });
-  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
-  row(M, 'gate_read_words', 1, 3, { axi: 'read', what: 'gate reader' });
-  row(M, 'gate_logit_words', 1, 8, { ticks: true, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
+  const ownGate = s.gateUnified !== true; // the gate's own MAC array, gate_w and per-token softmax (hardware.gate = 'own')
+  row(M, 'gate_load_rows', 1, 4, { ticks: true, axi: 'read', live: ownGate && gateAligned, shifters: linShift, what: 'gate weight loader' });
+  row(M, 'gate_load_words', 1, 4, { ticks: true, axi: 'read', live: ownGate && !gateAligned, shifters: linShift, what: 'gate weight loader (general layout)' });
+  row(M, 'gate_read_words', 1, 3, { axi: mv('read'), live: ownGate, what: 'gate reader' });
+  row(M, 'gate_logit_words', 1, 8, { ticks: true, live: ownGate, products: [mul(s.experts * L, act, wl, 'E × lanes logit MACs')], what: 'gate logits, one word per cycle' });
   row(M, 'gate_softmax_topk', gateII, 12, { roundings: 1,
     ticks: true,
+    live: ownGate,
     carried: [carry('st', 1, SOFTMAX_RESCALE_LATENCY, 'one row: s ← s·e + 1 feeds the next expert')],
     products: [mul(1, sumBits, 32, 'running sum × e')],
     exp: 1,
     what: `gate online softmax + top-k insertion (II=${gateII}: the loop-carried rescale s·e + 1)`,
   });
-  row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, what: 'per token: 1/s of the gate softmax (sequential)' });
-  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
-  row(M, 'gate_metaqueue', 1, 2, { ticks: true, what: 'metaqueue of active experts' });
-  row(M, 'moe_zero', 1, 2, { ticks: true, axi: 'write', what: 'zero the MoE output' });
+  row(M, 'gate_tokens', null, 0, { roundings: 1, recip: 1, live: ownGate, what: 'per token: 1/s of the gate softmax (sequential)' });
+  row(M, 'gate_enqueue', 1, 30, { roundings: 1, ticks: true, live: ownGate, independent: ['qlen'], products: [mul(1, 32, act, 'e × (1/s)')], exp: 1, what: 'queue appends: p = e^(l−m)/s per pick' });
+  row(M, 'gate_metaqueue', 1, 2, { ticks: true, live: ownGate, what: 'metaqueue of active experts' });
+  // hardware.gate = 'unified': the unit writes the logits; the routing keeps them on chip and runs the softmax + top-k
+  // expert-major over all tokens (a token's state comes round again TOKENS iterations later), then the appends.
+  const tok = s.tokens;
+  row(M, 'gate_route_read_words', 1, 3, { axi: mv('read'), live: !ownGate, what: 'routing reader: the logit words of every token (one burst)' });
+  row(M, 'gate_route_store', 1, 2, { ticks: true, live: !ownGate, what: 'routing: the logit words into an on-chip array, one per cycle' });
+  row(M, 'gate_route_softmax', 1, 14, {
+    ticks: true,
+    live: !ownGate,
+    carried: [
+      carry('st_m', tok, RMW_LATENCY, "token t's running max: read, compared and written back, next read TOKENS iterations later"),
+      carry('st_s', tok, GATE_ROUTE_LATENCY, "token t's running sum: read, s·e + 1 (or s + e), written back, next read TOKENS iterations later"),
+      carry('top_l', tok, RMW_LATENCY, "token t's top-k slots: compared, shifted and written back TOKENS iterations before the next read"),
+      carry('top_e', tok, RMW_LATENCY, "token t's top-k experts (as top_l)"),
+      carry('top_ok', tok, RMW_LATENCY, "token t's slot flags (as top_l)"),
+    ],
+    products: [mul(1, sumBits, 32, 'running sum × e')],
+    exp: 1,
+    what: 'routing: online softmax + top-k insertion, one (expert, token) per cycle, expert-major over all tokens',
+  });
+  row(M, 'gate_route_enqueue', 1, 30, {
+    roundings: 2,
+    ticks: true,
+    live: !ownGate,
+    independent: ['qidx', 'qp'],
+    products: [mul(1, 32, act, 'e × (1/s)')],
+    exp: 1,
+    recip: 1,
+    what: 'routing: queue appends, one pick per cycle (1/s of the token and p = e^(l−m)/s per pick), tokens in order',
+  });
+  row(M, 'gate_route_meta', 1, 2, { ticks: true, live: !ownGate, what: 'routing: queue lengths out and the metaqueue of active experts' });
+  row(M, 'moe_zero', 1, 2, { ticks: true, axi: mv('write'), what: 'zero the MoE output' });
 
   // ---- patch_embed.h ----
   const E = 'patch_embed.h';
@@ -344,8 +399,8 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   });
   row(E, 'pe_emit_words', 1, 2, { roundings: L, live: own, what: 'patch row sums out, one word per cycle' });
   row(E, 'pe_read_pos_words', 1, 3, { axi: 'read', what: 'pos_embed reader' });
-  row(E, 'pe_read_sums_words', 1, 3, { axi: 'read', live: !own, what: "patch sums reader (hardware.patchEmbed 'unified': the linear unit's output rows)" });
-  row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: 'write', what: 'pos add + token writer' });
+  row(E, 'pe_read_sums_words', 1, 3, { axi: mv('read'), live: !own, what: "patch sums reader (hardware.patchEmbed 'unified': the linear unit's output rows)" });
+  row(E, 'pe_write_words', 1, 3, { clamps: L, ticks: true, axi: mv('write'), what: 'pos add + token writer' });
 
   // ---- layernorm.h ----
   const N = 'layernorm.h';
@@ -353,7 +408,7 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
   const sumW = act + c2 + 1;
   const sumsqW = 2 * act + c2;
   row(N, 'ln_load_words', 1, 3, { ticks: true, axi: 'read', shifters: shl('bias', 2, 'gamma and beta lanes (two call sites)'), what: 'gamma / beta loader' });
-  row(N, 'ln_read_words', 1, 3, { axi: 'read', what: 'input reader' });
+  row(N, 'ln_read_words', 1, 3, { axi: mv('read'), what: 'input reader' });
   row(N, 'ln_pass1', 1, 40, {
     ticks: true,
     products: [
@@ -370,12 +425,16 @@ export function planLoops(s: PlanSizes, t: PlanTypes, shiftBits: Record<ShiftCla
     products: [mul(L, act + 24 + 1, 64, '(x − mean) · r'), mul(L, 56, t.bias.W, '· gamma')],
     what: 'normalise one word per cycle',
   });
-  row(N, 'ln_write_words', 1, 3, { axi: 'write', what: 'output writer' });
+  row(N, 'ln_write_words', 1, 3, { axi: mv('write'), what: 'output writer' });
 
   // ---- residual_add.h ----
   const R = 'residual_add.h';
-  row(R, 'residual_read_words', 1, 3, { axi: 'read', what: 'x / y reader (two instances), one word per cycle' });
-  row(R, 'residual_sum_words', 1, 2, { clamps: L, ticks: true, what: 'x + y, one word per cycle' });
-  row(R, 'residual_write_words', 1, 3, { axi: 'write', what: 'sum writer (back to x)' });
+  row(R, 'residual_read_words', 1, 3, { axi: 'read', live: !oc, what: 'x / y reader (two instances), one word per cycle' });
+  row(R, 'residual_sum_words', 1, 2, { clamps: L, ticks: true, live: !oc, what: 'x + y, one word per cycle' });
+  row(R, 'residual_write_words', 1, 3, { axi: 'write', live: !oc, what: 'sum writer (back to x)' });
+  // hardware.activations = 'onchip': x is an on-chip array, which two processes of a DATAFLOW region may not share:
+  // one process reads x and y and writes x back, a word per cycle (a read and a write port of x per cycle).
+  row(R, 'residual_rmw_words', 1, 4, { clamps: L, ticks: true, live: oc, independent: ['x'], what: 'x += y in place on chip, one word per cycle' });
+  row(R, 'residual_out_words', 1, 3, { axi: 'write', live: oc, what: "output writer: the image's on-chip x to DRAM x (one burst, after the last block)" });
   return loops;
 }

@@ -1,6 +1,6 @@
 // planToManifest: the design.json (generator/manifest.ts) a plan implies.
 import { inputPipeline } from '../config/input.ts';
-import { MANIFEST_FORMAT, MANIFEST_FORMAT_PORTS, type DesignManifest, type KernelArg } from '../manifest.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_ONCHIP, MANIFEST_FORMAT_PORTS, type DesignManifest, type KernelArg } from '../manifest.ts';
 import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import type { Plan } from './types.ts';
 
@@ -40,7 +40,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
   const s = plan.sizes;
   const w = plan.weightsRegion;
   return {
-    format: plan.weightParts.length > 1 ? MANIFEST_FORMAT_PORTS : MANIFEST_FORMAT,
+    format: s.actOnChip ? MANIFEST_FORMAT_ONCHIP : plan.weightParts.length > 1 ? MANIFEST_FORMAT_PORTS : MANIFEST_FORMAT,
     name: plan.name,
     configHash,
     kernel: { name: plan.kernelName, args: kernelArgs(plan) },
@@ -85,6 +85,7 @@ export function planToManifest(plan: Plan, configHash: string): DesignManifest {
     },
     scalars: { ...plan.scalars },
     debugSteps: plan.ops.map((o) => ({ id: o.id, op: o.name })),
+    ...(s.actOnChip ? { onChip: Object.values(plan.regions).filter((r) => r.onChip).map((r) => r.name) } : {}),
     sources: {
       kernel: [KERNEL_CPP, PARAMS_H, ...KERNEL_HEADERS.map((h) => `src/${h}`)],
       testbench: ['tb/testbench.cpp'],

@@ -20,10 +20,17 @@ export function channelScale(t: FixedType): { scaleBits: number; scaleShift: num
   return { scaleBits: t.scaleBits ?? 0, scaleShift: t.scaleShift ?? DEFAULT_SCALE_SHIFT };
 }
 
+/** Compiled patterns (a plan resolves every override against every tensor name; explore builds thousands of plans). */
+const globCache = new Map<string, RegExp>();
+
 /** `*` any characters (dots included), `?` one character; everything else literal. */
 export function globRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  let re = globCache.get(pattern);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    globCache.set(pattern, (re = new RegExp(`^${body}$`)));
+  }
+  return re;
 }
 
 const QKV_PART = /^blocks\.(\d+)\.attn\.[qkv]\.(weight|bias)$/;

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { cppType } from '../fixed.ts';
-import { patchIndexBits } from './build.ts';
+import { ON_CHIP_ARRAYS, patchIndexBits } from './build.ts';
 import { attnStepWords, softmaxInfoWords } from './dram.ts';
 import { linLoaderWrites, loaderShiftBits, planBanks } from './loops.ts';
 import { routeLayout } from './route.ts';
@@ -13,6 +13,7 @@ import { KERNEL_CPP, KERNEL_HEADERS, PARAMS_H } from './sources.ts';
 import { URAM_CANDIDATES, linWeightBankings } from './storage.ts';
 import { linMinIn, patchInputs } from './sizes.ts';
 import type { Plan } from './types.ts';
+import { GATE_ZERO_BIAS } from './weights.ts';
 
 const TEMPLATES = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
 
@@ -120,6 +121,12 @@ export function paramsView(plan: Plan): Record<string, unknown> {
       size('PE_K', patchInputs(s), 'inputs per patch C·p·p: the patch matrix [DIM][PE_K] on the linear unit'),
     );
   }
+  // hardware.gate = 'unified' (absent for 'own').
+  if (s.gateUnified) {
+    sizes.push(
+      size('GATE_LOGIT_WORDS', s.experts / s.actLanes, "words per token of the gate logits the linear unit writes (hardware.gate 'unified')"),
+    );
+  }
   sizes.push(
     ...(s.weightPorts > 1 ? [size('WEIGHT_PORTS', s.weightPorts, 'weight ports of the linear loader: matrix rows alternate over the weights regions (hardware.weightPorts)')] : []),
     size('WLIN_SCALED', wsc ? 1 : 0, '1: linear / expert / gate rows carry their own scale (a 16-bit table after each matrix)'),
@@ -152,7 +159,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     { name: 'WPATCH', bits: t.patchWeight.containerBits, lanes: t.patchWeight.lanes, w: t.patchWeight.storedW },
     { name: 'PIXEL', bits: t.pixel.containerBits, lanes: t.pixel.lanes, w: t.pixel.storedW },
   ];
-  const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token'];
+  const globals = ['patch_embed.proj.weight', 'patch_embed.proj.bias', 'pos_embed', 'cls_token', ...(s.gateUnified ? [GATE_ZERO_BIAS] : [])];
   const globalWeights = globals.map((name) => {
     const w = byName.get(name);
     return { cname: weightCName(name), name, wordOffset: w ? w.wordOffset : -1, shapeText: w ? `[${w.shape.join(',')}]` : '(absent)' };
@@ -174,7 +181,7 @@ export function paramsView(plan: Plan): Record<string, unknown> {
     pidxBits: patchIndexBits(s.tokens),
     lanes,
     sizes,
-    regions: Object.values(plan.regions).map((r) => ({ ...r, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+    regions: Object.values(plan.regions).map((r) => ({ ...r, onChip: r.onChip === true, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
     globalWeights,
     blockWeights,
     depth: s.depth,
@@ -215,7 +222,7 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
   return [
     {
       name: 'attn_config',
-      what: 'reordered_attention.h: attention_qk and attention_av of every block',
+      what: plan.attnFifos ? "reordered_attention.h: attention_fused of every block (hardware.attention 'fused')" : 'reordered_attention.h: attention_qk and attention_av of every block',
       types: [act, { name: 'acc_t', cpp: `::${t.accumulator.name}` }, word],
       ints: [
         int('N', s.tokens, 'tokens'),
@@ -225,6 +232,12 @@ export function instanceConfigs(plan: Plan): InstanceConfig[] {
         int('ACT_LANES', s.actLanes, 'activations per word'),
         int('FIN_II', loopII('qk_fin_slots'), 'II of attention finalize: ceil(rescale latency / P) (plan.loops)'),
         int('AV_II', loopII('av_blocks'), 'II of softmax·V: ceil(accumulator RMW latency / (DIM/ACT_LANES)) (plan.loops)'),
+        ...(plan.attnFifos
+          ? [
+              int('SCORE_DEPTH', plan.attnFifos.scoreDepth, 'attention_fused scores FIFO (steps): N-1 + 2 x finalize steps in flight + 1 (kernels/attention.ts), rounded up to what its block RAM holds'),
+              int('INFO_DEPTH', plan.attnFifos.infoDepth, 'attention_fused (1/s, m) FIFO (rows)'),
+            ]
+          : []),
       ],
     },
     {
@@ -321,7 +334,10 @@ function contractConfigs(plan: Plan, sizes: Array<{ name: string; value: number;
       name: 'moe_config',
       what: 'patch_reordering.h: the MoE gate and the expert loop (on the linear unit of lin_config)',
       types: [act, acc, wlin, word, pidx, ty('lin_config', '::linear_config')],
-      ints: pick(['TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts]),
+      ints: pick([
+        'TOKENS', 'EXPERTS', 'TOP_K', 'DIM', 'DIM_WORDS', 'TOKEN_BUF_WORDS', 'EXPERT_HIDDEN', 'ACT_LANES', 'ACT_BITS', 'GATE_SOFTMAX_II', ...wlinInts,
+        ...(plan.sizes.gateUnified ? ['GATE_LOGIT_WORDS'] : []),
+      ]),
     },
   ];
 }
@@ -361,6 +377,10 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     // hardware.patchEmbed = 'unified': the patch embedding on linear_unit_step (its use_patch argument), and the
     // zero pointers that fill linear_step's unused weight-port arguments before it.
     peUnified: plan.sizes.patchUnified === true,
+    // hardware.gate = 'unified': the gate's logits on linear_unit_step (its weights prefetched during proj), then moe_route.
+    gateUnified: plan.sizes.gateUnified === true,
+    // hardware.attention = 'fused': V into hidden, then attention_fused (one DATAFLOW region, scores on chip).
+    attnFused: plan.sizes.attnFused === true,
     wxArgs: wx.map(({ k }) => `, wmem${k}`).join(''),
     // linear_step's three port pointers, always real ones (no null m_axi pointer through a non-inlined function):
     // a design with fewer ports repeats wmem_next (one port) or wmem_next1 (two).
@@ -372,13 +392,22 @@ export function kernelView(plan: Plan): Record<string, unknown> {
     bundles: plan.bundles.map((b) => ({
       name: b.name,
       depth: b.bytes / (plan.sizes.axiBits / 8),
-      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() })),
+      // An empty region (attn / softmaxInfo under hardware.attention 'fused') gets no pointer: nothing uses it.
+      regions: b.regions.map((r) => ({ name: r.name, cname: r.name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase(), used: r.words > 0 })),
     })),
     scalars: plan.scalars,
     // Buffers the plan bound to UltraRAM (generator/plan/storage.ts): one bind_storage pragma each.
     uram: Object.fromEntries(URAM_CANDIDATES.map((n) => [n, plan.buffers.some((b) => b.name === n && b.storage === 'uram')])),
     // lin_wping / lin_wpong packing (generator/plan/storage.ts linWeightBanking), if any.
     linBanking: linBankingView(plan),
+    // hardware.activations = 'onchip': the activation arrays (generator/plan/build.ts ON_CHIP_ARRAYS), their storage
+    // (generator/plan/storage.ts) and the region pointers that name them.
+    onchip: plan.sizes.actOnChip === true,
+    onchipArrays: ON_CHIP_ARRAYS.filter(({ array }) => plan.buffers.some((b) => b.name === array)).map(({ array }) => {
+      const b = plan.buffers.find((x) => x.name === array)!;
+      return { array, words: b.elems, what: b.what, impl: b.storage === 'uram' ? 'uram' : 'bram' };
+    }),
+    onchipRegions: ON_CHIP_ARRAYS.filter(({ region }) => region !== 'x' && plan.regions[region].onChip && plan.regions[region].words > 0).map(({ array, region }) => ({ name: region, array, words: plan.regions[region].words })),
   };
 }
 

@@ -4,10 +4,11 @@ import { attnAvTicks, attnQkTicks } from '../kernels/attention.ts';
 import { layernormTicks } from '../kernels/layernorm.ts';
 import { linearOpTrips } from '../kernels/linear.ts';
 import { residualAddTicks } from '../kernels/residual.ts';
-import { moeExpertsTripsAllActive, moeGateTrips, type MoeSizes } from '../kernels/moe.ts';
+import { moeExpertsTripsAllActive, moeGateTrips, moeGateUnifiedTrips, type MoeSizes } from '../kernels/moe.ts';
 import { patchEmbedTrips, patchEmbedUnifiedTrips } from '../kernels/patch-embed.ts';
 import { numel } from '../tensor.ts';
 import { routeLayout } from './route.ts';
+import { GATE_ZERO_BIAS } from './weights.ts';
 import type { OpKind, PlanOp, PlanRegion, PlanSizes, PlanTypes } from './types.ts';
 
 /** Ops per transformer block; block i's step k (1..OPS_PER_BLOCK) has id 1 + i·OPS_PER_BLOCK + k. */
@@ -130,15 +131,25 @@ export function buildSchedule(s: PlanSizes, t: PlanTypes, regions: Record<DramRe
     op(STEP.ln1, 'ln1', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln1`, [`${b}norm1.weight`, `${b}norm1.bias`], lnTrips);
     op(STEP.q, 'q', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.q`, [`${b}attn.q.weight`, `${b}attn.q.bias`], lin(s.dim, s.dim, 'attnBias', true, [s.dim, s.dim]));
     op(STEP.k, 'k', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.k`, [`${b}attn.k.weight`, `${b}attn.k.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
-    op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
-    op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], 'tmp2', tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
-    op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
-    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? null : [s.mlpHidden, s.dim]));
+    const vOp = (out: DramRegion) => op(STEP.v, 'v', 'linear', ['tmp1', 'weights'], out, tok, `block${i}.v`, [`${b}attn.v.weight`, `${b}attn.v.bias`], lin(s.dim, s.dim, 'attnBias', false, [s.dim, s.dim]));
+    if (s.attnFused) {
+      // hardware.attention = 'fused': V first, into hidden (tmp2 holds Q until the attention has read it), then one op
+      // for Q·Kᵀ/softmax and softmax·V with step attnV's id, name and trace (its output is the split design's); step
+      // qk has no op (ids stay in time order; the testbench and bridge refuse or ignore a debug stop there).
+      vOp('hidden');
+      op(STEP.attnV, 'attn_ctx', 'attention', ['tmp2', 'tmp3', 'hidden'], 'tmp1', tok, `block${i}.attn_ctx`, [], qkTrips + avTrips);
+    } else {
+      op(STEP.qk, 'qk_softmax', 'qk_softmax', ['tmp2', 'tmp3'], 'attn', regions.attn.shape, null, [], qkTrips);
+      vOp('tmp2');
+      op(STEP.attnV, 'attn_ctx', 'attn_v', ['attn', 'softmaxInfo', 'tmp2'], 'tmp1', tok, `block${i}.attn_ctx`, [], avTrips);
+    }
+    op(STEP.proj, 'attn_out', 'linear', ['tmp1', 'weights'], 'tmp3', tok, `block${i}.attn_out`, [`${b}attn.proj.weight`, `${b}attn.proj.bias`], lin(s.dim, s.dim, 'attnBias', false, moe ? (s.gateUnified ? [s.experts, s.dim] : null) : [s.mlpHidden, s.dim]));
     op(STEP.add1, 'resid1', 'residual_add', ['x', 'tmp3'], 'x', tok, `block${i}.resid1`, [], addTrips);
     op(STEP.ln2, 'ln2', 'layernorm', ['x', 'weights'], 'tmp1', tok, `block${i}.ln2`, [`${b}norm2.weight`, `${b}norm2.bias`], lnTrips);
     if (moe) {
       const gates = Array.from({ length: s.tasks }, (_, tk) => `${b}mlp.gate.${tk}.w_gate`);
-      op(STEP.ffn1, 'gate', 'moe_gate', ['tmp1', 'weights'], null, [], null, gates, moeGateTrips(moeSizes));
+      // hardware.gate = 'unified': the logits go through the hidden region (written by the unit, read by the routing).
+      op(STEP.ffn1, 'gate', 'moe_gate', s.gateUnified ? ['tmp1', 'weights', 'hidden'] : ['tmp1', 'weights'], null, [], null, s.gateUnified ? [...gates, GATE_ZERO_BIAS] : gates, s.gateUnified ? moeGateUnifiedTrips(moeSizes) : moeGateTrips(moeSizes));
       const ex = ['htoh4.weight', 'htoh4.bias', 'h4toh.weight', 'h4toh.bias'].map((n) => `${b}mlp.experts.${n}`);
       op(STEP.ffn2, 'mlp_out', 'moe_experts', ['tmp1', 'hidden', 'tmp3', 'weights'], 'tmp3', tok, `block${i}.mlp_out`, ex, moeExpertsTripsAllActive(moeSizes));
     } else {

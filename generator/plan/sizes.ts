@@ -1,5 +1,5 @@
 // Sizes and element types of a plan, derived from a validated config.
-import { PRECISION_CLASSES, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
+import { PRECISION_CLASSES, activationsOnChip, attentionFused, gateUnified, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { containerBits } from '../config/rules.ts';
 import { cppType, frac } from '../fixed.ts';
 import { channelScale } from './precision.ts';
@@ -64,6 +64,8 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
   // hardware.patchEmbed = 'unified': the patch matrix [dim][C·p·p] is one more layer of the unit.
   const K = C * m.patch * m.patch;
   if (patchUnified(c)) shapes.push([dim, K]);
+  // hardware.gate = 'unified': the gate [experts][dim] is one more layer of the unit.
+  if (gateUnified(c)) shapes.push([m.moe.experts, dim]);
   const linWeightTiles = Math.max(...shapes.map(([o, i]) => (o / tileOut) * (i / tileIn)));
   return {
     dim,
@@ -91,12 +93,15 @@ export function planSizes(c: Config, types: PlanTypes, maxImages: number): PlanS
     weightPorts: c.hardware.weightPorts ?? 1,
     actLanes,
     linMaxIn: Math.max(...shapes.map(([, i]) => i)),
-    linMaxOut: Math.max(dim, mlpHidden, eh),
+    linMaxOut: Math.max(...shapes.map(([o]) => o)),
     linWeightTiles,
     hiddenWidth: Math.max(mlpHidden, eh),
     pePatches: gridW % 2 === 0 ? 2 : 1,
     peDims: dim % actLanes === 0 ? actLanes : 1,
     ...(patchUnified(c) ? { patchUnified: true as const } : {}),
+    ...(activationsOnChip(c) ? { actOnChip: true as const } : {}),
+    ...(attentionFused(c) ? { attnFused: true as const } : {}),
+    ...(gateUnified(c) ? { gateUnified: true as const } : {}),
   };
 }
 

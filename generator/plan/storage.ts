@@ -21,7 +21,27 @@ export const URAM_MIN_SAVING = 1.5;
 /** Share of the board's (or pinned SLR's) URAM the plan may fill: explore's default utilisation cap. */
 export const URAM_SHARE = 0.9;
 /** Buffers the rendered top function declares (kernel.cpp.hbs), hence the ones a bind_storage pragma can name. */
-export const URAM_CANDIDATES = ['lin_wbuf', 'patch_w', 'expert_queue_idx', 'expert_queue_p'] as const;
+export const URAM_CANDIDATES = [
+  'lin_wbuf',
+  'patch_w',
+  'expert_queue_idx',
+  'expert_queue_p',
+  // hardware.activations = 'onchip' (generator/plan/build.ts ON_CHIP_ARRAYS): AXI-word elements, ⌈bits / 72⌉ URAM
+  // columns side by side.
+  'act_x',
+  'act_tmp1',
+  'act_tmp2',
+  'act_tmp3',
+  'act_hidden',
+  'act_attn',
+  'act_softmax_info',
+] as const;
+
+/** URAM288 blocks side by side for one element: 1 up to 72 bits; a wider element (an AXI word of the on-chip
+ *  activation arrays) spans ⌈bits / 72⌉ columns. Only the activation arrays are candidates that wide. */
+export function uramColumns(elemBits: number): number {
+  return Math.ceil(elemBits / URAM_BITS);
+}
 
 /** What a buffer would cost in URAM and in block RAM (BRAM36), bank by bank; uram 0 when a bank is too wide. */
 export function uramCost(plan: Pick<Plan, 'sizes' | 'loops'>, b: PlanBuffer): { uram: number; bram36: number } {
@@ -29,8 +49,8 @@ export function uramCost(plan: Pick<Plan, 'sizes' | 'loops'>, b: PlanBuffer): { 
   const banks = l.banks * l.copies;
   const depth = Math.ceil(b.elems / l.banks);
   const bram36 = (banks * ramb18(depth, b.elemBits)) / 2;
-  if (b.elemBits > URAM_BITS) return { uram: 0, bram36 };
-  return { uram: banks * Math.ceil(depth / URAM_WORDS), bram36 };
+  if (b.elemBits > URAM_BITS && !b.name.startsWith('act_')) return { uram: 0, bram36 };
+  return { uram: banks * Math.ceil(depth / URAM_WORDS) * uramColumns(b.elemBits), bram36 };
 }
 
 /** The URAM blocks the plan may use on its board (0 without URAM). */

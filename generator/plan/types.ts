@@ -46,6 +46,15 @@ export interface PlanSizes {
   /** hardware.patchEmbed = 'unified' (absent for 'own'): the patch embedding is a [dim][C·p·p] layer of the unified
    *  linear unit over the gridH·gridW patches. */
   patchUnified?: true;
+  /** hardware.gate = 'unified' (absent for 'own'): the MoE gate's logits are an [experts][dim] layer of the unified
+   *  linear unit over all tokens, routed by gate_route (patch_reordering.h). */
+  gateUnified?: true;
+  /** hardware.activations = 'onchip' (absent for 'dram'): the ON_CHIP_REGIONS and the working residual stream (one
+   *  image's x) are on-chip arrays; DRAM keeps images, weights and x as the output. */
+  actOnChip?: true;
+  /** hardware.attention = 'fused' (absent for 'split'): Q·Kᵀ/softmax and softmax·V in one DATAFLOW region
+   *  (attention_fused), V written into the hidden region before it. */
+  attnFused?: true;
 }
 
 /** One fixed-point (or integer) element type, as the C++ and the packer see it. */
@@ -99,6 +108,9 @@ export interface PlanRegion {
   /** Logical shape, C order. */
   shape: number[];
   layout: string;
+  /** hardware.activations = 'onchip': the region is an on-chip array of the top function (no bundle: `bundle` is '',
+   *  offsets 0), not in any PlanBundle. */
+  onChip?: true;
 }
 
 /** One m_axi bundle: a kernel pointer argument and its regions in config order. */
@@ -149,6 +161,7 @@ export const OP_KINDS = [
   'linear',
   'qk_softmax',
   'attn_v',
+  'attention',
   'residual_add',
   'linear_gelu',
   'moe_gate',
@@ -251,6 +264,9 @@ export interface Plan {
   loops: PlanLoop[];
   /** Pipelined-loop iterations of the one-time load (reload=1: patch-embed weights and bias), counted under op 0. */
   reloadTrips: number;
+  /** hardware.attention = 'fused': attention_fused's on-chip FIFO depths (generator/kernels/attention.ts), from the
+   *  sizes and finalize's row of `loops`; absent for 'split'. */
+  attnFifos?: { scoreDepth: number; infoDepth: number };
   /** Scalar kernel arguments, in call order after the bundle pointers. */
   scalars: { numImages: string; task: string; reload: string; debugStop: string };
   /** Fixed-point constants the kernels need, as raw integers of the named type. */

@@ -1,6 +1,6 @@
 // The packed weight tensors of the weights region: names, shapes, element types, layouts and offsets.
 import { describeInput, inputPipeline } from '../config/input.ts';
-import { patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
+import { gateUnified, patchUnified, type Config, type FixedType, type PrecisionClass } from '../config/schema.ts';
 import { cppType, frac } from '../fixed.ts';
 import { numel } from '../tensor.ts';
 import { moeBlockIndices } from '../model/stats.ts';
@@ -15,6 +15,10 @@ export interface WeightSpec {
   /** Loaded by the linear unit's weight loader (load_linear_weights): its rows alternate over the weight ports. */
   linear?: boolean;
 }
+
+/** The zero bias of the gate on the unified linear unit (hardware.gate = 'unified'): no state-dict tensor, pack writes
+ *  zeros. */
+export const GATE_ZERO_BIAS = 'gate_zero_bias';
 
 /** The packed tensors in weights-region order (without offsets). */
 export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
@@ -35,6 +39,9 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
   const cls = c.model.cls === 'folded' ? '; cls_token added into row 0 (folded)' : '; row 0 is the cls position (cls_token separate)';
   add('pos_embed', [s.tokens, D], 'activation', `[N][D] (pos_embed [1,N,D] squeezed)${cls}`);
   if (c.model.cls === 'token') add('cls_token', [D], 'activation', '[D] (cls_token [1,1,D] squeezed)');
+  // hardware.gate = 'unified': the gate has no bias, but the unit starts every sum at one (load_linear_bias).
+  const gateOnUnit = gateUnified(c);
+  if (gateOnUnit) add(GATE_ZERO_BIAS, [E], 'bias', '[E] zeros: the MoE gate has no bias; the unified linear unit starts its logit sums at this one (hardware.gate unified)');
   const qkvNote = (part: number, what: 'weight' | 'bias') =>
     what === 'weight'
       ? `[out][in] = rows [${part * D}, ${(part + 1) * D}) of attn.qkv.weight [3D][D]`
@@ -59,7 +66,7 @@ export function weightSpecs(c: Config, s: PlanSizes): WeightSpec[] {
       add(`${b}mlp.experts.h4toh.weight`, [E, D, EH], 'linearWeight', '[E][D][H]: expert e is a PyTorch [out][in] matrix (FastMoE layout)', i, true);
       add(`${b}mlp.experts.h4toh.bias`, [E, D], 'bias', '[E][D]', i);
       for (let t = 0; t < s.tasks; t++)
-        add(`${b}mlp.gate.${t}.w_gate`, [E, D], 'linearWeight', `TRANSPOSED: [E][D] = w_gate [D][E] transposed (task ${t}: ${c.model.tasks[t]})`, i);
+        add(`${b}mlp.gate.${t}.w_gate`, [E, D], 'linearWeight', `TRANSPOSED: [E][D] = w_gate [D][E] transposed (task ${t}: ${c.model.tasks[t]})${gateOnUnit ? '; [out][in] of the unified linear unit' : ''}`, i, gateOnUnit);
     } else {
       add(`${b}mlp.fc1.weight`, [HD, D], 'linearWeight', '[out][in] (PyTorch Linear)', i, true);
       add(`${b}mlp.fc1.bias`, [HD], 'bias', '[Hd]', i);

@@ -9,6 +9,8 @@
 // GATE_SOFTMAX_II and the WLIN_* / WS_BITS_WLIN / LIN_SLOAD_MAX_WORDS weight-format members of linear_config.
 //   load_gate_weights<CONFIG_T>(gate_w, wmem + WO_GATE[block][task], WS_GATE[block][task]);  // the task's [E][D] gate (stored transposed)
 //   moe_gate<CONFIG_T>(u, gate_w, qidx, qp, qlen, meta, meta_len);  // u = LN2 output; fills the queues + metaqueue
+// or, with the logits from the unified linear unit (hardware.gate = 'unified'; CONFIG_T then has GATE_LOGIT_WORDS):
+//   moe_route<CONFIG_T>(logits, qidx, qp, qlen, meta, meta_len);     // logits [TOKENS][EXPERTS] act_t; same queues
 //   moe_experts<CONFIG_T, STEP_T>(out, u, hidden, w1, b1, w2, b2, qidx, qp, qlen, meta, meta_len, wping, wpong, bping,
 //               bpong, sh_w1, sh_b1, sh_w2, sh_b2);                           // per-tensor shifts (params.h WS_*)
 // STEP_T::step(...) takes linear_step's arguments and runs it: the top function routes it to its one shared
@@ -246,6 +248,176 @@ void moe_gate(const typename CONFIG_T::word_t *u, typename moe_buffers<CONFIG_T>
 #pragma HLS stream variable = us depth = T_DIM_WORDS  // a token ahead while the softmax of the previous one runs
   gate_read<CONFIG_T>(u, us);
   gate_compute<CONFIG_T>(us, gate_w, qidx, qp, qlen, meta, meta_len);
+}
+
+// ---- hardware.gate = 'unified': the logits come from the unified linear unit (kernel.cpp runs the task's gate
+// [EXPERTS][DIM] as a layer with a zero bias on all tokens and writes the act_t logits, GATE_LOGIT_WORDS words per
+// token, to a DRAM region); moe_route does the rest. The unit's logits equal the own array's bit for bit: both
+// truncate each product to acc_t and add them in acc_t, which wraps (validated), so any grouping gives the same sum,
+// and both take the sum to act_t once. The routing then runs the own gate's arithmetic in the same order per token:
+// online softmax and top-k over experts 0 .. EXPERTS-1, p = e^(l - m) · (1/s), appends in token order. ----
+
+/** Expert index of a top-k slot (EXPERTS ≤ 64). */
+typedef ap_uint<7> gate_eidx_t;
+
+/** Routing reader: the TOKENS x GATE_LOGIT_WORDS logit words, one per cycle (one burst). */
+template <class CONFIG_T>
+void gate_route_read(const typename CONFIG_T::word_t *logits, hls::stream<typename CONFIG_T::word_t> &ls) {
+#pragma HLS inline off  // a DATAFLOW process of its own
+  const int WORDS = CONFIG_T::TOKENS * CONFIG_T::GATE_LOGIT_WORDS;
+gate_route_read_words:
+  for (int i = 0; i < WORDS; i++) {
+#pragma HLS pipeline II = 1
+    ls.write(logits[i]);
+  }
+}
+
+/** Routing compute: keeps the logits on chip, then runs the softmax + top-k expert-major over all tokens (token t's
+ *  state is next touched TOKENS iterations later, so the rescale s·e + 1 no longer bounds the II and no loop is
+ *  entered per token), then the queue appends (a token's picks, tokens in order) and the metaqueue. */
+template <class CONFIG_T, int T_TOKENS = CONFIG_T::TOKENS>
+void gate_route_compute(hls::stream<typename CONFIG_T::word_t> &ls, typename moe_buffers<CONFIG_T>::qidx_t qidx,
+                        typename moe_buffers<CONFIG_T>::qp_t qp, int qlen[CONFIG_T::EXPERTS], int meta[CONFIG_T::EXPERTS], int &meta_len) {
+#pragma HLS inline off  // a DATAFLOW process of its own
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int EXPERTS = CONFIG_T::EXPERTS, TOKENS = CONFIG_T::TOKENS, TOP_K = CONFIG_T::TOP_K;
+  const int ACT_LANES = CONFIG_T::ACT_LANES, ACT_BITS = CONFIG_T::ACT_BITS, LW = CONFIG_T::GATE_LOGIT_WORDS;
+  word_t lg[TOKENS * LW];  // token t's logit word w at t·LW + w
+  act_t st_m[TOKENS];      // per token: the online softmax's running max and sum
+  softmax_sum_t st_s[TOKENS];
+  act_t top_l[TOKENS][TOP_K];  // per token: the top-k slots so far
+  gate_eidx_t top_e[TOKENS][TOP_K];
+  bool top_ok[TOKENS][TOP_K];
+#pragma HLS array_partition variable = top_l complete dim = 2  // every slot of a token read and written per cycle
+#pragma HLS array_partition variable = top_e complete dim = 2
+#pragma HLS array_partition variable = top_ok complete dim = 2
+  ap_uint<16> len[EXPERTS];  // queue lengths (≤ TOKENS ≤ 16385) as registers: consecutive appends may hit one queue
+#pragma HLS array_partition variable = len complete
+gate_route_reset:
+  for (int e = 0; e < EXPERTS; e++) {
+#pragma HLS unroll
+    len[e] = 0;
+  }
+gate_route_store:
+  for (int i = 0; i < TOKENS * LW; i++) {
+#pragma HLS pipeline II = 1
+    EDGEMOE_TICK();
+    lg[i] = ls.read();
+  }
+  int t = 0, e = 0, ew = 0, wi = 0, lane = 0;  // wi = t·LW + e / ACT_LANES, lane = e % ACT_LANES, counted
+  // The state of token t (st_*, top_*) is read, updated and written back, then next read TOKENS iterations later: at
+  // least its update latency (validated), so II 1 (the dependence pragmas give HLS that distance).
+gate_route_softmax:
+  for (int n = 0; n < EXPERTS * TOKENS; n++) {
+#pragma HLS pipeline II = 1
+#pragma HLS dependence variable = st_m inter true distance = T_TOKENS
+#pragma HLS dependence variable = st_s inter true distance = T_TOKENS
+#pragma HLS dependence variable = top_l inter true distance = T_TOKENS
+#pragma HLS dependence variable = top_e inter true distance = T_TOKENS
+#pragma HLS dependence variable = top_ok inter true distance = T_TOKENS
+    EDGEMOE_TICK();
+    const act_t l = fxm_lane_get<act_t, ACT_BITS>(lg[wi], lane);
+    EDGEMOE_TRACE_GATE_LOGIT(t, e, l);  // csim routing diagnostics only (trace_hook.h)
+    softmax_state_t<act_t> st;
+    if (e == 0) {  // the token's first expert: a fresh row (as softmax_reset)
+      softmax_reset(st);
+    } else {
+      st.m = st_m[t];
+      st.s = st_s[t];
+    }
+    softmax_update(st, l);
+    st_m[t] = st.m;
+    st_s[t] = st.s;
+    // Top-k insertion as the own gate's: beats[j] when l goes at or above slot j (an empty slot is beaten by
+    // anything; ties do not beat); every slot computed from the previous slots explicitly.
+    act_t pl[TOP_K];
+    gate_eidx_t pe[TOP_K];
+    bool pok[TOP_K], beats[TOP_K];
+  gate_route_topk_cmp:
+    for (int j = 0; j < TOP_K; j++) {
+#pragma HLS unroll
+      pl[j] = top_l[t][j];
+      pe[j] = top_e[t][j];
+      pok[j] = e != 0 && top_ok[t][j];
+      beats[j] = !pok[j] || l > pl[j];
+    }
+  gate_route_topk_insert:
+    for (int j = 0; j < TOP_K; j++) {
+#pragma HLS unroll
+      if (!beats[j]) {  // keep the previous occupant explicitly
+        top_l[t][j] = pl[j];
+        top_e[t][j] = pe[j];
+        top_ok[t][j] = pok[j];
+      } else if (j == 0 || !beats[j - 1]) {  // l lands here
+        top_l[t][j] = l;
+        top_e[t][j] = e;
+        top_ok[t][j] = true;
+      } else {  // shifted down from slot j-1
+        top_l[t][j] = pl[j - 1];
+        top_e[t][j] = pe[j - 1];
+        top_ok[t][j] = pok[j - 1];
+      }
+    }
+    wi += LW;
+    if (++t == TOKENS) {  // the next expert, over all tokens again
+      t = 0;
+      e++;
+      if (++lane == ACT_LANES) {
+        lane = 0;
+        ew++;
+      }
+      wi = ew;
+    }
+  }
+  int j = 0;
+  t = 0;
+gate_route_enqueue:
+  for (int n = 0; n < TOKENS * TOP_K; n++) {
+#pragma HLS pipeline II = 1
+#pragma HLS dependence variable = qidx inter false  // each (expert, slot) is written once
+#pragma HLS dependence variable = qp inter false
+    EDGEMOE_TICK();
+    // 1/s of the token, at each of its picks: held across iterations it would carry the reciprocal's latency.
+    softmax_state_t<act_t> fin;
+    fin.m = st_m[t];
+    fin.s = st_s[t];
+    const act_t inv_s = softmax_inv_sum(fin);
+    const int ex = top_e[t][j];
+    const int q = len[ex];
+    const act_t p = softmax_prob(top_l[t][j], fin.m, inv_s);
+    qidx[ex][q] = t;
+    qp[ex][q] = p;
+    EDGEMOE_TRACE_GATE_PICK(t, j, ex, p);
+    len[ex] = q + 1;
+    if (++j == TOP_K) {
+      j = 0;
+      t++;
+    }
+  }
+  int m = 0;
+gate_route_meta:
+  for (int x = 0; x < EXPERTS; x++) {
+#pragma HLS pipeline II = 1
+    EDGEMOE_TICK();
+    EDGEMOE_COUNT_ROUTE(x, len[x]);  // csim cycle tests only (count_cycles.h)
+    qlen[x] = len[x];
+    if (len[x] > 0) meta[m++] = x;
+  }
+  meta_len = m;
+}
+
+/** hardware.gate = 'unified': routes the logits the linear unit wrote at `logits` ([TOKENS][EXPERTS] act_t, in rows of
+ *  GATE_LOGIT_WORDS words): fills the queues (token order) and the metaqueue (reader -> compute). */
+template <class CONFIG_T>
+void moe_route(const typename CONFIG_T::word_t *logits, typename moe_buffers<CONFIG_T>::qidx_t qidx, typename moe_buffers<CONFIG_T>::qp_t qp,
+               int qlen[CONFIG_T::EXPERTS], int meta[CONFIG_T::EXPERTS], int &meta_len) {
+#pragma HLS inline off
+#pragma HLS dataflow
+  hls::stream<typename CONFIG_T::word_t> ls;
+#pragma HLS stream variable = ls depth = 2  // the store takes a word per cycle
+  gate_route_read<CONFIG_T>(logits, ls);
+  gate_route_compute<CONFIG_T>(ls, qidx, qp, qlen, meta, meta_len);
 }
 
 /** STEP_T::step of the expert loop: with several weight ports (PORTS) the next weights' pointers into the other weight

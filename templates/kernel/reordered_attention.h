@@ -6,6 +6,8 @@
 //   static const int FIN_II;   finalize's II: ceil(rescale latency / P) (plan.loops)
 //   attention_qk<CONFIG_T>(q, k, attn, info);   // scores + softmax statistics to DRAM scratch
 //   attention_av<CONFIG_T>(attn, info, v, out); // softmax(scores)·V, rows written in natural order
+//   attention_fused<CONFIG_T>(q, k, v, out);    // both in one DATAFLOW region, scores on chip (also needs
+//                                               // SCORE_DEPTH, INFO_DEPTH: its FIFO depths from the plan)
 // The header reads nothing from params.h, so one translation unit may instantiate it with several configs.
 // q, k, v, out: activation regions [N][DIM] (token-major, DIM/ACT_LANES words per token, kernel contract).
 // attn:  scores scratch, attn_scores_words(N, P, HEADS, ACT_LANES) words (layout below).
@@ -175,10 +177,16 @@ void attn_qk_compute(hls::stream<typename CONFIG_T::word_t> &qs, hls::stream<typ
   acc_t score[T_P][T_HEADS];
 #pragma HLS array_partition variable=score complete dim=0
 
+  int io = 0, id = 0;  // slot and block by counters: no divider on i
 qk_init_slots:
   for (int i = 0; i < T_P * B; i++) {
+#pragma HLS pipeline II=1  // a block of a slot per cycle (all lanes): P*B cycles, not P*B*ACT_LANES
   qk_init_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[i / B][i % B][j] = 0;  // deterministic garbage for block 0
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) q_slot[io][id][j] = 0;  // deterministic garbage for block 0
+    if (++id == B) {
+      id = 0;
+      io++;
+    }
   }
 
   int kk = 0, d = 0;
@@ -507,10 +515,16 @@ void attn_av_compute(hls::stream<attn_step_t<CONFIG_T> > &probs, hls::stream<typ
   acc_t acc[T_P][B][CONFIG_T::ACT_LANES];
 #pragma HLS array_partition variable=acc complete dim=1  // all P slots update every cycle
 #pragma HLS array_partition variable=acc complete dim=3
+  int io = 0, id = 0;  // slot and block by counters: no divider on i
 av_init_acc:
   for (int i = 0; i < T_P * B; i++) {
+#pragma HLS pipeline II=1  // a block of a slot per cycle (all lanes): P*B cycles, not P*B*ACT_LANES
   av_init_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) acc[i / B][i % B][j] = 0;
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) acc[io][id][j] = 0;
+    if (++id == B) {
+      id = 0;
+      io++;
+    }
   }
   attn_step_t<CONFIG_T> p;
   int b = 0, kk = 0, d = 0;
@@ -596,6 +610,48 @@ void attention_av(const typename CONFIG_T::word_t *attn, const typename CONFIG_T
   attn_read_scores<CONFIG_T>(attn, scores);
   attn_read_info<CONFIG_T>(info, infos);
   attn_read_kv<CONFIG_T>(v, vs);
+  attn_av_prepare<CONFIG_T>(scores, infos, probs);
+  attn_av_compute<CONFIG_T>(probs, vs, outs);
+  attn_write_out<CONFIG_T>(outs, out);
+}
+
+/** hardware.attention 'fused': Q·Kᵀ/softmax and softmax·V in ONE DATAFLOW region, the same eight processes as
+ *  attention_qk + attention_av minus the DRAM score / info movers: finalize hands each step's scores and each finished
+ *  row's (1/s, m) straight to prepare through FIFOs. Prepare starts row bP+o at step (b, o) and needs its (1/s, m),
+ *  which finalize emits when the row takes its last key, N-1 steps later: softmax·V runs about one q-block behind
+ *  Q·Kᵀ, with up to N-1 steps of scores waiting on chip, so the scores FIFO must hold N-1 steps plus the steps
+ *  finalize forwards while a finished row's info is still in its pipeline (T_SCORE_DEPTH from the plan, checked by a
+ *  bounded-FIFO model of both processes in test/kernel/attention.test.ts); shallower, finalize blocks on a full
+ *  scores FIFO while prepare waits for an info still behind it: deadlock. The arithmetic is attention_qk's and
+ *  attention_av's, unchanged (bit-identical output). v: its own region (q is still being read). Ticks: both compute
+ *  loops, 2 * attn_qk_ticks per call. */
+template <class CONFIG_T, int T_SCORE_DEPTH = CONFIG_T::SCORE_DEPTH, int T_INFO_DEPTH = CONFIG_T::INFO_DEPTH>
+void attention_fused(const typename CONFIG_T::word_t *q, const typename CONFIG_T::word_t *k, const typename CONFIG_T::word_t *v,
+                     typename CONFIG_T::word_t *out) {
+#pragma HLS inline off  // keeps the DATAFLOW region a function of its own
+#pragma HLS dataflow
+  typedef typename CONFIG_T::word_t word_t;
+  const int T_N = CONFIG_T::N, T_DIM = CONFIG_T::DIM, T_HEADS = CONFIG_T::HEADS, T_P = CONFIG_T::P;
+  static_assert(T_DIM % T_HEADS == 0 && (T_DIM / T_HEADS) % CONFIG_T::ACT_LANES == 0, "a feature block must lie in one head");
+  static_assert(T_P >= 1 && T_P <= T_N, "1 <= P <= N");
+  static_assert(T_SCORE_DEPTH >= T_N, "the scores FIFO must hold the N-1 steps between a row's start and its (1/s, m)");
+  static_assert(T_INFO_DEPTH >= 1, "the info FIFO needs a slot");
+  hls::stream<word_t> qs, ks, vs, outs;
+#pragma HLS stream variable=qs depth=2
+#pragma HLS stream variable=ks depth=2
+#pragma HLS stream variable=vs depth=2
+#pragma HLS stream variable=outs depth=2
+  hls::stream<attn_step_t<CONFIG_T> > steps, scores, probs;
+#pragma HLS stream variable=steps depth=2  // one step per key (DIM/ACT_LANES cycles)
+#pragma HLS stream variable=scores depth=T_SCORE_DEPTH  // a q-block of steps waits for its rows' (1/s, m) (above)
+#pragma HLS stream variable=probs depth=2
+  hls::stream<attn_info_row_t<CONFIG_T> > infos;
+#pragma HLS stream variable=infos depth=T_INFO_DEPTH  // at most one row finishes per step; slack for the skew above
+  attn_read_q<CONFIG_T>(q, qs);
+  attn_read_kv<CONFIG_T>(k, ks);
+  attn_read_kv<CONFIG_T>(v, vs);
+  attn_qk_compute<CONFIG_T>(qs, ks, steps);
+  attn_qk_finalize<CONFIG_T>(steps, scores, infos);
   attn_av_prepare<CONFIG_T>(scores, infos, probs);
   attn_av_compute<CONFIG_T>(probs, vs, outs);
   attn_write_out<CONFIG_T>(outs, out);

@@ -92,6 +92,50 @@ void residual_add(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t 
   residual_write<CONFIG_T, WORDS>(ss, x);
 }
 
+/** x += y in place for on-chip arrays (hardware.activations = 'onchip'): ONE process reads word i of x and y and
+ *  writes word i of x, because a DATAFLOW region may not have one process read an on-chip array and another write it.
+ *  A read and a write port of x per cycle (ram_2p); the write of word i never meets a later read of it. */
+template <class CONFIG_T>
+void residual_add_inplace(typename CONFIG_T::word_t x[CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)],
+                          const typename CONFIG_T::word_t y[CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)]) {
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  static_assert(CONFIG_T::DIM % CONFIG_T::ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
+  static_assert(word_t::width % CONFIG_T::ACT_LANES == 0, "a word holds ACT_LANES whole containers");
+#pragma HLS inline off  // one instance for both residual adds
+  const int WORDS = CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES);
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+residual_rmw_words:
+  for (int i = 0; i < WORDS; i++) {
+#pragma HLS pipeline II=1
+#pragma HLS dependence variable=x inter false  // word i is read and written in iteration i only
+    EDGEMOE_TICK();
+    const word_t a = x[i];
+    const word_t b = y[i];
+    word_t s = 0;
+  residual_rmw_lanes:
+    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
+#pragma HLS unroll
+      act_t v = fxm_lane_get<act_t, CB>(a, j) + fxm_lane_get<act_t, CB>(b, j);
+      fxm_lane_set<act_t, CB>(s, j, v);
+    }
+    x[i] = s;
+  }
+}
+
+/** The output writer of hardware.activations = 'onchip': one image's on-chip x to its DRAM token buffer, one word per
+ *  cycle in one burst (the only m_axi access of the activations). */
+template <class CONFIG_T>
+void residual_copy_out(const typename CONFIG_T::word_t x[CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)], typename CONFIG_T::word_t *out) {
+#pragma HLS inline off  // the writer process
+  const int WORDS = CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES);
+residual_out_words:
+  for (int i = 0; i < WORDS; i++) {
+#pragma HLS pipeline II=1
+    out[i] = x[i];
+  }
+}
+
 }  // namespace edgemoe
 
 #endif  // EDGEMOE_RESIDUAL_ADD_H

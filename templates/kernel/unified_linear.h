@@ -883,14 +883,14 @@ lin_write_gather_steps:
     if (s == 0) ri = info.read();
     int wi;
     if (lin_write_step<CONFIG_T>(s, ys, ya, yw, wi)) {
-      word_t *const out_row = dst + ri.t * out_words;
-      word_t word = use_score ? out_row[wi] : word_t(0);
+      const int at = ri.t * out_words + wi;  // dst indexed directly: the dependence pragma names dst
+      word_t word = use_score ? dst[at] : word_t(0);
     lin_write_lanes:
       for (int j = 0; j < ACT_LANES; j++) {
 #pragma HLS unroll
         fxm_lane_set<act_t, ACT_BITS>(word, j, use_score ? act_t(fxm_lane_get<act_t, ACT_BITS>(word, j) + acc_t(ri.score * yw[j])) : yw[j]);
       }
-      out_row[wi] = word;
+      dst[at] = word;
     }
     if (++s == steps) {
       s = 0;

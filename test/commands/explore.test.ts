@@ -22,17 +22,29 @@ describe('commands: explore and sweep gather (CLI)', function () {
     const j = JSON.parse(r.stdout);
     assert.equal(j.platform, 'zcu102');
     assert.equal(j.chosen.id, j.ranked[0].id, 'the fastest point, which passed its check, is chosen');
-    // --top 1 plus the best point of the other precision: the fastest is a 16-bit-activation point, the best of
-    // tiny's own precision is checked beside it, in rank order.
-    const bestOwn = j.ranked.find((p: { knobs: { precision: string } }) => p.knobs.precision === 'own');
-    assert.equal(j.ranked[0].knobs.precision, 'act16');
-    assert.deepEqual(j.checks.map((c: { id: string }) => c.id), [j.ranked[0].id, bestOwn.id]);
-    const own = j.checks[1];
+    // --top 1 plus the best point of each other precision: the fastest is a w8 point (8-bit weights, 16-bit
+    // activations), the best of the act16 profile and of tiny's own precision are checked beside it, in rank order.
+    type P = { id: string; knobs: { precision: string; patchEmbed?: string } };
+    const bestOf = (prof: string) => j.ranked.find((p: P) => p.knobs.precision === prof) as P;
+    assert.equal(j.ranked[0].knobs.precision, 'w8');
+    const rank = (p: P) => j.ranked.findIndex((q: P) => q.id === p.id);
+    const checked = [bestOf('w8'), bestOf('act16'), bestOf('own')].sort((a, b) => rank(a) - rank(b));
+    assert.deepEqual(j.checks.map((c: { id: string }) => c.id), checked.map((p) => p.id));
+    assert.ok(!j.ranked.some((p: P) => p.knobs.precision === 'w8' && p.knobs.patchEmbed === 'unified'), 'w8 never with the patch embedding on the unit');
+    const own = j.checks.find((c: { id: string }) => c.id === bestOf('own').id);
+    // The w8 point was packed as `pack` packs its config: GPTQ on the shipped calibration set (the sidecar names it).
+    const w8 = bestOf('w8');
+    const meta = JSON.parse(readFileSync(join(out, 'designs', w8.id, 'weights.bin.meta.json'), 'utf8'));
+    assert.deepEqual(meta.calibration, ['chelsea-256x128.png', 'hubble-256x128.png', 'retina-256x128.png', 'rocket-256x128.png']);
+    assert.match(r.stderr, /GPTQ statistics of tiny on the shipped calibration set/);
     // tiny's csim vs the float reference: MSE/var ≈ 3e-5 (README); every token routed to the reference's experts.
     assert.ok(own.relMse < 1e-4 && own.cosine > 0.9999 && own.topkAgreement === 1 && own.passed, JSON.stringify(own));
     // ap_fixed<16,5> activations rounded: within the 1e-3 bound, every token routed alike.
-    const a16 = j.checks[0];
+    const a16 = j.checks.find((c: { id: string }) => c.id === bestOf('act16').id);
     assert.ok(a16.relMse > own.relMse && a16.relMse < 1e-3 && a16.topkAgreement === 1 && a16.passed, JSON.stringify(a16));
+    // 8-bit weights: coarser again, still within the bound with every token routed alike.
+    const w8c = j.checks.find((c: { id: string }) => c.id === w8.id);
+    assert.ok(w8c.relMse > a16.relMse && w8c.relMse < 1e-3 && w8c.topkAgreement === 1 && w8c.passed, JSON.stringify(w8c));
     for (const p of j.front) for (const q of j.front) if (p !== q) assert.ok(!(q.latency.cycles <= p.latency.cycles && q.resources.DSP < p.resources.DSP), `${q.id} dominates ${p.id}`);
     // The chosen config extends the preset and gives back the chosen knobs; estimate agrees with explore.
     const file = join(out, `tiny-${j.chosen.id}.json`);
@@ -41,9 +53,9 @@ describe('commands: explore and sweep gather (CLI)', function () {
     const cfg = resolveConfig({ file });
     assert.deepEqual(cfg.hardware.linearTile, { in: j.chosen.knobs.tileIn, out: j.chosen.knobs.tileOut });
     assert.equal(cfg.hardware.attnParallel, j.chosen.knobs.attnParallel);
-    // The chosen point's precision profile is written out (it is not the preset's).
-    assert.deepEqual([cfg.precision.activation.W, cfg.precision.activation.I, cfg.precision.activation.q], [16, 5, 'AP_RND_CONV']);
-    assert.deepEqual(cfg.precision.accumulator, resolveConfig({ preset: 'tiny' }).precision.accumulator);
+    // The chosen point's precision profile is written out (it is not the preset's): the -w8 preset's precision.
+    assert.deepEqual(cfg.precision, resolveConfig({ preset: 'm3vit-t-cityscapes-w8' }).precision);
+    assert.deepEqual(cfg.hardware.bundles, j.chosen.knobs.weightPorts === 4 ? { inout1: cfg.hardware.bundles.inout1, inout2: cfg.hardware.bundles.inout2, weights: ['weights'] } : resolveConfig({ preset: 'tiny' }).hardware.bundles);
     const e = await runCli(['estimate', '-c', file, '--json']);
     assert.equal(e.exitCode, 0, e.stderr);
     assert.equal(JSON.parse(e.stdout).totals.bound, j.chosen.latency.cycles);
@@ -72,7 +84,7 @@ describe('commands: explore and sweep gather (CLI)', function () {
     const runs = await Promise.all(['a', 'b'].map((d) => runCli(['explore', '-p', 'tiny', '--top', '0', '--objective', 'dsp', '-o', join(root, d)])));
     for (const r of runs) assert.equal(r.exitCode, 0, r.stderr);
     const t = runs[0]!.stdout;
-    assert.match(t, /^tiny on ZCU102 .*: \d+ grid points, \d+ rejected by the config rules, \d+ estimated, \d+ fit under 90% of every resource$/m);
+    assert.match(t, /^tiny on ZCU102 .*: \d+ grid points, \d+ rejected by the config rules, \d+ skipped \(w8 with the patch embedding on the linear unit .*\), \d+ estimated, \d+ fit under 90% of every resource$/m);
     assert.match(t, /^point\s+tile, P, AXI\s+ms \(high\)\s+ms \(low\)\s+limited by\s+DSP\s+BRAM36\s+URAM\s+LUT\s+FF\s+highest util\s+MSE\/var\s+cosine\s+top-k$/m);
     const star = t.split('\n').filter((l) => l.startsWith('*'));
     assert.equal(star.length, 1, 'one chosen row');

@@ -60,6 +60,25 @@ describe('config limits and capacity', () => {
       });
     });
 
+    it("activations 'onchip' that the board cannot hold: one violation on hardware.activations naming the arrays' share", () => {
+      const { json, used } = over('m3vit-t-cityscapes', (c) => {
+        c.model.image = [3, 512, 512];
+        c.hardware.activations = 'onchip';
+      });
+      assert.ok(used.BRAM36 > 912);
+      assert.throws(() => validateConfig(json, '(x)'), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        const bram = e.violations.filter((v) => /BRAM36/.test(v.rule));
+        assert.equal(bram.length, 1);
+        assert.equal(bram[0]!.path, 'hardware.activations');
+        assert.match(bram[0]!.rule, new RegExp(`^activations 'onchip' need ${fmt(used.BRAM36)} BRAM36 in all but the ZCU102 has 912: the activation arrays take [\\d,]+ \\(act_x [\\d,]+, act_tmp1 [\\d,]+, .*act_attn [\\d,]+`));
+        return true;
+      });
+      // The same model in DRAM fits.
+      json.hardware.activations = 'dram';
+      assert.doesNotThrow(() => validateConfig(json, '(x)'));
+    });
+
     it('ViT-T with a 64×64 linear tile on the ZCU102: LUT', () => {
       const { json, used } = over('m3vit-t-cityscapes', (c) => (c.hardware.linearTile = { in: 64, out: 64 }));
       assert.ok(used.LUT > 274080 && used.BRAM36 <= 912);

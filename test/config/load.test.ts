@@ -21,6 +21,15 @@ describe('config/load', () => {
     assert.equal(c.hardware.attnParallel, 8);
     assert.deepEqual(c.model.tasks, ['a', 'b', 'c']);
   });
+  it('"extends": objects merge, a null member removes the inherited key (bundles merged for four weight ports)', () => {
+    const dir = scratch();
+    const file = join(dir, 'merged.json');
+    const bundles = { inout1: ['tmp1', 'attn', 'images', 'tmp3', 'hidden', 'softmaxInfo'], inout2: ['tmp2', 'x'], weights: ['weights'] };
+    writeFileSync(file, JSON.stringify({ extends: 'tiny', hardware: { weightPorts: 4, bundles: { ...bundles, inout3: null, inout4: null } } }));
+    const c = resolveConfig({ file });
+    assert.deepEqual(c.hardware.bundles, bundles);
+    assert.equal(c.hardware.attnParallel, PRESETS.tiny!.config().hardware.attnParallel, 'the rest inherited');
+  });
   it('reports the field path of a schema violation', () => {
     assert.throws(() => resolveConfig({ preset: 'tiny', sets: ['model.heads=3'] }), (e: unknown) => {
       assert.ok(e instanceof ConfigError);

@@ -83,6 +83,21 @@ const CASES: Array<[string[], string, RegExp?]> = [
   [['hardware.patchEmbed=unified', 'model.image=[3,48,96]', 'model.patch=24'], 'hardware.patchEmbed', /min\(pixels per word, p\) = 24 pixels .* the 32 pixels per AXI word/],
   [['hardware.patchEmbed=unified', 'model.patch=4', 'precision.linearWeight.W=8', 'precision.linearWeight.I=1'], 'hardware.patchEmbed', /C·p·p \(48\) is not a multiple of 32 weights per word/],
   [['hardware.patchEmbed="shared"'], 'hardware.patchEmbed'],
+  // hardware.gate = 'unified': the gate must tile the unit, its logit rows fill whole words and fit the hidden rows,
+  // the routing needs enough tokens for II 1, and the logits stay exact only with a wrapping accumulator.
+  [['hardware.gate=unified'], 'hardware.gate', /model\.moe\.experts \(4\) to be a multiple of hardware\.linearTile\.out \(16\)/],
+  [['hardware.gate=unified', 'hardware.linearTile.out=4'], 'hardware.gate', /experts \(4\) must be a multiple of the AXI lane count 8/],
+  [['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4', 'precision.accumulator.o="AP_SAT"'], 'hardware.gate', /AP_WRAP \(got AP_SAT\)/],
+  [['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4', 'model.image=[3,32,48]'], 'hardware.gate', /at least 8 tokens .* the model has 7/],
+  [['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4', 'model.mlpRatio=1', 'model.moe.expertHidden=32', 'model.moe.experts=64'], 'hardware.gate', /experts \(64\) must be at most the hidden width \(32\)/],
+  [['hardware.gate="shared"'], 'hardware.gate'],
+  // hardware.activations = 'onchip': not with the unified patch embedding.
+  [['hardware.activations=onchip', 'hardware.patchEmbed=unified'], 'hardware.activations', /activations 'onchip' with patchEmbed 'unified' is not supported/],
+  [['hardware.activations="sram"'], 'hardware.activations'],
+  // hardware.attention = 'fused': V goes to the hidden region, whose rows must hold DIM activations.
+  [['hardware.attention=fused', 'model.mlpRatio=0.5', 'model.moe.expertHidden=16'], 'hardware.attention', /hidden region, whose rows \(max of .* = 16\) must hold model\.dim \(32\)/],
+  [['hardware.attention="both"'], 'hardware.attention'],
+  [['hardware.attention=fused', 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}'], 'hardware.attention', /reads K \(tmp3\) and V \(hidden\) concurrently: put them on different bundles .* \(both are on inout3\)/],
   // Schema errors come out as paths too.
   [['model.heads="two"'], 'model.heads'],
   [['precision.activation.q="AP_FLOOR"'], 'precision.activation.q'],
@@ -94,6 +109,11 @@ const CASES: Array<[string[], string, RegExp?]> = [
 describe('config/rules', () => {
   it('accepts every preset', () => {
     for (const name of Object.keys(PRESETS)) assert.deepEqual(checkRules(PRESETS[name]!.config()), [], name);
+  });
+
+  it("activations 'onchip': a bundle of on-chip regions only takes no memory port, so Edge-MoE's bundles leave three for weights", () => {
+    assert.doesNotThrow(() => resolveConfig({ sets: ['hardware.weightPorts=4', 'hardware.activations=onchip'] }));
+    assert.equal(violationsOf({ sets: ['hardware.weightPorts=4'] })[0]?.path, 'hardware.weightPorts');
   });
 
   for (const [sets, path, words] of CASES) {

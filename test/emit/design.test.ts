@@ -6,7 +6,7 @@ import { resolveConfig } from '../../generator/config/index.ts';
 import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { isUserError } from '../../generator/errors.ts';
-import { MANIFEST_FORMAT } from '../../generator/manifest.ts';
+import { MANIFEST_FORMAT, MANIFEST_FORMAT_ONCHIP } from '../../generator/manifest.ts';
 import { scratch } from '../helpers/paths.ts';
 
 describe('emit/design: readDesign', () => {
@@ -36,6 +36,29 @@ describe('emit/design: readDesign', () => {
           (e: unknown) => isUserError(e) && e.message === `${path} has format '${format}', this edgemoe writes ${MANIFEST_FORMAT}: regenerate it with \`edgemoe gen\``,
         );
       }
+    } finally {
+      writeFileSync(path, good);
+    }
+  });
+
+  it("format /5 (activations on chip) and onChip come together: either without the other is refused", () => {
+    const path = join(dir, 'design.json');
+    const good = readFileSync(path, 'utf8');
+    try {
+      const edit = (f: (m: Record<string, unknown>) => void) => {
+        const m = JSON.parse(good) as Record<string, unknown>;
+        f(m);
+        writeFileSync(path, JSON.stringify(m));
+      };
+      edit((m) => (m.onChip = ['tmp1']));
+      assert.throws(() => readDesign(dir), (e: unknown) => isUserError(e) && /format edgemoe-design\/3 cannot carry onChip/.test(e.message));
+      edit((m) => (m.format = MANIFEST_FORMAT_ONCHIP));
+      assert.throws(() => readDesign(dir), (e: unknown) => isUserError(e) && /format edgemoe-design\/5 needs onChip/.test(e.message));
+      edit((m) => {
+        m.format = MANIFEST_FORMAT_ONCHIP;
+        m.onChip = ['tmp1'];
+      });
+      assert.deepEqual(readDesign(dir).manifest.onChip, ['tmp1']);
     } finally {
       writeFileSync(path, good);
     }

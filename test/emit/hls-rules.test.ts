@@ -26,9 +26,9 @@ interface Manifest {
   weights: { bundle: string };
 }
 
-/** Renders a preset's design into a scratch dir; returns the dir, its files and its manifest. */
-function render(preset: string): { dir: string; files: Map<string, string>; manifest: Manifest } {
-  const { files } = renderDesign(resolveConfig({ preset }));
+/** Renders a preset's design (with `sets`) into a scratch dir; returns the dir, its files and its manifest. */
+function render(preset: string, sets: string[] = []): { dir: string; files: Map<string, string>; manifest: Manifest } {
+  const { files } = renderDesign(resolveConfig({ preset, sets }));
   const dir = scratch('edgemoe-hls-');
   const text = new Map<string, string>();
   for (const [k, v] of files) {
@@ -108,9 +108,18 @@ describe('generated kernel: HLS synthesis rules', function () {
     });
   });
 
-  for (const preset of Object.keys(PRESETS)) {
-    describe(preset, () => {
-      const d = render(preset);
+  // Every preset, the activations on chip (arrays in place of DRAM regions, fewer bundles), fused attention
+  // (attention_fused's region and stream depths) and the MoE gate on the unified unit (its routing process).
+  const designs: Array<[string, string, string[]]> = [
+    ...Object.keys(PRESETS).map((p): [string, string, string[]] => [p, p, []]),
+    ['tiny, activations on chip', 'tiny', ['hardware.activations=onchip']],
+    ['m3vit-t-cityscapes-w8, activations on chip, 4 weight ports', 'm3vit-t-cityscapes-w8', ['hardware.activations=onchip', 'hardware.axiBits=128', 'hardware.weightPorts=4']],
+    ['tiny, fused attention', 'tiny', ['hardware.attention=fused']],
+    ['m3vit-t-cityscapes, hardware.gate unified', 'm3vit-t-cityscapes', ['hardware.gate=unified']],
+  ];
+  for (const [what, preset, sets] of designs) {
+    describe(what, () => {
+      const d = render(preset, sets);
       const kernel = d.files.get('src/kernel.cpp')!;
       const top = d.manifest.kernel;
 

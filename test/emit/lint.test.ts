@@ -38,9 +38,13 @@ describe('kernel lint', () => {
     });
   });
 
-  for (const preset of Object.keys(PRESETS)) {
-    it(`passes on every generated kernel source of ${preset}`, () => {
-      const { files } = renderDesign(resolveConfig({ preset }));
+  const designs: Array<[string, string, string[]]> = [
+    ...Object.keys(PRESETS).map((p): [string, string, string[]] => [p, p, []]),
+    ['m3vit-t-cityscapes-w8 with the MoE gate on the unified unit', 'm3vit-t-cityscapes-w8', ['hardware.gate=unified']],
+  ];
+  for (const [what, preset, sets] of designs) {
+    it(`passes on every generated kernel source of ${what}`, () => {
+      const { files } = renderDesign(resolveConfig({ preset, sets }));
       const src = new Map([...files].filter(([k]) => k.startsWith('src/')).map(([k, v]) => [k, String(v)]));
       assert.ok(src.has('src/kernel.cpp') && src.has('src/params.h'));
       const issues = lintKernelSources(src);

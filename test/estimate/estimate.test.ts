@@ -11,7 +11,7 @@ import { buildCsim } from '../../generator/csim/build.ts';
 import { readDesign } from '../../generator/emit/design.ts';
 import { emitDesign } from '../../generator/emit/emit.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
-import { expectedActiveExperts, spreadPairs } from '../../generator/estimate/op-model.ts';
+import { expectedActiveExperts, nestCycles, opModels, spreadPairs } from '../../generator/estimate/op-model.ts';
 import { packDesign } from '../../generator/pack/pack.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { runReference } from '../../generator/reference/model.ts';
@@ -185,6 +185,34 @@ describe('estimate of m3vit-t-cityscapes (Edge-MoE parameters)', () => {
   });
 });
 
+describe("estimate with the activations on chip (hardware.activations = 'onchip')", () => {
+  const knobs = ['hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=4'];
+  const merged = 'hardware.bundles={"inout1":["tmp1","attn","images","tmp2","x"],"inout3":["tmp3","hidden","softmaxInfo"],"weights":["weights"]}';
+  const dram = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...knobs, merged] })));
+  const oc = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...knobs, 'hardware.activations=onchip'] })));
+
+  it("ticks exactly as the DRAM design (the residual add's one process ticks as its adder did)", () => {
+    assert.equal(oc.totals.ticks, dram.totals.ticks);
+  });
+
+  it('moves only images, weights and the output through DRAM; the on-chip ops touch no bundle', () => {
+    const regions = new Set(oc.ops.flatMap((o) => o.traffic.map((t) => t.bundle)));
+    assert.deepEqual([...regions].sort(), ['inout1', 'inout2', 'weights', 'weights1', 'weights2', 'weights3']);
+    for (const o of oc.ops.filter((x) => x.kind === 'qk_softmax' || x.kind === 'attn_v' || x.kind === 'residual_add')) {
+      if (o.name === 'block11.out') assert.equal(o.traffic.reduce((a, t) => a + t.write, 0), 129 * 24 * 16, 'the output writer: one token buffer of 128-bit words');
+      else assert.equal(o.traffic.length, 0, `${o.name} has DRAM traffic`);
+    }
+  });
+
+  it('the experts pay no gather penalty and no m_axi latency on their token rows: each MoE block at most 50 k cycles, under 3/4 of DRAM', () => {
+    const ex = (e: typeof oc) => e.ops.filter((o) => o.kind === 'moe_experts').map((o) => o.bound);
+    for (const [a, b] of ex(oc).map((c, i) => [c, ex(dram)[i]!] as const)) {
+      assert.ok(a <= 50_000, `experts ${a} cycles on chip`);
+      assert.ok(a < 0.75 * b, `experts ${a} on chip vs ${b} in DRAM`);
+    }
+  });
+});
+
 describe('estimate of the precision presets', () => {
   const weightBytes = (preset: string) => {
     const e = estimatePlan(buildPlan(resolveConfig({ preset })));
@@ -284,6 +312,105 @@ describe("estimate with the patch embedding on the unified unit (hardware.patchE
     assert.equal(embed(uni).macs, 128 * 192 * 768);
     const rest = (e: typeof own) => e.ops.filter((o) => o.kind !== 'patch_embed').reduce((a, o) => a + o.ticks, 0);
     assert.equal(rest(uni), rest(own));
+  });
+});
+
+describe("estimate with fused attention (hardware.attention = 'fused')", () => {
+  // The w8 point of the task: tile 64×16, P 26, 128-bit AXI, 2 weight ports (N 129, 16-bit activations: 24 words/token).
+  const sets = ['hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=2'];
+  const split = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets })));
+  const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets: [...sets, 'hardware.attention=fused'] }));
+  const fused = estimatePlan(plan);
+
+  it('one attention op per block ticking both compute loops; the other ops unchanged', () => {
+    const att = fused.ops.filter((o) => o.kind === 'attention');
+    assert.equal(att.length, 12);
+    assert.equal(att[0]!.ticks, 2 * 6 * 129 * 24);
+    assert.equal(fused.totals.ticks, split.totals.ticks);
+    const other = (e: typeof split) => e.ops.filter((o) => !['qk_softmax', 'attn_v', 'attention'].includes(o.kind)).map((o) => [o.name, o.cycles, o.fill]);
+    assert.deepEqual(other(fused), other(split));
+  });
+
+  it('costs max(T_qk + N·step_av, N·step_qk + T_av): a q-block (129 steps of 26 cycles, P-bound) after Q·Kᵀ, not a second pass', () => {
+    const att = fused.ops.find((o) => o.kind === 'attention' && o.block === 0)!;
+    // finalize and prepare bind at P = 26 iterations per key step (> 24 words): 6 q-blocks × 129 steps × 26, + 129 × 26.
+    assert.equal(att.cycles, 6 * 129 * 26 + 129 * 26);
+    const qk = split.ops.find((o) => o.kind === 'qk_softmax' && o.block === 0)!;
+    const av = split.ops.find((o) => o.kind === 'attn_v' && o.block === 0)!;
+    assert.equal(qk.cycles + av.cycles, 2 * (26 * 24 + 6 * 129 * 26)); // each zeroes its 26 × 24 slot words first
+    assert.ok(att.computeBound < qk.computeBound + av.computeBound - 16_000, `${att.computeBound} vs ${qk.computeBound} + ${av.computeBound}`);
+    assert.ok(fused.totals.bound < split.totals.bound - 190_000, `${fused.totals.bound} vs ${split.totals.bound}`);
+  });
+
+  it('the compute processes zero their P × 24 slot words first: split, a stage before the region; fused, Q·Kᵀ\'s delays the first (1/s, m) and softmax·V\'s runs under its first wait', () => {
+    const models = (p: typeof plan) => opModels(p, () => ({ queueLens: spreadPairs(16, 129 * 2, 16) }));
+    const nests = (ms: ReturnType<typeof models>, kind: string) => ms.find((m) => m.op.kind === kind && m.op.block === 0)!.nests;
+    const splitModels = models(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets })));
+    for (const [kind, loop] of [['qk_softmax', 'qk_init_slots'], ['attn_v', 'av_init_acc']] as const) {
+      const ns = nests(splitModels, kind);
+      const init = ns.filter((n) => n.stage === 0);
+      assert.deepEqual(init.map((n) => [n.loop, n.trips, n.ticks]), [[loop, 26 * 24, false]]);
+      assert.ok(ns.filter((n) => n.loop !== loop).every((n) => n.stage === 1));
+    }
+    const fn = nests(models(plan), 'attention');
+    const qkInit = fn.find((n) => n.loop === 'qk_init_slots')!;
+    assert.equal(qkInit.proc, 'compute qk');
+    const zeroing = nestCycles(qkInit);
+    assert.equal(zeroing, 26 * 24 + 2 - 1 + 2);
+    const lags = fn.filter((n) => n.what.startsWith('waits a q-block'));
+    assert.ok(lags.length === 4 && lags.every((n) => n.depth === zeroing + 12 + 36), 'the first (1/s, m) after the zeroing, Q·Kᵀ and finalize');
+    const avInit = fn.find((n) => n.loop === 'av_init_acc')!;
+    assert.equal(avInit.proc, 'compute av (under its first wait)');
+    assert.ok(nestCycles(avInit) < nestCycles(lags.find((n) => n.proc === 'compute av')!));
+  });
+
+  it('traffic: Q once, K and V per q-block, the context written; no score / info bytes; V read from hidden', () => {
+    const att = fused.ops.find((o) => o.kind === 'attention' && o.block === 0)!;
+    const bytes = att.traffic.reduce((a, t) => a + t.read + t.write, 0);
+    assert.equal(bytes, (129 * 24 + 2 * 6 * 129 * 24 + 129 * 24) * 16);
+    assert.equal(plan.regions.attn.words, 0);
+    assert.equal(plan.regions.softmaxInfo.words, 0);
+    assert.deepEqual(plan.ops.find((o) => o.name === 'block0.v')!.output, 'hidden');
+  });
+
+  it('resources: same DSPs; the scores FIFO (N − 1 + ⌈2 · 36 / 26⌉ + 1 = 132 steps of 26 × 3 × 16 bit, rounded up to the 512 its RAMB18 column holds) in block RAM, no score / info movers', () => {
+    assert.equal(fused.resources.total.DSP, split.resources.total.DSP);
+    assert.deepEqual(plan.attnFifos, { scoreDepth: 512, infoDepth: 2 });
+    const fifo = fused.resources.items.find((i) => i.unit === 'fifo attn scores (fused)')!;
+    assert.equal(fifo.BRAM36, Math.ceil(1248 / 36) / 2); // 35 RAMB18 of 512 × 36 side by side
+    assert.ok(plan.loops.filter((l) => /attn_(read|write)_(scores|info)_words/.test(l.label)).every((l) => !l.live));
+    assert.ok(fused.resources.total.BRAM36 - split.resources.total.BRAM36 <= fifo.BRAM36);
+  });
+});
+
+describe("estimate with the MoE gate on the unified unit (hardware.gate = 'unified')", () => {
+  const own = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes' })));
+  const uni = estimatePlan(buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes', sets: ['hardware.gate=unified'] })));
+  const item = (e: typeof own, unit: string) => e.resources.items.find((i) => i.unit === unit);
+  const dsp = (e: typeof own, re: RegExp) => e.resources.items.filter((i) => re.test(i.unit)).reduce((a, i) => a + i.DSP, 0);
+
+  it("no gate MAC array: its 16 × 8 products (256 DSP) and gate_w gone; the routing has the own gate's exp / recip units and products", () => {
+    assert.equal(item(own, 'loop gate_logit_words')!.DSP, 256);
+    assert.equal(own.resources.total.DSP - uni.resources.total.DSP, 256);
+    assert.deepEqual(uni.resources.items.map((i) => i.unit).filter((u) => /gate_(logit_words|softmax|tokens|enqueue|w\b|load)|gate words/.test(u)), []);
+    assert.equal(dsp(uni, /^loop gate_route_/), dsp(own, /^loop gate_(softmax_topk|tokens|enqueue)$/));
+    assert.ok(item(uni, 'buffer gate_logits') && item(uni, 'buffer gate_route_topk'));
+  });
+
+  it('the gate op: the zero bias, 129 × 12 logit tiles, the routing (store, 16 × 129 softmax steps, 129 × 2 appends, metaqueue); an MoE block\'s proj loads the gate', () => {
+    const ticks = (e: typeof own, name: string) => e.ops.find((o) => o.name === name)!.ticks;
+    assert.equal(ticks(uni, 'block1.gate'), 1 + 129 * 12 + 129 * 2 + 16 * 129 + 129 * 2 + 16);
+    assert.equal(ticks(uni, 'block1.attn_out') - ticks(own, 'block1.attn_out'), (16 * 192) / 16);
+    assert.equal(ticks(uni, 'block0.attn_out'), ticks(own, 'block0.attn_out'));
+    const rest = (e: typeof own) => e.ops.filter((o) => o.kind !== 'moe_gate' && !/\.attn_out$/.test(o.name)).reduce((a, o) => a + o.ticks, 0);
+    assert.equal(rest(uni), rest(own));
+  });
+
+  it('no loop is entered per token: the gate op fills < 200 cycles (own: > 6,000) and is bound by reading the LN2 output', () => {
+    const gate = (e: typeof own) => e.ops.find((o) => o.name === 'block1.gate')!;
+    assert.ok(gate(own).fill > 6000 && gate(uni).fill < 200, `fill ${gate(own).fill} → ${gate(uni).fill}`);
+    assert.ok(gate(uni).bound * 3 < gate(own).bound, `bound ${gate(own).bound} → ${gate(uni).bound}`);
+    assert.equal(gate(uni).bandwidthBound, 129 * 24 * 2, 'tmp1 read once (129 tokens × 24 words) at 2 cycles a word (256-bit words on a 128-bit HP port)');
   });
 });
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { estimatePlan } from '../../generator/estimate/estimate.ts';
-import { bankCost, bufferLayout, conversionLogic, estimateResources, fifoCost, planFifos, ramb18, ROUND_LUT_EXTRA, SAT_LUT_EXTRA } from '../../generator/estimate/resources.ts';
+import { bankCost, bufferLayout, conversionLogic, estimateResources, fifoCost, fifoFreeDepth, planFifos, ramb18, ROUND_LUT_EXTRA, SAT_LUT_EXTRA } from '../../generator/estimate/resources.ts';
 import { buildPlan, planBanks, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -100,6 +100,17 @@ describe('resource estimate', () => {
     assert.equal(fifoCost(2, 1024).kind, 'LUTRAM');
     assert.deepEqual(fifoCost(4, 512), { kind: 'LUTRAM', ramb18: 0, LUT: 512, FF: 512 });
     assert.deepEqual(fifoCost(48, 512), { kind: 'BRAM', ramb18: 15, LUT: 0, FF: 512 });
+  });
+
+  it('the free depth of a FIFO: rounded up to what its RAMB18 column or LUTRAM holds, at the same cost', () => {
+    assert.equal(fifoFreeDepth(132, 1248), 512); // 35 RAMB18 of 512×36 either way
+    assert.deepEqual(fifoCost(512, 1248), fifoCost(132, 1248));
+    assert.notDeepEqual(fifoCost(513, 1248), fifoCost(132, 1248));
+    assert.equal(fifoFreeDepth(600, 1248), 1024); // two 512-deep columns
+    assert.equal(fifoFreeDepth(700, 9), 2048); // one 2K×9
+    assert.equal(fifoFreeDepth(20, 32), 32); // LUTRAM to 1 Kbit (64 deep would be block RAM)
+    assert.equal(fifoFreeDepth(2, 120), 2); // an SRL stays an SRL
+    assert.equal(fifoFreeDepth(16, 512), 16); // shallow LUTRAM: deeper would be block RAM
   });
 
   for (const { what, plan } of PLANS) {

@@ -6,23 +6,25 @@ import { platformInfo } from '../../generator/build/platforms.ts';
 import { cyclesToMs, estimatePlan } from '../../generator/estimate/estimate.ts';
 import { evaluatePoints, paretoFront, rankPoints, RESOURCE_NAMES, whyNothingFits, type EvaluatedPoint } from '../../generator/explore/evaluate.ts';
 import { formatNoFit } from '../../generator/explore/format.ts';
-import { ACT16_INT_BITS, attnParallelAxis, enumeratePoints, GRID, knobsOf, pointId, PRECISION_PROFILES, profilesOf, retarget, withKnobs } from '../../generator/explore/space.ts';
+import { ACT16_INT_BITS, attnParallelAxis, AXES, enumeratePoints, GRID, knobsOf, knobsText, pointId, PRECISION_PROFILES, profilePrecision, profilesOf, retarget, SKIPS, withKnobs } from '../../generator/explore/space.ts';
 import { buildPlan } from '../../generator/plan/index.ts';
 import { attnQBlocks } from '../../generator/kernels/attention.ts';
 
 describe('explore/space + evaluate on tiny', function () {
   this.timeout(60_000);
   const base = resolveConfig({ preset: 'tiny' });
-  const { points, rejected } = enumeratePoints(base);
+  const { points, rejected, skipped } = enumeratePoints(base);
   let evaluated: EvaluatedPoint[];
   before(() => {
     evaluated = evaluatePoints(points, { maxUtil: 0.9 });
   });
 
-  it('the grid: every combination is a valid point or rejected by the rules; the base point is in it', () => {
+  it('the grid: every combination is a valid point, rejected by the rules or skipped by a stated rule; the base point is in it', () => {
     const n = GRID.tile.length ** 2 * attnParallelAxis(9).length * GRID.axiBits.length * GRID.weightPorts.length * GRID.patchEmbed.length;
-    assert.deepEqual(profilesOf(base), ['own', 'act16']);
-    assert.equal(points.length + rejected, 2 * n, 'the hardware grid once per precision profile');
+    assert.deepEqual(profilesOf(base), ['own', 'act16', 'w8']);
+    assert.equal(points.length + rejected + skipped, 3 * n, 'the hardware grid once per precision profile');
+    assert.equal(skipped, n / 2, 'w8 with the patch embedding on the unit: half of the w8 grid');
+    assert.deepEqual(AXES.map((a) => a.key), ['tileIn', 'tileOut', 'attnParallel', 'axiBits', 'weightPorts', 'patchEmbed', 'precision']);
     assert.ok(rejected > 0, 'tiles wider than dim 32 are rejected');
     assert.throws(() => withKnobs(base, { tileIn: 64, tileOut: 64, attnParallel: 4, axiBits: 256, weightPorts: 1, precision: 'own' }), (e) => e instanceof ConfigError && /linearTile\.in/.test(e.message));
     assert.equal(new Set(points.map((p) => p.id)).size, points.length, 'ids are unique');
@@ -33,7 +35,39 @@ describe('explore/space + evaluate on tiny', function () {
     assert.match(two.id, /-w2$/);
     assert.equal(two.config.hardware.weightPorts, 2);
     assert.match(points.find((p) => p.knobs.weightPorts === 2 && p.knobs.precision === 'act16')!.id, /-w2-act16$/);
-    assert.throws(() => withKnobs(base, { ...knobsOf(base), weightPorts: 4 }), (e) => e instanceof ConfigError && /weightPorts 4 needs 3 free memory ports beside the 5 bundles.*ZCU102 has 6.*1 free/.test(e.message));
+    // Four weight ports on ZCU102 (six PS ports): the activation regions merged onto the two ports left.
+    const four = points.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'own' && !p.knobs.patchEmbed)!;
+    assert.match(four.id, /-w4$/);
+    assert.equal(four.mergedBundles, true);
+    assert.deepEqual(Object.keys(four.config.hardware.bundles), ['inout1', 'inout2', 'weights']);
+    assert.deepEqual(Object.values(four.config.hardware.bundles).flat().sort(), Object.values(base.hardware.bundles).flat().sort());
+    assert.ok(!points.some((p) => p.knobs.weightPorts < 4 && p.mergedBundles), 'one and two ports keep the base bundles');
+    for (const p of points.filter((q) => q.knobs.weightPorts < 4)) assert.deepEqual(p.config.hardware.bundles, base.hardware.bundles, p.id);
+    assert.match(points.find((p) => p.knobs.weightPorts === 4 && p.knobs.precision === 'w8')!.id, /-w4-w8$/);
+  });
+
+  it('w8: the -w8 preset\'s precision on the base model, never with the patch embedding on the unit', () => {
+    const w8 = points.filter((p) => p.knobs.precision === 'w8');
+    assert.ok(w8.length > 0);
+    assert.ok(!w8.some((p) => p.knobs.patchEmbed === 'unified'), 'skipped: its patch weights would become 8-bit');
+    assert.ok(points.some((p) => p.knobs.precision !== 'w8' && p.knobs.patchEmbed === 'unified'), 'other profiles keep the unit');
+    assert.ok(SKIPS.some((r) => r.when({ ...knobsOf(base), patchEmbed: 'unified', precision: 'w8' }) && /too coarse/.test(r.why)));
+    assert.ok(!SKIPS.some((r) => r.when({ ...knobsOf(base), patchEmbed: 'unified', precision: 'act16' })));
+    // On Edge-MoE's types (tiny, the default preset) it is exactly the preset's precision.
+    const preset = resolveConfig({ preset: 'm3vit-t-cityscapes-w8' });
+    for (const p of w8) assert.deepEqual(p.config.precision, preset.precision, p.id);
+    assert.equal(preset.precision.linearWeight.gptq, true, 'pack rounds with GPTQ on the shipped calibration set');
+    assert.deepEqual(profilePrecision(resolveConfig({ preset: 'm3vit-t-cityscapes' }), 'w8'), preset.precision);
+    // ViT-S folds ÷255 and ImageNet std into the patch weights: they keep its 3 integer bits; the rest is the preset's.
+    const s = resolveConfig({ preset: 'm3vit-s-pascal' });
+    const sw8 = profilePrecision(s, 'w8')!;
+    assert.equal(sw8.tensors!['patch_embed.proj.weight']!.I, 3);
+    assert.deepEqual(sw8.patchWeight, s.precision.patchWeight);
+    assert.deepEqual({ ...sw8.activation }, { ...preset.precision.activation });
+    assert.deepEqual({ ...sw8.linearWeight, q: null, o: null }, { ...preset.precision.linearWeight, q: null, o: null });
+    assert.deepEqual({ ...sw8.tensors, 'patch_embed.proj.weight': null }, { ...preset.precision.tensors, 'patch_embed.proj.weight': null });
+    // Its table words name it.
+    assert.match(knobsText(w8[0]!.knobs, w8[0]!.config), /, w8 gptq, act <16,5> rnd sat$/);
   });
 
   it('the precision axis: the base precision, and activations ap_fixed<16,5> rounded and saturating with everything else kept', () => {
@@ -48,9 +82,9 @@ describe('explore/space + evaluate on tiny', function () {
     // 16-bit activations pack twice the lanes into an AXI word, so a tile must be twice as wide: fewer pass the rules.
     assert.ok(a16.length < own.length);
     assert.ok(!a16.some((p) => p.knobs.tileIn * 16 < p.knobs.axiBits));
-    // A base already at these 16-bit activations has one profile: no duplicate points.
+    // A base already at these 16-bit activations has no act16 profile: no duplicate points (w8 still differs).
     const b16 = resolveConfig({ preset: 'tiny', sets: ['precision.activation.W=16', `precision.activation.I=${ACT16_INT_BITS}`, 'precision.activation.q=AP_RND_CONV', 'precision.activation.o=AP_SAT'] });
-    assert.deepEqual(profilesOf(b16), ['own']);
+    assert.deepEqual(profilesOf(b16), ['own', 'w8']);
   });
 
   it('the P axis: the powers of two plus the smallest P of every attention pass count up to 32, per token count', () => {
@@ -76,7 +110,9 @@ describe('explore/space + evaluate on tiny', function () {
     assert.equal(pointId({ tileIn: 16, tileOut: 16, attnParallel: 4, axiBits: 256, weightPorts: 1, precision: 'own' }), 't16x16-p4-a256');
     assert.equal(pointId({ tileIn: 16, tileOut: 32, attnParallel: 8, axiBits: 128, weightPorts: 1, precision: 'act16' }), 't16x32-p8-a128-act16');
     assert.deepEqual(enumeratePoints(base).points.map((p) => p.id), points.map((p) => p.id), 'same order on every run');
-    assert.deepEqual(PRECISION_PROFILES, ['own', 'act16']);
+    assert.equal(pointId({ tileIn: 64, tileOut: 16, attnParallel: 26, axiBits: 128, weightPorts: 4, patchEmbed: 'unified', precision: 'act16' }), 't64x16-p26-a128-w4-pu-act16');
+    assert.equal(pointId({ tileIn: 64, tileOut: 16, attnParallel: 26, axiBits: 128, weightPorts: 4, precision: 'w8' }), 't64x16-p26-a128-w4-w8');
+    assert.deepEqual(PRECISION_PROFILES, ['own', 'act16', 'w8']);
   });
 
   it('retarget moves the config to another board and its part, and keeps the rest', () => {

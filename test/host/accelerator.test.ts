@@ -121,6 +121,15 @@ describe('host/accelerator (csim backend, toy bridge)', () => {
     assert.match(msg(() => acc.infer([new Uint8Array(5)], 0)), /image 0: 5 bytes, the design takes 24 \(3x2x4\)/);
   });
 
+  it('refuses a debug stop on a design whose activations are on chip (design.json onChip: the stop leaves no DRAM output)', async () => {
+    const onchip: HostDesign = { ...design, manifest: { ...design.manifest, format: 'edgemoe-design/5', onChip: ['tmp1'] } };
+    const acc = await Accelerator.open(onchip, { backend: 'csim', csimLibrary: lib });
+    acc.loadWeights(weightsOf(gainsA, biasA));
+    assert.throws(() => acc.infer([pixels(1)], 0, { debugStop: 1 }), (e: unknown) => isUserError(e) && /keeps its activations on chip/.test((e as Error).message));
+    assert.deepEqual(acc.infer([pixels(1)], 0).outputs, [toyExpected(pixels(1), gainsA, biasA, 0)]);
+    acc.close();
+  });
+
   it('reports a kernel failure from the bridge as a UserError', async () => {
     const acc = await Accelerator.open(design, { backend: 'csim', csimLibrary: lib });
     const rec = new CsimBackend(design, lib);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   attnAvTicks,
+  attnFusedFifosDrain,
+  attnFusedScoreDepth,
+  attnFusedTicks,
+  ATTN_FUSED_INFO_DEPTH,
   attnInfoWords,
   attnQBlocks,
   attnQkTicks,
@@ -8,6 +12,8 @@ import {
   attnSchedule,
   attnScoresWords,
 } from '../../generator/kernels/attention.ts';
+import { resolveConfig } from '../../generator/config/index.ts';
+import { buildPlan } from '../../generator/plan/index.ts';
 import { buildDriver, runDriver, values, type DriverOutput } from './cpp-harness.ts';
 
 const LANES = 8;
@@ -40,6 +46,8 @@ interface Case {
   overruns: number;
   maxErr: number;
   minS: number;
+  fusedMismatches: number;
+  fusedTicks: number;
 }
 
 describe('kernel/reordered_attention.h', () => {
@@ -51,8 +59,8 @@ describe('kernel/reordered_attention.h', () => {
     cases = [...out.entries()]
       .filter(([k]) => k.startsWith('case_'))
       .map(([, v]) => {
-        const [n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS] = v;
-        return { n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS };
+        const [n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS, fusedMismatches, fusedTicks] = v;
+        return { n, dim, heads, p, range, qkTicks, avTicks, scoresWords, infoWords, mismatches, overruns, maxErr, minS, fusedMismatches, fusedTicks };
       });
   });
 
@@ -67,6 +75,14 @@ describe('kernel/reordered_attention.h', () => {
 
   it('is bit-exact with plain row-by-row attention visiting keys in the same rotated order', () => {
     for (const c of cases) assert.equal(c.mismatches, 0, `N=${c.n} P=${c.p} DIM=${c.dim}: ${c.mismatches} words differ`);
+  });
+
+  it('attention_fused (one DATAFLOW region, scores on chip) writes exactly what attention_qk + attention_av write, nothing past the region, and ticks both compute loops', () => {
+    for (const c of cases) {
+      assert.equal(c.fusedMismatches, 0, `N=${c.n} P=${c.p} DIM=${c.dim}: ${c.fusedMismatches} words differ (or a canary word changed)`);
+      assert.equal(c.fusedTicks, attnFusedTicks(c.n, c.dim, LANES, c.p), `N=${c.n} P=${c.p}`);
+      assert.equal(c.fusedTicks, c.qkTicks + c.avTicks);
+    }
   });
 
   it('writes every scratch word and nothing past the sizes the TS formulas give', () => {
@@ -148,4 +164,45 @@ describe('generator/kernels/attention (schedule model)', () => {
       for (let r = 0; r < n; r++) assert.deepEqual(seen.get(r), attnRowKeyOrder(r, n, p), `row ${r}`);
     });
   }
+});
+
+describe('generator/kernels/attention (attention_fused FIFOs: finalize → prepare on bounded FIFOs)', () => {
+  // (N, P, finalize iterations in flight): Edge-MoE's P 4 at finalize II 2 (36/2), the w8 ViT-T points P 26 / 32 at
+  // II 1, tiny's N 9, P = 1 and P = N.
+  for (const [n, p, inFlight] of [
+    [129, 4, 18],
+    [129, 26, 36],
+    [129, 32, 36],
+    [9, 4, 18],
+    [9, 1, 8],
+    [9, 9, 36],
+    [17, 3, 12],
+    [197, 16, 36],
+  ] as const) {
+    it(`N=${n} P=${p}, ${inFlight} finalize iterations in flight: the need is N − 1 + ⌈in flight / P⌉ steps; the plan's depths drain even at twice the depth`, () => {
+      const need = n - 1 + Math.ceil(inFlight / p);
+      assert.ok(attnFusedFifosDrain(n, p, inFlight, need, 1), 'the need drains (one info slot)');
+      assert.ok(!attnFusedFifosDrain(n, p, inFlight, need - 1, 1000), 'a scores FIFO one step short of the need must deadlock');
+      const d = attnFusedScoreDepth(n, p, inFlight);
+      assert.equal(d, n - 1 + Math.ceil((2 * inFlight) / p) + 1);
+      assert.ok(attnFusedFifosDrain(n, p, inFlight, d, ATTN_FUSED_INFO_DEPTH), 'deadlock at the plan depths');
+      assert.ok(attnFusedFifosDrain(n, p, 2 * inFlight, d, ATTN_FUSED_INFO_DEPTH), "deadlock if finalize's pipeline is twice as deep as assumed");
+      assert.ok(!attnFusedFifosDrain(n, p, inFlight, d, 0), 'no info slot must deadlock');
+    });
+  }
+  it("the plan's depth at N 129, P 26 (512 steps, what the 132-step FIFO's RAMB18 column holds) drains while finalize's (1/s, m) write trails its score forward by up to 9,984 iterations (cycles at II 1; 132 steps: 104)", () => {
+    const sets = ['hardware.attention=fused', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16'];
+    const plan = buildPlan(resolveConfig({ preset: 'm3vit-t-cityscapes-w8', sets }));
+    assert.equal(plan.attnFifos!.scoreDepth, 512);
+    assert.ok(attnFusedFifosDrain(129, 26, 9984, 512, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(!attnFusedFifosDrain(129, 26, 9985, 512, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(attnFusedFifosDrain(129, 26, 104, 132, ATTN_FUSED_INFO_DEPTH));
+    assert.ok(!attnFusedFifosDrain(129, 26, 105, 132, ATTN_FUSED_INFO_DEPTH));
+  });
+  it('without pipeline skew (0 in flight) the need is exactly N − 1 steps: the wait between a row start and its (1/s, m)', () => {
+    for (const [n, p] of [[9, 4], [129, 26], [33, 8]] as const) {
+      assert.ok(attnFusedFifosDrain(n, p, 0, n - 1, 1));
+      assert.ok(!attnFusedFifosDrain(n, p, 0, n - 2, 1000));
+    }
+  });
 });

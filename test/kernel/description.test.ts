@@ -29,6 +29,20 @@ const CASES = [
   { what: 'tiny, tile 8 wide, 2 weight ports (a word spans two tiles: the port loader at II 2)', preset: 'tiny', sets: ['hardware.linearTile.in=8', 'hardware.weightPorts=2'] },
   { what: "tiny, patch embedding on the unified unit (patch reader, pos pass; no patch MAC array)", preset: 'tiny', sets: ['hardware.patchEmbed=unified'] },
   { what: "m3vit-t-cityscapes, unified patch embedding, 2 weight ports, 128-bit AXI", preset: 'm3vit-t-cityscapes', sets: ['hardware.patchEmbed=unified', 'hardware.weightPorts=2', 'hardware.axiBits=128'] },
+  { what: "tiny, gate on the unified unit (routing process; no gate MAC array), 128-bit AXI, tile 16×4", preset: 'tiny', sets: ['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4'] },
+  {
+    what: 'm3vit-t-cityscapes-w8, gate on the unified unit, tile 64×16, P 26, 128-bit AXI',
+    preset: 'm3vit-t-cityscapes-w8',
+    sets: ['hardware.gate=unified', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128'],
+  },
+  { what: "tiny, activations on chip (in-place residual add, output writer)", preset: 'tiny', sets: ['hardware.activations=onchip'] },
+  {
+    what: "m3vit-t-cityscapes-w8, activations on chip, tile 64×16, P 26, 128-bit AXI, 4 weight ports",
+    preset: 'm3vit-t-cityscapes-w8',
+    sets: ['hardware.activations=onchip', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=4'],
+  },
+  { what: "tiny, fused attention (attention_fused: no score / info movers)", preset: 'tiny', sets: ['hardware.attention=fused'] },
+  { what: 'm3vit-t-cityscapes-w8, fused attention, tile 64×16, P 26, 128-bit AXI, 2 weight ports', preset: 'm3vit-t-cityscapes-w8', sets: ['hardware.attention=fused', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16', 'hardware.attnParallel=26', 'hardware.axiBits=128', 'hardware.weightPorts=2'] },
   {
     what: 'tiny, 4 weight ports, 8-bit per-channel-scaled weights',
     preset: 'tiny',

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../generator/config/index.ts';
 import { moeExpertsTrips } from '../../generator/kernels/moe.ts';
-import { buildPlan, type Plan } from '../../generator/plan/index.ts';
+import { blockOpId, buildPlan, STEP, type Plan } from '../../generator/plan/index.ts';
 import { renderKernelSources } from '../../generator/plan/render-kernel.ts';
 import { ROOT, scratch } from '../helpers/paths.ts';
 
@@ -95,5 +95,64 @@ describe('plan: trip counts of the whole schedule', function () {
     const two = await run(exe, 2, 0);
     assert.equal(two.counts.get(0), one.counts.get(0));
     for (const op of plan.ops.filter((o) => o.kind !== 'moe_experts')) assert.equal(two.counts.get(op.id), 2 * op.trips, op.name);
+  });
+});
+
+describe("plan: trip counts with fused attention (hardware.attention = 'fused')", function () {
+  this.timeout(180_000);
+  const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.attention=fused'] }));
+  let exe: string;
+  before(async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'src'));
+    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
+    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
+    exe = join(dir, 'main');
+    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+  });
+
+  it('tiny: every non-MoE op ticks as the plan says; one attention op per block at step attnV, none at step qk', async () => {
+    const { counts } = await run(exe, 1, 0);
+    for (const op of plan.ops.filter((o) => o.kind !== 'moe_experts')) assert.equal(counts.get(op.id) ?? 0, op.trips, `op ${op.id} ${op.name}`);
+    assert.equal(counts.size, plan.ops.length + 1);
+    for (let b = 0; b < plan.sizes.depth; b++) {
+      const ops = plan.ops.filter((o) => o.block === b);
+      assert.deepEqual(ops.slice(1, 5).map((o) => [o.step, o.name, o.output]), [[STEP.q, `block${b}.q`, 'tmp2'], [STEP.k, `block${b}.k`, 'tmp3'], [STEP.v, `block${b}.v`, 'hidden'], [STEP.attnV, `block${b}.attn_ctx`, 'tmp1']]);
+      assert.equal(counts.get(blockOpId(b, STEP.qk)), undefined);
+    }
+  });
+
+  it('debug_stop after V ends before the attention; after the attention, before proj', async () => {
+    for (const name of ['block1.v', 'block1.attn_ctx']) {
+      const stop = plan.ops.find((o) => o.name === name)!;
+      const { counts } = await run(exe, 1, stop.id);
+      for (const op of plan.ops.filter((o) => o.kind !== 'moe_experts')) assert.equal(counts.get(op.id) ?? 0, op.id <= stop.id ? op.trips : 0, `stop ${name}: op ${op.id} ${op.name}`);
+    }
+  });
+});
+
+describe("plan: trip counts with the MoE gate on the unified unit (hardware.gate = 'unified')", function () {
+  this.timeout(180_000);
+  it('tiny at 128-bit AXI, tile 16×4, seeded DRAM bits: every op ticks as the plan says (the gate op: bias, logits, routing)', async () => {
+    const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4'] }));
+    const dir = scratch();
+    mkdirSync(join(dir, 'src'));
+    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
+    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
+    const exe = join(dir, 'main');
+    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+    const { counts, lens } = await run(exe, 1, 0);
+    const s = plan.sizes;
+    for (const op of plan.ops) {
+      const want =
+        op.kind === 'moe_experts'
+          ? moeExpertsTrips(
+              { tokens: s.tokens, dim: s.dim, experts: s.experts, topK: s.topK, expertHidden: s.expertHidden, actLanes: s.actLanes, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: plan.types.linearWeight.lanes, bLanes: plan.types.bias.lanes },
+              lens,
+            )
+          : op.trips;
+      assert.equal(counts.get(op.id) ?? 0, want, `op ${op.id} ${op.name}`);
+    }
+    assert.equal(lens.reduce((a, b) => a + b, 0), s.tokens * s.topK, 'every token queued for top-k distinct experts');
   });
 });

@@ -2,6 +2,7 @@
 // arithmetic that visits each row's keys in the same rotated order (must be bit-exact), and vs float64 softmax
 // attention. Counts EDGEMOE_TICK per call. One line per case for test/kernel/attention.test.ts:
 //   case N DIM HEADS P range qk_ticks av_ticks scores_words info_words out_mismatches overruns max_err_double min_s
+//        fused_mismatches fused_ticks   (attention_fused on the same q, k, v against attention_qk + attention_av)
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -71,6 +72,7 @@ struct attn_test_config {
   typedef ::word_t word_t;
   static const int N = T_N, DIM = T_DIM, HEADS = T_H, P = T_P, ACT_LANES = ::ACT_LANES;
   static const int FIN_II = 1, AV_II = 1;  // pragma values only, unused by g++
+  static const int SCORE_DEPTH = T_N + 8, INFO_DEPTH = 2;  // attention_fused's FIFO depths (pragma values only)
 };
 
 /** A case's output words and the 1/s of every (row, head) in its rotated key order, for the cross-P comparison. */
@@ -101,7 +103,14 @@ static void run_case(uint64_t seed, double range) {
   attention_qk<attn_test_config<N, DIM, H, P> >(q.data(), k.data(), attn.data(), info.data());
   EDGEMOE_OP_BEGIN(2);
   attention_av<attn_test_config<N, DIM, H, P> >(attn.data(), info.data(), v.data(), out.data());
+  // attention_fused on the same q, k, v: must write exactly attention_qk + attention_av's output.
+  std::vector<word_t> fused(N * B + CANARY, pattern);
+  edgemoe_count::counters()[3] = 0;
+  EDGEMOE_OP_BEGIN(3);
+  attention_fused<attn_test_config<N, DIM, H, P> >(q.data(), k.data(), v.data(), fused.data());
   EDGEMOE_OP_BEGIN(0);
+  int fused_mismatches = 0;
+  for (int i = 0; i < N * B + CANARY; i++) fused_mismatches += (fused[i] != out[i]);
 
   std::vector<act_t> inv_s(N * H);
   plain_attention<N, DIM, H, P>(q, k, v, ref, inv_s);
@@ -136,9 +145,9 @@ static void run_case(uint64_t seed, double range) {
         max_err = std::fmax(max_err, std::fabs(get(out, r, f, DIM).to_double() - o));
       }
     }
-  printf("case_%d_%d_%d_%d_s%llu %d %d %d %d %g %llu %llu %zu %zu %d %d %.6e %.9g\n", N, DIM, H, P, (unsigned long long)seed, N, DIM, H, P, range,
+  printf("case_%d_%d_%d_%d_s%llu %d %d %d %d %g %llu %llu %zu %zu %d %d %.6e %.9g %d %llu\n", N, DIM, H, P, (unsigned long long)seed, N, DIM, H, P, range,
          edgemoe_count::counters()[1], edgemoe_count::counters()[2], attn.size() - CANARY, info.size() - CANARY,
-         mismatches, overruns, max_err, min_s);
+         mismatches, overruns, max_err, min_s, fused_mismatches, edgemoe_count::counters()[3]);
 }
 
 int main() {
