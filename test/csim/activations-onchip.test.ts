@@ -19,6 +19,7 @@ import { Accelerator } from '../../host/accelerator.ts';
 import { loadDesign } from '../../host/design.ts';
 import { loadPackedWeights } from '../../host/weights.ts';
 import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
+import { longIt } from '../helpers/long.ts';
 
 const ONCHIP = 'hardware.activations=onchip';
 /** Three bundles plus the weights one, so the DRAM design has three free ZCU102 ports for weights1..weights3. */
@@ -91,7 +92,7 @@ describe("csim with the activations on chip (hardware.activations = 'onchip')", 
     assert.match(kernel, /static word_t act_tmp1\[/);
   });
 
-  it('tiny, other geometries (512-bit AXI: II 2 compute loops; tile 8×4, P 3, 128-bit AXI): byte-identical to DRAM, every op as estimated', async () => {
+  longIt('tiny, other geometries (512-bit AXI: II 2 compute loops; tile 8×4, P 3, 128-bit AXI): byte-identical to DRAM, every op as estimated', async () => {
     const weights = join(TINY, 'weights.safetensors');
     const image = join(TINY, 'image.png');
     for (const [name, sets] of [
@@ -129,7 +130,7 @@ describe("csim with the activations on chip (hardware.activations = 'onchip')", 
     assert.deepEqual(outs[1], outs[0]);
   });
 
-  it('m3vit-t-cityscapes, act16, tile 64×16, P 26, 128-bit AXI, 4 weight ports (seeded weights, astronaut 256×128): byte-identical to DRAM, within bounds, every op as estimated', async () => {
+  longIt('m3vit-t-cityscapes, act16, tile 64×16, P 26, 128-bit AXI, 4 weight ports (seeded weights, astronaut 256×128): byte-identical to DRAM, within bounds, every op as estimated', async () => {
     const root = scratch();
     const dram = join(root, 'dram');
     const oc = join(root, 'oc');

@@ -12,6 +12,7 @@ import { emitDesign } from '../../generator/emit/emit.ts';
 import { randomWeights } from '../../generator/weights/random.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
 import { IMAGES, scratch, TINY } from '../helpers/paths.ts';
+import { longIt } from '../helpers/long.ts';
 
 const FUSED = 'hardware.attention=fused';
 
@@ -53,7 +54,7 @@ describe("csim with fused attention (hardware.attention = 'fused')", function ()
     }
   });
 
-  it('m3vit-t-cityscapes (seeded weights, astronaut 256×128), both tasks: byte-identical to split, every op as estimated', async () => {
+  longIt('m3vit-t-cityscapes (seeded weights, astronaut 256×128), both tasks: byte-identical to split, every op as estimated', async () => {
     const root = scratch();
     const w = join(root, 'w.safetensors');
     writeSafetensors(w, randomWeights(resolveConfig({}), 1));
@@ -67,7 +68,7 @@ describe("csim with fused attention (hardware.attention = 'fused')", function ()
     }
   });
 
-  it('m3vit-t-cityscapes-w8 (16-bit activations, 8-bit weights, 128-bit AXI, P 26; round-to-nearest packing instead of GPTQ for speed): byte-identical to split', async () => {
+  longIt('m3vit-t-cityscapes-w8 (16-bit activations, 8-bit weights, 128-bit AXI, P 26; round-to-nearest packing instead of GPTQ for speed): byte-identical to split', async () => {
     const root = scratch();
     const sets = ['precision.linearWeight.gptq=false', 'hardware.axiBits=128', 'hardware.attnParallel=26', 'hardware.linearTile.in=64', 'hardware.linearTile.out=16'];
     const w = join(root, 'w.safetensors');
