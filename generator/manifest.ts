@@ -139,13 +139,4 @@ export const manifestSchema = z.object({
 });
 export type DesignManifest = z.infer<typeof manifestSchema>;
 
-/**
- * The csim bridge's C ABI (extern "C", compiled with the kernel into a shared library):
- *   int edgemoe_csim_run(void** bundles, int nbundles, const long long* scalars, int nscalars, char* err, int errlen);
- * bundles are in manifest.kernel.args buffer order, scalars in scalar-arg order. Returns 0 on success; otherwise a
- * non-zero code with a NUL-terminated message in err. Every C++ exception is caught inside.
- */
-export const BRIDGE_ABI = {
-  symbol: 'edgemoe_csim_run',
-  prototype: 'int edgemoe_csim_run(void** bundles, int nbundles, const long long* scalars, int nscalars, char* err, int errlen)',
-} as const;
+export { BRIDGE_ABI } from './bridge-abi.ts';

@@ -2,13 +2,12 @@
 // Buffers come from design.json; packed weights are written once and rewritten only when their hash changes; reload=1
 // only on the first run after that; switching task changes only the task argument.
 import { UserError } from '../generator/errors.ts';
-import { weightParts, weightsImageBytes } from '../generator/emit/design.ts';
+import { weightParts, weightsImageBytes } from '../generator/emit/regions.ts';
 import type { Backend, BackendName } from './backend.ts';
 import { CsimBackend } from './csim/backend.ts';
-import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign, type IoLayout } from './design.ts';
+import { decodeFixed, ioLayout, regionOf, scalarArgs, taskIndex, type HostDesign, type IoLayout } from './layout.ts';
 import type { PackedWeights } from './weights.ts';
 import { XrtUnavailable } from './xrt/env.ts';
-import { XrtBackend } from './xrt/backend.ts';
 
 export type BackendChoice = 'auto' | BackendName;
 
@@ -73,17 +72,18 @@ export class Accelerator {
   /** Opens the chosen backend; 'auto' tries XRT and falls back to csim when XRT is missing, has no device, or no xclbin is given. */
   static async open(design: HostDesign, opts: AcceleratorOptions): Promise<Accelerator> {
     const csim = async (why: string) => new Accelerator(design, new CsimBackend(design, opts.csimLibrary ?? (await defaultCsimLibrary(design.dir))), why);
-    const xrt = () => new XrtBackend(design, { device: opts.device ?? 0, xclbin: opts.xclbin!, timeoutMs: opts.timeoutMs });
+    // Loaded only when XRT is asked for: a csim run (a pool worker) skips the xclbin and XRT modules.
+    const xrt = async () => new (await import('./xrt/backend.ts')).XrtBackend(design, { device: opts.device ?? 0, xclbin: opts.xclbin!, timeoutMs: opts.timeoutMs });
     switch (opts.backend) {
       case 'csim':
         return csim('');
       case 'xrt':
         if (!opts.xclbin) throw new UserError('--backend xrt needs --xclbin FILE (the design built by v++)');
-        return new Accelerator(design, xrt(), '');
+        return new Accelerator(design, await xrt(), '');
       case 'auto': {
         if (!opts.xclbin) return csim('auto: no --xclbin given, using C simulation');
         try {
-          return new Accelerator(design, xrt(), 'auto: XRT device found');
+          return new Accelerator(design, await xrt(), 'auto: XRT device found');
         } catch (e) {
           // A bad or mismatched xclbin is the user's error, not a reason to fall back silently.
           if (!(e instanceof XrtUnavailable)) throw e;

@@ -1,6 +1,7 @@
 // The packed weights image a run writes into the weights region: a packed file (`edgemoe pack` output) used as is,
 // or a weights source (.safetensors, .pth, sharded dir) packed in memory for the design.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UserError } from '../generator/errors.ts';
 import { readDesign, weightsImageBytes } from '../generator/emit/design.ts';
 import { sha256 } from '../generator/emit/hash.ts';
@@ -17,6 +18,15 @@ export interface PackedWeights {
   hash: string;
   /** How it was obtained, for messages. */
   origin: string;
+  /** The packed image file the bytes were read from, as it was then (a source packed in memory has none). */
+  file?: PackedFile;
+}
+
+/** A packed weights file as read: another process may read it again, if it is still the same file. */
+export interface PackedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
 }
 
 /** True for a weights source that must be packed (sharded dir, torch zip, safetensors); false for a packed image. */
@@ -47,6 +57,8 @@ export function loadPackedWeights(design: HostDesign, path: string): PackedWeigh
   }
   const kind = notWeightsKind(path, readHead(path, 16));
   if (kind && !kind.startsWith('a packed weights image')) throw new UserError(`weights ${path}: this is ${kind}, not weights (expected a packed weights image, .safetensors, .pth or a sharded checkpoint dir)`);
+  const st = statSync(path);
+  const file: PackedFile = { path: resolve(path), size: st.size, mtimeMs: st.mtimeMs };
   const bytes = new Uint8Array(readFileSync(path));
   if (bytes.length !== imageBytes) {
     const what = m.weights.parts ? `${imageBytes} bytes of weights in ${m.weights.parts.length} weight regions` : `a ${imageBytes}-byte weights region`;
@@ -68,7 +80,7 @@ export function loadPackedWeights(design: HostDesign, path: string): PackedWeigh
     if (meta.imageSha256 !== undefined && meta.imageSha256 !== hash) {
       throw new UserError(`weights ${path} changed after it was packed (its sha256 differs from ${metaPath}); re-run \`edgemoe pack\``);
     }
-    return { bytes, hash, origin: path };
+    return { bytes, hash, origin: path, file };
   }
-  return { bytes, hash: sha256(bytes), origin: path };
+  return { bytes, hash: sha256(bytes), origin: path, file };
 }

@@ -20,7 +20,10 @@ import { parseResize } from '../io/image.ts';
 const defaultJobs = () => availableParallelism();
 
 /** Spreads the images of one csim command over worker processes (host/pool/map.ts, composed by bin/cli.ts). */
-export type CsimImageMap = (jobs: CsimImageJob[], workers: number, onResult: (i: number, r: CsimImageResult) => void) => Promise<CsimImageResult[]>;
+export type CsimImageMap = ((jobs: CsimImageJob[], workers: number, onResult: (i: number, r: CsimImageResult) => void) => Promise<CsimImageResult[]>) & {
+  /** Starts the worker processes now, so their start-up runs beside this command's own reading, packing and building. */
+  warm?: (workers: number) => Promise<void>;
+};
 
 /** Registers `edgemoe csim`; `mapImages` runs several images at once (without it they run one after another here). */
 export function register(program: Command, mapImages?: CsimImageMap): void {
@@ -64,6 +67,9 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
         }
       }
       if (opts.html !== undefined) checkHtmlPath(opts.html);
+      const pooled = many && mapImages !== undefined && jobs > 1;
+      // The workers start now: their start-up (Node, tsx, the csim modules) runs beside the reading, packing and building.
+      if (pooled) await mapImages.warm?.(Math.min(jobs, images.length));
       const defines = opts.overflowStats ? ['EDGEMOE_OVERFLOW_STATS'] : [];
       const design = readDesign(opts.design);
       const task = resolveTask(design.manifest.tasks, opts.task);
@@ -86,7 +92,7 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
         trace: opts.trace, cycles: opts.cycles, defines, tolerance: tol, resize: parseResize(opts.resize),
       });
       let verdict = '';
-      if (!many || !mapImages || jobs === 1) {
+      if (!pooled) {
         for (const [i, image] of images.entries()) {
           const r = await runCsim({ ...job(image, i), log });
           show(image, { text: csimText(r, { trace: opts.trace, out: outs[i] }), record: csimRecord(r, { configHash: design.manifest.configHash, image, taskName }), passed: r.passed, verdict: formatVerdict(r) });

@@ -70,7 +70,10 @@ export function imageFiles(args: readonly string[] | undefined, shape: readonly 
 
 /** Registers `edgemoe profile`. */
 /** Runs the calibration images on worker processes (host/pool/map.ts, composed by bin/commands.ts), results in order. */
-export type ProfileImageMap = (jobs: ProfileImageJob[], workers: number, onResult: (i: number, r: ProfileImageResult) => void) => Promise<ProfileImageResult[]>;
+export type ProfileImageMap = ((jobs: ProfileImageJob[], workers: number, onResult: (i: number, r: ProfileImageResult) => void) => Promise<ProfileImageResult[]>) & {
+  /** Starts the worker processes now, so their start-up runs beside this command's own loading of weights and images. */
+  warm?: (workers: number) => Promise<void>;
+};
 
 export function register(program: Command, mapImages?: ProfileImageMap): void {
   withConfigOptions(
@@ -99,14 +102,15 @@ export function register(program: Command, mapImages?: ProfileImageMap): void {
       const headroom = Number(opts.headroom);
       const tasks = opts.task === undefined ? config.model.tasks.map((_, i) => i) : opts.task.split(',').map((t) => resolveTask(config.model.tasks, t.trim()));
       const files = imageFiles(opts.images, config.model.image);
+      const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs '${opts.jobs}': expected an integer ≥ 1`);
+      const workers = Math.min(jobs, files.length);
+      if (mapImages && workers > 1) await mapImages.warm?.(workers);
       const sd = loadStateDict(opts.weights);
       checkWeights(config, sd, `weights ${opts.weights}`);
       // The model's input, as the reference sees it: the config's pixel divisor and mean/std applied.
       const resize = parseResize(opts.resize);
       const images: CalibrationImage[] = files.map((f) => ({ name: basename(f), values: loadImage(f, inputPipeline(config.model), { resize }) }));
-      const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs '${opts.jobs}': expected an integer ≥ 1`);
-      const workers = Math.min(jobs, files.length);
       const progress = (done: number, total: number, what: string) => process.stderr.write(`profile: ${done}/${total} ${what}\n`);
       let result;
       if (mapImages && workers > 1) {

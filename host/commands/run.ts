@@ -8,7 +8,7 @@ import { CONFIG_JSON, DESIGN_JSON, readDesign } from '../../generator/emit/desig
 import { UserError } from '../../generator/errors.ts';
 import type { BackendChoice } from '../accelerator.ts';
 import type { RunReport, RunResult } from '../run.ts';
-import { defaultJobs, runImagesPooled } from '../pool/pool.ts';
+import { defaultJobs, runImagesPooled, warmRunWorkers } from '../pool/pool.ts';
 import { checkHtmlPath } from '../../generator/html/design-report.ts';
 import { writeRunHtml } from '../../generator/html/report-command.ts';
 import { expandImageArgs } from '../image-args.ts';
@@ -107,6 +107,9 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
       if (opts.html !== undefined) checkHtmlPath(opts.html);
       const tasks = opts.task.split(',').map((t) => t.trim()).filter((t) => t !== '');
       if (tasks.length === 0) throw new UserError('--task: no task given');
+      images = expandImageArgs(images);
+      // The pool's workers start now: their start-up runs beside the design check and estimate below.
+      warmRunWorkers({ backend: opts.backend, xclbin: opts.xclbin, images }, jobs);
       // The host itself needs only design.json, but a design dir whose config.json does not produce that design.json
       // (mixed from two configs, or another edgemoe version) is refused exactly as csim and estimate refuse it.
       let estimatedMs: number | undefined;
@@ -114,7 +117,6 @@ XRT's own messages go to a log file; its errors are shown in edgemoe's error mes
         const plan = designPlan(readDesign(opts.design));
         estimatedMs = cyclesToMs(estimatePlan(plan).totals.bound, plan.config.hardware.clockMHz);
       }
-      images = expandImageArgs(images);
       // A bar on a terminal; elsewhere (a pipe, a log file) one plain line per image and task.
       const showBar = !opts.json && process.stderr.isTTY === true;
       const bar = showBar ? new cliProgress.SingleBar({ format: 'run [{bar}] {value}/{total} {eta_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;

@@ -1,7 +1,7 @@
 // The csim backend: the generated design compiled with its bridge into a shared library, given the same buffers
 // (one host array per m_axi bundle) and scalars XRT would get.
 import type { Backend } from '../backend.ts';
-import { bufferArgs, scalarArgs, type HostDesign } from '../design.ts';
+import { bufferArgs, scalarArgs, type HostDesign } from '../layout.ts';
 import { loadBridge, type BridgeRun } from './bridge.ts';
 
 // The bridge's word arrays (and the kernel's on-chip state) live as long as the library, one per library path:

@@ -1,6 +1,6 @@
 // Loads a design's csim shared library (built through its bridge) and calls the BRIDGE_ABI entry point.
 import koffi from 'koffi';
-import { BRIDGE_ABI } from '../../generator/manifest.ts';
+import { BRIDGE_ABI } from '../../generator/bridge-abi.ts';
 import { UserError } from '../../generator/errors.ts';
 
 /** The bridge entry point: bundles in buffer-argument order, scalars in scalar-argument order. */

@@ -10,10 +10,16 @@ installInterruptHandlers();
 // The parent ending first disconnects this worker, which exits at once: clean up then too.
 process.on('exit', runInterruptCleanups);
 
+/** Loads a job module ahead of its jobs (host/pool/map.ts asks each worker first thing). */
+async function load(module) {
+  workerpool.workerEmit({ pid: process.pid });
+  await import(module);
+}
+
 async function call(module, fn, arg) {
   workerpool.workerEmit({ pid: process.pid });
   const m = await import(module);
   if (typeof m[fn] !== 'function') throw new Error(`pool job: ${module} exports no function ${fn}`);
   return m[fn](arg);
 }
-workerpool.worker({ call });
+workerpool.worker({ load, call });

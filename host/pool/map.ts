@@ -1,6 +1,8 @@
 // Independent jobs (one image each: a csim run, a float reference) spread over this process and worker processes of
 // the run pool's kind (workerpool, process workers: each runs its own testbench / bridge child), results in job order.
 // A job names an exported function of a module; its argument and result cross the process boundary as JSON.
+// A worker loads the jobs' module before it takes a job, so no job waits on a worker's start-up while this process is
+// free; a command may start the workers early (warmJobWorkers), so that start-up runs beside its own setup.
 // Interrupted (Ctrl-C / SIGTERM), the workers get SIGTERM and run their own cleanups (temp dirs, testbench groups).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +26,76 @@ async function callHere(j: PoolJob): Promise<unknown> {
   return (f as (a: unknown) => unknown)(j.arg);
 }
 
+/** Worker processes and what they were asked to load, from their spawn to their end. */
+interface JobWorkers {
+  pool: workerpool.Pool;
+  count: number;
+  /** Per module, its load on each worker (settled once every worker has it). */
+  loads: Map<string, Array<Promise<unknown>>>;
+  /** Records a worker's pid (each call's first message), so an interrupt can signal it. */
+  onPid: (m: { pid?: number }) => void;
+  end(): Promise<void>;
+}
+
+function startWorkers(count: number): JobWorkers {
+  const pool = workerpool.pool(WORKER, { workerType: 'process', maxWorkers: count, minWorkers: count, workerTerminateTimeout: 1000 });
+  const pids = new Set<number>();
+  const stop = () => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const offInterrupt = atInterrupt(stop);
+  const kill = () => void pool.terminate(true);
+  process.once('exit', kill);
+  return {
+    pool,
+    count,
+    loads: new Map(),
+    onPid: (m) => void (typeof m.pid === 'number' && pids.add(m.pid)),
+    end: async () => {
+      offInterrupt();
+      process.removeListener('exit', kill);
+      await pool.terminate(true);
+    },
+  };
+}
+
+/** Asks every worker to load `module` (once per module); each call occupies one worker, so `count` calls reach all. */
+function load(w: JobWorkers, module: string): Array<Promise<unknown>> {
+  let l = w.loads.get(module);
+  if (!l) {
+    l = Array.from({ length: w.count }, () => w.pool.exec('load', [module], { on: w.onPid }));
+    // A failed load shows when a job runs; until then it must not be an unhandled rejection.
+    for (const p of l) p.catch(() => {});
+    w.loads.set(module, l);
+  }
+  return l;
+}
+
+let warm: JobWorkers | undefined;
+
+/**
+ * Starts the worker processes of a mapJobs call to come (`lanes` − 1 of them, loading `modules`), so that their start-up
+ * runs while the caller reads, packs and builds. They end with the mapJobs call that takes them (one with the same
+ * number of lanes), or at process exit.
+ */
+export function warmJobWorkers(modules: readonly string[], lanes: number): void {
+  if (warm || lanes < 2) return;
+  warm = startWorkers(lanes - 1);
+  for (const m of modules) load(warm, m);
+}
+
 /**
  * Runs every job on `jobs` lanes, this process being one of them (it has every module loaded already; the others are
  * worker processes, so `jobs` testbenches / references run at once), and returns the results in job order;
  * onResult(i, r) is called in job order too, as soon as job i and every job before it are done. Each lane takes the
- * next job when it is free. A job that throws rejects the whole map (the worker processes are ended).
+ * next job when it is free; a worker's lane starts once the worker has loaded the jobs' modules. A job that throws
+ * rejects the whole map (the worker processes are ended).
  */
 export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResult?: (i: number, r: R) => void): Promise<R[]> {
   const lanes = Math.max(1, Math.min(jobs, list.length));
@@ -52,34 +119,37 @@ export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResul
     await lane(callHere);
     return results;
   }
-  const pool = workerpool.pool(WORKER, { workerType: 'process', maxWorkers: lanes - 1, minWorkers: lanes - 1, workerTerminateTimeout: 1000 });
-  const pids = new Set<number>();
-  const stop = () => {
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  const offInterrupt = atInterrupt(stop);
-  const kill = () => void pool.terminate(true);
-  process.once('exit', kill);
-  const on = (m: { pid?: number }) => {
-    if (typeof m.pid === 'number') pids.add(m.pid);
-  };
-  const remote = (j: PoolJob) => pool.exec('call', [j.module, j.fn, j.arg], { on }) as Promise<unknown>;
+  let w: JobWorkers;
+  if (warm && warm.count === lanes - 1) w = warm;
+  else {
+    await warm?.end();
+    w = startWorkers(lanes - 1);
+  }
+  warm = undefined;
+  const modules = [...new Set(list.map((j) => j.module))];
+  const remote = (j: PoolJob) => w.pool.exec('call', [j.module, j.fn, j.arg], { on: w.onPid }) as Promise<unknown>;
   try {
-    // The worker lanes start first: this process's own job may hold its event loop for a while (a float reference).
-    const workers = Array.from({ length: lanes - 1 }, () => lane(remote));
+    const loads = modules.map((m) => load(w, m));
+    // Worker k's lane starts when some worker has loaded every module (the k-th such load to finish): by then a
+    // worker is free to take a job at once. A failed load rejects the job that runs there.
+    const ready = (k: number) => Promise.all(loads.map((l) => nthSettled(l, k))).then(() => undefined);
+    const workers = Array.from({ length: lanes - 1 }, async (_, k) => (await ready(k), lane(remote)));
     await Promise.all([...workers, lane(callHere)]);
     return results;
   } finally {
-    offInterrupt();
-    process.removeListener('exit', kill);
-    await pool.terminate(true);
+    await w.end();
   }
+}
+
+/** Settles when the (k+1)-th of `ps` has settled. */
+function nthSettled(ps: ReadonlyArray<Promise<unknown>>, k: number): Promise<void> {
+  let n = 0;
+  return new Promise((resolve) => {
+    for (const p of ps) void p.then(done, done);
+    function done() {
+      if (n++ === k) resolve();
+    }
+  });
 }
 
 /** The absolute file URL of a module next to `importMetaUrl` (for PoolJob.module). */

@@ -1,8 +1,9 @@
 // A worker process of the run pool (host/pool/pool.ts): loads the TypeScript sources through tsx, then serves
-// runChunk calls. A process, not a thread: each worker dlopens its own copy of the csim bridge's static state.
+// openLane / runLane calls (host/pool/lane.ts). A process, not a thread: each worker dlopens its own copy of the csim
+// bridge's static state.
 import { register } from 'tsx/esm/api';
 import workerpool from 'workerpool';
 
 register();
-const { runChunk } = await import('./chunk.ts');
-workerpool.worker({ runChunk });
+const { openLane, runLane } = await import('./lane.ts');
+workerpool.worker({ openLane, runLane });

@@ -1,7 +1,7 @@
 // The XRT backend: one BO per m_axi buffer argument (allocated in its argument's bank), pointer arguments set once,
 // scalars set only when they change, start + wait per call.
 import type { Backend } from '../backend.ts';
-import { bufferArgs, scalarArgs, type HostDesign } from '../design.ts';
+import { bufferArgs, scalarArgs, type HostDesign } from '../layout.ts';
 import { XrtSession, type XrtBuffer } from './device.ts';
 
 export interface XrtBackendOptions {

@@ -1,10 +1,12 @@
 // The run pool: images spread over worker processes give the same files, in the same order, as one process.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../../generator/config/index.ts';
+import { readDesign } from '../../../generator/emit/design.ts';
 import { emitDesign } from '../../../generator/emit/emit.ts';
-import { runImagesPooled } from '../../../host/pool/pool.ts';
+import { packDesign } from '../../../generator/pack/pack.ts';
+import { runImagesPooled, type LaneTiming } from '../../../host/pool/pool.ts';
 import { runImages } from '../../../host/run.ts';
 import { scratch, TINY } from '../../helpers/paths.ts';
 
@@ -13,7 +15,7 @@ describe('host/pool: run on every core', function () {
   const root = scratch('edgemoe-pool-');
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('tiny design, 5 images × 2 tasks on 2 lanes (this process and a worker process, images handed out one at a time): byte-identical outputs and results in the given order; a bad image is still reported', async () => {
+  it('tiny design, 5 images × 2 tasks on 2 lanes (this process and a worker process, images handed out one at a time to the lane that is open and free): the same outputs and results in the given order as one process; a bad image is still reported', async () => {
     const dir = join(root, 'tiny');
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
     mkdirSync(join(root, 'imgs'));
@@ -41,5 +43,40 @@ describe('host/pool: run on every core', function () {
     for (const x of one.results.filter((r) => r.output)) {
       assert.deepEqual(readFileSync(x.output!.replace('/one/', '/two/')), readFileSync(x.output!), x.output);
     }
+  });
+
+  // A worker lane takes images only once it is open, and a tiny image takes milliseconds: enough images keep this
+  // process busy past a worker's start-up (≈ 0.5–2 s), so the worker runs some of them. Symlinks to the two pictures,
+  // alternating, so an output mixed up with another image's shows.
+  const many = async (weights: string, name: string) => {
+    const src = join(root, name);
+    mkdirSync(src);
+    for (let n = 600; ; n *= 4) {
+      const images = Array.from({ length: n }, (_, i) => {
+        const p = join(src, `n${n}-${String(i).padStart(4, '0')}.${i % 2 ? 'npy' : 'png'}`);
+        symlinkSync(join(root, 'imgs', i % 2 ? 'im1.npy' : 'im0.png'), p);
+        return p;
+      });
+      const lanes: LaneTiming[] = [];
+      const r = await runImagesPooled({ design: join(root, 'tiny'), weights, tasks: ['task0'], backend: 'csim', out: join(root, `${name}-out-${n}`), images }, { onLanes: (l) => lanes.push(...l) }, 2);
+      assert.deepEqual(lanes.map((l) => l.lane), ['this process', 'worker 1']);
+      assert.equal(lanes[0]!.images + lanes[1]!.images, n);
+      // On a machine so busy that the worker was not open before the last image, once more with four times as many.
+      if (lanes[1]!.images === 0 && n < 9600) continue;
+      assert.ok(lanes[1]!.images > 0, JSON.stringify(lanes));
+      assert.deepEqual(r.results.map((x) => x.image), images);
+      const want = [readFileSync(join(root, 'one', 'im0.task0.npy')), readFileSync(join(root, 'one', 'im1.task0.npy'))];
+      r.results.forEach((x, i) => assert.deepEqual(readFileSync(x.output!), want[i % 2], x.output));
+      return;
+    }
+  };
+
+  it('a packed weights.bin (the worker reads the file this process checked, with its hash): the same bytes as one process', async () => {
+    packDesign(readDesign(join(root, 'tiny')), join(TINY, 'weights.safetensors'));
+    await many(join(root, 'tiny', 'weights.bin'), 'packed');
+  });
+
+  it('a weights source (the worker packs it in memory itself): the same bytes as one process', async () => {
+    await many(join(TINY, 'weights.safetensors'), 'source');
   });
 });
