@@ -39,6 +39,17 @@ ${bundles.map((b) => `  std::vector<word_t> ${b.name}(${b.words});\n  fill(${b.n
 }
 
 /** Runs the tiny main with (num_images, debug_stop); returns the per-op tick counts and the last queue lengths. */
+/** Compiles the plan's kernel with the cycle counter and the driver above; returns the executable. */
+async function buildCounter(plan: Plan): Promise<string> {
+  const dir = scratch();
+  mkdirSync(join(dir, 'src'));
+  for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
+  writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
+  const exe = join(dir, 'main');
+  await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+  return exe;
+}
+
 async function run(exe: string, numImages: number, debugStop: number): Promise<{ counts: Map<number, number>; lens: number[] }> {
   const { stdout } = await execa(exe, [String(numImages), String(debugStop)]);
   const counts = new Map<number, number>();
@@ -57,12 +68,7 @@ describe('plan: trip counts of the whole schedule', function () {
   const plan = buildPlan(resolveConfig({ preset: 'tiny' }));
   let exe: string;
   before(async () => {
-    const dir = scratch();
-    mkdirSync(join(dir, 'src'));
-    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
-    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
-    exe = join(dir, 'main');
-    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+    exe = await buildCounter(plan);
   });
 
   it('tiny: every op (and the one-time load, op 0) ticks exactly as the plan says', async () => {
@@ -103,12 +109,7 @@ describe("plan: trip counts with fused attention (hardware.attention = 'fused')"
   const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.attention=fused'] }));
   let exe: string;
   before(async () => {
-    const dir = scratch();
-    mkdirSync(join(dir, 'src'));
-    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
-    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
-    exe = join(dir, 'main');
-    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
+    exe = await buildCounter(plan);
   });
 
   it('tiny: every non-MoE op ticks as the plan says; one attention op per block at step attnV, none at step qk', async () => {
