@@ -39,6 +39,16 @@ ${bundles.map((b) => `  std::vector<word_t> ${b.name}(${b.words});\n  fill(${b.n
 }
 
 /** Runs the tiny main with (num_images, debug_stop); returns the per-op tick counts and the last queue lengths. */
+/** An op's trips as the plan says; the MoE experts' from the queue lengths the run printed. */
+function expectedTrips(plan: Plan, op: Plan['ops'][number], lens: number[]): number {
+  const s = plan.sizes;
+  if (op.kind !== 'moe_experts') return op.trips;
+  return moeExpertsTrips(
+    { tokens: s.tokens, dim: s.dim, experts: s.experts, topK: s.topK, expertHidden: s.expertHidden, actLanes: s.actLanes, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: plan.types.linearWeight.lanes, bLanes: plan.types.bias.lanes },
+    lens,
+  );
+}
+
 /** Compiles the plan's kernel with the cycle counter and the driver above; returns the executable. */
 async function buildCounter(plan: Plan): Promise<string> {
   const dir = scratch();
@@ -75,17 +85,8 @@ describe('plan: trip counts of the whole schedule', function () {
     const { counts, lens } = await run(exe, 1, 0);
     assert.equal(counts.get(0), plan.reloadTrips, 'one-time load');
     const s = plan.sizes;
-    for (const op of plan.ops) {
-      // The only MoE block of tiny is the last, so the queue lengths printed after the run are its own.
-      const want =
-        op.kind === 'moe_experts'
-          ? moeExpertsTrips(
-              { tokens: s.tokens, dim: s.dim, experts: s.experts, topK: s.topK, expertHidden: s.expertHidden, actLanes: s.actLanes, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: plan.types.linearWeight.lanes, bLanes: plan.types.bias.lanes },
-              lens,
-            )
-          : op.trips;
-      assert.equal(counts.get(op.id) ?? 0, want, `op ${op.id} ${op.name}`);
-    }
+    // The only MoE block of tiny is the last, so the queue lengths printed after the run are its own.
+    for (const op of plan.ops) assert.equal(counts.get(op.id) ?? 0, expectedTrips(plan, op, lens), `op ${op.id} ${op.name}`);
     assert.equal(lens.reduce((a, b) => a + b, 0), s.tokens * s.topK);
     assert.equal(counts.size, plan.ops.length + 1);
   });
@@ -136,24 +137,9 @@ describe("plan: trip counts with the MoE gate on the unified unit (hardware.gate
   this.timeout(180_000);
   it('tiny at 128-bit AXI, tile 16×4, seeded DRAM bits: every op ticks as the plan says (the gate op: bias, logits, routing)', async () => {
     const plan = buildPlan(resolveConfig({ preset: 'tiny', sets: ['hardware.gate=unified', 'hardware.axiBits=128', 'hardware.linearTile.out=4'] }));
-    const dir = scratch();
-    mkdirSync(join(dir, 'src'));
-    for (const [k, v] of renderKernelSources(plan)) writeFileSync(join(dir, k), v);
-    writeFileSync(join(dir, 'src', 'main.cpp'), mainCpp(plan));
-    const exe = join(dir, 'main');
-    await execa('g++', ['-std=c++14', '-O1', '-w', '-DEDGEMOE_COUNT_CYCLES', `-I${join(ROOT, 'templates', 'csim-include')}`, `-I${join(dir, 'src')}`, '-o', exe, join(dir, 'src', 'main.cpp')]);
-    const { counts, lens } = await run(exe, 1, 0);
+    const { counts, lens } = await run(await buildCounter(plan), 1, 0);
     const s = plan.sizes;
-    for (const op of plan.ops) {
-      const want =
-        op.kind === 'moe_experts'
-          ? moeExpertsTrips(
-              { tokens: s.tokens, dim: s.dim, experts: s.experts, topK: s.topK, expertHidden: s.expertHidden, actLanes: s.actLanes, tileIn: s.tileIn, tileOut: s.tileOut, wLanes: plan.types.linearWeight.lanes, bLanes: plan.types.bias.lanes },
-              lens,
-            )
-          : op.trips;
-      assert.equal(counts.get(op.id) ?? 0, want, `op ${op.id} ${op.name}`);
-    }
+    for (const op of plan.ops) assert.equal(counts.get(op.id) ?? 0, expectedTrips(plan, op, lens), `op ${op.id} ${op.name}`);
     assert.equal(lens.reduce((a, b) => a + b, 0), s.tokens * s.topK, 'every token queued for top-k distinct experts');
   });
 });
