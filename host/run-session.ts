@@ -63,6 +63,19 @@ export interface RunSession {
   close(): void;
 }
 
+/** A session on an opened backend: loads the weights into it (closing it if that fails) and keeps their hash and
+ *  origin, not their bytes. */
+export function sessionOn(design: HostDesign, tasks: string[], acc: Accelerator, weights: PackedWeights): RunSession {
+  try {
+    acc.loadWeights(weights);
+  } catch (e) {
+    acc.close();
+    throw e;
+  }
+  const { bytes: _bytes, ...kept } = weights;
+  return { design, tasks, acc, weights: kept, close: () => acc.close() };
+}
+
 /** Runs every image for every task on an open session (the pool's lanes keep one for all the images they are handed); per-image problems are reported. */
 export async function runInSession(session: RunSession, opts: ImageList, hooks: RunHooks = {}): Promise<RunReport> {
   if (opts.images.length === 0) throw new UserError('no images given');

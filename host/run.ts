@@ -3,7 +3,7 @@
 import { UserError } from '../generator/errors.ts';
 import { Accelerator, type BackendChoice } from './accelerator.ts';
 import { loadDesign, taskIndex } from './design.ts';
-import { runInSession, type ImageList, type RunHooks, type RunReport, type RunSession } from './run-session.ts';
+import { runInSession, sessionOn, type ImageList, type RunHooks, type RunReport, type RunSession } from './run-session.ts';
 import { loadPackedWeights } from './weights.ts';
 
 export { outputPath, runInSession, type ImageList, type RunHooks, type RunReport, type RunResult, type RunSession } from './run-session.ts';
@@ -29,14 +29,7 @@ export async function openRunSession(opts: Omit<RunOptions, 'images' | 'out'>): 
   const tasks = [...new Set(opts.tasks.map((t) => m.tasks[taskIndex(m, t)]!))];
   const weights = loadPackedWeights(design, opts.weights);
   const acc = await Accelerator.open(design, { backend: opts.backend, xclbin: opts.xclbin, device: opts.device, timeoutMs: opts.timeoutMs, csimLibrary: opts.csimLibrary });
-  try {
-    acc.loadWeights(weights);
-  } catch (e) {
-    acc.close();
-    throw e;
-  }
-  const { bytes: _bytes, ...kept } = weights;
-  return { design, tasks, acc, weights: kept, close: () => acc.close() };
+  return sessionOn(design, tasks, acc, weights);
 }
 
 /** Runs every image for every task; whole-run problems (design, weights, task, backend) throw, per-image ones are reported. */

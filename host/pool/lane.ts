@@ -9,7 +9,7 @@ import workerpool from 'workerpool';
 import { isUserError, UserError } from '../../generator/errors.ts';
 import { Accelerator, type BackendChoice } from '../accelerator.ts';
 import type { HostDesign } from '../layout.ts';
-import { runInSession, type ImageList, type RunReport, type RunSession } from '../run-session.ts';
+import { runInSession, sessionOn, type ImageList, type RunReport, type RunSession } from '../run-session.ts';
 import type { PackedFile, PackedWeights } from '../weights.ts';
 
 /** A pooled run as the parent set it up. */
@@ -48,14 +48,7 @@ async function sessionFor(s: LaneSetup): Promise<RunSession> {
   kept = undefined;
   const w = await laneWeights(s);
   const acc = await Accelerator.open(s.design, { backend: s.backend, csimLibrary: s.csimLibrary });
-  try {
-    acc.loadWeights(w);
-  } catch (e) {
-    acc.close();
-    throw e;
-  }
-  const { bytes: _bytes, ...weights } = w;
-  kept = { key: s.key, session: { design: s.design, tasks: s.tasks, acc, weights, close: () => acc.close() } };
+  kept = { key: s.key, session: sessionOn(s.design, s.tasks, acc, w) };
   return kept.session;
 }
 

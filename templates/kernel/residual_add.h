@@ -35,28 +35,36 @@ residual_read_words:
   }
 }
 
+/** One word of x + y: ACT_LANES sums, each wrapping as act_t (both residual forms add through it). */
+template <class CONFIG_T>
+typename CONFIG_T::word_t residual_word_sum(const typename CONFIG_T::word_t &a, const typename CONFIG_T::word_t &b) {
+#pragma HLS inline
+  typedef typename CONFIG_T::act_t act_t;
+  typedef typename CONFIG_T::word_t word_t;
+  const int CB = word_t::width / CONFIG_T::ACT_LANES;
+  word_t s = 0;
+residual_lanes:
+  for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
+#pragma HLS unroll
+    act_t v = fxm_lane_get<act_t, CB>(a, j) + fxm_lane_get<act_t, CB>(b, j);
+    fxm_lane_set<act_t, CB>(s, j, v);
+  }
+  return s;
+}
+
 /** Adder: one word of x + y per cycle (ACT_LANES sums, each wrapping as act_t). */
 template <class CONFIG_T, int T_WORDS>
 void residual_sum(hls::stream<typename CONFIG_T::word_t> &xs, hls::stream<typename CONFIG_T::word_t> &ys,
                   hls::stream<typename CONFIG_T::word_t> &ss) {
 #pragma HLS inline off  // a DATAFLOW process of its own
-  typedef typename CONFIG_T::act_t act_t;
   typedef typename CONFIG_T::word_t word_t;
-  const int CB = word_t::width / CONFIG_T::ACT_LANES;
 residual_sum_words:
   for (int i = 0; i < T_WORDS; i++) {
 #pragma HLS pipeline II=1
     EDGEMOE_TICK();
     const word_t a = xs.read();
     const word_t b = ys.read();
-    word_t s = 0;
-  residual_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
-#pragma HLS unroll
-      act_t v = fxm_lane_get<act_t, CB>(a, j) + fxm_lane_get<act_t, CB>(b, j);
-      fxm_lane_set<act_t, CB>(s, j, v);
-    }
-    ss.write(s);
+    ss.write(residual_word_sum<CONFIG_T>(a, b));
   }
 }
 
@@ -98,13 +106,11 @@ void residual_add(typename CONFIG_T::word_t *x, const typename CONFIG_T::word_t 
 template <class CONFIG_T>
 void residual_add_inplace(typename CONFIG_T::word_t x[CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)],
                           const typename CONFIG_T::word_t y[CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES)]) {
-  typedef typename CONFIG_T::act_t act_t;
   typedef typename CONFIG_T::word_t word_t;
   static_assert(CONFIG_T::DIM % CONFIG_T::ACT_LANES == 0, "DIM must be a multiple of ACT_LANES");
   static_assert(word_t::width % CONFIG_T::ACT_LANES == 0, "a word holds ACT_LANES whole containers");
 #pragma HLS inline off  // one instance for both residual adds
   const int WORDS = CONFIG_T::N * (CONFIG_T::DIM / CONFIG_T::ACT_LANES);
-  const int CB = word_t::width / CONFIG_T::ACT_LANES;
 residual_rmw_words:
   for (int i = 0; i < WORDS; i++) {
 #pragma HLS pipeline II=1
@@ -112,14 +118,7 @@ residual_rmw_words:
     EDGEMOE_TICK();
     const word_t a = x[i];
     const word_t b = y[i];
-    word_t s = 0;
-  residual_rmw_lanes:
-    for (int j = 0; j < CONFIG_T::ACT_LANES; j++) {
-#pragma HLS unroll
-      act_t v = fxm_lane_get<act_t, CB>(a, j) + fxm_lane_get<act_t, CB>(b, j);
-      fxm_lane_set<act_t, CB>(s, j, v);
-    }
-    x[i] = s;
+    x[i] = residual_word_sum<CONFIG_T>(a, b);
   }
 }
 
