@@ -2,8 +2,8 @@
 // core): wall seconds and the ratio (target on 2 cores: ≤ 0.6), then the phase split of the N-lane run (when each
 // lane could take its first image, how many it ran, when it finished). The load average is printed too: on a shared
 // machine the ratio means little when other work keeps the cores busy.
-// Then the same 8 images through `edgemoe csim -j 1` and `-j N` (one testbench per worker process), with GNU time's
-// CPU seconds (user + sys of edgemoe and all its workers and testbenches): the CPU ratio (CPU of -j N / N) / CPU of
+// Then the same 8 images through `edgemoe csim -j 1` and `-j N` (N images at once: two in the edgemoe process, more on
+// worker processes), with GNU time's CPU seconds (user + sys of edgemoe and all its workers and testbenches): the CPU ratio (CPU of -j N / N) / CPU of
 // -j 1 is what the wall ratio would be on N otherwise idle cores with the work spread evenly; and each run's phase
 // split: when its first image was printed (start-up, reading, packing and building before it) and the rest.
 // Usage: npx tsx bench/run-pool.ts [preset] [jobs] [run|csim|both]   (default m3vit-t-cityscapes, one per core, both)

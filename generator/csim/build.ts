@@ -3,6 +3,7 @@
 // unchanged design never recompiles; kernel and testbench/bridge compile in parallel. The key names no path inside
 // the design, so $EDGEMOE_CSIM_CACHE can hold one cache for many design dirs (identical designs compile once).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { readDesign } from '../emit/design.ts';
 import { sha256 } from '../emit/hash.ts';
@@ -37,10 +38,12 @@ export function includeDirs(designDir: string, csimInclude: string): string[] {
 }
 
 let compilerId: Promise<string> | undefined;
-/** `g++ --version` first line (part of every cache key, so a compiler change rebuilds). */
-function compilerVersion(): Promise<string> {
-  // execa loads here, not at CLI start (~100 modules).
-  compilerId ??= import('execa').then(({ execa }) => execa(CXX, ['--version'], { reject: false })).then((r) => String(r.stdout).split('\n')[0] ?? CXX);
+/**
+ * `g++ --version` first line (part of every cache key, so a compiler change rebuilds). Asked once per process; a
+ * caller may ask early, before its own synchronous work, so that the child process runs meanwhile.
+ */
+export function compilerVersion(): Promise<string> {
+  compilerId ??= new Promise((resolve) => execFile(CXX, ['--version'], (_e, stdout) => resolve(String(stdout ?? '').split('\n')[0] || CXX)));
   return compilerId;
 }
 

@@ -43,7 +43,7 @@ const recordSchema = z.object({
       clockMHz: z.number(),
     })
     .nullable(),
-  phases: z.array(z.object({ phase: z.string(), seconds: z.number() })),
+  phases: z.array(z.object({ phase: z.string(), seconds: z.number(), beside: z.string().optional() })),
 });
 
 export type CsimRecord = z.infer<typeof recordSchema>;

@@ -55,7 +55,7 @@ function summarySection(inp: ReportInput): Section {
   if (!inp.records.length) {
     return { id: 'runs', title: 'csim runs', body: missing('csim run', `edgemoe csim -d ${d} -w WEIGHTS -t TASK --trace --cycles IMAGE`) };
   }
-  const rows = inp.records.map((r) => [stem(r.image), r.taskName, fmt(r.final.mse), fmt(r.final.relMse), r.final.cosine === null ? '-' : r.final.cosine.toFixed(6), r.passed ? 'PASS' : `FAIL (> ${fmt(r.tolerance)})`, r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s`).join(', ')]);
+  const rows = inp.records.map((r) => [stem(r.image), r.taskName, fmt(r.final.mse), fmt(r.final.relMse), r.final.cosine === null ? '-' : r.final.cosine.toFixed(6), r.passed ? 'PASS' : `FAIL (> ${fmt(r.tolerance)})`, r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s${p.beside ? ` (beside ${p.beside})` : ''}`).join(', ')]);
   return { id: 'runs', title: 'csim runs', body: table(['image', 'task', 'MSE', 'MSE/var', 'cosine', 'verdict', 'phases'], rows) };
 }
 

@@ -4,7 +4,7 @@ import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Config, FixedType } from '../config/schema.ts';
 import { findRegion, weightParts, weightsImageBytes, type Design } from '../emit/design.ts';
-import { canonicalJson, sha256 } from '../emit/hash.ts';
+import { canonicalJson, filesSha256, sha256 } from '../emit/hash.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
@@ -202,8 +202,27 @@ export function packDesign(design: Design, weightsPath: string, out?: string, sd
   return { ...image, file, ...(calibration ? { calibration: calibration.images } : {}) };
 }
 
-/** Why the packed image of a design is not usable for `weightsPath` ('' when it is up to date). */
-export function packStaleness(design: Design, weightsPath: string): string {
+/** The sha256s packStaleness needs, when computed ahead (packHashesAhead). */
+export interface PackHashes {
+  source?: string;
+  image?: string;
+}
+
+/**
+ * Starts hashing the weights source and the packed image on the thread pool, for a packStaleness call to come: the
+ * caller does its own work (loading and checking the weights) meanwhile. A file missing or unreadable gets no hash
+ * (packStaleness then reports it or hashes it itself); a sharded source dir is hashed by packStaleness.
+ */
+export async function packHashesAhead(design: Design, weightsPath: string): Promise<PackHashes> {
+  const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+  const source = resolve(weightsPath);
+  const image = packedPaths(design).file;
+  const [s, i] = await filesSha256([isFile(source) ? source : '', isFile(image) ? image : '']).catch(() => [null, null]);
+  return { source: s ?? undefined, image: i ?? undefined };
+}
+
+/** Why the packed image of a design is not usable for `weightsPath` ('' when it is up to date); `hashes` from packHashesAhead. */
+export function packStaleness(design: Design, weightsPath: string, hashes: PackHashes = {}): string {
   const { file, meta } = packedPaths(design);
   if (!existsSync(file)) return `${design.manifest.weights.file} is missing`;
   if (!existsSync(meta)) return `${basename(meta)} is missing`;
@@ -215,11 +234,11 @@ export function packStaleness(design: Design, weightsPath: string): string {
   }
   if (m.format !== PACK_META_FORMAT) return 'unknown packed-weights format';
   if (m.layoutHash !== layoutHash(design.manifest) || m.configHash !== design.manifest.configHash) return 'the design was regenerated with a different layout';
-  if (m.sourceSha256 !== weightsSourceHash(weightsPath)) return `it was packed from other weights (${m.source})`;
+  if (m.sourceSha256 !== (hashes.source ?? weightsSourceHash(weightsPath))) return `it was packed from other weights (${m.source})`;
   // The image itself: cut short (a full disk, a copy stopped half-way) or changed after packing.
   const size = statSync(file).size;
   const region = weightsImageBytes(design.manifest);
   if (size !== m.bytes || size !== region) return `${design.manifest.weights.file} is ${size} bytes, ${basename(meta)} says ${m.bytes} (the weights region${design.manifest.weights.parts ? 's hold' : ' holds'} ${region})`;
-  if (m.imageSha256 !== undefined && sha256(readFileSync(file)) !== m.imageSha256) return `${design.manifest.weights.file} changed after packing (its sha256 differs from ${basename(meta)})`;
+  if (m.imageSha256 !== undefined && (hashes.image ?? sha256(readFileSync(file))) !== m.imageSha256) return `${design.manifest.weights.file} changed after packing (its sha256 differs from ${basename(meta)})`;
   return '';
 }

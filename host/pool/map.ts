@@ -80,24 +80,26 @@ function load(w: JobWorkers, module: string): Array<Promise<unknown>> {
 let warm: JobWorkers | undefined;
 
 /**
- * Starts the worker processes of a mapJobs call to come (`lanes` − 1 of them, loading `modules`), so that their start-up
- * runs while the caller reads, packs and builds. They end with the mapJobs call that takes them (one with the same
- * number of lanes), or at process exit.
+ * Starts the worker processes of a mapJobs call to come (`lanes` − `local` of them, loading `modules`), so that their
+ * start-up runs while the caller reads, packs and builds. They end with the mapJobs call that takes them (one with the
+ * same number of workers), or at process exit.
  */
-export function warmJobWorkers(modules: readonly string[], lanes: number): void {
-  if (warm || lanes < 2) return;
-  warm = startWorkers(lanes - 1);
+export function warmJobWorkers(modules: readonly string[], lanes: number, local = 1): void {
+  const count = lanes - Math.min(lanes, local);
+  if (warm || count < 1) return;
+  warm = startWorkers(count);
   for (const m of modules) load(warm, m);
 }
 
 /**
- * Runs every job on `jobs` lanes, this process being one of them (it has every module loaded already; the others are
- * worker processes, so `jobs` testbenches / references run at once), and returns the results in job order;
- * onResult(i, r) is called in job order too, as soon as job i and every job before it are done. Each lane takes the
- * next job when it is free; a worker's lane starts once the worker has loaded the jobs' modules. A job that throws
- * rejects the whole map (the worker processes are ended).
+ * Runs every job on `jobs` lanes and returns the results in job order; onResult(i, r) is called in job order too, as
+ * soon as job i and every job before it are done. `local` lanes (default 1) run in this process, which has every
+ * module loaded already: more than one pays when a job mostly waits on a child process (a csim's testbench), so one
+ * job's testbench runs beside another's JavaScript. The other lanes are worker processes, one job at a time each.
+ * Each lane takes the next job when it is free; a worker's lane starts once the worker has loaded the jobs' modules.
+ * A job that throws rejects the whole map (the worker processes are ended).
  */
-export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResult?: (i: number, r: R) => void): Promise<R[]> {
+export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResult?: (i: number, r: R) => void, opts: { local?: number } = {}): Promise<R[]> {
   const lanes = Math.max(1, Math.min(jobs, list.length));
   if (list.length === 0) return [];
   const results = new Array<R>(list.length);
@@ -115,15 +117,19 @@ export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResul
       flush();
     }
   };
-  if (lanes === 1) {
-    await lane(callHere);
+  const local = Math.max(1, Math.min(lanes, opts.local ?? 1));
+  const here = () => Array.from({ length: local }, () => lane(callHere));
+  if (lanes === local) {
+    await warm?.end();
+    warm = undefined;
+    await Promise.all(here());
     return results;
   }
   let w: JobWorkers;
-  if (warm && warm.count === lanes - 1) w = warm;
+  if (warm && warm.count === lanes - local) w = warm;
   else {
     await warm?.end();
-    w = startWorkers(lanes - 1);
+    w = startWorkers(lanes - local);
   }
   warm = undefined;
   const modules = [...new Set(list.map((j) => j.module))];
@@ -133,8 +139,8 @@ export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResul
     // Worker k's lane starts when some worker has loaded every module (the k-th such load to finish): by then a
     // worker is free to take a job at once. A failed load rejects the job that runs there.
     const ready = (k: number) => Promise.all(loads.map((l) => nthSettled(l, k))).then(() => undefined);
-    const workers = Array.from({ length: lanes - 1 }, async (_, k) => (await ready(k), lane(remote)));
-    await Promise.all([...workers, lane(callHere)]);
+    const workers = Array.from({ length: lanes - local }, async (_, k) => (await ready(k), lane(remote)));
+    await Promise.all([...workers, ...here()]);
     return results;
   } finally {
     await w.end();

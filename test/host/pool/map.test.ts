@@ -1,5 +1,5 @@
-// `edgemoe csim` over several images on worker processes (host/pool/map.ts): the same bytes and lines as one
-// process, in the order given; Ctrl-C ends every worker's testbench and leaves no run dir and no output file.
+// `edgemoe csim` over several images on lanes (host/pool/map.ts): two in this process, more on worker processes; the
+// same bytes and lines as one lane, in the order given; Ctrl-C ends every testbench and leaves no run dir and no output.
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { processesWith } from '../../helpers/processes.ts';
 
 const CLI = join(ROOT, 'bin', 'edgemoe.js');
 
-describe('host/pool/map: csim over several images on worker processes', function () {
+describe('host/pool/map: csim over several images on lanes', function () {
   this.timeout(600_000);
   const root = scratch('edgemoe-map-');
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -27,7 +27,19 @@ describe('host/pool/map: csim over several images on worker processes', function
     await assert.rejects(mapJobs([{ module: mod, fn: 'missing', arg: null }], 1), /exports no function missing/);
   });
 
-  it('tiny design, 3 images with -j 2 vs -j 1: byte-identical .npy outputs, same per-image lines in the given order', async () => {
+  it('mapJobs with local lanes: two lanes here run two jobs at once and start no worker; a third lane is a worker', async () => {
+    const mod = new URL('./map-jobs-fixture.ts', import.meta.url).href;
+    const jobs = (n: number) => Array.from({ length: n }, () => ({ module: mod, fn: 'pidAfter', arg: 300 }));
+    const t0 = performance.now();
+    const here = await mapJobs<number>(jobs(2), 2, undefined, { local: 2 });
+    assert.deepEqual(here, [process.pid, process.pid]);
+    assert.ok(performance.now() - t0 < 550, 'the two local jobs ran one after the other');
+    const marker = join(root, 'worker-ran');
+    const mixed = await mapJobs<number>(Array.from({ length: 3 }, () => ({ module: mod, fn: 'pidOnceAWorkerRan', arg: { parent: process.pid, marker } })), 3, undefined, { local: 2 });
+    assert.equal(mixed.filter((p) => p === process.pid).length, 2, `pids ${mixed.join(', ')}`);
+  });
+
+  it('tiny design, 3 images with -j 2 (both lanes here) and -j 3 (one on a worker) vs -j 1: byte-identical .npy outputs, same per-image lines in the given order', async () => {
     const dir = join(root, 'tiny');
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
     mkdirSync(join(root, 'imgs'));
@@ -42,16 +54,26 @@ describe('host/pool/map: csim over several images on worker processes', function
     };
     const one = await run(1, join(root, 'one'));
     const two = await run(2, join(root, 'two'));
-    assert.equal(one.exitCode, 0, String(one.stderr));
-    assert.equal(two.exitCode, 0, String(two.stderr));
-    assert.match(String(two.stderr), /3 images on 2 processes \(this one and 1 worker\)/);
-    for (const n of ['a.npy', 'b.npy', 'c.npy']) assert.deepEqual(readFileSync(join(root, 'two', n)), readFileSync(join(root, 'one', n)), n);
-    // Same text apart from timings and the output dir.
-    const norm = (s: string) => s.replace(/\d+\.\d\d s/g, 'T s').replace(/\/(one|two)\//g, '/X/').replace('pack T s, ', '');
+    const three = await run(3, join(root, 'three'));
+    for (const r of [one, two, three]) assert.equal(r.exitCode, 0, String(r.stderr));
+    assert.match(String(two.stderr), /3 images, 2 at a time: 2 in this process\n/);
+    assert.match(String(three.stderr), /3 images, 3 at a time: 2 in this process and 1 on worker process\n/);
+    // One set-up (read, build, pack check) for every image of this process.
+    assert.equal(String(two.stderr).match(/compile .*cached/g)?.length, 1, String(two.stderr));
+    // With more than one lane each reference runs beside its testbench; with one, after it.
+    assert.match(String(two.stdout), /csim [\d.]+ s, reference [\d.]+ s \(beside csim\)/);
+    assert.doesNotMatch(String(one.stdout), /beside/);
+    for (const n of ['a.npy', 'b.npy', 'c.npy']) {
+      assert.deepEqual(readFileSync(join(root, 'two', n)), readFileSync(join(root, 'one', n)), n);
+      assert.deepEqual(readFileSync(join(root, 'three', n)), readFileSync(join(root, 'one', n)), n);
+    }
+    // Same text apart from timings, the output dir and the reference's place.
+    const norm = (s: string) => s.replace(/\d+\.\d\d s/g, 'T s').replace(/\/(one|two|three)\//g, '/X/').replace('pack T s, ', '').replaceAll(' (beside csim)', '');
     assert.equal(norm(String(two.stdout)), norm(String(one.stdout)));
-    const heads = String(two.stdout).split('\n').filter((l) => l.startsWith('== ')).map((l) => l.split('/').pop());
+    assert.equal(norm(String(three.stdout)), norm(String(one.stdout)));
+    const heads = String(three.stdout).split('\n').filter((l) => l.startsWith('== ')).map((l) => l.split('/').pop());
     assert.deepEqual(heads, ['a.png', 'b.npy', 'c.png']);
-    assert.match(String(two.stdout), /3\/3 images pass/);
+    assert.match(String(three.stdout), /3\/3 images pass/);
   });
 
   it('several images: --out must be a directory, and two images with one stem are refused (exit 2, nothing run)', async () => {
@@ -65,7 +87,7 @@ describe('host/pool/map: csim over several images on worker processes', function
     assert.match(String(same.stderr), /two images have the stem 'image'/);
   });
 
-  it('Ctrl-C with two images on two workers: exit 130, both testbenches ended, no .build/run-* dir, no output file', async () => {
+  it('Ctrl-C with two images on two lanes: exit 130, both testbenches ended, no .build/run-* dir, no output file', async () => {
     const dir = join(root, 'tiny-int');
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
     // A stand-in compiler whose "testbench" sleeps, marked so its processes can be found.
