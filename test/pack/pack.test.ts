@@ -6,7 +6,8 @@ import type { FixedType } from '../../generator/config/schema.ts';
 import { quantize } from '../../generator/fixed.ts';
 import { parseCppType } from '../../generator/pack/ctype.ts';
 import { deriveTensor } from '../../generator/pack/derive.ts';
-import { loadStateDict, packDesign, packImage, packStaleness } from '../../generator/pack/pack.ts';
+import { loadStateDict, packDesign, packHashesAhead, packImage, packStaleness, weightsSourceHash } from '../../generator/pack/pack.ts';
+import { sha256 } from '../../generator/emit/hash.ts';
 import { quantizeInto } from '../../generator/pack/quantize.ts';
 import { asF64, type TensorMap } from '../../generator/tensor.ts';
 import { writeSafetensors } from '../../generator/weights/safetensors.ts';
@@ -145,6 +146,24 @@ describe('pack', () => {
     assert.throws(() => loadPackedWeights(design, bin), (e: unknown) => isUserError(e) && /weights .*weights\.bin changed after it was packed \(its sha256 differs from .*weights\.bin\.meta\.json\); re-run `edgemoe pack`$/.test((e as Error).message));
     writeFileSync(bin, good);
     assert.equal(loadPackedWeights(design, bin).bytes.length, good.length);
+  });
+
+  it('packHashesAhead (a worker thread) gives the hashes packStaleness computes itself; none for a missing image; a stale image is still found with them', async () => {
+    const dir = scratch();
+    const design = { dir, manifest, config };
+    const w = join(TINY, 'weights.safetensors');
+    assert.deepEqual(await packHashesAhead(design, w), { source: weightsSourceHash(w), image: undefined });
+    packDesign(design, w);
+    const bin = join(dir, 'weights.bin');
+    const ahead = await packHashesAhead(design, w);
+    assert.deepEqual(ahead, { source: weightsSourceHash(w), image: sha256(readFileSync(bin)) });
+    assert.equal(packStaleness(design, w, ahead), '');
+    const flipped = Buffer.from(readFileSync(bin));
+    flipped[100]! ^= 0xff;
+    writeFileSync(bin, flipped);
+    assert.equal(packStaleness(design, w, await packHashesAhead(design, w)), 'weights.bin changed after packing (its sha256 differs from weights.bin.meta.json)');
+    // A sharded source dir is hashed by packStaleness itself.
+    assert.deepEqual(await packHashesAhead(design, TINY), { source: undefined, image: sha256(flipped) });
   });
 
   it('packs into a device (-o /dev/null) without replacing it or writing a sidecar beside it', () => {
