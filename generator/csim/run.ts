@@ -193,8 +193,7 @@ export async function csimInSession(session: CsimSession, o: CsimImageOptions): 
   const log = o.log ?? (() => {});
   const phases: CsimResult['phases'] = [];
   const phase = phaseRunner(phases, log);
-  const { design, plan, task, sd, exe, counting, tolerance, packed, packWarning } = session;
-  const trace = session.trace;
+  const { design, plan, task, sd, exe, trace, counting, tolerance, packed, packWarning } = session;
   const input = inputPipeline(design.config.model);
   const pixels = loadImageBytes(o.image, input, { resize: o.resize });
   const imageF = loadImage(o.image, input, { resize: o.resize });
