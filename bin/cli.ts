@@ -1,7 +1,7 @@
 // The `edgemoe` command line: one subcommand per module, errors mapped to exit codes.
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../generator/errors.ts';
-import { installInterruptHandlers } from '../generator/interrupt.ts';
+import { installInterruptHandlers, runInterruptCleanups } from '../generator/interrupt.ts';
 import { COMMANDS } from './commands.ts';
 
 const program = new Command('edgemoe')
@@ -34,6 +34,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
+  // Work still in flight (another image's testbench and run dir, say) ends and is removed as on Ctrl-C.
+  runInterruptCleanups();
   if (isUserError(e)) {
     process.stderr.write(`edgemoe: error: ${e.message}\n`);
     process.exit(e.exitCode);

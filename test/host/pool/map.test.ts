@@ -12,6 +12,24 @@ import { processesWith } from '../../helpers/processes.ts';
 
 const CLI = join(ROOT, 'bin', 'edgemoe.js');
 
+/** A stand-in compiler whose "testbench" sleeps, marked so its processes can be found. */
+function fakeCompiler(root: string): { cxx: string; mark: string } {
+  const cxx = join(root, 'fake-g++');
+  if (!existsSync(cxx)) {
+    writeFileSync(cxx, `#!/bin/sh
+case "$*" in *--version*) echo "fake-cxx 1"; exit 0;; esac
+out=""; prev=""
+for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
+case " $* " in
+  *" -c "*) : > "$out";;
+  *) printf '#!/bin/sh\\nexec sleep %s\\n' "$FAKE_MARK" > "$out"; chmod +x "$out";;
+esac
+`);
+    chmodSync(cxx, 0o755);
+  }
+  return { cxx, mark: String(5000 + (process.pid % 997)) };
+}
+
 describe('host/pool/map: csim over several images on lanes', function () {
   this.timeout(600_000);
   const root = scratch('edgemoe-map-');
@@ -90,19 +108,7 @@ describe('host/pool/map: csim over several images on lanes', function () {
   it('Ctrl-C with two images on two lanes: exit 130, both testbenches ended, no .build/run-* dir, no output file', async () => {
     const dir = join(root, 'tiny-int');
     emitDesign(resolveConfig({ preset: 'tiny' }), dir);
-    // A stand-in compiler whose "testbench" sleeps, marked so its processes can be found.
-    const cxx = join(root, 'fake-g++');
-    writeFileSync(cxx, `#!/bin/sh
-case "$*" in *--version*) echo "fake-cxx 1"; exit 0;; esac
-out=""; prev=""
-for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
-case " $* " in
-  *" -c "*) : > "$out";;
-  *) printf '#!/bin/sh\\nexec sleep %s\\n' "$FAKE_MARK" > "$out"; chmod +x "$out";;
-esac
-`);
-    chmodSync(cxx, 0o755);
-    const mark = String(5000 + (process.pid % 997));
+    const { cxx, mark } = fakeCompiler(root);
     const out = join(root, 'int-out');
     mkdirSync(out);
     mkdirSync(join(root, 'int-imgs'));
@@ -123,6 +129,25 @@ esac
     for (let i = 0; i < 50 && (processesWith(mark).length || runDirs().length); i++) await new Promise((res) => setTimeout(res, 100));
     assert.deepEqual(processesWith(mark), [], 'a testbench outlived edgemoe');
     assert.deepEqual(runDirs(), []);
+    assert.deepEqual(readdirSync(out), []);
+  });
+  it('a bad image while another lane\'s testbench runs: exit 2 naming it, that testbench ended, no run dir, no output file', async () => {
+    const dir = join(root, 'tiny-bad');
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    const { cxx, mark } = fakeCompiler(root);
+    const out = join(root, 'bad-out');
+    mkdirSync(out);
+    mkdirSync(join(root, 'bad-imgs'));
+    const bad = join(root, 'bad-imgs', 'bad.png');
+    writeFileSync(bad, 'not a png');
+    const good = join(root, 'bad-imgs', 'good.npy');
+    copyFileSync(join(TINY, 'image.npy'), good);
+    const r = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, bad, good], { reject: false, env: { CXX: cxx, FAKE_MARK: mark } });
+    assert.equal(r.exitCode, 2, String(r.stderr));
+    assert.match(String(r.stderr), /edgemoe: error: .*bad\.png: not a PNG, JPEG or \.npy image/);
+    for (let i = 0; i < 50 && processesWith(mark).length; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.deepEqual(processesWith(mark), [], 'a testbench outlived edgemoe');
+    assert.deepEqual(readdirSync(join(dir, '.build')).filter((f) => f.startsWith('run-')), []);
     assert.deepEqual(readdirSync(out), []);
   });
 });
