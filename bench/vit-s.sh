@@ -18,7 +18,7 @@ img="$root/test/fixtures/images/coffee-$size.png"
 /usr/bin/time -v node "$root/bin/edgemoe.js" reference -p "$preset" -w "$out/w.safetensors" -t 0 -o "$out/r.npy" --trace "$out/t.npz" "$img" > "$out/ref.out" 2> "$out/ref.time"
 echo "reference --trace: $(grep '^trace' "$out/ref.out"), $(du -h "$out/t.npz" | cut -f1), peak RSS $(peak "$out/ref.time")"
 rm -f "$out/t.npz"
-/usr/bin/time -v node "$root/bin/edgemoe.js" csim -d "$out/d" -w "$out/w.safetensors" --trace "$img" > "$out/csim.out" 2> "$out/csim.time" || true
+/usr/bin/time -v node "$root/bin/edgemoe.js" csim -d "$out/d" -w "$out/w.safetensors" -t 0 --trace "$img" > "$out/csim.out" 2> "$out/csim.time" || true
 echo "csim --trace coffee: $(grep '^output vs float reference' "$out/csim.out"), peak RSS $(peak "$out/csim.time")"
-node "$root/bin/edgemoe.js" csim -d "$out/d" -w "$out/w.safetensors" "$root/test/fixtures/images/astronaut-$size.png" > "$out/csim2.out" || true
+node "$root/bin/edgemoe.js" csim -d "$out/d" -w "$out/w.safetensors" -t 0 "$root/test/fixtures/images/astronaut-$size.png" > "$out/csim2.out" || true
 echo "csim astronaut: $(grep '^output vs float reference' "$out/csim2.out")"
