@@ -12,7 +12,10 @@ import { processesWith } from '../../helpers/processes.ts';
 
 const CLI = join(ROOT, 'bin', 'edgemoe.js');
 
-/** A stand-in compiler whose "testbench" sleeps, marked so its processes can be found. */
+/**
+ * A stand-in compiler whose "testbench" sleeps, marked so its processes can be found; with FAKE_FAIL_FIRST set, the
+ * process's first image (run dir …-0) fails at once instead.
+ */
 function fakeCompiler(root: string): { cxx: string; mark: string } {
   const cxx = join(root, 'fake-g++');
   if (!existsSync(cxx)) {
@@ -22,7 +25,7 @@ out=""; prev=""
 for a in "$@"; do [ "$prev" = "-o" ] && out="$a"; prev="$a"; done
 case " $* " in
   *" -c "*) : > "$out";;
-  *) printf '#!/bin/sh\\nexec sleep %s\\n' "$FAKE_MARK" > "$out"; chmod +x "$out";;
+  *) printf '#!/bin/sh\\n[ -n "$FAKE_FAIL_FIRST" ] && case "$*" in *-0/image.bin*) exit 3;; esac\\nexec sleep %s\\n' "$FAKE_MARK" > "$out"; chmod +x "$out";;
 esac
 `);
     chmodSync(cxx, 0o755);
@@ -34,6 +37,16 @@ describe('host/pool/map: csim over several images on lanes', function () {
   this.timeout(600_000);
   const root = scratch('edgemoe-map-');
   after(() => rmSync(root, { recursive: true, force: true }));
+  /** A tiny design built by the sleeping stand-in compiler, an empty output dir and an images dir, under `name`. */
+  const sleepingDesign = (name: string) => {
+    const dir = join(root, `tiny-${name}`);
+    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
+    const out = join(root, `${name}-out`);
+    const imgs = join(root, `${name}-imgs`);
+    mkdirSync(out);
+    mkdirSync(imgs);
+    return { dir, out, imgs, ...fakeCompiler(root) };
+  };
 
   it('mapJobs: results and onResult in job order whatever finishes first; a job error rejects', async () => {
     const mod = new URL('./map-jobs-fixture.ts', import.meta.url).href;
@@ -106,13 +119,8 @@ describe('host/pool/map: csim over several images on lanes', function () {
   });
 
   it('Ctrl-C with two images on two lanes: exit 130, both testbenches ended, no .build/run-* dir, no output file', async () => {
-    const dir = join(root, 'tiny-int');
-    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
-    const { cxx, mark } = fakeCompiler(root);
-    const out = join(root, 'int-out');
-    mkdirSync(out);
-    mkdirSync(join(root, 'int-imgs'));
-    const imgs = ['p.png', 'q.npy'].map((n) => join(root, 'int-imgs', n));
+    const { dir, cxx, mark, out, imgs: imgDir } = sleepingDesign('int');
+    const imgs = ['p.png', 'q.npy'].map((n) => join(imgDir, n));
     copyFileSync(join(TINY, 'image.png'), imgs[0]!);
     copyFileSync(join(TINY, 'image.npy'), imgs[1]!);
     const child = execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, ...imgs], {
@@ -131,20 +139,30 @@ describe('host/pool/map: csim over several images on lanes', function () {
     assert.deepEqual(runDirs(), []);
     assert.deepEqual(readdirSync(out), []);
   });
-  it('a bad image while another lane\'s testbench runs: exit 2 naming it, that testbench ended, no run dir, no output file', async () => {
-    const dir = join(root, 'tiny-bad');
-    emitDesign(resolveConfig({ preset: 'tiny' }), dir);
-    const { cxx, mark } = fakeCompiler(root);
-    const out = join(root, 'bad-out');
-    mkdirSync(out);
-    mkdirSync(join(root, 'bad-imgs'));
-    const bad = join(root, 'bad-imgs', 'bad.png');
+
+  it('a bad image while another lane runs: exit 2 naming it, no testbench left, no run dir, no output file', async () => {
+    const { dir, cxx, mark, out, imgs } = sleepingDesign('bad');
+    const bad = join(imgs, 'bad.png');
     writeFileSync(bad, 'not a png');
-    const good = join(root, 'bad-imgs', 'good.npy');
+    const good = join(imgs, 'good.npy');
     copyFileSync(join(TINY, 'image.npy'), good);
     const r = await execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, bad, good], { reject: false, env: { CXX: cxx, FAKE_MARK: mark } });
     assert.equal(r.exitCode, 2, String(r.stderr));
     assert.match(String(r.stderr), /edgemoe: error: .*bad\.png: not a PNG, JPEG or \.npy image/);
+    for (let i = 0; i < 50 && processesWith(mark).length; i++) await new Promise((res) => setTimeout(res, 100));
+    assert.deepEqual(processesWith(mark), [], 'a testbench outlived edgemoe');
+    // The other lane may or may not have made its run dir and started its testbench by then: neither is left.
+    assert.deepEqual(existsSync(join(dir, '.build')) ? readdirSync(join(dir, '.build')).filter((f) => f.startsWith('run-')) : [], []);
+    assert.deepEqual(readdirSync(out), []);
+  });
+  it('a testbench that fails while another lane\'s testbench runs: exit 1, that testbench ended, no run dir, no output file', async () => {
+    const { dir, cxx, mark, out, imgs } = sleepingDesign('fail');
+    const list = ['a.npy', 'b.npy'].map((n) => join(imgs, n));
+    for (const p of list) copyFileSync(join(TINY, 'image.npy'), p);
+    const child = execa('node', [CLI, 'csim', '-d', dir, '-w', join(TINY, 'weights.safetensors'), '-t', '0', '-j', '2', '-o', out, ...list], { reject: false, env: { CXX: cxx, FAKE_MARK: mark, FAKE_FAIL_FIRST: '1' } });
+    const r = await child;
+    assert.equal(r.exitCode, 1, String(r.stderr));
+    assert.match(String(r.stderr), /the testbench failed \(exit 3\)/);
     for (let i = 0; i < 50 && processesWith(mark).length; i++) await new Promise((res) => setTimeout(res, 100));
     assert.deepEqual(processesWith(mark), [], 'a testbench outlived edgemoe');
     assert.deepEqual(readdirSync(join(dir, '.build')).filter((f) => f.startsWith('run-')), []);
