@@ -71,7 +71,8 @@ describe('commands: explore and sweep gather (CLI)', function () {
     assert.ok(existsSync(join(out, 'designs', j.chosen.id, 'design.json')), 'the checked design is kept');
   });
 
-  it('explore --top 1 with two images: -j 2 (images on two worker processes) checks exactly as -j 1', async () => {
+  // Long: two explores (30 s); the pool itself is in the fast set (test/host/pool/map.test.ts).
+  longIt('explore --top 1 with two images: -j 2 (images on two worker processes) checks exactly as -j 1', async () => {
     const images = [IMAGE, join(TINY, 'image.npy')];
     const run = (jobs: string, out: string) => runCli(['explore', '-p', 'tiny', '--top', '1', '--images', ...images, '-j', jobs, '-o', join(root, out), '--json']);
     const one = await run('1', 'j1');
