@@ -209,16 +209,15 @@ export interface PackHashes {
 }
 
 /**
- * Starts hashing the weights source and the packed image on the thread pool, for a packStaleness call to come: the
- * caller does its own work (loading and checking the weights) meanwhile. A file missing or unreadable gets no hash
- * (packStaleness then reports it or hashes it itself); a sharded source dir is hashed by packStaleness.
+ * Hashes the weights source and the packed image on a worker thread, for a packStaleness call to come: the caller does
+ * its own work (loading and checking the weights) meanwhile. A file missing or unreadable gets no hash (packStaleness
+ * then reports it or hashes it itself); a sharded source dir is hashed by packStaleness.
  */
 export async function packHashesAhead(design: Design, weightsPath: string): Promise<PackHashes> {
-  const isFile = (p: string) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
-  const source = resolve(weightsPath);
-  const image = packedPaths(design).file;
-  const [s, i] = await filesSha256([isFile(source) ? source : '', isFile(image) ? image : '']).catch(() => [null, null]);
-  return { source: s ?? undefined, image: i ?? undefined };
+  const files = { source: resolve(weightsPath), image: packedPaths(design).file };
+  const present = Object.entries(files).filter(([, p]) => statSync(p, { throwIfNoEntry: false })?.isFile());
+  const hashes = await filesSha256(present.map(([, p]) => p)).catch(() => []);
+  return Object.fromEntries(present.flatMap(([k], i) => (hashes[i] ? [[k, hashes[i]]] : [])));
 }
 
 /** Why the packed image of a design is not usable for `weightsPath` ('' when it is up to date); `hashes` from packHashesAhead. */

@@ -152,7 +152,7 @@ describe('pack', () => {
     const dir = scratch();
     const design = { dir, manifest, config };
     const w = join(TINY, 'weights.safetensors');
-    assert.deepEqual(await packHashesAhead(design, w), { source: weightsSourceHash(w), image: undefined });
+    assert.deepEqual(await packHashesAhead(design, w), { source: weightsSourceHash(w) });
     packDesign(design, w);
     const bin = join(dir, 'weights.bin');
     const ahead = await packHashesAhead(design, w);
@@ -163,7 +163,7 @@ describe('pack', () => {
     writeFileSync(bin, flipped);
     assert.equal(packStaleness(design, w, await packHashesAhead(design, w)), 'weights.bin changed after packing (its sha256 differs from weights.bin.meta.json)');
     // A sharded source dir is hashed by packStaleness itself.
-    assert.deepEqual(await packHashesAhead(design, TINY), { source: undefined, image: sha256(flipped) });
+    assert.deepEqual(await packHashesAhead(design, TINY), { image: sha256(flipped) });
   });
 
   it('packs into a device (-o /dev/null) without replacing it or writing a sidecar beside it', () => {
