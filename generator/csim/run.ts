@@ -11,7 +11,7 @@ import { writeNpy } from '../io/npy.ts';
 import { packDesign, packHashesAhead, packStaleness } from '../pack/pack.ts';
 import { outOfRangeWarning } from '../pack/report.ts';
 import { buildPlan, planToManifest, routeLayout, type Plan, type PlanOp } from '../plan/index.ts';
-import { runReference } from '../reference/model.ts';
+import { runReference, runReferenceYielding } from '../reference/model.ts';
 import { loadWeights } from '../weights/load.ts';
 import { checkWeights } from '../weights/check.ts';
 import { buildCsim, compilerVersion } from './build.ts';
@@ -236,7 +236,8 @@ export async function csimInSession(session: CsimSession, o: CsimImageOptions): 
           opErrors.set(op.id, compareArrays(decodeActivations(dumps.get(op.id)!, rows, feats, plan), asF64(t)));
         }
       };
-      return phase('reference', () => runReference(design.config, sd, imageF, task, { trace: traced ? sink : false, onBlock: onBlock(performance.now()) }));
+      const ro = { trace: traced ? sink : false, onBlock: onBlock(performance.now()) } as const;
+      return phase('reference', () => (o.beside ? runReferenceYielding(design.config, sd, imageF, task, ro) : runReference(design.config, sd, imageF, task, ro)));
     };
     const testbench = phase('csim', () => execGroup(exe, args, { all: true }));
     // Beside the testbench (a child process), this thread computes the reference, unless it compares the trace the

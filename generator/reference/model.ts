@@ -16,6 +16,13 @@ export interface ReferenceResult {
   trace?: TensorMap;
 }
 
+export interface ReferenceOptions {
+  /** true: return every intermediate in a map; a TraceSink: hand them over one by one. */
+  trace?: boolean | TraceSink;
+  /** Called after each block but the last. */
+  onBlock?: (done: number, depth: number) => void;
+}
+
 /** Patches of a CHW image as rows [numPatches, C·P·P], row-major over the grid, each flattened (c, ky, kx). */
 function im2col(image: Float64Array, c: number, h: number, w: number, p: number): Float64Array {
   const gh = h / p, gw = w / p;
@@ -39,7 +46,30 @@ function im2col(image: Float64Array, c: number, h: number, w: number, p: number)
  * The task picks the gate `blocks.{i}.mlp.gate.{task}.w_gate` of every MoE block. `trace: true` returns every
  * intermediate in a map; a TraceSink gets them one by one instead (for ViT-S the whole trace is ~2.7 GB).
  */
-export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: { trace?: boolean | TraceSink; onBlock?: (done: number, depth: number) => void } = {}): ReferenceResult {
+export function runReference(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: ReferenceOptions = {}): ReferenceResult {
+  const steps = referenceSteps(config, weights, image, task, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * runReference that gives this thread's event loop a turn after each block (about 20 ms of ViT-T), so that the
+ * process's other work (another image's testbench ending, the next one to start) does not wait for a whole forward.
+ * Same arithmetic, same output.
+ */
+export async function runReferenceYielding(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: ReferenceOptions = {}): Promise<ReferenceResult> {
+  const steps = referenceSteps(config, weights, image, task, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise((res) => setImmediate(res));
+  }
+}
+
+/** The forward, yielding after each block: runReference runs it straight through, runReferenceYielding with pauses. */
+function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: ReferenceOptions): Generator<void, ReferenceResult> {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -136,6 +166,7 @@ export function runReference(config: Config, weights: TensorMap, image: Float64A
     put(tk + 'mlp_out', [N, D], mlpOut);
     x = add(x, mlpOut);
     put(tk + 'out', [N, D], x);
+    yield;
   }
   return map ? { out: x, trace: map } : { out: x };
 }

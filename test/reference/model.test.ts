@@ -137,3 +137,30 @@ describe('reference progress', () => {
     assert.deepEqual(seen, Array.from({ length: cfg.model.depth - 1 }, (_, i) => `${i + 1}/${cfg.model.depth}`));
   });
 });
+
+describe('runReferenceYielding', () => {
+  const config = resolveConfig({ preset: 'tiny', sets: [] });
+  const weights = readSafetensors(join(TINY, 'weights.safetensors'));
+  const image = loadImage(join(TINY, 'image.png'), config.model.image);
+
+  it('gives the same output and trace as runReference', async () => {
+    const { runReferenceYielding } = await import('../../generator/reference/model.ts');
+    const a = runReference(config, weights, image, 1, { trace: true });
+    const b = await runReferenceYielding(config, weights, image, 1, { trace: true });
+    assert.deepEqual(b.out, a.out);
+    assert.deepEqual([...b.trace!.keys()], [...a.trace!.keys()]);
+    for (const [k, t] of a.trace!) assert.deepEqual(b.trace!.get(k)!.data, t.data, k);
+  });
+
+  it('lets the event loop run between blocks (an immediate queued before it runs before block 2 starts)', async () => {
+    const { runReferenceYielding } = await import('../../generator/reference/model.ts');
+    const order: string[] = [];
+    setImmediate(() => order.push('other work'));
+    const r = runReferenceYielding(config, weights, image, 0, { onBlock: (d) => order.push(`block ${d}`) }).then(() => order.push('done'));
+    order.push('started');
+    await r;
+    // Run straight through, every block would come before 'started'; it pauses after the first block instead.
+    const depth = config.model.depth;
+    assert.deepEqual(order, ['started', 'other work', ...Array.from({ length: depth - 1 }, (_, i) => `block ${i + 1}`), 'done']);
+  });
+});
