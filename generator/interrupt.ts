@@ -1,6 +1,6 @@
 // Ctrl-C and SIGTERM: stop at once with exit 130 / 143, after removing temp files and ending child process groups.
 // Long jobs register what must not outlive them; the CLI installs the handlers once.
-import type { Options, Result } from 'execa';
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 const cleanups = new Set<() => void>();
@@ -42,14 +42,26 @@ export function installInterruptHandlers(): void {
   process.on('SIGTERM', stop('SIGTERM', 143));
 }
 
+/** How a command of execGroup ended and what it printed (each text without its final newline). */
+export interface GroupResult {
+  /** undefined when it could not start (see `all`) or was killed by a signal. */
+  exitCode: number | undefined;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they came (a start failure's message when it could not start). */
+  all: string;
+}
+
+const withoutFinalNewline = (s: string) => s.replace(/\r?\n$/, '');
+
 /**
  * Runs a command in its own process group and kills the whole group if the process is interrupted, so a compiler's
- * own children (cc1plus under g++) end with it; never rejects (check exitCode).
+ * own children (cc1plus under g++) end with it; never rejects (check exitCode). The child starts before this returns
+ * (node:child_process, not a module loaded on first use): a caller's synchronous work that follows runs beside it.
  */
-export async function execGroup(file: string, args: string[], opts: Options = {}): Promise<Result> {
-  // execa (~100 modules) loads on first use, not at CLI startup.
-  const { execa } = await import('execa');
-  const child = execa(file, args, { ...opts, reject: false, detached: true });
+export async function execGroup(file: string, args: string[]): Promise<GroupResult> {
+  const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const killGroup = () => {
     if (child.pid !== undefined) {
       try {
@@ -62,8 +74,16 @@ export async function execGroup(file: string, args: string[], opts: Options = {}
   const off = atInterrupt(killGroup);
   // A normal exit of edgemoe (an error elsewhere) must not leave the group running either.
   process.once('exit', killGroup);
+  const out: Buffer[] = [], err: Buffer[] = [], all: Buffer[] = [];
+  child.stdout.on('data', (d: Buffer) => (out.push(d), all.push(d)));
+  child.stderr.on('data', (d: Buffer) => (err.push(d), all.push(d)));
   try {
-    return (await child) as Result;
+    return await new Promise<GroupResult>((resolve) => {
+      const text = (b: Buffer[]) => withoutFinalNewline(Buffer.concat(b).toString('utf8'));
+      child.once('error', (e) => resolve({ exitCode: undefined, signal: null, stdout: text(out), stderr: text(err), all: `${file}: ${e.message}` }));
+      // 'close': the exit and the end of both pipes (all output read).
+      child.once('close', (code, signal) => resolve({ exitCode: code ?? undefined, signal, stdout: text(out), stderr: text(err), all: text(all) }));
+    });
   } finally {
     off();
     process.removeListener('exit', killGroup);

@@ -71,3 +71,33 @@ describe('interrupt (Ctrl-C)', function () {
     assert.deepEqual(runDirs(), []);
   });
 });
+
+describe('execGroup', () => {
+  it('gives the exit code, stdout, stderr and both interleaved, each without its final newline', async () => {
+    const { execGroup } = await import('../generator/interrupt.ts');
+    const r = await execGroup('sh', ['-c', 'echo out1; sleep 0.05; echo err1 >&2; sleep 0.05; echo out2; exit 3']);
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.stdout, 'out1\nout2');
+    assert.equal(r.stderr, 'err1');
+    assert.equal(r.all, 'out1\nerr1\nout2');
+  });
+
+  it('a command that cannot start: no exit code, the reason in `all`, no rejection', async () => {
+    const { execGroup } = await import('../generator/interrupt.ts');
+    const r = await execGroup('/nonexistent/edgemoe-testbench', []);
+    assert.equal(r.exitCode, undefined);
+    assert.match(r.all, /\/nonexistent\/edgemoe-testbench: .*ENOENT/);
+  });
+
+  it('the child has started when it returns: synchronous work that follows runs beside it', async () => {
+    const { execGroup } = await import('../generator/interrupt.ts');
+    const dir = scratch('edgemoe-exec-group-');
+    const marker = join(dir, 'started');
+    const r = execGroup('sh', ['-c', `: > ${marker}`]);
+    // Without yielding to the event loop: a child spawned only after an await would never create the marker here.
+    const until = Date.now() + 10_000;
+    while (!existsSync(marker) && Date.now() < until);
+    assert.ok(existsSync(marker), 'the child ran while this thread was busy');
+    assert.equal((await r).exitCode, 0);
+  });
+});

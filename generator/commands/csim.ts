@@ -10,7 +10,6 @@ import { resolveTask } from '../config/task.ts';
 import { readDesign } from '../emit/design.ts';
 import { UserError } from '../errors.ts';
 import { writeRecord, type CsimRecord } from '../csim/record.ts';
-import { checkHtmlPath, designReport, writeHtml } from '../html/design-report.ts';
 import { parseResize } from '../io/image.ts';
 
 /** Worker processes by default: one per core. */
@@ -71,7 +70,9 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
           outs[0] = opts.out;
         }
       }
-      if (opts.html !== undefined) checkHtmlPath(opts.html);
+      // The report's modules (charts, tables) load only when a report is asked for: csim's start-up is on every image run.
+      const report = opts.html === undefined ? undefined : await import('../html/design-report.ts');
+      if (opts.html !== undefined) report!.checkHtmlPath(opts.html);
       const lanes = many ? Math.min(jobs, images.length) : 1;
       const pooled = lanes > 1 && mapImages !== undefined;
       // Workers (beyond this process's lanes) start now: their start-up runs beside the reading, packing and building.
@@ -112,9 +113,9 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
           show(images[i]!, r);
         }, LOCAL_LANES);
       }
-      if (opts.html !== undefined) {
+      if (opts.html !== undefined && report) {
         const title = many ? `edgemoe csim: ${images.length} images, task ${taskName}` : `edgemoe csim: ${basename(images[0]!)}, task ${taskName}`;
-        writeHtml(opts.html, await designReport(opts.design, { records, title }));
+        report.writeHtml(opts.html, await report.designReport(opts.design, { records, title }));
         process.stdout.write(`wrote ${opts.html}\n`);
       }
       process.stdout.write(many ? `${images.length - failed}/${images.length} images pass (MSE/var ≤ ${tol})\n` : `${verdict}\n`);

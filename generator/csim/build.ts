@@ -108,7 +108,7 @@ export class CompileError extends UserError {
 
 async function run(args: string[], what: string): Promise<void> {
   // In its own process group: Ctrl-C ends g++ and its cc1plus together.
-  const r = await execGroup(CXX, args, { all: true });
+  const r = await execGroup(CXX, args);
   if (r.exitCode !== 0) throw new CompileError(what, String(r.all ?? r.stderr));
 }
 

@@ -239,7 +239,7 @@ export async function csimInSession(session: CsimSession, o: CsimImageOptions): 
       const ro = { trace: traced ? sink : false, onBlock: onBlock(performance.now()) } as const;
       return phase('reference', () => (o.beside ? runReferenceYielding(design.config, sd, imageF, task, ro) : runReference(design.config, sd, imageF, task, ro)));
     };
-    const testbench = phase('csim', () => execGroup(exe, args, { all: true }));
+    const testbench = phase('csim', () => execGroup(exe, args));
     // Beside the testbench (a child process), this thread computes the reference, unless it compares the trace the
     // testbench is still writing. Its csim phase then ends when this thread reads the testbench's result.
     let early: ReturnType<typeof reference> | undefined;
