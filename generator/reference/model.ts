@@ -6,6 +6,7 @@ import { attentionHeadSimd } from './gemm-wasm.ts';
 import { add, geluAll, layerNorm, linear, linearKernel, matmulInputMajor, softmaxRowsInPlace, topK } from './ops.ts';
 import { moeBlockIndices } from '../model/stats.ts';
 import { WeightReader } from './weight-reader.ts';
+import { acquireWorkspace, releaseWorkspace, Workspace } from './workspace.ts';
 
 /** Receives each trace tensor as soon as it is computed (key as in the fixture); the forward keeps no reference to it. */
 export type TraceSink = (key: string, t: Tensor) => void;
@@ -24,10 +25,10 @@ export interface ReferenceOptions {
 }
 
 /** Patches of a CHW image as rows [numPatches, C·P·P], row-major over the grid, each flattened (c, ky, kx). */
-function im2col(image: Float64Array, c: number, h: number, w: number, p: number): Float64Array {
+function im2col(image: Float64Array, c: number, h: number, w: number, p: number, ws: Workspace): Float64Array {
   const gh = h / p, gw = w / p;
   const k = c * p * p;
-  const out = new Float64Array(gh * gw * k);
+  const out = ws.take(gh * gw * k);
   for (let py = 0; py < gh; py++)
     for (let px = 0; px < gw; px++) {
       let o = (py * gw + px) * k;
@@ -70,6 +71,16 @@ export async function runReferenceYielding(config: Config, weights: TensorMap, i
 
 /** The forward, yielding after each block: runReference runs it straight through, runReferenceYielding with pauses. */
 function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: ReferenceOptions): Generator<void, ReferenceResult> {
+  // A trace keeps (or is handed) every intermediate: then nothing is reused.
+  const ws = opts.trace === true || typeof opts.trace === 'function' ? new Workspace(false) : acquireWorkspace();
+  try {
+    return yield* forwardSteps(config, weights, image, task, opts, ws);
+  } finally {
+    releaseWorkspace(ws);
+  }
+}
+
+function* forwardSteps(config: Config, weights: TensorMap, image: Float64Array, task: number, opts: ReferenceOptions, ws: Workspace): Generator<void, ReferenceResult> {
   const m = config.model;
   const [C, H, W] = m.image;
   const P = m.patch, D = m.dim, heads = m.heads, hd = D / heads;
@@ -90,12 +101,12 @@ function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array
   // Patch embedding (conv as matmul), then cls + pos_embed.
   const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
   const pb = wr.get('patch_embed.proj.bias', [D]);
-  const pe = linear(im2col(image, C, H, W, P), np, C * P * P, pw, pb, D);
+  const pe = linear(im2col(image, C, H, W, P, ws), np, C * P * P, pw, pb, D, ws.take(np * D));
   put('patch_embed', [np, D], pe);
   const pos = wr.get('pos_embed', [1, N, D]);
   // Without a cls_token tensor, pos_embed row 0 is taken to hold cls_token + pos_embed[0] already (Edge-MoE's folding).
   const cls = wr.has('cls_token') ? wr.get('cls_token', [1, 1, D]) : null;
-  let x: Float64Array = new Float64Array(N * D);
+  let x: Float64Array = ws.take(N * D);
   for (let d = 0; d < D; d++) x[d] = (cls ? cls[d]! : 0) + pos[d]!;
   for (let i = 0; i < np * D; i++) x[D + i] = pe[i]! + pos[D + i]!;
   put('embed', [N, D], x);
@@ -106,10 +117,11 @@ function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array
     const pre = `blocks.${b}.`;
     const tk = `block${b}.`;
     // Attention.
-    const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps);
+    ws.recycle([x]);
+    const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps, ws.take(N * D));
     put(tk + 'ln1', [N, D], h1);
-    const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D);
-    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, trace);
+    const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D, ws.take(N * 3 * D));
+    const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, trace, ws);
     if (trace) {
       put(tk + 'q', [N, D], q!);
       put(tk + 'k', [N, D], k!);
@@ -118,29 +130,30 @@ function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array
       put(tk + 'attn', [heads, N, N], probs!);
       put(tk + 'attn_ctx', [N, D], ctx);
     }
-    const attnOut = linear(ctx, N, D, wr.get(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D);
+    const attnOut = linear(ctx, N, D, wr.get(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D, ws.take(N * D));
     put(tk + 'attn_out', [N, D], attnOut);
-    x = add(x, attnOut);
+    x = add(x, attnOut, ws.take(N * D));
     put(tk + 'resid1', [N, D], x);
     // FFN: dense MLP or MoE.
-    const u = layerNorm(x, N, D, wr.get(pre + 'norm2.weight', [D]), wr.get(pre + 'norm2.bias', [D]), m.lnEps);
+    const u = layerNorm(x, N, D, wr.get(pre + 'norm2.weight', [D]), wr.get(pre + 'norm2.bias', [D]), m.lnEps, ws.take(N * D));
     put(tk + 'ln2', [N, D], u);
     let mlpOut: Float64Array;
     if (!moeBlocks.has(b)) {
-      const a = linear(u, N, D, wr.get(pre + 'mlp.fc1.weight', [hidden, D]), wr.get(pre + 'mlp.fc1.bias', [hidden]), hidden);
-      const g = geluAll(a);
+      const a = linear(u, N, D, wr.get(pre + 'mlp.fc1.weight', [hidden, D]), wr.get(pre + 'mlp.fc1.bias', [hidden]), hidden, ws.take(N * hidden));
+      const g = geluAll(a, ws.take(N * hidden));
       put(tk + 'fc1', [N, hidden], a);
       put(tk + 'fc1_act', [N, hidden], g);
-      mlpOut = linear(g, N, hidden, wr.get(pre + 'mlp.fc2.weight', [D, hidden]), wr.get(pre + 'mlp.fc2.bias', [D]), D);
+      mlpOut = linear(g, N, hidden, wr.get(pre + 'mlp.fc2.weight', [D, hidden]), wr.get(pre + 'mlp.fc2.bias', [D]), D, ws.take(N * D));
     } else {
       const gate = wr.get(`${pre}mlp.gate.${task}.w_gate`, [D, E]);
-      const logits = matmulInputMajor(u, N, D, gate, E);
+      const logits = matmulInputMajor(u, N, D, gate, E, ws.take(N * E));
       put(tk + 'gate_logits', [N, E], logits);
-      const probs = Float64Array.from(logits);
+      const probs = ws.take(N * E);
+      probs.set(logits);
       softmaxRowsInPlace(probs, N, E);
       put(tk + 'gate_probs', [N, E], probs);
       const idx = new Int32Array(N * K);
-      const topP = new Float64Array(N * K);
+      const topP = ws.take(N * K);
       for (let n = 0; n < N; n++) {
         const row = probs.subarray(n * E, (n + 1) * E);
         topK(row, K).forEach((e, j) => {
@@ -152,10 +165,10 @@ function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array
         sink!(tk + 'topk_idx', { dtype: 'i64', shape: [N, K], data: BigInt64Array.from(idx, (e) => BigInt(e)) });
         put(tk + 'topk_p', [N, K], topP);
       }
-      const yk = runExperts(wr, pre, u, idx, N, K, D, E, EH);
+      const yk = runExperts(wr, pre, u, idx, N, K, D, E, EH, ws);
       put(tk + 'expert_out', [N, K, D], yk);
       // Σ_j p_j·y_j in descending-score order (j = 0 first), raw (not renormalised) probabilities.
-      mlpOut = new Float64Array(N * D);
+      mlpOut = ws.take(N * D, true);
       for (let n = 0; n < N; n++)
         for (let j = 0; j < K; j++) {
           const p = topP[n * K + j]!;
@@ -164,23 +177,25 @@ function* referenceSteps(config: Config, weights: TensorMap, image: Float64Array
         }
     }
     put(tk + 'mlp_out', [N, D], mlpOut);
-    x = add(x, mlpOut);
+    x = add(x, mlpOut, ws.take(N * D));
     put(tk + 'out', [N, D], x);
     yield;
   }
-  return map ? { out: x, trace: map } : { out: x };
+  // The output leaves the forward: not a workspace array, which the next forward reuses.
+  const out = ws.reuses ? x.slice() : x;
+  return map ? { out, trace: map } : { out };
 }
 
 /**
  * Multi-head self-attention core on fused qkv [N,3D]: per-head scaled scores, exact softmax, A·v, heads concatenated.
  * One head's [N,N] scores at a time; the all-head logits and probabilities are only kept for a trace.
  */
-function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: number, scale: number, keepAll: boolean) {
+function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: number, scale: number, keepAll: boolean, ws: Workspace) {
   const logits = keepAll ? new Float64Array(heads * N * N) : undefined;
   const probs = keepAll ? new Float64Array(heads * N * N) : undefined;
-  const ctx = new Float64Array(N * D);
-  const qh = new Float64Array(N * hd), kh = new Float64Array(N * hd), vt = new Float64Array(hd * N);
-  const ctxH = new Float64Array(N * hd); // reused by every head
+  const ctx = ws.take(N * D);
+  const qh = ws.take(N * hd), kh = ws.take(N * hd), vt = ws.take(hd * N);
+  const ctxH = ws.take(N * hd); // reused by every head
   let S: Float64Array | undefined; // the scores of the plain path (the SIMD path keeps them in the kernel's memory)
   for (let h = 0; h < heads; h++) {
     // Contiguous per-head copies (v transposed) so every inner loop is a unit-stride dot product.
@@ -208,7 +223,7 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
       if (probs) for (let n = 0; n < rows; n++) probs.set(m.subarray(off + n * stride, off + n * stride + N), (h * N + row0 + n) * N);
     }, ctxH);
     if (!simd) {
-      S ??= new Float64Array(N * N);
+      S ??= ws.take(N * N);
       linear(qh, N, hd, kh, null, N, S);
       if (logits) {
         for (let i = 0; i < S.length; i++) S[i]! *= scale;
@@ -238,20 +253,21 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
 }
 
 /** Unweighted outputs [N,K,D] of each token's selected experts; each expert runs once on all tokens routed to it. */
-function runExperts(wr: WeightReader, pre: string, u: Float64Array, idx: Int32Array, N: number, K: number, D: number, E: number, EH: number): Float64Array {
+function runExperts(wr: WeightReader, pre: string, u: Float64Array, idx: Int32Array, N: number, K: number, D: number, E: number, EH: number, ws: Workspace): Float64Array {
   const w1 = wr.get(pre + 'mlp.experts.htoh4.weight', [E, EH, D]);
   const b1 = wr.get(pre + 'mlp.experts.htoh4.bias', [E, EH]);
   const w2 = wr.get(pre + 'mlp.experts.h4toh.weight', [E, D, EH]);
   const b2 = wr.get(pre + 'mlp.experts.h4toh.bias', [E, D]);
-  const out = new Float64Array(N * K * D);
+  const out = ws.take(N * K * D);
   for (let e = 0; e < E; e++) {
     const slots: number[] = []; // flat (n·K + j) positions routed to e
     for (let s = 0; s < N * K; s++) if (idx[s] === e) slots.push(s);
     if (slots.length === 0) continue;
-    const xe = new Float64Array(slots.length * D);
+    const xe = ws.take(slots.length * D);
     slots.forEach((s, r) => xe.set(u.subarray(Math.floor(s / K) * D, Math.floor(s / K) * D + D), r * D));
-    const h = geluAll(linear(xe, slots.length, D, w1.subarray(e * EH * D, (e + 1) * EH * D), b1.subarray(e * EH, (e + 1) * EH), EH));
-    const y = linear(h, slots.length, EH, w2.subarray(e * D * EH, (e + 1) * D * EH), b2.subarray(e * D, (e + 1) * D), D);
+    const a = linear(xe, slots.length, D, w1.subarray(e * EH * D, (e + 1) * EH * D), b1.subarray(e * EH, (e + 1) * EH), EH, ws.take(slots.length * EH));
+    const h = geluAll(a, ws.take(slots.length * EH));
+    const y = linear(h, slots.length, EH, w2.subarray(e * D * EH, (e + 1) * D * EH), b2.subarray(e * D, (e + 1) * D), D, ws.take(slots.length * D));
     slots.forEach((s, r) => out.set(y.subarray(r * D, (r + 1) * D), s * D));
   }
   return out;

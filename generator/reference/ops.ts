@@ -74,9 +74,9 @@ export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float
   return y;
 }
 
-/** y[n,o] = Σ_i x[n,i]·W[i,o] for an input-major W [inF,outF] (the gate's w_gate; no bias). */
-export function matmulInputMajor(x: Float64Array, rows: number, inF: number, w: Float64Array, outF: number): Float64Array {
-  const y = new Float64Array(rows * outF);
+/** y[n,o] = Σ_i x[n,i]·W[i,o] for an input-major W [inF,outF] (the gate's w_gate; no bias); into `out` when given. */
+export function matmulInputMajor(x: Float64Array, rows: number, inF: number, w: Float64Array, outF: number, out?: Float64Array): Float64Array {
+  const y = out ? out.fill(0) : new Float64Array(rows * outF);
   for (let n = 0; n < rows; n++) {
     const yo = n * outF;
     for (let i = 0; i < inF; i++) {
@@ -88,9 +88,9 @@ export function matmulInputMajor(x: Float64Array, rows: number, inF: number, w: 
   return y;
 }
 
-/** LayerNorm over each row of x [rows,dim]: (x − mean)/√(var + eps)·gamma + beta, biased variance. */
-export function layerNorm(x: Float64Array, rows: number, dim: number, gamma: Float64Array, beta: Float64Array, eps: number): Float64Array {
-  const y = new Float64Array(rows * dim);
+/** LayerNorm over each row of x [rows,dim]: (x − mean)/√(var + eps)·gamma + beta, biased variance; into `out` when given. */
+export function layerNorm(x: Float64Array, rows: number, dim: number, gamma: Float64Array, beta: Float64Array, eps: number, out?: Float64Array): Float64Array {
+  const y = out ?? new Float64Array(rows * dim);
   for (let n = 0; n < rows; n++) {
     const o = n * dim;
     let s = 0;
@@ -124,16 +124,16 @@ export function softmaxRowsInPlace(x: Float64Array, rows: number, cols: number, 
   }
 }
 
-/** Exact-erf GELU of every element (a new array). */
-export function geluAll(x: Float64Array): Float64Array {
-  const y = new Float64Array(x.length);
+/** Exact-erf GELU of every element (a new array, or `out`). */
+export function geluAll(x: Float64Array, out?: Float64Array): Float64Array {
+  const y = out ?? new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) y[i] = gelu(x[i]!);
   return y;
 }
 
-/** a + b, elementwise (a new array). */
-export function add(a: Float64Array, b: Float64Array): Float64Array {
-  const y = new Float64Array(a.length);
+/** a + b, elementwise (a new array, or `out`). */
+export function add(a: Float64Array, b: Float64Array, out?: Float64Array): Float64Array {
+  const y = out ?? new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) y[i] = a[i]! + b[i]!;
   return y;
 }
