@@ -4,7 +4,8 @@ import { endianness } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Config, FixedType } from '../config/schema.ts';
 import { findRegion, weightParts, weightsImageBytes, type Design } from '../emit/design.ts';
-import { canonicalJson, filesSha256, sha256 } from '../emit/hash.ts';
+import { canonicalJson, sha256 } from '../emit/hash.ts';
+import { filesSha256Memo } from '../emit/hash-memo.ts';
 import { UserError } from '../errors.ts';
 import type { DesignManifest, PackedTensor } from '../manifest.ts';
 import { numel, shapeStr, type TensorMap } from '../tensor.ts';
@@ -210,13 +211,15 @@ export interface PackHashes {
 
 /**
  * Hashes the weights source and the packed image on a worker thread, for a packStaleness call to come: the caller does
- * its own work (loading and checking the weights) meanwhile. A file missing or unreadable gets no hash (packStaleness
- * then reports it or hashes it itself); a sharded source dir is hashed by packStaleness.
+ * its own work (loading and checking the weights) meanwhile. Files unchanged since an earlier call are not read again
+ * (their hashes are remembered in the design's .build/file-hashes.json by inode, size and times: emit/hash-memo.ts).
+ * A file missing or unreadable gets no hash (packStaleness then reports it or hashes it itself); a sharded source
+ * dir is hashed by packStaleness.
  */
 export async function packHashesAhead(design: Design, weightsPath: string): Promise<PackHashes> {
   const files = { source: resolve(weightsPath), image: packedPaths(design).file };
   const present = Object.entries(files).filter(([, p]) => statSync(p, { throwIfNoEntry: false })?.isFile());
-  const hashes = await filesSha256(present.map(([, p]) => p)).catch(() => []);
+  const hashes = await filesSha256Memo(present.map(([, p]) => p), join(design.dir, '.build', 'file-hashes.json')).catch(() => []);
   return Object.fromEntries(present.flatMap(([k], i) => (hashes[i] ? [[k, hashes[i]]] : [])));
 }
 
