@@ -1,5 +1,6 @@
 // design.json: the one contract between the generator and the host. The host re-derives nothing from the config.
-import { z } from 'zod';
+import type { z as zt } from 'zod';
+import { z } from './zod.ts';
 
 /** Bumped when a field is added or changes meaning; the host accepts exactly this format. /2: input/output strides; /3: input.preprocess. */
 export const MANIFEST_FORMAT = 'edgemoe-design/3';
@@ -31,7 +32,7 @@ export const regionSchema = z.object({
   /** Human-readable layout note, e.g. 'token-major [tokens][dim], natural order'. */
   layout: z.string(),
 });
-export type Region = z.infer<typeof regionSchema>;
+export type Region = zt.infer<typeof regionSchema>;
 
 /**
  * Where each image's input or output item sits in its region: item i (0 ≤ i < maxImages) starts at byte i·stride of
@@ -47,7 +48,7 @@ export const ioSchema = z.object({
   /** Bytes from one row (last dim) of an item to the next. */
   rowStride: z.number().int().positive(),
 });
-export type IoEntry = z.infer<typeof ioSchema>;
+export type IoEntry = zt.infer<typeof ioSchema>;
 
 /** The input entry also says what the model's input is in terms of the bytes (so a .npy of that tensor can be turned back into bytes). */
 export const inputSchema = ioSchema.extend({
@@ -60,14 +61,14 @@ export const bundleSchema = z.object({
   bytes: z.number().int(),
   regions: z.array(regionSchema),
 });
-export type Bundle = z.infer<typeof bundleSchema>;
+export type Bundle = zt.infer<typeof bundleSchema>;
 
 /** Kernel arguments in call order: one pointer per m_axi bundle, then s_axilite scalars. */
 export const kernelArgSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('buffer'), name: z.string(), bundle: z.string() }),
   z.object({ kind: z.literal('scalar'), name: z.string(), ctype: z.enum(['int', 'unsigned int', 'float']) }),
 ]);
-export type KernelArg = z.infer<typeof kernelArgSchema>;
+export type KernelArg = zt.infer<typeof kernelArgSchema>;
 
 /** One packed weight tensor inside the weights region. */
 export const packedTensorSchema = z.object({
@@ -90,7 +91,7 @@ export const packedTensorSchema = z.object({
    *  the scale table are those of part 0 (in the weights region). */
   ports: z.number().int().optional(),
 });
-export type PackedTensor = z.infer<typeof packedTensorSchema>;
+export type PackedTensor = zt.infer<typeof packedTensorSchema>;
 
 export const manifestSchema = z.object({
   format: z.enum(MANIFEST_FORMATS),
@@ -137,6 +138,6 @@ export const manifestSchema = z.object({
     csimInclude: z.string(),
   }),
 });
-export type DesignManifest = z.infer<typeof manifestSchema>;
+export type DesignManifest = zt.infer<typeof manifestSchema>;
 
 export { BRIDGE_ABI } from './bridge-abi.ts';

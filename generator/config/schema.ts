@@ -1,5 +1,6 @@
 // The edgemoe config: zod schema and the TypeScript types every other module reads.
-import { z } from 'zod';
+import type { z as zt } from 'zod';
+import { z } from '../zod.ts';
 
 export const QUANT_MODES = ['AP_RND', 'AP_RND_ZERO', 'AP_RND_MIN_INF', 'AP_RND_INF', 'AP_RND_CONV', 'AP_TRN', 'AP_TRN_ZERO'] as const;
 export const OVERFLOW_MODES = ['AP_SAT', 'AP_SAT_ZERO', 'AP_SAT_SYM', 'AP_WRAP', 'AP_WRAP_SM'] as const;
@@ -53,7 +54,7 @@ export const fixedTypeSchema = z
     gptq: z.boolean().optional(),
   })
   .strict();
-export type FixedType = z.infer<typeof fixedTypeSchema>;
+export type FixedType = zt.infer<typeof fixedTypeSchema>;
 
 /** Part of a fixed-point type: the fields a per-tensor or per-activation override changes. */
 export const fixedTypePatchSchema = z
@@ -67,7 +68,7 @@ export const fixedTypePatchSchema = z
   })
   .partial()
   .strict();
-export type FixedTypePatch = z.infer<typeof fixedTypePatchSchema>;
+export type FixedTypePatch = zt.infer<typeof fixedTypePatchSchema>;
 
 /** The tensor classes that carry their own fixed-point type. */
 export const PRECISION_CLASSES = ['activation', 'accumulator', 'linearWeight', 'attnBias', 'bias', 'patchWeight', 'pixel'] as const;
@@ -100,7 +101,7 @@ export const precisionSchema = z
     activations: z.record(z.string(), fixedTypePatchSchema).optional(),
   })
   .strict();
-export type Precision = z.infer<typeof precisionSchema>;
+export type Precision = zt.infer<typeof precisionSchema>;
 
 export const moeSchema = z
   .object({
@@ -134,7 +135,7 @@ export const modelSchema = z
     normalize: z.enum(['none', 'imagenet']),
   })
   .strict();
-export type ModelConfig = z.infer<typeof modelSchema>;
+export type ModelConfig = zt.infer<typeof modelSchema>;
 
 export const PLATFORMS = ['zcu102', 'u50', 'u280'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -180,7 +181,7 @@ export const hardwareSchema = z
     slr: z.enum(['SLR0', 'SLR1', 'SLR2']).optional(),
   })
   .strict();
-export type HardwareConfig = z.infer<typeof hardwareSchema>;
+export type HardwareConfig = zt.infer<typeof hardwareSchema>;
 
 export const configSchema = z
   .object({
@@ -190,7 +191,7 @@ export const configSchema = z
     hardware: hardwareSchema,
   })
   .strict();
-export type Config = z.infer<typeof configSchema>;
+export type Config = zt.infer<typeof configSchema>;
 
 /** The DRAM regions a design has; hardware.bundles must place each exactly once. */
 export const DRAM_REGIONS = ['images', 'x', 'tmp1', 'tmp2', 'tmp3', 'hidden', 'attn', 'softmaxInfo', 'weights'] as const;

@@ -2,7 +2,8 @@
 // can draw its routing maps, per-op error and cycle charts later. Written whenever csim ran with --trace or --cycles.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z as zt } from 'zod';
+import { z } from '../zod.ts';
 import { UserError } from '../errors.ts';
 import type { CsimResult } from './run.ts';
 
@@ -46,7 +47,7 @@ const recordSchema = z.object({
   phases: z.array(z.object({ phase: z.string(), seconds: z.number(), beside: z.string().optional() })),
 });
 
-export type CsimRecord = z.infer<typeof recordSchema>;
+export type CsimRecord = zt.infer<typeof recordSchema>;
 
 // JSON has no NaN/Infinity: such figures go as null (the charts leave them out).
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
