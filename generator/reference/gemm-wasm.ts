@@ -132,7 +132,7 @@ const HEAD_ROW_BLOCK = 16;
  * are copied into the kernel's memory zero-padded to an even inF, even rows and outF a multiple of 4 (zeros add
  * nothing); the bias is added to each finished sum, as the plain loop does.
  */
-export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array | null {
+export function linearSimd(x: Float64Array, rows: number, inF: number, w: Float64Array | Float32Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array | null {
   const k = instance();
   if (!k || rows === 0 || inF === 0 || outF === 0) return null;
   const inP = inF + (inF & 1), rowsP = rows + (rows & 1), outP = (outF + 3) & ~3;
@@ -192,7 +192,7 @@ export function attentionHeadSimd(q: Float64Array, k: Float64Array, vt: Float64A
 }
 
 /** a [rows,cols] into m at off as [rowsP,colsP], zero-padded. */
-function copyPadded(m: Float64Array, off: number, a: Float64Array, rows: number, cols: number, rowsP: number, colsP: number): void {
+function copyPadded(m: Float64Array, off: number, a: Float64Array | Float32Array, rows: number, cols: number, rowsP: number, colsP: number): void {
   if (cols === colsP) m.set(a.subarray(0, rows * cols), off);
   else for (let r = 0; r < rows; r++) {
     m.set(a.subarray(r * cols, (r + 1) * cols), off + r * colsP);

@@ -99,7 +99,7 @@ function* forwardSteps(config: Config, weights: TensorMap, image: Float64Array, 
   const put = (key: string, shape: number[], data: Float64Array) => sink?.(key, f64(shape, data));
 
   // Patch embedding (conv as matmul), then cls + pos_embed.
-  const pw = wr.get('patch_embed.proj.weight', [D, C, P, P]);
+  const pw = wr.matrix('patch_embed.proj.weight', [D, C, P, P]);
   const pb = wr.get('patch_embed.proj.bias', [D]);
   const pe = linear(im2col(image, C, H, W, P, ws), np, C * P * P, pw, pb, D, ws.take(np * D));
   put('patch_embed', [np, D], pe);
@@ -120,7 +120,7 @@ function* forwardSteps(config: Config, weights: TensorMap, image: Float64Array, 
     ws.recycle([x]);
     const h1 = layerNorm(x, N, D, wr.get(pre + 'norm1.weight', [D]), wr.get(pre + 'norm1.bias', [D]), m.lnEps, ws.take(N * D));
     put(tk + 'ln1', [N, D], h1);
-    const qkv = linear(h1, N, D, wr.get(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D, ws.take(N * 3 * D));
+    const qkv = linear(h1, N, D, wr.matrix(pre + 'attn.qkv.weight', [3 * D, D]), m.qkvBias ? wr.get(pre + 'attn.qkv.bias', [3 * D]) : null, 3 * D, ws.take(N * 3 * D));
     const { logits, probs, ctx, q, k, v } = attention(qkv, N, D, heads, hd, scale, trace, ws);
     if (trace) {
       put(tk + 'q', [N, D], q!);
@@ -130,7 +130,7 @@ function* forwardSteps(config: Config, weights: TensorMap, image: Float64Array, 
       put(tk + 'attn', [heads, N, N], probs!);
       put(tk + 'attn_ctx', [N, D], ctx);
     }
-    const attnOut = linear(ctx, N, D, wr.get(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D, ws.take(N * D));
+    const attnOut = linear(ctx, N, D, wr.matrix(pre + 'attn.proj.weight', [D, D]), wr.get(pre + 'attn.proj.bias', [D]), D, ws.take(N * D));
     put(tk + 'attn_out', [N, D], attnOut);
     x = add(x, attnOut, ws.take(N * D));
     put(tk + 'resid1', [N, D], x);
@@ -139,11 +139,11 @@ function* forwardSteps(config: Config, weights: TensorMap, image: Float64Array, 
     put(tk + 'ln2', [N, D], u);
     let mlpOut: Float64Array;
     if (!moeBlocks.has(b)) {
-      const a = linear(u, N, D, wr.get(pre + 'mlp.fc1.weight', [hidden, D]), wr.get(pre + 'mlp.fc1.bias', [hidden]), hidden, ws.take(N * hidden));
+      const a = linear(u, N, D, wr.matrix(pre + 'mlp.fc1.weight', [hidden, D]), wr.get(pre + 'mlp.fc1.bias', [hidden]), hidden, ws.take(N * hidden));
       const g = geluAll(a, ws.take(N * hidden));
       put(tk + 'fc1', [N, hidden], a);
       put(tk + 'fc1_act', [N, hidden], g);
-      mlpOut = linear(g, N, hidden, wr.get(pre + 'mlp.fc2.weight', [D, hidden]), wr.get(pre + 'mlp.fc2.bias', [D]), D, ws.take(N * D));
+      mlpOut = linear(g, N, hidden, wr.matrix(pre + 'mlp.fc2.weight', [D, hidden]), wr.get(pre + 'mlp.fc2.bias', [D]), D, ws.take(N * D));
     } else {
       const gate = wr.get(`${pre}mlp.gate.${task}.w_gate`, [D, E]);
       const logits = matmulInputMajor(u, N, D, gate, E, ws.take(N * E));
@@ -254,9 +254,9 @@ function attention(qkv: Float64Array, N: number, D: number, heads: number, hd: n
 
 /** Unweighted outputs [N,K,D] of each token's selected experts; each expert runs once on all tokens routed to it. */
 function runExperts(wr: WeightReader, pre: string, u: Float64Array, idx: Int32Array, N: number, K: number, D: number, E: number, EH: number, ws: Workspace): Float64Array {
-  const w1 = wr.get(pre + 'mlp.experts.htoh4.weight', [E, EH, D]);
+  const w1 = wr.matrix(pre + 'mlp.experts.htoh4.weight', [E, EH, D]);
   const b1 = wr.get(pre + 'mlp.experts.htoh4.bias', [E, EH]);
-  const w2 = wr.get(pre + 'mlp.experts.h4toh.weight', [E, D, EH]);
+  const w2 = wr.matrix(pre + 'mlp.experts.h4toh.weight', [E, D, EH]);
   const b2 = wr.get(pre + 'mlp.experts.h4toh.bias', [E, D]);
   const out = ws.take(N * K * D);
   for (let e = 0; e < E; e++) {

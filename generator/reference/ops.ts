@@ -18,12 +18,12 @@ export function linearKernel(): LinearKernel {
 
 /** y[n,o] = Σ_i x[n,i]·W[o,i] + b[o] (PyTorch Linear, W [out,in]); x is [rows,inF]. `out` ([rows,outF]) is
  *  written and returned instead of a new array (a buffer reused across attention heads). */
-export function linear(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
+export function linear(x: Float64Array, rows: number, inF: number, w: Float64Array | Float32Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
   return (kernel === 'simd' ? linearSimd(x, rows, inF, w, b, outF, out) : null) ?? linearPlain(x, rows, inF, w, b, outF, out);
 }
 
 /** `linear` in plain loops, tiled 2 rows × 4 outputs so each loaded x and W value feeds several multiply-adds. */
-export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float64Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
+export function linearPlain(x: Float64Array, rows: number, inF: number, w: Float64Array | Float32Array, b: Float64Array | null, outF: number, out?: Float64Array): Float64Array {
   const y = out ?? new Float64Array(rows * outF);
   let n = 0;
   for (; n + 1 < rows; n += 2) {
