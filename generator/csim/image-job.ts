@@ -37,7 +37,8 @@ export function csimText(r: CsimResult, o: { trace?: boolean; out?: string }): s
   if (o.trace) s += formatOpTable(r.ops) + formatRouting(r.routing) + `${formatFidelity({ ...r.final, topk: topKAgreement(r.routing) })}\n`;
   if (r.cycles) s += formatCycles(r.cycles);
   s += `${formatFinal(r.final)}\n`;
-  const total = r.phases.reduce((a, p) => a + (p.beside ? 0 : p.seconds), 0);
+  // A phase that ran beside another counts only for the time it outlasted that one.
+  const total = r.phases.reduce((a, p) => a + (p.beside ? Math.max(0, p.seconds - (r.phases.find((q) => q.phase === p.beside)?.seconds ?? 0)) : p.seconds), 0);
   s += `phases: ${r.phases.map((p) => `${p.phase} ${p.seconds.toFixed(2)} s${p.beside ? ` (beside ${p.beside})` : ''}`).join(', ')} (total ${total.toFixed(2)} s)\n`;
   if (o.out) s += `wrote ${o.out}\n`;
   return s;
