@@ -59,10 +59,18 @@ function erfcLarge(y: number): number {
     r = (INV_SQRT_PI - r) / y;
   }
   // exp(−y²) split as exp(−s²)·exp(−(y−s)(y+s)) with s = y rounded down to 1/16: y² itself would lose low bits.
-  const s = Math.trunc(y * 16) / 16;
+  // exp(−s²) comes from a table of the same Math.exp values (s = k/16 is exact, so is s²): one exp per call, not two.
+  const k = Math.trunc(y * 16);
+  const s = k / 16;
   const del = (y - s) * (y + s);
-  return Math.exp(-s * s) * Math.exp(-del) * r;
+  return EXP_NEG_S2[k]! * Math.exp(-del) * r;
 }
+
+/** exp(−(k/16)²) for every k that erfcLarge meets (y < XBIG). */
+const EXP_NEG_S2 = Float64Array.from({ length: Math.ceil(XBIG * 16) + 1 }, (_, k) => {
+  const s = k / 16;
+  return Math.exp(-s * s);
+});
 
 /** The error function, to about 1e-16 relative. */
 export function erf(x: number): number {
