@@ -6,10 +6,10 @@ import { poolMap } from './pool-map.ts';
 export type CommandModule = { register: (program: Command) => void };
 
 /** A command whose images go to worker processes: its module registers with the pool's map of `job`'s `fn`. */
-function pooled<M>(load: () => Promise<{ register: (program: Command, mapImages?: M) => void }>, job: string, fn: string) {
+function pooled<M>(load: () => Promise<{ register: (program: Command, mapImages?: M) => void }>, job: string, fn: string, loadJob: () => Promise<object>) {
   return async (): Promise<CommandModule> => {
     const m = await load();
-    return { register: (p: Command) => m.register(p, poolMap(job, fn) as M) };
+    return { register: (p: Command) => m.register(p, poolMap(job, fn, loadJob) as M) };
   };
 }
 
@@ -18,12 +18,12 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, module: () => Promi
   ['validate', () => import('../generator/commands/validate.ts')],
   ['weights', () => import('../generator/commands/weights.ts')],
   ['reference', () => import('../generator/commands/reference.ts')],
-  ['profile', pooled(() => import('../generator/commands/profile.ts'), '../generator/profile/image-job.ts', 'profileImage')],
+  ['profile', pooled(() => import('../generator/commands/profile.ts'), '../generator/profile/image-job.ts', 'profileImage', () => import('../generator/profile/image-job.ts'))],
   ['gen', () => import('../generator/commands/gen.ts')],
   ['pack', () => import('../generator/commands/pack.ts')],
-  ['csim', pooled(() => import('../generator/commands/csim.ts'), '../generator/csim/image-job.ts', 'csimImage')],
+  ['csim', pooled(() => import('../generator/commands/csim.ts'), '../generator/csim/image-job.ts', 'csimImage', () => import('../generator/csim/image-job.ts'))],
   ['estimate', () => import('../generator/commands/estimate.ts')],
-  ['explore', pooled(() => import('../generator/commands/explore.ts'), '../generator/explore/check.ts', 'checkImage')],
+  ['explore', pooled(() => import('../generator/commands/explore.ts'), '../generator/explore/check.ts', 'checkImage', () => import('../generator/explore/check.ts'))],
   ['build', () => import('../generator/commands/build.ts')],
   ['sweep', () => import('../generator/commands/sweep.ts')],
   ['report', () => import('../generator/commands/report.ts')],

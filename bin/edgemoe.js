@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Entry point: loads the TypeScript CLI through tsx, so the sources are the only build (never a stale dist/).
-import { register } from 'tsx/esm/api';
+// Entry point. The CLI runs from its TypeScript sources, never from a stale build: as one module bundled from them and
+// cached while they are unchanged (bin/cli-bundle.js), or through tsx (EDGEMOE_NO_BUNDLE=1, or when no bundle can be
+// written).
+import { cliModule } from './cli-bundle.js';
 
-register();
-await import('./cli.ts');
+await import(await cliModule());

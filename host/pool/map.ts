@@ -18,9 +18,12 @@ export interface PoolJob {
   arg: unknown;
 }
 
+/** Loads a job's module in this process (by default `import(module)`). */
+export type ImportHere = (module: string) => Promise<Record<string, unknown>>;
+
 /** Runs one job in this process. */
-async function callHere(j: PoolJob): Promise<unknown> {
-  const m = (await import(j.module)) as Record<string, unknown>;
+async function callHere(j: PoolJob, importHere: ImportHere): Promise<unknown> {
+  const m = await importHere(j.module);
   const f = m[j.fn];
   if (typeof f !== 'function') throw new Error(`pool job: ${j.module} exports no function ${j.fn}`);
   return (f as (a: unknown) => unknown)(j.arg);
@@ -97,9 +100,11 @@ export function warmJobWorkers(modules: readonly string[], lanes: number, local 
  * module loaded already: more than one pays when a job mostly waits on a child process (a csim's testbench), so one
  * job's testbench runs beside another's JavaScript. The other lanes are worker processes, one job at a time each.
  * Each lane takes the next job when it is free; a worker's lane starts once the worker has loaded the jobs' modules.
- * A job that throws rejects the whole map (the worker processes are ended).
+ * A job that throws rejects the whole map (the worker processes are ended). `importHere` loads a job's module for
+ * this process's lanes: the CLI, run as one bundled module, passes its own copy of the module, so the jobs here share
+ * that copy's state (csim's session) instead of loading the sources a second time.
  */
-export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResult?: (i: number, r: R) => void, opts: { local?: number } = {}): Promise<R[]> {
+export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResult?: (i: number, r: R) => void, opts: { local?: number; importHere?: ImportHere } = {}): Promise<R[]> {
   const lanes = Math.max(1, Math.min(jobs, list.length));
   if (list.length === 0) return [];
   const results = new Array<R>(list.length);
@@ -118,7 +123,8 @@ export async function mapJobs<R>(list: readonly PoolJob[], jobs: number, onResul
     }
   };
   const local = Math.max(1, Math.min(lanes, opts.local ?? 1));
-  const here = () => Array.from({ length: local }, () => lane(callHere));
+  const importHere: ImportHere = opts.importHere ?? ((m) => import(m) as Promise<Record<string, unknown>>);
+  const here = () => Array.from({ length: local }, () => lane((j) => callHere(j, importHere)));
   if (lanes === local) {
     await warm?.end();
     warm = undefined;

@@ -1,0 +1,111 @@
+// The CLI as one ES module bundled from its TypeScript sources by esbuild, kept in node_modules/.cache/edgemoe-cli
+// (or $EDGEMOE_CLI_CACHE) and reused while every source it was built from is unchanged. Loading one file starts
+// ~0.2 s sooner than tsx's module-by-module loading (`edgemoe csim` on one image: 1.95 → 1.77 s), at every command.
+// The sources stay the only build: each start compares the size and times (ns) of every input with those recorded
+// when the bundle was built (~2 ms), and a changed, added or removed source rebuilds it (~0.15 s) before it runs.
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ENTRY = join(ROOT, 'bin', 'cli.ts');
+/** Part of the cache key: a bundle built by another version of this file (or of esbuild) is rebuilt. */
+const FORMAT = 'edgemoe-cli-bundle-1';
+
+/** Where the bundle and its record of inputs live. $EDGEMOE_CLI_CACHE (tests) must lie inside the project: the bundle
+ *  imports packages by name, found in node_modules from where it lies. */
+export function bundleDir() {
+  return process.env.EDGEMOE_CLI_CACHE ? resolve(process.env.EDGEMOE_CLI_CACHE) : join(ROOT, 'node_modules', '.cache', 'edgemoe-cli');
+}
+
+/** Size and times of a file, or null when it is gone. ctime moves on every write and cannot be set back. */
+function identity(path) {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}` : null;
+}
+
+/** The bundle's path when its record says it was built from the sources as they are now, else null. */
+export function freshBundle(dir = bundleDir()) {
+  let record;
+  try {
+    record = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (record.format !== FORMAT || record.self !== identity(fileURLToPath(import.meta.url))) return null;
+  for (const [file, id] of Object.entries(record.inputs ?? {})) if (identity(join(ROOT, file)) !== id) return null;
+  const bundle = join(dir, 'cli.mjs');
+  return identity(bundle) === record.bundle ? bundle : null;
+}
+
+/**
+ * Builds the bundle; returns its path. Each module keeps its own import.meta.url (its source file), so paths to
+ * templates, workers and fixtures resolve as they do under tsx. The record of inputs is written only when every input
+ * was last changed before the build started (less a clock tick's margin): a source saved while esbuild read the
+ * sources could otherwise be recorded with its new times beside a bundle of its old text. Then the next start
+ * rebuilds. `opts.startedMs` (tests): the build's start as that moment.
+ */
+export async function buildBundle(dir = bundleDir(), opts = {}) {
+  const started = BigInt((opts.startedMs ?? Date.now()) - 50) * 1_000_000n;
+  const esbuild = await import('esbuild');
+  const ownUrl = {
+    name: 'own-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (a) => ({ contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)), loader: 'ts' }));
+    },
+  };
+  mkdirSync(dir, { recursive: true });
+  const tag = `${process.pid}-${Date.now().toString(36)}`;
+  const tmp = join(dir, `cli-${tag}.mjs`);
+  try {
+    const r = await esbuild.build({
+      entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
+      outfile: tmp, sourcemap: 'linked', metafile: true, logLevel: 'silent', plugins: [ownUrl],
+    });
+    // The map goes first, then the bundle that names it (another process reading them in between finds the old pair's
+    // record stale, so it builds its own).
+    const bundle = join(dir, 'cli.mjs');
+    renameSync(`${tmp}.map`, `${bundle}.map`);
+    writeFileSync(tmp, readFileSync(tmp, 'utf8').replace(`sourceMappingURL=cli-${tag}.mjs.map`, 'sourceMappingURL=cli.mjs.map'));
+    renameSync(tmp, bundle);
+    const inputs = {};
+    let settled = true;
+    for (const f of Object.keys(r.metafile.inputs)) {
+      const file = relative(ROOT, resolve(process.cwd(), f));
+      const s = statSync(join(ROOT, file), { bigint: true });
+      if (s.mtimeNs >= started || s.ctimeNs >= started) settled = false;
+      inputs[file] = identity(join(ROOT, file));
+    }
+    if (settled) {
+      const record = { format: FORMAT, esbuild: esbuild.version, self: identity(fileURLToPath(import.meta.url)), bundle: identity(bundle), inputs };
+      writeFileSync(`${tmp}.json`, `${JSON.stringify(record, null, 1)}\n`);
+      renameSync(`${tmp}.json`, join(dir, 'inputs.json'));
+    }
+    return bundle;
+  } finally {
+    rmSync(tmp, { force: true });
+    rmSync(`${tmp}.map`, { force: true });
+    rmSync(`${tmp}.json`, { force: true });
+  }
+}
+
+/**
+ * The CLI module to import: the bundle (fresh, or built now), or the TypeScript entry through tsx when no bundle can be
+ * had (EDGEMOE_NO_BUNDLE=1, a read-only install, esbuild missing). Never throws: the CLI's own errors come from its
+ * import, outside this.
+ */
+export async function cliModule() {
+  if (!process.env.EDGEMOE_NO_BUNDLE) {
+    try {
+      const bundle = freshBundle() ?? (await buildBundle());
+      // Stack traces name the TypeScript sources.
+      process.setSourceMapsEnabled(true);
+      return pathToFileURL(bundle).href;
+    } catch {
+      // fall through to tsx
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return pathToFileURL(ENTRY).href;
+}

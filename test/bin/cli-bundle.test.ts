@@ -1,0 +1,90 @@
+// The CLI's entry: one module bundled from the TypeScript sources, cached while they are unchanged (bin/cli-bundle.js).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+// @ts-expect-error: a plain-JS module of the entry (no declarations); its functions are used as documented there.
+import { buildBundle, freshBundle } from '../../bin/cli-bundle.js';
+import { runCli } from '../helpers/cli.ts';
+import { ROOT, scratch } from '../helpers/paths.ts';
+
+/** A cache dir inside the project (the bundle imports packages by name, found from where it lies); removed after. */
+const caches: string[] = [];
+function cacheDir(): string {
+  mkdirSync(join(ROOT, 'node_modules', '.cache'), { recursive: true });
+  const d = mkdtempSync(join(ROOT, 'node_modules', '.cache', 'edgemoe-cli-test-'));
+  caches.push(d);
+  return d;
+}
+
+describe('bin/cli-bundle (the CLI bundled from its sources, cached)', function () {
+  this.timeout(60_000);
+  after(() => {
+    for (const d of caches.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('builds a bundle and a record of its inputs; the record makes it fresh; a changed input makes it stale', async () => {
+    const dir = cacheDir();
+    assert.equal(freshBundle(dir), null, 'nothing built yet');
+    const bundle: string = await buildBundle(dir);
+    assert.equal(bundle, join(dir, 'cli.mjs'));
+    assert.ok(existsSync(`${bundle}.map`));
+    assert.match(readFileSync(bundle, 'utf8'), /sourceMappingURL=cli\.mjs\.map\s*$/);
+    const record = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+    for (const f of ['bin/cli.ts', 'generator/commands/csim.ts', 'generator/csim/image-job.ts', 'host/pool/map.ts']) assert.ok(f in record.inputs, f);
+    assert.ok(!Object.keys(record.inputs).some((f) => f.includes('node_modules')), 'packages stay external');
+    assert.equal(freshBundle(dir), bundle);
+    // A source as it would be after an edit: other size and times than recorded.
+    record.inputs['generator/commands/csim.ts'] = '1:2:3:4';
+    writeFileSync(join(dir, 'inputs.json'), JSON.stringify(record));
+    assert.equal(freshBundle(dir), null);
+    // A source gone (a module deleted) or a bundle not the one recorded: stale too.
+    await buildBundle(dir);
+    const r2 = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+    r2.inputs['generator/no-such-module.ts'] = '1:2:3:4';
+    writeFileSync(join(dir, 'inputs.json'), JSON.stringify(r2));
+    assert.equal(freshBundle(dir), null);
+    await buildBundle(dir);
+    writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}\n`);
+    assert.equal(freshBundle(dir), null);
+  });
+
+  it('records nothing when a source changed after the build started (it could be bundled from its old text)', async () => {
+    const dir = cacheDir();
+    // A build "started" at the epoch: every source changed after it.
+    const bundle: string = await buildBundle(dir, { startedMs: 0 });
+    assert.ok(existsSync(bundle), 'the bundle is still built (and used by this start)');
+    assert.equal(existsSync(join(dir, 'inputs.json')), false);
+    assert.equal(freshBundle(dir), null, 'so the next start builds again');
+  });
+
+  it('the CLI builds the bundle at its first start and reuses it; EDGEMOE_NO_BUNDLE=1 runs through tsx; an unwritable cache falls back to tsx', async () => {
+    const dir = scratch('edgemoe-cli-bundle-');
+    const cache = join(cacheDir(), 'cache');
+    const first = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: cache } });
+    assert.equal(first.exitCode, 0, first.stderr);
+    const built = statSync(join(cache, 'cli.mjs'), { bigint: true });
+    const again = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: cache } });
+    assert.equal(again.exitCode, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    const reused = statSync(join(cache, 'cli.mjs'), { bigint: true });
+    assert.equal(reused.ino, built.ino, 'not rebuilt');
+    assert.equal(reused.mtimeNs, built.mtimeNs, 'not rebuilt');
+    const tsx = await runCli(['presets'], { env: { EDGEMOE_NO_BUNDLE: '1', EDGEMOE_CLI_CACHE: join(dir, 'unused') } });
+    assert.equal(tsx.stdout, first.stdout);
+    assert.equal(existsSync(join(dir, 'unused')), false);
+    // A cache path under a file cannot be made (by root neither).
+    writeFileSync(join(dir, 'file'), '');
+    const fallback = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: join(dir, 'file', 'cache') } });
+    assert.equal(fallback.exitCode, 0, fallback.stderr);
+    assert.equal(fallback.stdout, first.stdout);
+  });
+
+  it('its source map names the TypeScript sources (stack traces point into them)', async () => {
+    const dir = cacheDir();
+    const bundle: string = await buildBundle(dir);
+    const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; mappings: string };
+    const sources = map.sources.map((x) => x.replace(/^(\.\.\/)+/, ''));
+    for (const f of ['bin/cli.ts', 'generator/csim/run.ts', 'generator/reference/model.ts']) assert.ok(sources.some((x) => x.endsWith(f)), f);
+    assert.ok(map.mappings.length > 10_000);
+  });
+});
