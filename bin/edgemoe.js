@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point. The CLI runs from its TypeScript sources, never from a stale build: as one module bundled from them and
-// cached while they are unchanged (bin/cli-bundle.js), or through tsx (EDGEMOE_NO_BUNDLE=1, or when no bundle can be
+// cached while they are unchanged (bin/bundle-cache.js), or through tsx (EDGEMOE_NO_BUNDLE=1, or when no bundle can be
 // written).
-import { cliModule } from './cli-bundle.js';
+import { bundledModule } from './bundle-cache.js';
 
-await import(await cliModule());
+await import(await bundledModule('bin/cli.ts'));

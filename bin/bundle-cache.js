@@ -1,22 +1,30 @@
-// The CLI as one ES module bundled from its TypeScript sources by esbuild, kept in node_modules/.cache/edgemoe-cli
-// (or $EDGEMOE_CLI_CACHE) and reused while every source it was built from is unchanged. Loading one file starts
-// ~0.2 s sooner than tsx's module-by-module loading (`edgemoe csim` on one image: 1.95 → 1.77 s), at every command.
-// The sources stay the only build: each start compares the size and times (ns) of every input with those recorded
-// when the bundle was built (~2 ms), and a changed, added or removed source rebuilds it (~0.15 s) before it runs.
+// A TypeScript entry module and everything it imports, bundled into one ES module by esbuild, kept in
+// node_modules/.cache/edgemoe-bundles/<entry> (root: $EDGEMOE_BUNDLE_CACHE) and reused while every source it was built
+// from is unchanged. Loading one file starts ~0.2 s sooner than tsx's module-by-module loading (`edgemoe csim` on one
+// image: 1.95 → 1.77 s): the CLI and its worker processes use it. The sources stay the only build: each start compares
+// the size and times (ns) of every input with those recorded when the bundle was built (~2 ms), and a changed, added
+// or removed source rebuilds it (~0.15 s) before it runs.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(ROOT, 'bin', 'cli.ts');
 /** Part of the cache key: a bundle built by another version of this file (or of esbuild) is rebuilt. */
-const FORMAT = 'edgemoe-cli-bundle-1';
+const FORMAT = 'edgemoe-bundle-1';
 
-/** Where the bundle and its record of inputs live. $EDGEMOE_CLI_CACHE (tests) must lie inside the project: the bundle
- *  imports packages by name, found in node_modules from where it lies. */
-export function bundleDir() {
-  return process.env.EDGEMOE_CLI_CACHE ? resolve(process.env.EDGEMOE_CLI_CACHE) : join(ROOT, 'node_modules', '.cache', 'edgemoe-cli');
+/** An entry (absolute, or relative to the project root) as a path relative to the root. */
+function entryName(entry) {
+  return relative(ROOT, resolve(ROOT, entry));
 }
+
+/** Where the bundle of `entry` and its record of inputs live. $EDGEMOE_BUNDLE_CACHE (tests) must lie inside the
+ *  project: a bundle imports packages by name, found in node_modules from where it lies. */
+export function bundleDir(entry) {
+  const root = process.env.EDGEMOE_BUNDLE_CACHE ? resolve(process.env.EDGEMOE_BUNDLE_CACHE) : join(ROOT, 'node_modules', '.cache', 'edgemoe-bundles');
+  return join(root, entryName(entry).replace(/\.ts$/, '').replaceAll('/', '__'));
+}
+
+const bundleFile = (entry, dir) => join(dir, `${basename(entryName(entry), '.ts')}.mjs`);
 
 /** Size and times of a file, or null when it is gone. ctime moves on every write and cannot be set back. */
 function identity(path) {
@@ -25,7 +33,7 @@ function identity(path) {
 }
 
 /** The bundle's path when its record says it was built from the sources as they are now, else null. */
-export function freshBundle(dir = bundleDir()) {
+export function freshBundle(entry, dir = bundleDir(entry)) {
   let record;
   try {
     record = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
@@ -34,8 +42,8 @@ export function freshBundle(dir = bundleDir()) {
   }
   if (record.format !== FORMAT || record.self !== identity(fileURLToPath(import.meta.url))) return null;
   for (const [file, id] of Object.entries(record.inputs ?? {})) if (identity(join(ROOT, file)) !== id) return null;
-  const bundle = join(dir, 'cli.mjs');
-  return identity(bundle) === record.bundle ? bundle : null;
+  const bundle = bundleFile(entry, dir);
+  return record.entry === entryName(entry) && identity(bundle) === record.bundle ? bundle : null;
 }
 
 /**
@@ -45,7 +53,7 @@ export function freshBundle(dir = bundleDir()) {
  * sources could otherwise be recorded with its new times beside a bundle of its old text. Then the next start
  * rebuilds. `opts.startedMs` (tests): the build's start as that moment.
  */
-export async function buildBundle(dir = bundleDir(), opts = {}) {
+export async function buildBundle(entry, dir = bundleDir(entry), opts = {}) {
   const started = BigInt((opts.startedMs ?? Date.now()) - 50) * 1_000_000n;
   const esbuild = await import('esbuild');
   const ownUrl = {
@@ -56,17 +64,17 @@ export async function buildBundle(dir = bundleDir(), opts = {}) {
   };
   mkdirSync(dir, { recursive: true });
   const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = join(dir, `cli-${tag}.mjs`);
+  const bundle = bundleFile(entry, dir);
+  const tmp = join(dir, `tmp-${tag}.mjs`);
   try {
     const r = await esbuild.build({
-      entryPoints: [ENTRY], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
+      entryPoints: [resolve(ROOT, entry)], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
       outfile: tmp, sourcemap: 'linked', metafile: true, logLevel: 'silent', plugins: [ownUrl],
     });
     // The map goes first, then the bundle that names it (another process reading them in between finds the old pair's
     // record stale, so it builds its own).
-    const bundle = join(dir, 'cli.mjs');
     renameSync(`${tmp}.map`, `${bundle}.map`);
-    writeFileSync(tmp, readFileSync(tmp, 'utf8').replace(`sourceMappingURL=cli-${tag}.mjs.map`, 'sourceMappingURL=cli.mjs.map'));
+    writeFileSync(tmp, readFileSync(tmp, 'utf8').replace(`sourceMappingURL=tmp-${tag}.mjs.map`, `sourceMappingURL=${basename(bundle)}.map`));
     renameSync(tmp, bundle);
     const inputs = {};
     let settled = true;
@@ -77,7 +85,7 @@ export async function buildBundle(dir = bundleDir(), opts = {}) {
       inputs[file] = identity(join(ROOT, file));
     }
     if (settled) {
-      const record = { format: FORMAT, esbuild: esbuild.version, self: identity(fileURLToPath(import.meta.url)), bundle: identity(bundle), inputs };
+      const record = { format: FORMAT, entry: entryName(entry), esbuild: esbuild.version, self: identity(fileURLToPath(import.meta.url)), bundle: identity(bundle), inputs };
       writeFileSync(`${tmp}.json`, `${JSON.stringify(record, null, 1)}\n`);
       renameSync(`${tmp}.json`, join(dir, 'inputs.json'));
     }
@@ -90,14 +98,14 @@ export async function buildBundle(dir = bundleDir(), opts = {}) {
 }
 
 /**
- * The CLI module to import: the bundle (fresh, or built now), or the TypeScript entry through tsx when no bundle can be
- * had (EDGEMOE_NO_BUNDLE=1, a read-only install, esbuild missing). Never throws: the CLI's own errors come from its
- * import, outside this.
+ * The module to import for the TypeScript module `entry`: its bundle (fresh, or built now), or the source itself through
+ * tsx when no bundle can be had (EDGEMOE_NO_BUNDLE=1, a read-only install, esbuild missing). Never throws: the module's
+ * own errors come from its import, outside this.
  */
-export async function cliModule() {
+export async function bundledModule(entry) {
   if (!process.env.EDGEMOE_NO_BUNDLE) {
     try {
-      const bundle = freshBundle() ?? (await buildBundle());
+      const bundle = freshBundle(entry) ?? (await buildBundle(entry));
       // Stack traces name the TypeScript sources.
       process.setSourceMapsEnabled(true);
       return pathToFileURL(bundle).href;
@@ -105,7 +113,12 @@ export async function cliModule() {
       // fall through to tsx
     }
   }
-  const { register } = await import('tsx/esm/api');
-  register();
-  return pathToFileURL(ENTRY).href;
+  if (!tsxRegistered) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    tsxRegistered = true;
+  }
+  return pathToFileURL(resolve(ROOT, entry)).href;
 }
+
+let tsxRegistered = false;

@@ -1,11 +1,13 @@
-// The CLI's entry: one module bundled from the TypeScript sources, cached while they are unchanged (bin/cli-bundle.js).
+// Entries bundled from their TypeScript sources and cached while those are unchanged (bin/bundle-cache.js).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error: a plain-JS module of the entry (no declarations); its functions are used as documented there.
-import { buildBundle, freshBundle } from '../../bin/cli-bundle.js';
+import { buildBundle, freshBundle } from '../../bin/bundle-cache.js';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT, scratch } from '../helpers/paths.ts';
+
+const CLI = 'bin/cli.ts';
 
 /** A cache dir inside the project (the bundle imports packages by name, found from where it lies); removed after. */
 const caches: string[] = [];
@@ -16,7 +18,7 @@ function cacheDir(): string {
   return d;
 }
 
-describe('bin/cli-bundle (the CLI bundled from its sources, cached)', function () {
+describe('bin/bundle-cache (the CLI and the run workers bundled from their sources, cached)', function () {
   this.timeout(60_000);
   after(() => {
     for (const d of caches.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -24,64 +26,77 @@ describe('bin/cli-bundle (the CLI bundled from its sources, cached)', function (
 
   it('builds a bundle and a record of its inputs; the record makes it fresh; a changed input makes it stale', async () => {
     const dir = cacheDir();
-    assert.equal(freshBundle(dir), null, 'nothing built yet');
-    const bundle: string = await buildBundle(dir);
+    assert.equal(freshBundle(CLI, dir), null, 'nothing built yet');
+    const bundle: string = await buildBundle(CLI, dir);
     assert.equal(bundle, join(dir, 'cli.mjs'));
     assert.ok(existsSync(`${bundle}.map`));
     assert.match(readFileSync(bundle, 'utf8'), /sourceMappingURL=cli\.mjs\.map\s*$/);
     const record = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
     for (const f of ['bin/cli.ts', 'generator/commands/csim.ts', 'generator/csim/image-job.ts', 'host/pool/map.ts']) assert.ok(f in record.inputs, f);
     assert.ok(!Object.keys(record.inputs).some((f) => f.includes('node_modules')), 'packages stay external');
-    assert.equal(freshBundle(dir), bundle);
+    assert.equal(freshBundle(CLI, dir), bundle);
     // A source as it would be after an edit: other size and times than recorded.
     record.inputs['generator/commands/csim.ts'] = '1:2:3:4';
     writeFileSync(join(dir, 'inputs.json'), JSON.stringify(record));
-    assert.equal(freshBundle(dir), null);
+    assert.equal(freshBundle(CLI, dir), null);
     // A source gone (a module deleted) or a bundle not the one recorded: stale too.
-    await buildBundle(dir);
+    await buildBundle(CLI, dir);
     const r2 = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
     r2.inputs['generator/no-such-module.ts'] = '1:2:3:4';
     writeFileSync(join(dir, 'inputs.json'), JSON.stringify(r2));
-    assert.equal(freshBundle(dir), null);
-    await buildBundle(dir);
+    assert.equal(freshBundle(CLI, dir), null);
+    await buildBundle(CLI, dir);
     writeFileSync(bundle, `${readFileSync(bundle, 'utf8')}\n`);
-    assert.equal(freshBundle(dir), null);
+    assert.equal(freshBundle(CLI, dir), null);
+  });
+
+  it("each entry has its own bundle and record; another entry's record does not make it fresh", async () => {
+    const dir = cacheDir();
+    const lane: string = await buildBundle('host/pool/lane.ts', dir);
+    assert.equal(lane, join(dir, 'lane.mjs'));
+    const record = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+    assert.equal(record.entry, 'host/pool/lane.ts');
+    assert.ok(!('bin/cli.ts' in record.inputs));
+    assert.equal(freshBundle('host/pool/lane.ts', dir), lane);
+    assert.equal(freshBundle(CLI, dir), null);
+    const { bundleDir } = await import('../../bin/bundle-cache.js' as string);
+    assert.notEqual(bundleDir('host/pool/lane.ts'), bundleDir(CLI));
   });
 
   it('records nothing when a source changed after the build started (it could be bundled from its old text)', async () => {
     const dir = cacheDir();
     // A build "started" at the epoch: every source changed after it.
-    const bundle: string = await buildBundle(dir, { startedMs: 0 });
+    const bundle: string = await buildBundle(CLI, dir, { startedMs: 0 });
     assert.ok(existsSync(bundle), 'the bundle is still built (and used by this start)');
     assert.equal(existsSync(join(dir, 'inputs.json')), false);
-    assert.equal(freshBundle(dir), null, 'so the next start builds again');
+    assert.equal(freshBundle(CLI, dir), null, 'so the next start builds again');
   });
 
   it('the CLI builds the bundle at its first start and reuses it; EDGEMOE_NO_BUNDLE=1 runs through tsx; an unwritable cache falls back to tsx', async () => {
     const dir = scratch('edgemoe-cli-bundle-');
     const cache = join(cacheDir(), 'cache');
-    const first = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: cache } });
+    const first = await runCli(['presets'], { env: { EDGEMOE_BUNDLE_CACHE: cache } });
     assert.equal(first.exitCode, 0, first.stderr);
-    const built = statSync(join(cache, 'cli.mjs'), { bigint: true });
-    const again = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: cache } });
+    const built = statSync(join(cache, 'bin__cli', 'cli.mjs'), { bigint: true });
+    const again = await runCli(['presets'], { env: { EDGEMOE_BUNDLE_CACHE: cache } });
     assert.equal(again.exitCode, 0, again.stderr);
     assert.equal(again.stdout, first.stdout);
-    const reused = statSync(join(cache, 'cli.mjs'), { bigint: true });
+    const reused = statSync(join(cache, 'bin__cli', 'cli.mjs'), { bigint: true });
     assert.equal(reused.ino, built.ino, 'not rebuilt');
     assert.equal(reused.mtimeNs, built.mtimeNs, 'not rebuilt');
-    const tsx = await runCli(['presets'], { env: { EDGEMOE_NO_BUNDLE: '1', EDGEMOE_CLI_CACHE: join(dir, 'unused') } });
+    const tsx = await runCli(['presets'], { env: { EDGEMOE_NO_BUNDLE: '1', EDGEMOE_BUNDLE_CACHE: join(dir, 'unused') } });
     assert.equal(tsx.stdout, first.stdout);
     assert.equal(existsSync(join(dir, 'unused')), false);
     // A cache path under a file cannot be made (by root neither).
     writeFileSync(join(dir, 'file'), '');
-    const fallback = await runCli(['presets'], { env: { EDGEMOE_CLI_CACHE: join(dir, 'file', 'cache') } });
+    const fallback = await runCli(['presets'], { env: { EDGEMOE_BUNDLE_CACHE: join(dir, 'file', 'cache') } });
     assert.equal(fallback.exitCode, 0, fallback.stderr);
     assert.equal(fallback.stdout, first.stdout);
   });
 
   it('its source map names the TypeScript sources (stack traces point into them)', async () => {
     const dir = cacheDir();
-    const bundle: string = await buildBundle(dir);
+    const bundle: string = await buildBundle(CLI, dir);
     const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; mappings: string };
     const sources = map.sources.map((x) => x.replace(/^(\.\.\/)+/, ''));
     for (const f of ['bin/cli.ts', 'generator/csim/run.ts', 'generator/reference/model.ts']) assert.ok(sources.some((x) => x.endsWith(f)), f);
