@@ -78,8 +78,10 @@ export async function buildBundle(entry, dir = bundleDir(entry), opts = {}) {
     renameSync(tmp, bundle);
     const inputs = {};
     let settled = true;
-    for (const f of Object.keys(r.metafile.inputs)) {
-      const file = relative(ROOT, resolve(process.cwd(), f));
+    // Besides the sources: what else shapes the output (esbuild's version, the TypeScript settings it reads).
+    const shaping = ['tsconfig.json', 'node_modules/esbuild/package.json'].filter((f) => identity(join(ROOT, f)) !== null);
+    for (const f of [...Object.keys(r.metafile.inputs).map((x) => resolve(process.cwd(), x)), ...shaping.map((x) => join(ROOT, x))]) {
+      const file = relative(ROOT, f);
       const s = statSync(join(ROOT, file), { bigint: true });
       if (s.mtimeNs >= started || s.ctimeNs >= started) settled = false;
       inputs[file] = identity(join(ROOT, file));
