@@ -4,7 +4,7 @@
 // image: 1.95 → 1.77 s): the CLI and its worker processes use it. The sources stay the only build: each start compares
 // the size and times (ns) of every input with those recorded when the bundle was built (~2 ms), and a changed, added
 // or removed source rebuilds it (~0.15 s) before it runs.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,7 +24,13 @@ export function bundleDir(entry) {
   return join(root, entryName(entry).replace(/\.ts$/, '').replaceAll('/', '__'));
 }
 
-const bundleFile = (entry, dir) => join(dir, `${basename(entryName(entry), '.ts')}.mjs`);
+/** Bundles of an entry are named <entry>-<build tag>.mjs: each build writes its own, so a build never replaces the
+ *  file another build's record describes; the record names its bundle. */
+const stem = (entry) => basename(entryName(entry), '.ts');
+
+/** Bundles this old (and not the recorded one) are removed at the next build: any process that found one in a record
+ *  has long imported it. */
+const STALE_MS = 10 * 60 * 1000;
 
 /** Size and times of a file, or null when it is gone. ctime moves on every write and cannot be set back. */
 function identity(path) {
@@ -40,10 +46,11 @@ export function freshBundle(entry, dir = bundleDir(entry)) {
   } catch {
     return null;
   }
-  if (record.format !== FORMAT || record.self !== identity(fileURLToPath(import.meta.url))) return null;
+  // A moved project: the bundle holds its sources' file URLs (templates, workers and fixtures are found from them).
+  if (record.format !== FORMAT || record.root !== ROOT || record.entry !== entryName(entry) || record.self !== identity(fileURLToPath(import.meta.url))) return null;
   for (const [file, id] of Object.entries(record.inputs ?? {})) if (identity(join(ROOT, file)) !== id) return null;
-  const bundle = bundleFile(entry, dir);
-  return record.entry === entryName(entry) && identity(bundle) === record.bundle ? bundle : null;
+  const bundle = join(dir, basename(String(record.file)));
+  return identity(bundle) === record.bundle ? bundle : null;
 }
 
 /**
@@ -63,19 +70,14 @@ export async function buildBundle(entry, dir = bundleDir(entry), opts = {}) {
     },
   };
   mkdirSync(dir, { recursive: true });
+  removeOldBundles(entry, dir);
   const tag = `${process.pid}-${Date.now().toString(36)}`;
-  const bundle = bundleFile(entry, dir);
-  const tmp = join(dir, `tmp-${tag}.mjs`);
+  const bundle = join(dir, `${stem(entry)}-${tag}.mjs`);
   try {
     const r = await esbuild.build({
       entryPoints: [resolve(ROOT, entry)], bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
-      outfile: tmp, sourcemap: 'linked', metafile: true, logLevel: 'silent', plugins: [ownUrl],
+      outfile: bundle, sourcemap: 'linked', metafile: true, logLevel: 'silent', plugins: [ownUrl],
     });
-    // The map goes first, then the bundle that names it (another process reading them in between finds the old pair's
-    // record stale, so it builds its own).
-    renameSync(`${tmp}.map`, `${bundle}.map`);
-    writeFileSync(tmp, readFileSync(tmp, 'utf8').replace(`sourceMappingURL=tmp-${tag}.mjs.map`, `sourceMappingURL=${basename(bundle)}.map`));
-    renameSync(tmp, bundle);
     const inputs = {};
     let settled = true;
     // Besides the sources: what else shapes the output (esbuild's version, the TypeScript settings it reads).
@@ -87,15 +89,34 @@ export async function buildBundle(entry, dir = bundleDir(entry), opts = {}) {
       inputs[file] = identity(join(ROOT, file));
     }
     if (settled) {
-      const record = { format: FORMAT, entry: entryName(entry), esbuild: esbuild.version, self: identity(fileURLToPath(import.meta.url)), bundle: identity(bundle), inputs };
-      writeFileSync(`${tmp}.json`, `${JSON.stringify(record, null, 1)}\n`);
-      renameSync(`${tmp}.json`, join(dir, 'inputs.json'));
+      const record = { format: FORMAT, root: ROOT, entry: entryName(entry), esbuild: esbuild.version, self: identity(fileURLToPath(import.meta.url)), file: basename(bundle), bundle: identity(bundle), inputs };
+      writeFileSync(`${bundle}.json`, `${JSON.stringify(record, null, 1)}\n`);
+      // The one step builds share: the last record renamed into place wins, and it names its own bundle.
+      renameSync(`${bundle}.json`, join(dir, 'inputs.json'));
     }
     return bundle;
   } finally {
-    rmSync(tmp, { force: true });
-    rmSync(`${tmp}.map`, { force: true });
-    rmSync(`${tmp}.json`, { force: true });
+    rmSync(`${bundle}.json`, { force: true });
+  }
+}
+
+/** Removes bundles of `entry` older than STALE_MS that the record does not name (best effort). */
+function removeOldBundles(entry, dir) {
+  let named = '';
+  try {
+    named = String(JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8')).file);
+  } catch {
+    // no record
+  }
+  const now = Date.now();
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(`${stem(entry)}-`) || f === named || f === `${named}.map`) continue;
+    const p = join(dir, f);
+    try {
+      if (now - statSync(p).mtimeMs > STALE_MS) rmSync(p, { force: true });
+    } catch {
+      // gone already
+    }
   }
 }
 

@@ -61,7 +61,18 @@ const withoutFinalNewline = (s: string) => s.replace(/\r?\n$/, '');
  * (node:child_process, not a module loaded on first use): a caller's synchronous work that follows runs beside it.
  */
 export async function execGroup(file: string, args: string[]): Promise<GroupResult> {
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child;
+  try {
+    child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    // Thrown at once for some arguments (a NUL byte, E2BIG): a failed start, as for a missing file.
+    return { exitCode: undefined, signal: null, stdout: '', stderr: '', all: `${file}: ${(e as Error).message}` };
+  }
+  // Out of file descriptors (EMFILE), spawn returns without pipes and reports the error by the 'error' event.
+  if (!child.stdout || !child.stderr) {
+    const failed = child;
+    return new Promise((resolve) => failed.once('error', (e) => resolve({ exitCode: undefined, signal: null, stdout: '', stderr: '', all: `${file}: ${e.message}` })));
+  }
   const killGroup = () => {
     if (child.pid !== undefined) {
       try {

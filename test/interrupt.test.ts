@@ -87,6 +87,10 @@ describe('execGroup', () => {
     const r = await execGroup('/nonexistent/edgemoe-testbench', []);
     assert.equal(r.exitCode, undefined);
     assert.match(r.all, /\/nonexistent\/edgemoe-testbench: .*ENOENT/);
+    // An argument spawn refuses at once (a NUL byte): also a result, not a throw.
+    const bad = await execGroup('sh', ['-c', 'true\0']);
+    assert.equal(bad.exitCode, undefined);
+    assert.match(bad.all, /^sh: .*null bytes/);
   });
 
   it('the child has started when it returns: synchronous work that follows runs beside it', async () => {

@@ -63,6 +63,8 @@ export async function filesSha256Memo(paths: readonly string[], memo: string, op
     changed = true;
   });
   if (changed) {
+    // Files gone since they were recorded leave the memo (it would otherwise only grow).
+    for (const p of Object.keys(files)) if (!identity(p)) delete files[p];
     try {
       mkdirSync(dirname(memo), { recursive: true });
       const tmp = `${memo}.tmp-${process.pid}`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../../generator/emit/hash.ts';
 import { filesSha256Memo } from '../../generator/emit/hash-memo.ts';
@@ -18,6 +18,12 @@ describe('emit/hash-memo (file sha256s remembered by inode, size and times)', ()
     m.files[f].sha256 = 'planted';
     writeFileSync(memo, JSON.stringify(m));
     assert.deepEqual(await filesSha256Memo([f], memo, { settledMs: 0 }), ['planted']);
+    // A recorded file that is gone leaves the memo when it is next written.
+    const g = join(dir, 'b.bin');
+    writeFileSync(g, 'second');
+    rmSync(f);
+    assert.deepEqual(await filesSha256Memo([g], memo, { settledMs: 0 }), [sha256('second')]);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(memo, 'utf8')).files), [g]);
   });
 
   it('a file rewritten with the same size and its mtime set back is hashed again', async () => {
