@@ -1,9 +1,9 @@
 // A TypeScript entry module and everything it imports, bundled into one ES module by esbuild, kept in
 // node_modules/.cache/edgemoe-bundles/<entry> (root: $EDGEMOE_BUNDLE_CACHE) and reused while every source it was built
-// from is unchanged. Loading one file starts ~0.2 s sooner than tsx's module-by-module loading (`edgemoe csim` on one
-// image: 1.95 → 1.77 s): the CLI and its worker processes use it. The sources stay the only build: each start compares
-// the size and times (ns) of every input with those recorded when the bundle was built (~2 ms), and a changed, added
-// or removed source rebuilds it (~0.15 s) before it runs.
+// from is unchanged. Loading one file starts ~0.2 s sooner than tsx's module-by-module loading (`edgemoe csim -j 1`
+// on two images: 1.95 → 1.77 s): the CLI and the `run` pool's workers use it. The sources stay the only build: each
+// start compares the size and times (ns) of every input with those recorded when the bundle was built (~2 ms), and a
+// changed, added or removed source rebuilds it (~0.15 s) before it runs.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
