@@ -71,8 +71,8 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
         }
       }
       // The report's modules (charts, tables) load only when a report is asked for: csim's start-up is on every image run.
-      const report = opts.html === undefined ? undefined : await import('../html/design-report.ts');
-      if (opts.html !== undefined) report!.checkHtmlPath(opts.html);
+      const html = opts.html === undefined ? undefined : { path: opts.html, module: await import('../html/design-report.ts') };
+      html?.module.checkHtmlPath(html.path);
       const lanes = many ? Math.min(jobs, images.length) : 1;
       const pooled = lanes > 1 && mapImages !== undefined;
       // Workers (beyond this process's lanes) start now: their start-up runs beside the reading, packing and building.
@@ -113,10 +113,10 @@ export function register(program: Command, mapImages?: CsimImageMap): void {
           show(images[i]!, r);
         }, LOCAL_LANES);
       }
-      if (opts.html !== undefined && report) {
+      if (html) {
         const title = many ? `edgemoe csim: ${images.length} images, task ${taskName}` : `edgemoe csim: ${basename(images[0]!)}, task ${taskName}`;
-        report.writeHtml(opts.html, await report.designReport(opts.design, { records, title }));
-        process.stdout.write(`wrote ${opts.html}\n`);
+        html.module.writeHtml(html.path, await html.module.designReport(opts.design, { records, title }));
+        process.stdout.write(`wrote ${html.path}\n`);
       }
       process.stdout.write(many ? `${images.length - failed}/${images.length} images pass (MSE/var ≤ ${tol})\n` : `${verdict}\n`);
       if (failed) process.exitCode = 1;

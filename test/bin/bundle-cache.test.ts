@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 // @ts-expect-error: a plain-JS module of the entry (no declarations); its functions are used as documented there.
-import { buildBundle, freshBundle } from '../../bin/bundle-cache.js';
+import { buildBundle, bundleDir, freshBundle } from '../../bin/bundle-cache.js';
 import { runCli } from '../helpers/cli.ts';
 import { ROOT, scratch } from '../helpers/paths.ts';
 
@@ -66,7 +66,6 @@ describe('bin/bundle-cache (the CLI and the run workers bundled from their sourc
     assert.ok(!('bin/cli.ts' in record.inputs));
     assert.equal(freshBundle('host/pool/lane.ts', dir), lane);
     assert.equal(freshBundle(CLI, dir), null);
-    const { bundleDir } = await import('../../bin/bundle-cache.js' as string);
     assert.notEqual(bundleDir('host/pool/lane.ts'), bundleDir(CLI));
   });
 
